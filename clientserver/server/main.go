@@ -1,0 +1,30 @@
+// Command server is the key-value server of the client/server model, alone
+// or as one of a group of cooperating servers (--mode partition|replicate).
+package main
+
+import (
+	"context"
+	"os"
+
+	"dsdemo/clientserver"
+	"dsdemo/models/program"
+)
+
+func main() {
+	p := program.New("server", "clientserver", "127.0.0.1:7100", "[--mode partition|replicate --peers ADDR,ADDR]")
+	mode := p.Flags.String("mode", "", "cooperate with --peers: `partition` or replicate")
+	peers := p.Flags.String("peers", "", "the other servers of the group, `ADDR,ADDR`")
+	os.Exit(p.Main(func(ctx context.Context, env *program.Env) error {
+		m, err := clientserver.ParseMode(*mode)
+		if err != nil {
+			return err
+		}
+		s, err := clientserver.NewServer(env.Node, clientserver.Config{
+			Mode: m, Self: env.Listener.Addr().String(), Peers: program.List(*peers),
+		})
+		if err != nil {
+			return err
+		}
+		return s.Serve(ctx, env.Listener)
+	}))
+}

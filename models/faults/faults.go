@@ -1,0 +1,213 @@
+// Package faults is the failure model: the ways a network lets a distributed
+// system down, made available on purpose so that a class can watch what the
+// programs do about them.
+//
+//	sender --Send--> [ Injector ] --> TCP --> receiver
+//	                    |  partition: the peer is cut off, the message is lost
+//	                    |  drop:      lost with probability p
+//	                    |  hold:      waits until the collector releases it (step mode)
+//	                    |  delay:     waits a fixed time (slow motion)
+//	                    |  duplicate: sent twice with probability p
+//
+// Every fault happens on the sending side, inside wire.Conn, so the demo
+// programs contain no fault code at all. A lost message is lost silently, as
+// on a real network: the sender only notices that no reply comes. The
+// collector sets faults with control lines (package trace); tests set them by
+// calling the methods directly.
+package faults
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"dsdemo/models/trace"
+)
+
+// Verdict is what the injector decided for one outgoing message.
+type Verdict struct {
+	Lost   string // "" when the message goes out, else "drop" or "partition"
+	Copies int    // 1, or 2 when it is duplicated
+}
+
+// Injector holds the faults in force for one node. Its methods are safe for
+// concurrent use, and a nil *Injector is a perfect network.
+type Injector struct {
+	mu        sync.Mutex // guards every field below
+	delay     time.Duration
+	drop      float64
+	duplicate float64
+	hold      bool
+	partition map[string]bool
+	held      map[uint64]chan struct{} // message id to the channel that releases it
+	rng       *rand.Rand
+}
+
+// New returns an injector with no faults in force. The seed makes the random
+// drops and duplicates of a run repeatable.
+func New(seed uint64) *Injector {
+	return &Injector{
+		partition: map[string]bool{},
+		held:      map[uint64]chan struct{}{},
+		rng:       rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+	}
+}
+
+// SetDelay makes every outgoing message wait d before it leaves.
+func (f *Injector) SetDelay(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.delay = d
+}
+
+// SetDrop loses each outgoing message with probability p.
+func (f *Injector) SetDrop(p float64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.drop = p
+}
+
+// SetDuplicate sends each outgoing message twice with probability p.
+func (f *Injector) SetDuplicate(p float64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.duplicate = p
+}
+
+// SetHold turns step mode on or off. Turning it off releases every held message.
+func (f *Injector) SetHold(on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.hold = on
+	if !on {
+		f.releaseAllLocked()
+	}
+}
+
+// Release lets the held message with this id go. It reports whether such a
+// message was waiting.
+func (f *Injector) Release(id uint64) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ch, ok := f.held[id]
+	if ok {
+		close(ch)
+		delete(f.held, id)
+	}
+	return ok
+}
+
+// ReleaseAll lets every held message go.
+func (f *Injector) ReleaseAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.releaseAllLocked()
+}
+
+func (f *Injector) releaseAllLocked() {
+	for id, ch := range f.held {
+		close(ch)
+		delete(f.held, id)
+	}
+}
+
+// SetPartition cuts this node off from the named peers (node names or
+// addresses); an empty list heals the partition.
+func (f *Injector) SetPartition(peers []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	clear(f.partition)
+	for _, p := range peers {
+		f.partition[p] = true
+	}
+}
+
+// Apply carries out a control line from the collector. Lines that are not
+// about faults (such as "do") are an error here.
+func (f *Injector) Apply(c trace.Control) error {
+	switch c.Op {
+	case trace.OpDelay:
+		f.SetDelay(time.Duration(c.Ms) * time.Millisecond)
+	case trace.OpDrop:
+		f.SetDrop(c.P)
+	case trace.OpDuplicate:
+		f.SetDuplicate(c.P)
+	case trace.OpHold:
+		f.SetHold(c.On)
+	case trace.OpRelease:
+		if c.All {
+			f.ReleaseAll()
+		} else if !f.Release(c.ID) {
+			return fmt.Errorf("release: no message %d is held", c.ID)
+		}
+	case trace.OpPartition:
+		f.SetPartition(c.Peers)
+	default:
+		return fmt.Errorf("%q is not a fault", c.Op)
+	}
+	return nil
+}
+
+// Decide draws the fate of one message for the peer known by any of names.
+func (f *Injector) Decide(names ...string) Verdict {
+	if f == nil {
+		return Verdict{Copies: 1}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, n := range names {
+		if f.partition[n] {
+			return Verdict{Lost: "partition"}
+		}
+	}
+	if f.drop > 0 && f.rng.Float64() < f.drop {
+		return Verdict{Lost: "drop"}
+	}
+	if f.duplicate > 0 && f.rng.Float64() < f.duplicate {
+		return Verdict{Copies: 2}
+	}
+	return Verdict{Copies: 1}
+}
+
+// Wait holds message id back as long as the faults in force say: until the
+// collector releases it in step mode (onHold is called first, so the hold can
+// be reported), then for the delay. It returns early with ctx's error.
+func (f *Injector) Wait(ctx context.Context, id uint64, onHold func()) error {
+	if f == nil {
+		return nil
+	}
+	f.mu.Lock()
+	var release chan struct{}
+	if f.hold {
+		release = make(chan struct{})
+		f.held[id] = release
+	}
+	delay := f.delay
+	f.mu.Unlock()
+
+	if release != nil {
+		onHold()
+		select {
+		case <-release:
+		case <-ctx.Done():
+			f.mu.Lock()
+			if f.held[id] == release {
+				delete(f.held, id)
+			}
+			f.mu.Unlock()
+			return ctx.Err()
+		}
+	}
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}

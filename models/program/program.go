@@ -1,0 +1,214 @@
+// Package program holds what every dsdemo program does the same way, so each
+// main stays a few lines long: the common flags, the listener and its
+// "listening on" line, the trace connection with its control lines, signals,
+// and the exit code.
+//
+//	main() --> Program.Main --> parse flags (--name --listen --trace ...)
+//	                            listen, print "listening on HOST:PORT"
+//	                            dial the collector, say hello
+//	                            run(ctx, env)   <- the program's own work
+//	                            say bye, exit 0 / 1 / 2
+//
+// Exit codes: 0 when run returns nil (also after SIGINT or SIGTERM), 1 when it
+// returns an error, 2 for a usage error (a bad flag or argument). Every error
+// is one line on stderr, prefixed with the program's role.
+package program
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"dsdemo/models/faults"
+	"dsdemo/models/trace"
+	"dsdemo/models/wire"
+)
+
+// TraceEnv is the environment variable that names a collector when --trace is not given.
+const TraceEnv = "DSDEMO_TRACE"
+
+// Program describes one demo program: who it is in its model and which flags
+// it has beyond the common ones.
+type Program struct {
+	Role     string        // its role in the model, e.g. "server"; also the default node name
+	Model    string        // the catalogue id of its model, e.g. "clientserver"
+	Listen   string        // default listen address; "" for a program that does not serve
+	Synopsis string        // usage line after the program name, e.g. "[flags] get KEY | put KEY VALUE"
+	Flags    *flag.FlagSet // the program's own flags; Main adds the common ones
+}
+
+// Env is what Main hands the program's run function.
+type Env struct {
+	Node     *wire.Node
+	Listener net.Listener // nil for a program that does not serve
+	Args     []string     // the arguments after the flags
+	Stdout   io.Writer
+	Stdin    io.Reader
+	Commands <-chan string // commands from the collector's "do" lines
+}
+
+// UsageError is an error in the command line; Main exits with code 2 for it.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Usagef returns a *UsageError.
+func Usagef(format string, args ...any) error { return &UsageError{Msg: fmt.Sprintf(format, args...)} }
+
+// New returns a Program with an empty flag set for its own flags.
+func New(role, model, listen, synopsis string) *Program {
+	return &Program{Role: role, Model: model, Listen: listen, Synopsis: synopsis,
+		Flags: flag.NewFlagSet(role, flag.ContinueOnError)}
+}
+
+// Main runs the program with os.Args and returns its exit code.
+func (p *Program) Main(run func(ctx context.Context, env *Env) error) int {
+	return p.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, run)
+}
+
+// Run is Main with explicit arguments and streams, for tests.
+func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, run func(ctx context.Context, env *Env) error) int {
+	fs := p.Flags
+	name := fs.String("name", p.Role, "node name in traces")
+	serves := p.Listen != ""
+	listen := new(string)
+	if serves {
+		fs.StringVar(listen, "listen", p.Listen, "address to listen on (`HOST:PORT`; port 0 picks a free one)")
+	}
+	traceAddr := fs.String("trace", os.Getenv(TraceEnv), "send trace events to the collector at `ADDR` (default $"+TraceEnv+")")
+	exitWithCollector := fs.Bool("exit-with-collector", false, "stop when the trace collector goes away")
+	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "seed for random faults, to repeat a run")
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			p.printUsage(stdout)
+			return 0
+		}
+		fmt.Fprintf(stderr, "%s: %v (see --help)\n", p.Role, err)
+		return 2
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	node := wire.NewNode(*name)
+	node.Faults = faults.New(*seed)
+	commands := make(chan string, 16)
+	env := &Env{Node: node, Args: fs.Args(), Stdout: stdout, Stdin: stdin, Commands: commands}
+
+	if serves {
+		ln, err := net.Listen("tcp", *listen)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: cannot listen on %s: %v\n", p.Role, *listen, oneLine(err))
+			return 1
+		}
+		defer ln.Close()
+		env.Listener = ln
+		fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
+	}
+
+	if *traceAddr != "" {
+		em, err := trace.Dial(ctx, *traceAddr, node.Name, func(c trace.Control) {
+			p.control(node, commands, c)
+		})
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", p.Role, oneLine(err))
+			return 1
+		}
+		node.Trace = em
+		listenAddr := ""
+		if env.Listener != nil {
+			listenAddr = env.Listener.Addr().String()
+		}
+		em.Hello(p.Role, p.Model, os.Getpid(), listenAddr)
+		if *exitWithCollector {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithCancel(ctx)
+			defer cancel()
+			go func() {
+				select {
+				case <-em.HungUp():
+					cancel()
+				case <-ctx.Done():
+				}
+			}()
+		}
+	}
+
+	err := run(ctx, env)
+	reason := "finished"
+	switch {
+	case err != nil:
+		reason = err.Error()
+	case ctx.Err() != nil:
+		reason = "stopped"
+	}
+	node.Trace.Close(reason)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %s\n", p.Role, oneLine(err))
+		var usage *UsageError
+		if errors.As(err, &usage) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+// control carries out one control line: faults go to the injector, "do"
+// commands to the program, and anything refused is reported to the collector.
+func (p *Program) control(node *wire.Node, commands chan<- string, c trace.Control) {
+	if c.Op == trace.OpDo {
+		select {
+		case commands <- c.Cmd:
+		default:
+			node.Trace.Logf("do %q refused: %s is still busy with earlier commands", c.Cmd, node.Name)
+		}
+		return
+	}
+	if err := node.Faults.Apply(c); err != nil {
+		node.Trace.Logf("%v", err)
+	}
+}
+
+func (p *Program) printUsage(w io.Writer) {
+	fmt.Fprintf(w, "usage: %s %s\n\nflags:\n", p.Role, p.Synopsis)
+	p.Flags.SetOutput(w)
+	p.Flags.PrintDefaults()
+	p.Flags.SetOutput(io.Discard)
+}
+
+// oneLine is err as one sentence for a student: a network error such as
+// "dial tcp 127.0.0.1:1: connect: connection refused" keeps only its cause.
+func oneLine(err error) string {
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Err == nil {
+		return err.Error()
+	}
+	cause := op.Err
+	var sys *os.SyscallError
+	if errors.As(cause, &sys) {
+		cause = sys.Err
+	}
+	return strings.Replace(err.Error(), op.Error(), cause.Error(), 1)
+}
+
+// List splits a comma-separated flag value such as "A,B,C", skipping blanks.
+func List(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}

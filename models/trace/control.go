@@ -1,0 +1,68 @@
+package trace
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Op names what a control line asks a program to do.
+type Op string
+
+// The control operations. The first six set the program's fault injector
+// (package faults); Do runs one of the program's own commands.
+const (
+	OpDelay     Op = "delay"     // Ms: delay every outgoing message by Ms milliseconds (0 turns it off)
+	OpDrop      Op = "drop"      // P: lose each outgoing message with probability P
+	OpDuplicate Op = "duplicate" // P: send each outgoing message twice with probability P
+	OpHold      Op = "hold"      // On: step mode; every outgoing message waits for a release
+	OpRelease   Op = "release"   // ID: let held message ID go; All: let every held message go
+	OpPartition Op = "partition" // Peers: names or addresses this node cannot reach (empty heals)
+	OpDo        Op = "do"        // Cmd: run a command as if typed, e.g. "put a 1"
+)
+
+// Control is one line a collector writes to a program.
+type Control struct {
+	V     int      `json:"v"`
+	Op    Op       `json:"ctl"`
+	Ms    int64    `json:"ms,omitempty"`
+	P     float64  `json:"p,omitempty"`
+	On    bool     `json:"on,omitempty"`
+	ID    uint64   `json:"id,omitempty"`
+	All   bool     `json:"all,omitempty"`
+	Peers []string `json:"peers,omitempty"`
+	Cmd   string   `json:"cmd,omitempty"`
+}
+
+// ParseControl reads one control line and checks that its fields make sense
+// for its operation.
+func ParseControl(line []byte) (Control, error) {
+	var c Control
+	if err := json.Unmarshal(line, &c); err != nil {
+		return Control{}, fmt.Errorf("bad control line: %w", err)
+	}
+	if c.V != Version {
+		return Control{}, fmt.Errorf("bad control line: version %d, want %d", c.V, Version)
+	}
+	switch c.Op {
+	case OpDelay:
+		if c.Ms < 0 {
+			return Control{}, fmt.Errorf("bad control line: delay of %d ms", c.Ms)
+		}
+	case OpDrop, OpDuplicate:
+		if c.P < 0 || c.P > 1 {
+			return Control{}, fmt.Errorf("bad control line: %s probability %v is not between 0 and 1", c.Op, c.P)
+		}
+	case OpHold, OpPartition:
+	case OpRelease:
+		if c.ID == 0 && !c.All {
+			return Control{}, fmt.Errorf(`bad control line: release needs "id" or "all"`)
+		}
+	case OpDo:
+		if c.Cmd == "" {
+			return Control{}, fmt.Errorf(`bad control line: do needs "cmd"`)
+		}
+	default:
+		return Control{}, fmt.Errorf("bad control line: unknown operation %q", c.Op)
+	}
+	return c, nil
+}

@@ -1,0 +1,204 @@
+package trace
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// QueueSize is how many events an Emitter buffers for a slow collector before
+// it starts counting them as lost.
+const QueueSize = 8192
+
+// Emitter sends one program's events to a collector and receives its control
+// lines. All methods are safe on a nil *Emitter and do nothing: a program
+// without a collector pays one nil check per event.
+type Emitter struct {
+	node      string
+	conn      net.Conn
+	onControl func(Control) // called on the reader goroutine; must not block
+
+	queue   chan Event
+	seq     atomic.Uint64
+	dropped atomic.Uint64 // events lost to a full queue or a gone collector
+	gone    atomic.Bool   // the collector stopped reading or closed
+
+	closeOnce sync.Once
+	closing   chan struct{} // closed by Close: the writer drains and stops
+	written   chan struct{} // closed when the writer has stopped
+	hungUp    chan struct{} // closed when the collector's side is closed
+}
+
+// Dial connects to the collector at addr on behalf of node. Each control line
+// the collector sends is passed to onControl (which may be nil); a line that
+// is not a valid control line is answered with a log event.
+func Dial(ctx context.Context, addr, node string, onControl func(Control)) (*Emitter, error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot reach trace collector at %s: %w", addr, err)
+	}
+	e := &Emitter{
+		node:      node,
+		conn:      conn,
+		onControl: onControl,
+		queue:     make(chan Event, QueueSize),
+		closing:   make(chan struct{}),
+		written:   make(chan struct{}),
+		hungUp:    make(chan struct{}),
+	}
+	go e.write()
+	go e.read()
+	return e, nil
+}
+
+// Emit queues ev, filling in version, node, sequence number and time. It never
+// blocks: when the queue is full the event is counted as lost instead.
+func (e *Emitter) Emit(ev Event) {
+	if e == nil {
+		return
+	}
+	if e.gone.Load() {
+		e.dropped.Add(1)
+		return
+	}
+	ev.V = Version
+	ev.Node = e.node
+	ev.Seq = e.seq.Add(1)
+	ev.Time = time.Now().UnixMicro()
+	select {
+	case e.queue <- ev:
+	default:
+		e.dropped.Add(1)
+	}
+}
+
+// Hello reports that the program has started.
+func (e *Emitter) Hello(role, model string, pid int, listen string) {
+	e.Emit(Event{Kind: KindHello, Role: role, Model: model, PID: pid, Listen: listen})
+}
+
+// State reports a key/value pair the program wants a viewer to show, such as
+// the number of keys a server holds.
+func (e *Emitter) State(key, value string) {
+	e.Emit(Event{Kind: KindState, Key: key, Value: value})
+}
+
+// Logf reports a line of text for the event log.
+func (e *Emitter) Logf(format string, args ...any) {
+	if e == nil {
+		return
+	}
+	e.Emit(Event{Kind: KindLog, Text: fmt.Sprintf(format, args...)})
+}
+
+// Dropped returns how many events were lost so far.
+func (e *Emitter) Dropped() uint64 {
+	if e == nil {
+		return 0
+	}
+	return e.dropped.Load()
+}
+
+// HungUp is closed when the collector closes its side of the connection. A
+// program started with --exit-with-collector stops then. For a nil Emitter it
+// returns nil, a channel that is never ready.
+func (e *Emitter) HungUp() <-chan struct{} {
+	if e == nil {
+		return nil
+	}
+	return e.hungUp
+}
+
+// Close reports bye with the given reason, waits up to a second for queued
+// events to reach the collector, and closes the connection.
+func (e *Emitter) Close(reason string) {
+	if e == nil {
+		return
+	}
+	e.closeOnce.Do(func() {
+		e.Emit(Event{Kind: KindBye, Text: reason})
+		close(e.closing)
+		select {
+		case <-e.written:
+		case <-time.After(time.Second):
+		}
+		e.conn.Close()
+	})
+}
+
+// write is the only goroutine that writes to the collector. It flushes
+// whenever the queue is empty, so a quiet program's events arrive at once and
+// a busy program's events are written in large batches.
+func (e *Emitter) write() {
+	defer close(e.written)
+	w := bufio.NewWriterSize(e.conn, 32<<10)
+	enc := json.NewEncoder(w)
+	var reported uint64
+	for {
+		var ev Event
+		select {
+		case ev = <-e.queue:
+		case <-e.closing:
+			// Drain what is queued, then stop.
+			for {
+				select {
+				case ev = <-e.queue:
+					if enc.Encode(&ev) != nil {
+						return
+					}
+				default:
+					w.Flush()
+					return
+				}
+			}
+		}
+		if lost := e.dropped.Load(); lost != reported {
+			reported = lost
+			overflow := Event{V: Version, Kind: KindOverflow, Node: e.node, Seq: e.seq.Add(1), Time: time.Now().UnixMicro(), Count: lost}
+			if enc.Encode(&overflow) != nil {
+				e.hangUp()
+				return
+			}
+		}
+		if enc.Encode(&ev) != nil {
+			e.hangUp()
+			return
+		}
+		if len(e.queue) == 0 && w.Flush() != nil {
+			e.hangUp()
+			return
+		}
+	}
+}
+
+// read passes control lines to onControl until the collector hangs up.
+func (e *Emitter) read() {
+	defer e.hangUp()
+	sc := bufio.NewScanner(e.conn)
+	sc.Buffer(make([]byte, 4096), 1<<20)
+	for sc.Scan() {
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		c, err := ParseControl(sc.Bytes())
+		if err != nil {
+			e.Logf("%v", err)
+			continue
+		}
+		if e.onControl != nil {
+			e.onControl(c)
+		}
+	}
+}
+
+func (e *Emitter) hangUp() {
+	if e.gone.CompareAndSwap(false, true) {
+		close(e.hungUp)
+	}
+}

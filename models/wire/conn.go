@@ -1,0 +1,286 @@
+package wire
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+
+	"dsdemo/models/trace"
+)
+
+// ErrClosed is returned by a Conn whose connection has ended.
+var ErrClosed = errors.New("connection closed")
+
+// Conn is one TCP connection between two nodes, seen from one end. It offers
+// three ways to talk: Send (fire and forget), Recv (the next message that is
+// not a reply to one of our calls) and Call (send a request and wait for the
+// reply whose ReplyTo is the request's ID). All three are safe for concurrent
+// use: many goroutines may Call over one Conn at once.
+//
+// A reader goroutine owns the receiving side: it observes each message's
+// clock, reports it to the trace, hands replies to the waiting Call and
+// queues everything else for Recv. A reply nobody waits for any more (its
+// caller gave up, or the network duplicated it) is reported and discarded.
+type Conn struct {
+	node *Node
+	nc   net.Conn
+	addr string                 // the other end's address
+	peer atomic.Pointer[string] // the other end's node name, once it has sent a message
+
+	ctx    context.Context // done when the Conn is closed; bounds sends made by the reader
+	cancel context.CancelFunc
+
+	wmu sync.Mutex // guards writes to nc, so lines never interleave
+
+	mu      sync.Mutex               // guards pending and err
+	pending map[uint64]chan Envelope // request id to its caller's reply channel (buffered 1)
+	err     error                    // why the reader stopped
+
+	inbox chan Envelope // messages for Recv
+	done  chan struct{} // closed when the reader has stopped
+}
+
+// Dial connects node n to the node listening at addr.
+func Dial(ctx context.Context, n *Node, addr string) (*Conn, error) {
+	var d net.Dialer
+	nc, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot reach %s: %w", addr, err)
+	}
+	return NewConn(n, nc), nil
+}
+
+// NewConn wraps an established connection and starts its reader.
+func NewConn(n *Node, nc net.Conn) *Conn {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &Conn{
+		node:    n,
+		nc:      nc,
+		addr:    nc.RemoteAddr().String(),
+		ctx:     ctx,
+		cancel:  cancel,
+		pending: map[uint64]chan Envelope{},
+		inbox:   make(chan Envelope, 64),
+		done:    make(chan struct{}),
+	}
+	go c.read()
+	return c
+}
+
+// Peer returns the other end's node name, or its address until it has sent a message.
+func (c *Conn) Peer() string {
+	if p := c.peer.Load(); p != nil {
+		return *p
+	}
+	return c.addr
+}
+
+// RemoteAddr returns the other end's address.
+func (c *Conn) RemoteAddr() string { return c.addr }
+
+// Close ends the connection. Pending calls and Recv return ErrClosed.
+func (c *Conn) Close() error {
+	c.cancel()
+	return c.nc.Close()
+}
+
+// Done is closed when the connection has ended, from either side.
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+// Send stamps e with this node's name, a new id (unless e has one) and the
+// ticked Lamport clock, passes it through the fault injector and writes it.
+// It returns the envelope as stamped. A message the injector loses is still a
+// successful Send: on a real network the sender does not know either.
+func (c *Conn) Send(ctx context.Context, e Envelope) (Envelope, error) {
+	e.From = c.node.Name
+	if e.To == "" {
+		e.To = c.Peer()
+	}
+	if e.ID == 0 {
+		e.ID = c.node.NextID()
+	}
+	e.Clock = c.node.Clock.Tick()
+	line, err := e.AppendLine(nil)
+	if err != nil {
+		return e, err
+	}
+
+	f := c.node.Faults
+	v := f.Decide(e.To, c.addr)
+	if v.Lost != "" {
+		c.node.traced(trace.KindSend, &e, len(line), v.Lost)
+		return e, nil
+	}
+	onHold := func() { c.node.traced(trace.KindHold, &e, len(line), "") }
+	if err := f.Wait(ctx, e.ID, onHold); err != nil {
+		return e, err
+	}
+	for copy := range v.Copies {
+		fault := ""
+		if copy > 0 {
+			fault = "duplicate"
+		}
+		c.node.traced(trace.KindSend, &e, len(line), fault)
+		if err := c.write(line); err != nil {
+			return e, fmt.Errorf("send %s to %s: %w", e.Type, e.To, err)
+		}
+	}
+	return e, nil
+}
+
+func (c *Conn) write(line []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_, err := c.nc.Write(line)
+	return err
+}
+
+// Reply answers req with a message of the given type and body.
+func (c *Conn) Reply(ctx context.Context, req Envelope, typ string, body any) error {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("encode %s body: %w", typ, err)
+	}
+	_, err = c.Send(ctx, Envelope{To: req.From, Type: typ, ReplyTo: req.ID, Body: raw})
+	return err
+}
+
+// Recv returns the next message that is not a reply to a Call.
+func (c *Conn) Recv(ctx context.Context) (Envelope, error) {
+	select {
+	case e := <-c.inbox:
+		return e, nil
+	default:
+	}
+	select {
+	case e := <-c.inbox:
+		return e, nil
+	case <-c.done:
+		select {
+		case e := <-c.inbox:
+			return e, nil
+		default:
+			return Envelope{}, c.readErr()
+		}
+	case <-ctx.Done():
+		return Envelope{}, ctx.Err()
+	}
+}
+
+// Call sends a request with the given type and body and waits for its reply.
+// An error reply comes back as a *RemoteError. When ctx ends first, Call
+// returns ctx's error at once and a late reply is discarded by the reader, so
+// a caller that gives up leaves nothing behind.
+func (c *Conn) Call(ctx context.Context, to, typ string, body any) (Envelope, error) {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return Envelope{}, fmt.Errorf("encode %s body: %w", typ, err)
+	}
+	id := c.node.NextID()
+	ch := make(chan Envelope, 1)
+	c.mu.Lock()
+	if c.err != nil {
+		c.mu.Unlock()
+		return Envelope{}, c.err
+	}
+	c.pending[id] = ch
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.pending, id)
+		c.mu.Unlock()
+	}()
+
+	if _, err := c.Send(ctx, Envelope{To: to, Type: typ, ID: id, Body: raw}); err != nil {
+		return Envelope{}, err
+	}
+	select {
+	case reply := <-ch:
+		if reply.Type == TypeError {
+			var eb ErrorBody
+			_ = json.Unmarshal(reply.Body, &eb)
+			return reply, &RemoteError{From: reply.From, Reason: eb.Reason}
+		}
+		return reply, nil
+	case <-c.done:
+		return Envelope{}, c.readErr()
+	case <-ctx.Done():
+		return Envelope{}, ctx.Err()
+	}
+}
+
+func (c *Conn) readErr() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// read is the Conn's only reader.
+func (c *Conn) read() {
+	fr := NewFrameReader(c.nc, MaxFrame)
+	var err error
+	for {
+		var line []byte
+		line, err = fr.ReadFrame()
+		if errors.Is(err, ErrFrameTooLarge) {
+			c.refuse(0, err.Error())
+			continue
+		}
+		if err != nil {
+			break
+		}
+		e, derr := Decode(line)
+		if derr != nil {
+			var de *DecodeError
+			errors.As(derr, &de)
+			c.refuse(de.ID, de.Reason)
+			continue
+		}
+		c.node.Clock.Observe(e.Clock)
+		c.node.traced(trace.KindRecv, &e, len(line)+1, "")
+		if c.peer.Load() == nil {
+			c.peer.Store(&e.From)
+		}
+		if e.ReplyTo != 0 {
+			c.mu.Lock()
+			ch := c.pending[e.ReplyTo]
+			delete(c.pending, e.ReplyTo)
+			c.mu.Unlock()
+			if ch != nil {
+				ch <- e
+			} else {
+				c.node.Trace.Logf("discarded reply %d from %s: nobody waits for it (late or duplicate)", e.ReplyTo, e.From)
+			}
+			continue
+		}
+		select {
+		case c.inbox <- e:
+		case <-c.ctx.Done():
+			err = ErrClosed
+		}
+		if c.ctx.Err() != nil {
+			break
+		}
+	}
+	if c.ctx.Err() != nil || err == nil {
+		err = ErrClosed
+	} else {
+		err = fmt.Errorf("connection to %s ended: %w", c.Peer(), err)
+	}
+	c.mu.Lock()
+	c.err = err
+	c.mu.Unlock()
+	close(c.done)
+}
+
+// refuse answers a line that is not an envelope with an error envelope, and
+// tells the trace, then the reader goes on with the next line.
+func (c *Conn) refuse(id uint64, reason string) {
+	c.node.Trace.Logf("refused a line from %s: %s", c.Peer(), reason)
+	body, _ := json.Marshal(ErrorBody{Reason: reason})
+	_, _ = c.Send(c.ctx, Envelope{Type: TypeError, ReplyTo: id, Body: body})
+}

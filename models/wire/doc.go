@@ -1,0 +1,34 @@
+// Package wire is the interaction model every dsdemo program shares: how two
+// processes exchange messages over TCP.
+//
+// A distributed system's parts coordinate only by exchanging messages. Here a
+// message is an Envelope, written as one JSON object per line, so a student can
+// read and even type it with nc:
+//
+//	{"from":"client-1","to":"server","type":"put","id":7,"reply_to":0,"clock":12,"body":{"key":"a","value":"1"}}
+//
+// Who talks to whom:
+//
+//	 client process                        server process
+//	+-----------------+   Envelope lines  +-----------------+
+//	| Conn.Call(put)  | ----------------> | Serve: Handler  |
+//	|   waits for id  | <---------------- |   put_ok        |
+//	+-----------------+   reply_to = id   +-----------------+
+//	        |                                     |
+//	        +--- trace events ---> collector <----+
+//
+// Every Node (one process) carries a LamportClock: it ticks before each send,
+// and on each receive it jumps to max(local, received)+1. A reply's clock is
+// therefore always greater than its request's, which is what lets a viewer draw
+// the messages of many processes in one causal order without a global clock.
+//
+// The wire is also where observation and failure happen, so that demo code
+// stays free of both: a Conn reports every send and receive to the Node's trace
+// emitter (package trace) and asks the Node's fault injector (package faults)
+// whether a message is delayed, dropped, duplicated, held or cut off by a
+// partition.
+//
+// Bad input never crashes a peer: a line that is not JSON, not an envelope or
+// longer than MaxFrame gets an "error" envelope with the reason, and the
+// connection goes on with the next line.
+package wire

@@ -1,0 +1,84 @@
+package wire
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+// maxIdle is how many idle connections a Pool keeps to its peer.
+const maxIdle = 32
+
+// Pool calls one remote node over as many connections as there are calls in
+// flight, reusing idle ones. A server that asks another server on behalf of
+// many clients (cooperating servers, tiers) uses one Pool per peer, so one
+// slow request does not hold up the others.
+type Pool struct {
+	node *Node
+	addr string
+
+	mu   sync.Mutex // guards idle
+	idle []*Conn
+}
+
+// NewPool returns a pool of connections from n to the node at addr. No
+// connection is opened before the first Call.
+func NewPool(n *Node, addr string) *Pool { return &Pool{node: n, addr: addr} }
+
+// Addr is the address of the pool's peer.
+func (p *Pool) Addr() string { return p.addr }
+
+// Call is Conn.Call on an idle or new connection to the pool's peer. A
+// connection that failed is closed, not reused.
+func (p *Pool) Call(ctx context.Context, to, typ string, body any) (Envelope, error) {
+	c, err := p.get(ctx)
+	if err != nil {
+		return Envelope{}, err
+	}
+	reply, err := c.Call(ctx, to, typ, body)
+	var remote *RemoteError
+	if err == nil || errors.As(err, &remote) {
+		p.put(c)
+	} else {
+		c.Close()
+	}
+	return reply, err
+}
+
+func (p *Pool) get(ctx context.Context) (*Conn, error) {
+	p.mu.Lock()
+	for len(p.idle) > 0 {
+		c := p.idle[len(p.idle)-1]
+		p.idle = p.idle[:len(p.idle)-1]
+		select {
+		case <-c.Done():
+			c.Close()
+			continue
+		default:
+		}
+		p.mu.Unlock()
+		return c, nil
+	}
+	p.mu.Unlock()
+	return Dial(ctx, p.node, p.addr)
+}
+
+func (p *Pool) put(c *Conn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.idle) >= maxIdle {
+		c.Close()
+		return
+	}
+	p.idle = append(p.idle, c)
+}
+
+// Close closes the idle connections.
+func (p *Pool) Close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.idle {
+		c.Close()
+	}
+	p.idle = nil
+}

@@ -1,0 +1,89 @@
+package wire
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"time"
+)
+
+// Handler answers one request. The returned body goes back in a reply of type
+// req.Type+"_ok" (a "put" is answered by "put_ok"); an error goes back as an
+// error envelope whose reason is err's text.
+type Handler func(ctx context.Context, req Envelope) (any, error)
+
+// Serve accepts connections on ln for node n and serves each one on its own
+// goroutine, answering its requests in order with h. It returns when ctx is
+// done, after closing the listener and every connection.
+func Serve(ctx context.Context, n *Node, ln net.Listener, h Handler) error {
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex // guards conns
+		conns = map[*Conn]bool{}
+	)
+	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	defer stop()
+	var err error
+	for {
+		var nc net.Conn
+		nc, err = ln.Accept()
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
+				err = nil
+				break
+			}
+			// Out of file descriptors and the like: wait a little, go on.
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		c := NewConn(n, nc)
+		mu.Lock()
+		conns[c] = true
+		mu.Unlock()
+		wg.Go(func() {
+			ServeConn(ctx, c, h)
+			c.Close()
+			mu.Lock()
+			delete(conns, c)
+			mu.Unlock()
+		})
+	}
+	ln.Close()
+	mu.Lock()
+	for c := range conns {
+		c.Close()
+	}
+	mu.Unlock()
+	wg.Wait()
+	return err
+}
+
+// ServeConn answers the requests arriving on c with h, one after the other,
+// until c ends or ctx is done. Error envelopes from the peer (it did not
+// understand one of our replies) are not answered, so two peers never argue.
+func ServeConn(ctx context.Context, c *Conn, h Handler) {
+	for {
+		req, err := c.Recv(ctx)
+		if err != nil {
+			return
+		}
+		if req.Type == TypeError {
+			continue
+		}
+		body, err := h(ctx, req)
+		if err != nil {
+			var remote *RemoteError
+			reason := err.Error()
+			if errors.As(err, &remote) {
+				reason = remote.Reason
+			}
+			err = c.Reply(ctx, req, TypeError, ErrorBody{Reason: reason})
+		} else {
+			err = c.Reply(ctx, req, req.Type+"_ok", body)
+		}
+		if err != nil {
+			return
+		}
+	}
+}
