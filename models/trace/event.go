@@ -53,6 +53,11 @@ type Event struct {
 	Seq  uint64 `json:"seq"` // per program, from 1, in the order of emitting
 	Time int64  `json:"t"`   // wall clock, microseconds since 1970, for replay pacing only
 
+	// Clock is the node's Lamport time at the event: for a send the clock
+	// stamped on the message, for a recv the time after merging the
+	// message's clock, so a recv's Clock is always greater than its send's.
+	Clock uint64 `json:"clock,omitempty"`
+
 	Role   string `json:"role,omitempty"`   // hello
 	Model  string `json:"model,omitempty"`  // hello
 	PID    int    `json:"pid,omitempty"`    // hello

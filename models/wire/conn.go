@@ -112,10 +112,10 @@ func (c *Conn) Send(ctx context.Context, e Envelope) (Envelope, error) {
 	f := c.node.Faults
 	v := f.Decide(e.To, c.addr)
 	if v.Lost != "" {
-		c.node.traced(trace.KindSend, &e, len(line), v.Lost)
+		c.node.traced(trace.KindSend, &e, e.Clock, len(line), v.Lost)
 		return e, nil
 	}
-	onHold := func() { c.node.traced(trace.KindHold, &e, len(line), "") }
+	onHold := func() { c.node.traced(trace.KindHold, &e, e.Clock, len(line), "") }
 	if err := f.Wait(ctx, e.ID, onHold); err != nil {
 		return e, err
 	}
@@ -124,7 +124,7 @@ func (c *Conn) Send(ctx context.Context, e Envelope) (Envelope, error) {
 		if copy > 0 {
 			fault = "duplicate"
 		}
-		c.node.traced(trace.KindSend, &e, len(line), fault)
+		c.node.traced(trace.KindSend, &e, e.Clock, len(line), fault)
 		if err := c.write(line); err != nil {
 			return e, fmt.Errorf("send %s to %s: %w", e.Type, e.To, err)
 		}
@@ -240,8 +240,8 @@ func (c *Conn) read() {
 			c.refuse(de.ID, de.Reason)
 			continue
 		}
-		c.node.Clock.Observe(e.Clock)
-		c.node.traced(trace.KindRecv, &e, len(line)+1, "")
+		now := c.node.Clock.Observe(e.Clock)
+		c.node.traced(trace.KindRecv, &e, now, len(line)+1, "")
 		if c.peer.Load() == nil {
 			c.peer.Store(&e.From)
 		}

@@ -25,9 +25,10 @@ func NewNode(name string) *Node { return &Node{Name: name} }
 // NextID returns a message id never used before by this node.
 func (n *Node) NextID() uint64 { return n.lastID.Add(1) }
 
-// traced reports e as a trace event of the given kind. The size is that of the
-// encoded line; bodies up to trace.MaxBody travel along.
-func (n *Node) traced(kind trace.Kind, e *Envelope, size int, fault string) {
+// traced reports e as a trace event of the given kind at the node's Lamport
+// time clock. The size is that of the encoded line; bodies up to
+// trace.MaxBody travel along.
+func (n *Node) traced(kind trace.Kind, e *Envelope, clock uint64, size int, fault string) {
 	if n.Trace == nil {
 		return
 	}
@@ -35,5 +36,5 @@ func (n *Node) traced(kind trace.Kind, e *Envelope, size int, fault string) {
 	if len(e.Body) <= trace.MaxBody {
 		m.Body = json.RawMessage(e.Body)
 	}
-	n.Trace.Emit(trace.Event{Kind: kind, Msg: m, Fault: fault})
+	n.Trace.Emit(trace.Event{Kind: kind, Clock: clock, Msg: m, Fault: fault})
 }
