@@ -25,7 +25,7 @@ test:
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./models/...
-	$(GO) test -v -run '^$$' -bench Load -benchtime 1x ./clientserver/ | grep -v '^=== RUN'
+	$(GO) test -v -run '^$$' -bench Load -benchtime 1x ./clientserver/
 
 # Until the launcher (tui/) lands, the demo is a server in the background and
 # an interactive client in the foreground; the server stops with the client.
