@@ -13,6 +13,7 @@ import (
 
 func main() {
 	p := program.New("client", "clientserver", "", "[flags] [get KEY | put KEY VALUE | del KEY]")
+	p.Commands = true
 	var cfg clientserver.ClientConfig
 	servers := p.Flags.String("server", "127.0.0.1:7100", "servers to use, in order of preference: `ADDR,ADDR`")
 	p.Flags.DurationVar(&cfg.Timeout, "timeout", 2*time.Second, "how long to wait for a server before failing over")

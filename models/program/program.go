@@ -43,6 +43,7 @@ type Program struct {
 	Listen   string        // default listen address; "" for a program that does not serve
 	Synopsis string        // usage line after the program name, e.g. "[flags] get KEY | put KEY VALUE"
 	Flags    *flag.FlagSet // the program's own flags; Main adds the common ones
+	Commands bool          // it takes commands from the collector's "do" lines (a client does)
 }
 
 // Env is what Main hands the program's run function.
@@ -52,7 +53,7 @@ type Env struct {
 	Args     []string     // the arguments after the flags
 	Stdout   io.Writer
 	Stdin    io.Reader
-	Commands <-chan string // commands from the collector's "do" lines
+	Commands <-chan string // commands from the collector's "do" lines; nil unless Program.Commands
 }
 
 // UsageError is an error in the command line; Main exits with code 2 for it.
@@ -102,7 +103,10 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 
 	node := wire.NewNode(*name)
 	node.Faults = faults.New(*seed)
-	commands := make(chan string, 16)
+	var commands chan string
+	if p.Commands {
+		commands = make(chan string, 16)
+	}
 	env := &Env{Node: node, Args: fs.Args(), Stdout: stdout, Stdin: stdin, Commands: commands}
 
 	if serves {
@@ -168,6 +172,10 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 // commands to the program, and anything refused is reported to the collector.
 func (p *Program) control(node *wire.Node, commands chan<- string, c trace.Control) {
 	if c.Op == trace.OpDo {
+		if commands == nil {
+			node.Trace.Logf("do %q refused: %s takes no commands", c.Cmd, node.Name)
+			return
+		}
 		select {
 		case commands <- c.Cmd:
 		default:
