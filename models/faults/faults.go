@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"dsdemo/models/trace"
@@ -35,6 +36,8 @@ type Verdict struct {
 // Injector holds the faults in force for one node. Its methods are safe for
 // concurrent use, and a nil *Injector is a perfect network.
 type Injector struct {
+	active atomic.Bool // some fault is in force; without one, messages pass without taking mu
+
 	mu        sync.Mutex // guards every field below
 	delay     time.Duration
 	drop      float64
@@ -59,6 +62,7 @@ func New(seed uint64) *Injector {
 func (f *Injector) SetDelay(d time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	defer f.update()
 	f.delay = d
 }
 
@@ -66,6 +70,7 @@ func (f *Injector) SetDelay(d time.Duration) {
 func (f *Injector) SetDrop(p float64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	defer f.update()
 	f.drop = p
 }
 
@@ -73,6 +78,7 @@ func (f *Injector) SetDrop(p float64) {
 func (f *Injector) SetDuplicate(p float64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	defer f.update()
 	f.duplicate = p
 }
 
@@ -80,6 +86,7 @@ func (f *Injector) SetDuplicate(p float64) {
 func (f *Injector) SetHold(on bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	defer f.update()
 	f.hold = on
 	if !on {
 		f.releaseAllLocked()
@@ -118,10 +125,16 @@ func (f *Injector) releaseAllLocked() {
 func (f *Injector) SetPartition(peers []string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	defer f.update()
 	clear(f.partition)
 	for _, p := range peers {
 		f.partition[p] = true
 	}
+}
+
+// update recomputes active; mu must be held.
+func (f *Injector) update() {
+	f.active.Store(f.delay > 0 || f.drop > 0 || f.duplicate > 0 || f.hold || len(f.partition) > 0)
 }
 
 // Apply carries out a control line from the collector. Lines that are not
@@ -152,7 +165,7 @@ func (f *Injector) Apply(c trace.Control) error {
 
 // Decide draws the fate of one message for the peer known by any of names.
 func (f *Injector) Decide(names ...string) Verdict {
-	if f == nil {
+	if f == nil || !f.active.Load() {
 		return Verdict{Copies: 1}
 	}
 	f.mu.Lock()
@@ -175,7 +188,7 @@ func (f *Injector) Decide(names ...string) Verdict {
 // collector releases it in step mode (onHold is called first, so the hold can
 // be reported), then for the delay. It returns early with ctx's error.
 func (f *Injector) Wait(ctx context.Context, id uint64, onHold func()) error {
-	if f == nil {
+	if f == nil || !f.active.Load() {
 		return nil
 	}
 	f.mu.Lock()

@@ -115,9 +115,11 @@ func (c *Conn) Send(ctx context.Context, e Envelope) (Envelope, error) {
 		c.node.traced(trace.KindSend, &e, e.Clock, len(line), v.Lost)
 		return e, nil
 	}
-	onHold := func() { c.node.traced(trace.KindHold, &e, e.Clock, len(line), "") }
-	if err := f.Wait(ctx, e.ID, onHold); err != nil {
-		return e, err
+	if f != nil {
+		onHold := func() { c.node.traced(trace.KindHold, &e, e.Clock, len(line), "") }
+		if err := f.Wait(ctx, e.ID, onHold); err != nil {
+			return e, err
+		}
 	}
 	for copy := range v.Copies {
 		fault := ""
