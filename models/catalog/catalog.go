@@ -1,0 +1,259 @@
+// Package catalog is the list of architecture models the dsdemo launcher
+// offers: for each model, what it is about, which programs play which role,
+// how to draw them, which transparencies they show, and a few guided
+// experiments a class can play step by step.
+//
+// A catalogue entry is plain data, so the launcher can show it, start it and
+// play its experiments, and a test can check it, without any code in between:
+//
+//	catalog.All() --> launcher home screen: title, summary, roles, experiments
+//	     |
+//	     +--> Model.StartOrder, Program.LaunchArgs --> bin/server, bin/client ...
+//	     |                                              (each says hello with its address)
+//	     +--> Experiment.Steps --> start, do, kill, partition, fault, wait ...
+//
+// A small entry, one server and one client that needs the server's address:
+//
+//	Model{
+//		ID:     "clientserver",
+//		Title:  Text{DE: "Client/Server", EN: "Client/server"},
+//		Roles:  []Role{{Name: "server", ...}, {Name: "client", ...}},
+//		Layout: LayoutStar,
+//		Programs: []Program{
+//			{Node: "server", Role: "server", Binary: "server", Listen: ListenAny},
+//			{Node: "client-1", Role: "client", Binary: "client",
+//				Args: []string{"--server", "{addr:server}"}},
+//		},
+//		Experiments: []Experiment{...},
+//	}
+//
+// The placeholder {addr:server} stands for the address the server listens
+// on. The launcher starts the server first (StartOrder), learns its address
+// from the server's hello, and then starts the client with
+// "--server 127.0.0.1:PORT" (LaunchArgs). Servers that need each other's
+// addresses cannot wait for each other; they are marked ListenReserved and
+// the launcher picks their ports before it starts anything (see Listen).
+//
+// Validate checks an entry: every text in both languages, every name a step
+// or a placeholder uses belongs to a program of the model, the programs can
+// be started in some order, and the experiments make sense step by step
+// (nothing is thawed that was not frozen).
+package catalog
+
+import (
+	"strings"
+	"time"
+
+	"dsdemo/models/trace"
+)
+
+// Text is a sentence or a name in German and English.
+type Text struct{ DE, EN string }
+
+// In returns the text in the language lang: German for "de" or anything that
+// starts with it ("de_DE.UTF-8", as in $LANG), English otherwise. When that
+// language is missing it falls back to the other one.
+func (t Text) In(lang string) string {
+	if strings.HasPrefix(strings.ToLower(lang), "de") {
+		if t.DE != "" {
+			return t.DE
+		}
+		return t.EN
+	}
+	if t.EN != "" {
+		return t.EN
+	}
+	return t.DE
+}
+
+// Model is one architecture model of the lecture as the launcher offers it.
+type Model struct {
+	ID          string // unique in the catalogue, lower case, e.g. "clientserver"
+	Title       Text
+	Summary     Text // a few sentences for the home screen
+	Roles       []Role
+	Programs    []Program
+	Layout      Layout
+	Shows       []Shown // the transparencies a student can watch in this model
+	Experiments []Experiment
+}
+
+// Role is a part a program plays in a model, such as client or server.
+type Role struct {
+	Name string // as in Program.Role, e.g. "server"
+	Does Text   // what a program in this role does, in one or two sentences
+}
+
+// Program is one process of a model: which binary from bin/ runs under
+// which node name, and with which arguments of its own. The launcher adds the
+// common flags (see LaunchArgs).
+type Program struct {
+	Node   string   // node name, unique in the model, passed as --name: "server-2"
+	Role   string   // one of the model's Roles
+	Binary string   // the program in bin/: "server"
+	Args   []string // its own arguments; may hold {addr:NODE} placeholders (see ExpandArgs)
+	Listen Listen   // whether it serves, and how it gets its address
+	Later  bool     // not started with the model: an experiment's StepStart starts it
+}
+
+// Listen says whether a program serves others and how the launcher finds out
+// its address.
+//
+// Most servers are started on 127.0.0.1:0, a port the operating system picks,
+// and announce the address in their hello (ListenAny). A program whose
+// arguments name such a server is started after it. That fails for a group
+// of servers that all need each other's addresses (cooperating servers):
+// each would wait for the others. For them the launcher reserves the ports
+// before it starts anything (ListenReserved): it listens on 127.0.0.1:0,
+// notes the port, closes the listener again (ReserveAddr) and passes the
+// address with --listen. Every {addr:NODE} of the group is then known from
+// the start, and the order does not matter. The price is a short moment in
+// which another process could take the port; on a laptop running a demo
+// that does not happen in practice, and the server would then fail with a
+// clear "cannot listen" error.
+type Listen string
+
+// The ways a program gets its address.
+const (
+	NoListen       Listen = ""         // it serves nobody (a client); no --listen
+	ListenAny      Listen = "any"      // --listen 127.0.0.1:0; the address comes with its hello
+	ListenReserved Listen = "reserved" // the launcher reserves a port before anything starts
+)
+
+// Layout is how the launcher arranges a model's nodes on the screen.
+type Layout string
+
+// The layouts.
+const (
+	LayoutStar  Layout = "star"  // one server in the middle, clients around it
+	LayoutGroup Layout = "group" // servers close together in the middle, clients around the group
+	LayoutRow   Layout = "row"   // tiers from left to right, clients on the left
+	LayoutRing  Layout = "ring"  // peers on a circle
+)
+
+// Shown is a transparency a model lets a student watch, and how.
+type Shown struct {
+	Transparency Transparency
+	How          Text // what to look at in this model
+}
+
+// Experiment is a guided experiment: a short script the launcher plays one
+// step at a time, with a caption above the diagram for each step.
+type Experiment struct {
+	ID      string // unique in the model, lower case, e.g. "server-crash"
+	Title   Text
+	Summary Text // what the experiment shows, for the home screen
+	Steps   []Step
+}
+
+// StepKind names what a step does.
+type StepKind string
+
+// The kinds of step. Node is the node a step acts on; the other fields a
+// kind uses are named after it.
+const (
+	// StepCaption only shows its caption: look at the diagram and read.
+	StepCaption StepKind = "caption"
+	// StepStart starts Node, a Later program, and waits for its hello.
+	StepStart StepKind = "start"
+	// StepDo lets Node run Cmd as if typed, e.g. "put a 1" (a trace "do" line).
+	StepDo StepKind = "do"
+	// StepKill ends Node at once (SIGKILL): no goodbye, no saved state.
+	StepKill StepKind = "kill"
+	// StepFreeze stops Node (SIGSTOP): it is still there but does nothing.
+	StepFreeze StepKind = "freeze"
+	// StepThaw lets a frozen Node go on (SIGCONT).
+	StepThaw StepKind = "thaw"
+	// StepRestart starts Node again with the same arguments and address
+	// (killing it first if it still runs) and waits for its hello.
+	StepRestart StepKind = "restart"
+	// StepPartition cuts Node off from Peers in both directions: the player
+	// tells Node it cannot reach Peers, and each of Peers that it cannot
+	// reach Node. Each node keeps its cut-off peers until StepHeal, so the
+	// player sends a node the whole set each time. A node knows a peer by
+	// name only after the peer's first message on a connection, so the
+	// player names each peer by its node name and by its listen address.
+	StepPartition StepKind = "partition"
+	// StepHeal ends every partition of the model.
+	StepHeal StepKind = "heal"
+	// StepFault sets Fault (delay, drop, duplicate or hold) on Node, or on
+	// every running node when Node is empty. A delay on every node is the
+	// launcher's slow motion; a delay, drop or duplicate of 0 turns it off.
+	StepFault StepKind = "fault"
+	// StepWait waits until an event that Until matches arrives, counting
+	// from the moment the step before it was carried out, or until
+	// WaitLimit has passed. Its caption says what the class waits for.
+	StepWait StepKind = "wait"
+)
+
+// WaitLimit is how long a StepWait waits before the player reports that the
+// event did not come and lets the class go on.
+const WaitLimit = 10 * time.Second
+
+// Step is one step of an experiment. Only the fields its Kind uses are set.
+type Step struct {
+	Kind    StepKind
+	Caption Text
+	Node    string        // start, do, kill, freeze, thaw, restart, partition; fault ("" = every node)
+	Cmd     string        // do: the command line, e.g. "put a 1"
+	Peers   []string      // partition: the nodes Node is cut off from
+	Fault   trace.Control // fault: Op delay, drop, duplicate or hold, with its Ms, P or On
+	Until   Match         // wait: the event to wait for
+}
+
+// Match describes a trace event a StepWait waits for. Kind must be set;
+// every other empty field matches anything. It is data, not code, so an
+// experiment can be read, stored and checked like the rest of the catalogue.
+type Match struct {
+	Kind  trace.Kind // the event's kind: hello, send, recv, hold, state, log, bye
+	Node  string     // the node that reports the event
+	Type  string     // send, recv, hold: the message type, e.g. "put_ok"
+	From  string     // send, recv, hold: the node that sent the message
+	Fault string     // send: "drop", "partition" or "duplicate"
+	Body  string     // send, recv, hold: text the message body contains, e.g. `"found":false`
+	Key   string     // state: the key
+	Value string     // state: the value
+	Text  string     // log, bye: text the line contains
+}
+
+// Matches reports whether e is an event m describes.
+func (m Match) Matches(e trace.Event) bool {
+	if e.Kind != m.Kind || !same(m.Node, e.Node) || !same(m.Fault, e.Fault) ||
+		!same(m.Key, e.Key) || !same(m.Value, e.Value) || !strings.Contains(e.Text, m.Text) {
+		return false
+	}
+	if m.Type == "" && m.From == "" && m.Body == "" {
+		return true
+	}
+	return e.Msg != nil && same(m.Type, e.Msg.Type) && same(m.From, e.Msg.From) &&
+		strings.Contains(string(e.Msg.Body), m.Body)
+}
+
+// same reports whether an event's field has the value a Match wants; an
+// empty want matches anything.
+func same(want, got string) bool { return want == "" || want == got }
+
+// All returns the catalogue in the order the launcher lists it.
+func All() []Model {
+	return []Model{clientServer(), cooperatingPartition(), cooperatingReplicate()}
+}
+
+// ByID returns the model with the given id.
+func ByID(id string) (Model, bool) {
+	for _, m := range All() {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return Model{}, false
+}
+
+// Program returns the model's program with the given node name.
+func (m Model) Program(node string) (Program, bool) {
+	for _, p := range m.Programs {
+		if p.Node == node {
+			return p, true
+		}
+	}
+	return Program{}, false
+}

@@ -1,0 +1,391 @@
+package catalog
+
+import "dsdemo/models/trace"
+
+// Cooperating servers are the lecture's second architecture model: several
+// servers appear to their clients as one service. The same server program
+// cooperates in one of two ways, chosen by --mode when it starts, and the
+// two ways teach different lessons. So they are two catalogue entries,
+// "cooperating-partition" and "cooperating-replicate", each a plain list of
+// programs that the launcher starts as it is; there is no notion of a
+// variant that the launcher, the home screen or an experiment would have to
+// know about.
+//
+//	             +----------+
+//	client-1 --> | server-1 | <--> server-2
+//	             +----------+ <--> server-3
+//
+// Each server needs the addresses of the other two, so none of them could
+// be started first: they are ListenReserved, and the launcher picks all three
+// ports before it starts anything.
+
+// serverGroup returns the three servers of a group that cooperate in mode.
+func serverGroup(mode string) []Program {
+	server := func(node, peer1, peer2 string) Program {
+		return Program{Node: node, Role: "server", Binary: "server", Listen: ListenReserved,
+			Args: []string{"--mode", mode, "--peers", "{addr:" + peer1 + "},{addr:" + peer2 + "}"}}
+	}
+	return []Program{
+		server("server-1", "server-2", "server-3"),
+		server("server-2", "server-1", "server-3"),
+		server("server-3", "server-1", "server-2"),
+	}
+}
+
+// groupRoles returns the roles of both cooperating models.
+func groupRoles() []Role {
+	return []Role{
+		{Name: "server", Does: Text{
+			DE: "Einer von drei Servern, die zusammen einen Dienst anbieten; er kennt die Adressen der anderen und spricht mit ihnen.",
+			EN: "One of three servers that offer one service together; it knows the others' addresses and talks to them.",
+		}},
+		{Name: "client", Does: Text{
+			DE: "Kennt die Adressen aller Server, fragt den ersten und weicht auf den nächsten aus, wenn einer nicht antwortet.",
+			EN: "Knows the addresses of all servers, asks the first and moves on to the next when one does not answer.",
+		}},
+	}
+}
+
+// The partition experiments use the keys a, c and g. The servers choose the
+// owner of a key by hash (FNV-1a modulo 3) from the sorted list of their
+// addresses, and these three keys have the hash remainders 1, 2 and 0: which
+// server owns which key depends on the ports, but each server owns exactly
+// one of them. catalog_test.go checks the remainders.
+var partitionKeys = []string{"a", "c", "g"}
+
+func cooperatingPartition() Model {
+	return Model{
+		ID:    "cooperating-partition",
+		Title: Text{DE: "Kooperierende Server: Partitionierung", EN: "Cooperating servers: partitioning"},
+		Summary: Text{
+			DE: "Drei Server teilen sich die Daten: Jeder Schlüssel gehört genau einem von ihnen. " +
+				"Fragt ein Client den falschen Server, leitet der die Anfrage an den Besitzer weiter. " +
+				"Das verteilt Daten und Last, aber nicht das Risiko.",
+			EN: "Three servers share the data: every key belongs to exactly one of them. " +
+				"When a client asks the wrong server, it passes the request on to the owner. " +
+				"This spreads the data and the load, but not the risk.",
+		},
+		Roles: groupRoles(),
+		Programs: append(serverGroup("partition"),
+			Program{Node: "client-1", Role: "client", Binary: "client",
+				Args: []string{"--server", "{addr:server-1},{addr:server-2},{addr:server-3}"}}),
+		Layout: LayoutGroup,
+		Shows: []Shown{
+			{Transparency: LocationTransparency, How: Text{
+				DE: "Der Client fragt immer server-1 und muss nicht wissen, welcher Server einen Schlüssel besitzt; die Weiterleitung an den Besitzer sieht nur das Diagramm.",
+				EN: "The client always asks server-1 and need not know which server owns a key; only the diagram shows the request passed on to the owner.",
+			}},
+			{Transparency: AccessTransparency, How: Text{
+				DE: "Ob ein Schlüssel beim gefragten Server liegt oder bei einem anderen: Der Client benutzt dieselben Operationen und bekommt dieselbe Antwort.",
+				EN: "Whether a key is on the server asked or on another one: the client uses the same operations and gets the same kind of reply.",
+			}},
+		},
+		Experiments: []Experiment{forwarding(), ownerDown()},
+	}
+}
+
+// putKeys returns a do step and a wait step for each partition key: the
+// client writes it, and the class waits for the reply.
+func putKeys(first Text) []Step {
+	var steps []Step
+	for i, key := range partitionKeys {
+		caption := Text{DE: "client-1 schreibt " + key + ".", EN: "client-1 writes " + key + "."}
+		if i == 0 {
+			caption = first
+		}
+		steps = append(steps,
+			Step{Kind: StepDo, Node: "client-1", Cmd: "put " + key + " " + key + key, Caption: caption},
+			Step{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "put_ok"}, Caption: Text{
+				DE: "Warten auf put_ok. Das Feld server der Antwort nennt den Besitzer von " + key + ".",
+				EN: "Waiting for put_ok. The reply's server field names the owner of " + key + ".",
+			}})
+	}
+	return steps
+}
+
+// getKeys is putKeys for reading: a get of each key, each followed by a wait
+// for whatever reply comes, a value or an error.
+func getKeys() []Step {
+	var steps []Step
+	for _, key := range partitionKeys {
+		steps = append(steps,
+			Step{Kind: StepDo, Node: "client-1", Cmd: "get " + key, Caption: Text{
+				DE: "client-1 liest " + key + ".",
+				EN: "client-1 reads " + key + ".",
+			}},
+			Step{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1"}, Caption: Text{
+				DE: "Warten auf die Antwort zu " + key + ".",
+				EN: "Waiting for the reply about " + key + ".",
+			}})
+	}
+	return steps
+}
+
+func forwarding() Experiment {
+	steps := []Step{{Kind: StepCaption, Caption: Text{
+		DE: "Drei Server, ein Client. Der Client kennt alle drei Adressen, schickt aber alles an server-1, solange der antwortet.",
+		EN: "Three servers, one client. The client knows all three addresses but sends everything to server-1 as long as it answers.",
+	}}}
+	steps = append(steps, putKeys(Text{
+		DE: "client-1 schreibt die Schlüssel a, c und g. Sie sind so gewählt, dass jeder der drei Server genau einen davon besitzt.",
+		EN: "client-1 writes the keys a, c and g. They are chosen so that each of the three servers owns exactly one of them.",
+	})...)
+	steps = append(steps,
+		Step{Kind: StepCaption, Caption: Text{
+			DE: "Zwei der drei Anfragen hat server-1 an einen anderen Server weitergeleitet und dessen Antwort zurückgegeben; eine hat er selbst beantwortet. Der Client merkt davon nichts: Positionstransparenz.",
+			EN: "server-1 passed two of the three requests on to another server and returned its reply; it answered one itself. The client notices nothing: location transparency.",
+		}},
+		Step{Kind: StepDo, Node: "client-1", Cmd: "get c", Caption: Text{
+			DE: "Auch Lesen folgt dem Besitzer: client-1 liest c.",
+			EN: "Reads follow the owner too: client-1 reads c.",
+		}},
+		Step{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "get_ok"}, Caption: Text{
+			DE: "Der Wert kommt vom Besitzer, egal welchen Server der Client gefragt hat. Jeder Server hält nur ein Drittel der Daten und trägt ein Drittel der Last.",
+			EN: "The value comes from its owner, whichever server the client asked. Each server holds only a third of the data and carries a third of the load.",
+		}},
+	)
+	return Experiment{
+		ID:    "forwarding",
+		Title: Text{DE: "Jeder Schlüssel hat einen Besitzer", EN: "Every key has an owner"},
+		Summary: Text{
+			DE: "Drei Schlüssel landen auf drei verschiedenen Servern; was nicht server-1 gehört, leitet er weiter.",
+			EN: "Three keys land on three different servers; whatever server-1 does not own, it passes on.",
+		},
+		Steps: steps,
+	}
+}
+
+func ownerDown() Experiment {
+	steps := putKeys(Text{
+		DE: "client-1 schreibt a, c und g; jeder Server besitzt genau einen dieser Schlüssel.",
+		EN: "client-1 writes a, c and g; each server owns exactly one of these keys.",
+	})
+	steps = append(steps, Step{Kind: StepKill, Node: "server-3", Caption: Text{
+		DE: "server-3 fällt aus (SIGKILL). Mit ihm geht der Schlüssel verloren, den er besessen hat.",
+		EN: "server-3 fails (SIGKILL). With it goes the key it owned.",
+	}})
+	steps = append(steps, getKeys()...)
+	steps = append(steps,
+		Step{Kind: StepCaption, Caption: Text{
+			DE: "Zwei Schlüssel sind noch da, einer nicht: server-1 meldet, dass der Besitzer nicht antwortet. Partitionierung verteilt die Daten, schützt sie aber nicht – ein Teil des Dienstes ist ausgefallen.",
+			EN: "Two keys are still there, one is not: server-1 reports that the owner does not answer. Partitioning spreads the data but does not protect it – part of the service is down.",
+		}},
+		Step{Kind: StepRestart, Node: "server-3", Caption: Text{
+			DE: "server-3 startet unter seiner alten Adresse neu und besitzt wieder dieselben Schlüssel.",
+			EN: "server-3 starts again at its old address and owns the same keys again.",
+		}},
+	)
+	steps = append(steps, getKeys()...)
+	steps = append(steps, Step{Kind: StepCaption, Caption: Text{
+		DE: "Alle Anfragen werden wieder beantwortet, aber der Schlüssel von server-3 ist „nicht gefunden“: Er lag nur in dessen Speicher. Gegen Datenverlust hilft erst Replikation.",
+		EN: "Every request is answered again, but server-3's key is “not found”: it lived only in its memory. Only replication protects against losing data.",
+	}})
+	return Experiment{
+		ID:    "owner-down",
+		Title: Text{DE: "Der Besitzer fällt aus", EN: "The owner fails"},
+		Summary: Text{
+			DE: "Fällt ein Server aus, sind genau seine Schlüssel nicht mehr erreichbar; die anderen funktionieren weiter.",
+			EN: "When a server fails, exactly its keys become unavailable; the others keep working.",
+		},
+		Steps: steps,
+	}
+}
+
+func cooperatingReplicate() Model {
+	return Model{
+		ID:    "cooperating-replicate",
+		Title: Text{DE: "Kooperierende Server: Replikation", EN: "Cooperating servers: replication"},
+		Summary: Text{
+			DE: "Drei Server halten jeder alle Daten. Ein Schreibauftrag erreicht alle Kopien, bevor der Client sein „ok“ bekommt. " +
+				"Fällt ein Server aus, weicht der Client auf den nächsten aus, und nichts Bestätigtes geht verloren.",
+			EN: "Three servers each hold all the data. A write reaches every copy before the client is told “ok”. " +
+				"When a server fails, the client moves on to the next one, and nothing that was confirmed is lost.",
+		},
+		Roles: groupRoles(),
+		Programs: append(serverGroup("replicate"),
+			Program{Node: "client-1", Role: "client", Binary: "client",
+				Args: []string{"--server", "{addr:server-1},{addr:server-2},{addr:server-3}"}},
+			Program{Node: "client-2", Role: "client", Binary: "client", Later: true,
+				Args: []string{"--server", "{addr:server-3},{addr:server-2},{addr:server-1}"}}),
+		Layout: LayoutGroup,
+		Shows: []Shown{
+			{Transparency: ReplicationTransparency, How: Text{
+				DE: "Jeder Schlüssel liegt dreimal vor, aber der Client schreibt und liest ihn wie einen einzigen; die replicate-Nachrichten zwischen den Servern sieht nur das Diagramm.",
+				EN: "Every key exists three times, but the client writes and reads it as if it were one; only the diagram shows the replicate messages between the servers.",
+			}},
+			{Transparency: FailureTransparency, How: Text{
+				DE: "Stirbt der Server, mit dem der Client spricht, wiederholt der Client seine Anfrage beim nächsten; kein bestätigter Schreibauftrag geht verloren.",
+				EN: "When the server the client talks to dies, the client repeats its request at the next one; no confirmed write is lost.",
+			}},
+			{Transparency: LocationTransparency, How: Text{
+				DE: "Welcher Server antwortet, spielt für den Client keine Rolle: Jeder kennt jeden Schlüssel.",
+				EN: "Which server answers does not matter to the client: every server knows every key.",
+			}},
+		},
+		Experiments: []Experiment{writeAll(), failover(), networkPartition(), frozenReplica()},
+	}
+}
+
+func writeAll() Experiment {
+	return Experiment{
+		ID:    "write-all",
+		Title: Text{DE: "Ein Schreibauftrag, drei Kopien", EN: "One write, three copies"},
+		Summary: Text{
+			DE: "Ein put erreicht alle Repliken, bevor der Client sein put_ok bekommt; danach kann jeder Server den Wert liefern.",
+			EN: "A put reaches every replica before the client gets its put_ok; after that any server can return the value.",
+		},
+		Steps: []Step{
+			{Kind: StepDo, Node: "client-1", Cmd: "put a 1", Caption: Text{
+				DE: "client-1 schreibt a = 1 bei server-1.",
+				EN: "client-1 writes a = 1 at server-1.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "put_ok"}, Caption: Text{
+				DE: "Die Reihenfolge im Diagramm: put an server-1, replicate an server-2 und server-3 gleichzeitig, zwei replicate_ok zurück – erst dann put_ok an den Client. Ein „ok“ heißt: Alle erreichbaren Kopien haben den Wert.",
+				EN: "The order in the diagram: put to server-1, replicate to server-2 and server-3 at once, two replicate_ok back – only then put_ok to the client. An “ok” means: every reachable copy has the value.",
+			}},
+			{Kind: StepStart, Node: "client-2", Caption: Text{
+				DE: "client-2 kommt dazu; er fragt zuerst server-3.",
+				EN: "client-2 joins; it asks server-3 first.",
+			}},
+			{Kind: StepDo, Node: "client-2", Cmd: "get a", Caption: Text{
+				DE: "client-2 liest a.",
+				EN: "client-2 reads a.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-2", Type: "get_ok", Body: `"server":"server-3"`}, Caption: Text{
+				DE: "server-3 liefert a = 1, ohne einen anderen Server zu fragen: Lesen braucht nur eine Kopie und ist darum schnell. Schreiben dagegen kostet eine Nachricht an jede Replik.",
+				EN: "server-3 returns a = 1 without asking another server: a read needs only one copy and is therefore fast. A write, on the other hand, costs a message to every replica.",
+			}},
+		},
+	}
+}
+
+func failover() Experiment {
+	return Experiment{
+		ID:    "failover",
+		Title: Text{DE: "Ein Server fällt aus", EN: "A server fails"},
+		Summary: Text{
+			DE: "Der Server, mit dem der Client spricht, stirbt; der Client weicht auf den nächsten aus, und alle bestätigten Werte sind noch da.",
+			EN: "The server the client talks to dies; the client moves on to the next one, and every confirmed value is still there.",
+		},
+		Steps: []Step{
+			{Kind: StepDo, Node: "client-1", Cmd: "put a 1", Caption: Text{
+				DE: "client-1 schreibt a = 1.",
+				EN: "client-1 writes a = 1.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "put_ok"}, Caption: Text{
+				DE: "Bestätigt: a liegt jetzt auf allen drei Servern.",
+				EN: "Confirmed: a is now on all three servers.",
+			}},
+			{Kind: StepKill, Node: "server-1", Caption: Text{
+				DE: "server-1, mit dem client-1 spricht, wird hart beendet (SIGKILL).",
+				EN: "server-1, which client-1 talks to, is killed (SIGKILL).",
+			}},
+			{Kind: StepDo, Node: "client-1", Cmd: "get a", Caption: Text{
+				DE: "client-1 liest a. server-1 antwortet nicht mehr, also versucht der Client den nächsten Server auf seiner Liste.",
+				EN: "client-1 reads a. server-1 no longer answers, so the client tries the next server on its list.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "get_ok", From: "server-2"}, Caption: Text{
+				DE: "server-2 antwortet mit a = 1. Der Ausfall hat den Client einen Verbindungsversuch gekostet, aber keine Daten: Fehlertransparenz.",
+				EN: "server-2 answers with a = 1. The failure cost the client one attempt to connect, but no data: failure transparency.",
+			}},
+			{Kind: StepDo, Node: "client-1", Cmd: "put b 2", Caption: Text{
+				DE: "client-1 schreibt b = 2, jetzt bei server-2.",
+				EN: "client-1 writes b = 2, now at server-2.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "put_ok"}, Caption: Text{
+				DE: "server-2 repliziert an server-3; server-1 ist tot, der Versuch schlägt fehl und wird im Protokoll vermerkt. Das „ok“ kommt trotzdem: Es gilt für alle Kopien, die noch da sind.",
+				EN: "server-2 replicates to server-3; server-1 is dead, so that attempt fails and is noted in the log. The “ok” comes all the same: it stands for every copy that is still there.",
+			}},
+			{Kind: StepCaption, Caption: Text{
+				DE: "Startete man server-1 jetzt neu, wäre er leer: Dieses Demo überträgt beim Neustart keinen Zustand. Ein echtes System ließe eine zurückkehrende Replik erst von den anderen aufholen.",
+				EN: "If server-1 were restarted now, it would be empty: this demo does not transfer any state on a restart. A real system would let a returning replica catch up from the others first.",
+			}},
+		},
+	}
+}
+
+func networkPartition() Experiment {
+	return Experiment{
+		ID:    "network-partition",
+		Title: Text{DE: "Das Netz zerfällt", EN: "The network splits"},
+		Summary: Text{
+			DE: "server-3 ist von den anderen Servern abgeschnitten: Schreibaufträge erreichen ihn nicht, und er liefert veraltete Werte.",
+			EN: "server-3 is cut off from the other servers: writes do not reach it, and it returns stale values.",
+		},
+		Steps: []Step{
+			{Kind: StepStart, Node: "client-2", Caption: Text{
+				DE: "client-2 kommt dazu; er fragt zuerst server-3.",
+				EN: "client-2 joins; it asks server-3 first.",
+			}},
+			{Kind: StepPartition, Node: "server-3", Peers: []string{"server-1", "server-2"}, Caption: Text{
+				DE: "Das Netz zwischen server-3 und den beiden anderen Servern fällt aus. Alle Server laufen weiter, und die Clients erreichen weiterhin jeden von ihnen.",
+				EN: "The network between server-3 and the two other servers fails. Every server keeps running, and the clients can still reach each of them.",
+			}},
+			{Kind: StepDo, Node: "client-1", Cmd: "put b 2", Caption: Text{
+				DE: "client-1 schreibt b = 2 bei server-1.",
+				EN: "client-1 writes b = 2 at server-1.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindSend, Node: "server-1", Type: "replicate", Fault: "partition"}, Caption: Text{
+				DE: "Die replicate-Nachricht an server-3 geht verloren. server-1 wartet eine Sekunde auf die Bestätigung, gibt dann auf und notiert, dass server-3 den Schreibauftrag verpasst hat.",
+				EN: "The replicate message to server-3 is lost. server-1 waits one second for the confirmation, then gives up and notes that server-3 missed the write.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "put_ok"}, Caption: Text{
+				DE: "client-1 bekommt trotzdem sein „ok“: Die Server bleiben lieber verfügbar, als auf eine unerreichbare Kopie zu warten.",
+				EN: "client-1 gets its “ok” all the same: the servers prefer to stay available rather than wait for a copy they cannot reach.",
+			}},
+			{Kind: StepDo, Node: "client-2", Cmd: "get b", Caption: Text{
+				DE: "client-2 liest b bei server-3.",
+				EN: "client-2 reads b at server-3.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-2", Type: "get_ok", Body: `"found":false`}, Caption: Text{
+				DE: "server-3 kennt b nicht. Zwei Clients sehen zur selben Zeit verschiedene Werte: Die Replikationstransparenz bricht, sobald die Repliken nicht mehr miteinander sprechen können.",
+				EN: "server-3 does not know b. Two clients see different values at the same time: replication transparency breaks as soon as the replicas can no longer talk to each other.",
+			}},
+			{Kind: StepHeal, Caption: Text{
+				DE: "Das Netz ist wieder ganz.",
+				EN: "The network is whole again.",
+			}},
+			{Kind: StepDo, Node: "client-2", Cmd: "get b", Caption: Text{
+				DE: "client-2 liest b noch einmal bei server-3.",
+				EN: "client-2 reads b at server-3 once more.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-2", Type: "get_ok", Body: `"found":false`}, Caption: Text{
+				DE: "Immer noch nicht gefunden: Nach der Heilung gleicht niemand die verpasste Änderung ab. Ein echtes System bräuchte dafür einen Abgleich – oder es hätte den Schreibauftrag während der Trennung abgelehnt und wäre dafür nicht verfügbar gewesen.",
+				EN: "Still not found: after healing, nobody catches up on the missed write. A real system would need a way to reconcile the replicas – or it would have refused the write during the split and been unavailable instead.",
+			}},
+		},
+	}
+}
+
+func frozenReplica() Experiment {
+	return Experiment{
+		ID:    "frozen-replica",
+		Title: Text{DE: "Langsam oder tot?", EN: "Slow or dead?"},
+		Summary: Text{
+			DE: "Eine eingefrorene Replik sieht von außen aus wie eine ausgefallene, bis sie plötzlich weiterarbeitet.",
+			EN: "A frozen replica looks from outside just like a failed one, until it suddenly carries on.",
+		},
+		Steps: []Step{
+			{Kind: StepFreeze, Node: "server-2", Caption: Text{
+				DE: "server-2 wird eingefroren (SIGSTOP): Der Prozess ist noch da, das Betriebssystem nimmt sogar noch Verbindungen für ihn an, aber er tut nichts.",
+				EN: "server-2 is frozen (SIGSTOP): the process is still there, the operating system even accepts connections for it, but it does nothing.",
+			}},
+			{Kind: StepDo, Node: "client-1", Cmd: "put d 4", Caption: Text{
+				DE: "client-1 schreibt d = 4 bei server-1.",
+				EN: "client-1 writes d = 4 at server-1.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "put_ok"}, Caption: Text{
+				DE: "server-3 bestätigt sofort, server-2 schweigt. Nach einer Sekunde gibt server-1 auf und antwortet dem Client. Ob server-2 langsam oder abgestürzt ist, kann server-1 nicht unterscheiden.",
+				EN: "server-3 confirms at once, server-2 stays silent. After one second server-1 gives up and answers the client. server-1 cannot tell whether server-2 is slow or has crashed.",
+			}},
+			{Kind: StepThaw, Node: "server-2", Caption: Text{
+				DE: "server-2 darf weiterarbeiten (SIGCONT).",
+				EN: "server-2 may carry on (SIGCONT).",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "server-2", Type: "replicate"}, Caption: Text{
+				DE: "server-2 liest die liegengebliebene replicate-Nachricht und übernimmt d = 4. Seine Bestätigung kommt zu spät: server-1 hat die Verbindung längst aufgegeben. Die Daten stimmen am Ende, aber nur, weil die Nachricht im Puffer gewartet hat.",
+				EN: "server-2 reads the replicate message that was waiting and takes on d = 4. Its confirmation comes too late: server-1 gave up on the connection long ago. The data agrees in the end, but only because the message waited in the buffer.",
+			}},
+		},
+	}
+}
