@@ -104,12 +104,13 @@ func session(ctx context.Context, env *program.Env, c *Client, every time.Durati
 		result, err := c.Command(ctx, line)
 		switch {
 		case errors.Is(err, ErrNotFound):
-			fmt.Fprintln(out, "not found")
+			result = "not found"
 		case err != nil:
-			fmt.Fprintf(out, "error: %v\n", err)
-		default:
-			fmt.Fprintln(out, result)
+			result = "error: " + err.Error()
 		}
+		fmt.Fprintln(out, result)
+		// The viewer sees the messages; this line says what they meant to the user.
+		env.Node.Trace.Logf("%s: %s", strings.TrimSpace(line), result)
 	}
 }
 
