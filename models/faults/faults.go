@@ -137,6 +137,18 @@ func (f *Injector) update() {
 	f.active.Store(f.delay > 0 || f.drop > 0 || f.duplicate > 0 || f.hold || len(f.partition) > 0)
 }
 
+// Reset ends every fault and lets every held message go: the network is
+// perfect again. A program does this when its collector goes away, so that
+// nothing waits for a release that can no longer come.
+func (f *Injector) Reset() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	defer f.update()
+	f.delay, f.drop, f.duplicate, f.hold = 0, 0, 0, false
+	clear(f.partition)
+	f.releaseAllLocked()
+}
+
 // Apply carries out a control line from the collector. Lines that are not
 // about faults (such as "do") are an error here.
 func (f *Injector) Apply(c trace.Control) error {

@@ -134,18 +134,19 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 			listenAddr = env.Listener.Addr().String()
 		}
 		em.Hello(p.Role, p.Model, os.Getpid(), listenAddr)
-		if *exitWithCollector {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithCancel(ctx)
-			defer cancel()
-			go func() {
-				select {
-				case <-em.HungUp():
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			select {
+			case <-em.HungUp():
+				node.Faults.Reset() // nobody is left to release a held message
+				if *exitWithCollector {
 					cancel()
-				case <-ctx.Done():
 				}
-			}()
-		}
+			case <-ctx.Done():
+			}
+		}()
 	}
 
 	err := run(ctx, env)

@@ -24,12 +24,12 @@ type Emitter struct {
 	onControl func(Control) // called on the reader goroutine; must not block
 
 	queue   chan Event
-	seq     atomic.Uint64
 	dropped atomic.Uint64 // events lost to a full queue or a gone collector
 	gone    atomic.Bool   // the collector stopped reading or closed
 
 	closeOnce sync.Once
-	closing   chan struct{} // closed by Close: the writer drains and stops
+	byeReason string        // set by Close before it closes closing
+	closing   chan struct{} // closed by Close: the writer drains, says bye and stops
 	written   chan struct{} // closed when the writer has stopped
 	hungUp    chan struct{} // closed when the collector's side is closed
 }
@@ -57,8 +57,9 @@ func Dial(ctx context.Context, addr, node string, onControl func(Control)) (*Emi
 	return e, nil
 }
 
-// Emit queues ev, filling in version, node, sequence number and time. It never
-// blocks: when the queue is full the event is counted as lost instead.
+// Emit queues ev, filling in version, node and time (the sequence number is
+// given when it is written). It never blocks: when the queue is full the
+// event is counted as lost instead.
 func (e *Emitter) Emit(ev Event) {
 	if e == nil {
 		return
@@ -69,7 +70,6 @@ func (e *Emitter) Emit(ev Event) {
 	}
 	ev.V = Version
 	ev.Node = e.node
-	ev.Seq = e.seq.Add(1)
 	ev.Time = time.Now().UnixMicro()
 	select {
 	case e.queue <- ev:
@@ -115,14 +115,14 @@ func (e *Emitter) HungUp() <-chan struct{} {
 	return e.hungUp
 }
 
-// Close reports bye with the given reason, waits up to a second for queued
-// events to reach the collector, and closes the connection.
+// Close writes what is queued and a bye event with the given reason, waiting
+// up to a second for a slow collector, and closes the connection.
 func (e *Emitter) Close(reason string) {
 	if e == nil {
 		return
 	}
 	e.closeOnce.Do(func() {
-		e.Emit(Event{Kind: KindBye, Text: reason})
+		e.byeReason = reason
 		close(e.closing)
 		select {
 		case <-e.written:
@@ -132,46 +132,47 @@ func (e *Emitter) Close(reason string) {
 	})
 }
 
-// write is the only goroutine that writes to the collector. It flushes
-// whenever the queue is empty, so a quiet program's events arrive at once and
-// a busy program's events are written in large batches.
+// write is the only goroutine that writes to the collector. It numbers the
+// events in the order they go out, so a collector sees seq 1, 2, 3 ... with
+// no gaps; lost events are reported by an overflow event, written before the
+// next event that gets through. It flushes whenever the queue is empty, so a
+// quiet program's events arrive at once and a busy program's in batches.
 func (e *Emitter) write() {
 	defer close(e.written)
 	w := bufio.NewWriterSize(e.conn, 32<<10)
 	enc := json.NewEncoder(w)
-	var reported uint64
-	for {
-		var ev Event
-		select {
-		case ev = <-e.queue:
-		case <-e.closing:
-			// Drain what is queued, then stop.
-			for {
-				select {
-				case ev = <-e.queue:
-					if enc.Encode(&ev) != nil {
-						return
-					}
-				default:
-					w.Flush()
-					return
-				}
-			}
-		}
+	var seq, reported uint64
+	put := func(ev *Event) bool {
 		if lost := e.dropped.Load(); lost != reported {
 			reported = lost
-			overflow := Event{V: Version, Kind: KindOverflow, Node: e.node, Seq: e.seq.Add(1), Time: time.Now().UnixMicro(), Count: lost}
+			seq++
+			overflow := Event{V: Version, Kind: KindOverflow, Node: e.node, Seq: seq, Time: time.Now().UnixMicro(), Count: lost}
 			if enc.Encode(&overflow) != nil {
+				return false
+			}
+		}
+		seq++
+		ev.Seq = seq
+		return enc.Encode(ev) == nil
+	}
+	for {
+		select {
+		case ev := <-e.queue:
+			if !put(&ev) || (len(e.queue) == 0 && w.Flush() != nil) {
 				e.hangUp()
 				return
 			}
-		}
-		if enc.Encode(&ev) != nil {
-			e.hangUp()
-			return
-		}
-		if len(e.queue) == 0 && w.Flush() != nil {
-			e.hangUp()
+		case <-e.closing:
+			for len(e.queue) > 0 { // only this goroutine receives, so this never blocks
+				ev := <-e.queue
+				if !put(&ev) {
+					return
+				}
+			}
+			bye := Event{V: Version, Kind: KindBye, Node: e.node, Time: time.Now().UnixMicro(), Text: e.byeReason}
+			if put(&bye) {
+				w.Flush()
+			}
 			return
 		}
 	}

@@ -64,7 +64,7 @@ type Event struct {
 	Listen string `json:"listen,omitempty"` // hello: host:port, empty for a client
 
 	Msg   *Message `json:"msg,omitempty"`   // send, recv, hold
-	Fault string   `json:"fault,omitempty"` // send: "drop", "partition" (never arrived) or "duplicate" (a second copy)
+	Fault string   `json:"fault,omitempty"` // send: "drop", "partition", "abandoned" (never arrived) or "duplicate" (a second copy)
 
 	Key   string `json:"key,omitempty"`   // state
 	Value string `json:"value,omitempty"` // state

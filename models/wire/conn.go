@@ -118,6 +118,7 @@ func (c *Conn) Send(ctx context.Context, e Envelope) (Envelope, error) {
 	if f != nil {
 		onHold := func() { c.node.traced(trace.KindHold, &e, e.Clock, len(line), "") }
 		if err := f.Wait(ctx, e.ID, onHold); err != nil {
+			c.node.traced(trace.KindSend, &e, e.Clock, len(line), "abandoned")
 			return e, err
 		}
 	}
