@@ -66,7 +66,8 @@ func Decode(line []byte) (Envelope, error) {
 		case errors.As(err, &typ) && typ.Field == "":
 			return Envelope{}, &DecodeError{Reason: "not an envelope: want a JSON object"}
 		case errors.As(err, &typ):
-			return Envelope{}, &DecodeError{Reason: fmt.Sprintf("not an envelope: field %q must be a %s", typ.Field, typ.Type)}
+			// The decoder went on past the bad field, so the id may be known.
+			return Envelope{}, &DecodeError{ID: e.ID, Reason: fmt.Sprintf("not an envelope: field %q must be a %s", typ.Field, typ.Type)}
 		default:
 			return Envelope{}, &DecodeError{Reason: fmt.Sprintf("not an envelope: %v", err)}
 		}

@@ -46,7 +46,7 @@ func (fr *FrameReader) readLine() ([]byte, error) {
 	for {
 		chunk, err := fr.r.ReadSlice('\n')
 		if !tooLarge {
-			if len(fr.buf)+len(bytes.TrimRight(chunk, "\r\n")) > fr.max {
+			if len(fr.buf)+len(chunk) > fr.max+len("\r\n") {
 				tooLarge = true
 				fr.buf = fr.buf[:0]
 			} else {
@@ -66,6 +66,10 @@ func (fr *FrameReader) readLine() ([]byte, error) {
 		}
 		// A complete line, or the unterminated last line before EOF: the
 		// next call reports the EOF.
-		return bytes.TrimRight(fr.buf, "\r\n"), nil
+		line := bytes.TrimRight(fr.buf, "\r\n")
+		if len(line) > fr.max {
+			return nil, ErrFrameTooLarge
+		}
+		return line, nil
 	}
 }
