@@ -209,7 +209,6 @@ func (f *Injector) Wait(ctx context.Context, id uint64, onHold func()) error {
 		release = make(chan struct{})
 		f.held[id] = release
 	}
-	delay := f.delay
 	f.mu.Unlock()
 
 	if release != nil {
@@ -225,6 +224,11 @@ func (f *Injector) Wait(ctx context.Context, id uint64, onHold func()) error {
 			return ctx.Err()
 		}
 	}
+	// The delay in force now, after a hold: slow motion turned off while a
+	// message was held no longer applies to it.
+	f.mu.Lock()
+	delay := f.delay
+	f.mu.Unlock()
 	if delay > 0 {
 		t := time.NewTimer(delay)
 		defer t.Stop()

@@ -23,7 +23,9 @@ type Collector struct {
 }
 
 // Listen starts a collector on addr (for example "127.0.0.1:0") that passes
-// every event it receives to onEvent. Lines that are not events are skipped.
+// every event it receives to onEvent. Lines that are not events of this
+// protocol version are skipped; a line over 1 MiB ends that program's
+// connection, reported as a log event of the program.
 func Listen(addr string, onEvent func(Event)) (*Collector, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -113,7 +115,7 @@ func (c *Collector) serve(conn net.Conn) {
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		var ev Event
-		if json.Unmarshal(sc.Bytes(), &ev) != nil || ev.Kind == "" {
+		if json.Unmarshal(sc.Bytes(), &ev) != nil || ev.Kind == "" || ev.V != Version {
 			continue
 		}
 		if ev.Kind == KindHello && node == "" {
@@ -125,5 +127,9 @@ func (c *Collector) serve(conn net.Conn) {
 		if c.onEvent != nil {
 			c.onEvent(ev)
 		}
+	}
+	if sc.Err() != nil && node != "" && c.onEvent != nil {
+		// An event line over the limit: say why this program's events stop.
+		c.onEvent(Event{V: Version, Kind: KindLog, Node: node, Text: fmt.Sprintf("trace connection closed by the collector: %v", sc.Err())})
 	}
 }

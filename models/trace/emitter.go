@@ -196,6 +196,10 @@ func (e *Emitter) read() {
 			e.onControl(c)
 		}
 	}
+	if sc.Err() != nil {
+		// Control lines are short; a longer one means a broken collector.
+		e.Logf("trace connection closed: %v", sc.Err())
+	}
 }
 
 func (e *Emitter) hangUp() {

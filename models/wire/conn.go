@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"dsdemo/models/faults"
 	"dsdemo/models/trace"
 )
 
@@ -25,6 +26,9 @@ var ErrClosed = errors.New("connection closed")
 // clock, reports it to the trace, hands replies to the waiting Call and
 // queues everything else for Recv. A reply nobody waits for any more (its
 // caller gave up, or the network duplicated it) is reported and discarded.
+// A message that is not a reply waits in a small inbox until Recv takes it;
+// while the inbox is full the reader waits too, so a Conn that receives
+// requests must also call Recv (ServeConn does).
 type Conn struct {
 	node *Node
 	nc   net.Conn
@@ -96,6 +100,11 @@ func (c *Conn) Done() <-chan struct{} { return c.done }
 // It returns the envelope as stamped. A message the injector loses is still a
 // successful Send: on a real network the sender does not know either.
 func (c *Conn) Send(ctx context.Context, e Envelope) (Envelope, error) {
+	return c.send(ctx, e, c.node.Faults)
+}
+
+// send is Send with the given fault injector; nil sends past every fault.
+func (c *Conn) send(ctx context.Context, e Envelope, f *faults.Injector) (Envelope, error) {
 	e.From = c.node.Name
 	if e.To == "" {
 		e.To = c.Peer()
@@ -109,7 +118,6 @@ func (c *Conn) Send(ctx context.Context, e Envelope) (Envelope, error) {
 		return e, err
 	}
 
-	f := c.node.Faults
 	v := f.Decide(e.To, c.addr)
 	if v.Lost != "" {
 		c.node.traced(trace.KindSend, &e, e.Clock, len(line), v.Lost)
@@ -281,9 +289,10 @@ func (c *Conn) read() {
 }
 
 // refuse answers a line that is not an envelope with an error envelope, and
-// tells the trace, then the reader goes on with the next line.
+// tells the trace, then the reader goes on with the next line. The answer
+// passes no faults: a held or delayed answer would stop the reader itself.
 func (c *Conn) refuse(id uint64, reason string) {
 	c.node.Trace.Logf("refused a line from %s: %s", c.Peer(), reason)
 	body, _ := json.Marshal(ErrorBody{Reason: reason})
-	_, _ = c.Send(c.ctx, Envelope{Type: TypeError, ReplyTo: id, Body: body})
+	_, _ = c.send(c.ctx, Envelope{Type: TypeError, ReplyTo: id, Body: body}, nil)
 }

@@ -66,7 +66,7 @@ func (fr *FrameReader) readLine() ([]byte, error) {
 		}
 		// A complete line, or the unterminated last line before EOF: the
 		// next call reports the EOF.
-		line := bytes.TrimRight(fr.buf, "\r\n")
+		line := bytes.TrimSuffix(bytes.TrimSuffix(fr.buf, []byte("\n")), []byte("\r"))
 		if len(line) > fr.max {
 			return nil, ErrFrameTooLarge
 		}

@@ -9,9 +9,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -33,7 +33,13 @@ func Build(t testing.TB, pkgs ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	args := append([]string{"build", "-o", dir + string(filepath.Separator)}, pkgs...)
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), args...)
+	// go test gives the test binary the GOROOT of the toolchain running it;
+	// use that go command rather than whichever one is first on PATH.
+	gocmd := "go"
+	if goroot := os.Getenv("GOROOT"); goroot != "" {
+		gocmd = filepath.Join(goroot, "bin", "go")
+	}
+	cmd := exec.Command(gocmd, args...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", strings.Join(pkgs, " "), err, out)
 	}
