@@ -1,0 +1,156 @@
+package program_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"dsdemo/models/program"
+	"dsdemo/models/program/programtest"
+	"dsdemo/models/trace"
+)
+
+// run runs a test program with the given run function and returns its exit
+// code, stdout and stderr.
+func run(t *testing.T, p *program.Program, args []string, fn func(context.Context, *program.Env) error) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := p.Run(args, strings.NewReader(""), &out, &errOut, fn)
+	return code, out.String(), errOut.String()
+}
+
+func noop(context.Context, *program.Env) error { return nil }
+
+func TestExitCodes(t *testing.T) {
+	cases := []struct {
+		name     string
+		args     []string
+		fn       func(context.Context, *program.Env) error
+		wantCode int
+		wantErr  string
+	}{
+		{"ok", nil, noop, 0, ""},
+		{"bad flag", []string{"--colour", "red"}, noop, 2, "demo: flag provided but not defined: -colour (see --help)\n"},
+		{"bad flag value", []string{"--seed", "x"}, noop, 2, "demo: invalid value \"x\" for flag -seed: parse error (see --help)\n"},
+		{"usage error", nil, func(context.Context, *program.Env) error { return program.Usagef("need a KEY") }, 2, "demo: need a KEY\n"},
+		{"failure", nil, func(context.Context, *program.Env) error { return errors.New("the disk is full") }, 1, "demo: the disk is full\n"},
+		{"network failure in one line", nil, func(ctx context.Context, _ *program.Env) error {
+			_, err := (&net.Dialer{}).DialContext(ctx, "tcp", "127.0.0.1:1")
+			return err
+		}, 1, "demo: connection refused\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := program.New("demo", "test", "", "[flags]")
+			code, _, errOut := run(t, p, c.args, c.fn)
+			assert.Equal(t, c.wantCode, code)
+			assert.Equal(t, c.wantErr, errOut)
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	p := program.New("server", "test", "127.0.0.1:0", "[flags]")
+	p.Flags.String("peers", "", "the other servers")
+	code, out, _ := run(t, p, []string{"--help"}, noop)
+	assert.Equal(t, 0, code)
+	assert.True(t, strings.HasPrefix(out, "usage: server [flags]\n"), "usage line in %q", out)
+	for _, flag := range []string{"-name", "-listen", "-trace", "-exit-with-collector", "-seed", "-peers"} {
+		assert.Contains(t, out, flag)
+	}
+}
+
+func TestListen(t *testing.T) {
+	t.Run("a server prints its address and gets the listener", func(t *testing.T) {
+		p := program.New("server", "test", "127.0.0.1:7", "")
+		var addr string
+		code, out, _ := run(t, p, []string{"--listen", "127.0.0.1:0"}, func(_ context.Context, env *program.Env) error {
+			addr = env.Listener.Addr().String()
+			return nil
+		})
+		assert.Equal(t, 0, code)
+		assert.Equal(t, "listening on "+addr+"\n", out)
+	})
+	t.Run("a client has no --listen", func(t *testing.T) {
+		p := program.New("client", "test", "", "")
+		code, _, errOut := run(t, p, []string{"--listen", "127.0.0.1:0"}, noop)
+		assert.Equal(t, 2, code)
+		assert.Contains(t, errOut, "-listen")
+	})
+}
+
+func TestTrace(t *testing.T) {
+	rec := programtest.NewRecorder(t)
+	p := program.New("client", "test", "", "")
+	p.Commands = true
+	ctx, cancel := context.WithTimeout(context.Background(), programtest.Patience)
+	defer cancel()
+	done := make(chan int, 1)
+	waitErr := make(chan error, 1)
+	go func() {
+		code, _, _ := run(t, p, []string{"--trace", rec.Addr(), "--name", "c1", "--exit-with-collector"}, func(ctx context.Context, env *program.Env) error {
+			env.Node.Faults.SetDelay(time.Hour)
+			for {
+				select {
+				case cmd := <-env.Commands:
+					env.Node.Trace.Logf("did %s", cmd)
+				case <-ctx.Done():
+					// The hang-up reset the faults: the hour of delay is gone.
+					wctx, cancel := context.WithTimeout(context.Background(), time.Second)
+					defer cancel()
+					waitErr <- env.Node.Faults.Wait(wctx, 1, func() {})
+					return nil
+				}
+			}
+		})
+		done <- code
+	}()
+	rec.WaitFor(t, "hello", programtest.Has(func(ev trace.Event) bool {
+		return ev.Kind == trace.KindHello && ev.Node == "c1" && ev.Role == "client" && ev.Model == "test" && ev.PID > 0
+	}))
+	require.NoError(t, rec.Send("c1", trace.Control{Op: trace.OpDo, Cmd: "put a 1"}))
+	rec.WaitFor(t, "the command", programtest.Has(func(ev trace.Event) bool { return ev.Text == "did put a 1" }))
+
+	rec.Hangup("c1")
+	select {
+	case code := <-done:
+		assert.Equal(t, 0, code, "exit code after the collector hung up")
+		assert.NoError(t, <-waitErr, "a message waits after the collector hung up")
+	case <-ctx.Done():
+		t.Fatal("the program did not stop when its collector hung up")
+	}
+}
+
+func TestDoRefusedWithoutCommands(t *testing.T) {
+	rec := programtest.NewRecorder(t)
+	p := program.New("server", "test", "", "")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		run(t, p, []string{"--trace", rec.Addr()}, func(context.Context, *program.Env) error {
+			<-ctx.Done()
+			return nil
+		})
+	}()
+	rec.WaitFor(t, "hello", programtest.Has(func(ev trace.Event) bool { return ev.Kind == trace.KindHello }))
+	require.NoError(t, rec.Send("server", trace.Control{Op: trace.OpDo, Cmd: "put a 1"}))
+	rec.WaitFor(t, "the refusal", programtest.Has(func(ev trace.Event) bool {
+		return ev.Kind == trace.KindLog && ev.Text == `do "put a 1" refused: server takes no commands`
+	}))
+	cancel()
+	<-done
+}
+
+func TestList(t *testing.T) {
+	assert.Equal(t, []string{"a:1", "b:2"}, program.List(" a:1, ,b:2,"))
+	assert.Nil(t, program.List(""))
+}
