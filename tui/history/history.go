@@ -1,0 +1,329 @@
+// Package history is what the launcher remembers of a run: the last events,
+// the nodes that took part, and the messages between them as arrows, ready to
+// be drawn. It does no I/O, so the live view, the replay and the exporters
+// all see a run the same way.
+//
+//	trace events --Add--> Store --Events()--> event log, export
+//	                        |----Nodes()----> topology, inspector
+//	                        '----Arrows()---> sequence diagram, moving messages
+//
+// A message is one arrow: its send event and its recv event share the
+// sender's name and the message id. An arrow whose recv has not come (yet) is
+// in flight; one whose send says a fault lost it never arrives. Arrows are
+// ordered by the Lamport clock of their send, so the diagram shows causes
+// before effects whatever the order the events reached the collector in.
+//
+// Memory is bounded: the store keeps the last Capacity events and arrows in
+// ring buffers; a run of a million events costs no more than one of Capacity.
+package history
+
+import (
+	"encoding/json"
+	"slices"
+	"sort"
+	"time"
+
+	"dsdemo/models/trace"
+)
+
+// DefaultCapacity is how many events and arrows a Store keeps.
+const DefaultCapacity = 20000
+
+// Node is one program of the run as its events describe it.
+type Node struct {
+	Name   string
+	Role   string
+	Model  string
+	Listen string
+	PID    int
+	State  map[string]string // the latest value of each state key
+	Keys   []string          // State's keys in the order they first appeared
+	Lost   uint64            // trace events the program could not deliver (its latest overflow count)
+	Bye    string            // why it stopped, once it said bye
+	Events uint64            // events received from it
+}
+
+// Arrow is one message from its sender to its receiver.
+type Arrow struct {
+	From, To  string // node names; To is resolved from an address when a hello names it
+	Type      string
+	ID        uint64
+	ReplyTo   uint64
+	Size      int
+	Body      json.RawMessage
+	SendClock uint64    // the sender's Lamport time at the send
+	RecvClock uint64    // the receiver's Lamport time at the recv; 0 until it arrives
+	Sent      time.Time // wall clock of the send (or of the hold)
+	Received  time.Time // wall clock of the recv; zero until it arrives
+	Fault     string    // "drop", "partition", "abandoned" (lost) or "duplicate" (a second copy)
+	Held      bool      // waiting in step mode for a release
+}
+
+// Lost reports whether the network (or the sender) lost the message.
+func (a *Arrow) Lost() bool {
+	return a.Fault == "drop" || a.Fault == "partition" || a.Fault == "abandoned"
+}
+
+// Delivered reports whether the message arrived.
+func (a *Arrow) Delivered() bool { return a.RecvClock != 0 }
+
+// msgKey names a message: its sender and its id.
+type msgKey struct {
+	from string
+	id   uint64
+}
+
+// Store is the history of one run. It is not safe for concurrent use: the
+// UI owns it and feeds it events one at a time.
+type Store struct {
+	capacity int
+	events   ring[trace.Event]
+	arrows   ring[Arrow]
+	open     map[msgKey][]uint64 // message to the positions (see ring) of its arrows: two for a duplicated one
+
+	nodes   map[string]*Node
+	order   []string          // node names in the order of their first event
+	address map[string]string // listen address to node name
+	total   uint64
+}
+
+// New returns an empty store that keeps the last capacity events and arrows.
+func New(capacity int) *Store {
+	if capacity < 1 {
+		capacity = DefaultCapacity
+	}
+	return &Store{
+		capacity: capacity,
+		events:   newRing[trace.Event](capacity),
+		arrows:   newRing[Arrow](capacity),
+		open:     map[msgKey][]uint64{},
+		nodes:    map[string]*Node{},
+		address:  map[string]string{},
+	}
+}
+
+// Add takes one event into the history.
+func (s *Store) Add(ev trace.Event) {
+	s.total++
+	s.events.push(ev)
+	n := s.node(ev.Node)
+	n.Events++
+	switch ev.Kind {
+	case trace.KindHello:
+		n.Role, n.Model, n.Listen, n.PID, n.Bye = ev.Role, ev.Model, ev.Listen, ev.PID, ""
+		if ev.Listen != "" {
+			s.address[ev.Listen] = ev.Node
+		}
+		// A restarted program counts its message ids from 1 again.
+		for k := range s.open {
+			if k.from == ev.Node {
+				delete(s.open, k)
+			}
+		}
+	case trace.KindState:
+		if _, ok := n.State[ev.Key]; !ok {
+			n.Keys = append(n.Keys, ev.Key)
+		}
+		n.State[ev.Key] = ev.Value
+	case trace.KindOverflow:
+		n.Lost = ev.Count
+	case trace.KindBye:
+		n.Bye = ev.Text
+	case trace.KindSend, trace.KindHold:
+		if ev.Msg != nil {
+			s.send(ev)
+		}
+	case trace.KindRecv:
+		if ev.Msg != nil {
+			s.recv(ev)
+		}
+	}
+}
+
+func (s *Store) node(name string) *Node {
+	n := s.nodes[name]
+	if n == nil {
+		n = &Node{Name: name, State: map[string]string{}}
+		s.nodes[name] = n
+		s.order = append(s.order, name)
+	}
+	return n
+}
+
+// send records a send or hold. A send after a hold of the same message
+// completes that arrow; a duplicate copy is an arrow of its own.
+func (s *Store) send(ev trace.Event) {
+	m := ev.Msg
+	key := msgKey{m.From, m.ID}
+	if ev.Kind == trace.KindSend && ev.Fault != "duplicate" {
+		if a := s.find(key, func(a *Arrow) bool { return a.Held }); a != nil {
+			a.Held = false
+			a.Fault = ev.Fault
+			return
+		}
+	}
+	s.push(key, Arrow{
+		From: m.From, To: s.resolve(m.To), Type: m.Type, ID: m.ID, ReplyTo: m.ReplyTo,
+		Size: m.Size, Body: m.Body, SendClock: m.Clock, Sent: time.UnixMicro(ev.Time),
+		Fault: ev.Fault, Held: ev.Kind == trace.KindHold,
+	})
+}
+
+// recv completes the oldest arrow of the message still in flight, or, when
+// its send is not known (the sender is not traced, or the recv came first),
+// records an arrow of its own.
+func (s *Store) recv(ev trace.Event) {
+	m := ev.Msg
+	key := msgKey{m.From, m.ID}
+	if a := s.find(key, func(a *Arrow) bool { return !a.Delivered() && !a.Lost() }); a != nil {
+		a.To = ev.Node
+		a.RecvClock = ev.Clock
+		a.Received = time.UnixMicro(ev.Time)
+		return
+	}
+	s.push(key, Arrow{
+		From: m.From, To: ev.Node, Type: m.Type, ID: m.ID, ReplyTo: m.ReplyTo, Size: m.Size, Body: m.Body,
+		SendClock: m.Clock, RecvClock: ev.Clock, Sent: time.UnixMicro(ev.Time), Received: time.UnixMicro(ev.Time),
+	})
+}
+
+// find returns the oldest kept arrow of the message that satisfies ok.
+func (s *Store) find(key msgKey, ok func(*Arrow) bool) *Arrow {
+	for _, pos := range s.open[key] {
+		if a := s.arrows.at(pos); a != nil && ok(a) {
+			return a
+		}
+	}
+	return nil
+}
+
+func (s *Store) push(key msgKey, a Arrow) {
+	s.arrows.push(a)
+	s.open[key] = append(s.open[key], s.arrows.last())
+	if len(s.open) > 2*s.capacity {
+		s.forgetOld()
+	}
+}
+
+// forgetOld drops the index entries of messages whose arrows the ring has
+// overwritten, so the index stays as bounded as the ring.
+func (s *Store) forgetOld() {
+	for k, positions := range s.open {
+		if s.arrows.at(positions[len(positions)-1]) == nil {
+			delete(s.open, k)
+		}
+	}
+}
+
+// resolve turns an address into the node name that said hello with it.
+func (s *Store) resolve(to string) string {
+	if name, ok := s.address[to]; ok {
+		return name
+	}
+	return to
+}
+
+// Total is the number of events ever added, including those no longer kept.
+func (s *Store) Total() uint64 { return s.total }
+
+// Events returns the kept events, oldest first.
+func (s *Store) Events() []trace.Event { return s.events.all() }
+
+// Nodes returns the nodes in the order they first appeared.
+func (s *Store) Nodes() []*Node {
+	out := make([]*Node, 0, len(s.order))
+	for _, name := range s.order {
+		out = append(out, s.nodes[name])
+	}
+	return out
+}
+
+// Node returns the node of that name, or nil.
+func (s *Store) Node(name string) *Node { return s.nodes[name] }
+
+// Lost is the number of trace events all programs together could not deliver.
+func (s *Store) Lost() uint64 {
+	var lost uint64
+	for _, n := range s.nodes {
+		lost += n.Lost
+	}
+	return lost
+}
+
+// Arrows returns the kept arrows in Lamport order: by the clock of their
+// send, then by sender name, then by id, so that equal clocks of different
+// nodes (concurrent events) still come out in the same order every time.
+func (s *Store) Arrows() []Arrow {
+	out := s.arrows.all()
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
+		if a.SendClock != b.SendClock {
+			return a.SendClock < b.SendClock
+		}
+		if a.From != b.From {
+			return a.From < b.From
+		}
+		return a.ID < b.ID
+	})
+	return out
+}
+
+// InFlight returns the arrows that were sent and have neither arrived nor
+// been lost, oldest first: the messages a topology view shows moving.
+func (s *Store) InFlight() []Arrow {
+	var out []Arrow
+	for _, a := range s.arrows.all() {
+		if !a.Delivered() && !a.Lost() {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// FromEvents builds a store from a recorded run.
+func FromEvents(events []trace.Event) *Store {
+	s := New(max(len(events), 1))
+	for _, ev := range events {
+		s.Add(ev)
+	}
+	return s
+}
+
+// ring is a fixed-size ring buffer that overwrites its oldest element.
+// Positions count every element ever pushed, so a position stays valid, and
+// at returns nil once the element has been overwritten.
+type ring[T any] struct {
+	buf  []T
+	next uint64 // position of the next push
+}
+
+func newRing[T any](capacity int) ring[T] { return ring[T]{buf: make([]T, 0, capacity)} }
+
+func (r *ring[T]) push(v T) {
+	if len(r.buf) < cap(r.buf) {
+		r.buf = append(r.buf, v)
+	} else {
+		r.buf[r.next%uint64(cap(r.buf))] = v
+	}
+	r.next++
+}
+
+// last is the position of the newest element.
+func (r *ring[T]) last() uint64 { return r.next - 1 }
+
+// at returns the element at position pos, or nil if it is gone or not there yet.
+func (r *ring[T]) at(pos uint64) *T {
+	if pos >= r.next || r.next-pos > uint64(len(r.buf)) {
+		return nil
+	}
+	return &r.buf[pos%uint64(cap(r.buf))]
+}
+
+// all returns the elements, oldest first.
+func (r *ring[T]) all() []T {
+	if len(r.buf) < cap(r.buf) {
+		return slices.Clone(r.buf)
+	}
+	i := int(r.next % uint64(cap(r.buf)))
+	return append(slices.Clone(r.buf[i:]), r.buf[:i]...)
+}
