@@ -57,6 +57,8 @@ type Arrow struct {
 	Received  time.Time // wall clock of the recv; zero until it arrives
 	Fault     string    // "drop", "partition", "abandoned" (lost) or "duplicate" (a second copy)
 	Held      bool      // waiting in step mode for a release
+
+	unsent bool // made from a recv whose send has not been seen (yet)
 }
 
 // Lost reports whether the network (or the sender) lost the message.
@@ -156,9 +158,11 @@ func (s *Store) send(ev trace.Event) {
 	m := ev.Msg
 	key := msgKey{m.From, m.ID}
 	if ev.Kind == trace.KindSend && ev.Fault != "duplicate" {
-		if a := s.find(key, func(a *Arrow) bool { return a.Held }); a != nil {
-			a.Held = false
+		// The send of a held message, or of one whose recv came first.
+		if a := s.find(key, func(a *Arrow) bool { return a.Held || a.unsent }); a != nil {
+			a.Held, a.unsent = false, false
 			a.Fault = ev.Fault
+			a.Sent = time.UnixMicro(ev.Time)
 			return
 		}
 	}
@@ -184,6 +188,7 @@ func (s *Store) recv(ev trace.Event) {
 	s.push(key, Arrow{
 		From: m.From, To: ev.Node, Type: m.Type, ID: m.ID, ReplyTo: m.ReplyTo, Size: m.Size, Body: m.Body,
 		SendClock: m.Clock, RecvClock: ev.Clock, Sent: time.UnixMicro(ev.Time), Received: time.UnixMicro(ev.Time),
+		unsent: true,
 	})
 }
 
