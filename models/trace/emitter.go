@@ -3,7 +3,6 @@ package trace
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"sync"
@@ -140,20 +139,24 @@ func (e *Emitter) Close(reason string) {
 func (e *Emitter) write() {
 	defer close(e.written)
 	w := bufio.NewWriterSize(e.conn, 32<<10)
-	enc := json.NewEncoder(w)
-	var seq, reported uint64
+	var (
+		line          []byte
+		seq, reported uint64
+	)
 	put := func(ev *Event) bool {
 		if lost := e.dropped.Load(); lost != reported {
 			reported = lost
 			seq++
 			overflow := Event{V: Version, Kind: KindOverflow, Node: e.node, Seq: seq, Time: time.Now().UnixMicro(), Count: lost}
-			if enc.Encode(&overflow) != nil {
+			if _, err := w.Write(overflow.AppendJSON(line[:0])); err != nil {
 				return false
 			}
 		}
 		seq++
 		ev.Seq = seq
-		return enc.Encode(ev) == nil
+		line = ev.AppendJSON(line[:0])
+		_, err := w.Write(line)
+		return err == nil
 	}
 	for {
 		select {
