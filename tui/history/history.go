@@ -157,9 +157,10 @@ func (s *Store) node(name string) *Node {
 func (s *Store) send(ev trace.Event) {
 	m := ev.Msg
 	key := msgKey{m.From, m.ID}
-	if ev.Kind == trace.KindSend && ev.Fault != "duplicate" {
-		// The send of a held message, or of one whose recv came first.
-		if a := s.find(key, func(a *Arrow) bool { return a.Held || a.unsent }); a != nil {
+	if ev.Kind == trace.KindSend {
+		// The send of one whose recv came first, or of a held message (whose
+		// duplicate copy is a new arrow).
+		if a := s.find(key, func(a *Arrow) bool { return a.unsent || (a.Held && ev.Fault != "duplicate") }); a != nil {
 			a.Held, a.unsent = false, false
 			a.Fault = ev.Fault
 			a.Sent = time.UnixMicro(ev.Time)
@@ -167,7 +168,7 @@ func (s *Store) send(ev trace.Event) {
 		}
 	}
 	s.push(key, Arrow{
-		From: m.From, To: s.resolve(m.To), Type: m.Type, ID: m.ID, ReplyTo: m.ReplyTo,
+		From: m.From, To: m.To, Type: m.Type, ID: m.ID, ReplyTo: m.ReplyTo,
 		Size: m.Size, Body: m.Body, SendClock: m.Clock, Sent: time.UnixMicro(ev.Time),
 		Fault: ev.Fault, Held: ev.Kind == trace.KindHold,
 	})
@@ -260,6 +261,7 @@ func (s *Store) Lost() uint64 {
 // nodes (concurrent events) still come out in the same order every time.
 func (s *Store) Arrows() []Arrow {
 	out := s.arrows.all()
+	s.resolveAll(out)
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := &out[i], &out[j]
 		if a.SendClock != b.SendClock {
@@ -282,7 +284,16 @@ func (s *Store) InFlight() []Arrow {
 			out = append(out, a)
 		}
 	}
+	s.resolveAll(out)
 	return out
+}
+
+// resolveAll names the receivers that were only an address when their
+// message was sent, now that a hello may have named them.
+func (s *Store) resolveAll(arrows []Arrow) {
+	for i := range arrows {
+		arrows[i].To = s.resolve(arrows[i].To)
+	}
 }
 
 // FromEvents builds a store from a recorded run.

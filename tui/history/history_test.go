@@ -145,3 +145,20 @@ func BenchmarkMemory(b *testing.B) {
 		runtime.KeepAlive(s)
 	}
 }
+
+func TestDuplicateReceivedBeforeSent(t *testing.T) {
+	s := history.New(10)
+	s.Add(msg(trace.KindRecv, "s", "c", "s", "put", 1, 0, 1, 15, ""))
+	s.Add(msg(trace.KindRecv, "s", "c", "s", "put", 1, 0, 1, 16, ""))
+	s.Add(msg(trace.KindSend, "c", "c", "s", "put", 1, 0, 1, 1, ""))
+	s.Add(msg(trace.KindSend, "c", "c", "s", "put", 1, 0, 1, 1, "duplicate"))
+	assert.Len(t, s.Arrows(), 2, "two copies, two arrows")
+	assert.Empty(t, s.InFlight(), "both copies arrived")
+}
+
+func TestReceiverNamedAfterSend(t *testing.T) {
+	s := history.New(10)
+	s.Add(msg(trace.KindSend, "c", "c", "127.0.0.1:7100", "put", 1, 0, 1, 1, "drop"))
+	s.Add(hello("server", "127.0.0.1:7100"))
+	assert.Equal(t, "server", s.Arrows()[0].To)
+}
