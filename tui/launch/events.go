@@ -1,0 +1,137 @@
+package launch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"dsdemo/models/catalog"
+	"dsdemo/models/trace"
+)
+
+// watch waits for one event: the first one its Match describes that arrives
+// after the watch was set, or, when it follows another watch, after that one
+// has ended. Following lets a player set the watch for a wait step before it
+// carries out the step before, so that no event slips through in between,
+// and still count only the events after the previous wait's event.
+type watch struct {
+	match catalog.Match
+	after *watch // the watch this one follows; nil: count from when it was set
+
+	// Set once by the events hub, under its lock; matched is closed after.
+	over    bool        // it matched or was given up
+	end     uint64      // the number of the event that ended it
+	event   trace.Event // the event that matched
+	matched chan struct{}
+}
+
+// events numbers the events the collector receives and hands each to the
+// watches that wait for it.
+type events struct {
+	mu      sync.Mutex // guards count, watches and the ending fields of each watch
+	count   uint64     // events received so far; the latest has this number
+	watches []*watch   // waiting, in the order they were set
+}
+
+// watch sets a watch for the first event m describes, counting from now or,
+// when after is not nil, from the end of after.
+func (h *events) watch(m catalog.Match, after *watch) *watch {
+	w := &watch{match: m, after: after, matched: make(chan struct{})}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.watches = append(h.watches, w)
+	return w
+}
+
+// drop gives up w; a watch that follows w counts from now on.
+func (h *events) drop(w *watch) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if w.over {
+		return
+	}
+	w.over, w.end = true, h.count
+	for i, x := range h.watches {
+		if x == w {
+			h.watches = append(h.watches[:i], h.watches[i+1:]...)
+			break
+		}
+	}
+}
+
+// publish numbers e and ends every watch that was waiting for it.
+func (h *events) publish(e trace.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.count++
+	waiting := h.watches[:0]
+	for _, w := range h.watches {
+		if w.counts(h.count) && w.match.Matches(e) {
+			w.over, w.end, w.event = true, h.count, e
+			close(w.matched)
+			continue
+		}
+		waiting = append(waiting, w)
+	}
+	clear(h.watches[len(waiting):])
+	h.watches = waiting
+}
+
+// counts reports whether event number n counts for w. The caller holds the
+// hub's lock.
+func (w *watch) counts(n uint64) bool {
+	return w.after == nil || w.after.over && w.after.end < n
+}
+
+// errClosed is returned by waits that the launcher's Close cut short.
+var errClosed = errors.New("the launcher was closed")
+
+// wait waits until w matches, ctx is done, closed is closed or limit has
+// passed, and returns the event that matched.
+func (w *watch) wait(ctx context.Context, closed <-chan struct{}, limit time.Duration) (trace.Event, error) {
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case <-w.matched:
+		return w.event, nil
+	case <-ctx.Done():
+		return trace.Event{}, ctx.Err()
+	case <-closed:
+		return trace.Event{}, errClosed
+	case <-timer.C:
+		return trace.Event{}, fmt.Errorf("waited %s for %s, but it did not come", limit, describe(w.match))
+	}
+}
+
+// describe says in words which event m describes, for error messages:
+// "a recv of put_ok from server at client-1", "a send of put_ok (drop) at server".
+func describe(m catalog.Match) string {
+	s := "a " + string(m.Kind)
+	if m.Type != "" {
+		s += " of " + m.Type
+	}
+	if m.Fault != "" {
+		s += " (" + m.Fault + ")"
+	}
+	if m.From != "" {
+		s += " from " + m.From
+	}
+	if m.Body != "" {
+		s += " with " + m.Body
+	}
+	if m.Key != "" {
+		s += " of " + m.Key
+	}
+	if m.Value != "" {
+		s += " = " + m.Value
+	}
+	if m.Text != "" {
+		s += fmt.Sprintf(" saying %q", m.Text)
+	}
+	if m.Node != "" {
+		s += " at " + m.Node
+	}
+	return s
+}

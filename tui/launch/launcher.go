@@ -1,0 +1,299 @@
+package launch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sync"
+	"syscall"
+	"time"
+
+	"dsdemo/models/catalog"
+	"dsdemo/models/trace"
+)
+
+// Config says which model to start and where its programs are.
+type Config struct {
+	Model catalog.Model
+
+	// BinDir holds the programs. Empty means bin/ in ModuleDir, or bin/ in
+	// the current directory when there is no module. A program missing
+	// from it is built there first.
+	BinDir string
+
+	// ModuleDir is the root of the dsdemo module, where missing programs are
+	// built with "go build". Empty means the nearest directory at or above
+	// the current one whose go.mod declares the dsdemo module.
+	ModuleDir string
+
+	// OnEvent is called for every trace event the collector receives, from
+	// the collector's goroutines (one per program), so it must be safe for
+	// concurrent use and must not block for long: a slow OnEvent slows the
+	// program's trace connection and, after the program's queue is full,
+	// costs events. It may call the Launcher's methods except Close, which
+	// waits for it. Nil means the events are only used by the launcher
+	// itself.
+	OnEvent func(trace.Event)
+
+	// HelloTimeout is how long a program may take to say hello after it
+	// started. Zero means 10 seconds.
+	HelloTimeout time.Duration
+}
+
+// DefaultHelloTimeout is the HelloTimeout of a Config that sets none.
+const DefaultHelloTimeout = 10 * time.Second
+
+// Launcher runs the programs of one model and watches them through its
+// trace collector. Its methods are safe for concurrent use.
+type Launcher struct {
+	cfg       Config // with the defaults filled in
+	collector *trace.Collector
+	events    events        // numbers the events and serves the waits for them
+	closed    chan struct{} // closed when Close begins
+	closeOnce sync.Once
+	closeErr  error // Close's result, set once
+
+	steerMu sync.Mutex // serialises control lines: held while computing and sending them (before mu)
+
+	mu     sync.Mutex                 // guards the fields below and the fields of each node and process
+	shut   bool                       // Close has begun: nothing may start any more
+	nodes  map[string]*node           // every node started so far (or being started), by name
+	order  []string                   // the names in nodes, in the order they were first started
+	addrs  map[string]string          // the listen address of each serving node: reserved, or from its hello
+	cut    map[string]map[string]bool // node to the nodes it is partitioned from, both ways
+	shared map[trace.Op]trace.Control // faults set on every node, for nodes that start later
+}
+
+// Start starts a trace collector and the programs of cfg.Model that do not
+// wait for an experiment (catalog.Program.Later), each after the ones whose
+// addresses it needs, and returns when every one of them has said hello.
+// When a program cannot be started, Start stops the ones it had started and
+// returns an error naming the program.
+//
+// A port reserved for a program can be taken by another process before the
+// program listens on it (see catalog.Listen). Then Start begins again with
+// new ports, up to startAttempts times in all; OnEvent sees the hellos of
+// the attempts that failed.
+func Start(ctx context.Context, cfg Config) (*Launcher, error) {
+	cfg = withDefaults(cfg)
+	m := cfg.Model
+	order, err := m.StartOrder()
+	if err != nil {
+		return nil, fmt.Errorf("cannot start %s: %w", m.ID, err)
+	}
+	if err := buildMissing(ctx, cfg.BinDir, cfg.ModuleDir, binaries(m)); err != nil {
+		return nil, fmt.Errorf("cannot start %s: %w", m.ID, err)
+	}
+	for attempt := 1; ; attempt++ {
+		l, err := startAll(ctx, cfg, order)
+		if err == nil {
+			return l, nil
+		}
+		if !errors.Is(err, errPortTaken) || attempt == startAttempts {
+			return nil, fmt.Errorf("cannot start %s: %w", m.ID, err)
+		}
+	}
+}
+
+// startAttempts is how often Start tries when reserved ports are taken.
+const startAttempts = 3
+
+// startAll reserves the ports, starts the collector and then the programs
+// in order, or stops everything again when one of them fails.
+func startAll(ctx context.Context, cfg Config, order []catalog.Program) (*Launcher, error) {
+	l := &Launcher{
+		cfg:    cfg,
+		closed: make(chan struct{}),
+		nodes:  map[string]*node{},
+		addrs:  map[string]string{},
+		cut:    map[string]map[string]bool{},
+		shared: map[trace.Op]trace.Control{},
+	}
+	var err error
+	for _, p := range cfg.Model.Programs {
+		if p.Listen == catalog.ListenReserved {
+			if l.addrs[p.Node], err = catalog.ReserveAddr(); err != nil {
+				return nil, fmt.Errorf("%s: %w", p.Node, err)
+			}
+		}
+	}
+	if l.collector, err = trace.Listen("127.0.0.1:0", l.handle); err != nil {
+		return nil, err
+	}
+	for _, p := range order {
+		if err := l.start(ctx, p); err != nil {
+			l.Close()
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if cfg.ModuleDir == "" {
+		cfg.ModuleDir = findModuleDir()
+	}
+	if cfg.BinDir == "" {
+		cfg.BinDir = filepath.Join(cfg.ModuleDir, "bin")
+	}
+	if abs, err := filepath.Abs(cfg.BinDir); err == nil {
+		cfg.BinDir = abs
+	}
+	if cfg.HelloTimeout == 0 {
+		cfg.HelloTimeout = DefaultHelloTimeout
+	}
+	return cfg
+}
+
+// binaries returns the programs in bin/ that the model uses, each once.
+func binaries(m catalog.Model) []string {
+	var names []string
+	for _, p := range m.Programs {
+		if !slices.Contains(names, p.Binary) {
+			names = append(names, p.Binary)
+		}
+	}
+	return names
+}
+
+// Model returns the model the launcher runs.
+func (l *Launcher) Model() catalog.Model { return l.cfg.Model }
+
+// CollectorAddr is the address of the launcher's trace collector: what
+// each program gets as --trace.
+func (l *Launcher) CollectorAddr() string { return l.collector.Addr() }
+
+// handle takes every event from the collector: it learns a program's state
+// and address from its hello, passes the event on to OnEvent, and then to
+// the waits, so that whoever waits for an event finds it already shown.
+func (l *Launcher) handle(e trace.Event) {
+	if e.Kind == trace.KindHello {
+		l.hello(e)
+	}
+	if l.cfg.OnEvent != nil {
+		l.cfg.OnEvent(e)
+	}
+	l.events.publish(e)
+}
+
+// hello marks the node running and notes the address it listens on. A
+// hello from a process the launcher did not start (a student's program
+// run by hand with the same name) changes nothing.
+func (l *Launcher) hello(e trace.Event) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := l.nodes[e.Node]
+	if n == nil || n.proc == nil || n.proc.pid != e.PID || n.proc.state != StateStarting {
+		return
+	}
+	n.proc.state = StateRunning
+	if e.Listen != "" && n.program.Listen != catalog.NoListen {
+		l.addrs[e.Node] = e.Listen
+	}
+}
+
+// Procs returns a snapshot of every process the launcher started, in the
+// order they were first started; a restarted node appears once, as its
+// latest run.
+func (l *Launcher) Procs() []Proc {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	procs := make([]Proc, 0, len(l.order))
+	for _, name := range l.order {
+		if n := l.nodes[name]; n.proc != nil {
+			procs = append(procs, l.snapshot(n))
+		}
+	}
+	return procs
+}
+
+// StartNode starts a program of the model that is not running, typically
+// one that waits for an experiment (Later), and waits for its hello.
+func (l *Launcher) StartNode(ctx context.Context, node string) error {
+	prog, ok := l.cfg.Model.Program(node)
+	if !ok {
+		return fmt.Errorf("cannot start %s: the model %s has no such node", node, l.cfg.Model.ID)
+	}
+	return l.start(ctx, prog)
+}
+
+// Restart starts node again with the same arguments and at the same
+// address, so the nodes that know it find it again; a node that still runs
+// is killed first. It waits for the new hello.
+func (l *Launcher) Restart(ctx context.Context, node string) error {
+	l.mu.Lock()
+	n := l.nodes[node]
+	l.mu.Unlock()
+	if n == nil {
+		return fmt.Errorf("cannot restart %s: it was never started", node)
+	}
+	if err := l.stop(n); err != nil {
+		return fmt.Errorf("cannot restart %s: %w", node, err)
+	}
+	return l.start(ctx, n.program)
+}
+
+// AddClient starts one more client, a copy of the model's first client
+// program named client-N with the lowest N no node of the model uses, and
+// waits for its hello. It returns the new node's name.
+func (l *Launcher) AddClient(ctx context.Context) (string, error) {
+	i := slices.IndexFunc(l.cfg.Model.Programs, func(p catalog.Program) bool { return p.Role == "client" })
+	if i < 0 {
+		return "", fmt.Errorf("cannot add a client: the model %s has no client program", l.cfg.Model.ID)
+	}
+	prog := l.cfg.Model.Programs[i]
+	prog.Later = false
+
+	l.mu.Lock()
+	for n := 1; ; n++ {
+		prog.Node = fmt.Sprintf("client-%d", n)
+		if _, inModel := l.cfg.Model.Program(prog.Node); !inModel && l.nodes[prog.Node] == nil {
+			break
+		}
+	}
+	l.addNode(prog) // claims the name before the lock is let go
+	l.mu.Unlock()
+	return prog.Node, l.start(ctx, prog)
+}
+
+// Close kills every process (SIGKILL to its process group), waits until
+// each is reaped, and closes the collector. It is safe to call more than
+// once, on a nil Launcher, and from a deferred function while a panic
+// unwinds; every call returns the first call's result.
+func (l *Launcher) Close() error {
+	if l == nil {
+		return nil
+	}
+	l.closeOnce.Do(func() {
+		l.mu.Lock()
+		l.shut = true
+		var live []*process
+		for _, n := range l.nodes {
+			if n.proc != nil && n.proc.alive() {
+				n.proc.signal(syscall.SIGKILL)
+				live = append(live, n.proc)
+			}
+		}
+		l.mu.Unlock()
+		close(l.closed)
+
+		var errs []error
+		deadline := time.After(reapLimit)
+		for _, p := range live {
+			select {
+			case <-p.exited:
+			case <-deadline:
+				errs = append(errs, fmt.Errorf("process %d was not reaped within %s", p.pid, reapLimit))
+			}
+		}
+		if l.collector != nil {
+			errs = append(errs, l.collector.Close())
+		}
+		if err := errors.Join(errs...); err != nil {
+			l.closeErr = fmt.Errorf("closing the launcher: %w", err)
+		}
+	})
+	return l.closeErr
+}

@@ -1,0 +1,116 @@
+package launch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"dsdemo/models/catalog"
+	"dsdemo/models/trace"
+)
+
+// Player plays a guided experiment on a running model, one step per call
+// of Next, so a class can read each step's caption before the next one.
+// A Player is used by one goroutine at a time.
+type Player struct {
+	l    *Launcher
+	exp  catalog.Experiment
+	next int // the index of the step Next carries out
+
+	// pending is the watch for the wait step at index next, if that is a
+	// wait step. It is set when the step before it begins (at NewPlayer for
+	// a first step), so that an event that step causes at once is counted;
+	// after a wait step, it counts only events after the one that ended it.
+	pending *watch
+}
+
+// NewPlayer returns a player for exp on the model l runs; its first Next
+// carries out the first step.
+func NewPlayer(l *Launcher, exp catalog.Experiment) *Player {
+	p := &Player{l: l, exp: exp}
+	p.pending = p.watchFor(0, nil)
+	return p
+}
+
+// Done reports whether every step has been carried out.
+func (p *Player) Done() bool { return p.next >= len(p.exp.Steps) }
+
+// Index returns the index of the step the next call of Next carries out,
+// which is the number of steps carried out so far.
+func (p *Player) Index() int { return p.next }
+
+// Stop gives up the steps not yet carried out; Done then reports true.
+func (p *Player) Stop() {
+	if p.pending != nil {
+		p.l.events.drop(p.pending)
+		p.pending = nil
+	}
+	p.next = len(p.exp.Steps)
+}
+
+// Experiment returns the experiment the player plays.
+func (p *Player) Experiment() catalog.Experiment { return p.exp }
+
+// Next carries out the next step and returns it. Start and restart steps
+// return once the node has said hello; a wait step returns when an event it
+// waits for has arrived, counting from when the step before it was carried
+// out, or with an error after catalog.WaitLimit. Next moves on to the
+// following step even when a step fails, so a class is never stuck; the
+// error says what went wrong.
+func (p *Player) Next(ctx context.Context) (catalog.Step, error) {
+	if p.Done() {
+		return catalog.Step{}, fmt.Errorf("experiment %s has no more steps", p.exp.ID)
+	}
+	i := p.next
+	step := p.exp.Steps[i]
+	current := p.pending
+	p.pending = p.watchFor(i+1, current)
+	p.next++
+	if err := p.do(ctx, step, current); err != nil {
+		return step, fmt.Errorf("step %d (%s) of %s: %w", i+1, step.Kind, p.exp.ID, err)
+	}
+	return step, nil
+}
+
+// watchFor sets the watch for step i when it is a wait step, following
+// after, the watch of the step before when that is a wait step too.
+func (p *Player) watchFor(i int, after *watch) *watch {
+	if i >= len(p.exp.Steps) || p.exp.Steps[i].Kind != catalog.StepWait {
+		return nil
+	}
+	return p.l.events.watch(p.exp.Steps[i].Until, after)
+}
+
+// do carries out one step; w is its watch when it is a wait step.
+func (p *Player) do(ctx context.Context, s catalog.Step, w *watch) error {
+	l := p.l
+	switch s.Kind {
+	case catalog.StepCaption:
+		return nil
+	case catalog.StepStart:
+		return l.StartNode(ctx, s.Node)
+	case catalog.StepDo:
+		return l.Control(s.Node, trace.Control{Op: trace.OpDo, Cmd: s.Cmd})
+	case catalog.StepKill:
+		return l.Kill(s.Node)
+	case catalog.StepFreeze:
+		return l.Freeze(s.Node)
+	case catalog.StepThaw:
+		return l.Thaw(s.Node)
+	case catalog.StepRestart:
+		return l.Restart(ctx, s.Node)
+	case catalog.StepPartition:
+		return l.steer(func() ([]addressed, error) { return l.cutOff(s.Node, s.Peers), nil })
+	case catalog.StepHeal:
+		return l.steer(func() ([]addressed, error) { return l.heal(), nil })
+	case catalog.StepFault:
+		return l.Control(s.Node, s.Fault)
+	case catalog.StepWait:
+		_, err := w.wait(ctx, l.closed, catalog.WaitLimit)
+		if err != nil {
+			l.events.drop(w) // the next wait counts from now
+		}
+		return err
+	}
+	return errors.New("unknown kind of step " + string(s.Kind))
+}
