@@ -1,0 +1,18 @@
+// Command dsdemo is the launcher and live visualiser of the dsdemo
+// architecture models: it lists the models, starts their programs, shows the
+// messages between them, replays recorded runs and exports them as diagrams.
+//
+//	dsdemo [--lang de|en] [--theme default|contrast] [--auto]   the terminal UI
+//	dsdemo replay FILE                                           play a recorded run
+//	dsdemo export FILE --format mermaid|svg [--out FILE]         write a diagram
+package main
+
+import (
+	"os"
+
+	"dsdemo/tui/app"
+)
+
+func main() {
+	os.Exit(app.Main(os.Args[1:], os.Stdout, os.Stderr))
+}

@@ -1,0 +1,632 @@
+package screen
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"dsdemo/models/catalog"
+	"dsdemo/models/trace"
+	"dsdemo/tui/history"
+	"dsdemo/tui/launch"
+)
+
+// eventBuffer is how many events may wait between the collector and the UI.
+const eventBuffer = 1 << 16
+
+// Panes of the lower half, cycled with tab.
+const (
+	paneSequence = iota
+	paneLog
+	paneInspector
+	panes
+)
+
+// live is the live view of one running or recorded demo.
+type live struct {
+	c      *common
+	opts   Options
+	ctl    Controller // nil in a replay
+	model  catalog.Model
+	store  *history.Store
+	events <-chan trace.Event // from the launcher; nil in a replay
+	replay *replay            // nil for a running demo
+
+	paused  bool
+	waiting []trace.Event // events that came while paused
+	step    bool          // step mode: messages are held until released
+	slow    int           // index into slowMotion
+	drop    map[string]int
+	cut     map[string]bool
+	status  string // the result of the last action
+
+	selected  string
+	pane      int
+	filter    string
+	filtering bool
+	scroll    int // arrows scrolled back from the newest
+
+	experiment *catalog.Experiment
+	player     Player
+	caption    catalog.Text
+	playing    bool // a step is being carried out
+
+	now                time.Time
+	rateAt             time.Time
+	rateTotal          uint64
+	eventRate, msgRate float64
+	rateMsgs           int
+
+	boxes []box // where the node boxes were drawn, for mouse clicks
+}
+
+// box is a node's box on the screen.
+type box struct {
+	node           string
+	x0, x1, y0, y1 int
+}
+
+func newLive(c *common, opts Options, ctl Controller, m catalog.Model, events <-chan trace.Event) *live {
+	return &live{c: c, opts: opts, ctl: ctl, model: m, events: events, store: history.New(history.DefaultCapacity),
+		drop: map[string]int{}, cut: map[string]bool{}, now: time.Now(), rateAt: time.Now()}
+}
+
+// listen waits for the next batch of events from the launcher.
+func (l *live) listen() tea.Cmd {
+	events := l.events
+	if events == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ev, ok := <-events
+		if !ok {
+			return nil
+		}
+		batch := []trace.Event{ev}
+		for len(batch) < 4096 {
+			select {
+			case ev, ok := <-events:
+				if !ok {
+					return eventsMsg(batch)
+				}
+				batch = append(batch, ev)
+			default:
+				return eventsMsg(batch)
+			}
+		}
+		return eventsMsg(batch)
+	}
+}
+
+// add takes events into the history, or keeps them aside while paused.
+func (l *live) add(events []trace.Event) {
+	if l.paused {
+		l.waiting = append(l.waiting, events...)
+		if over := len(l.waiting) - history.DefaultCapacity; over > 0 {
+			l.waiting = l.waiting[over:]
+		}
+		return
+	}
+	for _, ev := range events {
+		l.store.Add(ev)
+		if l.selected == "" && ev.Kind == trace.KindHello {
+			l.selected = ev.Node
+		}
+	}
+}
+
+func (l *live) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case eventsMsg:
+		l.add(msg)
+		return l.listen()
+	case doneMsg:
+		l.status = msg.text
+	case stepMsg:
+		l.playing = false
+		l.caption = msg.step.Caption
+		if msg.err != nil {
+			l.status = l.c.t("Schritt fehlgeschlagen: ", "step failed: ") + msg.err.Error()
+		}
+		if l.opts.Auto && l.player != nil && !l.player.Done() {
+			return tea.Tick(1500*time.Millisecond, func(time.Time) tea.Msg { return autoMsg{} })
+		}
+	case autoMsg:
+		return l.nextStep()
+	}
+	return nil
+}
+
+type autoMsg struct{}
+
+func (l *live) tick(now time.Time) {
+	l.now = now
+	if l.replay != nil {
+		if l.paused {
+			l.replay.at = now // a pause does not count as recording time
+		} else {
+			l.add(l.replay.advance(now))
+		}
+	}
+	if d := now.Sub(l.rateAt); d >= time.Second {
+		total := l.store.Total()
+		msgs := len(l.store.Arrows())
+		l.eventRate = float64(total-l.rateTotal) / d.Seconds()
+		l.msgRate = float64(max(msgs-l.rateMsgs, 0)) / d.Seconds()
+		l.rateAt, l.rateTotal, l.rateMsgs = now, total, msgs
+	}
+}
+
+// choose makes e the experiment that x steps through.
+func (l *live) choose(e catalog.Experiment) {
+	l.experiment = &e
+	l.caption = e.Title
+	if l.opts.NewPlayer != nil && l.ctl != nil {
+		l.player = l.opts.NewPlayer(l.ctl, e)
+	}
+}
+
+func (l *live) nextStep() tea.Cmd {
+	if l.player == nil {
+		if l.ctl == nil || len(l.model.Experiments) == 0 {
+			return nil
+		}
+		l.choose(l.model.Experiments[0])
+	}
+	if l.playing || l.player == nil || l.player.Done() {
+		if l.player != nil && l.player.Done() {
+			l.status = l.c.t("Experiment beendet.", "Experiment finished.")
+		}
+		return nil
+	}
+	l.playing = true
+	p := l.player
+	return func() tea.Msg {
+		step, err := p.Next(context.Background())
+		return stepMsg{step: step, err: err}
+	}
+}
+
+func (l *live) close() {
+	if l.ctl != nil {
+		l.ctl.Close()
+	}
+}
+
+// nodes returns the node names in display order: servers first, then the
+// rest in the order they appeared.
+func (l *live) nodes() []string {
+	var servers, others []string
+	seen := map[string]bool{}
+	for _, n := range l.store.Nodes() {
+		if n.Role == "" && n.PID == 0 {
+			continue // only an address, from a message to an untraced program
+		}
+		seen[n.Name] = true
+		if n.Role == "client" {
+			others = append(others, n.Name)
+		} else {
+			servers = append(servers, n.Name)
+		}
+	}
+	if l.ctl != nil {
+		for _, p := range l.ctl.Procs() {
+			if !seen[p.Node] {
+				others = append(others, p.Node)
+			}
+		}
+	}
+	return append(servers, others...)
+}
+
+func (l *live) proc(node string) (launch.Proc, bool) {
+	if l.ctl == nil {
+		return launch.Proc{}, false
+	}
+	for _, p := range l.ctl.Procs() {
+		if p.Node == node {
+			return p, true
+		}
+	}
+	return launch.Proc{}, false
+}
+
+// key handles a key of the live view.
+func (l *live) key(k string) tea.Cmd {
+	switch k {
+	case "space":
+		return l.pause()
+	case "tab":
+		l.pane = (l.pane + 1) % panes
+	case "/":
+		l.filtering, l.pane = true, paneLog
+	case "left", "right":
+		l.move(map[string]int{"left": -1, "right": 1}[k])
+	case "up":
+		l.scroll++
+	case "down":
+		l.scroll = max(l.scroll-1, 0)
+	case "pgup":
+		l.scroll += 10
+	case "pgdown":
+		l.scroll = max(l.scroll-10, 0)
+	case "e":
+		return l.export()
+	}
+	if l.replay != nil {
+		return l.replayKey(k)
+	}
+	switch k {
+	case "n":
+		return l.stepMessage()
+	case "+", "=", "-":
+		if k == "-" {
+			l.slow = max(l.slow-1, 0)
+		} else {
+			l.slow = min(l.slow+1, len(slowMotion)-1)
+		}
+		ms := slowMotion[l.slow]
+		return l.do(fmt.Sprintf("slow motion %d ms", ms), func() error {
+			return l.ctl.Control("", trace.Control{Op: trace.OpDelay, Ms: ms})
+		})
+	case "k":
+		return l.onNode("kill", l.ctl.Kill)
+	case "f":
+		if p, ok := l.proc(l.selected); ok && p.State == launch.StateFrozen {
+			return l.onNode("thaw", l.ctl.Thaw)
+		}
+		return l.onNode("freeze", l.ctl.Freeze)
+	case "r":
+		return l.onNode("restart", func(n string) error { return l.ctl.Restart(context.Background(), n) })
+	case "p":
+		node := l.selected
+		on := !l.cut[node]
+		l.cut[node] = on
+		return l.do(fmt.Sprintf("partition %s %v", node, on), func() error { return l.ctl.Partition(node, on) })
+	case "d":
+		node := l.selected
+		l.drop[node] = (l.drop[node] + 1) % len(dropRates)
+		p := dropRates[l.drop[node]]
+		return l.do(fmt.Sprintf("drop %s %.0f%%", node, p*100), func() error {
+			return l.ctl.Control(node, trace.Control{Op: trace.OpDrop, P: p})
+		})
+	case "a":
+		ctl := l.ctl
+		return func() tea.Msg {
+			name, err := ctl.AddClient(context.Background())
+			if err != nil {
+				return doneMsg{"add client: " + err.Error()}
+			}
+			return doneMsg{"added " + name}
+		}
+	case "x":
+		return l.nextStep()
+	}
+	return nil
+}
+
+// do runs a control in a command and reports how it went.
+func (l *live) do(what string, f func() error) tea.Cmd {
+	return func() tea.Msg {
+		if err := f(); err != nil {
+			return doneMsg{what + ": " + err.Error()}
+		}
+		return doneMsg{what}
+	}
+}
+
+func (l *live) onNode(verb string, f func(string) error) tea.Cmd {
+	node := l.selected
+	if node == "" {
+		return nil
+	}
+	return l.do(verb+" "+node, func() error { return f(node) })
+}
+
+// pause stops drawing new events; in step mode it ends the step mode.
+func (l *live) pause() tea.Cmd {
+	if l.step && l.ctl != nil {
+		l.step = false
+		return l.do(l.c.t("Schrittmodus aus", "step mode off"), func() error {
+			return l.ctl.Control("", trace.Control{Op: trace.OpHold, On: false})
+		})
+	}
+	l.paused = !l.paused
+	if !l.paused {
+		waiting := l.waiting
+		l.waiting = nil
+		l.add(waiting)
+	}
+	return nil
+}
+
+// stepMessage turns step mode on, then releases the oldest held message.
+func (l *live) stepMessage() tea.Cmd {
+	ctl := l.ctl
+	if !l.step {
+		l.step = true
+		return l.do(l.c.t("Schrittmodus: n gibt die nächste Nachricht frei", "step mode: n releases the next message"), func() error {
+			return ctl.Control("", trace.Control{Op: trace.OpHold, On: true})
+		})
+	}
+	for _, a := range l.store.InFlight() {
+		if a.Held {
+			return l.do(fmt.Sprintf("released %s %s→%s", a.Type, a.From, a.To), func() error {
+				return ctl.Control(a.From, trace.Control{Op: trace.OpRelease, ID: a.ID})
+			})
+		}
+	}
+	l.status = l.c.t("Keine Nachricht wartet.", "No message is waiting.")
+	return nil
+}
+
+func (l *live) move(d int) {
+	nodes := l.nodes()
+	if len(nodes) == 0 {
+		return
+	}
+	i := slices.Index(nodes, l.selected)
+	l.selected = nodes[(i+d+len(nodes))%len(nodes)]
+}
+
+func (l *live) click(x, y int) {
+	for _, b := range l.boxes {
+		if x >= b.x0 && x < b.x1 && y >= b.y0 && y < b.y1 {
+			l.selected = b.node
+		}
+	}
+}
+
+func (l *live) typeFilter(k string) {
+	switch k {
+	case "enter", "esc":
+		l.filtering = false
+	case "backspace":
+		if r := []rune(l.filter); len(r) > 0 {
+			l.filter = string(r[:len(r)-1])
+		}
+	case "space":
+		l.filter += " "
+	default:
+		if len([]rune(k)) == 1 {
+			l.filter += k
+		}
+	}
+}
+
+func (l *live) export() tea.Cmd {
+	if l.opts.Export == nil {
+		return nil
+	}
+	events, export := l.store.Events(), l.opts.Export
+	return func() tea.Msg {
+		path, err := export(events)
+		if err != nil {
+			return doneMsg{"export: " + err.Error()}
+		}
+		return doneMsg{"exported " + path}
+	}
+}
+
+// view draws the live view.
+func (l *live) view() string {
+	c := l.c
+	w, h := c.width, c.height
+	var top []string
+	top = append(top, l.titleLine())
+	if cap := l.caption.In(c.lang); cap != "" {
+		top = append(top, c.theme.Caption.Render(fit(wrap(cap, w), w, 2)))
+	}
+	boxes := l.nodeBoxes(w, len(strings.Join(top, "\n"))+1)
+	top = append(top, boxes)
+	top = append(top, l.tracks(w, 4))
+	upper := strings.Join(top, "\n")
+	rest := h - lipgloss.Height(upper) - 2
+	lower := l.lower(w, max(rest, 3))
+	return fit(upper+"\n"+lower, w, h-2) + "\n" + l.statusLine(w) + "\n" + footer(c, liveKeys, w)
+}
+
+func (l *live) titleLine() string {
+	c := l.c
+	parts := []string{c.theme.Title.Render(l.model.Title.In(c.lang))}
+	if l.replay != nil {
+		parts = append(parts, fmt.Sprintf("replay ×%g", l.replay.speed))
+	}
+	if l.slow > 0 {
+		parts = append(parts, fmt.Sprintf(c.t("Zeitlupe %g s", "slow motion %g s"), float64(slowMotion[l.slow])/1000))
+	}
+	if l.step {
+		parts = append(parts, c.theme.Held.Render(c.t("⏸ Schrittmodus", "⏸ step mode")))
+	}
+	if l.paused {
+		parts = append(parts, c.theme.Held.Render(c.t("angehalten", "paused")))
+	}
+	if l.experiment != nil {
+		parts = append(parts, c.t("Experiment: ", "experiment: ")+l.experiment.Title.In(c.lang))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// nodeBoxes draws a box per node; y is the screen row the boxes start on.
+func (l *live) nodeBoxes(width, y int) string {
+	c := l.c
+	l.boxes = l.boxes[:0]
+	var drawn []string
+	x := 0
+	for _, name := range l.nodes() {
+		mark, state := l.nodeState(name)
+		n := l.store.Node(name)
+		detail := ""
+		if n != nil {
+			for _, k := range n.Keys {
+				if detail != "" {
+					break
+				}
+				detail = k + "=" + n.State[k]
+			}
+		}
+		if l.cut[name] {
+			mark += " ⛓"
+		}
+		if i := l.drop[name]; i > 0 {
+			mark += fmt.Sprintf(" drop %.0f%%", dropRates[i]*100)
+		}
+		style := c.theme.Box
+		if name == l.selected {
+			style = c.theme.BoxSelected
+		}
+		content := c.theme.Title.Render(name) + "\n" + state.Render(mark)
+		if detail != "" {
+			content += "\n" + c.theme.Faint.Render(detail)
+		}
+		b := style.Render(content)
+		bw := lipgloss.Width(b)
+		if x+bw > width {
+			break
+		}
+		l.boxes = append(l.boxes, box{node: name, x0: x, x1: x + bw, y0: y, y1: y + lipgloss.Height(b)})
+		drawn = append(drawn, b)
+		x += bw + 1
+	}
+	if len(drawn) == 0 {
+		return c.theme.Faint.Render(c.t("(noch keine Knoten)", "(no nodes yet)"))
+	}
+	return lipgloss.JoinHorizontal(lipgloss.Top, interleave(drawn, " ")...)
+}
+
+func interleave(items []string, sep string) []string {
+	var out []string
+	for i, it := range items {
+		if i > 0 {
+			out = append(out, sep)
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// nodeState is a node's mark and the style to show it in.
+func (l *live) nodeState(name string) (string, lipgloss.Style) {
+	t := l.c.theme
+	if p, ok := l.proc(name); ok {
+		switch p.State {
+		case launch.StateKilled:
+			return "☠ killed", t.Down
+		case launch.StateFrozen:
+			return "❄ frozen", t.Frozen
+		case launch.StateExited:
+			return fmt.Sprintf("✓ exit %d", p.ExitCode), t.Down
+		case launch.StateStarting:
+			return "… starting", t.Faint
+		}
+		return "● " + string(p.State), t.Running
+	}
+	if n := l.store.Node(name); n != nil && n.Bye != "" {
+		return "✓ " + n.Bye, t.Faint
+	}
+	return "● running", t.Running
+}
+
+// tracks draws the latest messages moving from sender to receiver.
+func (l *live) tracks(width, rows int) string {
+	arrows := l.store.Arrows()
+	var recent []history.Arrow
+	for i := len(arrows) - 1; i >= 0 && len(recent) < rows; i-- {
+		a := arrows[i]
+		if a.Held || (!a.Delivered() && !a.Lost()) || l.now.Sub(a.Sent) < 3*time.Second || len(recent) < rows {
+			recent = append(recent, a)
+		}
+	}
+	slices.Reverse(recent)
+	var lines []string
+	for _, a := range recent {
+		lines = append(lines, l.track(a, width))
+	}
+	for len(lines) < rows {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// track is one message on its way: ●type moves along the line as time passes.
+func (l *live) track(a history.Arrow, width int) string {
+	t := l.c.theme
+	from, to := a.From, a.To
+	span := min(width, 72) - lipgloss.Width(from) - lipgloss.Width(to) - 4
+	label := a.Type
+	style := t.Request
+	if a.ReplyTo != 0 {
+		style = t.Reply
+	}
+	if span < len(label)+4 {
+		return from + " → " + to + " " + label
+	}
+	var line string
+	switch {
+	case a.Held:
+		label = "⏸ " + label
+		line = label + strings.Repeat("─", max(span-lipgloss.Width(label), 0)) + "▶"
+		style = t.Held
+	case a.Lost():
+		label = "✗ " + label + " (" + a.Fault + ")"
+		half := max((span-lipgloss.Width(label))/2, 0)
+		line = strings.Repeat("─", half) + label + strings.Repeat(" ", max(span-half-lipgloss.Width(label), 0)) + " "
+		style = t.Lost
+	default:
+		free := span - lipgloss.Width(label) - 1
+		pos := min(int(l.progress(a)*float64(free)), free)
+		line = strings.Repeat("─", pos) + "●" + label + strings.Repeat("─", free-pos) + "▶"
+	}
+	return from + " " + style.Render(line) + " " + to
+}
+
+// progress is how far a message has come, from 0 (just sent) to 1 (arrived).
+func (l *live) progress(a history.Arrow) float64 {
+	if a.Delivered() {
+		return 1
+	}
+	expected := time.Duration(max(slowMotion[l.slow], 500)) * time.Millisecond
+	return max(0, min(float64(l.now.Sub(a.Sent))/float64(expected), 0.95))
+}
+
+// lower draws the panes of the lower half: on a wide screen the sequence
+// diagram and the pane chosen with tab side by side, else one at a time.
+func (l *live) lower(width, height int) string {
+	if width >= 140 {
+		left := width * 3 / 5
+		other := l.pane
+		if other == paneSequence {
+			other = paneLog
+		}
+		return lipgloss.JoinHorizontal(lipgloss.Top,
+			fit(l.paneView(paneSequence, left-1, height), left-1, height), " ",
+			fit(l.paneView(other, width-left, height), width-left, height))
+	}
+	return fit(l.paneView(l.pane, width, height), width, height)
+}
+
+func (l *live) paneView(pane, width, height int) string {
+	switch pane {
+	case paneLog:
+		return l.logView(width, height)
+	case paneInspector:
+		return l.inspector(width, height)
+	}
+	return l.sequence(width, height)
+}
+
+func (l *live) statusLine(width int) string {
+	c := l.c
+	s := fmt.Sprintf(c.t("Ereignisse/s %.0f · Nachrichten/s %.0f · verlorene Trace-Ereignisse %d · gesamt %d",
+		"events/s %.0f · messages/s %.0f · lost trace events %d · total %d"),
+		l.eventRate, l.msgRate, l.store.Lost(), l.store.Total())
+	if l.status != "" {
+		s += " · " + l.status
+	}
+	return c.theme.Faint.Render(fit(s, width, 1))
+}
