@@ -1,0 +1,239 @@
+package screen
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"dsdemo/models/catalog"
+	"dsdemo/models/trace"
+	"dsdemo/tui/launch"
+)
+
+func press(m *Model, keys ...string) {
+	for _, k := range keys {
+		msg := tea.KeyPressMsg{Text: k}
+		switch k {
+		case "enter":
+			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+		case "space":
+			msg = tea.KeyPressMsg{Code: tea.KeySpace}
+		case "tab":
+			msg = tea.KeyPressMsg{Code: tea.KeyTab}
+		case "left":
+			msg = tea.KeyPressMsg{Code: tea.KeyLeft}
+		case "right":
+			msg = tea.KeyPressMsg{Code: tea.KeyRight}
+		default:
+			msg = tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
+		}
+		_, cmd := m.Update(msg)
+		run(m, cmd)
+	}
+}
+
+// run carries out a command and feeds its message back, as the runtime would.
+func run(m *Model, cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	msg := cmd()
+	switch msg.(type) {
+	case nil, tickMsg, autoMsg:
+		return
+	case tea.BatchMsg:
+		return
+	}
+	m.Update(msg)
+}
+
+func resize(m *Model, w, h int) { m.Update(tea.WindowSizeMsg{Width: w, Height: h}) }
+
+func TestHome(t *testing.T) {
+	for _, lang := range []string{"de", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			m := New(Options{Lang: lang, Catalog: catalog.All()})
+			resize(m, 120, 40)
+			view := m.View().Content
+			for _, model := range catalog.All() {
+				assert.Contains(t, view, model.Title.In(lang))
+			}
+			press(m, "down")
+			assert.Contains(t, m.View().Content, catalog.All()[1].Summary.In(lang)[:20])
+		})
+	}
+}
+
+// fakeDemo records the controls the live view asks for.
+type fakeDemo struct {
+	mu    sync.Mutex
+	calls []string
+	procs []launch.Proc
+}
+
+func (f *fakeDemo) record(s string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, s)
+	return nil
+}
+
+func (f *fakeDemo) Procs() []launch.Proc { return f.procs }
+func (f *fakeDemo) Kill(n string) error  { return f.record("kill " + n) }
+func (f *fakeDemo) Freeze(n string) error {
+	f.procs[0].State = launch.StateFrozen
+	return f.record("freeze " + n)
+}
+func (f *fakeDemo) Thaw(n string) error {
+	f.procs[0].State = launch.StateRunning
+	return f.record("thaw " + n)
+}
+func (f *fakeDemo) Restart(_ context.Context, n string) error { return f.record("restart " + n) }
+func (f *fakeDemo) AddClient(context.Context) (string, error) { return "client-4", f.record("add") }
+func (f *fakeDemo) Partition(n string, on bool) error {
+	return f.record(fmt.Sprintf("partition %s %v", n, on))
+}
+func (f *fakeDemo) Close() error { return f.record("close") }
+func (f *fakeDemo) Control(n string, c trace.Control) error {
+	return f.record(fmt.Sprintf("control %q %s ms=%d p=%g on=%v id=%d", n, c.Op, c.Ms, c.P, c.On, c.ID))
+}
+
+func started(t *testing.T) (*Model, *fakeDemo, chan trace.Event) {
+	demo := &fakeDemo{procs: []launch.Proc{{Node: "server", State: launch.StateRunning}, {Node: "client-1", State: launch.StateRunning}}}
+	events := make(chan trace.Event, 100)
+	m := New(Options{Lang: "en", Catalog: catalog.All(), Start: func(_ context.Context, _ catalog.Model, on func(trace.Event)) (Controller, error) {
+		return demo, nil
+	}})
+	resize(m, 100, 30)
+	model, _ := catalog.ByID("clientserver")
+	m.Update(startedMsg{ctl: demo, m: model, exp: -1, events: events})
+	require.NotNil(t, m.live)
+	feed(m, hello("server", "127.0.0.1:7100"), hello("client-1", ""))
+	return m, demo, events
+}
+
+func feed(m *Model, events ...trace.Event) { m.Update(eventsMsg(events)) }
+
+func hello(node, listen string) trace.Event {
+	return trace.Event{V: 1, Kind: trace.KindHello, Node: node, Role: strings.TrimSuffix(node, "-1"), Listen: listen, Time: time.Now().UnixMicro()}
+}
+
+func message(kind trace.Kind, node, from, to, typ string, id, replyTo, clock uint64, fault string) trace.Event {
+	return trace.Event{V: 1, Kind: kind, Node: node, Clock: clock, Fault: fault, Time: time.Now().UnixMicro(),
+		Msg: &trace.Message{From: from, To: to, Type: typ, ID: id, ReplyTo: replyTo, Clock: clock}}
+}
+
+func TestLiveControls(t *testing.T) {
+	m, demo, _ := started(t)
+	press(m, "k", "f", "f", "r", "p", "d", "d", "a", "+", "+", "-")
+	assert.Equal(t, []string{
+		"kill server", "freeze server", "thaw server", "restart server", "partition server true",
+		`control "server" drop ms=0 p=0.25 on=false id=0`, `control "server" drop ms=0 p=0.5 on=false id=0`,
+		"add",
+		`control "" delay ms=300 p=0 on=false id=0`, `control "" delay ms=1000 p=0 on=false id=0`, `control "" delay ms=300 p=0 on=false id=0`,
+	}, demo.calls)
+
+	t.Run("step mode releases the oldest held message", func(t *testing.T) {
+		demo.calls = nil
+		press(m, "n")
+		feed(m, message(trace.KindHold, "client-1", "client-1", "server", "put", 7, 0, 3, ""))
+		press(m, "n")
+		assert.Equal(t, []string{`control "" hold ms=0 p=0 on=true id=0`, `control "client-1" release ms=0 p=0 on=false id=7`}, demo.calls)
+		assert.Contains(t, m.View().Content, "⏸")
+	})
+	t.Run("q stops the demo", func(t *testing.T) {
+		press(m, "q")
+		assert.Nil(t, m.live)
+		assert.Contains(t, demo.calls, "close")
+	})
+}
+
+func TestLiveView(t *testing.T) {
+	m, _, _ := started(t)
+	feed(m,
+		message(trace.KindSend, "client-1", "client-1", "127.0.0.1:7100", "put", 1, 0, 1, ""),
+		message(trace.KindRecv, "server", "client-1", "server", "put", 1, 0, 2, ""),
+		message(trace.KindSend, "server", "server", "client-1", "put_ok", 1, 1, 3, ""),
+		message(trace.KindRecv, "client-1", "server", "client-1", "put_ok", 1, 1, 4, ""),
+		message(trace.KindSend, "client-1", "client-1", "server", "get", 2, 0, 5, "drop"),
+		trace.Event{V: 1, Kind: trace.KindState, Node: "server", Key: "keys", Value: "1"},
+	)
+	view := m.View().Content
+	for _, want := range []string{"put_ok", "✗ get (drop)", "keys=1", "server", "client-1"} {
+		assert.Contains(t, view, want)
+	}
+	t.Run("the log filter", func(t *testing.T) {
+		press(m, "/", "g", "e", "t", "enter")
+		log := m.live.logView(100, 20)
+		assert.Contains(t, log, "get")
+		assert.NotContains(t, log, "put_ok")
+	})
+	for _, size := range [][2]int{{80, 24}, {200, 60}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			resize(m, size[0], size[1])
+			lines := strings.Split(m.View().Content, "\n")
+			assert.Len(t, lines, size[1])
+			for i, l := range lines {
+				assert.LessOrEqual(t, lipgloss.Width(l), size[0], "line %d: %q", i, l)
+			}
+		})
+	}
+}
+
+func TestReplay(t *testing.T) {
+	events := []trace.Event{
+		hello("server", "127.0.0.1:7100"),
+		message(trace.KindSend, "client-1", "client-1", "server", "put", 1, 0, 1, ""),
+		message(trace.KindRecv, "server", "client-1", "server", "put", 1, 0, 2, ""),
+	}
+	m := NewReplay(events, Options{Lang: "en"})
+	resize(m, 100, 30)
+	press(m, "space")
+	press(m, "n", "n")
+	assert.Contains(t, m.View().Content, "put")
+	press(m, "k")
+	assert.Contains(t, m.View().Content, "not in a replay")
+}
+
+// BenchmarkLiveView draws the live screen with 10 nodes and 10,000 events
+// in the history (the issue's target: under 10 ms).
+func BenchmarkLiveView(b *testing.B) {
+	m := New(Options{Lang: "en"})
+	resize(m, 160, 50)
+	m.live = newLive(&m.c, m.opts, nil, catalog.Model{Title: catalog.Text{EN: "bench"}}, nil)
+	var evs []trace.Event
+	for i := range 10 {
+		evs = append(evs, hello(fmt.Sprintf("node-%d", i), fmt.Sprintf("127.0.0.1:%d", 7100+i)))
+	}
+	for i := range uint64(10_000) {
+		from, to := fmt.Sprintf("node-%d", i%10), fmt.Sprintf("node-%d", (i+3)%10)
+		evs = append(evs, message(trace.KindSend, from, from, to, "put", i+1, 0, i+1, ""))
+	}
+	m.live.add(evs)
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// BenchmarkIngest is the cost of taking events into the live view (the
+// issue's target: 50,000 events/s or more).
+func BenchmarkIngest(b *testing.B) {
+	m := New(Options{Lang: "en"})
+	m.live = newLive(&m.c, m.opts, nil, catalog.Model{}, nil)
+	batch := make([]trace.Event, 1000)
+	for i := range batch {
+		batch[i] = message(trace.KindSend, "c", "c", "s", "put", uint64(i+1), 0, uint64(i+1), "")
+	}
+	for b.Loop() {
+		m.Update(eventsMsg(batch))
+	}
+	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "events/s")
+}
