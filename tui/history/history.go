@@ -205,7 +205,11 @@ func (s *Store) find(key msgKey, ok func(*Arrow) bool) *Arrow {
 
 func (s *Store) push(key msgKey, a Arrow) {
 	s.arrows.push(a)
-	s.open[key] = append(s.open[key], s.arrows.last())
+	positions := s.open[key]
+	for len(positions) > 0 && s.arrows.at(positions[0]) == nil {
+		positions = positions[1:] // overwritten by the ring
+	}
+	s.open[key] = append(positions, s.arrows.last())
 	if len(s.open) > 2*s.capacity {
 		s.forgetOld()
 	}
