@@ -61,7 +61,9 @@ func TestLauncherUnderTmux(t *testing.T) {
 			time.Sleep(50 * time.Millisecond) // polling the terminal: there is no event to wait on
 		}
 	}
-	contains := func(s string) func(string) bool { return func(screen string) bool { return strings.Contains(screen, s) } }
+	contains := func(s string) func(string) bool {
+		return func(screen string) bool { return strings.Contains(screen, s) }
+	}
 	keys := func(k ...string) { run(append([]string{"send-keys", "-t", session}, k...)...) }
 
 	waitFor("the catalogue", contains("Cooperating servers"))

@@ -20,7 +20,7 @@ import (
 
 func press(m *Model, keys ...string) {
 	for _, k := range keys {
-		msg := tea.KeyPressMsg{Text: k}
+		var msg tea.KeyPressMsg
 		switch k {
 		case "enter":
 			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
