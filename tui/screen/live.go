@@ -422,7 +422,7 @@ func (l *live) view() string {
 	if cap := l.caption.In(c.lang); cap != "" {
 		top = append(top, c.theme.Caption.Render(fit(wrap(cap, w), w, 2)))
 	}
-	boxes := l.nodeBoxes(w, len(strings.Join(top, "\n"))+1)
+	boxes := l.nodeBoxes(w, lipgloss.Height(strings.Join(top, "\n")))
 	top = append(top, boxes)
 	top = append(top, l.tracks(w, 4))
 	upper := strings.Join(top, "\n")

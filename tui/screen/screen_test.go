@@ -170,6 +170,14 @@ func TestLiveView(t *testing.T) {
 	for _, want := range []string{"put_ok", "✗ get (drop)", "keys=1", "server", "client-1"} {
 		assert.Contains(t, view, want)
 	}
+	t.Run("a click selects a node", func(t *testing.T) {
+		require.Len(t, m.live.boxes, 2)
+		b := m.live.boxes[1]
+		m.Update(tea.MouseClickMsg{X: b.x0 + 1, Y: b.y0 + 1})
+		assert.Equal(t, "client-1", m.live.selected)
+		lines := strings.Split(m.View().Content, "\n")
+		assert.Contains(t, lines[b.y0+1], "client-1", "the box is where the click went")
+	})
 	t.Run("the log filter", func(t *testing.T) {
 		press(m, "/", "g", "e", "t", "enter")
 		log := m.live.logView(100, 20)
