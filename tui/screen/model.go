@@ -137,8 +137,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tick()
 	case startedMsg:
 		m.live = newLive(&m.c, m.opts, msg.ctl, msg.m, msg.events)
-		if msg.exp >= 0 {
-			m.live.choose(msg.m.Experiments[msg.exp])
+		if msg.exp < 0 {
+			return m, m.live.listen()
+		}
+		m.live.choose(msg.m.Experiments[msg.exp])
+		if m.opts.Auto { // --auto: the experiment plays by itself from the start
+			return m, tea.Batch(m.live.listen(), m.live.nextStep())
 		}
 		return m, m.live.listen()
 	case failedMsg:
