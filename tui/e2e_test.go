@@ -4,7 +4,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -15,100 +17,160 @@ import (
 	"dsdemo/models/program/programtest"
 )
 
-// TestLauncherUnderTmux drives bin/dsdemo in a real terminal (tmux): start
-// the client/server model, watch a request and its reply on the screen, kill
-// the server and see it marked, quit, and check that no program is left.
-func TestLauncherUnderTmux(t *testing.T) {
+// terminal is bin/dsdemo running in a tmux session of its own.
+type terminal struct {
+	t       *testing.T
+	tmux    string
+	session string
+	state   string // XDG_STATE_HOME of the run
+}
+
+// startDsdemo starts bin/dsdemo (built into dir with the demo programs) in tmux.
+func startDsdemo(t *testing.T, dir string) *terminal {
 	tmux, err := exec.LookPath("tmux")
 	if err != nil {
 		t.Skip("tmux is not installed (CI installs it)")
 	}
-	dir := programtest.Build(t, "dsdemo/tui", "dsdemo/clientserver/server", "dsdemo/clientserver/client")
-	session := "dsdemo-test-" + filepath.Base(t.TempDir())
-	state := t.TempDir()
-
-	run := func(args ...string) string {
-		out, err := exec.Command(tmux, args...).CombinedOutput()
-		require.NoError(t, err, "tmux %s: %s", strings.Join(args, " "), out)
-		return string(out)
-	}
+	term := &terminal{t: t, tmux: tmux, session: "dsdemo-test-" + filepath.Base(t.TempDir()), state: t.TempDir()}
 	cmd := strings.Join([]string{
-		"env", "XDG_STATE_HOME=" + state, "LANG=en_US.UTF-8",
+		"env", "XDG_STATE_HOME=" + term.state, "LANG=en_US.UTF-8",
 		filepath.Join(dir, "tui"), "--lang", "en", "--bin", dir,
 	}, " ")
-	run("new-session", "-d", "-s", session, "-x", "100", "-y", "30", cmd)
-	t.Cleanup(func() {
-		exec.Command(tmux, "kill-session", "-t", session).Run()
-	})
-	screen := func() string {
-		out, err := exec.Command(tmux, "capture-pane", "-p", "-t", session).CombinedOutput()
-		if err != nil {
-			return ""
-		}
-		return string(out)
-	}
-	waitFor := func(what string, ok func(string) bool) {
-		t.Helper()
-		deadline := time.Now().Add(programtest.Patience)
-		for {
-			s := screen()
-			if ok(s) {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("waited %s for %s; the screen shows:\n%s", programtest.Patience, what, s)
-			}
-			time.Sleep(50 * time.Millisecond) // polling the terminal: there is no event to wait on
-		}
-	}
-	contains := func(s string) func(string) bool {
-		return func(screen string) bool { return strings.Contains(screen, s) }
-	}
-	keys := func(k ...string) { run(append([]string{"send-keys", "-t", session}, k...)...) }
-
-	waitFor("the catalogue", contains("Cooperating servers"))
-	keys("Enter")
-	waitFor("server and client running", func(s string) bool {
-		return strings.Contains(s, "server") && strings.Contains(s, "client-1") && strings.Count(s, "● running") == 2
-	})
-
-	// The first experiment lets client-1 put a key: its first three steps
-	// are a caption, the put and the wait for put_ok.
-	m, ok := catalog.ByID("clientserver")
-	require.True(t, ok)
-	for _, step := range m.Experiments[0].Steps[:3] {
-		keys("x")
-		caption := []rune(step.Caption.EN)
-		waitFor("the caption of the step", contains(string(caption[:min(30, len(caption))])))
-	}
-	waitFor("the reply on the screen", contains("put_ok"))
-
-	// The server is selected first; kill it.
-	keys("k")
-	waitFor("the server marked as killed", contains("☠ killed"))
-
-	pids := children(t, dir)
-	require.NotEmpty(t, pids, "client-1 should still be running")
-	keys("q")
-	waitFor("the home page again", contains("Cooperating servers"))
-	assert.Empty(t, children(t, dir), "programs left after leaving the demo")
-	keys("q")
-	deadline := time.Now().Add(programtest.Patience)
-	for exec.Command(tmux, "has-session", "-t", session).Run() == nil {
-		require.True(t, time.Now().Before(deadline), "dsdemo did not quit")
-		time.Sleep(50 * time.Millisecond)
-	}
-
-	recordings, err := filepath.Glob(filepath.Join(state, "dsdemo", "clientserver-*.jsonl"))
-	require.NoError(t, err)
-	require.Len(t, recordings, 1, "the run was recorded")
-	data, err := os.ReadFile(recordings[0])
-	require.NoError(t, err)
-	assert.Contains(t, string(data), `"type":"put_ok"`)
+	term.run("new-session", "-d", "-s", term.session, "-x", "100", "-y", "30", cmd)
+	t.Cleanup(func() { exec.Command(tmux, "kill-session", "-t", term.session).Run() })
+	return term
 }
 
-// children returns the pids of running programs started from dir.
-func children(t *testing.T, dir string) []string {
+func (term *terminal) run(args ...string) string {
+	out, err := exec.Command(term.tmux, args...).CombinedOutput()
+	require.NoError(term.t, err, "tmux %s: %s", strings.Join(args, " "), out)
+	return strings.TrimSpace(string(out))
+}
+
+func (term *terminal) screen() string {
+	out, _ := exec.Command(term.tmux, "capture-pane", "-p", "-t", term.session).CombinedOutput()
+	return string(out)
+}
+
+func (term *terminal) keys(k ...string) {
+	term.run(append([]string{"send-keys", "-t", term.session}, k...)...)
+}
+
+// waitFor polls the terminal (there is no event to wait on) until ok holds.
+func (term *terminal) waitFor(what string, ok func(string) bool) {
+	term.t.Helper()
+	deadline := time.Now().Add(programtest.Patience)
+	for {
+		s := term.screen()
+		if ok(s) {
+			return
+		}
+		if time.Now().After(deadline) {
+			term.t.Fatalf("waited %s for %s; the screen shows:\n%s", programtest.Patience, what, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (term *terminal) waitText(s string) {
+	term.t.Helper()
+	term.waitFor(strconv.Quote(s), contains(s))
+}
+
+func contains(s string) func(string) bool {
+	return func(screen string) bool { return strings.Contains(screen, s) }
+}
+
+// started starts the client/server model from the home page.
+func (term *terminal) started() {
+	term.waitText("Cooperating servers")
+	term.keys("Enter")
+	term.waitFor("server and client running", func(s string) bool {
+		return strings.Contains(s, "client-1") && strings.Count(s, "● running") == 2
+	})
+}
+
+// gone waits until no program started from dir is left.
+func gone(t *testing.T, dir string) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second) // the issue's promise
+	for len(children(dir)) > 0 {
+		require.True(t, time.Now().Before(deadline), "programs left: %v", children(dir))
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// children returns the pids of live (not zombie) programs started from dir.
+func children(dir string) []string {
 	out, _ := exec.Command("pgrep", "-f", "^"+dir+"/(server|client) ").Output()
-	return strings.Fields(string(out))
+	var live []string
+	for _, pid := range strings.Fields(string(out)) {
+		stat, err := os.ReadFile("/proc/" + pid + "/stat")
+		if err == nil && !strings.Contains(string(stat[strings.LastIndexByte(string(stat), ')'):]), ") Z") {
+			live = append(live, pid)
+		}
+	}
+	return live
+}
+
+// TestLauncherUnderTmux drives bin/dsdemo in a real terminal: start the
+// client/server model, watch a request and its reply, kill the server and
+// see it marked, quit, and check that no program is left, also when the
+// launcher is stopped with Ctrl-C or killed outright.
+func TestLauncherUnderTmux(t *testing.T) {
+	dir := programtest.Build(t, "dsdemo/tui", "dsdemo/clientserver/server", "dsdemo/clientserver/client")
+
+	t.Run("experiment, kill, quit", func(t *testing.T) {
+		term := startDsdemo(t, dir)
+		term.started()
+		// The first experiment lets client-1 put a key: its first three
+		// steps are a caption, the put and the wait for put_ok.
+		m, ok := catalog.ByID("clientserver")
+		require.True(t, ok)
+		for _, step := range m.Experiments[0].Steps[:3] {
+			term.keys("x")
+			caption := []rune(step.Caption.EN)
+			term.waitText(string(caption[:min(30, len(caption))]))
+		}
+		term.waitText("put_ok")
+
+		term.keys("k") // the server is selected first
+		term.waitText("☠ killed")
+		require.NotEmpty(t, children(dir), "client-1 should still be running")
+
+		term.keys("q")
+		term.waitText("Cooperating servers")
+		gone(t, dir)
+		term.keys("q")
+		deadline := time.Now().Add(programtest.Patience)
+		for exec.Command(term.tmux, "has-session", "-t", term.session).Run() == nil {
+			require.True(t, time.Now().Before(deadline), "dsdemo did not quit")
+			time.Sleep(50 * time.Millisecond)
+		}
+
+		recordings, err := filepath.Glob(filepath.Join(term.state, "dsdemo", "clientserver-*.jsonl"))
+		require.NoError(t, err)
+		require.Len(t, recordings, 1, "the run was recorded")
+		data, err := os.ReadFile(recordings[0])
+		require.NoError(t, err)
+		assert.Contains(t, string(data), `"type":"put_ok"`)
+	})
+
+	t.Run("ctrl-c", func(t *testing.T) {
+		term := startDsdemo(t, dir)
+		term.started()
+		require.Len(t, children(dir), 2)
+		term.keys("C-c")
+		gone(t, dir)
+	})
+
+	t.Run("kill -9 of the launcher", func(t *testing.T) {
+		term := startDsdemo(t, dir)
+		term.started()
+		require.Len(t, children(dir), 2)
+		pid, err := strconv.Atoi(term.run("display-message", "-p", "-t", term.session, "#{pane_pid}"))
+		require.NoError(t, err)
+		require.NoError(t, syscall.Kill(pid, syscall.SIGKILL))
+		gone(t, dir)
+	})
 }

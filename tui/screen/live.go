@@ -52,9 +52,11 @@ type live struct {
 	scroll    int // arrows scrolled back from the newest
 
 	experiment *catalog.Experiment
+	stepIndex  int // the step of the experiment that x carries out next
 	player     Player
 	caption    catalog.Text
 	playing    bool // a step is being carried out
+	queued     int  // x pressed while a step was running: steps to carry out next
 
 	now                time.Time
 	rateAt             time.Time
@@ -129,9 +131,12 @@ func (l *live) update(msg tea.Msg) tea.Cmd {
 		l.status = msg.text
 	case stepMsg:
 		l.playing = false
-		l.caption = msg.step.Caption
 		if msg.err != nil {
 			l.status = l.c.t("Schritt fehlgeschlagen: ", "step failed: ") + msg.err.Error()
+		}
+		if l.queued > 0 {
+			l.queued--
+			return l.nextStep()
 		}
 		if l.opts.Auto && l.player != nil && !l.player.Done() {
 			return tea.Tick(1500*time.Millisecond, func(time.Time) tea.Msg { return autoMsg{} })
@@ -165,7 +170,8 @@ func (l *live) tick(now time.Time) {
 // choose makes e the experiment that x steps through.
 func (l *live) choose(e catalog.Experiment) {
 	l.experiment = &e
-	l.caption = e.Title
+	l.stepIndex = 0
+	l.caption = e.Summary
 	if l.opts.NewPlayer != nil && l.ctl != nil {
 		l.player = l.opts.NewPlayer(l.ctl, e)
 	}
@@ -178,13 +184,22 @@ func (l *live) nextStep() tea.Cmd {
 		}
 		l.choose(l.model.Experiments[0])
 	}
-	if l.playing || l.player == nil || l.player.Done() {
+	if l.playing {
+		l.queued++ // carried out when the running step is done
+		return nil
+	}
+	if l.player == nil || l.player.Done() {
 		if l.player != nil && l.player.Done() {
 			l.status = l.c.t("Experiment beendet.", "Experiment finished.")
 		}
 		return nil
 	}
 	l.playing = true
+	// Show the step's caption while it runs: a wait step explains what it waits for.
+	if l.stepIndex < len(l.experiment.Steps) {
+		l.caption = l.experiment.Steps[l.stepIndex].Caption
+	}
+	l.stepIndex++
 	p := l.player
 	return func() tea.Msg {
 		step, err := p.Next(context.Background())
