@@ -439,7 +439,11 @@ func (l *live) view() string {
 	}
 	boxes := l.nodeBoxes(w, lipgloss.Height(strings.Join(top, "\n")))
 	top = append(top, boxes)
-	top = append(top, l.tracks(w, 4))
+	tracks := 4
+	if h < 30 {
+		tracks = 2 // a small terminal keeps room for the diagram
+	}
+	top = append(top, l.tracks(w, tracks))
 	upper := strings.Join(top, "\n")
 	rest := h - lipgloss.Height(upper) - 2
 	lower := l.lower(w, max(rest, 3))
@@ -467,37 +471,82 @@ func (l *live) titleLine() string {
 	return strings.Join(parts, " · ")
 }
 
-// nodeBoxes draws a box per node; y is the screen row the boxes start on.
+// nodeBoxes draws a box per node, arranged by the model's layout hint; y is
+// the screen row the boxes start on (for mouse clicks).
+//
+//	star, group: servers on one row, their clients on the row below
+//	row:         tiers from left to right, joined by arrows
+//	ring:        peers in a row whose end joins its start again
 func (l *live) nodeBoxes(width, y int) string {
 	c := l.c
 	l.boxes = l.boxes[:0]
-	var drawn []string
-	x := 0
-	for _, name := range l.nodes() {
-		mark, state := l.nodeState(name)
-		n := l.store.Node(name)
-		detail := ""
-		if n != nil {
-			for _, k := range n.Keys {
-				if detail != "" {
-					break
-				}
-				detail = k + "=" + n.State[k]
+	nodes := l.nodes()
+	if len(nodes) == 0 {
+		return c.theme.Faint.Render(c.t("(noch keine Knoten)", "(no nodes yet)"))
+	}
+	sep := " "
+	rows := [][]string{nodes}
+	switch l.model.Layout {
+	case catalog.LayoutStar, catalog.LayoutGroup:
+		var servers, clients []string
+		for _, n := range nodes {
+			if l.isClient(n) {
+				clients = append(clients, n)
+			} else {
+				servers = append(servers, n)
 			}
 		}
+		rows = [][]string{servers, clients}
+	case catalog.LayoutRow:
+		sep = " → "
+	case catalog.LayoutRing:
+		sep = " → "
+	}
+	var drawn []string
+	for _, row := range rows {
+		if len(row) == 0 {
+			continue
+		}
+		line := l.boxRow(row, sep, width, y)
+		if l.model.Layout == catalog.LayoutRing {
+			line = lipgloss.JoinHorizontal(lipgloss.Center, line, " ↩")
+		}
+		drawn = append(drawn, line)
+		y += lipgloss.Height(line)
+	}
+	return strings.Join(drawn, "\n")
+}
+
+func (l *live) isClient(name string) bool {
+	if n := l.store.Node(name); n != nil && n.Role != "" {
+		return n.Role == "client"
+	}
+	if p, ok := l.proc(name); ok {
+		return p.Role == "client"
+	}
+	return strings.HasPrefix(name, "client")
+}
+
+// boxRow draws the boxes of one row, as many as fit in width.
+func (l *live) boxRow(names []string, sep string, width, y int) string {
+	c := l.c
+	var drawn []string
+	x := 0
+	for _, name := range names {
+		mark, state := l.nodeState(name)
 		if l.cut[name] {
 			mark += " ⛓"
 		}
 		if i := l.drop[name]; i > 0 {
 			mark += fmt.Sprintf(" drop %.0f%%", dropRates[i]*100)
 		}
+		content := c.theme.Title.Render(name) + "\n" + state.Render(mark)
+		if n := l.store.Node(name); n != nil && len(n.Keys) > 0 {
+			content += "\n" + c.theme.Faint.Render(n.Keys[0]+"="+n.State[n.Keys[0]])
+		}
 		style := c.theme.Box
 		if name == l.selected {
 			style = c.theme.BoxSelected
-		}
-		content := c.theme.Title.Render(name) + "\n" + state.Render(mark)
-		if detail != "" {
-			content += "\n" + c.theme.Faint.Render(detail)
 		}
 		b := style.Render(content)
 		bw := lipgloss.Width(b)
@@ -506,12 +555,9 @@ func (l *live) nodeBoxes(width, y int) string {
 		}
 		l.boxes = append(l.boxes, box{node: name, x0: x, x1: x + bw, y0: y, y1: y + lipgloss.Height(b)})
 		drawn = append(drawn, b)
-		x += bw + 1
+		x += bw + lipgloss.Width(sep)
 	}
-	if len(drawn) == 0 {
-		return c.theme.Faint.Render(c.t("(noch keine Knoten)", "(no nodes yet)"))
-	}
-	return lipgloss.JoinHorizontal(lipgloss.Top, interleave(drawn, " ")...)
+	return lipgloss.JoinHorizontal(lipgloss.Center, interleave(drawn, sep)...)
 }
 
 func interleave(items []string, sep string) []string {
