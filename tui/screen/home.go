@@ -20,6 +20,9 @@ type home struct {
 func (h *home) model() catalog.Model { return h.models[h.cursor] }
 
 func (h *home) key(k string) {
+	if len(h.models) == 0 {
+		return
+	}
 	switch k {
 	case "up", "k":
 		h.cursor = (h.cursor + len(h.models) - 1) % len(h.models)
@@ -37,6 +40,9 @@ func (h *home) key(k string) {
 }
 
 func (h *home) view(c *common, width, height int) string {
+	if len(h.models) == 0 {
+		return fit(c.t("Der Katalog ist leer.", "The catalogue is empty."), width, height-1) + "\n" + footer(c, homeKeys, width)
+	}
 	listW := 0
 	for _, m := range h.models {
 		listW = max(listW, lipgloss.Width(m.Title.In(c.lang))+4)

@@ -163,9 +163,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) key(k string) tea.Cmd {
-	if k == "ctrl+c" {
-		m.stop()
-		return tea.Quit
+	replay := m.live != nil && m.live.replay != nil
+	if k == "ctrl+c" || (replay && (k == "q" || k == "esc") && !m.help && !m.live.filtering) {
+		if !replay {
+			m.stop()
+		}
+		m.quit = true
+		return tea.Quit // a replay has no home page to go back to
 	}
 	if m.help {
 		m.help = false // any key closes the help
@@ -191,7 +195,7 @@ func (m *Model) key(k string) tea.Cmd {
 		m.quit = true
 		return tea.Quit
 	case "enter":
-		if m.opts.Start == nil {
+		if m.opts.Start == nil || len(m.home.models) == 0 {
 			return nil
 		}
 		model, exp := m.home.model(), m.home.experiment
