@@ -20,6 +20,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -147,6 +149,42 @@ func (f *Injector) Reset() {
 	f.delay, f.drop, f.duplicate, f.hold = 0, 0, 0, false
 	clear(f.partition)
 	f.releaseAllLocked()
+}
+
+// String describes the faults in force, such as "delay 300ms, drop 50%", or
+// "none". A program reports it after every change, so a viewer can show it
+// and a collector can see that its control line took effect.
+func (f *Injector) String() string {
+	if f == nil {
+		return "none"
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var parts []string
+	if f.delay > 0 {
+		parts = append(parts, "delay "+f.delay.String())
+	}
+	if f.drop > 0 {
+		parts = append(parts, fmt.Sprintf("drop %g%%", f.drop*100))
+	}
+	if f.duplicate > 0 {
+		parts = append(parts, fmt.Sprintf("duplicate %g%%", f.duplicate*100))
+	}
+	if f.hold {
+		parts = append(parts, "hold")
+	}
+	if len(f.partition) > 0 {
+		peers := make([]string, 0, len(f.partition))
+		for p := range f.partition {
+			peers = append(peers, p)
+		}
+		slices.Sort(peers)
+		parts = append(parts, "cut off from "+strings.Join(peers, " "))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Apply carries out a control line from the collector. Lines that are not

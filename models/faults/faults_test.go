@@ -542,3 +542,18 @@ func TestDelayThroughConn(t *testing.T) {
 	assert.GreaterOrEqual(t, time.Since(start), d, "Send took")
 	assert.Equal(t, "slow", recv(t, server).Type)
 }
+
+func TestString(t *testing.T) {
+	var none *faults.Injector
+	assert.Equal(t, "none", none.String())
+	f := faults.New(1)
+	assert.Equal(t, "none", f.String())
+	f.SetDelay(300 * time.Millisecond)
+	f.SetDrop(0.5)
+	f.SetDuplicate(0.25)
+	f.SetHold(true)
+	f.SetPartition([]string{"server-2", "127.0.0.1:7102"})
+	assert.Equal(t, "delay 300ms, drop 50%, duplicate 25%, hold, cut off from 127.0.0.1:7102 server-2", f.String())
+	f.Reset()
+	assert.Equal(t, "none", f.String())
+}

@@ -186,6 +186,11 @@ func (p *Program) control(node *wire.Node, commands chan<- string, c trace.Contr
 	}
 	if err := node.Faults.Apply(c); err != nil {
 		node.Trace.Logf("%v", err)
+		return
+	}
+	if c.Op != trace.OpRelease {
+		// The answer to a fault line: what is in force now.
+		node.Trace.State("faults", node.Faults.String())
 	}
 }
 

@@ -131,37 +131,54 @@ func (e *Emitter) Close(reason string) {
 	})
 }
 
+// overflowEvery is how often, at most, an overflow event interrupts the
+// events while the collector falls behind; the final count is reported as
+// soon as the queue is empty.
+const overflowEvery = 100 * time.Millisecond
+
 // write is the only goroutine that writes to the collector. It numbers the
 // events in the order they go out, so a collector sees seq 1, 2, 3 ... with
-// no gaps; lost events are reported by an overflow event, written before the
-// next event that gets through. It flushes whenever the queue is empty, so a
-// quiet program's events arrive at once and a busy program's in batches.
+// no gaps; lost events are reported by overflow events. It flushes whenever
+// the queue is empty, so a quiet program's events arrive at once and a busy
+// program's in batches.
 func (e *Emitter) write() {
 	defer close(e.written)
 	w := bufio.NewWriterSize(e.conn, 32<<10)
 	var (
 		line          []byte
 		seq, reported uint64
+		reportedAt    time.Time
 	)
-	put := func(ev *Event) bool {
-		if lost := e.dropped.Load(); lost != reported {
-			reported = lost
-			seq++
-			overflow := Event{V: Version, Kind: KindOverflow, Node: e.node, Seq: seq, Time: time.Now().UnixMicro(), Count: lost}
-			if _, err := w.Write(overflow.AppendJSON(line[:0])); err != nil {
-				return false
-			}
-		}
+	emit := func(ev *Event) bool {
 		seq++
 		ev.Seq = seq
 		line = ev.AppendJSON(line[:0])
 		_, err := w.Write(line)
 		return err == nil
 	}
+	// report writes an overflow event if events were lost since the last one.
+	report := func() bool {
+		lost := e.dropped.Load()
+		if lost == reported {
+			return true
+		}
+		reported, reportedAt = lost, time.Now()
+		return emit(&Event{V: Version, Kind: KindOverflow, Node: e.node, Time: reportedAt.UnixMicro(), Count: lost})
+	}
+	put := func(ev *Event) bool {
+		if time.Since(reportedAt) >= overflowEvery && !report() {
+			return false
+		}
+		return emit(ev)
+	}
 	for {
 		select {
 		case ev := <-e.queue:
-			if !put(&ev) || (len(e.queue) == 0 && w.Flush() != nil) {
+			ok := put(&ev)
+			if ok && len(e.queue) == 0 {
+				ok = report() && w.Flush() == nil
+			}
+			if !ok {
 				e.hangUp()
 				return
 			}
@@ -173,7 +190,7 @@ func (e *Emitter) write() {
 				}
 			}
 			bye := Event{V: Version, Kind: KindBye, Node: e.node, Time: time.Now().UnixMicro(), Text: e.byeReason}
-			if put(&bye) {
+			if report() && emit(&bye) {
 				w.Flush()
 			}
 			return

@@ -54,7 +54,7 @@ func (r *events) matching(keep func(trace.Event) bool) []trace.Event {
 // waitN waits until at least n recorded events match keep, and returns them.
 func (r *events) waitN(t *testing.T, n int, keep func(trace.Event) bool) []trace.Event {
 	t.Helper()
-	require.Eventually(t, func() bool { return len(r.matching(keep)) >= n }, waitFor, time.Millisecond,
+	require.Eventually(t, func() bool { return len(r.matching(keep)) >= n }, waitFor, 10*time.Millisecond,
 		"waiting for %d matching events", n)
 	return r.matching(keep)
 }
@@ -233,7 +233,7 @@ func TestEmitterSeqAcrossOverflow(t *testing.T) {
 	require.Eventually(t, func() bool {
 		em.Logf("the end")
 		return len(rec.matching(kind(trace.KindLog))) > 0
-	}, waitFor, time.Millisecond)
+	}, waitFor, 10*time.Millisecond)
 
 	got := rec.matching(everyEvent)
 	for i, ev := range got {

@@ -1,11 +1,14 @@
 package launch
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
+	"dsdemo/models/catalog"
 	"dsdemo/models/trace"
 )
 
@@ -172,13 +175,40 @@ func (l *Launcher) reapply(node string) error {
 	})
 }
 
-// send writes each control line to its node's trace connection.
+// confirmWait is how long send waits for a node to confirm a fault line. A
+// frozen node confirms nothing; the line still takes effect when it thaws.
+const confirmWait = 2 * time.Second
+
+// send writes each control line to its node's trace connection, then waits
+// until each node has confirmed its fault lines: a program answers a fault
+// line with a "faults" state event once the fault is in force. Without the
+// wait, a fault on one node and a command to another sent right after it
+// could take effect in either order, since each program reads its own
+// control lines.
 func (l *Launcher) send(msgs []addressed) error {
-	var errs []error
+	var (
+		errs     []error
+		confirms []*watch
+	)
 	for _, m := range msgs {
+		var w *watch
+		if m.ctl.Op != trace.OpDo && m.ctl.Op != trace.OpRelease {
+			w = l.events.watch(catalog.Match{Kind: trace.KindState, Node: m.node, Key: "faults"}, nil)
+		}
 		if err := l.collector.Send(m.node, m.ctl); err != nil {
 			errs = append(errs, fmt.Errorf("cannot send %s to %s: %w", m.ctl.Op, m.node, err))
+			if w != nil {
+				l.events.drop(w)
+			}
+			continue
 		}
+		if w != nil {
+			confirms = append(confirms, w)
+		}
+	}
+	for _, w := range confirms {
+		w.wait(context.Background(), l.closed, confirmWait) // a late confirmation is no error
+		l.events.drop(w)
 	}
 	return errors.Join(errs...)
 }
