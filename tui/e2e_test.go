@@ -100,11 +100,24 @@ func gone(t *testing.T, dir string) {
 	}
 }
 
-// children returns the pids of live (not zombie) programs started from dir.
+// children returns the pids of live (not zombie) programs started from dir,
+// read from /proc so the test needs no ps or pgrep.
 func children(dir string) []string {
-	out, _ := exec.Command("pgrep", "-f", "^"+dir+"/(server|client) ").Output()
+	entries, _ := os.ReadDir("/proc")
 	var live []string
-	for _, pid := range strings.Fields(string(out)) {
+	for _, e := range entries {
+		pid := e.Name()
+		if _, err := strconv.Atoi(pid); err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile("/proc/" + pid + "/cmdline")
+		if err != nil {
+			continue
+		}
+		exe, _, _ := strings.Cut(string(cmdline), "\x00")
+		if exe != dir+"/server" && exe != dir+"/client" {
+			continue
+		}
 		stat, err := os.ReadFile("/proc/" + pid + "/stat")
 		if err == nil && !strings.Contains(string(stat[strings.LastIndexByte(string(stat), ')'):]), ") Z") {
 			live = append(live, pid)
