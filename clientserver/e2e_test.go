@@ -273,7 +273,7 @@ func TestStepMode(t *testing.T) {
 			held = ev
 		}
 	}
-	assert.False(t, programtest.Has(programtest.Msg(trace.KindSend, "c", "put"))(rec.Events()), "a held message is not sent")
+	assert.False(t, programtest.Has(programtest.Msg(trace.KindSend, "c", "put"))(rec.All()), "a held message is not sent")
 
 	require.NoError(t, rec.Send("c", trace.Control{Op: trace.OpRelease, ID: held.Msg.ID}))
 	rec.WaitFor(t, "the reply after release", programtest.Has(programtest.Msg(trace.KindRecv, "c", "put_ok")))

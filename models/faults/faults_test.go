@@ -3,7 +3,6 @@ package faults_test
 import (
 	"context"
 	"net"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dsdemo/models/faults"
+	"dsdemo/models/program/programtest"
 	"dsdemo/models/trace"
 	"dsdemo/models/wire"
 )
@@ -303,38 +303,6 @@ func TestApply(t *testing.T) {
 
 // The faults as a program meets them: through wire.Conn, observed by a trace.
 
-// events records what a trace collector receives.
-type events struct {
-	mu   sync.Mutex // guards list
-	list []trace.Event
-}
-
-func (r *events) add(ev trace.Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.list = append(r.list, ev)
-}
-
-func (r *events) matching(keep func(trace.Event) bool) []trace.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var got []trace.Event
-	for _, ev := range r.list {
-		if keep(ev) {
-			got = append(got, ev)
-		}
-	}
-	return got
-}
-
-// waitN waits until at least n recorded events match keep, and returns them.
-func (r *events) waitN(t *testing.T, n int, keep func(trace.Event) bool) []trace.Event {
-	t.Helper()
-	require.Eventually(t, func() bool { return len(r.matching(keep)) >= n }, waitFor, time.Millisecond,
-		"waiting for %d matching trace events", n)
-	return r.matching(keep)
-}
-
 func sendsOf(typ string) func(trace.Event) bool {
 	return func(ev trace.Event) bool { return ev.Kind == trace.KindSend && ev.Msg != nil && ev.Msg.Type == typ }
 }
@@ -344,13 +312,13 @@ func sendsOf(typ string) func(trace.Event) bool {
 type faultyClient struct {
 	node   *wire.Node
 	faults *faults.Injector
-	trace  *events
+	trace  *programtest.EventLog
 }
 
 func newFaultyClient(t *testing.T) *faultyClient {
 	t.Helper()
-	rec := &events{}
-	col, err := trace.Listen("127.0.0.1:0", rec.add)
+	rec := programtest.NewEventLog()
+	col, err := trace.Listen("127.0.0.1:0", rec.Add)
 	require.NoError(t, err)
 	t.Cleanup(func() { col.Close() })
 	n := wire.NewNode("client")
@@ -403,7 +371,7 @@ func TestDropThroughConn(t *testing.T) {
 
 	fc.faults.SetDrop(1)
 	lost := send(t, client, "lost")
-	evs := fc.trace.waitN(t, 1, sendsOf("lost"))
+	evs := fc.trace.WaitN(t, 1, sendsOf("lost"))
 	assert.Equal(t, "drop", evs[0].Fault)
 	assert.Equal(t, lost.ID, evs[0].Msg.ID)
 
@@ -437,7 +405,7 @@ func TestPartitionThroughConn(t *testing.T) {
 			cut := send(t, toA, "to-a-cut")
 			send(t, toB, "to-b")
 			assert.Equal(t, "to-b", recv(t, b).Type, "b is still reachable")
-			evs := fc.trace.waitN(t, 1, sendsOf("to-a-cut"))
+			evs := fc.trace.WaitN(t, 1, sendsOf("to-a-cut"))
 			assert.Equal(t, "partition", evs[0].Fault)
 			assert.Equal(t, cut.ID, evs[0].Msg.ID)
 
@@ -458,7 +426,7 @@ func TestDuplicateThroughConn(t *testing.T) {
 	assert.Equal(t, sent, first)
 	assert.Equal(t, first, second, "the copy is the same message, same id")
 
-	evs := fc.trace.waitN(t, 2, sendsOf("twice"))
+	evs := fc.trace.WaitN(t, 2, sendsOf("twice"))
 	assert.Equal(t, "", evs[0].Fault)
 	assert.Equal(t, "duplicate", evs[1].Fault)
 }
@@ -482,9 +450,9 @@ func TestHoldThroughConn(t *testing.T) {
 		client, server := fc.connect(t, "server")
 		fc.faults.SetHold(true)
 		result := sendAsync(testCtx(t), client, "stepped", 42)
-		fc.trace.waitN(t, 1, holds(42))
+		fc.trace.WaitN(t, 1, holds(42))
 		assert.Empty(t, result, "Send returned while its message is held")
-		assert.Empty(t, fc.trace.matching(sendsOf("stepped")), "a held message is not sent yet")
+		assert.Empty(t, fc.trace.Matching(sendsOf("stepped")), "a held message is not sent yet")
 
 		require.True(t, fc.faults.Release(42))
 		require.NoError(t, <-result)
@@ -499,10 +467,10 @@ func TestHoldThroughConn(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		result := sendAsync(ctx, client, "given-up", 7)
-		fc.trace.waitN(t, 1, holds(7))
+		fc.trace.WaitN(t, 1, holds(7))
 		cancel()
 		require.ErrorIs(t, <-result, context.Canceled)
-		evs := fc.trace.waitN(t, 1, sendsOf("given-up"))
+		evs := fc.trace.WaitN(t, 1, sendsOf("given-up"))
 		assert.Equal(t, "abandoned", evs[0].Fault)
 		assert.Equal(t, uint64(7), evs[0].Msg.ID)
 
@@ -519,7 +487,7 @@ func TestHoldThroughConn(t *testing.T) {
 		for id := uint64(1); id <= 3; id++ {
 			results = append(results, sendAsync(testCtx(t), client, "stepped", id))
 		}
-		fc.trace.waitN(t, 3, func(ev trace.Event) bool { return ev.Kind == trace.KindHold })
+		fc.trace.WaitN(t, 3, func(ev trace.Event) bool { return ev.Kind == trace.KindHold })
 		fc.faults.SetHold(false)
 		for _, r := range results {
 			require.NoError(t, <-r)

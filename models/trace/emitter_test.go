@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"dsdemo/models/program/programtest"
 	"dsdemo/models/trace"
 )
 
@@ -27,38 +28,6 @@ func testCtx(t *testing.T) context.Context {
 	return ctx
 }
 
-// events records what a collector receives.
-type events struct {
-	mu   sync.Mutex // guards list
-	list []trace.Event
-}
-
-func (r *events) add(ev trace.Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.list = append(r.list, ev)
-}
-
-func (r *events) matching(keep func(trace.Event) bool) []trace.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var got []trace.Event
-	for _, ev := range r.list {
-		if keep(ev) {
-			got = append(got, ev)
-		}
-	}
-	return got
-}
-
-// waitN waits until at least n recorded events match keep, and returns them.
-func (r *events) waitN(t *testing.T, n int, keep func(trace.Event) bool) []trace.Event {
-	t.Helper()
-	require.Eventually(t, func() bool { return len(r.matching(keep)) >= n }, waitFor, 10*time.Millisecond,
-		"waiting for %d matching events", n)
-	return r.matching(keep)
-}
-
 func kind(k trace.Kind) func(trace.Event) bool {
 	return func(ev trace.Event) bool { return ev.Kind == k }
 }
@@ -66,10 +35,10 @@ func kind(k trace.Kind) func(trace.Event) bool {
 func everyEvent(trace.Event) bool { return true }
 
 // collect starts a collector that records every event, closed when the test ends.
-func collect(t *testing.T) (*trace.Collector, *events) {
+func collect(t *testing.T) (*trace.Collector, *programtest.EventLog) {
 	t.Helper()
-	rec := &events{}
-	col, err := trace.Listen("127.0.0.1:0", rec.add)
+	rec := programtest.NewEventLog()
+	col, err := trace.Listen("127.0.0.1:0", rec.Add)
 	require.NoError(t, err)
 	t.Cleanup(func() { col.Close() })
 	return col, rec
@@ -92,7 +61,7 @@ func TestEmitterReportsToCollector(t *testing.T) {
 	em.Logf("stored %q", "a")
 	em.Emit(trace.Event{Kind: trace.KindSend, Msg: &trace.Message{From: "server-1", To: "client", Type: "put_ok", ID: 9, Clock: 4}})
 
-	got := rec.waitN(t, 4, everyEvent)
+	got := rec.WaitN(t, 4, everyEvent)
 	require.Len(t, got, 4)
 	for i, ev := range got {
 		assert.Equal(t, trace.Version, ev.V, "event %d: v", i)
@@ -134,7 +103,7 @@ func TestEmitterSeqUnderConcurrency(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	got := rec.waitN(t, goroutines*each, kind(trace.KindState))
+	got := rec.WaitN(t, goroutines*each, kind(trace.KindState))
 	require.Zero(t, em.Dropped(), "the queue holds all %d events", goroutines*each)
 	for i, ev := range got {
 		if ev.Seq != uint64(i+1) {
@@ -148,7 +117,7 @@ func TestEmitterSeqUnderConcurrency(t *testing.T) {
 // accepts the connection and does not read until the test calls resume: its
 // receive buffer fills, the emitter's writer stalls, the emitter's queue fills.
 // resume starts reading and records the events whose line passes keep.
-func stalledEmitter(t *testing.T, node string) (em *trace.Emitter, resume func(keep func(line []byte) bool) *events) {
+func stalledEmitter(t *testing.T, node string) (em *trace.Emitter, resume func(keep func(line []byte) bool) *programtest.EventLog) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -161,8 +130,8 @@ func stalledEmitter(t *testing.T, node string) (em *trace.Emitter, resume func(k
 	t.Cleanup(func() { nc.Close() })
 	t.Cleanup(func() { em.Close("test over") })
 
-	resume = func(keep func(line []byte) bool) *events {
-		rec := &events{}
+	resume = func(keep func(line []byte) bool) *programtest.EventLog {
+		rec := programtest.NewEventLog()
 		drained := make(chan struct{})
 		t.Cleanup(func() {
 			nc.Close()
@@ -175,7 +144,7 @@ func stalledEmitter(t *testing.T, node string) (em *trace.Emitter, resume func(k
 			for sc.Scan() {
 				var ev trace.Event
 				if keep(sc.Bytes()) && json.Unmarshal(sc.Bytes(), &ev) == nil {
-					rec.add(ev)
+					rec.Add(ev)
 				}
 			}
 		}()
@@ -213,7 +182,7 @@ func TestEmitterNeverBlocks(t *testing.T) {
 
 	// The collector starts reading: the loss is reported in the stream.
 	rec := resume(func(line []byte) bool { return bytes.Contains(line, []byte(`"ev":"overflow"`)) })
-	overflows := rec.waitN(t, 1, func(ev trace.Event) bool {
+	overflows := rec.WaitN(t, 1, func(ev trace.Event) bool {
 		return ev.Kind == trace.KindOverflow && ev.Count == dropped
 	})
 	assert.Equal(t, "flood", overflows[0].Node)
@@ -228,21 +197,21 @@ func TestEmitterSeqAcrossOverflow(t *testing.T) {
 	dropped := em.Dropped()
 	require.NotZero(t, dropped)
 	rec := resume(func([]byte) bool { return true })
-	rec.waitN(t, 1, func(ev trace.Event) bool { return ev.Kind == trace.KindOverflow && ev.Count == dropped })
+	rec.WaitN(t, 1, func(ev trace.Event) bool { return ev.Kind == trace.KindOverflow && ev.Count == dropped })
 	// The queue may still be full for a moment: say "the end" until it gets through.
 	require.Eventually(t, func() bool {
 		em.Logf("the end")
-		return len(rec.matching(kind(trace.KindLog))) > 0
+		return len(rec.Matching(kind(trace.KindLog))) > 0
 	}, waitFor, 10*time.Millisecond)
 
-	got := rec.matching(everyEvent)
+	got := rec.Matching(everyEvent)
 	for i, ev := range got {
 		if ev.Seq != uint64(i+1) {
 			assert.Fail(t, "seq out of step", "event %d (%s): got seq %d, want %d", i, ev.Kind, ev.Seq, i+1)
 			break
 		}
 	}
-	overflows := rec.matching(kind(trace.KindOverflow))
+	overflows := rec.Matching(kind(trace.KindOverflow))
 	for i := 1; i < len(overflows); i++ {
 		assert.Greater(t, overflows[i].Count, overflows[i-1].Count, "overflow counts are totals so far")
 	}
@@ -266,7 +235,7 @@ func TestEmitterControl(t *testing.T) {
 	controls := make(chan trace.Control, 1)
 	em := dialEmitter(t, col.Addr(), "client-1", func(c trace.Control) { controls <- c })
 	em.Hello("client", "clientserver", 1, "")
-	rec.waitN(t, 1, kind(trace.KindHello)) // the collector knows the node by name now
+	rec.WaitN(t, 1, kind(trace.KindHello)) // the collector knows the node by name now
 
 	tests := []struct {
 		name string
@@ -358,7 +327,7 @@ func TestEmitterHungUp(t *testing.T) {
 	col, rec := collect(t)
 	em := dialEmitter(t, col.Addr(), "client-1", nil)
 	em.Hello("client", "clientserver", 1, "")
-	rec.waitN(t, 1, kind(trace.KindHello))
+	rec.WaitN(t, 1, kind(trace.KindHello))
 	select {
 	case <-em.HungUp():
 		require.FailNow(t, "HungUp closed while the collector is there")
@@ -402,13 +371,13 @@ func TestEmitterCloseSendsBye(t *testing.T) {
 	em.Close("interrupted")
 	em.Close("twice") // a second Close does nothing
 
-	byes := rec.waitN(t, 1, kind(trace.KindBye))
+	byes := rec.WaitN(t, 1, kind(trace.KindBye))
 	require.Len(t, byes, 1)
 	assert.Equal(t, "interrupted", byes[0].Text)
 	assert.Equal(t, "server-1", byes[0].Node)
 	assert.Equal(t, uint64(logs+1), byes[0].Seq)
 
-	got := rec.matching(everyEvent)
+	got := rec.Matching(everyEvent)
 	assert.Len(t, got, logs+1, "every queued event arrives before bye")
 	assert.Equal(t, trace.KindBye, got[len(got)-1].Kind, "bye is last")
 	select {

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"dsdemo/models/program/programtest"
 	"dsdemo/models/trace"
 	"dsdemo/models/wire"
 )
@@ -130,44 +131,12 @@ func (c *rawClient) recv() wire.Envelope {
 	return e
 }
 
-// events records what a trace collector receives.
-type events struct {
-	mu   sync.Mutex // guards list
-	list []trace.Event
-}
-
-func (r *events) add(ev trace.Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.list = append(r.list, ev)
-}
-
-func (r *events) matching(keep func(trace.Event) bool) []trace.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var got []trace.Event
-	for _, ev := range r.list {
-		if keep(ev) {
-			got = append(got, ev)
-		}
-	}
-	return got
-}
-
-// waitN waits until at least n recorded events match keep, and returns them.
-func (r *events) waitN(t *testing.T, n int, keep func(trace.Event) bool) []trace.Event {
-	t.Helper()
-	require.Eventually(t, func() bool { return len(r.matching(keep)) >= n }, waitFor, time.Millisecond,
-		"waiting for %d matching trace events", n)
-	return r.matching(keep)
-}
-
 // traceTo gives each node a trace emitter connected to one fresh collector
 // and returns what the collector receives.
-func traceTo(t *testing.T, nodes ...*wire.Node) *events {
+func traceTo(t *testing.T, nodes ...*wire.Node) *programtest.EventLog {
 	t.Helper()
-	rec := &events{}
-	col, err := trace.Listen("127.0.0.1:0", rec.add)
+	rec := programtest.NewEventLog()
+	col, err := trace.Listen("127.0.0.1:0", rec.Add)
 	require.NoError(t, err)
 	t.Cleanup(func() { col.Close() })
 	for _, n := range nodes {
@@ -303,7 +272,7 @@ func TestCallHonoursContext(t *testing.T) {
 	discarded := func(ev trace.Event) bool {
 		return ev.Kind == trace.KindLog && strings.Contains(ev.Text, "discarded reply")
 	}
-	rec.waitN(t, slowCalls, discarded)
+	rec.WaitN(t, slowCalls, discarded)
 
 	reply, err := c.Call(testCtx(t), "server", "echo", "still there?")
 	require.NoError(t, err, "the Conn is usable after calls gave up")
@@ -466,7 +435,7 @@ func TestTraceOfACall(t *testing.T) {
 				}
 				return (ev.Msg.From == "client" && ev.Msg.ID == request) || (ev.Msg.From == "server" && ev.Msg.ReplyTo == request)
 			}
-			evs := rec.waitN(t, 4, ofThisCall)
+			evs := rec.WaitN(t, 4, ofThisCall)
 			require.Len(t, evs, 4, "send and recv of the request and of the reply")
 
 			find := func(k trace.Kind, node, typ string) trace.Event {

@@ -194,29 +194,19 @@ func Run(t testing.TB, bin string, args ...string) (stdout, stderr string, code 
 	return out.String(), errOut.String(), cmd.ProcessState.ExitCode()
 }
 
-// Recorder is a trace collector that keeps every event it receives.
-type Recorder struct {
-	*trace.Collector
-
+// EventLog keeps trace events and lets a test wait for them; it is safe
+// for concurrent use, and waiting needs no polling.
+type EventLog struct {
 	mu      sync.Mutex // guards events and changed
 	events  []trace.Event
 	changed chan struct{} // closed and replaced when an event arrives
 }
 
-// NewRecorder starts a collector on 127.0.0.1 that is closed when the test ends.
-func NewRecorder(t testing.TB) *Recorder {
-	t.Helper()
-	r := &Recorder{changed: make(chan struct{})}
-	c, err := trace.Listen("127.0.0.1:0", r.add)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Collector = c
-	t.Cleanup(func() { c.Close() })
-	return r
-}
+// NewEventLog returns an empty log.
+func NewEventLog() *EventLog { return &EventLog{changed: make(chan struct{})} }
 
-func (r *Recorder) add(ev trace.Event) {
+// Add appends an event; it fits trace.Listen's onEvent.
+func (r *EventLog) Add(ev trace.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, ev)
@@ -224,15 +214,26 @@ func (r *Recorder) add(ev trace.Event) {
 	r.changed = make(chan struct{})
 }
 
-// Events returns the events received so far.
-func (r *Recorder) Events() []trace.Event {
+// All returns the events so far.
+func (r *EventLog) All() []trace.Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.events)
 }
 
-// WaitFor waits until cond holds for the events received so far and returns them.
-func (r *Recorder) WaitFor(t testing.TB, what string, cond func([]trace.Event) bool) []trace.Event {
+// Matching returns the events so far that keep accepts.
+func (r *EventLog) Matching(keep func(trace.Event) bool) []trace.Event {
+	var got []trace.Event
+	for _, ev := range r.All() {
+		if keep(ev) {
+			got = append(got, ev)
+		}
+	}
+	return got
+}
+
+// WaitFor waits until cond holds for the events so far and returns them.
+func (r *EventLog) WaitFor(t testing.TB, what string, cond func([]trace.Event) bool) []trace.Event {
 	t.Helper()
 	deadline := time.After(Patience)
 	for {
@@ -248,6 +249,39 @@ func (r *Recorder) WaitFor(t testing.TB, what string, cond func([]trace.Event) b
 			t.Fatalf("waited %s for %s; %d events arrived", Patience, what, len(events))
 		}
 	}
+}
+
+// WaitN waits until at least n events match keep and returns those.
+func (r *EventLog) WaitN(t testing.TB, n int, keep func(trace.Event) bool) []trace.Event {
+	t.Helper()
+	r.WaitFor(t, fmt.Sprintf("%d matching events", n), func(evs []trace.Event) bool {
+		count := 0
+		for _, ev := range evs {
+			if keep(ev) {
+				count++
+			}
+		}
+		return count >= n
+	})
+	return r.Matching(keep)
+}
+
+// Recorder is a trace collector that keeps every event it receives.
+type Recorder struct {
+	*trace.Collector
+	*EventLog
+}
+
+// NewRecorder starts a collector on 127.0.0.1 that is closed when the test ends.
+func NewRecorder(t testing.TB) *Recorder {
+	t.Helper()
+	log := NewEventLog()
+	c, err := trace.Listen("127.0.0.1:0", log.Add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &Recorder{Collector: c, EventLog: log}
 }
 
 // Has returns a condition that holds when an event matches.
