@@ -2,12 +2,12 @@ package launch_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -41,57 +41,27 @@ func TestLauncher(t *testing.T) {
 	t.Run("no orphans", func(t *testing.T) { testNoOrphans(t, bin) })
 }
 
-// eventLog keeps the events a launcher hands to Config.OnEvent.
-type eventLog struct {
-	mu      sync.Mutex // guards events and changed
-	events  []trace.Event
-	changed chan struct{} // closed and replaced when an event arrives
-}
-
-func newEventLog() *eventLog { return &eventLog{changed: make(chan struct{})} }
-
-func (r *eventLog) add(e trace.Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-	close(r.changed)
-	r.changed = make(chan struct{})
-}
-
-// mark returns the number of events so far, for waitFor.
-func (r *eventLog) mark() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.events)
-}
-
-// waitFor waits for an event m describes among the events after mark.
-func (r *eventLog) waitFor(t *testing.T, mark int, m catalog.Match) trace.Event {
+// waitFor waits for an event m describes among the events after the first
+// mark ones (the number of events seen before the step that causes it).
+func waitFor(t *testing.T, log *programtest.EventLog, mark int, m catalog.Match) trace.Event {
 	t.Helper()
-	deadline := time.After(programtest.Patience)
-	for {
-		r.mu.Lock()
-		events, changed := slices.Clone(r.events[mark:]), r.changed
-		r.mu.Unlock()
-		if i := slices.IndexFunc(events, m.Matches); i >= 0 {
-			return events[i]
-		}
-		select {
-		case <-changed:
-		case <-deadline:
-			t.Fatalf("waited %s for %+v; %d events arrived", programtest.Patience, m, len(events))
-		}
-	}
+	evs := log.WaitFor(t, fmt.Sprintf("%+v", m), func(evs []trace.Event) bool {
+		return slices.IndexFunc(evs[mark:], m.Matches) >= 0
+	})
+	return evs[mark+slices.IndexFunc(evs[mark:], m.Matches)]
 }
+
+// mark is the number of events so far, for waitFor.
+func mark(log *programtest.EventLog) int { return len(log.All()) }
 
 // start starts the model id with the programs in bin; the launcher is
 // closed when the test ends.
-func start(t *testing.T, bin, id string) (*launch.Launcher, *eventLog) {
+func start(t *testing.T, bin, id string) (*launch.Launcher, *programtest.EventLog) {
 	t.Helper()
 	m, ok := catalog.ByID(id)
 	require.True(t, ok, "model %s is in the catalogue", id)
-	log := newEventLog()
-	l, err := launch.Start(t.Context(), launch.Config{Model: m, BinDir: bin, OnEvent: log.add})
+	log := programtest.NewEventLog()
+	l, err := launch.Start(t.Context(), launch.Config{Model: m, BinDir: bin, OnEvent: log.Add})
 	require.NoError(t, err)
 	t.Cleanup(func() { l.Close() })
 	return l, log
@@ -115,9 +85,9 @@ func testControls(t *testing.T, bin string) {
 	// to the same node: its program reads its control lines in order.
 	do := func(t *testing.T, node, cmd string, want catalog.Match) trace.Event {
 		t.Helper()
-		mark := log.mark()
+		at := mark(log)
 		require.NoError(t, l.Control(node, trace.Control{Op: trace.OpDo, Cmd: cmd}))
-		return log.waitFor(t, mark, want)
+		return waitFor(t, log, at, want)
 	}
 	putOK := func(node string) catalog.Match {
 		return catalog.Match{Kind: trace.KindRecv, Node: node, Type: "put_ok"}
@@ -163,10 +133,10 @@ func testControls(t *testing.T, bin string) {
 	t.Run("a fault outlives a restart", func(t *testing.T) {
 		require.NoError(t, l.Control("client-1", trace.Control{Op: trace.OpHold, On: true}))
 		require.NoError(t, l.Restart(t.Context(), "client-1"))
-		mark := log.mark()
+		at := mark(log)
 		do(t, "client-1", "put e 5", catalog.Match{Kind: trace.KindHold, Node: "client-1", Type: "put"})
 		require.NoError(t, l.Control("client-1", trace.Control{Op: trace.OpHold, On: false}))
-		log.waitFor(t, mark, putOK("client-1"))
+		waitFor(t, log, at, putOK("client-1"))
 	})
 
 	t.Run("freeze and thaw", func(t *testing.T) {
@@ -257,17 +227,17 @@ func procState(t *testing.T, pid int) string {
 
 func testStartErrors(t *testing.T, bin string) {
 	t.Run("a program that exits before its hello", func(t *testing.T) {
-		log := newEventLog()
+		log := programtest.NewEventLog()
 		m := catalog.Model{ID: "broken", Programs: []catalog.Program{
 			{Node: "server", Role: "server", Binary: "server", Listen: catalog.ListenAny},
 			{Node: "client-1", Role: "client", Binary: "client", Args: []string{"--no-such-flag"}},
 		}}
-		l, err := launch.Start(t.Context(), launch.Config{Model: m, BinDir: bin, OnEvent: log.add})
+		l, err := launch.Start(t.Context(), launch.Config{Model: m, BinDir: bin, OnEvent: log.Add})
 		require.Error(t, err)
 		assert.Nil(t, l)
 		assert.Contains(t, err.Error(), "client-1 exited with code 2 before it said hello")
 		assert.Contains(t, err.Error(), "-no-such-flag", "the program's own error")
-		hello := log.waitFor(t, 0, catalog.Match{Kind: trace.KindHello, Node: "server"})
+		hello := waitFor(t, log, 0, catalog.Match{Kind: trace.KindHello, Node: "server"})
 		assert.ErrorIs(t, syscall.Kill(hello.PID, 0), syscall.ESRCH, "the server started before is gone")
 	})
 	t.Run("a program nobody can build", func(t *testing.T) {
