@@ -86,7 +86,7 @@ func (term *terminal) started() {
 	term.waitText("Cooperating servers")
 	term.keys("Enter")
 	term.waitFor("server and client running", func(s string) bool {
-		return strings.Contains(s, "client-1") && strings.Count(s, "● running") == 2
+		return strings.Contains(s, "⟦server ●⟧") && strings.Contains(s, "⟦client-1 ●⟧")
 	})
 }
 
@@ -148,7 +148,7 @@ func TestLauncherUnderTmux(t *testing.T) {
 		term.waitText("put_ok")
 
 		term.keys("k") // the server is selected first
-		term.waitText("☠ killed")
+		term.waitText("⟦server ☠⟧")
 		require.NotEmpty(t, children(dir), "client-1 should still be running")
 
 		term.keys("q")

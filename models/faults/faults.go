@@ -234,47 +234,63 @@ func (f *Injector) Decide(names ...string) Verdict {
 	return Verdict{Copies: 1}
 }
 
-// Wait holds message id back as long as the faults in force say: until the
-// collector releases it in step mode (onHold is called first, so the hold can
-// be reported), then for the delay. It returns early with ctx's error.
+// Wait is Hold followed by Delay.
 func (f *Injector) Wait(ctx context.Context, id uint64, onHold func()) error {
+	if err := f.Hold(ctx, id, onHold); err != nil {
+		return err
+	}
+	return f.Delay(ctx)
+}
+
+// Hold keeps message id back while step mode is on, until the collector
+// releases it; onHold is called first, so the hold can be reported. It
+// returns early with ctx's error.
+func (f *Injector) Hold(ctx context.Context, id uint64, onHold func()) error {
 	if f == nil || !f.active.Load() {
 		return nil
 	}
 	f.mu.Lock()
-	var release chan struct{}
-	if f.hold {
-		release = make(chan struct{})
-		f.held[id] = release
+	if !f.hold {
+		f.mu.Unlock()
+		return nil
 	}
+	release := make(chan struct{})
+	f.held[id] = release
 	f.mu.Unlock()
 
-	if release != nil {
-		onHold()
-		select {
-		case <-release:
-		case <-ctx.Done():
-			f.mu.Lock()
-			if f.held[id] == release {
-				delete(f.held, id)
-			}
-			f.mu.Unlock()
-			return ctx.Err()
+	onHold()
+	select {
+	case <-release:
+		return nil
+	case <-ctx.Done():
+		f.mu.Lock()
+		if f.held[id] == release {
+			delete(f.held, id)
 		}
+		f.mu.Unlock()
+		return ctx.Err()
 	}
-	// The delay in force now, after a hold: slow motion turned off while a
-	// message was held no longer applies to it.
+}
+
+// Delay waits as long as the delay in force says (slow motion), or until
+// ctx ends. The delay is read when the wait begins, so slow motion turned
+// off while a message was held no longer applies to it.
+func (f *Injector) Delay(ctx context.Context) error {
+	if f == nil || !f.active.Load() {
+		return nil
+	}
 	f.mu.Lock()
 	delay := f.delay
 	f.mu.Unlock()
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	if delay <= 0 {
+		return nil
 	}
-	return nil
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

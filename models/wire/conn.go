@@ -125,17 +125,23 @@ func (c *Conn) send(ctx context.Context, e Envelope, f *faults.Injector) (Envelo
 	}
 	if f != nil {
 		onHold := func() { c.node.traced(trace.KindHold, &e, e.Clock, len(line), "") }
-		if err := f.Wait(ctx, e.ID, onHold); err != nil {
+		if err := f.Hold(ctx, e.ID, onHold); err != nil {
 			c.node.traced(trace.KindSend, &e, e.Clock, len(line), "abandoned")
 			return e, err
 		}
 	}
+	// The send is reported before the delay: a slow network is a message
+	// that has left and takes its time to arrive, and a viewer shows it on
+	// its way.
+	c.node.traced(trace.KindSend, &e, e.Clock, len(line), "")
+	if err := f.Delay(ctx); err != nil {
+		c.node.traced(trace.KindSend, &e, e.Clock, len(line), "abandoned")
+		return e, err
+	}
 	for copy := range v.Copies {
-		fault := ""
 		if copy > 0 {
-			fault = "duplicate"
+			c.node.traced(trace.KindSend, &e, e.Clock, len(line), "duplicate")
 		}
-		c.node.traced(trace.KindSend, &e, e.Clock, len(line), fault)
 		if err := c.write(line); err != nil {
 			return e, fmt.Errorf("send %s to %s: %w", e.Type, e.To, err)
 		}

@@ -157,6 +157,13 @@ func (s *Store) node(name string) *Node {
 func (s *Store) send(ev trace.Event) {
 	m := ev.Msg
 	key := msgKey{m.From, m.ID}
+	if ev.Kind == trace.KindSend && ev.Fault == "abandoned" {
+		// The sender gave up on a message that was held or on its way.
+		if a := s.find(key, func(a *Arrow) bool { return a.Held || (!a.Delivered() && !a.Lost()) }); a != nil {
+			a.Held, a.Fault = false, ev.Fault
+			return
+		}
+	}
 	if ev.Kind == trace.KindSend {
 		// The send of one whose recv came first, or of a held message (whose
 		// duplicate copy is a new arrow).

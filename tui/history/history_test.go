@@ -68,6 +68,12 @@ func TestHold(t *testing.T) {
 	s.Add(msg(trace.KindHold, "c", "c", "s", "get", 2, 0, 2, 2, ""))
 	s.Add(msg(trace.KindSend, "c", "c", "s", "get", 2, 0, 2, 2, "abandoned"))
 	assert.True(t, s.Arrows()[1].Lost(), "an abandoned message is lost")
+
+	// A delayed message is on its way when its sender gives up.
+	s.Add(msg(trace.KindSend, "c", "c", "s", "del", 3, 0, 3, 3, ""))
+	s.Add(msg(trace.KindSend, "c", "c", "s", "del", 3, 0, 3, 3, "abandoned"))
+	require.Len(t, s.Arrows(), 3, "giving up is not a new message")
+	assert.True(t, s.Arrows()[2].Lost())
 }
 
 func TestNodes(t *testing.T) {

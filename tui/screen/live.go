@@ -219,9 +219,6 @@ func (l *live) nodes() []string {
 	var servers, others []string
 	seen := map[string]bool{}
 	for _, n := range l.store.Nodes() {
-		if n.Role == "" && n.PID == 0 {
-			continue // only an address, from a message to an untraced program
-		}
 		seen[n.Name] = true
 		if n.Role == "client" {
 			others = append(others, n.Name)
@@ -437,13 +434,16 @@ func (l *live) view() string {
 	if cap := l.caption.In(c.lang); cap != "" {
 		top = append(top, c.theme.Caption.Render(fit(wrap(cap, w), w, 2)))
 	}
-	boxes := l.nodeBoxes(w, lipgloss.Height(strings.Join(top, "\n")))
-	top = append(top, boxes)
-	tracks := 4
-	if h < 30 {
-		tracks = 2 // a small terminal keeps room for the diagram
+	topoH := 7
+	if h >= 30 {
+		topoH = min(14, h/3)
 	}
-	top = append(top, l.tracks(w, tracks))
+	offset := lipgloss.Height(strings.Join(top, "\n"))
+	top = append(top, l.topology(w, topoH))
+	for i := range l.boxes { // from the canvas to the screen, for mouse clicks
+		l.boxes[i].y0 += offset
+		l.boxes[i].y1 += offset
+	}
 	upper := strings.Join(top, "\n")
 	rest := h - lipgloss.Height(upper) - 2
 	lower := l.lower(w, max(rest, 3))
@@ -469,181 +469,6 @@ func (l *live) titleLine() string {
 		parts = append(parts, c.t("Experiment: ", "experiment: ")+l.experiment.Title.In(c.lang))
 	}
 	return strings.Join(parts, " · ")
-}
-
-// nodeBoxes draws a box per node, arranged by the model's layout hint; y is
-// the screen row the boxes start on (for mouse clicks).
-//
-//	star, group: servers on one row, their clients on the row below
-//	row:         tiers from left to right, joined by arrows
-//	ring:        peers in a row whose end joins its start again
-func (l *live) nodeBoxes(width, y int) string {
-	c := l.c
-	l.boxes = l.boxes[:0]
-	nodes := l.nodes()
-	if len(nodes) == 0 {
-		return c.theme.Faint.Render(c.t("(noch keine Knoten)", "(no nodes yet)"))
-	}
-	sep := " "
-	rows := [][]string{nodes}
-	switch l.model.Layout {
-	case catalog.LayoutStar, catalog.LayoutGroup:
-		var servers, clients []string
-		for _, n := range nodes {
-			if l.isClient(n) {
-				clients = append(clients, n)
-			} else {
-				servers = append(servers, n)
-			}
-		}
-		rows = [][]string{servers, clients}
-	case catalog.LayoutRow:
-		sep = " → "
-	case catalog.LayoutRing:
-		sep = " → "
-	}
-	var drawn []string
-	for _, row := range rows {
-		if len(row) == 0 {
-			continue
-		}
-		line := l.boxRow(row, sep, width, y)
-		if l.model.Layout == catalog.LayoutRing {
-			line = lipgloss.JoinHorizontal(lipgloss.Center, line, " ↩")
-		}
-		drawn = append(drawn, line)
-		y += lipgloss.Height(line)
-	}
-	return strings.Join(drawn, "\n")
-}
-
-func (l *live) isClient(name string) bool {
-	if n := l.store.Node(name); n != nil && n.Role != "" {
-		return n.Role == "client"
-	}
-	if p, ok := l.proc(name); ok {
-		return p.Role == "client"
-	}
-	return strings.HasPrefix(name, "client")
-}
-
-// boxRow draws the boxes of one row, as many as fit in width.
-func (l *live) boxRow(names []string, sep string, width, y int) string {
-	c := l.c
-	var drawn []string
-	x := 0
-	for _, name := range names {
-		mark, state := l.nodeState(name)
-		if l.cut[name] {
-			mark += " ⛓"
-		}
-		if i := l.drop[name]; i > 0 {
-			mark += fmt.Sprintf(" drop %.0f%%", dropRates[i]*100)
-		}
-		content := c.theme.Title.Render(name) + "\n" + state.Render(mark)
-		if n := l.store.Node(name); n != nil && len(n.Keys) > 0 {
-			content += "\n" + c.theme.Faint.Render(n.Keys[0]+"="+n.State[n.Keys[0]])
-		}
-		style := c.theme.Box
-		if name == l.selected {
-			style = c.theme.BoxSelected
-		}
-		b := style.Render(content)
-		bw := lipgloss.Width(b)
-		if x+bw > width {
-			break
-		}
-		l.boxes = append(l.boxes, box{node: name, x0: x, x1: x + bw, y0: y, y1: y + lipgloss.Height(b)})
-		drawn = append(drawn, b)
-		x += bw + lipgloss.Width(sep)
-	}
-	return lipgloss.JoinHorizontal(lipgloss.Center, interleave(drawn, sep)...)
-}
-
-func interleave(items []string, sep string) []string {
-	var out []string
-	for i, it := range items {
-		if i > 0 {
-			out = append(out, sep)
-		}
-		out = append(out, it)
-	}
-	return out
-}
-
-// nodeState is a node's mark and the style to show it in.
-func (l *live) nodeState(name string) (string, lipgloss.Style) {
-	t := l.c.theme
-	if p, ok := l.proc(name); ok {
-		switch p.State {
-		case launch.StateKilled:
-			return "☠ killed", t.Down
-		case launch.StateFrozen:
-			return "❄ frozen", t.Frozen
-		case launch.StateExited:
-			return fmt.Sprintf("✓ exit %d", p.ExitCode), t.Down
-		case launch.StateStarting:
-			return "… starting", t.Faint
-		}
-		return "● " + string(p.State), t.Running
-	}
-	if n := l.store.Node(name); n != nil && n.Bye != "" {
-		return "✓ " + n.Bye, t.Faint
-	}
-	return "● running", t.Running
-}
-
-// tracks draws the latest messages moving from sender to receiver.
-func (l *live) tracks(width, rows int) string {
-	arrows := l.store.Arrows()
-	var recent []history.Arrow
-	for i := len(arrows) - 1; i >= 0 && len(recent) < rows; i-- {
-		a := arrows[i]
-		if a.Held || (!a.Delivered() && !a.Lost()) || l.now.Sub(a.Sent) < 3*time.Second || len(recent) < rows {
-			recent = append(recent, a)
-		}
-	}
-	slices.Reverse(recent)
-	var lines []string
-	for _, a := range recent {
-		lines = append(lines, l.track(a, width))
-	}
-	for len(lines) < rows {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
-}
-
-// track is one message on its way: ●type moves along the line as time passes.
-func (l *live) track(a history.Arrow, width int) string {
-	t := l.c.theme
-	from, to := a.From, a.To
-	span := min(width, 72) - lipgloss.Width(from) - lipgloss.Width(to) - 4
-	label := a.Type
-	style := t.Request
-	if a.ReplyTo != 0 {
-		style = t.Reply
-	}
-	if span < len(label)+4 {
-		return from + " → " + to + " " + label
-	}
-	var line string
-	switch {
-	case a.Held:
-		label = "⏸ " + label
-		line = label + strings.Repeat("─", max(span-lipgloss.Width(label), 0)) + "▶"
-		style = t.Held
-	case a.Lost():
-		label = "✗ " + label + " (" + a.Fault + ")"
-		half := max((span-lipgloss.Width(label))/2, 0)
-		line = strings.Repeat("─", half) + label + strings.Repeat(" ", max(span-half-lipgloss.Width(label), 0)) + " "
-		style = t.Lost
-	default:
-		free := span - lipgloss.Width(label) - 1
-		pos := min(int(l.progress(a)*float64(free)), free)
-		line = strings.Repeat("─", pos) + "●" + label + strings.Repeat("─", free-pos) + "▶"
-	}
-	return from + " " + style.Render(line) + " " + to
 }
 
 // progress is how far a message has come, from 0 (just sent) to 1 (arrived).

@@ -60,8 +60,9 @@ func (l *live) sequenceRow(a history.Arrow, center map[string]int, nodes []strin
 	copy(row, []rune(fmt.Sprintf("%5d ", a.SendClock)))
 	from, okFrom := center[a.From]
 	to, okTo := center[a.To]
-	if !okFrom || !okTo || from == to {
-		return string(row) + " " + a.From + " → " + a.To + " " + a.Type
+	if !okFrom || !okTo || from == to { // an untraced peer has no lifeline
+		copy(row[6:], []rune(fmt.Sprintf("%s → %s %s", a.From, a.To, a.Type)))
+		return string(row)
 	}
 	lo, hi := min(from, to), max(from, to)
 	end := hi

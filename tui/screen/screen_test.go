@@ -3,6 +3,7 @@ package screen
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -167,16 +168,19 @@ func TestLiveView(t *testing.T) {
 		trace.Event{V: 1, Kind: trace.KindState, Node: "server", Key: "keys", Value: "1"},
 	)
 	view := m.View().Content
-	for _, want := range []string{"put_ok", "✗ get (drop)", "keys=1", "server", "client-1"} {
+	for _, want := range []string{"put_ok", "✗get (drop)", "⟦server ●⟧", "⟦client-1 ●⟧"} {
 		assert.Contains(t, view, want)
 	}
+	assert.Contains(t, m.live.inspector(100, 20), "keys = 1", "the selected server's state")
 	t.Run("a click selects a node", func(t *testing.T) {
 		require.Len(t, m.live.boxes, 2)
-		b := m.live.boxes[1]
-		m.Update(tea.MouseClickMsg{X: b.x0 + 1, Y: b.y0 + 1})
-		assert.Equal(t, "client-1", m.live.selected)
+		i := slices.IndexFunc(m.live.boxes, func(b box) bool { return b.node == "client-1" })
+		require.GreaterOrEqual(t, i, 0)
+		b := m.live.boxes[i]
 		lines := strings.Split(m.View().Content, "\n")
-		assert.Contains(t, lines[b.y0+1], "client-1", "the box is where the click went")
+		assert.Contains(t, lines[b.y0], "client-1", "the box is where a click goes")
+		m.Update(tea.MouseClickMsg{X: b.x0 + 1, Y: b.y0})
+		assert.Equal(t, "client-1", m.live.selected)
 	})
 	t.Run("the log filter", func(t *testing.T) {
 		press(m, "/", "g", "e", "t", "enter")

@@ -1,0 +1,269 @@
+package screen
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+
+	"dsdemo/models/catalog"
+	"dsdemo/tui/history"
+	"dsdemo/tui/launch"
+)
+
+// The topology pane: each node is a label placed by the model's layout
+// hint, each pair of nodes that talk is joined by a dotted edge, and each
+// recent message is a marker that moves along its edge from sender to
+// receiver as it travels:
+//
+//	            ⟦server ●⟧
+//	           ·    ·     ·
+//	     ●put ·     ·       ·  ✗get (drop)
+//	         ·      ·         ·
+//	⟦client-1 ●⟧ ⟦client-2 ●⟧ ⟦client-3 ●⟧
+
+// cell styles of the canvas.
+const (
+	inkPlain = iota
+	inkEdge
+	inkRequest
+	inkReply
+	inkLost
+	inkHeld
+	inkNode
+	inkSelected
+	inkDown
+)
+
+// canvas is a grid of cells, each a rune and a style.
+type canvas struct {
+	w, h  int
+	runes [][]rune
+	inks  [][]int
+}
+
+func newCanvas(w, h int) *canvas {
+	c := &canvas{w: w, h: h, runes: make([][]rune, h), inks: make([][]int, h)}
+	for y := range h {
+		c.runes[y] = []rune(strings.Repeat(" ", w))
+		c.inks[y] = make([]int, w)
+	}
+	return c
+}
+
+func (c *canvas) put(x, y int, r rune, ink int) {
+	if x >= 0 && x < c.w && y >= 0 && y < c.h {
+		c.runes[y][x], c.inks[y][x] = r, ink
+	}
+}
+
+func (c *canvas) text(x, y int, s string, ink int) {
+	for i, r := range []rune(s) {
+		c.put(x+i, y, r, ink)
+	}
+}
+
+// render turns the canvas into styled lines, one style per run of cells.
+func (c *canvas) render(styles map[int]lipgloss.Style) string {
+	lines := make([]string, c.h)
+	for y := range c.h {
+		var b strings.Builder
+		start := 0
+		for x := 1; x <= c.w; x++ {
+			if x == c.w || c.inks[y][x] != c.inks[y][start] {
+				run := string(c.runes[y][start:x])
+				if st, ok := styles[c.inks[y][start]]; ok {
+					run = st.Render(run)
+				}
+				b.WriteString(run)
+				start = x
+			}
+		}
+		lines[y] = strings.TrimRight(b.String(), " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// point is a position on the canvas.
+type point struct{ x, y int }
+
+// along returns the point a fraction f of the way from a to b.
+func along(a, b point, f float64) point {
+	return point{a.x + int(math.Round(f*float64(b.x-a.x))), a.y + int(math.Round(f*float64(b.y-a.y)))}
+}
+
+// places gives each node the centre of its label, by the layout hint.
+func places(layout catalog.Layout, servers, clients []string, w, h int) map[string]point {
+	at := map[string]point{}
+	spread := func(names []string, y int) {
+		for i, n := range names {
+			at[n] = point{x: (2*i + 1) * w / (2 * len(names)), y: y}
+		}
+	}
+	switch layout {
+	case catalog.LayoutRing:
+		all := append(append([]string{}, servers...), clients...)
+		for i, n := range all {
+			a := 2*math.Pi*float64(i)/float64(len(all)) - math.Pi/2
+			at[n] = point{x: w/2 + int(float64(w/2-8)*math.Cos(a)), y: h/2 + int(float64(h/2-1)*math.Sin(a))}
+		}
+	case catalog.LayoutRow:
+		spread(append(append([]string{}, clients...), servers...), h/2)
+	case catalog.LayoutGroup:
+		// The servers on an arch, so the edges between them do not run
+		// along their own labels; the clients below.
+		for i, n := range servers {
+			a := math.Pi * (1 - (float64(i)+0.5)/float64(len(servers)))
+			at[n] = point{x: w/2 + int(float64(w/2-10)*math.Cos(a)), y: (h - 2) / 2 * (1 - int(math.Round(math.Sin(a))))}
+		}
+		spread(clients, h-1)
+	default: // star: the server above, its clients below
+		if len(clients) == 0 {
+			spread(servers, h/2)
+			break
+		}
+		spread(servers, 0)
+		spread(clients, h-1)
+	}
+	return at
+}
+
+// topology draws the nodes, their edges and the recent messages.
+func (l *live) topology(width, height int) string {
+	t := l.c.theme
+	var servers, clients []string
+	for _, n := range l.nodes() {
+		if l.isClient(n) {
+			clients = append(clients, n)
+		} else {
+			servers = append(servers, n)
+		}
+	}
+	if len(servers)+len(clients) == 0 {
+		return fit(t.Faint.Render(l.c.t("(noch keine Knoten)", "(no nodes yet)")), width, height)
+	}
+	at := places(l.model.Layout, servers, clients, width, height)
+	cv := newCanvas(width, height)
+	recent := l.recent(8)
+
+	// Edges between the nodes that talked, then the messages on them.
+	for _, a := range recent {
+		from, ok1 := at[a.From]
+		to, ok2 := at[a.To]
+		if ok1 && ok2 {
+			for i := 1; i < 40; i++ {
+				p := along(from, to, float64(i)/40)
+				if cv.runes[min(max(p.y, 0), height-1)][min(max(p.x, 0), width-1)] == ' ' {
+					cv.put(p.x, p.y, '·', inkEdge)
+				}
+			}
+		}
+	}
+	for _, a := range recent {
+		from, ok1 := at[a.From]
+		to, ok2 := at[a.To]
+		if !ok1 || !ok2 {
+			continue
+		}
+		label, ink, f := "●"+a.Type, inkRequest, l.progress(a)
+		switch {
+		case a.Held:
+			label, ink, f = "⏸"+a.Type, inkHeld, 0.2
+		case a.Lost():
+			label, ink, f = "✗"+a.Type+" ("+a.Fault+")", inkLost, 0.5
+		case a.ReplyTo != 0:
+			ink = inkReply
+		}
+		f = 0.15 + 0.7*f // keep the marker off the labels of the nodes
+		p := along(from, to, f)
+		cv.text(p.x-1, p.y, label, ink)
+	}
+
+	// The nodes last, so nothing covers them.
+	l.boxes = l.boxes[:0]
+	for name, p := range at {
+		label := "⟦" + name + " " + l.mark(name) + "⟧"
+		n := len([]rune(label))
+		x := min(max(p.x-n/2, 0), max(width-n, 0))
+		ink := inkNode
+		if mark, _ := l.nodeState(name); strings.HasPrefix(mark, "☠") || strings.HasPrefix(mark, "✓") {
+			ink = inkDown
+		}
+		if name == l.selected {
+			ink = inkSelected
+		}
+		cv.text(x, p.y, label, ink)
+		l.boxes = append(l.boxes, box{node: name, x0: x, x1: x + n, y0: p.y, y1: p.y + 1})
+	}
+	return cv.render(map[int]lipgloss.Style{
+		inkEdge: t.Faint, inkRequest: t.Request, inkReply: t.Reply, inkLost: t.Lost, inkHeld: t.Held,
+		inkNode: t.Title, inkSelected: t.Selected, inkDown: t.Down,
+	})
+}
+
+// mark is a node's state in a symbol or two.
+func (l *live) mark(name string) string {
+	m, _ := l.nodeState(name)
+	s, _, _ := strings.Cut(m, " ")
+	if l.cut[name] {
+		s += "⛓"
+	}
+	if i := l.drop[name]; i > 0 {
+		s += fmt.Sprintf(" %.0f%%", dropRates[i]*100)
+	}
+	return s
+}
+
+// recent returns up to n messages to draw: those in flight or held, and
+// those that arrived or were lost in the last few seconds, newest last.
+func (l *live) recent(n int) []history.Arrow {
+	arrows := l.store.Arrows()
+	var out []history.Arrow
+	for i := len(arrows) - 1; i >= 0 && len(out) < n; i-- {
+		a := arrows[i]
+		age := l.now.Sub(a.Sent)
+		inFlight := a.Held || (!a.Delivered() && !a.Lost())
+		if (inFlight && age < time.Minute) || age < 3*time.Second {
+			out = append(out, a)
+		}
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+// isClient reports whether a node plays the client role.
+func (l *live) isClient(name string) bool {
+	if n := l.store.Node(name); n != nil && n.Role != "" {
+		return n.Role == "client"
+	}
+	if p, ok := l.proc(name); ok {
+		return p.Role == "client"
+	}
+	return strings.HasPrefix(name, "client")
+}
+
+// nodeState is a node's state in words, with a mark, and the style to show it in.
+func (l *live) nodeState(name string) (string, lipgloss.Style) {
+	t := l.c.theme
+	if p, ok := l.proc(name); ok {
+		switch p.State {
+		case launch.StateKilled:
+			return "☠ killed", t.Down
+		case launch.StateFrozen:
+			return "❄ frozen", t.Frozen
+		case launch.StateExited:
+			return fmt.Sprintf("✓ exit %d", p.ExitCode), t.Down
+		case launch.StateStarting:
+			return "… starting", t.Faint
+		}
+		return "● " + string(p.State), t.Running
+	}
+	if n := l.store.Node(name); n != nil && n.Bye != "" {
+		return "✓ " + n.Bye, t.Faint
+	}
+	return "● running", t.Running
+}
