@@ -431,8 +431,8 @@ func (l *live) view() string {
 	w, h := c.width, c.height
 	var top []string
 	top = append(top, l.titleLine())
-	if cap := l.caption.In(c.lang); cap != "" {
-		top = append(top, c.theme.Caption.Render(fit(wrap(cap, w), w, 2)))
+	if caption := l.caption.In(c.lang); caption != "" {
+		top = append(top, c.theme.Caption.Render(fit(wrap(caption, w), w, 2)))
 	}
 	topoH := 7
 	if h >= 30 {
