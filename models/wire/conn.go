@@ -118,29 +118,13 @@ func (c *Conn) send(ctx context.Context, e Envelope, f *faults.Injector) (Envelo
 		return e, err
 	}
 
-	v := f.Decide(e.To, c.addr)
-	if v.Lost != "" {
-		c.node.traced(trace.KindSend, &e, e.Clock, len(line), v.Lost)
-		return e, nil
-	}
-	if f != nil {
-		onHold := func() { c.node.traced(trace.KindHold, &e, e.Clock, len(line), "") }
-		if err := f.Hold(ctx, e.ID, onHold); err != nil {
-			c.node.traced(trace.KindSend, &e, e.Clock, len(line), "abandoned")
-			return e, err
-		}
-	}
-	// The send is reported before the delay: a slow network is a message
-	// that has left and takes its time to arrive, and a viewer shows it on
-	// its way.
-	c.node.traced(trace.KindSend, &e, e.Clock, len(line), "")
-	if err := f.Delay(ctx); err != nil {
-		c.node.traced(trace.KindSend, &e, e.Clock, len(line), "abandoned")
+	copies, err := c.node.Pass(ctx, f, &e, len(line), e.To, c.addr)
+	if err != nil || copies == 0 {
 		return e, err
 	}
-	for copy := range v.Copies {
+	for copy := range copies {
 		if copy > 0 {
-			c.node.traced(trace.KindSend, &e, e.Clock, len(line), "duplicate")
+			c.node.Report(trace.KindSend, &e, e.Clock, len(line), "duplicate")
 		}
 		if err := c.write(line); err != nil {
 			return e, fmt.Errorf("send %s to %s: %w", e.Type, e.To, err)
@@ -258,7 +242,7 @@ func (c *Conn) read() {
 			continue
 		}
 		now := c.node.Clock.Observe(e.Clock)
-		c.node.traced(trace.KindRecv, &e, now, len(line)+1, "")
+		c.node.Report(trace.KindRecv, &e, now, len(line)+1, "")
 		if c.peer.Load() == nil {
 			c.peer.Store(&e.From)
 		}

@@ -1,0 +1,124 @@
+package httpwire_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"dsdemo/models/faults"
+	"dsdemo/models/httpwire"
+	"dsdemo/models/program/programtest"
+	"dsdemo/models/trace"
+	"dsdemo/models/wire"
+)
+
+// setup starts an origin behind the middleware and a client with the
+// transport, both traced to one recorder.
+func setup(t *testing.T) (origin, client *wire.Node, url string, rec *programtest.Recorder, served *atomic.Int64) {
+	rec = programtest.NewRecorder(t)
+	node := func(name string) *wire.Node {
+		n := wire.NewNode(name)
+		n.Faults = faults.New(1)
+		em, err := trace.Dial(t.Context(), rec.Addr(), name, nil)
+		require.NoError(t, err)
+		t.Cleanup(func() { em.Close("test over") })
+		n.Trace = em
+		return n
+	}
+	origin, client = node("origin"), node("client")
+	served = &atomic.Int64{}
+	srv := httptest.NewServer(httpwire.Middleware(origin, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		served.Add(1)
+		io.WriteString(w, "hello")
+	})))
+	t.Cleanup(srv.Close)
+	return origin, client, srv.URL, rec, served
+}
+
+func get(t *testing.T, client *wire.Node, url string, timeout time.Duration) (*http.Response, error) {
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
+	t.Cleanup(cancel)
+	req, err := http.NewRequestWithContext(ctx, "GET", url+"/static/a", nil)
+	require.NoError(t, err)
+	return (&http.Client{Transport: &httpwire.Transport{Node: client}}).Do(req)
+}
+
+func TestRoundTrip(t *testing.T) {
+	_, client, url, rec, _ := setup(t)
+	resp, err := get(t, client, url, programtest.Patience)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, "hello", string(body))
+	assert.Equal(t, "origin", resp.Header.Get(httpwire.HeaderFrom))
+	assert.Equal(t, "1", resp.Header.Get(httpwire.HeaderReplyTo), "the response names the request")
+
+	evs := rec.WaitN(t, 4, func(ev trace.Event) bool { return ev.Msg != nil })
+	find := func(kind trace.Kind, node string) trace.Event {
+		for _, ev := range evs {
+			if ev.Kind == kind && ev.Node == node {
+				return ev
+			}
+		}
+		t.Fatalf("no %s at %s", kind, node)
+		return trace.Event{}
+	}
+	send, recv := find(trace.KindSend, "client"), find(trace.KindRecv, "origin")
+	assert.Equal(t, "GET /static/a", send.Msg.Type)
+	assert.Equal(t, send.Msg.ID, recv.Msg.ID)
+	assert.Greater(t, recv.Clock, send.Clock, "the origin's clock passes the client's")
+	reply, back := find(trace.KindSend, "origin"), find(trace.KindRecv, "client")
+	assert.Equal(t, "200", reply.Msg.Type)
+	assert.Equal(t, send.Msg.ID, reply.Msg.ReplyTo)
+	assert.Greater(t, reply.Clock, recv.Clock)
+	assert.Greater(t, back.Clock, reply.Clock)
+}
+
+func TestPlainClient(t *testing.T) {
+	_, _, url, rec, _ := setup(t)
+	resp, err := http.Get(url + "/x") // curl or a browser: no Dsdemo headers
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, "origin", resp.Header.Get(httpwire.HeaderFrom))
+	assert.Empty(t, resp.Header.Get(httpwire.HeaderReplyTo))
+	recv := rec.WaitN(t, 1, programtest.Msg(trace.KindRecv, "origin", "GET /x"))[0]
+	assert.Contains(t, recv.Msg.From, "127.0.0.1:", "an unnamed peer is named by its address")
+}
+
+func TestFaults(t *testing.T) {
+	t.Run("a dropped request never reaches the origin", func(t *testing.T) {
+		_, client, url, rec, served := setup(t)
+		client.Faults.SetDrop(1)
+		_, err := get(t, client, url, 200*time.Millisecond)
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		rec.WaitN(t, 1, func(ev trace.Event) bool { return ev.Kind == trace.KindSend && ev.Fault == "drop" })
+		assert.Zero(t, served.Load())
+	})
+	t.Run("a held response waits for its release", func(t *testing.T) {
+		origin, client, url, rec, _ := setup(t)
+		origin.Faults.SetHold(true)
+		done := make(chan error, 1)
+		go func() {
+			resp, err := get(t, client, url, programtest.Patience)
+			if err == nil {
+				resp.Body.Close()
+			}
+			done <- err
+		}()
+		held := rec.WaitN(t, 1, programtest.Msg(trace.KindHold, "origin", "200"))[0]
+		select {
+		case err := <-done:
+			t.Fatalf("the client got its response while it was held (%v)", err)
+		default:
+		}
+		require.True(t, origin.Faults.Release(held.Msg.ID))
+		require.NoError(t, <-done)
+	})
+}
