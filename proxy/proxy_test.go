@@ -1,0 +1,292 @@
+package proxy_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"dsdemo/models/wire"
+	"dsdemo/proxy"
+)
+
+// fixture is a proxy in front of an origin whose answers a test chooses.
+type fixture struct {
+	origin *httptest.Server
+	proxy  *httptest.Server
+	p      *proxy.Proxy
+	calls  atomic.Int64 // requests that reached the origin
+}
+
+func newFixture(t *testing.T, cfg proxy.Config, origin http.HandlerFunc) *fixture {
+	f := &fixture{}
+	f.origin = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.calls.Add(1)
+		origin(w, r)
+	}))
+	t.Cleanup(f.origin.Close)
+	cfg.Origin, _ = url.Parse(f.origin.URL)
+	f.p = proxy.New(wire.NewNode("proxy"), cfg)
+	f.proxy = httptest.NewServer(f.p)
+	t.Cleanup(f.proxy.Close)
+	return f
+}
+
+// get fetches path through the proxy and returns the X-Cache value, the
+// status and the body.
+func (f *fixture) get(t *testing.T, path string, header ...string) (xcache string, status int, body string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), "GET", f.proxy.URL+path, nil)
+	require.NoError(t, err)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.Header.Get("X-Cache"), resp.StatusCode, string(b)
+}
+
+func answer(cacheControl string) http.HandlerFunc {
+	var version atomic.Int64
+	return func(w http.ResponseWriter, r *http.Request) {
+		if cacheControl != "" {
+			w.Header().Set("Cache-Control", cacheControl)
+		}
+		fmt.Fprintf(w, "%s v%d", r.URL.Path, version.Add(1))
+	}
+}
+
+func TestFreshness(t *testing.T) {
+	cases := []struct {
+		name, cacheControl string
+		second             string // X-Cache of the second request
+	}{
+		{"max-age", "max-age=60", proxy.Hit},
+		{"s-maxage", "s-maxage=60", proxy.Hit},
+		{"no-store", "no-store", proxy.Miss},
+		{"private", "private, max-age=60", proxy.Miss},
+		{"no freshness, no validator", "", proxy.Miss},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, proxy.Config{}, answer(c.cacheControl))
+			first, _, body1 := f.get(t, "/r")
+			second, _, body2 := f.get(t, "/r")
+			assert.Equal(t, proxy.Miss, first)
+			assert.Equal(t, c.second, second)
+			if c.second == proxy.Hit {
+				assert.Equal(t, body1, body2, "the stored body")
+				assert.Equal(t, int64(1), f.calls.Load(), "a hit does not reach the origin")
+			} else {
+				assert.NotEqual(t, body1, body2)
+				assert.Equal(t, int64(2), f.calls.Load())
+			}
+		})
+	}
+	t.Run("expired", func(t *testing.T) {
+		f := newFixture(t, proxy.Config{}, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Expires", time.Now().Add(-time.Minute).UTC().Format(http.TimeFormat))
+			w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
+			io.WriteString(w, "old")
+		})
+		f.get(t, "/r")
+		x, _, _ := f.get(t, "/r")
+		assert.Equal(t, proxy.Miss, x)
+	})
+	t.Run("the client asks for a fresh answer", func(t *testing.T) {
+		f := newFixture(t, proxy.Config{}, answer("max-age=60"))
+		f.get(t, "/r")
+		x, _, _ := f.get(t, "/r", "Cache-Control", "no-cache")
+		assert.Equal(t, proxy.Miss, x, "no validator: a full new answer")
+	})
+}
+
+func TestAge(t *testing.T) {
+	f := newFixture(t, proxy.Config{}, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=600")
+		w.Header().Set("Age", "100") // a cache before the origin held it 100 s
+		io.WriteString(w, "x")
+	})
+	f.get(t, "/r")
+	resp, err := http.Get(f.proxy.URL + "/r")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, proxy.Hit, resp.Header.Get("X-Cache"))
+	assert.Equal(t, "100", resp.Header.Get("Age"))
+}
+
+func TestRevalidation(t *testing.T) {
+	var conditional atomic.Int64
+	f := newFixture(t, proxy.Config{}, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"v1"`)
+		w.Header().Set("Cache-Control", "no-cache")
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			conditional.Add(1)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		io.WriteString(w, "version 1")
+	})
+	x1, _, b1 := f.get(t, "/e")
+	x2, s2, b2 := f.get(t, "/e")
+	assert.Equal(t, proxy.Miss, x1)
+	assert.Equal(t, proxy.Revalidated, x2)
+	assert.Equal(t, http.StatusOK, s2, "the client gets the whole answer, not the 304")
+	assert.Equal(t, b1, b2)
+	assert.Equal(t, int64(1), conditional.Load(), "the proxy asked with If-None-Match")
+}
+
+func TestVary(t *testing.T) {
+	f := newFixture(t, proxy.Config{}, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=60")
+		w.Header().Set("Vary", "Accept-Language")
+		if strings.HasPrefix(r.Header.Get("Accept-Language"), "de") {
+			io.WriteString(w, "Hallo")
+			return
+		}
+		io.WriteString(w, "Hello")
+	})
+	_, _, de := f.get(t, "/v", "Accept-Language", "de")
+	_, _, en := f.get(t, "/v", "Accept-Language", "en")
+	x, _, de2 := f.get(t, "/v", "Accept-Language", "de")
+	assert.Equal(t, "Hallo", de)
+	assert.Equal(t, "Hello", en)
+	assert.Equal(t, proxy.Hit, x)
+	assert.Equal(t, "Hallo", de2, "each language has its own entry")
+	entries, _ := f.p.Cache().Stats()
+	assert.Equal(t, 2, entries)
+}
+
+func TestOriginFailure(t *testing.T) {
+	t.Run("stale-if-error masks a dead origin", func(t *testing.T) {
+		f := newFixture(t, proxy.Config{}, answer("max-age=0, stale-if-error=600"))
+		_, _, body := f.get(t, "/s")
+		f.origin.Close()
+		x, status, stale := f.get(t, "/s")
+		assert.Equal(t, proxy.Stale, x)
+		assert.Equal(t, http.StatusOK, status)
+		assert.Equal(t, body, stale)
+	})
+	t.Run("stale-if-error masks a 500", func(t *testing.T) {
+		var broken atomic.Bool
+		f := newFixture(t, proxy.Config{}, func(w http.ResponseWriter, r *http.Request) {
+			if broken.Load() {
+				http.Error(w, "down", http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Cache-Control", "max-age=0, stale-if-error=600")
+			io.WriteString(w, "good")
+		})
+		f.get(t, "/s")
+		broken.Store(true)
+		x, status, body := f.get(t, "/s")
+		assert.Equal(t, proxy.Stale, x)
+		assert.Equal(t, http.StatusOK, status)
+		assert.Equal(t, "good", body)
+	})
+	t.Run("without it: 502", func(t *testing.T) {
+		f := newFixture(t, proxy.Config{}, answer("max-age=0"))
+		f.get(t, "/s")
+		f.origin.Close()
+		_, status, body := f.get(t, "/s")
+		assert.Equal(t, http.StatusBadGateway, status)
+		assert.Contains(t, body, "the origin cannot be reached")
+	})
+	t.Run("a hanging origin: 504", func(t *testing.T) {
+		release := make(chan struct{})
+		f := newFixture(t, proxy.Config{Timeout: 200 * time.Millisecond}, func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		})
+		defer close(release)
+		_, status, body := f.get(t, "/hang")
+		assert.Equal(t, http.StatusGatewayTimeout, status)
+		assert.Contains(t, body, "did not answer within 200ms")
+	})
+	t.Run("a body cut off half way is not stored", func(t *testing.T) {
+		f := newFixture(t, proxy.Config{}, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", "max-age=60")
+			w.Header().Set("Content-Length", "1000")
+			io.WriteString(w, "only part of it")
+			// Returning early makes net/http close the connection: the
+			// proxy sees an unexpected EOF.
+		})
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", f.proxy.URL+"/cut", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			io.ReadAll(resp.Body)
+			resp.Body.Close()
+		}
+		entries, _ := f.p.Cache().Stats()
+		assert.Zero(t, entries)
+	})
+}
+
+func TestEviction(t *testing.T) {
+	f := newFixture(t, proxy.Config{CacheSize: 3000}, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=60")
+		io.WriteString(w, strings.Repeat("x", 900))
+	})
+	for _, p := range []string{"/a", "/b", "/c"} {
+		f.get(t, p)
+	}
+	f.get(t, "/a") // /a is now the most recently used
+	f.get(t, "/d") // something has to go: /b, the least recently used
+	keys := f.p.Cache().Keys()
+	assert.Contains(t, keys, "/a")
+	assert.NotContains(t, keys, "/b")
+	_, size := f.p.Cache().Stats()
+	assert.LessOrEqual(t, size, int64(3000))
+}
+
+func TestFilterAndAccess(t *testing.T) {
+	t.Run("block", func(t *testing.T) {
+		f := newFixture(t, proxy.Config{Block: []string{"/private/*"}}, answer("max-age=60"))
+		_, status, body := f.get(t, "/private/diary")
+		assert.Equal(t, http.StatusForbidden, status)
+		assert.Contains(t, body, "matches /private/*")
+		assert.Zero(t, f.calls.Load(), "a blocked request never reaches the origin")
+	})
+	t.Run("allow", func(t *testing.T) {
+		f := newFixture(t, proxy.Config{Allow: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}, answer("max-age=60"))
+		_, status, body := f.get(t, "/x")
+		assert.Equal(t, http.StatusForbidden, status)
+		assert.Contains(t, body, "not in an allowed network")
+		assert.Zero(t, f.calls.Load())
+	})
+	t.Run("token", func(t *testing.T) {
+		f := newFixture(t, proxy.Config{Token: "s3cret"}, answer("max-age=60"))
+		_, status, _ := f.get(t, "/x")
+		assert.Equal(t, http.StatusProxyAuthRequired, status)
+		_, status, _ = f.get(t, "/x", "Proxy-Authorization", "Bearer wrong")
+		assert.Equal(t, http.StatusForbidden, status)
+		assert.Zero(t, f.calls.Load())
+		_, status, _ = f.get(t, "/x", "Proxy-Authorization", "Bearer s3cret")
+		assert.Equal(t, http.StatusOK, status)
+	})
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"64MiB": 64 << 20, "512KiB": 512 << 10, "1GiB": 1 << 30, "4096": 4096, "10B": 10} {
+		got, err := proxy.ParseSize(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "lots", "-1MiB", "0", "1TB"} {
+		_, err := proxy.ParseSize(bad)
+		assert.Error(t, err, bad)
+	}
+}
