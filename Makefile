@@ -3,7 +3,8 @@ export GOTOOLCHAIN := local
 export GOFLAGS := -mod=readonly
 
 GO       ?= go
-PROGRAMS := ./clientserver/server ./clientserver/client ./clientserver/baseline
+PROGRAMS := ./clientserver/server ./clientserver/client ./clientserver/baseline \
+            ./proxy/origin ./proxy/cacheproxy ./proxy/load
 
 .PHONY: help build test bench demo clean
 

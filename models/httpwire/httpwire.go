@@ -19,9 +19,12 @@ package httpwire
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
+	"time"
 
 	"dsdemo/models/trace"
 	"dsdemo/models/wire"
@@ -180,4 +183,24 @@ func pass(ctx context.Context, n *wire.Node, e *wire.Envelope, size int) error {
 func headerUint(h http.Header, name string) uint64 {
 	v, _ := strconv.ParseUint(h.Get(name), 10, 64)
 	return v
+}
+
+// Serve answers HTTP on ln with h behind Middleware until ctx ends, then
+// shuts down gracefully: it stops accepting, lets the requests in progress
+// finish (their contexts end with ctx, so none waits for long) and returns
+// nil. Header reads are bounded in size and time, so a slow or oversized
+// request cannot hold a connection forever.
+func Serve(ctx context.Context, n *wire.Node, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{
+		Handler:           Middleware(n, h),
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	stopped := make(chan error, 1)
+	context.AfterFunc(ctx, func() { stopped <- srv.Shutdown(context.Background()) })
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serving HTTP: %w", err)
+	}
+	return <-stopped
 }

@@ -5,8 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
@@ -42,12 +40,6 @@ func main() {
 		if cfg.CacheSize, err = proxy.ParseSize(*size); err != nil {
 			return program.Usagef("--cache-size: %v", err)
 		}
-		srv := &http.Server{Handler: httpwire.Middleware(env.Node, proxy.New(env.Node, cfg)),
-			ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
-		context.AfterFunc(ctx, func() { srv.Shutdown(context.Background()) })
-		if err := srv.Serve(env.Listener); !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		return nil
+		return httpwire.Serve(ctx, env.Node, env.Listener, proxy.New(env.Node, cfg))
 	}))
 }

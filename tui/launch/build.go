@@ -13,8 +13,11 @@ import (
 // packages maps the name of a program in bin/ to the package that builds
 // it. A new demo adds its programs here.
 var packages = map[string]string{
-	"server": "./clientserver/server",
-	"client": "./clientserver/client",
+	"server":     "./clientserver/server",
+	"client":     "./clientserver/client",
+	"origin":     "./proxy/origin",
+	"cacheproxy": "./proxy/cacheproxy",
+	"load":       "./proxy/load",
 }
 
 // modulePath is the module the launcher builds programs from.

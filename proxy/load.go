@@ -1,0 +1,249 @@
+package proxy
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"dsdemo/models/httpwire"
+	"dsdemo/models/program"
+	"dsdemo/models/wire"
+)
+
+// LoadConfig is a load run: Requests GET requests in all, sent by
+// Concurrency clients at once, each choosing its next path at random.
+type LoadConfig struct {
+	URL   string   // the proxy (or the origin) to load, e.g. http://127.0.0.1:7300
+	Paths []string // the paths to choose from, e.g. KeyPaths("/static/k", 100)
+
+	Concurrency int
+	Requests    int
+
+	// Zipf, if not 0, is the exponent s > 1 of a Zipf distribution over
+	// Paths: the k-th path is asked about k^-s times as often as the first.
+	// Real web traffic looks like this (a few pages are hot, most are
+	// rare), and it is what makes a small cache pay off. 0 chooses every
+	// path equally often.
+	Zipf float64
+
+	Timeout time.Duration // for one request; 0 means no limit
+	Seed    uint64        // for the choice of paths: the same seed repeats a run
+}
+
+// LoadResult is what a load run measured. Hits, Misses, Revalidated and
+// Stale count the answers by their X-Cache header; answers without one (an
+// origin has none) count as none of them.
+type LoadResult struct {
+	Requests int // answered or failed; requests cut short by the end of the run are not counted
+	Errors   int // no answer, an answer cut short, or a status of 400 or more
+	Elapsed  time.Duration
+	P50, P99 time.Duration // latency of all counted requests, failed ones included
+
+	Hits, Misses, Revalidated, Stale int
+}
+
+// HitRatio is the share of answers with an X-Cache header that came from the
+// cache (a hit, revalidated or stale), as the proxy itself counts it.
+func (r LoadResult) HitRatio() float64 {
+	cached := r.Hits + r.Revalidated + r.Stale
+	if all := cached + r.Misses; all > 0 {
+		return float64(cached) / float64(all)
+	}
+	return 0
+}
+
+func (r LoadResult) String() string {
+	rate := 0.0
+	if r.Elapsed > 0 {
+		rate = float64(r.Requests) / r.Elapsed.Seconds()
+	}
+	return fmt.Sprintf("%d requests in %.2fs: %.0f req/s, p50 %s, p99 %s, %d errors, hit ratio %.2f (%d hit, %d miss, %d revalidated, %d stale)",
+		r.Requests, r.Elapsed.Seconds(), rate, r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.Errors,
+		r.HitRatio(), r.Hits, r.Misses, r.Revalidated, r.Stale)
+}
+
+// KeyPaths returns the n paths prefix0, prefix1, ... prefix(n-1).
+func KeyPaths(prefix string, n int) []string {
+	paths := make([]string, n)
+	for i := range paths {
+		paths[i] = prefix + strconv.Itoa(i)
+	}
+	return paths
+}
+
+// Load runs a load against cfg.URL from node n: every request goes through
+// httpwire, so a trace shows it. If ctx ends, Load stops early and returns
+// what it measured so far with ctx's error. A run in which every request
+// failed returns an error that wraps one of the failures.
+func Load(ctx context.Context, n *wire.Node, cfg LoadConfig) (LoadResult, error) {
+	if err := cfg.check(); err != nil {
+		return LoadResult{}, err
+	}
+	// One pool of connections for all clients, with room to keep one idle
+	// per client: without it, connections beyond the default two per host
+	// would be closed after each answer and opened again for the next.
+	base := &http.Transport{MaxIdleConns: cfg.Concurrency, MaxIdleConnsPerHost: cfg.Concurrency}
+	defer base.CloseIdleConnections()
+	client := &http.Client{Transport: &httpwire.Transport{Node: n, Base: base}, Timeout: cfg.Timeout}
+
+	var (
+		next    atomic.Int64
+		wg      sync.WaitGroup
+		workers = make([]*loadWorker, cfg.Concurrency)
+	)
+	start := time.Now()
+	for i := range workers {
+		w := newLoadWorker(client, cfg, i)
+		workers[i] = w
+		wg.Go(func() {
+			for next.Add(1) <= int64(cfg.Requests) && ctx.Err() == nil {
+				w.request(ctx)
+			}
+		})
+	}
+	wg.Wait()
+	res := LoadResult{Elapsed: time.Since(start)}
+
+	var latency []time.Duration
+	var failure error
+	for _, w := range workers {
+		res.add(w.res)
+		latency = append(latency, w.latency...)
+		failure = cmp.Or(failure, w.firstErr)
+	}
+	slices.Sort(latency)
+	if len(latency) > 0 {
+		res.P50 = latency[len(latency)/2]
+		res.P99 = latency[len(latency)*99/100]
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if res.Errors == res.Requests {
+		return res, fmt.Errorf("all %d requests failed: %w", res.Requests, failure)
+	}
+	return res, nil
+}
+
+// add counts the requests of one client's part of the run.
+func (r *LoadResult) add(part LoadResult) {
+	r.Requests += part.Requests
+	r.Errors += part.Errors
+	r.Hits += part.Hits
+	r.Misses += part.Misses
+	r.Revalidated += part.Revalidated
+	r.Stale += part.Stale
+}
+
+// check says what is wrong with cfg, naming the load program's flags.
+func (cfg LoadConfig) check() error {
+	u, err := url.Parse(cfg.URL)
+	relative := slices.IndexFunc(cfg.Paths, func(p string) bool { return !strings.HasPrefix(p, "/") })
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return program.Usagef("--url must be an http:// URL, not %q", cfg.URL)
+	case len(cfg.Paths) == 0:
+		return program.Usagef("--keys must be at least 1: there is nothing to ask for")
+	case relative >= 0:
+		return program.Usagef("--path-prefix must start with /, as a path does, not %q", cfg.Paths[relative])
+	case cfg.Concurrency < 1:
+		return program.Usagef("-c must be at least 1, not %d", cfg.Concurrency)
+	case cfg.Requests < 1:
+		return program.Usagef("-n must be at least 1, not %d", cfg.Requests)
+	case cfg.Zipf != 0 && !(cfg.Zipf > 1):
+		return program.Usagef("--zipf must be above 1 (or 0 for uniform), not %v", cfg.Zipf)
+	case cfg.Timeout < 0:
+		return program.Usagef("--timeout must not be negative, not %s", cfg.Timeout)
+	}
+	return nil
+}
+
+// loadWorker is one client of a load run. It counts on its own, so the
+// clients never wait for each other; Load adds the counts up at the end.
+type loadWorker struct {
+	client   *http.Client
+	base     string
+	paths    []string
+	pick     func() int // the index of the next path
+	res      LoadResult // Requests, Errors and the X-Cache counts
+	latency  []time.Duration
+	firstErr error
+}
+
+// newLoadWorker returns worker i with a random source of its own: shared
+// sources would need a lock, and seeding each from (Seed, i) keeps a run
+// repeatable.
+func newLoadWorker(client *http.Client, cfg LoadConfig, i int) *loadWorker {
+	w := &loadWorker{client: client, base: strings.TrimSuffix(cfg.URL, "/"), paths: cfg.Paths,
+		latency: make([]time.Duration, 0, cfg.Requests/cfg.Concurrency+1)}
+	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(i)))
+	if cfg.Zipf > 0 {
+		zipf := rand.NewZipf(rng, cfg.Zipf, 1, uint64(len(cfg.Paths)-1))
+		w.pick = func() int { return int(zipf.Uint64()) }
+	} else {
+		w.pick = func() int { return rng.IntN(len(cfg.Paths)) }
+	}
+	return w
+}
+
+// request sends one request and counts its outcome.
+func (w *loadWorker) request(ctx context.Context) {
+	t0 := time.Now()
+	xcache, err := w.get(ctx, w.paths[w.pick()])
+	if ctx.Err() != nil {
+		return // cut short by the end of the run, not by the server
+	}
+	w.latency = append(w.latency, time.Since(t0))
+	w.res.Requests++
+	if err != nil {
+		w.res.Errors++
+		if w.firstErr == nil {
+			w.firstErr = err
+		}
+		return
+	}
+	// The first word only: some caches add where they are ("HIT from proxy-1").
+	source, _, _ := strings.Cut(strings.TrimSpace(xcache), " ")
+	switch strings.ToUpper(source) {
+	case Hit:
+		w.res.Hits++
+	case Miss:
+		w.res.Misses++
+	case Revalidated:
+		w.res.Revalidated++
+	case Stale:
+		w.res.Stale++
+	}
+}
+
+// get fetches path and returns the answer's X-Cache header.
+func (w *loadWorker) get(ctx context.Context, path string) (xcache string, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.base+path, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	// Reading the body to its end lets the connection carry the next
+	// request, and an answer cut off half way counts as failed.
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return "", fmt.Errorf("GET %s: the answer broke off: %w", path, err)
+	}
+	if resp.StatusCode >= 400 {
+		return "", fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	return resp.Header.Get("X-Cache"), nil
+}
