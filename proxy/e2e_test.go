@@ -1,11 +1,14 @@
 package proxy_test
 
 import (
+	"bufio"
 	"io"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -75,6 +78,24 @@ func TestProxyProcesses(t *testing.T) {
 		_, status, body := get(t, "/blocked/x")
 		assert.Equal(t, http.StatusForbidden, status)
 		assert.Contains(t, body, "blocked by the proxy")
+	})
+	t.Run("bad input gets a clear status and the proxy goes on", func(t *testing.T) {
+		raw := func(request string) string {
+			conn, err := net.Dial("tcp", cp.Addr)
+			require.NoError(t, err)
+			defer conn.Close()
+			require.NoError(t, conn.SetDeadline(time.Now().Add(programtest.Patience)))
+			_, err = io.WriteString(conn, request)
+			require.NoError(t, err)
+			status, err := bufio.NewReader(conn).ReadString('\n')
+			require.NoError(t, err)
+			return status
+		}
+		assert.Contains(t, raw("NONSENSE\r\n\r\n"), "400 Bad Request")
+		huge := "GET /static/a HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 200<<10) + "\r\n\r\n"
+		assert.Contains(t, raw(huge), "431 Request Header Fields Too Large")
+		_, status, _ := get(t, "/static/a")
+		assert.Equal(t, http.StatusOK, status, "still serving")
 	})
 	t.Run("stale-if-error masks the origin's crash, others get 502", func(t *testing.T) {
 		_, _, body := get(t, "/stale/a")

@@ -235,7 +235,7 @@ func same(want, got string) bool { return want == "" || want == got }
 
 // All returns the catalogue in the order the launcher lists it.
 func All() []Model {
-	return []Model{clientServer(), cooperatingPartition(), cooperatingReplicate()}
+	return []Model{clientServer(), cooperatingPartition(), cooperatingReplicate(), cachingProxy()}
 }
 
 // ByID returns the model with the given id.

@@ -22,7 +22,8 @@ import (
 )
 
 // programs are the packages of every binary the catalogue's models use.
-var programs = []string{"dsdemo/clientserver/server", "dsdemo/clientserver/client"}
+var programs = []string{"dsdemo/clientserver/server", "dsdemo/clientserver/client",
+	"dsdemo/proxy/origin", "dsdemo/proxy/cacheproxy", "dsdemo/proxy/load"}
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {

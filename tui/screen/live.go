@@ -233,6 +233,12 @@ func (l *live) nodes() []string {
 			}
 		}
 	}
+	if l.model.Layout == catalog.LayoutRow {
+		// Left to right in the order a request goes: the clients, then the
+		// tiers, which started back to front.
+		slices.Reverse(servers)
+		return append(others, servers...)
+	}
 	return append(servers, others...)
 }
 

@@ -109,7 +109,7 @@ func places(layout catalog.Layout, servers, clients []string, w, h int) map[stri
 			a := 2*math.Pi*float64(i)/float64(len(all)) - math.Pi/2
 			at[n] = point{x: w/2 + int(float64(w/2-8)*math.Cos(a)), y: h/2 + int(float64(h/2-1)*math.Sin(a))}
 		}
-	case catalog.LayoutRow:
+	case catalog.LayoutRow: // live.nodes gives the tiers in the order a request goes
 		spread(append(append([]string{}, clients...), servers...), h/2)
 	case catalog.LayoutGroup:
 		// The servers on an arch, so the edges between them do not run
@@ -178,6 +178,13 @@ func (l *live) topology(width, height int) string {
 		}
 		f = 0.15 + 0.7*f // keep the marker off the labels of the nodes
 		p := along(from, to, f)
+		if from.y == to.y { // on a level edge: requests above it, replies below
+			if a.ReplyTo != 0 {
+				p.y++
+			} else {
+				p.y--
+			}
+		}
 		cv.text(p.x-1, p.y, label, ink)
 	}
 
