@@ -26,8 +26,9 @@ test:
 	$(GO) test -race -count=1 ./...
 
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./models/... ./tui/...
+	$(GO) test -run '^$$' -bench . -benchmem ./models/... ./tui/... ./proxy/ -skip Hits
 	$(GO) test -v -run '^$$' -bench Load -benchtime 1x ./clientserver/
+	$(GO) test -v -run '^$$' -bench Hits -benchtime 1x ./proxy/
 
 demo: build
 	bin/dsdemo
