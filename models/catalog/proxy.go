@@ -61,7 +61,7 @@ func cachingProxy() Model {
 				EN: "When the server fails, the proxy keeps serving its last copy of resources marked stale-if-error.",
 			}},
 		},
-		Experiments: []Experiment{coldWarm(), revalidate(), originDown(), blocked(), noAccess()},
+		Experiments: []Experiment{coldWarm(), slowOrigin(), revalidate(), originDown(), blocked(), noAccess()},
 	}
 }
 
@@ -95,6 +95,43 @@ func coldWarm() Experiment {
 				DE: "X-Cache: HIT – der Proxy antwortet sofort aus dem Cache, ohne eine einzige Nachricht an den Server. Der Inspektor des Proxys zeigt Einträge und Trefferquote.",
 				EN: "X-Cache: HIT – the proxy answers at once from its cache, without a single message to the server. The proxy's inspector shows its entries and hit ratio.",
 			}),
+		},
+	}
+}
+
+func slowOrigin() Experiment {
+	return Experiment{
+		ID:    "slow-origin",
+		Title: Text{DE: "Ein langsamer Server", EN: "A slow server"},
+		Summary: Text{
+			DE: "Der Weg zum Server wird langsam; was im Cache liegt, kommt trotzdem sofort.",
+			EN: "The way to the server gets slow; what is in the cache still comes at once.",
+		},
+		Steps: []Step{
+			{Kind: StepFault, Node: "origin", Fault: trace.Control{Op: trace.OpDelay, Ms: 2000}, Caption: Text{
+				DE: "Jede Antwort des Servers braucht jetzt zwei Sekunden mehr – ein überlasteter oder weit entfernter Server.",
+				EN: "Every answer of the server now takes two more seconds – an overloaded or distant server.",
+			}},
+			{Kind: StepDo, Node: "client-1", Cmd: "get /static/slow", Caption: Text{
+				DE: "client-1 holt /static/slow. Der Proxy hat es nicht und muss warten.",
+				EN: "client-1 fetches /static/slow. The proxy does not have it and has to wait.",
+			}},
+			fetched("client-1", "200", Text{
+				DE: "Nach über zwei Sekunden: MISS. Man sieht die Antwort über die Kante kriechen.",
+				EN: "After more than two seconds: MISS. You can watch the answer crawl along its edge.",
+			}),
+			{Kind: StepDo, Node: "client-1", Cmd: "get /static/slow", Caption: Text{
+				DE: "Noch einmal.",
+				EN: "Once more.",
+			}},
+			fetched("client-1", "200", Text{
+				DE: "HIT, sofort: Der langsame Server wird gar nicht gefragt. Leistungstransparenz – der Client merkt nichts vom Umweg.",
+				EN: "HIT, at once: the slow server is not asked at all. Performance transparency – the client notices nothing of the detour.",
+			}),
+			{Kind: StepFault, Node: "origin", Fault: trace.Control{Op: trace.OpDelay, Ms: 0}, Caption: Text{
+				DE: "Der Server ist wieder schnell.",
+				EN: "The server is fast again.",
+			}},
 		},
 	}
 }
