@@ -28,17 +28,8 @@ func TestProxyProcesses(t *testing.T) {
 
 	get := func(t *testing.T, path string, header ...string) (xcache string, status int, body string) {
 		t.Helper()
-		req, err := http.NewRequestWithContext(t.Context(), "GET", base+path, nil)
-		require.NoError(t, err)
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		require.NoError(t, err)
-		return resp.Header.Get("X-Cache"), resp.StatusCode, string(b)
+		resp, body := request(t, "GET", base+path, header...)
+		return resp.Header.Get("X-Cache"), resp.StatusCode, body
 	}
 	twice := func(t *testing.T, path string, header ...string) (first, second string) {
 		first, _, _ = get(t, path, header...)

@@ -62,17 +62,7 @@ func startTestOrigin(t *testing.T, delay time.Duration) *testOrigin {
 // the response with its body read.
 func (o *testOrigin) do(t *testing.T, method, path string, header ...string) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, o.url+path, nil)
-	require.NoError(t, err)
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp, string(body)
+	return request(t, method, o.url+path, header...)
 }
 
 func TestOriginResources(t *testing.T) {

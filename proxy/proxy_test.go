@@ -45,17 +45,8 @@ func newFixture(t *testing.T, cfg proxy.Config, origin http.HandlerFunc) *fixtur
 // status and the body.
 func (f *fixture) get(t *testing.T, path string, header ...string) (xcache string, status int, body string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), "GET", f.proxy.URL+path, nil)
-	require.NoError(t, err)
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.Header.Get("X-Cache"), resp.StatusCode, string(b)
+	resp, body := request(t, "GET", f.proxy.URL+path, header...)
+	return resp.Header.Get("X-Cache"), resp.StatusCode, body
 }
 
 func answer(cacheControl string) http.HandlerFunc {
