@@ -4,7 +4,8 @@ export GOFLAGS := -mod=readonly
 
 GO       ?= go
 PROGRAMS := ./clientserver/server ./clientserver/client ./clientserver/baseline \
-            ./proxy/origin ./proxy/cacheproxy ./proxy/load
+            ./proxy/origin ./proxy/cacheproxy ./proxy/load \
+            ./mobilecode/codeserver ./mobilecode/sandbox
 
 .PHONY: help build test bench demo clean
 
@@ -26,7 +27,7 @@ test:
 	$(GO) test -race -count=1 ./...
 
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./models/... ./tui/... ./proxy/ -skip Hits
+	$(GO) test -run '^$$' -bench . -benchmem ./models/... ./tui/... ./proxy/ ./mobilecode/ -skip Hits
 	$(GO) test -v -run '^$$' -bench Load -benchtime 1x ./clientserver/
 	$(GO) test -v -run '^$$' -bench Hits -benchtime 1x ./proxy/
 

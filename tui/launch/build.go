@@ -18,6 +18,8 @@ var packages = map[string]string{
 	"origin":     "./proxy/origin",
 	"cacheproxy": "./proxy/cacheproxy",
 	"load":       "./proxy/load",
+	"codeserver": "./mobilecode/codeserver",
+	"sandbox":    "./mobilecode/sandbox",
 }
 
 // modulePath is the module the launcher builds programs from.

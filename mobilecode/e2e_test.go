@@ -1,0 +1,160 @@
+package mobilecode_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"dsdemo/mobilecode"
+	"dsdemo/models/program/programtest"
+	"dsdemo/models/wire"
+)
+
+// setup builds both programs, makes the server's key pair in a temporary
+// directory and returns the binaries and the key pair's base name.
+func setup(t *testing.T) (codeserver, sandbox, key string) {
+	dir := programtest.Build(t, "dsdemo/mobilecode/codeserver", "dsdemo/mobilecode/sandbox")
+	codeserver, sandbox = filepath.Join(dir, "codeserver"), filepath.Join(dir, "sandbox")
+	key = keygen(t, codeserver, "server")
+	return codeserver, sandbox, key
+}
+
+func keygen(t *testing.T, codeserver, name string) string {
+	key := filepath.Join(t.TempDir(), name)
+	out, errOut, code := programtest.Run(t, codeserver, "keygen", "--out", key)
+	require.Equal(t, 0, code, "keygen: %s", errOut)
+	require.Contains(t, out, "wrote ")
+	return key
+}
+
+func TestScripts(t *testing.T) {
+	codeserver, sandbox, key := setup(t)
+	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key")
+
+	useful := []struct{ script, want string }{
+		{"validate-form", "form 1: valid, sent; the server received Ada Lovelace\nform 2: not sent: name is empty;"},
+		{"aggregate", "total stock worth 2692.00 EUR\n"},
+		{"calculator", "2 3 4 * + = 14.0\n"},
+		{"convert", "pencil: 0.80 EUR, 0.86 USD, 0.68 GBP\n"},
+	}
+	for _, u := range useful {
+		t.Run(u.script, func(t *testing.T) {
+			out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", key+".pub", u.script)
+			assert.Equal(t, 0, code, "exit code; stderr %q", errOut)
+			assert.Contains(t, out, u.want)
+			assert.Empty(t, errOut)
+		})
+	}
+
+	hostile := []struct{ script, want string }{
+		{"hostile-loop", "sandbox: stopped: more than 1000000 steps\n"},
+		{"hostile-memory", "sandbox: stopped: used more than 64 MiB\n"},
+		{"hostile-recursion", "sandbox: stopped: recursion is not allowed in the sandbox (function forever called recursively)\n"},
+		{"hostile-thirdhost", `sandbox: the script failed: codeserver: unknown op "fetch_url": the origin offers only echo, products, rates, and a script has no other way out of the sandbox` + "\n"},
+		{"hostile-file", "sandbox: the script failed: cannot load os.star: load is refused in the sandbox: a script may use only origin.call and show\n"},
+	}
+	for _, h := range hostile {
+		t.Run(h.script, func(t *testing.T) {
+			out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", key+".pub", h.script)
+			assert.Equal(t, 1, code, "exit code")
+			assert.Equal(t, h.want, errOut)
+			assert.Empty(t, out)
+		})
+	}
+
+	t.Run("timeout flag", func(t *testing.T) {
+		_, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", key+".pub",
+			"--steps", "1000000000", "--timeout", "100ms", "hostile-loop")
+		assert.Equal(t, 1, code)
+		assert.Equal(t, "sandbox: stopped: ran longer than 100ms\n", errOut)
+	})
+
+	t.Run("list", func(t *testing.T) {
+		out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--list")
+		assert.Equal(t, 0, code, errOut)
+		assert.Equal(t, "aggregate\ncalculator\nconvert\nhostile-file\nhostile-loop\nhostile-memory\nhostile-recursion\nhostile-thirdhost\nvalidate-form\n", out)
+	})
+
+	t.Run("untrusted key is refused", func(t *testing.T) {
+		other := keygen(t, codeserver, "other")
+		out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", other+".pub", "calculator")
+		assert.Equal(t, 1, code)
+		assert.Equal(t, "sandbox: "+mobilecode.ErrBadSignature.Error()+"\n", errOut)
+		assert.Empty(t, out, "a refused script must not run")
+	})
+}
+
+func TestTamperedScriptNeverRuns(t *testing.T) {
+	codeserver, sandbox, key := setup(t)
+	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--tamper", "calculator")
+
+	out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", key+".pub", "calculator")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "sandbox: "+mobilecode.ErrBadSignature.Error()+"\n", errOut)
+	assert.Empty(t, out, "a tampered script must not run")
+
+	out, _, code = programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", key+".pub", "convert")
+	assert.Equal(t, 0, code, "the other scripts are untouched")
+	assert.NotEmpty(t, out)
+}
+
+func TestRemoteEvaluation(t *testing.T) {
+	codeserver, _, key := setup(t)
+	client := keygen(t, codeserver, "client")
+	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--trust", client+".pub")
+	priv, err := mobilecode.ReadPrivateKey(client + ".key")
+	require.NoError(t, err)
+	c := mobilecode.NewClient(wire.NewNode("client"), srv.Addr)
+	t.Cleanup(c.Close)
+	ctx := context.Background()
+
+	src := []byte(`show("usd", origin.call("rates")["USD"])`)
+	t.Run("signed by the trusted key", func(t *testing.T) {
+		got, err := c.RunRemote(ctx, mobilecode.Script{Name: "rem", Src: src, Sig: mobilecode.Sign(priv, "rem", src)})
+		require.NoError(t, err)
+		assert.Equal(t, "usd 1.08\n", got.Output)
+		assert.Equal(t, mobilecode.VerdictFinished, got.Verdict)
+		assert.Positive(t, got.Steps)
+	})
+	t.Run("same limits as the client", func(t *testing.T) {
+		loop := []byte("while True:\n    pass\n")
+		got, err := c.RunRemote(ctx, mobilecode.Script{Name: "loop", Src: loop, Sig: mobilecode.Sign(priv, "loop", loop)})
+		require.NoError(t, err)
+		assert.Equal(t, "stopped: more than 1000000 steps", got.Verdict)
+	})
+	t.Run("output is bounded", func(t *testing.T) {
+		chatty := []byte("while True:\n    show('x' * 1000)\n")
+		got, err := c.RunRemote(ctx, mobilecode.Script{Name: "chatty", Src: chatty, Sig: mobilecode.Sign(priv, "chatty", chatty)})
+		require.NoError(t, err)
+		assert.Equal(t, "the script failed: output longer than 64 KiB", got.Verdict)
+		assert.LessOrEqual(t, len(got.Output), mobilecode.MaxRunOutput)
+	})
+	t.Run("tampered is refused", func(t *testing.T) {
+		_, err := c.RunRemote(ctx, mobilecode.Script{Name: "rem", Src: append(src, '#'), Sig: mobilecode.Sign(priv, "rem", src)})
+		require.Error(t, err)
+		assert.True(t, strings.HasSuffix(err.Error(), mobilecode.ErrBadSignature.Error()), err.Error())
+	})
+	t.Run("unsigned is refused", func(t *testing.T) {
+		_, err := c.RunRemote(ctx, mobilecode.Script{Name: "rem", Src: src})
+		require.Error(t, err)
+		assert.True(t, strings.HasSuffix(err.Error(), mobilecode.ErrUnsigned.Error()), err.Error())
+	})
+}
+
+func TestCommandLine(t *testing.T) {
+	codeserver, sandbox, _ := setup(t)
+	t.Run("codeserver without key, exit 2", func(t *testing.T) {
+		_, errOut, code := programtest.Run(t, codeserver, "--listen", "127.0.0.1:0")
+		assert.Equal(t, 2, code)
+		assert.Equal(t, "codeserver: --key FILE is required (make one with: codeserver keygen --out NAME)\n", errOut)
+	})
+	t.Run("sandbox without script, exit 2", func(t *testing.T) {
+		_, errOut, code := programtest.Run(t, sandbox, "--trust", "x.pub")
+		assert.Equal(t, 2, code)
+		assert.Equal(t, "sandbox: want --trust PUBKEY and one SCRIPT name (or --list)\n", errOut)
+	})
+}

@@ -1,0 +1,248 @@
+package mobilecode
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+	"go.starlark.net/syntax"
+)
+
+// Limits bound what one run of a script may use. A zero field takes its
+// default (DefaultLimits).
+type Limits struct {
+	Steps   uint64        // Starlark execution steps; stops endless loops
+	Timeout time.Duration // wall-clock time; stops slow calls and long runs
+	Heap    uint64        // bytes the process heap may grow by; steps do not bound memory
+}
+
+// DefaultLimits are enough for every useful script in scripts/ and stop every
+// hostile one within a fraction of a second.
+var DefaultLimits = Limits{Steps: 1_000_000, Timeout: 2 * time.Second, Heap: 64 << 20}
+
+func (l Limits) withDefaults() Limits {
+	if l.Steps == 0 {
+		l.Steps = DefaultLimits.Steps
+	}
+	if l.Timeout == 0 {
+		l.Timeout = DefaultLimits.Timeout
+	}
+	if l.Heap == 0 {
+		l.Heap = DefaultLimits.Heap
+	}
+	return l
+}
+
+// CallFunc carries a script's origin.call(op, args) home. The sandbox hands
+// the script no other way out, so the func decides the same-origin rule: it
+// talks only to the server the code came from.
+type CallFunc func(ctx context.Context, op string, args starlark.Value) (starlark.Value, error)
+
+// Result tells how a run went, for the inspector.
+type Result struct {
+	Steps    uint64        // execution steps used
+	Duration time.Duration // wall-clock time of the run
+	Verdict  string        // "finished", or the one-line reason it stopped
+}
+
+// VerdictFinished is the verdict of a script that ran to its end.
+const VerdictFinished = "finished"
+
+// StepLimitError: the script ran more steps than Limits.Steps (an endless loop).
+type StepLimitError struct{ Steps uint64 }
+
+func (e *StepLimitError) Error() string { return fmt.Sprintf("stopped: more than %d steps", e.Steps) }
+
+// TimeoutError: the script ran longer than Limits.Timeout.
+type TimeoutError struct{ Timeout time.Duration }
+
+func (e *TimeoutError) Error() string { return fmt.Sprintf("stopped: ran longer than %s", e.Timeout) }
+
+// HeapLimitError: the heap grew by more than Limits.Heap while the script ran.
+type HeapLimitError struct{ Heap uint64 }
+
+func (e *HeapLimitError) Error() string {
+	return fmt.Sprintf("stopped: used more than %d MiB", e.Heap>>20)
+}
+
+// RecursionError: a function called itself, which Starlark forbids so that
+// every script's call depth is bounded.
+type RecursionError struct{ Err error }
+
+func (e *RecursionError) Error() string {
+	return fmt.Sprintf("stopped: recursion is not allowed in the sandbox (%v)", firstLine(e.Err))
+}
+func (e *RecursionError) Unwrap() error { return e.Err }
+
+// ScriptError: the script itself failed (a syntax error, an undefined name,
+// a refused load, an error from origin.call).
+type ScriptError struct{ Err error }
+
+func (e *ScriptError) Error() string { return "the script failed: " + firstLine(e.Err) }
+func (e *ScriptError) Unwrap() error { return e.Err }
+
+// ErrLoadRefused is what a script's load statement gets: code in the sandbox
+// may not pull in other code.
+var ErrLoadRefused = errors.New("load is refused in the sandbox: a script may use only origin.call and show")
+
+// Run runs the script src in a sandbox and writes its show output to show.
+// The script's only capabilities are origin.call (through call) and show;
+// Starlark itself has no file, network, time or OS access. The run stops at
+// the first limit it reaches; the error then says which one.
+func Run(ctx context.Context, name string, src []byte, limits Limits, call CallFunc, show io.Writer) (Result, error) {
+	limits = limits.withDefaults()
+	ctx, cancel := context.WithTimeout(ctx, limits.Timeout)
+	defer cancel()
+
+	thread := &starlark.Thread{
+		Name: name,
+		Load: func(*starlark.Thread, string) (starlark.StringDict, error) { return nil, ErrLoadRefused },
+		// Starlark's own print would write to the process's stderr; in the
+		// sandbox it goes where show goes.
+		Print: func(_ *starlark.Thread, msg string) { fmt.Fprintln(show, msg) },
+	}
+	thread.SetMaxExecutionSteps(limits.Steps)
+	var stop stopper
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() { watch(ctx, done, thread, &stop, limits) })
+
+	start := time.Now()
+	opts := &syntax.FileOptions{While: true, TopLevelControl: true, GlobalReassign: true}
+	_, err := starlark.ExecFileOptions(opts, thread, name, src, capabilities(ctx, call, show))
+	close(done)
+	wg.Wait() // the watchdog has ended: no goroutine outlives the run
+
+	res := Result{Steps: thread.ExecutionSteps(), Duration: time.Since(start), Verdict: VerdictFinished}
+	stopped := stop.reason()
+	if stopped == nil && err != nil && ctx.Err() != nil {
+		// A blocked origin.call saw the deadline before the watchdog did.
+		stopped = ctxStop(ctx, limits)
+	}
+	if err = classify(err, stopped, limits); err != nil {
+		res.Verdict = err.Error()
+	}
+	return res, err
+}
+
+// stopper records why the watchdog cancelled the thread; the first reason wins.
+type stopper struct{ err atomic.Pointer[error] }
+
+func (s *stopper) stop(thread *starlark.Thread, err error) {
+	if s.err.CompareAndSwap(nil, &err) {
+		thread.Cancel(err.Error())
+	}
+}
+
+func (s *stopper) reason() error {
+	if p := s.err.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// heapSample is the metric the watchdog reads: bytes in heap objects now,
+// including garbage not yet collected, so growth shows at once and not only
+// after the next GC. The heap is the whole process's, which is good enough
+// for one script at a time.
+const heapSample = "/memory/classes/heap/objects:bytes"
+
+func heapBytes() uint64 {
+	s := []metrics.Sample{{Name: heapSample}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
+// watch is the watchdog: it cancels the thread when the deadline passes or
+// the heap grows by more than the limit, and ends when done is closed.
+func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, stop *stopper, limits Limits) {
+	base := heapBytes()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+			stop.stop(thread, ctxStop(ctx, limits))
+			<-done
+			return
+		case <-tick.C:
+			if now := heapBytes(); now > base && now-base > limits.Heap {
+				stop.stop(thread, &HeapLimitError{Heap: limits.Heap})
+			}
+		}
+	}
+}
+
+// ctxStop is the reason for stopping once ctx is done: the timeout, or the
+// caller cancelled the run (for instance on Ctrl-C).
+func ctxStop(ctx context.Context, limits Limits) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return &TimeoutError{Timeout: limits.Timeout}
+	}
+	return fmt.Errorf("stopped: %w", ctx.Err())
+}
+
+// classify turns Starlark's error into the sandbox's reason for stopping.
+func classify(err, stopped error, limits Limits) error {
+	switch {
+	case err == nil:
+		return nil
+	case stopped != nil:
+		return stopped
+	case strings.Contains(err.Error(), "cancelled: too many steps"):
+		return &StepLimitError{Steps: limits.Steps}
+	case strings.Contains(err.Error(), "called recursively"):
+		return &RecursionError{Err: err}
+	}
+	return &ScriptError{Err: err}
+}
+
+// capabilities are the only names a script gets beyond Starlark's own
+// built-ins: origin.call and show.
+func capabilities(ctx context.Context, call CallFunc, show io.Writer) starlark.StringDict {
+	originCall := starlark.NewBuiltin("call", func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		var op string
+		var arg starlark.Value = starlark.None
+		if err := starlark.UnpackArgs(b.Name(), args, kwargs, "op", &op, "args?", &arg); err != nil {
+			return nil, err
+		}
+		if call == nil {
+			return nil, errors.New("this sandbox has no origin to call")
+		}
+		return call(ctx, op, arg)
+	})
+	showFn := starlark.NewBuiltin("show", func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+		parts := make([]string, len(args))
+		for i, a := range args {
+			if s, ok := a.(starlark.String); ok {
+				parts[i] = string(s)
+			} else {
+				parts[i] = a.String()
+			}
+		}
+		_, err := fmt.Fprintln(show, strings.Join(parts, " "))
+		return starlark.None, err
+	})
+	return starlark.StringDict{
+		"origin": &starlarkstruct.Module{Name: "origin", Members: starlark.StringDict{"call": originCall}},
+		"show":   showFn,
+	}
+}
+
+func firstLine(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}

@@ -1,0 +1,92 @@
+package mobilecode_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.starlark.net/starlark"
+
+	"dsdemo/mobilecode"
+)
+
+func run(t *testing.T, src string, limits mobilecode.Limits, call mobilecode.CallFunc) (string, mobilecode.Result, error) {
+	t.Helper()
+	var out strings.Builder
+	res, err := mobilecode.Run(context.Background(), "test", []byte(src), limits, call, &out)
+	return out.String(), res, err
+}
+
+func TestRunFinishes(t *testing.T) {
+	out, res, err := run(t, `show("sum", 1 + 2, [3]); print("printed")`, mobilecode.Limits{}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "sum 3 [3]\nprinted\n", out)
+	assert.Equal(t, mobilecode.VerdictFinished, res.Verdict)
+	assert.Positive(t, res.Steps)
+}
+
+func TestRunOriginCall(t *testing.T) {
+	out, _, err := run(t, `r = origin.call("rates"); show(r["USD"])`, mobilecode.Limits{}, mobilecode.LocalCall)
+	require.NoError(t, err)
+	assert.Equal(t, "1.08\n", out)
+}
+
+func TestRunStops(t *testing.T) {
+	blocking := func(ctx context.Context, _ string, _ starlark.Value) (starlark.Value, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	tests := []struct {
+		name   string
+		src    string
+		limits mobilecode.Limits
+		call   mobilecode.CallFunc
+		target any
+		want   string
+	}{
+		{"endless loop", "while True:\n    pass\n", mobilecode.Limits{Steps: 1000}, nil,
+			new(*mobilecode.StepLimitError), "stopped: more than 1000 steps"},
+		{"slow call home", `origin.call("echo")`, mobilecode.Limits{Timeout: 50 * time.Millisecond}, blocking,
+			new(*mobilecode.TimeoutError), "stopped: ran longer than 50ms"},
+		{"memory", "c = []\nwhile True:\n    c.append('x' * (1 << 20))\n", mobilecode.Limits{Heap: 16 << 20}, nil,
+			new(*mobilecode.HeapLimitError), "stopped: used more than 16 MiB"},
+		{"recursion", "def f(n):\n    return f(n + 1)\nf(0)\n", mobilecode.Limits{}, nil,
+			new(*mobilecode.RecursionError), "stopped: recursion is not allowed in the sandbox (function f called recursively)"},
+		{"load", `load("os.star", "open")`, mobilecode.Limits{}, nil,
+			new(*mobilecode.ScriptError), "the script failed: cannot load os.star: " + mobilecode.ErrLoadRefused.Error()},
+		{"open", `open("/etc/passwd")`, mobilecode.Limits{}, nil,
+			new(*mobilecode.ScriptError), "the script failed: test:1:1: undefined: open"},
+		{"no origin", `origin.call("rates")`, mobilecode.Limits{}, nil,
+			new(*mobilecode.ScriptError), "the script failed: this sandbox has no origin to call"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, res, err := run(t, tt.src, tt.limits, tt.call)
+			require.Error(t, err)
+			assert.True(t, errors.As(err, tt.target), "got %T: %v", err, err)
+			assert.Equal(t, tt.want, err.Error())
+			assert.Equal(t, tt.want, res.Verdict)
+		})
+	}
+}
+
+// TestRunLeavesNoGoroutine checks that the watchdog ends with every run,
+// however the run ended.
+func TestRunLeavesNoGoroutine(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for range 20 {
+		_, _, _ = run(t, "show(1)", mobilecode.Limits{}, nil)
+		_, _, _ = run(t, "while True:\n    pass\n", mobilecode.Limits{Steps: 100}, nil)
+	}
+	// A goroutine that has called wg.Done may need a moment to exit.
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		runtime.Gosched()
+	}
+	assert.LessOrEqual(t, runtime.NumGoroutine(), before, "goroutines left running")
+}

@@ -1,0 +1,195 @@
+package mobilecode
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"path"
+	"slices"
+	"strings"
+
+	"go.starlark.net/starlark"
+
+	"dsdemo/models/wire"
+)
+
+// Embedded holds the scripts in scripts/, the codeserver's default offer.
+//
+//go:embed scripts/*.star
+var Embedded embed.FS
+
+// EmbeddedScripts returns the scripts directory of Embedded.
+func EmbeddedScripts() fs.FS {
+	sub, _ := fs.Sub(Embedded, "scripts") // cannot fail: the pattern above names it
+	return sub
+}
+
+// ServerConfig is what a codeserver starts with.
+type ServerConfig struct {
+	Key     ed25519.PrivateKey // signs every script it offers
+	Scripts fs.FS              // NAME.star files at its top; nil means EmbeddedScripts
+	Tamper  string             // a script served with a broken signature, for the class; "" for none
+	Trust   ed25519.PublicKey  // whose scripts it runs for clients (remote evaluation); nil runs none
+	Limits  Limits             // for remote evaluation; zero fields take the defaults
+}
+
+// Server offers signed scripts (code on demand), answers the calls those
+// scripts make home, and runs signed scripts for clients (remote evaluation).
+type Server struct {
+	node    *wire.Node
+	scripts map[string]Script // by name; read-only after NewServer
+	trust   ed25519.PublicKey
+	limits  Limits
+}
+
+// NewServer loads and signs the scripts of cfg.
+func NewServer(node *wire.Node, cfg ServerConfig) (*Server, error) {
+	if len(cfg.Key) != ed25519.PrivateKeySize {
+		return nil, errors.New("the codeserver needs its private key to sign scripts (--key FILE)")
+	}
+	if cfg.Scripts == nil {
+		cfg.Scripts = EmbeddedScripts()
+	}
+	scripts, err := LoadScripts(cfg.Scripts, cfg.Key)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Tamper != "" {
+		s, ok := scripts[cfg.Tamper]
+		if !ok {
+			return nil, fmt.Errorf("cannot tamper with %q: no such script", cfg.Tamper)
+		}
+		s.Sig[0] ^= 0xff // one flipped byte is enough to break it
+	}
+	return &Server{node: node, scripts: scripts, trust: cfg.Trust, limits: cfg.Limits}, nil
+}
+
+// LoadScripts reads every NAME.star at the top of fsys and signs it with key.
+func LoadScripts(fsys fs.FS, key ed25519.PrivateKey) (map[string]Script, error) {
+	files, err := fs.Glob(fsys, "*.star")
+	if err != nil {
+		return nil, fmt.Errorf("cannot list scripts: %w", err)
+	}
+	scripts := make(map[string]Script, len(files))
+	for _, file := range files {
+		src, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read script: %w", err)
+		}
+		name := strings.TrimSuffix(path.Base(file), ".star")
+		scripts[name] = Script{Name: name, Src: src, Sig: Sign(key, name, src)}
+	}
+	if len(scripts) == 0 {
+		return nil, errors.New("no scripts to offer: want NAME.star files")
+	}
+	return scripts, nil
+}
+
+// Serve answers requests on ln until ctx is done.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	return wire.Serve(ctx, s.node, ln, s.Handle)
+}
+
+// Handle answers one request; it is the server's wire.Handler.
+func (s *Server) Handle(ctx context.Context, req wire.Envelope) (any, error) {
+	switch req.Type {
+	case TypeList:
+		names := make([]string, 0, len(s.scripts))
+		for name := range s.scripts {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		return ListReply{Scripts: names}, nil
+	case TypeFetch:
+		var r FetchRequest
+		if err := req.UnmarshalBody(&r); err != nil {
+			return nil, err
+		}
+		sc, ok := s.scripts[strings.TrimSuffix(r.Name, ".star")]
+		if !ok {
+			return nil, fmt.Errorf("no script named %q", r.Name)
+		}
+		return sc.Body(), nil
+	case TypeCall:
+		var r CallRequest
+		if err := req.UnmarshalBody(&r); err != nil {
+			return nil, err
+		}
+		res, err := ServeCall(ctx, r.Op, r.Args)
+		return CallReply{Result: res}, err
+	case TypeRun:
+		return s.run(ctx, req.Body)
+	}
+	return nil, fmt.Errorf("unknown message type %q: want list, fetch, call or run", req.Type)
+}
+
+// run is remote evaluation: the client's code moves to the server and runs
+// in the same sandbox, under the same limits, once its signature checks out.
+// The heap watchdog sees the whole server process, so runs at the same time
+// share one heap budget: good enough for a class, not for a cloud.
+func (s *Server) run(ctx context.Context, body []byte) (any, error) {
+	sc, err := DecodeFetch(body)
+	if err != nil {
+		return nil, err
+	}
+	if s.trust == nil {
+		return nil, errors.New("refused: this server trusts no key for remote evaluation (start it with --trust)")
+	}
+	if err := Verify(s.trust, sc.Name, sc.Src, sc.Sig); err != nil {
+		return nil, err
+	}
+	out := &cappedBuffer{max: MaxRunOutput}
+	res, _ := Run(ctx, sc.Name, sc.Src, s.limits, LocalCall, out)
+	return RunReply{Output: out.String(), Steps: res.Steps, Verdict: res.Verdict}, nil
+}
+
+// MaxRunOutput bounds what a remotely evaluated script may show, so that its
+// reply always fits in one wire frame.
+const MaxRunOutput = 64 << 10
+
+// cappedBuffer is a bytes.Buffer that refuses to grow beyond max bytes; the
+// script's show then fails, which stops the script.
+type cappedBuffer struct {
+	bytes.Buffer
+	max int
+}
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > b.max {
+		return 0, fmt.Errorf("output longer than %d KiB", b.max>>10)
+	}
+	return b.Buffer.Write(p)
+}
+
+// LocalCall is origin.call for code running on the server itself: the
+// origin is right here, so the call goes straight to the data API.
+func LocalCall(ctx context.Context, op string, args starlark.Value) (starlark.Value, error) {
+	goArgs, err := ToGo(args)
+	if err != nil {
+		return nil, err
+	}
+	res, err := ServeCall(ctx, op, goArgs)
+	if err != nil {
+		return nil, err
+	}
+	return viaJSON(res)
+}
+
+// viaJSON gives a script the result exactly as it would arrive over the wire.
+func viaJSON(x any) (starlark.Value, error) {
+	raw, err := json.Marshal(x)
+	if err != nil {
+		return nil, fmt.Errorf("encode result: %w", err)
+	}
+	var plain any
+	if err := json.Unmarshal(raw, &plain); err != nil {
+		return nil, fmt.Errorf("decode result: %w", err)
+	}
+	return FromGo(plain)
+}
