@@ -155,6 +155,6 @@ func TestCommandLine(t *testing.T) {
 	t.Run("sandbox without script, exit 2", func(t *testing.T) {
 		_, errOut, code := programtest.Run(t, sandbox, "--trust", "x.pub")
 		assert.Equal(t, 2, code)
-		assert.Equal(t, "sandbox: want --trust PUBKEY and one SCRIPT name (or --list)\n", errOut)
+		assert.Equal(t, "sandbox: want --trust PUBKEY and one SCRIPT name (or --list, or --session)\n", errOut)
 	})
 }

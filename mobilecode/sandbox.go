@@ -50,6 +50,7 @@ type CallFunc func(ctx context.Context, op string, args starlark.Value) (starlar
 type Result struct {
 	Steps    uint64        // execution steps used
 	Duration time.Duration // wall-clock time of the run
+	Heap     uint64        // the largest growth of the heap seen while it ran, in bytes
 	Verdict  string        // "finished", or the one-line reason it stopped
 }
 
@@ -113,7 +114,8 @@ func Run(ctx context.Context, name string, src []byte, limits Limits, call CallF
 	var stop stopper
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Go(func() { watch(ctx, done, thread, &stop, limits) })
+	var heapGrowth uint64 // written by the watchdog only, read after wg.Wait
+	wg.Go(func() { heapGrowth = watch(ctx, done, thread, &stop, limits) })
 
 	start := time.Now()
 	opts := &syntax.FileOptions{While: true, TopLevelControl: true, GlobalReassign: true}
@@ -121,7 +123,7 @@ func Run(ctx context.Context, name string, src []byte, limits Limits, call CallF
 	close(done)
 	wg.Wait() // the watchdog has ended: no goroutine outlives the run
 
-	res := Result{Steps: thread.ExecutionSteps(), Duration: time.Since(start), Verdict: VerdictFinished}
+	res := Result{Steps: thread.ExecutionSteps(), Duration: time.Since(start), Heap: heapGrowth, Verdict: VerdictFinished}
 	stopped := stop.reason()
 	if stopped == nil && err != nil && ctx.Err() != nil {
 		// A blocked origin.call saw the deadline before the watchdog did.
@@ -165,21 +167,30 @@ func heapBytes() uint64 {
 }
 
 // watch is the watchdog: it cancels the thread when the deadline passes or
-// the heap grows by more than the limit, and ends when done is closed.
-func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, stop *stopper, limits Limits) {
+// the heap grows by more than the limit, and ends when done is closed. It
+// returns the largest growth of the heap it saw.
+func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, stop *stopper, limits Limits) (peak uint64) {
 	base := heapBytes()
+	sample := func() uint64 {
+		if now := heapBytes(); now > base {
+			peak = max(peak, now-base)
+			return now - base
+		}
+		return 0
+	}
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		select {
 		case <-done:
-			return
+			sample()
+			return peak
 		case <-ctx.Done():
 			stop.stop(thread, ctxStop(ctx, limits))
 			<-done
-			return
+			return peak
 		case <-tick.C:
-			if now := heapBytes(); now > base && now-base > limits.Heap {
+			if sample() > limits.Heap {
 				stop.stop(thread, &HeapLimitError{Heap: limits.Heap})
 			}
 		}

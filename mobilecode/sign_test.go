@@ -56,3 +56,18 @@ func TestKeyFiles(t *testing.T) {
 	_, err = mobilecode.ReadPublicKey(name + ".key")
 	assert.ErrorContains(t, err, "is not a key file")
 }
+
+func TestDemoKey(t *testing.T) {
+	priv, err := mobilecode.ReadPrivateKey(mobilecode.Demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := mobilecode.ReadPublicKey(mobilecode.Demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := mobilecode.Sign(priv, "hello", []byte("show(1)"))
+	if err := mobilecode.Verify(pub, "hello", []byte("show(1)"), sig); err != nil {
+		t.Errorf("the demo pair does not match: %v", err)
+	}
+}

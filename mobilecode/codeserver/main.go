@@ -18,7 +18,7 @@ func main() {
 		os.Exit(mobilecode.KeygenMain(rand.Reader, os.Args[2:], os.Stdout, os.Stderr))
 	}
 	p := program.New("codeserver", "mobilecode", "127.0.0.1:7400", "--key FILE [--tamper NAME] [--trust PUBKEY] | keygen --out NAME")
-	key := p.Flags.String("key", "", "the private key that signs the scripts (`FILE`, from keygen)")
+	key := p.Flags.String("key", "", "the private key that signs the scripts (`FILE` from keygen, or demo for the classroom key)")
 	tamper := p.Flags.String("tamper", "", "serve script `NAME` with a broken signature")
 	trust := p.Flags.String("trust", "", "run clients' scripts signed by this public key (`PUBKEY` file)")
 	scripts := p.Flags.String("scripts", "", "serve the NAME.star files in `DIR` (default: the built-in scripts)")

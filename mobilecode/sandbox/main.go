@@ -13,10 +13,12 @@ import (
 )
 
 func main() {
-	p := program.New("sandbox", "mobilecode", "", "--server ADDR --trust PUBKEY SCRIPT | --server ADDR --list")
+	p := program.New("sandbox", "mobilecode", "", "--server ADDR --trust PUBKEY SCRIPT | --list | --session")
+	p.Commands = true
 	server := p.Flags.String("server", "127.0.0.1:7400", "the codeserver, the origin of the code (`ADDR`)")
-	trust := p.Flags.String("trust", "", "run only scripts signed by this public key (`PUBKEY` file)")
+	trust := p.Flags.String("trust", "", "run only scripts signed by this public key (`PUBKEY` file, or demo for the classroom key)")
 	list := p.Flags.Bool("list", false, "list the scripts the server offers")
+	session := p.Flags.Bool("session", false, "an interactive sandbox: run scripts by name as they are typed or sent with do")
 	steps := p.Flags.Uint64("steps", mobilecode.DefaultLimits.Steps, "stop a script after `N` execution steps")
 	timeout := p.Flags.Duration("timeout", mobilecode.DefaultLimits.Timeout, "stop a script after this `DURATION`")
 	heap := p.Flags.Uint64("heap", mobilecode.DefaultLimits.Heap>>20, "stop a script whose heap grows by more than `MIB` MiB")
@@ -30,14 +32,17 @@ func main() {
 			}
 			return err
 		}
-		if len(env.Args) != 1 || *trust == "" {
-			return program.Usagef("want --trust PUBKEY and one SCRIPT name (or --list)")
+		if *trust == "" || (len(env.Args) != 1 && !*session) {
+			return program.Usagef("want --trust PUBKEY and one SCRIPT name (or --list, or --session)")
 		}
 		pub, err := mobilecode.ReadPublicKey(*trust)
 		if err != nil {
 			return err
 		}
 		limits := mobilecode.Limits{Steps: *steps, Timeout: *timeout, Heap: *heap << 20}
+		if *session {
+			return c.Session(ctx, env, pub, limits)
+		}
 		_, err = c.FetchAndRun(ctx, env.Args[0], pub, limits, env.Stdout)
 		return err
 	}))

@@ -235,7 +235,7 @@ func same(want, got string) bool { return want == "" || want == got }
 
 // All returns the catalogue in the order the launcher lists it.
 func All() []Model {
-	return []Model{clientServer(), cooperatingPartition(), cooperatingReplicate(), cachingProxy()}
+	return []Model{clientServer(), cooperatingPartition(), cooperatingReplicate(), cachingProxy(), mobileCode()}
 }
 
 // ByID returns the model with the given id.

@@ -23,7 +23,8 @@ import (
 
 // programs are the packages of every binary the catalogue's models use.
 var programs = []string{"dsdemo/clientserver/server", "dsdemo/clientserver/client",
-	"dsdemo/proxy/origin", "dsdemo/proxy/cacheproxy", "dsdemo/proxy/load"}
+	"dsdemo/proxy/origin", "dsdemo/proxy/cacheproxy", "dsdemo/proxy/load",
+	"dsdemo/mobilecode/codeserver", "dsdemo/mobilecode/sandbox"}
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {

@@ -1,0 +1,153 @@
+package catalog
+
+import "dsdemo/models/trace"
+
+// mobileCode is the lecture's mobile code model: the server delivers code,
+// the client runs it in a sandbox, and the code calls home.
+//
+//	codeserver --fetch_ok (signed script)--> client-1 (sandbox)
+//	codeserver <--------call (origin.call)-- client-1
+//
+// Both sides use the classroom key pair ("--key demo", "--trust demo"),
+// so no key files are needed. The codeserver serves "calculator" with a
+// broken signature (--tamper), for the refusal experiment.
+func mobileCode() Model {
+	return Model{
+		ID:    "mobilecode",
+		Title: Text{DE: "Mobiler Code", EN: "Mobile code"},
+		Summary: Text{
+			DE: "Nicht die Daten wandern zum Programm, sondern das Programm zum Client: Der Server liefert ein signiertes Skript, der Client führt es in einer Sandbox aus, und das Skript fragt beim Server nach Daten nach.",
+			EN: "Instead of the data travelling to the program, the program travels to the client: the server delivers a signed script, the client runs it in a sandbox, and the script calls home for data.",
+		},
+		Roles: []Role{
+			{Name: "server", Does: Text{
+				DE: "Bietet signierte Skripte und eine kleine Daten-Schnittstelle, die nur die eigenen Skripte erreichen.",
+				EN: "Offers signed scripts and a small data interface that only its own scripts reach.",
+			}},
+			{Name: "client", Does: Text{
+				DE: "Holt ein Skript, prüft die Signatur und führt es in der Sandbox aus: begrenzte Schritte, Zeit und Speicher.",
+				EN: "Fetches a script, checks its signature and runs it in the sandbox: limited steps, time and memory.",
+			}},
+		},
+		Programs: []Program{
+			{Node: "codeserver", Role: "server", Binary: "codeserver", Listen: ListenAny,
+				Args: []string{"--key", "demo", "--tamper", "calculator"}},
+			{Node: "client-1", Role: "client", Binary: "sandbox",
+				Args: []string{"--server", "{addr:codeserver}", "--trust", "demo", "--session"}},
+		},
+		Layout: LayoutStar,
+		Shows: []Shown{
+			{Transparency: LocationTransparency, How: Text{
+				DE: "Das Skript ruft origin.call auf, ohne zu wissen, wo der Server steht; die Sandbox verbindet es nur mit seiner Herkunft.",
+				EN: "The script calls origin.call without knowing where the server is; the sandbox connects it only with where it came from.",
+			}},
+			{Transparency: AccessTransparency, How: Text{
+				DE: "Für das Skript sieht der Aufruf beim Server aus wie ein lokaler Funktionsaufruf.",
+				EN: "To the script, the call to the server looks like a local function call.",
+			}},
+		},
+		Experiments: []Experiment{codeDownload(), hostileCode(), tamperedCode()},
+	}
+}
+
+// logged waits until node logs a line containing text.
+func logged(node, text string, caption Text) Step {
+	return Step{Kind: StepWait, Until: Match{Kind: trace.KindLog, Node: node, Text: text}, Caption: caption}
+}
+
+func codeDownload() Experiment {
+	return Experiment{
+		ID:    "download",
+		Title: Text{DE: "Code zum Client", EN: "Code to the client"},
+		Summary: Text{
+			DE: "Ein Skript wandert zum Client, wird geprüft, läuft in der Sandbox und fragt beim Server nach Daten.",
+			EN: "A script travels to the client, is checked, runs in the sandbox and asks the server for data.",
+		},
+		Steps: []Step{
+			{Kind: StepDo, Node: "client-1", Cmd: "run aggregate", Caption: Text{
+				DE: "client-1 holt das Skript aggregate vom Server.",
+				EN: "client-1 fetches the script aggregate from the server.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "fetch_ok"}, Caption: Text{
+				DE: "fetch_ok bringt den Quelltext und seine Signatur; die Größe steht am Pfeil. Der Client prüft die Signatur mit dem öffentlichen Schlüssel, dem er vertraut.",
+				EN: "fetch_ok brings the source and its signature; its size is on the arrow. The client checks the signature with the public key it trusts.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "call_ok"}, Caption: Text{
+				DE: "Das Skript läuft beim Client und ruft mit origin.call(\"products\") nach Hause: Die Rechnung geschieht beim Client, nur die Rohdaten kommen vom Server.",
+				EN: "The script runs on the client and calls home with origin.call(\"products\"): the computing happens on the client, only the raw data comes from the server.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindState, Node: "client-1", Key: "last run"}, Caption: Text{
+				DE: "Fertig: Der Inspektor von client-1 zeigt Schritte, Zeit und Urteil des Laufs.",
+				EN: "Done: client-1's inspector shows the run's steps, time and verdict.",
+			}},
+		},
+	}
+}
+
+func hostileCode() Experiment {
+	return Experiment{
+		ID:    "hostile",
+		Title: Text{DE: "Feindseliger Code", EN: "Hostile code"},
+		Summary: Text{
+			DE: "Die Sandbox schützt den Client: Endlosschleife, Speicherfresser, Rekursion, fremder Rechner und Dateizugriff werden gestoppt.",
+			EN: "The sandbox protects the client: an endless loop, a memory hog, recursion, a third host and file access are all stopped.",
+		},
+		Steps: []Step{
+			{Kind: StepDo, Node: "client-1", Cmd: "run hostile-loop", Caption: Text{
+				DE: "Eine Endlosschleife.", EN: "An endless loop.",
+			}},
+			logged("client-1", "stopped: more than", Text{
+				DE: "Gestoppt nach einer Million Schritten: Die Sandbox zählt jeden Schritt.",
+				EN: "Stopped after a million steps: the sandbox counts every step.",
+			}),
+			{Kind: StepDo, Node: "client-1", Cmd: "run hostile-memory", Caption: Text{
+				DE: "Ein Skript, das mit wenigen Schritten viel Speicher belegt.", EN: "A script that takes a lot of memory in a few steps.",
+			}},
+			logged("client-1", "stopped: used more than", Text{
+				DE: "Der Speicherwächter hat es angehalten – Schritte allein begrenzen den Speicher nicht.",
+				EN: "The heap watchdog stopped it – steps alone do not bound memory.",
+			}),
+			{Kind: StepDo, Node: "client-1", Cmd: "run hostile-recursion", Caption: Text{
+				DE: "Eine Funktion, die sich selbst aufruft.", EN: "A function that calls itself.",
+			}},
+			logged("client-1", "recursion is not allowed", Text{
+				DE: "Rekursion ist in der Sandbox verboten.", EN: "Recursion is not allowed in the sandbox.",
+			}),
+			{Kind: StepDo, Node: "client-1", Cmd: "run hostile-thirdhost", Caption: Text{
+				DE: "Ein Skript, das einen dritten Rechner erreichen will.", EN: "A script that wants to reach a third host.",
+			}},
+			logged("client-1", "no other way out", Text{
+				DE: "Der einzige Weg nach draußen ist origin.call zum Herkunftsserver (same origin), und der kennt diese Operation nicht.",
+				EN: "The only way out is origin.call to the server it came from (same origin), and that server knows no such operation.",
+			}),
+			{Kind: StepDo, Node: "client-1", Cmd: "run hostile-file", Caption: Text{
+				DE: "Ein Skript, das Dateien lesen will.", EN: "A script that wants to read files.",
+			}},
+			logged("client-1", "load is refused", Text{
+				DE: "Keine Dateien, kein Betriebssystem: Die Sandbox bietet nur origin.call und show.",
+				EN: "No files, no operating system: the sandbox offers only origin.call and show.",
+			}),
+		},
+	}
+}
+
+func tamperedCode() Experiment {
+	return Experiment{
+		ID:    "tampered",
+		Title: Text{DE: "Manipulierter Code", EN: "Tampered code"},
+		Summary: Text{
+			DE: "Der Server liefert calculator mit kaputter Signatur: Der Client lehnt ab, bevor ein einziger Schritt läuft.",
+			EN: "The server delivers calculator with a broken signature: the client refuses it before a single step runs.",
+		},
+		Steps: []Step{
+			{Kind: StepDo, Node: "client-1", Cmd: "run calculator", Caption: Text{
+				DE: "client-1 holt calculator. Unterwegs wurde ein Byte der Signatur verändert (--tamper).",
+				EN: "client-1 fetches calculator. On the way, one byte of its signature was changed (--tamper).",
+			}},
+			logged("client-1", "signature does not match", Text{
+				DE: "Abgelehnt: Die Signatur passt nicht zum Schlüssel, dem der Client vertraut. Nur wer den privaten Schlüssel hat, kann gültig signieren (Authentizität).",
+				EN: "Refused: the signature does not match the key the client trusts. Only who holds the private key can sign validly (authenticity).",
+			}),
+		},
+	}
+}
