@@ -242,13 +242,15 @@ func (l *live) recent(n int) []history.Arrow {
 	return out
 }
 
-// isClient reports whether a node plays the client role.
+// isClient reports whether a node plays the client role: by its role in
+// the catalogue when the launcher started it (a sandbox is the mobile code
+// model's client), else by the role its hello gave.
 func (l *live) isClient(name string) bool {
+	if p, ok := l.proc(name); ok && p.Role != "" {
+		return p.Role == "client"
+	}
 	if n := l.store.Node(name); n != nil && n.Role != "" {
 		return n.Role == "client"
-	}
-	if p, ok := l.proc(name); ok {
-		return p.Role == "client"
 	}
 	return strings.HasPrefix(name, "client")
 }
