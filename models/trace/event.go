@@ -50,7 +50,7 @@ type Event struct {
 	V    int    `json:"v"`
 	Kind Kind   `json:"ev"`
 	Node string `json:"node"`
-	Seq  uint64 `json:"seq"` // per program, from 1, in the order of emitting
+	Seq  uint64 `json:"seq"` // per program, from 1, in the order written to the collector (no gaps)
 	Time int64  `json:"t"`   // wall clock, microseconds since 1970, for replay pacing only
 
 	// Clock is the node's Lamport time at the event: for a send the clock
