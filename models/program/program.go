@@ -44,6 +44,10 @@ type Program struct {
 	Synopsis string        // usage line after the program name, e.g. "[flags] get KEY | put KEY VALUE"
 	Flags    *flag.FlagSet // the program's own flags; Main adds the common ones
 	Commands bool          // it takes commands from the collector's "do" lines (a client does)
+	// ClientRun, when set, is asked after the flags are parsed whether this
+	// run only asks another node and serves nobody (a peer given --to), so
+	// that it opens no listener. Nil means a program with Listen always serves.
+	ClientRun func() bool
 }
 
 // Env is what Main hands the program's run function.
@@ -96,6 +100,9 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		}
 		fmt.Fprintf(stderr, "%s: %v (see --help)\n", p.Role, err)
 		return 2
+	}
+	if serves && p.ClientRun != nil && p.ClientRun() {
+		serves = false
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -1,0 +1,142 @@
+package p2p
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"dsdemo/models/program"
+	"dsdemo/models/wire"
+)
+
+// Ringer is what the commands put, get and ring need: a peer itself (a
+// peer is its own client) or a Remote one asked over the network.
+type Ringer interface {
+	Put(ctx context.Context, key, value string) (Stored, error)
+	Get(ctx context.Context, key string) (Found, error)
+	Ring(ctx context.Context) (RingView, error)
+}
+
+// Remote is a client of one peer, any peer of the ring: it asks that peer
+// to put, get or show the ring, and the peer does the lookups.
+type Remote struct {
+	node *wire.Node
+	addr string
+	pool *wire.Pool
+}
+
+// NewRemote returns a client of the peer at addr.
+func NewRemote(n *wire.Node, addr string) *Remote {
+	return &Remote{node: n, addr: addr, pool: wire.NewPool(n, addr)}
+}
+
+// Close closes the connection to the peer.
+func (r *Remote) Close() { r.pool.Close() }
+
+func (r *Remote) call(ctx context.Context, typ string, body, out any) error {
+	reply, err := r.pool.Call(ctx, "peer", typ, body)
+	if err != nil {
+		var remote *wire.RemoteError
+		if errors.As(err, &remote) && remote.Reason == ErrNotFound.Error() {
+			return ErrNotFound
+		}
+		return err
+	}
+	return reply.UnmarshalBody(out)
+}
+
+// Put asks the peer to store key.
+func (r *Remote) Put(ctx context.Context, key, value string) (Stored, error) {
+	var s Stored
+	err := r.call(ctx, "put", itemsBody{Items: []Item{{Key: key, Value: value}}}, &s)
+	return s, err
+}
+
+// Get asks the peer for key.
+func (r *Remote) Get(ctx context.Context, key string) (Found, error) {
+	var f Found
+	err := r.call(ctx, "get", keyBody{Key: key}, &f)
+	return f, err
+}
+
+// Ring asks the peer to walk the ring.
+func (r *Remote) Ring(ctx context.Context) (RingView, error) {
+	var v RingView
+	err := r.call(ctx, "ring", struct{}{}, &v)
+	return v, err
+}
+
+// Usage lists the commands, for --help and the session.
+const Usage = "commands: put KEY VALUE | get KEY | ring"
+
+// Command runs one command line against a peer and returns what to print.
+// A get of a missing key returns ErrNotFound.
+func Command(ctx context.Context, r Ringer, line string) (string, error) {
+	f := strings.Fields(line)
+	switch {
+	case len(f) == 3 && f[0] == "put":
+		s, err := r.Put(ctx, f[1], f[2])
+		if err != nil {
+			return "", fmt.Errorf("put %s: %w", f[1], err)
+		}
+		return fmt.Sprintf("put %s: stored at %s (%s), key at %s, %s", s.Key, s.Peer, s.Peer.Addr, Hash(s.Key), hops(s.Hops)), nil
+	case len(f) == 2 && f[0] == "get":
+		v, err := r.Get(ctx, f[1])
+		if err != nil {
+			return "", fmt.Errorf("get %s: %w", f[1], err)
+		}
+		return fmt.Sprintf("%s = %s (held by %s at %s, %s)", v.Key, v.Value, v.Peer, v.Peer.Addr, hops(v.Hops)), nil
+	case len(f) == 1 && f[0] == "ring":
+		v, err := r.Ring(ctx)
+		if err != nil && len(v.Walk) == 0 {
+			return "", fmt.Errorf("ring: %w", err)
+		}
+		out := FormatRing(v)
+		if err != nil {
+			out += "\n" + err.Error()
+		}
+		return out, nil
+	}
+	return "", program.Usagef("%q is not a command; %s", line, Usage)
+}
+
+func hops(n int) string {
+	if n == 1 {
+		return "1 hop"
+	}
+	return fmt.Sprintf("%d hops", n)
+}
+
+// FormatRing prints a ring view: first what the asked peer itself knows,
+// then the peers met on the walk, in ring order.
+func FormatRing(v RingView) string {
+	var b strings.Builder
+	s := v.Self
+	fmt.Fprintf(&b, "%s knows: predecessor %s, successors %s, fingers %s\n",
+		s.Self, s.Pred, refs(s.Succs), refs(s.Fingers))
+	peers := "peers"
+	if len(v.Walk) == 1 {
+		peers = "peer"
+	}
+	fmt.Fprintf(&b, "the ring, walked along successors (%d %s):\n", len(v.Walk), peers)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "position\tpeer\taddress\tkeys\town")
+	for _, w := range v.Walk {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\n", w.Self.ID, w.Self.Name, w.Self.Addr, w.Keys, w.Own)
+	}
+	tw.Flush()
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func refs(rs []NodeRef) string {
+	if len(rs) == 0 {
+		return "-"
+	}
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.String()
+	}
+	return strings.Join(out, " ")
+}

@@ -1,0 +1,35 @@
+// Command peer is one participant of the peer-to-peer model's Chord ring:
+// a server to the other peers and a client of them at once. Without --join
+// it starts a new ring; with --to it is only a client that asks a peer to
+// put, get or show the ring.
+package main
+
+import (
+	"context"
+	"os"
+
+	"dsdemo/models/program"
+	"dsdemo/p2p"
+)
+
+func main() {
+	p := program.New("peer", "p2p", "127.0.0.1:7600", "[--join ADDR] | --to ADDR (put KEY VALUE | get KEY | ring | --session)")
+	p.Commands = true
+	var cfg p2p.Config
+	join := p.Flags.String("join", "", "join the ring through the peer at `ADDR` (without it, start a new ring)")
+	to := p.Flags.String("to", "", "be a client only: ask the peer at `ADDR`")
+	session := p.Flags.Bool("session", false, "with --to: an interactive session of commands")
+	p.Flags.IntVar(&cfg.Replicas, "replicas", 3, "r: successors each peer keeps, and peers that hold each key")
+	p.Flags.DurationVar(&cfg.Stabilize, "stabilize", p2p.DefaultStabilize, "period of the maintenance rounds")
+	p.Flags.DurationVar(&cfg.Timeout, "timeout", p2p.DefaultTimeout, "how long to wait for another peer before trying the next")
+	p.ClientRun = func() bool { return *to != "" }
+	os.Exit(p.Main(func(ctx context.Context, env *program.Env) error {
+		if *to != "" {
+			return p2p.RunClient(ctx, env, *to, *session)
+		}
+		if len(env.Args) > 0 {
+			return program.Usagef("a peer takes no arguments; to ask one, use --to ADDR %s", env.Args[0])
+		}
+		return p2p.RunPeer(ctx, env, cfg, *join)
+	}))
+}

@@ -1,0 +1,95 @@
+package p2p
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"dsdemo/models/program"
+)
+
+// The defaults of a peer's timing.
+const (
+	DefaultStabilize = time.Second
+	DefaultTimeout   = time.Second
+)
+
+// ClientWait bounds one command of a client: long enough for a lookup that
+// has to wait for the ring to repair itself, short enough that a frozen
+// peer does not hang the client.
+const ClientWait = 15 * time.Second
+
+// RunPeer runs a peer on env's listener until ctx ends: it joins the ring
+// through join (or starts a new one), serves, and takes commands from the
+// collector's "do" lines, since a peer is its own client too. A peer given
+// a --name sits at the hash of its name, so a demo's ring looks the same
+// every time; one without sits at the hash of its address, as in Chord.
+func RunPeer(ctx context.Context, env *program.Env, cfg Config, join string) error {
+	cfg.Addr = env.Listener.Addr().String()
+	if env.Node.Name != "peer" {
+		cfg.Place = env.Node.Name
+	}
+	p := NewPeer(env.Node, cfg)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	served := make(chan error, 1)
+	go func() { served <- p.Serve(ctx, env.Listener) }()
+	if join != "" {
+		if err := p.Join(ctx, join); err != nil {
+			cancel()
+			<-served
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stdout, "%s sits at position %s of the ring\n", p.Self().Name, p.Self().ID)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case line := <-env.Commands:
+				out, err := runOne(ctx, p, line)
+				if err != nil {
+					out = "error: " + err.Error()
+				}
+				fmt.Fprintln(env.Stdout, out)
+				env.Node.Trace.Logf("%s: %s", line, out)
+			}
+		}
+	}()
+	return <-served
+}
+
+// RunClient asks the peer at addr: one command from the arguments, or a
+// session of them.
+func RunClient(ctx context.Context, env *program.Env, addr string, session bool) error {
+	r := NewRemote(env.Node, addr)
+	defer r.Close()
+	if session {
+		s := program.Session{Prompt: "p2p> ", Help: Usage, Run: func(ctx context.Context, line string) (string, error) {
+			return runOne(ctx, r, line)
+		}}
+		return s.Loop(ctx, env)
+	}
+	if len(env.Args) == 0 {
+		return program.Usagef("--to ADDR wants a command; %s", Usage)
+	}
+	out, err := runOne(ctx, r, strings.Join(env.Args, " "))
+	if out != "" {
+		fmt.Fprintln(env.Stdout, out)
+	}
+	return err
+}
+
+// runOne runs one command within ClientWait.
+func runOne(ctx context.Context, r Ringer, line string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, ClientWait)
+	defer cancel()
+	out, err := Command(ctx, r, line)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("%s: no answer within %s", line, ClientWait)
+	}
+	return out, err
+}
