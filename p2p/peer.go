@@ -199,10 +199,18 @@ func (p *Peer) handle(ctx context.Context, req wire.Envelope) (any, error) {
 
 // The message bodies.
 type (
-	findBody   struct{ ID ID `json:"id"` }
-	nodeBody   struct{ Node NodeRef `json:"node"` }
-	keyBody    struct{ Key string `json:"key"` }
-	itemsBody  struct{ Items []Item `json:"items"` }
+	findBody struct {
+		ID ID `json:"id"`
+	}
+	nodeBody struct {
+		Node NodeRef `json:"node"`
+	}
+	keyBody struct {
+		Key string `json:"key"`
+	}
+	itemsBody struct {
+		Items []Item `json:"items"`
+	}
 	neighbours struct {
 		Pred  NodeRef   `json:"pred"`
 		Succs []NodeRef `json:"succs"`
