@@ -147,7 +147,10 @@ func (p *Peer) Join(ctx context.Context, addr string) error {
 		if errors.As(err, &remote) {
 			return fmt.Errorf("cannot join through %s: it is not a peer (it answered %q)", addr, remote.Reason)
 		}
-		return fmt.Errorf("cannot join through %s: %w", addr, err)
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("cannot join through %s: no answer within %s; is it a peer?", addr, p.cfg.Timeout)
+		}
+		return fmt.Errorf("cannot join the ring: %w", err)
 	}
 	if len(first.Succs) == 0 && len(first.Next) == 0 {
 		return fmt.Errorf("cannot join through %s: it is not a peer (its answer names no peer)", addr)
