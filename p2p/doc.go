@@ -10,13 +10,13 @@
 // clockwise. When a peer joins, it takes over only the keys between its
 // predecessor and itself; when it leaves, only those go to its successor.
 //
-//	              peer-1 (05)
-//	           /             \
-//	   peer-6 (e1)          peer-2 (2a)      key "apple" at 33:
-//	       |                      |          its successor is peer-3,
-//	   peer-5 (b7)          peer-3 (41) <--  which holds it, and copies
-//	           \             /               go to peer-4 and peer-5 (r = 3)
-//	              peer-4 (8c)
+//	           peer-1 (05)
+//	        /             \
+//	peer-6 (e1)          peer-2 (2a)      key "apple" at 33:
+//	    |                      |          its successor is peer-3,
+//	peer-5 (b7)          peer-3 (41) <--  which holds it, and copies
+//	        \             /               go to peer-4 and peer-5 (r = 3)
+//	           peer-4 (8c)
 //
 // # Routing in O(log N)
 //
