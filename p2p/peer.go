@@ -64,6 +64,10 @@ type Peer struct {
 	cfg  Config
 	self NodeRef
 
+	// silent makes Serve stop without the goodbye, as if the process
+	// crashed. Only the benchmark's mass failure sets it.
+	silent bool
+
 	pools sync.Map // address -> *wire.Pool, one per peer this one talks to
 
 	mu      sync.Mutex         // guards the fields below
@@ -102,7 +106,9 @@ func (p *Peer) Serve(ctx context.Context, ln net.Listener) error {
 	for {
 		select {
 		case err := <-served:
-			p.leave()
+			if !p.silent {
+				p.leave()
+			}
 			return err
 		case <-tick.C:
 			p.Maintain(ctx)

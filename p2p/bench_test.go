@@ -1,0 +1,186 @@
+package p2p
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net"
+	"slices"
+	"testing"
+	"time"
+
+	"dsdemo/models/wire"
+)
+
+// benchRing is a ring of many peers in one process, each on its own
+// loopback port, for the benchmark: real sockets, no trace.
+type benchRing struct {
+	peers  []*Peer
+	stop   []context.CancelFunc
+	done   []chan error
+	alive  []bool
+	stable time.Duration // how long the last wait for a whole ring took
+}
+
+func newBenchRing(b *testing.B, n, r int, period time.Duration) *benchRing {
+	br := &benchRing{}
+	b.Cleanup(func() {
+		for i := range br.peers {
+			if br.alive[i] {
+				br.peers[i].silent = true
+				br.stop[i]()
+				<-br.done[i]
+			}
+		}
+	})
+	for i := range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		name := fmt.Sprintf("peer-%d", i+1)
+		p := NewPeer(wire.NewNode(name), Config{Addr: ln.Addr().String(), Place: name, Replicas: r, Stabilize: period, Timeout: 500 * time.Millisecond})
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- p.Serve(ctx, ln) }()
+		br.peers, br.stop, br.done, br.alive = append(br.peers, p), append(br.stop, cancel), append(br.done, done), append(br.alive, true)
+		if i > 0 {
+			via := br.peers[rand.IntN(i)].self.Addr
+			if err := p.Join(ctx, via); err != nil {
+				b.Fatalf("%s joins through %s: %v", name, via, err)
+			}
+		}
+	}
+	br.waitWhole(b, true)
+	return br
+}
+
+// live returns the peers that have not been killed.
+func (br *benchRing) live() []*Peer {
+	var out []*Peer
+	for i, p := range br.peers {
+		if br.alive[i] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// whole reports whether every live peer has its right predecessor and
+// successor, and (if fingers) its right fingers, as the sorted positions
+// of the live peers say.
+func (br *benchRing) whole(fingers bool) bool {
+	live := br.live()
+	ids := make([]ID, len(live))
+	for i, p := range live {
+		ids[i] = p.self.ID
+	}
+	slices.Sort(ids)
+	successor := func(id ID) ID {
+		i, _ := slices.BinarySearch(ids, id)
+		return ids[i%len(ids)]
+	}
+	for _, p := range live {
+		s := p.State()
+		i, _ := slices.BinarySearch(ids, p.self.ID)
+		if s.Pred.ID != ids[(i+len(ids)-1)%len(ids)] || s.Succs[0].ID != ids[(i+1)%len(ids)] {
+			return false
+		}
+		if fingers {
+			p.mu.Lock()
+			f := p.fingers
+			p.mu.Unlock()
+			for k := range Bits {
+				if f[k].ID != successor(p.self.ID.Add(1<<k)) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// waitWhole waits until the ring is whole and notes how long that took.
+func (br *benchRing) waitWhole(b *testing.B, fingers bool) {
+	start := time.Now()
+	for !br.whole(fingers) {
+		if time.Since(start) > 2*time.Minute {
+			b.Fatalf("the ring of %d peers did not stabilise in 2 minutes", len(br.live()))
+		}
+		time.Sleep(10 * time.Millisecond) // a benchmark's sampling interval, not a wait for an event
+	}
+	br.stable = time.Since(start)
+}
+
+// BenchmarkRing measures a Chord ring of N peers: the hops of lookups
+// against the paper's ½·log2(N), then the share of keys still there after a
+// quarter of the peers crash at once, and the time the ring takes to
+// stabilise again. Run it with -benchtime 1x: one ring per size.
+func BenchmarkRing(b *testing.B) {
+	for _, tc := range []struct{ n, r int }{{16, 3}, {64, 3}, {256, 3}, {256, 4}} {
+		b.Run(fmt.Sprintf("N=%d/r=%d", tc.n, tc.r), func(b *testing.B) {
+			for range b.N {
+				benchRingOnce(b, tc.n, tc.r)
+			}
+		})
+	}
+}
+
+func benchRingOnce(b *testing.B, n, r int) {
+	period := 50 * time.Millisecond
+	if n > 64 {
+		period = 100 * time.Millisecond
+	}
+	built := time.Now()
+	br := newBenchRing(b, n, r, period)
+	b.ReportMetric(time.Since(built).Seconds(), "s-to-build")
+	ctx := context.Background()
+
+	// Lookup hops from random peers to random positions.
+	const lookups = 2000
+	hops := make([]int, 0, lookups)
+	for range lookups {
+		p := br.peers[rand.IntN(n)]
+		_, h, err := p.Lookup(ctx, ID(rand.Uint32()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		hops = append(hops, h)
+	}
+	slices.Sort(hops)
+	mean := 0.0
+	for _, h := range hops {
+		mean += float64(h)
+	}
+	mean /= float64(len(hops))
+	b.ReportMetric(mean, "hops-mean")
+	b.ReportMetric(float64(hops[len(hops)*99/100]), "hops-p99")
+	b.ReportMetric(0.5*math.Log2(float64(n)), "hops-paper")
+
+	// Keys, then a quarter of the peers crash at once.
+	const keys = 2000
+	for i := range keys {
+		if _, err := br.peers[rand.IntN(n)].Put(ctx, fmt.Sprintf("key-%d", i), "v"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, i := range rand.Perm(n)[:n/4] {
+		br.peers[i].silent = true
+		br.stop[i]()
+		<-br.done[i]
+		br.alive[i] = false
+	}
+	br.waitWhole(b, false)
+	b.ReportMetric(br.stable.Seconds(), "s-to-stabilise")
+
+	live := br.live()
+	found := 0
+	for i := range keys {
+		if _, err := live[rand.IntN(len(live))].Get(ctx, fmt.Sprintf("key-%d", i)); err == nil {
+			found++
+		}
+	}
+	b.ReportMetric(100*float64(found)/keys, "%keys-kept")
+	b.ReportMetric(100*(1-math.Pow(0.25, float64(r))), "%expected")
+}
