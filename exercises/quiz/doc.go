@@ -1,0 +1,43 @@
+// Package quiz is the exam drill of dsdemo: a bank of questions in plain
+// YAML files, checked line by line, played as practice or as a timed exam,
+// with each student's progress kept over days.
+//
+//	bank/*.yaml ──Load──▶ Bank ──NewSession──▶ Session ──Current──▶ Deal (shuffled)
+//	 (go:embed)    │                              ▲   │                  │
+//	               ▼                      Answer  │   └──Score──▶ by topic
+//	      file:line: what is wrong                │
+//	                                    student ──┘──Record──▶ Progress (quiz.json)
+//
+// # Questions
+//
+// A question has a kind (Single, Multiple, Match, Order, Short), a main
+// topic and further tags from the syllabus (Topics), a level, the text in
+// German and English, and an explanation shown after answering. The file
+// format is described in bank/README.md; Load reads a folder of such files
+// and reports every mistake at once, each as "file:line: what is wrong", so
+// that an instructor can fix a file in one go.
+//
+// # Answers
+//
+// Question.Check grades an Answer whose indices name items in the order of
+// the file. What a student sees is a Deal: the same question with its
+// choices, right sides or steps shuffled by a seeded random source, so a
+// test (or a class sitting the same exam) sees the same order every time.
+// Deal.Answer translates what was picked on screen back to the file's order.
+//
+// # Sessions
+//
+// A Session asks the questions and keeps the score; it does no I/O and
+// reads time only through the clock it is given, so it can be driven step by
+// step in a test. In Practice mode a wrong answer comes back a few
+// questions later; in Exam mode questions are drawn across the topics and
+// nothing is said until the time limit or the last answer, then Score gives
+// the result by topic.
+//
+// # Progress
+//
+// Progress counts, per question and per topic, how often it was asked and
+// answered right, and per topic also by day. It lives in the user's state
+// directory (ProgressFile) and is written atomically; a file that cannot be
+// read is reported and left alone, never replaced by an empty one.
+package quiz
