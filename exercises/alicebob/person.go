@@ -6,13 +6,13 @@
 // Each person has two key pairs, one per job. The public halves are what a
 // certificate would vouch for; the private halves never leave their owner.
 //
-//	           Alice                                          Bob
-//	  1. sign with Alice's PRIVATE signing key
-//	     Signed{From, To, Body, Signature}
-//	  2. encrypt for Bob with Bob's PUBLIC key
-//	     Sealed{From, To, WrappedKey, Nonce, Ciphertext}  ---->  3. decrypt with Bob's PRIVATE key
-//	                                                             4. verify with Alice's PUBLIC
-//	                                                                signing key, check To == Bob
+//	         Alice                                          Bob
+//	1. sign with Alice's PRIVATE signing key
+//	   Signed{From, To, Body, Signature}
+//	2. encrypt for Bob with Bob's PUBLIC key
+//	   Sealed{From, To, WrappedKey, Nonce, Ciphertext}  ---->  3. decrypt with Bob's PRIVATE key
+//	                                                           4. verify with Alice's PUBLIC
+//	                                                              signing key, check To == Bob
 //
 // Encryption is hybrid, as in TLS and PGP: RSA is slow and can only encrypt
 // a few hundred bytes, so the message itself is encrypted with a fresh
