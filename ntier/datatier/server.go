@@ -1,0 +1,95 @@
+package datatier
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"dsdemo/models/wire"
+	"dsdemo/ntier"
+)
+
+// Server answers the application tier's operations on a Store over the
+// wire. It knows no business rule: it stores what the app tier sends and
+// keeps the one rule the data itself needs, that a seat is sold only once.
+type Server struct {
+	node  *wire.Node
+	store *Store
+	now   func() time.Time
+}
+
+// NewServer returns the data tier's server of node n on store s, and lets
+// the store report each flight's free seats to the trace as they change.
+func NewServer(n *wire.Node, s *Store) *Server {
+	srv := &Server{node: n, store: s, now: time.Now}
+	s.OnChange = srv.report
+	return srv
+}
+
+// Serve answers the app tier on ln until ctx is done.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	s.node.Trace.State("file", s.store.Path())
+	if flights, err := s.store.Search(ctx, ntier.FlightQuery{}); err == nil {
+		s.node.Trace.State("flights", strconv.Itoa(len(flights)))
+	}
+	return wire.Serve(ctx, s.node, ln, s.handle)
+}
+
+// report shows a flight's free seats in the trace, keyed by its number.
+func (s *Server) report(f ntier.Flight) {
+	s.node.Trace.State(f.Number, fmt.Sprintf("%d free", f.Free))
+}
+
+func (s *Server) handle(ctx context.Context, req wire.Envelope) (any, error) {
+	switch req.Type {
+	case "search_flights":
+		var q ntier.FlightQuery
+		if err := req.UnmarshalBody(&q); err != nil {
+			return nil, err
+		}
+		flights, err := s.store.Search(ctx, q)
+		return ntier.Answer{Flights: flights}, err
+	case "get_flight":
+		var r ntier.Ref
+		if err := req.UnmarshalBody(&r); err != nil {
+			return nil, err
+		}
+		f, ok, err := s.store.Flight(ctx, r.ID)
+		if err != nil || !ok {
+			return ntier.Refuse(ntier.NotFound, "there is no flight %d", r.ID), err
+		}
+		return ntier.Answer{Flight: &f}, nil
+	case "book_seat":
+		var b ntier.BookingRequest
+		if err := req.UnmarshalBody(&b); err != nil {
+			return nil, err
+		}
+		return s.store.Book(ctx, b.Flight, b.Passenger, s.now())
+	case "get_booking":
+		var r ntier.Ref
+		if err := req.UnmarshalBody(&r); err != nil {
+			return nil, err
+		}
+		b, ok, err := s.store.Booking(ctx, r.ID)
+		if err != nil || !ok {
+			return ntier.Refuse(ntier.NotFound, "there is no booking %d", r.ID), err
+		}
+		return ntier.Answer{Booking: &b}, nil
+	case "cancel_booking":
+		var r ntier.Ref
+		if err := req.UnmarshalBody(&r); err != nil {
+			return nil, err
+		}
+		return s.store.Cancel(ctx, r.ID)
+	case "list_bookings":
+		var p ntier.PassengerRef
+		if err := req.UnmarshalBody(&p); err != nil {
+			return nil, err
+		}
+		bookings, err := s.store.Bookings(ctx, p.Passenger)
+		return ntier.Answer{Bookings: bookings}, err
+	}
+	return nil, fmt.Errorf("unknown operation %q (want search_flights, get_flight, book_seat, get_booking, cancel_booking or list_bookings)", req.Type)
+}
