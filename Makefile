@@ -5,7 +5,8 @@ export GOFLAGS := -mod=readonly
 GO       ?= go
 PROGRAMS := ./clientserver/server ./clientserver/client ./clientserver/baseline \
             ./proxy/origin ./proxy/cacheproxy ./proxy/load \
-            ./mobilecode/codeserver ./mobilecode/sandbox
+            ./mobilecode/codeserver ./mobilecode/sandbox \
+            ./p2p/peer
 
 .PHONY: help build test bench demo clean
 
@@ -31,6 +32,7 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./models/... ./tui/... ./proxy/ ./mobilecode/ -skip Hits
 	$(GO) test -v -run '^$$' -bench Load -benchtime 1x ./clientserver/
 	$(GO) test -v -run '^$$' -bench Hits -benchtime 1x ./proxy/
+	$(GO) test -v -run '^$$' -bench Ring -benchtime 1x -timeout 30m ./p2p/
 
 demo: build
 	bin/dsdemo

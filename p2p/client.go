@@ -19,32 +19,48 @@ type Ringer interface {
 	Ring(ctx context.Context) (RingView, error)
 }
 
-// Remote is a client of one peer, any peer of the ring: it asks that peer
-// to put, get or show the ring, and the peer does the lookups.
+// Remote is a client of the ring: it asks a peer, any peer, to put, get
+// or show the ring, and that peer does the lookups. Given several peers it
+// asks the first that answers, so a client outlives the peer it knew.
 type Remote struct {
-	node *wire.Node
-	addr string
-	pool *wire.Pool
+	pools []*wire.Pool
 }
 
-// NewRemote returns a client of the peer at addr.
-func NewRemote(n *wire.Node, addr string) *Remote {
-	return &Remote{node: n, addr: addr, pool: wire.NewPool(n, addr)}
-}
-
-// Close closes the connection to the peer.
-func (r *Remote) Close() { r.pool.Close() }
-
-func (r *Remote) call(ctx context.Context, typ string, body, out any) error {
-	reply, err := r.pool.Call(ctx, "peer", typ, body)
-	if err != nil {
-		var remote *wire.RemoteError
-		if errors.As(err, &remote) && remote.Reason == ErrNotFound.Error() {
-			return ErrNotFound
-		}
-		return err
+// NewRemote returns a client of the peers at addrs, in order of preference.
+func NewRemote(n *wire.Node, addrs ...string) *Remote {
+	r := &Remote{}
+	for _, a := range addrs {
+		r.pools = append(r.pools, wire.NewPool(n, a))
 	}
-	return reply.UnmarshalBody(out)
+	return r
+}
+
+// Close closes the connections to the peers.
+func (r *Remote) Close() {
+	for _, p := range r.pools {
+		p.Close()
+	}
+}
+
+// call asks the first peer that answers. A peer that refuses the request
+// (a remote error) has answered; only a peer that cannot be reached is
+// passed over.
+func (r *Remote) call(ctx context.Context, typ string, body, out any) error {
+	var err error
+	for _, pool := range r.pools {
+		var reply wire.Envelope
+		reply, err = pool.Call(ctx, "peer", typ, body)
+		var remote *wire.RemoteError
+		switch {
+		case err == nil:
+			return reply.UnmarshalBody(out)
+		case errors.As(err, &remote) && remote.Reason == ErrNotFound.Error():
+			return ErrNotFound
+		case errors.As(err, &remote), ctx.Err() != nil:
+			return err
+		}
+	}
+	return err
 }
 
 // Put asks the peer to store key.

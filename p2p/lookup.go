@@ -203,9 +203,11 @@ type Found struct {
 var ErrNotFound = errors.New("not found")
 
 // attempts is how often put and get look a key up again when the peers
-// they found were gone; between attempts the ring has a maintenance round
-// to repair itself.
-const attempts = 4
+// they found were gone or refused (a ring that is still forming, or
+// repairing itself after a crash, can route to the wrong peer for a few
+// rounds); between attempts the ring has a maintenance round to repair
+// itself.
+const attempts = 10
 
 // Put stores key at its successor, which copies it to the next r-1 peers
 // before it answers.

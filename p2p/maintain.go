@@ -156,7 +156,9 @@ func (p *Peer) replicate(ctx context.Context) {
 		p.mu.Unlock()
 		return
 	}
-	targets := map[string]NodeRef{}
+	// The own keys change with the predecessor, the copies' holders with
+	// the successors: either is a reason to copy again.
+	targets := map[string]NodeRef{"": p.pred}
 	for _, s := range p.ownListLocked()[1:] {
 		targets[s.Addr] = s
 	}
@@ -172,8 +174,10 @@ func (p *Peer) replicate(ctx context.Context) {
 		}
 	}
 	p.mu.Unlock()
-	for _, s := range targets {
-		p.send(ctx, s, "replicate", own)
+	for addr, s := range targets {
+		if addr != "" {
+			p.send(ctx, s, "replicate", own)
+		}
 	}
 }
 

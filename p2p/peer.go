@@ -76,7 +76,7 @@ type Peer struct {
 	fingers [Bits]NodeRef      // fingers[i] = successor(self + 2^i), zero until found
 	next    int                // the finger the next round repairs
 	items   map[string]Item    // every key this peer holds, its own and replicas
-	pushed  map[string]NodeRef // the peers the own keys were last replicated to, by address
+	pushed  map[string]NodeRef // the peers the own keys were last copied to, by address, and under "" the predecessor then
 	round   int                // maintenance rounds so far
 	shown   map[string]string  // the state last reported to the trace
 }

@@ -62,15 +62,15 @@ func RunPeer(ctx context.Context, env *program.Env, cfg Config, join string) err
 	return <-served
 }
 
-// RunClient asks the peer at addr: one command from the arguments, or a
-// session of them.
-func RunClient(ctx context.Context, env *program.Env, addr string, session bool) error {
-	r := NewRemote(env.Node, addr)
+// RunClient asks the peers at addrs (the first that answers): one command
+// from the arguments, or a session of them. A session given every > 0 puts
+// and gets keys of its own at that pace, a steady flow of lookups to watch.
+func RunClient(ctx context.Context, env *program.Env, addrs []string, session bool, every time.Duration) error {
+	r := NewRemote(env.Node, addrs...)
 	defer r.Close()
 	if session {
-		s := program.Session{Prompt: "p2p> ", Help: Usage, Run: func(ctx context.Context, line string) (string, error) {
-			return runOne(ctx, r, line)
-		}}
+		s := program.Session{Prompt: "p2p> ", Help: Usage, Every: every, Auto: auto,
+			Run: func(ctx context.Context, line string) (string, error) { return runOne(ctx, r, line) }}
 		return s.Loop(ctx, env)
 	}
 	if len(env.Args) == 0 {
@@ -81,6 +81,15 @@ func RunClient(ctx context.Context, env *program.Env, addr string, session bool)
 		fmt.Fprintln(env.Stdout, out)
 	}
 	return err
+}
+
+// auto is a session's i-th command of its own: it puts key auto-0, gets
+// it back, puts auto-1, gets an earlier key, and so on.
+func auto(i int) string {
+	if i%2 == 0 {
+		return fmt.Sprintf("put auto-%d %d", i/2, i/2)
+	}
+	return fmt.Sprintf("get auto-%d", (i*7)%(i/2+1))
 }
 
 // runOne runs one command within ClientWait.

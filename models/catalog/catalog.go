@@ -76,6 +76,10 @@ type Model struct {
 	Layout      Layout
 	Shows       []Shown // the transparencies a student can watch in this model
 	Experiments []Experiment
+	// Churn names the nodes that come and go at random while the viewer
+	// has churn turned on (key c): each leaves gracefully and is started
+	// again later. Empty: the model has no churn.
+	Churn []string
 }
 
 // Role is a part a program plays in a model, such as client or server.
@@ -235,7 +239,7 @@ func same(want, got string) bool { return want == "" || want == got }
 
 // All returns the catalogue in the order the launcher lists it.
 func All() []Model {
-	return []Model{clientServer(), cooperatingPartition(), cooperatingReplicate(), cachingProxy(), mobileCode()}
+	return []Model{clientServer(), cooperatingPartition(), cooperatingReplicate(), cachingProxy(), mobileCode(), peerToPeer()}
 }
 
 // ByID returns the model with the given id.

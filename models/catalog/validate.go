@@ -105,6 +105,11 @@ func (v *validator) roles() {
 
 func (v *validator) programs() {
 	m := v.model
+	for _, n := range m.Churn {
+		if _, ok := m.Program(n); !ok {
+			v.errorf("churn names node %q, which is not among the model's programs", n)
+		}
+	}
 	if !slices.ContainsFunc(m.Programs, func(p Program) bool { return !p.Later }) {
 		v.errorf("has no program that starts with the model")
 	}

@@ -17,15 +17,16 @@ func main() {
 	p.Commands = true
 	var cfg p2p.Config
 	join := p.Flags.String("join", "", "join the ring through the peer at `ADDR` (without it, start a new ring)")
-	to := p.Flags.String("to", "", "be a client only: ask the peer at `ADDR`")
+	to := p.Flags.String("to", "", "be a client only: ask the first peer of `ADDR,ADDR` that answers")
 	session := p.Flags.Bool("session", false, "with --to: an interactive session of commands")
+	every := p.Flags.Duration("every", 0, "with --session: put and get keys of its own every `D`")
 	p.Flags.IntVar(&cfg.Replicas, "replicas", 3, "r: successors each peer keeps, and peers that hold each key")
 	p.Flags.DurationVar(&cfg.Stabilize, "stabilize", p2p.DefaultStabilize, "period of the maintenance rounds")
 	p.Flags.DurationVar(&cfg.Timeout, "timeout", p2p.DefaultTimeout, "how long to wait for another peer before trying the next")
 	p.ClientRun = func() bool { return *to != "" }
 	os.Exit(p.Main(func(ctx context.Context, env *program.Env) error {
 		if *to != "" {
-			return p2p.RunClient(ctx, env, *to, *session)
+			return p2p.RunClient(ctx, env, program.List(*to), *session, *every)
 		}
 		if len(env.Args) > 0 {
 			return program.Usagef("a peer takes no arguments; to ask one, use --to ADDR %s", env.Args[0])

@@ -20,6 +20,7 @@ var packages = map[string]string{
 	"load":       "./proxy/load",
 	"codeserver": "./mobilecode/codeserver",
 	"sandbox":    "./mobilecode/sandbox",
+	"peer":       "./p2p/peer",
 }
 
 // modulePath is the module the launcher builds programs from.

@@ -24,7 +24,8 @@ import (
 // programs are the packages of every binary the catalogue's models use.
 var programs = []string{"dsdemo/clientserver/server", "dsdemo/clientserver/client",
 	"dsdemo/proxy/origin", "dsdemo/proxy/cacheproxy", "dsdemo/proxy/load",
-	"dsdemo/mobilecode/codeserver", "dsdemo/mobilecode/sandbox"}
+	"dsdemo/mobilecode/codeserver", "dsdemo/mobilecode/sandbox",
+	"dsdemo/p2p/peer"}
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
@@ -40,6 +41,7 @@ func TestLauncher(t *testing.T) {
 	t.Run("controls", func(t *testing.T) { testControls(t, bin) })
 	t.Run("start errors", func(t *testing.T) { testStartErrors(t, bin) })
 	t.Run("experiments", func(t *testing.T) { testExperiments(t, bin) })
+	t.Run("churn", func(t *testing.T) { testChurn(t, bin) })
 	t.Run("no orphans", func(t *testing.T) { testNoOrphans(t, bin) })
 }
 

@@ -7,6 +7,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dsdemo/models/catalog"
+	"dsdemo/models/program/programtest"
+	"dsdemo/models/trace"
 	"dsdemo/tui/launch"
 )
 
@@ -19,7 +21,14 @@ func testExperiments(t *testing.T, bin string) {
 	for _, m := range catalog.All() {
 		for _, exp := range m.Experiments {
 			t.Run(m.ID+"/"+exp.ID, func(t *testing.T) {
-				l, _ := start(t, bin, m.ID)
+				l, log := start(t, bin, m.ID)
+				defer func() {
+					if t.Failed() {
+						for _, e := range log.Matching(func(e trace.Event) bool { return e.Kind == trace.KindLog || e.Kind == trace.KindState }) {
+							t.Log(programtest.String(e))
+						}
+					}
+				}()
 				p := launch.NewPlayer(l, exp)
 				for !p.Done() {
 					i := p.Index()

@@ -14,6 +14,7 @@ var homeKeys = []binding{
 	{"↑/↓", catalog.Text{DE: "Modell wählen", EN: "choose a model"}},
 	{"←/→", catalog.Text{DE: "Experiment wählen", EN: "choose an experiment"}},
 	{"enter", catalog.Text{DE: "starten", EN: "start"}},
+	{"Q", catalog.Text{DE: "Quiz: für die Prüfung üben", EN: "quiz: practise for the exam"}},
 	{"?", catalog.Text{DE: "Hilfe", EN: "help"}},
 	{"q", catalog.Text{DE: "beenden", EN: "quit"}},
 }
@@ -29,6 +30,7 @@ var liveKeys = []binding{
 	{"p", catalog.Text{DE: "vom Rest abtrennen/wieder verbinden", EN: "partition from the others/heal"}},
 	{"d", catalog.Text{DE: "Verlustrate 0 · 25 · 50 · 100 %", EN: "drop rate 0 · 25 · 50 · 100 %"}},
 	{"a", catalog.Text{DE: "Client hinzufügen", EN: "add a client"}},
+	{"c", catalog.Text{DE: "Churn an/aus: Peers gehen und kommen zufällig", EN: "churn on/off: peers leave and join at random"}},
 	{"x", catalog.Text{DE: "nächster Schritt des Experiments", EN: "next step of the experiment"}},
 	{"tab", catalog.Text{DE: "Bereich: Sequenz · Log · Inspektor", EN: "pane: sequence · log · inspector"}},
 	{"/", catalog.Text{DE: "Log filtern (Knoten oder Typ)", EN: "filter the log (node or type)"}},

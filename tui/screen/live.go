@@ -3,6 +3,7 @@ package screen
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -44,6 +45,7 @@ type live struct {
 	drop    map[string]int
 	cut     map[string]bool
 	status  string // the result of the last action
+	churn   bool   // peers of the model's Churn list come and go at random
 
 	selected  string
 	pane      int
@@ -143,11 +145,38 @@ func (l *live) update(msg tea.Msg) tea.Cmd {
 		}
 	case autoMsg:
 		return l.nextStep()
+	case churnMsg:
+		if !l.churn || l.ctl == nil {
+			return nil
+		}
+		return tea.Batch(churnTick(), l.churnStep())
 	}
 	return nil
 }
 
-type autoMsg struct{}
+// churnStep lets one node leave or come back.
+func (l *live) churnStep() tea.Cmd {
+	ctl := l.ctl
+	return func() tea.Msg {
+		did, err := ctl.Churn(context.Background())
+		if err != nil {
+			return doneMsg{"churn: " + err.Error()}
+		}
+		return doneMsg{"churn: " + did}
+	}
+}
+
+type (
+	autoMsg  struct{}
+	churnMsg struct{}
+)
+
+// churnTick schedules the next step of churn, two to five seconds from
+// now: irregular, as real peers come and go, but slow enough for the ring
+// to repair itself in between.
+func churnTick() tea.Cmd {
+	return tea.Tick(time.Duration(2000+rand.IntN(3000))*time.Millisecond, func(time.Time) tea.Msg { return churnMsg{} })
+}
 
 func (l *live) tick(now time.Time) {
 	l.now = now
@@ -322,6 +351,18 @@ func (l *live) key(k string) tea.Cmd {
 			}
 			return doneMsg{"added " + name}
 		}
+	case "c":
+		if len(l.model.Churn) == 0 {
+			l.status = l.c.t("Dieses Modell kennt kein Churn", "this model has no churn")
+			return nil
+		}
+		l.churn = !l.churn
+		if !l.churn {
+			l.status = l.c.t("Churn aus", "churn off")
+			return nil
+		}
+		l.status = l.c.t("Churn an: Peers gehen und kommen", "churn on: peers leave and join")
+		return churnTick()
 	case "x":
 		return l.nextStep()
 	}
@@ -470,6 +511,9 @@ func (l *live) titleLine() string {
 	}
 	if l.paused {
 		parts = append(parts, c.theme.Held.Render(c.t("angehalten", "paused")))
+	}
+	if l.churn {
+		parts = append(parts, c.theme.Held.Render("churn"))
 	}
 	if l.experiment != nil {
 		parts = append(parts, c.t("Experiment: ", "experiment: ")+l.experiment.Title.In(c.lang))

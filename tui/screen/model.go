@@ -38,6 +38,7 @@ type Controller interface {
 	Thaw(node string) error
 	Restart(ctx context.Context, node string) error
 	AddClient(ctx context.Context) (string, error)
+	Churn(ctx context.Context) (string, error)
 	Partition(node string, on bool) error
 	Control(node string, c trace.Control) error
 	Close() error
@@ -58,6 +59,8 @@ type Options struct {
 	NewPlayer func(c Controller, e catalog.Experiment) Player
 	// Export writes a diagram of the events and returns where; may be nil.
 	Export func(events []trace.Event) (string, error)
+	// Quiz returns the quiz page the home page opens with Q; may be nil.
+	Quiz func() Page
 }
 
 // Player plays a guided experiment step by step; *launch.Player is one.
@@ -88,6 +91,7 @@ type Model struct {
 	c    common
 	home home
 	live *live // nil on the home page
+	page Page  // a page of another package (the quiz), nil when none is open
 	help bool
 	quit bool
 }
@@ -126,6 +130,9 @@ func tick() tea.Cmd { return tea.Tick(redraw, func(t time.Time) tea.Msg { return
 
 // Update routes a message to the page that is showing.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.page != nil {
+		return m, m.pageUpdate(msg)
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
@@ -194,6 +201,10 @@ func (m *Model) key(k string) tea.Cmd {
 	case "q", "esc":
 		m.quit = true
 		return tea.Quit
+	case "Q":
+		if m.opts.Quiz != nil {
+			return m.openPage(m.opts.Quiz())
+		}
 	case "enter":
 		if m.opts.Start == nil || len(m.home.models) == 0 {
 			return nil
@@ -230,6 +241,8 @@ func (m *Model) stop() {
 func (m *Model) View() tea.View {
 	var s string
 	switch {
+	case m.page != nil:
+		s = m.page.View()
 	case m.help:
 		s = helpView(&m.c, m.live != nil)
 	case m.live != nil:

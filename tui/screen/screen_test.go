@@ -99,6 +99,7 @@ func (f *fakeDemo) Thaw(n string) error {
 }
 func (f *fakeDemo) Restart(_ context.Context, n string) error { return f.record("restart " + n) }
 func (f *fakeDemo) AddClient(context.Context) (string, error) { return "client-4", f.record("add") }
+func (f *fakeDemo) Churn(context.Context) (string, error)     { return "peer-2 leaves", f.record("churn") }
 func (f *fakeDemo) Partition(n string, on bool) error {
 	return f.record(fmt.Sprintf("partition %s %v", n, on))
 }
@@ -248,4 +249,50 @@ func BenchmarkIngest(b *testing.B) {
 		m.Update(eventsMsg(batch))
 	}
 	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "events/s")
+}
+
+func TestRing(t *testing.T) {
+	demo := &fakeDemo{}
+	m := New(Options{Lang: "en", Catalog: catalog.All()})
+	resize(m, 100, 30)
+	model, _ := catalog.ByID("p2p")
+	m.Update(startedMsg{ctl: demo, m: model, exp: -1, events: make(chan trace.Event)})
+	require.NotNil(t, m.live)
+	state := func(node, key, value string) trace.Event {
+		return trace.Event{V: 1, Kind: trace.KindState, Node: node, Key: key, Value: value}
+	}
+	// Hellos in one order, positions in another: the circle follows the positions.
+	feed(m, hello("peer-a", "127.0.0.1:1"), hello("peer-b", "127.0.0.1:2"), hello("peer-c", "127.0.0.1:3"),
+		state("peer-a", "id", "c0000000"), state("peer-b", "id", "10000000"), state("peer-c", "id", "80000000"),
+		state("peer-b", "fingers", "peer-c,peer-a"))
+
+	t.Run("peers sit clockwise by position", func(t *testing.T) {
+		peers := []string{"peer-a", "peer-b", "peer-c"}
+		m.live.byPosition(peers)
+		assert.Equal(t, []string{"peer-b", "peer-c", "peer-a"}, peers)
+		m.View()
+		top := slices.IndexFunc(m.live.boxes, func(b box) bool { return b.node == "peer-b" })
+		require.GreaterOrEqual(t, top, 0)
+		for _, b := range m.live.boxes {
+			assert.LessOrEqual(t, m.live.boxes[top].y0, b.y0, "the lowest position is at the top")
+		}
+	})
+	t.Run("the selected peer's fingers are drawn", func(t *testing.T) {
+		m.live.selected = "peer-a"
+		assert.NotContains(t, m.live.topology(100, 14), "∘", "peer-a reported no fingers")
+		m.live.selected = "peer-b"
+		assert.Contains(t, m.live.topology(100, 14), "∘")
+	})
+	t.Run("c toggles churn, which steps until turned off", func(t *testing.T) {
+		cmd := m.live.key("c")
+		require.NotNil(t, cmd, "churn on schedules its first step")
+		assert.True(t, m.live.churn)
+		assert.Contains(t, m.live.titleLine(), "churn")
+		require.NotNil(t, m.live.update(churnMsg{}), "a tick while churn is on steps and schedules the next")
+		assert.Equal(t, doneMsg{"churn: peer-2 leaves"}, m.live.churnStep()())
+		assert.Equal(t, []string{"churn"}, demo.calls)
+		assert.Nil(t, m.live.key("c"))
+		assert.False(t, m.live.churn)
+		assert.Nil(t, m.live.update(churnMsg{}), "a tick after churn off does nothing")
+	})
 }

@@ -3,6 +3,7 @@ package screen
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,6 +36,7 @@ const (
 	inkNode
 	inkSelected
 	inkDown
+	inkFinger
 )
 
 // canvas is a grid of cells, each a rune and a style.
@@ -103,11 +105,13 @@ func places(layout catalog.Layout, servers, clients []string, w, h int) map[stri
 		}
 	}
 	switch layout {
-	case catalog.LayoutRing:
-		all := append(append([]string{}, servers...), clients...)
-		for i, n := range all {
-			a := 2*math.Pi*float64(i)/float64(len(all)) - math.Pi/2
+	case catalog.LayoutRing: // the peers clockwise from the top, the clients in the middle
+		for i, n := range servers {
+			a := 2*math.Pi*float64(i)/float64(len(servers)) - math.Pi/2
 			at[n] = point{x: w/2 + int(float64(w/2-8)*math.Cos(a)), y: h/2 + int(float64(h/2-1)*math.Sin(a))}
+		}
+		for i, n := range clients {
+			at[n] = point{x: w/2 + (2*i-len(clients)+1)*8, y: h / 2}
 		}
 	case catalog.LayoutRow: // live.nodes gives the tiers in the order a request goes
 		spread(append(append([]string{}, clients...), servers...), h/2)
@@ -144,9 +148,13 @@ func (l *live) topology(width, height int) string {
 	if len(servers)+len(clients) == 0 {
 		return fit(t.Faint.Render(l.c.t("(noch keine Knoten)", "(no nodes yet)")), width, height)
 	}
+	if l.model.Layout == catalog.LayoutRing {
+		l.byPosition(servers)
+	}
 	at := places(l.model.Layout, servers, clients, width, height)
 	cv := newCanvas(width, height)
 	recent := l.recent(8)
+	l.fingers(cv, at)
 
 	// Edges between the nodes that talked, then the messages on them.
 	for _, a := range recent {
@@ -206,8 +214,41 @@ func (l *live) topology(width, height int) string {
 	}
 	return cv.render(map[int]lipgloss.Style{
 		inkEdge: t.Faint, inkRequest: t.Request, inkReply: t.Reply, inkLost: t.Lost, inkHeld: t.Held,
-		inkNode: t.Title, inkSelected: t.Selected, inkDown: t.Down,
+		inkNode: t.Title, inkSelected: t.Selected, inkDown: t.Down, inkFinger: t.Key,
 	})
+}
+
+// byPosition orders the peers of a ring by the position each reports in
+// its "id" state, so the circle on the screen is the ring's order; peers
+// that have not reported one yet keep their place after the others.
+func (l *live) byPosition(peers []string) {
+	pos := func(name string) string {
+		if n := l.store.Node(name); n != nil && n.State["id"] != "" {
+			return n.State["id"] // 8 hex digits: text order is number order
+		}
+		return "~"
+	}
+	slices.SortStableFunc(peers, func(a, b string) int { return strings.Compare(pos(a), pos(b)) })
+}
+
+// fingers draws the selected peer's fingers (its "fingers" state) as
+// lines of ∘ to each of them: the shortcuts its lookups take.
+func (l *live) fingers(cv *canvas, at map[string]point) {
+	n := l.store.Node(l.selected)
+	from, ok := at[l.selected]
+	if n == nil || !ok || n.State["fingers"] == "" {
+		return
+	}
+	for _, f := range strings.Split(n.State["fingers"], ",") {
+		to, ok := at[f]
+		if !ok {
+			continue
+		}
+		for i := 1; i < 40; i++ {
+			p := along(from, to, float64(i)/40)
+			cv.put(p.x, p.y, '∘', inkFinger)
+		}
+	}
 }
 
 // mark is a node's state in a symbol or two.
