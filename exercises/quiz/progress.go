@@ -34,8 +34,9 @@ const keepDays = 30
 //	 "questions":{"transparency-location-1":{"asked":3,"right":2,"last_seen":"2026-11-22T10:04:05Z"}},
 //	 "topics":{"transparency":{"asked":9,"right":5,"days":[{"date":"2026-11-22","asked":4,"right":2}]}}}
 type Progress struct {
-	mu   sync.Mutex // guards data; Record runs in the UI, Save in a command
-	data progressData
+	mu      sync.Mutex // guards data and unsaved; Record runs in the UI, Save in a command
+	data    progressData
+	unsaved bool // answers were recorded since the last Save
 }
 
 type progressData struct {
@@ -131,6 +132,7 @@ func (p *Progress) Record(q *Question, right bool, at time.Time) {
 		r = &QuestionRecord{}
 		p.data.Questions[q.ID] = r
 	}
+	p.unsaved = true
 	r.Asked++
 	r.LastSeen = at.UTC()
 	score := 0
@@ -239,5 +241,13 @@ func (p *Progress) Save(path string) error {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("save quiz progress: %w", err)
 	}
+	p.unsaved = false
 	return nil
+}
+
+// Unsaved reports whether answers were recorded since the last Save.
+func (p *Progress) Unsaved() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.unsaved
 }

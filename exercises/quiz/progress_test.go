@@ -22,7 +22,9 @@ func TestProgress(t *testing.T) {
 		p.Record(b.ByID("good-single"), false, day1)
 		p.Record(b.ByID("good-single"), true, day2)
 		p.Record(b.ByID("good-match"), true, day2)
+		assert.True(t, p.Unsaved())
 		require.NoError(t, p.Save(path))
+		assert.False(t, p.Unsaved())
 
 		again, err := LoadProgress(path)
 		require.NoError(t, err)

@@ -28,6 +28,7 @@ import (
 const usage = `usage: dsdemo [flags]                                    the terminal UI
        dsdemo replay [flags] FILE                        play a recorded run
        dsdemo export FILE --format mermaid|svg [--out FILE]   write a diagram of a run
+       dsdemo quiz [--topic T] [--exam N] | --stats | --check FILE   practise for the exam (see quiz --help)
 
 Recorded runs are in %s.
 
@@ -48,6 +49,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "export":
 			return exit(stderr, runExport(args[1:], stdout))
+		case "quiz":
+			return runQuiz(args[1:], stdout, stderr)
 		case "replay":
 			opts, rest, err := parseOptions(args[1:], stdout)
 			if err != nil || rest == nil {
@@ -64,7 +67,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return exit(stderr, err)
 	}
 	if len(rest) > 0 {
-		return exit(stderr, usageErr(fmt.Sprintf("unknown command %q (want replay or export)", rest[0])))
+		return exit(stderr, usageErr(fmt.Sprintf("unknown command %q (want replay, export or quiz)", rest[0])))
 	}
 	return exit(stderr, runUI(opts))
 }
@@ -248,6 +251,7 @@ func (o options) screenOptions(dir string, start screen.Starter) screen.Options 
 			return launch.NewPlayer(c.(*demo).Launcher, e)
 		},
 		Export: func(events []trace.Event) (string, error) { return exportBoth(dir, events) },
+		Quiz:   o.quizPage,
 	}
 }
 
