@@ -181,15 +181,19 @@ func (p *Peer) replicate(ctx context.Context) {
 	}
 }
 
-// batch is how many items go in one replicate or handover message, well
-// within the wire's frame limit.
-const batch = 256
+// batchBytes bounds the items of one replicate or handover message, well
+// within the wire's frame limit of 1 MiB (JSON escaping can double a value).
+const batchBytes = 256 << 10
 
 // send sends items to peer s in batches; a peer that does not answer is
 // dropped from the routing state, and the next round tries again.
 func (p *Peer) send(ctx context.Context, s NodeRef, typ string, items []Item) {
 	for len(items) > 0 {
-		n := min(batch, len(items))
+		n, size := 0, 0
+		for n < len(items) && (n == 0 || size+len(items[n].Key)+len(items[n].Value) <= batchBytes) {
+			size += len(items[n].Key) + len(items[n].Value) + 48 // and the JSON around them
+			n++
+		}
 		if err := p.call(ctx, s, typ, itemsBody{Items: items[:n]}, nil); err != nil {
 			if ctx.Err() == nil {
 				p.suspect(s)
