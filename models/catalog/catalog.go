@@ -239,7 +239,7 @@ func same(want, got string) bool { return want == "" || want == got }
 
 // All returns the catalogue in the order the launcher lists it.
 func All() []Model {
-	return []Model{clientServer(), cooperatingPartition(), cooperatingReplicate(), cachingProxy(), mobileCode(), peerToPeer()}
+	return []Model{clientServer(), cooperatingPartition(), cooperatingReplicate(), cachingProxy(), mobileCode(), peerToPeer(), multiTier()}
 }
 
 // ByID returns the model with the given id.

@@ -25,7 +25,7 @@ func TestAllOrderAndByID(t *testing.T) {
 	for _, m := range All() {
 		got = append(got, m.ID)
 	}
-	want := []string{"clientserver", "cooperating-partition", "cooperating-replicate", "proxy", "mobilecode", "p2p"}
+	want := []string{"clientserver", "cooperating-partition", "cooperating-replicate", "proxy", "mobilecode", "p2p", "ntier"}
 	require.Equal(t, want, got, "catalogue order")
 
 	t.Run("known", func(t *testing.T) {

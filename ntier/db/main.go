@@ -1,8 +1,12 @@
 // Command db is the data tier of the n-tier model: the flights and
 // bookings in a SQLite file in --data DIR, served to the app tier over the
-// wire. Without --data the file lives in the system's temporary directory,
-// in a folder named after the port, so a restart at the same address finds
-// its data again while a new demo starts with a fresh timetable.
+// wire.
+//
+// Without --data the file lives in the system's temporary directory, in a
+// folder named after the listen port (and the trace collector's port, when
+// there is one): a restart at the same address finds its data again, while
+// a new demo in the launcher, which has a new collector, starts with a
+// fresh timetable.
 package main
 
 import (
@@ -22,8 +26,10 @@ func main() {
 	os.Exit(p.Main(func(ctx context.Context, env *program.Env) error {
 		dir := *data
 		if dir == "" {
-			_, port, _ := net.SplitHostPort(env.Listener.Addr().String())
-			dir = filepath.Join(os.TempDir(), "dsdemo-ntier-"+port)
+			dir = filepath.Join(os.TempDir(), "dsdemo-ntier-"+port(env.Listener.Addr().String()))
+			if collector := p.Flags.Lookup("trace").Value.String(); collector != "" {
+				dir += "-" + port(collector)
+			}
 		}
 		store, err := datatier.Open(ctx, dir, time.Now())
 		if err != nil {
@@ -32,4 +38,9 @@ func main() {
 		defer store.Close()
 		return datatier.NewServer(env.Node, store).Serve(ctx, env.Listener)
 	}))
+}
+
+func port(addr string) string {
+	_, p, _ := net.SplitHostPort(addr)
+	return p
 }

@@ -21,6 +21,10 @@ var packages = map[string]string{
 	"codeserver": "./mobilecode/codeserver",
 	"sandbox":    "./mobilecode/sandbox",
 	"peer":       "./p2p/peer",
+	"db":         "./ntier/db",
+	"app":        "./ntier/app",
+	"web":        "./ntier/web",
+	"booker":     "./ntier/booker",
 }
 
 // modulePath is the module the launcher builds programs from.
