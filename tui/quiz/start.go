@@ -183,7 +183,7 @@ func (m *Model) weakView() string {
 	used := strings.Count(b.String(), "\n")
 	tail := ""
 	if len(fresh) > 0 {
-		tail = "\n\n" + th.Faint.Render(wrap(m.t("Noch nicht geübt: ", "Not practised yet: ")+strings.Join(fresh, ", "), m.width))
+		tail = "\n\n" + th.Faint.Render(wrap(m.t("Noch nicht geübt: ", "Not practised yet: ")+strings.Join(fresh, " · "), m.width))
 	}
 	b.WriteString(strings.Join(window(rows, m.weakCur, m.height-1-used-strings.Count(tail, "\n")-1), "\n"))
 	b.WriteString(tail)
