@@ -32,7 +32,7 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./models/... ./tui/... ./proxy/ ./mobilecode/ -skip Hits
 	$(GO) test -v -run '^$$' -bench Load -benchtime 1x ./clientserver/
 	$(GO) test -v -run '^$$' -bench Hits -benchtime 1x ./proxy/
-	$(GO) test -v -run '^$$' -bench Ring -benchtime 1x -timeout 30m ./p2p/
+	$(GO) test -v -run '^$$' -bench 'Ring|Survival' -benchtime 1x -timeout 60m ./p2p/
 
 demo: build
 	bin/dsdemo

@@ -25,15 +25,7 @@ type benchRing struct {
 
 func newBenchRing(b *testing.B, n, r int, period time.Duration) *benchRing {
 	br := &benchRing{}
-	b.Cleanup(func() {
-		for i := range br.peers {
-			if br.alive[i] {
-				br.peers[i].silent = true
-				br.stop[i]()
-				<-br.done[i]
-			}
-		}
-	})
+	b.Cleanup(br.close)
 	for i := range n {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -127,6 +119,72 @@ func BenchmarkRing(b *testing.B) {
 	}
 }
 
+// BenchmarkSurvival repeats the mass crash of BenchmarkRing on rings of 64
+// peers, ten times each for r = 3 and r = 4, because a single crash says
+// little: which keys die depends on which neighbours happen to die together.
+func BenchmarkSurvival(b *testing.B) {
+	for _, r := range []int{3, 4} {
+		b.Run(fmt.Sprintf("N=64/r=%d", r), func(b *testing.B) {
+			for range b.N {
+				const trials, keys = 10, 1000
+				kept := 0
+				for range trials {
+					kept += survivors(b, 64, r, keys)
+				}
+				b.ReportMetric(100*float64(kept)/(trials*keys), "%keys-kept")
+				b.ReportMetric(100*(1-math.Pow(0.25, float64(r))), "%expected")
+			}
+		})
+	}
+}
+
+// survivors builds a ring of n peers, puts keys, crashes a quarter of the
+// peers at once, waits for the ring to be whole, and counts the keys found.
+func survivors(b *testing.B, n, r, keys int) int {
+	br := newBenchRing(b, n, r, 50*time.Millisecond)
+	ctx := context.Background()
+	for i := range keys {
+		if _, err := br.peers[rand.IntN(n)].Put(ctx, fmt.Sprintf("key-%d", i), "v"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	br.crashQuarter(b)
+	live := br.live()
+	found := 0
+	for i := range keys {
+		if _, err := live[rand.IntN(len(live))].Get(ctx, fmt.Sprintf("key-%d", i)); err == nil {
+			found++
+		}
+	}
+	br.close()
+	return found
+}
+
+// crashQuarter crashes a random quarter of the peers at once and waits for
+// the ring to be whole again.
+func (br *benchRing) crashQuarter(b *testing.B) {
+	n := len(br.peers)
+	for _, i := range rand.Perm(n)[:n/4] {
+		br.peers[i].silent = true
+		br.stop[i]()
+		<-br.done[i]
+		br.alive[i] = false
+	}
+	br.waitWhole(b, false)
+}
+
+// close crashes every peer that is still alive.
+func (br *benchRing) close() {
+	for i := range br.peers {
+		if br.alive[i] {
+			br.peers[i].silent = true
+			br.stop[i]()
+			<-br.done[i]
+			br.alive[i] = false
+		}
+	}
+}
+
 func benchRingOnce(b *testing.B, n, r int) {
 	period := 50 * time.Millisecond
 	if n > 64 {
@@ -165,13 +223,7 @@ func benchRingOnce(b *testing.B, n, r int) {
 			b.Fatal(err)
 		}
 	}
-	for _, i := range rand.Perm(n)[:n/4] {
-		br.peers[i].silent = true
-		br.stop[i]()
-		<-br.done[i]
-		br.alive[i] = false
-	}
-	br.waitWhole(b, false)
+	br.crashQuarter(b)
 	b.ReportMetric(br.stable.Seconds(), "s-to-stabilise")
 
 	live := br.live()

@@ -15,15 +15,6 @@ import (
 	"dsdemo/models/wire"
 )
 
-// waitFor bounds every wait in these tests; reaching it means a test hangs.
-const waitFor = 10 * time.Second
-
-func testCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 func TestDecide(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -67,7 +58,7 @@ func TestDecide(t *testing.T) {
 	t.Run("nil injector is a perfect network", func(t *testing.T) {
 		var f *faults.Injector
 		assert.Equal(t, faults.Verdict{Copies: 1}, f.Decide("server"))
-		assert.NoError(t, f.Wait(testCtx(t), 1, func() { t.Error("nil injector held a message") }))
+		assert.NoError(t, f.Wait(programtest.Context(t), 1, func() { t.Error("nil injector held a message") }))
 	})
 }
 
@@ -107,7 +98,7 @@ func held(t *testing.T, ctx context.Context, f *faults.Injector, id uint64) <-ch
 	case <-onHold:
 	case err := <-result:
 		require.FailNow(t, "Wait returned without holding", "id %d: %v", id, err)
-	case <-time.After(waitFor):
+	case <-time.After(programtest.Patience):
 		require.FailNow(t, "Wait never reported the hold", "id %d", id)
 	}
 	return result
@@ -117,7 +108,7 @@ func TestWaitHold(t *testing.T) {
 	t.Run("held until released by id", func(t *testing.T) {
 		f := faults.New(1)
 		f.SetHold(true)
-		one, two := held(t, testCtx(t), f, 1), held(t, testCtx(t), f, 2)
+		one, two := held(t, programtest.Context(t), f, 1), held(t, programtest.Context(t), f, 2)
 		assert.False(t, f.Release(3), "release of an id nobody holds")
 		require.True(t, f.Release(2))
 		require.NoError(t, <-two)
@@ -140,12 +131,12 @@ func TestWaitHold(t *testing.T) {
 	t.Run("hold off releases all", func(t *testing.T) {
 		f := faults.New(1)
 		f.SetHold(true)
-		results := []<-chan error{held(t, testCtx(t), f, 1), held(t, testCtx(t), f, 2), held(t, testCtx(t), f, 3)}
+		results := []<-chan error{held(t, programtest.Context(t), f, 1), held(t, programtest.Context(t), f, 2), held(t, programtest.Context(t), f, 3)}
 		f.SetHold(false)
 		for _, r := range results {
 			assert.NoError(t, <-r)
 		}
-		assert.NoError(t, f.Wait(testCtx(t), 4, func() { t.Error("held with hold off") }))
+		assert.NoError(t, f.Wait(programtest.Context(t), 4, func() { t.Error("held with hold off") }))
 	})
 
 	t.Run("the delay in force at release applies", func(t *testing.T) {
@@ -154,7 +145,7 @@ func TestWaitHold(t *testing.T) {
 		f := faults.New(1)
 		f.SetHold(true)
 		f.SetDelay(time.Hour)
-		result := held(t, testCtx(t), f, 1)
+		result := held(t, programtest.Context(t), f, 1)
 		f.SetDelay(0)
 		require.True(t, f.Release(1))
 		assert.NoError(t, <-result)
@@ -163,12 +154,12 @@ func TestWaitHold(t *testing.T) {
 	t.Run("release all keeps step mode on", func(t *testing.T) {
 		f := faults.New(1)
 		f.SetHold(true)
-		results := []<-chan error{held(t, testCtx(t), f, 1), held(t, testCtx(t), f, 2)}
+		results := []<-chan error{held(t, programtest.Context(t), f, 1), held(t, programtest.Context(t), f, 2)}
 		f.ReleaseAll()
 		for _, r := range results {
 			assert.NoError(t, <-r)
 		}
-		next := held(t, testCtx(t), f, 3)
+		next := held(t, programtest.Context(t), f, 3)
 		require.True(t, f.Release(3))
 		assert.NoError(t, <-next)
 	})
@@ -180,7 +171,7 @@ func TestWaitDelay(t *testing.T) {
 		f := faults.New(1)
 		f.SetDelay(d)
 		start := time.Now()
-		require.NoError(t, f.Wait(testCtx(t), 1, func() {}))
+		require.NoError(t, f.Wait(programtest.Context(t), 1, func() {}))
 		assert.GreaterOrEqual(t, time.Since(start), d)
 	})
 	t.Run("ctx ends the delay", func(t *testing.T) {
@@ -194,7 +185,7 @@ func TestWaitDelay(t *testing.T) {
 		f := faults.New(1)
 		f.SetDelay(time.Hour)
 		f.SetDelay(0)
-		assert.NoError(t, f.Wait(testCtx(t), 1, func() {}))
+		assert.NoError(t, f.Wait(programtest.Context(t), 1, func() {}))
 	})
 }
 
@@ -209,13 +200,13 @@ func TestReset(t *testing.T) {
 		f.Reset()
 		assert.Equal(t, faults.Verdict{Copies: 1}, f.Decide("server"), "no drop, duplicate or partition")
 		// With the hour's delay still in force, Wait would end with ctx's error.
-		assert.NoError(t, f.Wait(testCtx(t), 1, func() { t.Error("held after Reset") }))
+		assert.NoError(t, f.Wait(programtest.Context(t), 1, func() { t.Error("held after Reset") }))
 	})
 
 	t.Run("lets a held message go", func(t *testing.T) {
 		f := faults.New(1)
 		f.SetHold(true)
-		waiting := held(t, testCtx(t), f, 1)
+		waiting := held(t, programtest.Context(t), f, 1)
 		f.Reset()
 		assert.NoError(t, <-waiting)
 	})
@@ -224,7 +215,7 @@ func TestReset(t *testing.T) {
 		f := faults.New(1)
 		f.SetDelay(time.Hour)
 		f.SetHold(true)
-		waiting := held(t, testCtx(t), f, 1)
+		waiting := held(t, programtest.Context(t), f, 1)
 		f.Reset() // the network is perfect again: no hour's wait after the hold
 		assert.NoError(t, <-waiting)
 	})
@@ -239,7 +230,7 @@ func TestApply(t *testing.T) {
 	}{
 		{name: "delay", ctl: trace.Control{Op: trace.OpDelay, Ms: 20}, check: func(t *testing.T, f *faults.Injector) {
 			start := time.Now()
-			require.NoError(t, f.Wait(testCtx(t), 1, func() {}))
+			require.NoError(t, f.Wait(programtest.Context(t), 1, func() {}))
 			assert.GreaterOrEqual(t, time.Since(start), 20*time.Millisecond)
 		}},
 		{name: "drop", ctl: trace.Control{Op: trace.OpDrop, P: 1}, check: func(t *testing.T, f *faults.Injector) {
@@ -249,7 +240,7 @@ func TestApply(t *testing.T) {
 			assert.Equal(t, 2, f.Decide("server").Copies)
 		}},
 		{name: "hold on", ctl: trace.Control{Op: trace.OpHold, On: true}, check: func(t *testing.T, f *faults.Injector) {
-			result := held(t, testCtx(t), f, 5)
+			result := held(t, programtest.Context(t), f, 5)
 			require.True(t, f.Release(5))
 			assert.NoError(t, <-result)
 		}},
@@ -278,13 +269,13 @@ func TestApply(t *testing.T) {
 	t.Run("release by id, release all, hold off", func(t *testing.T) {
 		f := faults.New(1)
 		require.NoError(t, f.Apply(trace.Control{Op: trace.OpHold, On: true}))
-		one, two, three := held(t, testCtx(t), f, 1), held(t, testCtx(t), f, 2), held(t, testCtx(t), f, 3)
+		one, two, three := held(t, programtest.Context(t), f, 1), held(t, programtest.Context(t), f, 2), held(t, programtest.Context(t), f, 3)
 		require.NoError(t, f.Apply(trace.Control{Op: trace.OpRelease, ID: 1}))
 		assert.NoError(t, <-one)
 		require.NoError(t, f.Apply(trace.Control{Op: trace.OpRelease, All: true}))
 		assert.NoError(t, <-two)
 		assert.NoError(t, <-three)
-		four := held(t, testCtx(t), f, 4)
+		four := held(t, programtest.Context(t), f, 4)
 		require.NoError(t, f.Apply(trace.Control{Op: trace.OpHold, On: false}))
 		assert.NoError(t, <-four)
 	})
@@ -323,7 +314,7 @@ func newFaultyClient(t *testing.T) *faultyClient {
 	t.Cleanup(func() { col.Close() })
 	n := wire.NewNode("client")
 	n.Faults = faults.New(7)
-	n.Trace, err = trace.Dial(testCtx(t), col.Addr(), n.Name, nil)
+	n.Trace, err = trace.Dial(programtest.Context(t), col.Addr(), n.Name, nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { n.Trace.Close("test over") })
 	return &faultyClient{node: n, faults: n.Faults, trace: rec}
@@ -336,9 +327,9 @@ func (fc *faultyClient) connect(t *testing.T, name string) (client, server *wire
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	t.Cleanup(func() { ln.Close() })
-	client, err = wire.Dial(testCtx(t), fc.node, ln.Addr().String())
+	client, err = wire.Dial(programtest.Context(t), fc.node, ln.Addr().String())
 	require.NoError(t, err)
-	require.NoError(t, ln.(*net.TCPListener).SetDeadline(time.Now().Add(waitFor)))
+	require.NoError(t, ln.(*net.TCPListener).SetDeadline(time.Now().Add(programtest.Patience)))
 	nc, err := ln.Accept()
 	require.NoError(t, err)
 	server = wire.NewConn(wire.NewNode(name), nc)
@@ -353,14 +344,14 @@ func (fc *faultyClient) connect(t *testing.T, name string) (client, server *wire
 
 func send(t *testing.T, c *wire.Conn, typ string) wire.Envelope {
 	t.Helper()
-	sent, err := c.Send(testCtx(t), wire.Envelope{Type: typ})
+	sent, err := c.Send(programtest.Context(t), wire.Envelope{Type: typ})
 	require.NoError(t, err, "send %s", typ)
 	return sent
 }
 
 func recv(t *testing.T, c *wire.Conn) wire.Envelope {
 	t.Helper()
-	e, err := c.Recv(testCtx(t))
+	e, err := c.Recv(programtest.Context(t))
 	require.NoError(t, err)
 	return e
 }
@@ -449,7 +440,7 @@ func TestHoldThroughConn(t *testing.T) {
 		fc := newFaultyClient(t)
 		client, server := fc.connect(t, "server")
 		fc.faults.SetHold(true)
-		result := sendAsync(testCtx(t), client, "stepped", 42)
+		result := sendAsync(programtest.Context(t), client, "stepped", 42)
 		fc.trace.WaitN(t, 1, holds(42))
 		assert.Empty(t, result, "Send returned while its message is held")
 		assert.Empty(t, fc.trace.Matching(sendsOf("stepped")), "a held message is not sent yet")
@@ -485,7 +476,7 @@ func TestHoldThroughConn(t *testing.T) {
 		fc.faults.SetHold(true)
 		var results []<-chan error
 		for id := uint64(1); id <= 3; id++ {
-			results = append(results, sendAsync(testCtx(t), client, "stepped", id))
+			results = append(results, sendAsync(programtest.Context(t), client, "stepped", id))
 		}
 		fc.trace.WaitN(t, 3, func(ev trace.Event) bool { return ev.Kind == trace.KindHold })
 		fc.faults.SetHold(false)

@@ -3,7 +3,6 @@ package trace_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -18,15 +17,6 @@ import (
 	"dsdemo/models/program/programtest"
 	"dsdemo/models/trace"
 )
-
-// waitFor bounds every wait in these tests; reaching it means a test hangs.
-const waitFor = 10 * time.Second
-
-func testCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
-	t.Cleanup(cancel)
-	return ctx
-}
 
 func kind(k trace.Kind) func(trace.Event) bool {
 	return func(ev trace.Event) bool { return ev.Kind == k }
@@ -47,7 +37,7 @@ func collect(t *testing.T) (*trace.Collector, *programtest.EventLog) {
 // dialEmitter connects an emitter for node to addr, closed when the test ends.
 func dialEmitter(t *testing.T, addr, node string, onControl func(trace.Control)) *trace.Emitter {
 	t.Helper()
-	em, err := trace.Dial(testCtx(t), addr, node, onControl)
+	em, err := trace.Dial(programtest.Context(t), addr, node, onControl)
 	require.NoError(t, err)
 	t.Cleanup(func() { em.Close("test over") })
 	return em
@@ -122,9 +112,9 @@ func stalledEmitter(t *testing.T, node string) (em *trace.Emitter, resume func(k
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	t.Cleanup(func() { ln.Close() })
-	em, err = trace.Dial(testCtx(t), ln.Addr().String(), node, nil)
+	em, err = trace.Dial(programtest.Context(t), ln.Addr().String(), node, nil)
 	require.NoError(t, err)
-	require.NoError(t, ln.(*net.TCPListener).SetDeadline(time.Now().Add(waitFor)))
+	require.NoError(t, ln.(*net.TCPListener).SetDeadline(time.Now().Add(programtest.Patience)))
 	nc, err := ln.Accept()
 	require.NoError(t, err)
 	t.Cleanup(func() { nc.Close() })
@@ -154,7 +144,7 @@ func stalledEmitter(t *testing.T, node string) (em *trace.Emitter, resume func(k
 }
 
 // flood emits n state events from one goroutine and fails the test unless
-// that finishes well before waitFor: a liveness check, not a timing one.
+// that finishes well before programtest.Patience: a liveness check, not a timing one.
 func flood(t *testing.T, em *trace.Emitter, n int) {
 	t.Helper()
 	emitted := make(chan struct{})
@@ -166,7 +156,7 @@ func flood(t *testing.T, em *trace.Emitter, n int) {
 	}()
 	select {
 	case <-emitted:
-	case <-time.After(waitFor):
+	case <-time.After(programtest.Patience):
 		require.FailNow(t, "Emit blocked on a collector that does not read")
 	}
 }
@@ -202,7 +192,7 @@ func TestEmitterSeqAcrossOverflow(t *testing.T) {
 	require.Eventually(t, func() bool {
 		em.Logf("the end")
 		return len(rec.Matching(kind(trace.KindLog))) > 0
-	}, waitFor, 10*time.Millisecond)
+	}, programtest.Patience, 10*time.Millisecond)
 
 	got := rec.Matching(everyEvent)
 	for i, ev := range got {
@@ -259,7 +249,7 @@ func TestEmitterControl(t *testing.T) {
 			select {
 			case got := <-controls:
 				assert.Equal(t, want, got)
-			case <-time.After(waitFor):
+			case <-time.After(programtest.Patience):
 				require.FailNow(t, "control line not delivered")
 			}
 		})
@@ -279,11 +269,11 @@ func TestEmitterAnswersBadControlWithLog(t *testing.T) {
 	t.Cleanup(func() { ln.Close() })
 	controls := make(chan trace.Control, 10)
 	dialEmitter(t, ln.Addr().String(), "client-1", func(c trace.Control) { controls <- c })
-	require.NoError(t, ln.(*net.TCPListener).SetDeadline(time.Now().Add(waitFor)))
+	require.NoError(t, ln.(*net.TCPListener).SetDeadline(time.Now().Add(programtest.Patience)))
 	nc, err := ln.Accept()
 	require.NoError(t, err)
 	t.Cleanup(func() { nc.Close() })
-	require.NoError(t, nc.SetDeadline(time.Now().Add(waitFor)))
+	require.NoError(t, nc.SetDeadline(time.Now().Add(programtest.Patience)))
 	sc := bufio.NewScanner(nc)
 
 	tests := []struct {
@@ -317,7 +307,7 @@ func TestEmitterAnswersBadControlWithLog(t *testing.T) {
 		select {
 		case got := <-controls:
 			assert.Equal(t, trace.Control{V: 1, Op: trace.OpHold, On: true}, got)
-		case <-time.After(waitFor):
+		case <-time.After(programtest.Patience):
 			require.FailNow(t, "control line not delivered")
 		}
 	})
@@ -338,7 +328,7 @@ func TestEmitterHungUp(t *testing.T) {
 		col.Hangup("client-1")
 		select {
 		case <-em.HungUp():
-		case <-time.After(waitFor):
+		case <-time.After(programtest.Patience):
 			require.FailNow(t, "HungUp not closed after the collector hung up")
 		}
 	})
@@ -356,7 +346,7 @@ func TestEmitterHungUpByCollectorClose(t *testing.T) {
 	require.NoError(t, col.Close())
 	select {
 	case <-em.HungUp():
-	case <-time.After(waitFor):
+	case <-time.After(programtest.Patience):
 		require.FailNow(t, "HungUp not closed after the collector closed")
 	}
 }
@@ -382,7 +372,7 @@ func TestEmitterCloseSendsBye(t *testing.T) {
 	assert.Equal(t, trace.KindBye, got[len(got)-1].Kind, "bye is last")
 	select {
 	case <-em.HungUp():
-	case <-time.After(waitFor):
+	case <-time.After(programtest.Patience):
 		require.FailNow(t, "HungUp not closed after Close")
 	}
 }
@@ -393,7 +383,7 @@ func TestDialWithoutCollector(t *testing.T) {
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
 
-	em, err := trace.Dial(testCtx(t), addr, "lonely", nil)
+	em, err := trace.Dial(programtest.Context(t), addr, "lonely", nil)
 	require.Error(t, err)
 	assert.Nil(t, em)
 	assert.Contains(t, err.Error(), addr)

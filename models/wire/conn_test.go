@@ -23,16 +23,6 @@ import (
 	"dsdemo/models/wire"
 )
 
-// waitFor bounds every wait in these tests; reaching it means a test hangs.
-const waitFor = 10 * time.Second
-
-// testCtx returns a context that ends with the test or after waitFor.
-func testCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 // echo answers every request with its own body.
 func echo(_ context.Context, req wire.Envelope) (any, error) { return req.Body, nil }
 
@@ -61,7 +51,7 @@ func serveOn(t *testing.T, n *wire.Node, ln net.Listener, h wire.Handler) string
 // the test ends.
 func dial(t *testing.T, n *wire.Node, addr string) *wire.Conn {
 	t.Helper()
-	c, err := wire.Dial(testCtx(t), n, addr)
+	c, err := wire.Dial(programtest.Context(t), n, addr)
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		c.Close()
@@ -82,7 +72,7 @@ func listen(t *testing.T) net.Listener {
 // accept takes the next connection from ln, closed when the test ends.
 func accept(t *testing.T, ln net.Listener) net.Conn {
 	t.Helper()
-	require.NoError(t, ln.(*net.TCPListener).SetDeadline(time.Now().Add(waitFor)))
+	require.NoError(t, ln.(*net.TCPListener).SetDeadline(time.Now().Add(programtest.Patience)))
 	nc, err := ln.Accept()
 	require.NoError(t, err)
 	t.Cleanup(func() { nc.Close() })
@@ -112,7 +102,7 @@ func dialRaw(t *testing.T, addr string) *rawClient {
 	nc, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	t.Cleanup(func() { nc.Close() })
-	require.NoError(t, nc.SetDeadline(time.Now().Add(waitFor)))
+	require.NoError(t, nc.SetDeadline(time.Now().Add(programtest.Patience)))
 	return &rawClient{t: t, nc: nc, r: bufio.NewReader(nc)}
 }
 
@@ -140,7 +130,7 @@ func traceTo(t *testing.T, nodes ...*wire.Node) *programtest.EventLog {
 	require.NoError(t, err)
 	t.Cleanup(func() { col.Close() })
 	for _, n := range nodes {
-		em, err := trace.Dial(testCtx(t), col.Addr(), n.Name, nil)
+		em, err := trace.Dial(programtest.Context(t), col.Addr(), n.Name, nil)
 		require.NoError(t, err)
 		t.Cleanup(func() { em.Close("test over") })
 		n.Trace = em
@@ -157,7 +147,7 @@ func TestCallMatchesRepliesOutOfOrder(t *testing.T) {
 	// The server collects every request first, then answers the last one first.
 	answered := make(chan error, 1)
 	go func() {
-		ctx := testCtx(t)
+		ctx := programtest.Context(t)
 		var reqs []wire.Envelope
 		for range calls {
 			req, err := server.Recv(ctx)
@@ -185,7 +175,7 @@ func TestCallMatchesRepliesOutOfOrder(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range calls {
 		wg.Go(func() {
-			reply, err := client.Call(testCtx(t), "server", "echo", map[string]int{"n": i})
+			reply, err := client.Call(programtest.Context(t), "server", "echo", map[string]int{"n": i})
 			results <- result{i, reply, err}
 		})
 	}
@@ -222,7 +212,7 @@ func TestCallReturnsRemoteError(t *testing.T) {
 			})
 			c := dial(t, wire.NewNode("client"), addr)
 
-			reply, err := c.Call(testCtx(t), "server", "get", map[string]string{"key": "a"})
+			reply, err := c.Call(programtest.Context(t), "server", "get", map[string]string{"key": "a"})
 			var remote *wire.RemoteError
 			require.ErrorAs(t, err, &remote)
 			assert.Equal(t, "server", remote.From)
@@ -247,7 +237,7 @@ func TestCallHonoursContext(t *testing.T) {
 	clientNode := wire.NewNode("client")
 	rec := traceTo(t, clientNode)
 	c := dial(t, clientNode, addr)
-	_, err := c.Call(testCtx(t), "server", "echo", "warm up")
+	_, err := c.Call(programtest.Context(t), "server", "echo", "warm up")
 	require.NoError(t, err)
 
 	before := runtime.NumGoroutine()
@@ -274,12 +264,12 @@ func TestCallHonoursContext(t *testing.T) {
 	}
 	rec.WaitN(t, slowCalls, discarded)
 
-	reply, err := c.Call(testCtx(t), "server", "echo", "still there?")
+	reply, err := c.Call(programtest.Context(t), "server", "echo", "still there?")
 	require.NoError(t, err, "the Conn is usable after calls gave up")
 	assert.JSONEq(t, `"still there?"`, string(reply.Body))
 
 	// before+1: Eventually checks the condition on a goroutine of its own.
-	require.Eventually(t, func() bool { return runtime.NumGoroutine() <= before+1 }, waitFor, time.Millisecond,
+	require.Eventually(t, func() bool { return runtime.NumGoroutine() <= before+1 }, programtest.Patience, time.Millisecond,
 		"goroutines: want no more than the %d before the calls", before)
 }
 
@@ -290,13 +280,13 @@ func TestCallOnClosedConn(t *testing.T) {
 		accept(t, ln).Close()
 		select {
 		case <-c.Done():
-		case <-time.After(waitFor):
+		case <-time.After(programtest.Patience):
 			require.Fail(t, "Done not closed after the peer hung up")
 		}
-		_, err := c.Call(testCtx(t), "server", "get", nil)
+		_, err := c.Call(programtest.Context(t), "server", "get", nil)
 		require.Error(t, err)
 		assert.NotErrorIs(t, err, context.DeadlineExceeded)
-		_, err = c.Recv(testCtx(t))
+		_, err = c.Recv(programtest.Context(t))
 		require.Error(t, err, "Recv")
 		assert.NotErrorIs(t, err, context.DeadlineExceeded)
 	})
@@ -310,7 +300,7 @@ func TestCallOnClosedConn(t *testing.T) {
 			_, _ = bufio.NewReader(nc).ReadBytes('\n')
 			nc.Close()
 		}()
-		_, err := c.Call(testCtx(t), "server", "get", nil)
+		_, err := c.Call(programtest.Context(t), "server", "get", nil)
 		require.Error(t, err)
 		assert.NotErrorIs(t, err, context.DeadlineExceeded)
 		assert.ErrorIs(t, err, io.EOF)
@@ -322,11 +312,11 @@ func TestCallOnClosedConn(t *testing.T) {
 		nc := accept(t, ln)
 		got := make(chan error, 2)
 		go func() {
-			_, err := c.Call(testCtx(t), "server", "get", nil)
+			_, err := c.Call(programtest.Context(t), "server", "get", nil)
 			got <- err
 		}()
 		go func() {
-			_, err := c.Recv(testCtx(t))
+			_, err := c.Recv(programtest.Context(t))
 			got <- err
 		}()
 		// Once the request has arrived the call is surely waiting.
@@ -401,7 +391,7 @@ func TestLamportClockAcrossCall(t *testing.T) {
 	clientNode := wire.NewNode("client")
 	c := dial(t, clientNode, addr)
 
-	reply, err := c.Call(testCtx(t), "server", "ping", nil)
+	reply, err := c.Call(programtest.Context(t), "server", "ping", nil)
 	require.NoError(t, err)
 	req := <-requests
 
@@ -426,7 +416,7 @@ func TestTraceOfACall(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			reply, err := c.Call(testCtx(t), "server", "echo", tt.body)
+			reply, err := c.Call(programtest.Context(t), "server", "echo", tt.body)
 			require.NoError(t, err)
 			request := reply.ReplyTo
 			ofThisCall := func(ev trace.Event) bool {
@@ -494,7 +484,7 @@ func TestSendStamps(t *testing.T) {
 	lastClock := clientNode.Clock.Now()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sent, err := c.Send(testCtx(t), tt.in)
+			sent, err := c.Send(programtest.Context(t), tt.in)
 			require.NoError(t, err)
 			assert.Equal(t, "client-1", sent.From)
 			assert.NotZero(t, sent.ID)
@@ -537,7 +527,7 @@ func TestRecvRaisesClockAndLearnsPeer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := fmt.Fprintf(nc, `{"from":"server","type":"news","id":%d,"clock":%d}`+"\n", i+1, tt.clock)
 			require.NoError(t, err)
-			got, err := c.Recv(testCtx(t))
+			got, err := c.Recv(programtest.Context(t))
 			require.NoError(t, err)
 			assert.Equal(t, tt.clock, got.Clock)
 			assert.Equal(t, tt.wantClock, clientNode.Clock.Now())
@@ -586,14 +576,14 @@ func TestPool(t *testing.T) {
 
 	t.Run("sequential calls reuse one connection", func(t *testing.T) {
 		for i := range 3 {
-			reply, err := p.Call(testCtx(t), "server", "echo", i)
+			reply, err := p.Call(programtest.Context(t), "server", "echo", i)
 			require.NoError(t, err)
 			assert.JSONEq(t, fmt.Sprint(i), string(reply.Body))
 		}
 		var remote *wire.RemoteError
-		_, err := p.Call(testCtx(t), "server", "fail", nil)
+		_, err := p.Call(programtest.Context(t), "server", "fail", nil)
 		require.ErrorAs(t, err, &remote, "a remote error keeps the connection")
-		_, err = p.Call(testCtx(t), "server", "echo", 0)
+		_, err = p.Call(programtest.Context(t), "server", "echo", 0)
 		require.NoError(t, err)
 		assert.Equal(t, int64(1), counted.accepted.Load(), "connections accepted")
 	})
@@ -602,7 +592,7 @@ func TestPool(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range 20 {
 			wg.Go(func() {
-				reply, err := p.Call(testCtx(t), "server", "echo", i)
+				reply, err := p.Call(programtest.Context(t), "server", "echo", i)
 				if assert.NoError(t, err) {
 					assert.JSONEq(t, fmt.Sprint(i), string(reply.Body))
 				}

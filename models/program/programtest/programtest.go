@@ -303,3 +303,12 @@ func String(ev trace.Event) string {
 	}
 	return fmt.Sprintf("%s %s %s=%s %s", ev.Node, ev.Kind, ev.Key, ev.Value, ev.Text)
 }
+
+// Context returns a context that ends when the test ends or after
+// Patience, whichever comes first, for every blocking call of a test: a
+// call that reaches it means the test hangs.
+func Context(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), Patience)
+	t.Cleanup(cancel)
+	return ctx
+}
