@@ -2,9 +2,7 @@ package quiz
 
 import (
 	"embed"
-	"errors"
 	"io/fs"
-	"path"
 )
 
 // bankFiles are the question files, built into the binary so that the quiz
@@ -18,26 +16,14 @@ var bankFiles embed.FS
 // embedded bank name their files from there, so an editor can open them.
 const BankDir = "exercises/quiz/bank"
 
-// Embedded loads the question bank built into the program.
+// Embedded loads the question bank built into the program. Errors name
+// the files as they are in the repository (BankDir), where they are edited.
 func Embedded() (*Bank, error) {
 	sub, err := fs.Sub(bankFiles, "bank")
 	if err != nil {
 		return nil, err
 	}
-	b, err := Load(sub)
-	var errs Errors
-	if errors.As(err, &errs) {
-		for i := range errs {
-			errs[i].File = path.Join(BankDir, errs[i].File)
-		}
-		return nil, errs
-	}
-	if b != nil {
-		for _, q := range b.Questions {
-			q.File = path.Join(BankDir, q.File)
-		}
-	}
-	return b, err
+	return load(sub, BankDir)
 }
 
 // Bank is every question, in the order of the files.

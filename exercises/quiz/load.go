@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -47,7 +48,11 @@ func (es Errors) sort() {
 
 // Load reads every *.yaml file in the top folder of fsys into one bank. If
 // any file has a mistake, it returns an Errors with all of them, and no bank.
-func Load(fsys fs.FS) (*Bank, error) {
+func Load(fsys fs.FS) (*Bank, error) { return load(fsys, "") }
+
+// load is Load with dir put before each file name in errors and in
+// Question.File.
+func load(fsys fs.FS, dir string) (*Bank, error) {
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
 		return nil, err
@@ -61,7 +66,7 @@ func Load(fsys fs.FS) (*Bank, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read question file: %w", err)
 		}
-		qs, es := parse(name, data)
+		qs, es := parse(path.Join(dir, name), data)
 		questions = append(questions, qs...)
 		errs = append(errs, es...)
 	}
@@ -190,6 +195,10 @@ func (c *checker) scalar(n *yaml.Node, what string) string {
 
 // text reads {de: ..., en: ...}. An empty string counts as missing.
 func (c *checker) text(n *yaml.Node, what string) catalog.Text {
+	if n.Kind != yaml.MappingNode {
+		c.errorf(n, "%s must be a text in each language, like {de: \"...\", en: \"...\"}", what)
+		return catalog.Text{}
+	}
 	f := c.fields(n, what, "de", "en")
 	var t catalog.Text
 	if f == nil {

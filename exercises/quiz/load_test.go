@@ -122,6 +122,18 @@ func TestLoadFolder(t *testing.T) {
 			`nolang.yaml:5: question has neither a "de" nor an "en" text`,
 		}, "\n"), err.Error())
 	})
+	t.Run("the embedded bank names files as they are in the repository", func(t *testing.T) {
+		_, err := load(fstest.MapFS{
+			"a.yaml": {Data: []byte(good("same"))},
+			"b.yaml": {Data: []byte(good("same") + "  tags: jini\n")},
+			"c.yaml": {Data: []byte(strings.Replace(good("plain"), "{de: Wort, en: Word}", `"Word"`, 1))},
+		}, BankDir)
+		assert.Equal(t, strings.Join([]string{
+			`exercises/quiz/bank/b.yaml:1: duplicate id "same" (first at exercises/quiz/bank/a.yaml:1)`,
+			`exercises/quiz/bank/b.yaml:8: tags must be a list, like [architecture, middleware]`,
+			`exercises/quiz/bank/c.yaml:5: question must be a text in each language, like {de: "...", en: "..."}`,
+		}, "\n"), err.Error())
+	})
 	t.Run("a missing file is one error, not a list of mistakes", func(t *testing.T) {
 		_, err := LoadFile("testdata/missing.yaml")
 		require.Error(t, err)
