@@ -161,8 +161,9 @@ func (q *Question) Solution(lang string) []string {
 			lines = append(lines, strconv.Itoa(i+1)+". "+s.In(lang))
 		}
 	case Short:
+		// The keywords of the language played, else those there are.
 		words := q.Accept.EN
-		if lang == "de" && len(q.Accept.DE) > 0 || len(words) == 0 {
+		if (lang == "de" && len(q.Accept.DE) > 0) || len(words) == 0 {
 			words = q.Accept.DE
 		}
 		lines = append(lines, strings.Join(words, ", "))

@@ -103,11 +103,13 @@ func (m *Model) startView() string {
 }
 
 func (m *Model) startRow(i int, name string, count int, seen string, nameW int) string {
-	line := fmt.Sprintf("%s %4d   %s", padRight(cut(name, nameW), nameW), count, m.opts.Theme.Faint.Render(seen))
+	cells := fmt.Sprintf("%s %4d", padRight(cut(name, nameW), nameW), count)
 	if i == m.cursor {
-		return m.opts.Theme.Selected.Render("▸ "+padRight(cut(name, nameW), nameW)+fmt.Sprintf(" %4d", count)) + "   " + m.opts.Theme.Faint.Render(seen)
+		cells = m.opts.Theme.Selected.Render("▸ " + cells)
+	} else {
+		cells = "  " + cells
 	}
-	return "  " + line
+	return cells + "   " + m.opts.Theme.Faint.Render(seen)
 }
 
 func (m *Model) weakKey(k string) tea.Cmd {
