@@ -76,6 +76,9 @@ func TestSign(t *testing.T) {
 	})
 	t.Run("sign/covers-the-recipient", func(t *testing.T) {
 		m := Sign(alice, "bob", body)
+		if !ed25519.Verify(alice.Public().VerifyKey, m.SignedBytes(), m.Signature) {
+			t.Fatalf("Sign(alice, \"bob\", body) made no valid signature over m.SignedBytes(), so the recipient cannot be covered either")
+		}
 		m.To = "carol"
 		if ed25519.Verify(alice.Public().VerifyKey, m.SignedBytes(), m.Signature) {
 			t.Errorf("a signature for \"bob\" still verifies after changing To to \"carol\"; sign m.SignedBytes() of the whole message, To included")
