@@ -109,6 +109,9 @@ func (a *AppTier) Book(ctx context.Context, b BookingRequest) (Answer, error) {
 	if err != nil || f.Refused != "" {
 		return f, err
 	}
+	if f.Flight == nil {
+		return Answer{}, errors.New("the data tier answered get_flight without a flight")
+	}
 	if a.departed(*f.Flight) {
 		return Refuse(Invalid, "flight %s left at %s; it can no longer be booked", f.Flight.Number, f.Flight.Departs), nil
 	}
@@ -128,6 +131,9 @@ func (a *AppTier) Cancel(ctx context.Context, id int64) (Answer, error) {
 	b, err := a.Booking(ctx, id)
 	if err != nil || b.Refused != "" {
 		return b, err
+	}
+	if b.Booking == nil {
+		return Answer{}, errors.New("the data tier answered get_booking without a booking")
 	}
 	if a.departed(Flight{Departs: b.Booking.Departs}) {
 		return Refuse(Invalid, "flight %s has left; booking %d can no longer be cancelled", b.Booking.Number, id), nil

@@ -181,6 +181,9 @@ func (w *WebTier) errorPage(rw http.ResponseWriter, code int, reason string) {
 	w.render(rw, code, "error.html", page{Title: http.StatusText(code), Status: code, Error: reason})
 }
 
+// errEmpty is the failure of an answer that lacks what was asked for.
+var errEmpty = errors.New("the app tier's answer lacks what was asked for")
+
 // answered shows the error page for a refusal or failure and reports
 // whether it did.
 func (w *WebTier) answered(rw http.ResponseWriter, a Answer, err error) bool {
@@ -215,6 +218,9 @@ func (w *WebTier) flight(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := w.getFlight(r.Context(), id)
+	if err == nil && a.Refused == "" && a.Flight == nil {
+		err = errEmpty
+	}
 	if w.answered(rw, a, err) {
 		return
 	}
@@ -234,6 +240,9 @@ func (w *WebTier) book(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := w.bookSeat(r.Context(), BookingRequest{Flight: flight, Passenger: r.PostForm.Get("passenger")})
+	if err == nil && a.Refused == "" && a.Booking == nil {
+		err = errEmpty
+	}
 	if w.answered(rw, a, err) {
 		return
 	}
@@ -329,6 +338,9 @@ func (w *WebTier) apiBook(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := w.bookSeat(r.Context(), b)
+	if err == nil && a.Refused == "" && a.Booking == nil {
+		err = errEmpty
+	}
 	if apiAnswer(rw, a, err) {
 		return
 	}

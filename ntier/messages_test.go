@@ -1,0 +1,43 @@
+package ntier_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"dsdemo/ntier"
+)
+
+func TestCheckPassenger(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ok   bool
+	}{
+		{"Ada Lovelace", true},
+		{"O'Brien", true},
+		{"Jean-Luc Picard", true},
+		{"J. R. R. Tolkien", true},
+		{"Jürgen Müller", true},
+		{"Zoë", true},
+		{"", false},
+		{"   ", false},
+		{"A", false},
+		{"R2D2", false},
+		{"'; DROP TABLE flights; --", false},
+		{"<script>alert(1)</script>", false},
+		{"Ada\nLovelace", false},
+		{"-Ada", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := ntier.CheckPassenger(tc.name)
+			assert.Equal(t, tc.ok, err == nil, "CheckPassenger(%q) = %v", tc.name, err)
+		})
+	}
+}
+
+func TestRacerName(t *testing.T) {
+	for i, want := range map[int]string{0: "Racer A", 25: "Racer Z", 26: "Racer AA", 27: "Racer AB", 199: "Racer GR"} {
+		assert.Equal(t, want, ntier.RacerName(i))
+		assert.NoError(t, ntier.CheckPassenger(ntier.RacerName(i)))
+	}
+}
