@@ -88,7 +88,7 @@ func TestClock(t *testing.T) {
 	})
 }
 
-// threeProcesses is the run of the README's picture:
+// threeProcesses is this run of three processes (times in brackets):
 //
 //	P  a(1) ---- b(2) send m1 ----------------------- c(5) recv m3 -- j(6)
 //	                  \                               ^
