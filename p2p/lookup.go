@@ -82,38 +82,52 @@ func (p *Peer) Lookup(ctx context.Context, id ID) (succs []NodeRef, hops int, er
 }
 
 // lookupFrom continues a lookup from a first step that is already known.
+// When none of the peers a step named answers, it goes back to the step
+// before and asks that step's next-best peer: slower, but a lookup fails
+// only when no way round the silent peers is left.
 func (p *Peer) lookupFrom(ctx context.Context, id ID, first step) ([]NodeRef, int, error) {
-	s, hops := first, 0
-	for !s.Done {
+	path := []step{first} // the steps so far; the last one is where the lookup stands
+	asked := map[string]bool{p.self.Addr: true}
+	hops := 0
+	for {
+		s := &path[len(path)-1]
+		if s.Done {
+			if len(s.Succs) == 0 {
+				return nil, hops, errors.New("the ring gave no successor")
+			}
+			return s.Succs, hops, nil
+		}
 		if hops >= maxHops {
 			return nil, hops, fmt.Errorf("lookup of %s took more than %d hops: the ring is being repaired, try again", id, maxHops)
 		}
-		var answered bool
-		for _, n := range s.Next {
-			var next step
-			err := p.call(ctx, n, "closest", findBody{ID: id}, &next)
-			if ctx.Err() != nil {
-				return nil, hops, ctx.Err()
+		if len(s.Next) == 0 { // every peer this step named is silent: back one step
+			path = path[:len(path)-1]
+			if len(path) == 0 {
+				return nil, hops, errors.New("no peer on the way to the key answered")
 			}
-			if err != nil {
-				p.suspect(n)
-				continue
-			}
-			if len(next.Succs) == 0 && len(next.Next) == 0 {
-				continue // a confused peer; ask the next one
-			}
-			s, answered = next, true
-			hops++
-			break
+			continue
 		}
-		if !answered {
-			return nil, hops, errors.New("no peer on the way to the key answered")
+		n := s.Next[0]
+		s.Next = s.Next[1:]
+		if asked[n.Addr] {
+			continue
 		}
+		asked[n.Addr] = true
+		var next step
+		err := p.call(ctx, n, "closest", findBody{ID: id}, &next)
+		if ctx.Err() != nil {
+			return nil, hops, ctx.Err()
+		}
+		if err != nil {
+			p.suspect(n)
+			continue
+		}
+		if !next.Done && len(next.Next) == 0 {
+			continue // a confused peer; ask the next one
+		}
+		hops++
+		path = append(path, next)
 	}
-	if len(s.Succs) == 0 {
-		return nil, hops, errors.New("the ring gave no successor")
-	}
-	return s.Succs, hops, nil
 }
 
 // suspect removes a peer that did not answer from the routing state. The

@@ -140,7 +140,10 @@ func (m Model) StartOrder() ([]Program, error) {
 				return nil, fmt.Errorf("%s needs the address of %q, which is not in the model", p.Node, r)
 			case q.Listen == NoListen:
 				return nil, fmt.Errorf("%s needs the address of %s, which serves nobody", p.Node, r)
-			case q.Later:
+			case q.Later && q.Listen != ListenReserved:
+				// A reserved address is known before the program runs, so a
+				// program may name one that an experiment starts later (a
+				// web tier that learns of a second app instance).
 				return nil, fmt.Errorf("%s needs the address of %s, which only an experiment starts", p.Node, r)
 			case q.Listen == ListenAny:
 				deps[p.Node] = append(deps[p.Node], r)

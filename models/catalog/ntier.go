@@ -19,9 +19,9 @@ func multiTier() Model {
 		Title: Text{DE: "Mehrschichtige Architektur: Flugbuchung", EN: "Multi-tier architecture: flight booking"},
 		Summary: Text{
 			DE: "Ein Server beantwortet die Anfrage seines Clients, indem er selbst einen anderen Server fragt: Die Webschicht zeigt Seiten, die Anwendungsschicht prüft die Regeln, die Datenschicht hält Flüge und Buchungen in SQLite. " +
-				"Jede Schicht ist ein eigener Prozess; die Anwendungsschicht läuft zweimal.",
+				"Jede Schicht ist ein eigener Prozess; eine zweite Instanz der Anwendungsschicht kann hinzukommen (die vierschichtige Variante).",
 			EN: "A server answers its client by asking another server in turn: the web tier shows pages, the application tier checks the rules, the data tier keeps flights and bookings in SQLite. " +
-				"Each tier is a process of its own; the application tier runs twice.",
+				"Each tier is a process of its own; a second instance of the application tier can join (the four-tier variant).",
 		},
 		Roles: []Role{
 			{Name: "client", Does: Text{
@@ -44,7 +44,7 @@ func multiTier() Model {
 		Programs: []Program{
 			{Node: "db", Role: "db", Binary: "db", Listen: ListenAny},
 			{Node: "app-1", Role: "app", Binary: "app", Listen: ListenAny, Args: []string{"--db", "{addr:db}"}},
-			{Node: "app-2", Role: "app", Binary: "app", Listen: ListenAny, Args: []string{"--db", "{addr:db}"}},
+			{Node: "app-2", Role: "app", Binary: "app", Listen: ListenReserved, Later: true, Args: []string{"--db", "{addr:db}"}},
 			{Node: "web", Role: "web", Binary: "web", Listen: ListenAny, Args: []string{"--app", "{addr:app-1},{addr:app-2}"}},
 			{Node: "client-1", Role: "client", Binary: "booker", Args: []string{"--web", "http://{addr:web}"}},
 		},
@@ -183,21 +183,17 @@ func secondApp() Experiment {
 			EN: "First app-1 carries everything alone, then app-2 joins and takes its share, without anything else restarting.",
 		},
 		Steps: []Step{
-			{Kind: StepKill, Node: "app-2", Caption: Text{
-				DE: "Wir beginnen mit einer einzigen App-Instanz: app-2 wird angehalten.",
-				EN: "We begin with a single app instance: app-2 is stopped.",
-			}},
 			{Kind: StepDo, Node: "client-1", Cmd: "race 1 4", Caption: Text{
-				DE: "Vier Buchungen für Flug 1 auf einmal.",
-				EN: "Four bookings for flight 1 at once.",
+				DE: "Bisher gibt es eine einzige App-Instanz. Vier Buchungen für Flug 1 auf einmal …",
+				EN: "So far there is a single app instance. Four bookings for flight 1 at once …",
 			}},
 			logged("client-1", "race for flight 1 with 4 passengers", Text{
-				DE: "Alle vier gehen an app-1. Wo die Webschicht es bei app-2 versucht, wird die Verbindung abgelehnt; sie nimmt sofort die nächste Instanz.",
-				EN: "All four go to app-1. Where the web tier tries app-2, the connection is refused, and it takes the next instance at once.",
+				DE: "Alle vier gehen an app-1. Die Webschicht kennt schon eine zweite Adresse, aber dort hört noch niemand zu: Die Verbindung wird abgelehnt, und sie nimmt sofort die nächste Instanz.",
+				EN: "All four go to app-1. The web tier already knows a second address, but nobody answers there: the connection is refused, and it takes the next instance at once.",
 			}),
-			{Kind: StepRestart, Node: "app-2", Caption: Text{
-				DE: "Eine zweite App-Instanz startet an der Adresse, die die Webschicht kennt.",
-				EN: "A second app instance starts at the address the web tier knows.",
+			{Kind: StepStart, Node: "app-2", Caption: Text{
+				DE: "Eine zweite App-Instanz startet an genau dieser Adresse.",
+				EN: "A second app instance starts at exactly that address.",
 			}},
 			{Kind: StepDo, Node: "client-1", Cmd: "race 1 4", Caption: Text{
 				DE: "Noch einmal vier Buchungen auf einmal.",

@@ -25,7 +25,8 @@ import (
 var programs = []string{"dsdemo/clientserver/server", "dsdemo/clientserver/client",
 	"dsdemo/proxy/origin", "dsdemo/proxy/cacheproxy", "dsdemo/proxy/load",
 	"dsdemo/mobilecode/codeserver", "dsdemo/mobilecode/sandbox",
-	"dsdemo/p2p/peer"}
+	"dsdemo/p2p/peer",
+	"dsdemo/ntier/db", "dsdemo/ntier/app", "dsdemo/ntier/web", "dsdemo/ntier/booker"}
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
@@ -194,9 +195,12 @@ func testControls(t *testing.T, bin string) {
 		assert.Contains(t, err.Error(), "nobody")
 	})
 
-	t.Run("close leaves no process", func(t *testing.T) {
+	t.Run("close leaves no process and no file", func(t *testing.T) {
 		procs := l.Procs()
+		tmp := l.TempDir()
+		require.DirExists(t, tmp, "the run's temporary directory")
 		require.NoError(t, l.Close())
+		assert.NoDirExists(t, tmp)
 		require.NoError(t, l.Close(), "Close is idempotent")
 		for _, p := range procs {
 			assert.ErrorIs(t, syscall.Kill(p.PID, 0), syscall.ESRCH, "%s (pid %d) is gone", p.Node, p.PID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -62,6 +63,7 @@ type Launcher struct {
 	nodes  map[string]*node           // every node started so far (or being started), by name
 	order  []string                   // the names in nodes, in the order they were first started
 	addrs  map[string]string          // the listen address of each serving node: reserved, or from its hello
+	tmp    string                     // the run's own temporary directory, the programs' TMPDIR; removed by Close
 	cut    map[string]map[string]bool // node to the nodes it is partitioned from, both ways
 	shared map[trace.Op]trace.Control // faults set on every node, for nodes that start later
 }
@@ -111,15 +113,23 @@ func startAll(ctx context.Context, cfg Config, order []catalog.Program) (*Launch
 		cut:    map[string]map[string]bool{},
 		shared: map[trace.Op]trace.Control{},
 	}
+	// Files a program keeps in its temporary directory (the data tier's
+	// database) belong to this run: a restart finds them, the next run
+	// starts afresh, and Close removes them.
 	var err error
+	if l.tmp, err = os.MkdirTemp("", "dsdemo-run-"); err != nil {
+		return nil, err
+	}
 	for _, p := range cfg.Model.Programs {
 		if p.Listen == catalog.ListenReserved {
 			if l.addrs[p.Node], err = catalog.ReserveAddr(); err != nil {
+				os.RemoveAll(l.tmp)
 				return nil, fmt.Errorf("%s: %w", p.Node, err)
 			}
 		}
 	}
 	if l.collector, err = trace.Listen("127.0.0.1:0", l.handle); err != nil {
+		os.RemoveAll(l.tmp)
 		return nil, err
 	}
 	for _, p := range order {
@@ -258,6 +268,11 @@ func (l *Launcher) AddClient(ctx context.Context) (string, error) {
 	return prog.Node, l.start(ctx, prog)
 }
 
+// TempDir is the run's own temporary directory, which its programs get as
+// TMPDIR: what they keep there (the data tier's database) lasts from a
+// restart to the next, and Close removes it.
+func (l *Launcher) TempDir() string { return l.tmp }
+
 // Close kills every process (SIGKILL to its process group), waits until
 // each is reaped, and closes the collector. It is safe to call more than
 // once, on a nil Launcher, and from a deferred function while a panic
@@ -290,6 +305,9 @@ func (l *Launcher) Close() error {
 		}
 		if l.collector != nil {
 			errs = append(errs, l.collector.Close())
+		}
+		if l.tmp != "" {
+			errs = append(errs, os.RemoveAll(l.tmp))
 		}
 		if err := errors.Join(errs...); err != nil {
 			l.closeErr = fmt.Errorf("closing the launcher: %w", err)
