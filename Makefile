@@ -6,7 +6,8 @@ GO       ?= go
 PROGRAMS := ./clientserver/server ./clientserver/client ./clientserver/baseline \
             ./proxy/origin ./proxy/cacheproxy ./proxy/load \
             ./mobilecode/codeserver ./mobilecode/sandbox \
-            ./p2p/peer
+            ./p2p/peer \
+            ./ntier/db ./ntier/app ./ntier/web ./ntier/booker
 
 .PHONY: help build test bench demo clean
 
@@ -33,6 +34,7 @@ bench: build
 	$(GO) test -v -run '^$$' -bench Load -benchtime 1x ./clientserver/
 	$(GO) test -v -run '^$$' -bench Hits -benchtime 1x ./proxy/
 	$(GO) test -v -run '^$$' -bench 'Ring|Survival' -benchtime 1x -timeout 60m ./p2p/
+	$(GO) test -v -run '^$$' -bench Bookings -benchtime 3x ./ntier/
 
 demo: build
 	bin/dsdemo
