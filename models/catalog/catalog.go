@@ -188,6 +188,15 @@ const (
 	// from the moment the step before it was carried out, or until
 	// WaitLimit has passed. Its caption says what the class waits for.
 	StepWait StepKind = "wait"
+	// StepPredict is a "predict the flow" question. An earlier StepFault
+	// turns step mode (hold) on at Node, and a StepDo makes Node send a
+	// message; StepPredict waits, like StepWait, until Until matches that
+	// message being held, and its caption asks where it will go (or who
+	// will answer) with Choices to pick from. Once the class has answered,
+	// step mode at Node ends, the message goes on, and the node that
+	// receives it is compared with the answer; Answer is the node that
+	// does, Explain says why.
+	StepPredict StepKind = "predict"
 )
 
 // WaitLimit is how long a StepWait waits before the player reports that the
@@ -202,7 +211,10 @@ type Step struct {
 	Cmd     string        // do: the command line, e.g. "put a 1"
 	Peers   []string      // partition: the nodes Node is cut off from
 	Fault   trace.Control // fault: Op delay, drop, duplicate or hold, with its Ms, P or On
-	Until   Match         // wait: the event to wait for
+	Until   Match         // wait, predict: the event to wait for
+	Choices []string      // predict: the nodes to choose from
+	Answer  string        // predict: the node that receives the held message
+	Explain Text          // predict: why, shown after the answer
 }
 
 // Match describes a trace event a StepWait waits for. Kind must be set;

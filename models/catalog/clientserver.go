@@ -54,7 +54,7 @@ func clientServer() Model {
 			}},
 		},
 		Experiments: []Experiment{
-			firstRequest(), serverCrash(), manyClients(), slowNetwork(),
+			firstRequest(), serverCrash(), manyClients(), slowNetwork(), predictClientServer(),
 		},
 	}
 }

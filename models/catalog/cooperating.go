@@ -80,7 +80,7 @@ func cooperatingPartition() Model {
 				EN: "Whether a key is on the server asked or on another one: the client uses the same operations and gets the same kind of reply.",
 			}},
 		},
-		Experiments: []Experiment{forwarding(), ownerDown()},
+		Experiments: []Experiment{forwarding(), ownerDown(), predictPartition()},
 	}
 }
 
@@ -222,7 +222,7 @@ func cooperatingReplicate() Model {
 				EN: "Which server answers does not matter to the client: every server knows every key.",
 			}},
 		},
-		Experiments: []Experiment{writeAll(), failover(), networkPartition(), frozenReplica()},
+		Experiments: []Experiment{writeAll(), failover(), networkPartition(), frozenReplica(), predictReplicate()},
 	}
 }
 

@@ -44,6 +44,7 @@ func Example() {
 	//   experiment: The server crashes
 	//   experiment: Many clients, one server
 	//   experiment: A slow and lossy network
+	//   experiment: Predict the flow: where does the message go?
 	// bin/server --name server --listen 127.0.0.1:0 --trace 127.0.0.1:9000 --exit-with-collector
 	// bin/client --name client-1 --trace 127.0.0.1:9000 --exit-with-collector --server 127.0.0.1:41234
 }

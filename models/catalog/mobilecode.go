@@ -46,7 +46,7 @@ func mobileCode() Model {
 				EN: "To the script, the call to the server looks like a local function call.",
 			}},
 		},
-		Experiments: []Experiment{codeDownload(), hostileCode(), tamperedCode()},
+		Experiments: []Experiment{codeDownload(), hostileCode(), tamperedCode(), predictMobileCode()},
 	}
 }
 

@@ -67,7 +67,7 @@ func multiTier() Model {
 				EN: "A second app instance takes its share of the requests without any change to the client or the data tier.",
 			}},
 		},
-		Experiments: []Experiment{bookingTraced(), lastSeat(), dataTierRestart(), secondApp()},
+		Experiments: []Experiment{bookingTraced(), lastSeat(), dataTierRestart(), secondApp(), predictMultiTier()},
 	}
 }
 

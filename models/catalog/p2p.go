@@ -68,7 +68,7 @@ func peerToPeer() Model {
 				EN: "A lookup takes about ½·log2(N) hops: twice as many peers cost only half a hop more.",
 			}},
 		},
-		Experiments: []Experiment{ringLookup(), peerJoins(), adjacentCrash(), churn()},
+		Experiments: []Experiment{ringLookup(), peerJoins(), adjacentCrash(), churn(), predictPeerToPeer()},
 	}
 }
 

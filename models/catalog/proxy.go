@@ -61,7 +61,7 @@ func cachingProxy() Model {
 				EN: "When the server fails, the proxy keeps serving its last copy of resources marked stale-if-error.",
 			}},
 		},
-		Experiments: []Experiment{coldWarm(), slowOrigin(), revalidate(), originDown(), blocked(), noAccess()},
+		Experiments: []Experiment{coldWarm(), slowOrigin(), revalidate(), originDown(), blocked(), noAccess(), predictProxy()},
 	}
 }
 

@@ -185,6 +185,7 @@ func (v *validator) experiment(e Experiment) {
 		v.errorf("experiment %q has no steps", e.ID)
 	}
 	nodes := map[string]life{}
+	holding := map[string]bool{} // nodes in step mode, for predict steps
 	for _, p := range m.Programs {
 		if !p.Later {
 			nodes[p.Node] = running
@@ -256,6 +257,9 @@ func (v *validator) experiment(e Experiment) {
 			if s.Node != "" {
 				need(s.Node, running, frozen)
 			}
+			if s.Fault.Op == trace.OpHold {
+				holding[s.Node] = s.Fault.On
+			}
 			if err := checkFault(s.Fault); err != nil {
 				fail("%v", err)
 			}
@@ -263,6 +267,24 @@ func (v *validator) experiment(e Experiment) {
 			if err := v.checkMatch(s.Until); err != nil {
 				fail("%v", err)
 			}
+		case StepPredict:
+			if err := v.checkMatch(s.Until); err != nil {
+				fail("%v", err)
+			}
+			if s.Until.Kind != trace.KindHold || s.Until.Node != s.Node {
+				fail("wait for a message %q holds (Until.Kind hold, Until.Node %q)", s.Node, s.Node)
+			}
+			if !holding[s.Node] {
+				fail("step mode is not on at %q: a fault step with hold on comes first", s.Node)
+			}
+			holding[s.Node] = false // the answer ends step mode there
+			if len(s.Choices) < 2 || !slices.Contains(s.Choices, s.Answer) {
+				fail("want two or more choices, the answer %q among them", s.Answer)
+			}
+			for _, c := range s.Choices {
+				need(c, running, frozen, killed, notStarted)
+			}
+			v.text(at+" explanation", s.Explain)
 		default:
 			fail("unknown step kind")
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"dsdemo/models/catalog"
 	"dsdemo/models/trace"
@@ -22,6 +23,9 @@ type Player struct {
 	// a first step), so that an event that step causes at once is counted;
 	// after a wait step, it counts only events after the one that ended it.
 	pending *watch
+
+	// asked is the message a predict step holds until the class answers.
+	asked *trace.Event
 }
 
 // NewPlayer returns a player for exp on the model l runs; its first Next
@@ -41,6 +45,7 @@ func (p *Player) Index() int { return p.next }
 
 // Stop gives up the steps not yet carried out; Done then reports true.
 func (p *Player) Stop() {
+	p.letGo()
 	if p.pending != nil {
 		p.l.events.drop(p.pending)
 		p.pending = nil
@@ -61,6 +66,7 @@ func (p *Player) Next(ctx context.Context) (catalog.Step, error) {
 	if p.Done() {
 		return catalog.Step{}, fmt.Errorf("experiment %s has no more steps", p.exp.ID)
 	}
+	p.letGo()
 	i := p.next
 	step := p.exp.Steps[i]
 	current := p.pending
@@ -75,10 +81,16 @@ func (p *Player) Next(ctx context.Context) (catalog.Step, error) {
 // watchFor sets the watch for step i when it is a wait step, following
 // after, the watch of the step before when that is a wait step too.
 func (p *Player) watchFor(i int, after *watch) *watch {
-	if i >= len(p.exp.Steps) || p.exp.Steps[i].Kind != catalog.StepWait {
+	if i >= len(p.exp.Steps) {
 		return nil
 	}
-	return p.l.events.watch(p.exp.Steps[i].Until, after)
+	switch s := p.exp.Steps[i]; s.Kind {
+	case catalog.StepWait:
+		return p.l.events.watch(s.Until, after)
+	case catalog.StepPredict: // every message the node holds, see predict
+		return p.l.events.watch(catalog.Match{Kind: trace.KindHold, Node: s.Node}, after)
+	}
+	return nil
 }
 
 // do carries out one step; w is its watch when it is a wait step.
@@ -111,6 +123,81 @@ func (p *Player) do(ctx context.Context, s catalog.Step, w *watch) error {
 			l.events.drop(w) // the next wait counts from now
 		}
 		return err
+	case catalog.StepPredict:
+		return p.hold(ctx, s, w)
 	}
 	return errors.New("unknown kind of step " + string(s.Kind))
+}
+
+// hold waits, like a wait step, for the message a predict step asks about:
+// the first one s.Until matches among those s.Node holds in step mode. The
+// node's other messages (a lookup before the store it leads to, a peer's
+// maintenance) are let go one by one, so only that message waits for the
+// class's answer.
+func (p *Player) hold(ctx context.Context, s catalog.Step, w *watch) error {
+	l := p.l
+	deadline := time.Now().Add(catalog.WaitLimit)
+	for {
+		ev, err := w.wait(ctx, l.closed, time.Until(deadline))
+		if err != nil {
+			l.events.drop(w)
+			return err
+		}
+		if s.Until.Matches(ev) {
+			p.asked = &ev
+			return nil
+		}
+		next := l.events.watch(catalog.Match{Kind: trace.KindHold, Node: s.Node}, w)
+		if ev.Msg != nil {
+			if err := l.Control(s.Node, trace.Control{Op: trace.OpRelease, ID: ev.Msg.ID}); err != nil {
+				l.events.drop(next)
+				return err
+			}
+		}
+		w = next
+	}
+}
+
+// Outcome is how a prediction went: the node the class chose and the node
+// that really received the held message.
+type Outcome struct {
+	Chosen, Actual string
+}
+
+// Right reports whether the prediction was right.
+func (o Outcome) Right() bool { return o.Chosen == o.Actual }
+
+// Asking reports whether a predict step holds a message and waits for the
+// class's answer (Predict).
+func (p *Player) Asking() bool { return p.asked != nil }
+
+// Predict answers the question of the predict step just carried out: it
+// ends step mode at the node that holds the message, so the message goes
+// on, and waits until it arrives somewhere. The outcome says where.
+func (p *Player) Predict(ctx context.Context, choice string) (Outcome, error) {
+	held := p.asked
+	if held == nil || held.Msg == nil {
+		return Outcome{}, errors.New("no message waits for a prediction")
+	}
+	p.asked = nil
+	arrived := p.l.events.watch(catalog.Match{Kind: trace.KindRecv, From: held.Node, Type: held.Msg.Type}, nil)
+	if err := p.l.Control(held.Node, trace.Control{Op: trace.OpHold, On: false}); err != nil {
+		p.l.events.drop(arrived)
+		return Outcome{}, err
+	}
+	ev, err := arrived.wait(ctx, p.l.closed, catalog.WaitLimit)
+	if err != nil {
+		p.l.events.drop(arrived)
+		return Outcome{}, err
+	}
+	return Outcome{Chosen: choice, Actual: ev.Node}, nil
+}
+
+// letGo ends a question nobody answered: step mode ends and the held
+// message goes on, so the demo never stays stuck.
+func (p *Player) letGo() {
+	if p.asked != nil {
+		p.l.Control(p.asked.Node, trace.Control{Op: trace.OpHold, On: false})
+		p.asked = nil
+	}
 }

@@ -34,6 +34,11 @@ func testExperiments(t *testing.T, bin string) {
 					i := p.Index()
 					step, err := p.Next(t.Context())
 					require.NoError(t, err, "step %d (%s %s)", i+1, step.Kind, step.Node)
+					if step.Kind == catalog.StepPredict {
+						o, err := p.Predict(t.Context(), step.Answer)
+						require.NoError(t, err, "step %d: the prediction", i+1)
+						assert.True(t, o.Right(), "step %d: the catalogue's answer %s is where the message goes, not %s", i+1, step.Answer, o.Actual)
+					}
 					assert.Equal(t, exp.Steps[i], step, "Next returns the step it carried out")
 					assert.Equal(t, i+1, p.Index())
 				}

@@ -32,6 +32,7 @@ var liveKeys = []binding{
 	{"a", catalog.Text{DE: "Client hinzufügen", EN: "add a client"}},
 	{"c", catalog.Text{DE: "Churn an/aus: Peers gehen und kommen zufällig", EN: "churn on/off: peers leave and join at random"}},
 	{"x", catalog.Text{DE: "nächster Schritt des Experiments", EN: "next step of the experiment"}},
+	{"1-9", catalog.Text{DE: "Vorhersage: wohin geht die Nachricht?", EN: "predict: where does the message go?"}},
 	{"tab", catalog.Text{DE: "Bereich: Sequenz · Log · Inspektor", EN: "pane: sequence · log · inspector"}},
 	{"/", catalog.Text{DE: "Log filtern (Knoten oder Typ)", EN: "filter the log (node or type)"}},
 	{"e", catalog.Text{DE: "Sequenzdiagramm exportieren", EN: "export the sequence diagram"}},

@@ -53,12 +53,14 @@ type live struct {
 	filtering bool
 	scroll    int // arrows scrolled back from the newest
 
-	experiment *catalog.Experiment
-	stepIndex  int // the step of the experiment that x carries out next
-	player     Player
-	caption    catalog.Text
-	playing    bool // a step is being carried out
-	queued     int  // x pressed while a step was running: steps to carry out next
+	experiment     *catalog.Experiment
+	stepIndex      int // the step of the experiment that x carries out next
+	player         Player
+	caption        catalog.Text
+	asking         *catalog.Step // a predict step waiting for the class's answer (keys 1-9)
+	pendingExplain catalog.Text  // the explanation of the question just answered
+	playing        bool          // a step is being carried out
+	queued         int           // x pressed while a step was running: steps to carry out next
 
 	now                time.Time
 	rateAt             time.Time
@@ -135,6 +137,12 @@ func (l *live) update(msg tea.Msg) tea.Cmd {
 		l.playing = false
 		if msg.err != nil {
 			l.status = l.c.t("Schritt fehlgeschlagen: ", "step failed: ") + msg.err.Error()
+		} else if msg.step.Kind == catalog.StepPredict {
+			l.ask(msg.step) // the next step waits for the answer (or x)
+			if l.opts.Auto {
+				return tea.Tick(5*time.Second, func(time.Time) tea.Msg { return autoMsg{} })
+			}
+			return nil
 		}
 		if l.queued > 0 {
 			l.queued--
@@ -143,6 +151,8 @@ func (l *live) update(msg tea.Msg) tea.Cmd {
 		if l.opts.Auto && l.player != nil && !l.player.Done() {
 			return tea.Tick(1500*time.Millisecond, func(time.Time) tea.Msg { return autoMsg{} })
 		}
+	case predictMsg:
+		l.verdict(msg)
 	case autoMsg:
 		return l.nextStep()
 	case churnMsg:
@@ -217,6 +227,7 @@ func (l *live) nextStep() tea.Cmd {
 		l.queued++ // carried out when the running step is done
 		return nil
 	}
+	l.asking = nil // x instead of an answer: the player lets the message go
 	if l.player == nil || l.player.Done() {
 		if l.player != nil && l.player.Done() {
 			l.status = l.c.t("Experiment beendet.", "Experiment finished.")
@@ -365,8 +376,57 @@ func (l *live) key(k string) tea.Cmd {
 		return churnTick()
 	case "x":
 		return l.nextStep()
+	case "1", "2", "3", "4", "5", "6", "7", "8", "9":
+		return l.predict(int(k[0] - '1'))
 	}
 	return nil
+}
+
+// ask shows a predict step's question with its numbered choices.
+func (l *live) ask(s catalog.Step) {
+	l.asking = &s
+	var choices strings.Builder
+	for i, c := range s.Choices {
+		fmt.Fprintf(&choices, "  [%d] %s", i+1, c)
+	}
+	l.caption = catalog.Text{
+		DE: s.Caption.DE + " ▸" + choices.String(),
+		EN: s.Caption.EN + " ▸" + choices.String(),
+	}
+}
+
+// predict answers the question being asked with choice i; the held message
+// goes on and predictMsg says where it went.
+func (l *live) predict(i int) tea.Cmd {
+	s, p := l.asking, l.player
+	if s == nil || p == nil || i >= len(s.Choices) {
+		return nil
+	}
+	l.asking = nil
+	l.caption = catalog.Text{DE: "Vorhersage: " + s.Choices[i] + " … die Nachricht geht weiter.", EN: "Prediction: " + s.Choices[i] + " … the message goes on."}
+	l.pendingExplain = s.Explain
+	choice := s.Choices[i]
+	return func() tea.Msg {
+		o, err := p.Predict(context.Background(), choice)
+		return predictMsg{outcome: o, err: err}
+	}
+}
+
+// verdict shows whether the prediction was right, and why.
+func (l *live) verdict(msg predictMsg) {
+	if msg.err != nil {
+		l.status = l.c.t("Vorhersage: ", "prediction: ") + msg.err.Error()
+		return
+	}
+	o, why := msg.outcome, l.pendingExplain
+	if o.Right() {
+		l.caption = catalog.Text{DE: "✓ Richtig: " + o.Actual + ". " + why.DE, EN: "✓ Right: " + o.Actual + ". " + why.EN}
+	} else {
+		l.caption = catalog.Text{
+			DE: "✗ Nicht " + o.Chosen + ", sondern " + o.Actual + ". " + why.DE,
+			EN: "✗ Not " + o.Chosen + " but " + o.Actual + ". " + why.EN,
+		}
+	}
 }
 
 // do runs a control in a command and reports how it went.

@@ -67,6 +67,9 @@ type Options struct {
 type Player interface {
 	Next(ctx context.Context) (catalog.Step, error)
 	Done() bool
+	// Predict answers the predict step just carried out with a node name
+	// and tells where the held message really went.
+	Predict(ctx context.Context, choice string) (launch.Outcome, error)
 }
 
 // common is what every page shares.
@@ -111,7 +114,11 @@ type (
 		step catalog.Step
 		err  error
 	}
-	doneMsg struct{ text string } // a control finished; text says how
+	doneMsg    struct{ text string } // a control finished; text says how
+	predictMsg struct {
+		outcome launch.Outcome
+		err     error
+	}
 )
 
 // redraw is how often the live view is drawn while events arrive.

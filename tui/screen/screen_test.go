@@ -296,3 +296,46 @@ func TestRing(t *testing.T) {
 		assert.Nil(t, m.live.update(churnMsg{}), "a tick after churn off does nothing")
 	})
 }
+
+// fakePlayer plays one predict step and answers every prediction with actual.
+type fakePlayer struct {
+	step   catalog.Step
+	done   bool
+	actual string
+}
+
+func (p *fakePlayer) Next(context.Context) (catalog.Step, error) { p.done = true; return p.step, nil }
+func (p *fakePlayer) Done() bool                                 { return p.done }
+func (p *fakePlayer) Predict(_ context.Context, choice string) (launch.Outcome, error) {
+	return launch.Outcome{Chosen: choice, Actual: p.actual}, nil
+}
+
+func TestPrediction(t *testing.T) {
+	m, _, _ := started(t)
+	step := catalog.Step{Kind: catalog.StepPredict, Node: "server", Choices: []string{"client-1", "client-2"}, Answer: "client-1",
+		Caption: catalog.Text{DE: "Wer?", EN: "Who gets it?"}, Explain: catalog.Text{DE: "Weil.", EN: "Because."}}
+	p := &fakePlayer{step: step, actual: "client-1"}
+	l := m.live
+	l.player, l.experiment = p, &catalog.Experiment{Steps: []catalog.Step{step}}
+
+	run := func(cmd tea.Cmd) {
+		for cmd != nil {
+			cmd = l.update(cmd())
+		}
+	}
+	run(l.nextStep())
+	require.NotNil(t, l.asking, "the question waits for an answer")
+	assert.Contains(t, l.view(), "Who gets it? ▸  [1] client-1  [2] client-2")
+	assert.Nil(t, l.key("7"), "a number with no choice does nothing")
+
+	t.Run("right", func(t *testing.T) {
+		run(l.key("1"))
+		assert.Nil(t, l.asking)
+		assert.Equal(t, "✓ Right: client-1. Because.", l.caption.EN)
+	})
+	t.Run("wrong", func(t *testing.T) {
+		l.ask(step)
+		run(l.key("2"))
+		assert.Equal(t, "✗ Not client-2 but client-1. Because.", l.caption.EN)
+	})
+}
