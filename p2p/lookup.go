@@ -139,12 +139,21 @@ func (p *Peer) suspect(gone NodeRef) {
 		p.pred = NodeRef{}
 	}
 	p.succs = slices.DeleteFunc(p.succs, func(s NodeRef) bool { return s.Addr == gone.Addr })
-	if len(p.succs) == 0 {
-		p.succs = []NodeRef{p.self}
-	}
 	for i, f := range p.fingers {
 		if f.Addr == gone.Addr {
 			p.fingers[i] = NodeRef{}
+		}
+	}
+	if len(p.succs) == 0 {
+		// Every successor on the list is gone (r neighbours died at once).
+		// The nearest finger is the best guess left: stabilize walks back
+		// from it to the true successor. Alone only when none is left.
+		p.succs = []NodeRef{p.self}
+		for _, f := range p.fingers {
+			if !f.IsZero() && f.Addr != p.self.Addr {
+				p.succs = []NodeRef{f}
+				break
+			}
 		}
 	}
 }
