@@ -339,3 +339,22 @@ func TestPrediction(t *testing.T) {
 		assert.Equal(t, "✗ Not client-2 but client-1. Because.", l.caption.EN)
 	})
 }
+
+func TestTiers(t *testing.T) {
+	m := New(Options{Lang: "en", Catalog: catalog.All()})
+	resize(m, 100, 30)
+	model, _ := catalog.ByID("ntier")
+	m.Update(startedMsg{ctl: &fakeDemo{}, m: model, exp: -1, events: make(chan trace.Event)})
+	require.NotNil(t, m.live)
+	// The tiers say hello back to front, and app-2 comes last.
+	for _, n := range []string{"db", "app-1", "web", "client-1", "app-2"} {
+		role := strings.TrimRight(strings.TrimRight(n, "0123456789"), "-")
+		feed(m, trace.Event{V: 1, Kind: trace.KindHello, Node: n, Role: role, Time: time.Now().UnixMicro()})
+	}
+	at := m.live.tiers([]string{"client-1", "web", "app-1", "db", "app-2"}, 100, 14)
+	assert.Less(t, at["client-1"].x, at["web"].x)
+	assert.Less(t, at["web"].x, at["app-1"].x)
+	assert.Less(t, at["app-1"].x, at["db"].x)
+	assert.Equal(t, at["app-1"].x, at["app-2"].x, "the app instances share a column")
+	assert.NotEqual(t, at["app-1"].y, at["app-2"].y, "one above the other")
+}

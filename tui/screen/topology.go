@@ -152,6 +152,9 @@ func (l *live) topology(width, height int) string {
 		l.byPosition(servers)
 	}
 	at := places(l.model.Layout, servers, clients, width, height)
+	if l.model.Layout == catalog.LayoutRow { // live.nodes gives the tiers in the order a request goes
+		at = l.tiers(append(append([]string{}, clients...), servers...), width, height)
+	}
 	cv := newCanvas(width, height)
 	recent := l.recent(8)
 	l.fingers(cv, at)
@@ -286,14 +289,52 @@ func (l *live) recent(n int) []history.Arrow {
 // isClient reports whether a node plays the client role: by its role in
 // the catalogue when the launcher started it (a sandbox is the mobile code
 // model's client), else by the role its hello gave.
-func (l *live) isClient(name string) bool {
+func (l *live) isClient(name string) bool { return l.role(name) == "client" }
+
+// role is a node's role: from the catalogue when the launcher started it,
+// else from its hello, else guessed from its name.
+func (l *live) role(name string) string {
 	if p, ok := l.proc(name); ok && p.Role != "" {
-		return p.Role == "client"
+		return p.Role
 	}
 	if n := l.store.Node(name); n != nil && n.Role != "" {
-		return n.Role == "client"
+		return n.Role
 	}
-	return strings.HasPrefix(name, "client")
+	if strings.HasPrefix(name, "client") {
+		return "client"
+	}
+	return name
+}
+
+// tiers places a row layout's nodes in columns, one per role, in the order
+// a request goes: the reverse of the catalogue's order, which lists a tier
+// before the tiers that need its address (db, app, web, client). The
+// instances of a role (app-1, app-2) are stacked in their column, so an
+// edge from one tier to the next never crosses a sibling.
+func (l *live) tiers(names []string, w, h int) map[string]point {
+	var roles []string
+	for i := len(l.model.Programs) - 1; i >= 0; i-- {
+		if r := l.model.Programs[i].Role; !slices.Contains(roles, r) {
+			roles = append(roles, r)
+		}
+	}
+	column := map[string][]string{}
+	for _, n := range names {
+		r := l.role(n)
+		if !slices.Contains(roles, r) {
+			roles = append(roles, r) // a node the catalogue does not know
+		}
+		column[r] = append(column[r], n)
+	}
+	roles = slices.DeleteFunc(roles, func(r string) bool { return len(column[r]) == 0 })
+	at := map[string]point{}
+	for i, r := range roles {
+		x := (2*i + 1) * w / (2 * len(roles))
+		for j, n := range column[r] {
+			at[n] = point{x: x, y: min((2*j+1)*h/(2*len(column[r])), h-1)}
+		}
+	}
+	return at
 }
 
 // nodeState is a node's state in words, with a mark, and the style to show it in.
