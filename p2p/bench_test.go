@@ -222,6 +222,13 @@ func benchRingOnce(b *testing.B, n, r int) {
 	b.ReportMetric(float64(hops[len(hops)*99/100]), "hops-p99")
 	b.ReportMetric(0.5*math.Log2(float64(n)), "hops-paper")
 
+	// Routing state: distinct fingers per peer, against log2(N).
+	fingers := 0
+	for _, p := range br.peers {
+		fingers += len(p.State().Fingers)
+	}
+	b.ReportMetric(float64(fingers)/float64(n), "fingers-mean")
+
 	// Keys, then a quarter of the peers crash at once.
 	const keys = 2000
 	for i := range keys {
