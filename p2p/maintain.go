@@ -97,7 +97,9 @@ func (p *Peer) notified(ctx context.Context, n NodeRef) {
 	}
 	p.mu.Unlock()
 	if len(moved) > 0 {
-		p.send(ctx, n, "handover", moved)
+		// Not while n waits for the answer to its notify: a slow handover
+		// would make n's notify time out and n count this peer as gone.
+		go p.send(ctx, n, "handover", moved)
 	}
 	p.report()
 }
