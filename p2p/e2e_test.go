@@ -103,6 +103,15 @@ func (r *testRing) run(args ...string) (string, string, int) {
 	return programtest.Run(r.t, r.bin, args...)
 }
 
+// ask runs a client command against the peer via, which must succeed, and
+// returns what it printed.
+func (r *testRing) ask(via string, command ...string) string {
+	r.t.Helper()
+	out, errOut, code := r.run(append([]string{"--to", r.procs[via].Addr}, command...)...)
+	require.Equal(r.t, 0, code, "%v via %s: %s", command, via, errOut)
+	return out
+}
+
 func TestRingPutGet(t *testing.T) {
 	r := newRing(t)
 	names := r.grow(5)
@@ -111,15 +120,11 @@ func TestRingPutGet(t *testing.T) {
 	keys := make([]string, 30)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("key-%d", i)
-		via := names[i%len(names)]
-		out, errOut, code := r.run("--to", r.procs[via].Addr, "put", keys[i], "value-"+keys[i])
-		require.Equal(t, 0, code, "put %s via %s: %s", keys[i], via, errOut)
+		out := r.ask(names[i%len(names)], "put", keys[i], "value-"+keys[i])
 		assert.Contains(t, out, "stored at "+owner(names, keys[i])+"@", "put %s", keys[i])
 	}
 	for i, k := range keys {
-		via := names[(i+2)%len(names)]
-		out, errOut, code := r.run("--to", r.procs[via].Addr, "get", k)
-		require.Equal(t, 0, code, "get %s via %s: %s", k, via, errOut)
+		out := r.ask(names[(i+2)%len(names)], "get", k)
 		assert.True(t, strings.HasPrefix(out, k+" = value-"+k+" (held by "+owner(names, k)+"@"), "get %s: %q", k, out)
 		assert.Regexp(t, `, \d+ hops?\)\n$`, out)
 	}
@@ -131,8 +136,7 @@ func TestRingPutGet(t *testing.T) {
 		assert.Equal(t, "peer: get no-such-key: not found\n", errOut)
 	})
 	t.Run("ring lists every peer in ring order", func(t *testing.T) {
-		out, _, code := r.run("--to", r.procs["peer-3"].Addr, "ring")
-		require.Equal(t, 0, code)
+		out := r.ask("peer-3", "ring")
 		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
 		assert.True(t, strings.HasPrefix(lines[0], "peer-3@"), "first line %q", lines[0])
 		assert.Equal(t, "the ring, walked along successors (5 peers):", lines[1])
@@ -178,8 +182,7 @@ func TestJoinTakesOverAndLeaveHandsOver(t *testing.T) {
 		}
 	}
 	for _, k := range keys {
-		_, errOut, code := r.run("--to", r.procs["peer-1"].Addr, "put", k, "v")
-		require.Equal(t, 0, code, errOut)
+		r.ask("peer-1", "put", k, "v")
 	}
 
 	// peer-4 joins and becomes the successor of some keys: they are its now.
@@ -194,9 +197,7 @@ func TestJoinTakesOverAndLeaveHandsOver(t *testing.T) {
 	}
 	require.Len(t, mine, 5)
 	for _, k := range mine {
-		out, errOut, code := r.run("--to", r.procs["peer-4"].Addr, "get", k)
-		require.Equal(t, 0, code, errOut)
-		assert.Contains(t, out, "(held by peer-4@", "after the join, %s is peer-4's", k)
+		assert.Contains(t, r.ask("peer-4", "get", k), "(held by peer-4@", "after the join, %s is peer-4's", k)
 	}
 
 	// peer-4 leaves gracefully: its successor holds its keys, nothing lost.
@@ -205,9 +206,7 @@ func TestJoinTakesOverAndLeaveHandsOver(t *testing.T) {
 	names = names[:3]
 	r.waitStable(names)
 	for _, k := range keys {
-		out, errOut, code := r.run("--to", r.procs["peer-1"].Addr, "get", k)
-		require.Equal(t, 0, code, "get %s after the leave: %s", k, errOut)
-		assert.Contains(t, out, "(held by "+owner(names, k)+"@", "get %s", k)
+		assert.Contains(t, r.ask("peer-1", "get", k), "(held by "+owner(names, k)+"@", "get %s after the leave", k)
 	}
 }
 
@@ -218,8 +217,7 @@ func TestCrashOfAdjacentPeersLosesNoKey(t *testing.T) {
 	keys := make([]string, 60)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("crash-%d", i)
-		_, errOut, code := r.run("--to", r.procs[names[i%6]].Addr, "put", keys[i], "v"+keys[i])
-		require.Equal(t, 0, code, errOut)
+		r.ask(names[i%6], "put", keys[i], "v"+keys[i])
 	}
 
 	// r-1 = 2 adjacent peers crash at once.
@@ -232,9 +230,7 @@ func TestCrashOfAdjacentPeersLosesNoKey(t *testing.T) {
 	alive := slices.DeleteFunc(slices.Clone(names), func(n string) bool { return slices.Contains(dead, n) })
 	r.waitStable(alive)
 	for i, k := range keys {
-		out, errOut, code := r.run("--to", r.procs[alive[i%len(alive)]].Addr, "get", k)
-		require.Equal(t, 0, code, "get %s after %v crashed: %s", k, dead, errOut)
-		assert.Contains(t, out, k+" = v"+k)
+		assert.Contains(t, r.ask(alive[i%len(alive)], "get", k), k+" = v"+k, "after %v crashed", dead)
 	}
 }
 
@@ -243,8 +239,7 @@ func TestSlowPeerIsPassedOver(t *testing.T) {
 	names := r.grow(4)
 	r.waitStable(names)
 	key := "frozen-key"
-	_, errOut, code := r.run("--to", r.procs["peer-1"].Addr, "put", key, "cold")
-	require.Equal(t, 0, code, errOut)
+	r.ask("peer-1", "put", key, "cold")
 
 	// The key's successor stops answering (SIGSTOP): a get times out on it
 	// and is answered by the next peer, which holds a copy.
@@ -255,8 +250,7 @@ func TestSlowPeerIsPassedOver(t *testing.T) {
 	if via == slow {
 		via = names[1]
 	}
-	out, errOut, code := r.run("--to", r.procs[via].Addr, "get", key)
-	require.Equal(t, 0, code, errOut)
+	out := r.ask(via, "get", key)
 	assert.Contains(t, out, key+" = cold")
 	assert.NotContains(t, out, "held by "+slow+"@")
 }
@@ -310,9 +304,7 @@ func TestBadInput(t *testing.T) {
 			assert.Contains(t, in.Text(), tc.reason, tc.line)
 		}
 		// The peer goes on serving.
-		out, errOut, code := r.run("--to", peer.Addr, "put", "after", "bad-input")
-		assert.Equal(t, 0, code, errOut)
-		assert.Contains(t, out, "stored at peer-1@")
+		assert.Contains(t, r.ask("peer-1", "put", "after", "bad-input"), "stored at peer-1@")
 	})
 	t.Run("command line", func(t *testing.T) {
 		for _, tc := range []struct {
