@@ -1,10 +1,12 @@
 // Command dsdemo is the launcher and live visualiser of the dsdemo
 // architecture models: it lists the models, starts their programs, shows the
-// messages between them, replays recorded runs and exports them as diagrams.
+// messages between them, replays recorded runs and exports them as diagrams,
+// and drills the exam questions.
 //
 //	dsdemo [--lang de|en] [--theme default|contrast] [--auto]   the terminal UI
 //	dsdemo replay FILE                                           play a recorded run
 //	dsdemo export FILE --format mermaid|svg [--out FILE]         write a diagram
+//	dsdemo quiz [--topic T] [--exam N] [--stats] [--check FILE]  the question bank
 package main
 
 import (
