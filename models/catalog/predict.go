@@ -60,7 +60,10 @@ func predictPartition() Experiment {
 			Text{DE: "Jeder Schlüssel hat genau einen Besitzer. Wohin schickt client-1 sein put?", EN: "Every key has exactly one owner. Where does client-1 send its put?"},
 			[]string{"server-1", "server-2", "server-3"}, "server-1",
 			Text{DE: "Der Client kennt die Besitzer nicht: Er fragt immer den ersten Server seiner Liste, und der leitet weiter, wenn nötig.", EN: "The client does not know the owners: it always asks the first server on its list, which passes the request on if need be."}),
-		[]Step{{Kind: StepKill, Node: "server-1", Caption: Text{DE: "server-1 fällt aus.", EN: "server-1 crashes."}}},
+		[]Step{
+			fetched("client-1", "put_ok", Text{DE: "Warten auf put_ok.", EN: "Waiting for put_ok."}),
+			{Kind: StepKill, Node: "server-1", Caption: Text{DE: "server-1 fällt aus.", EN: "server-1 crashes."}},
+		},
 		question("client-1", "get",
 			Step{Kind: StepDo, Node: "client-1", Cmd: "get a", Caption: Text{DE: "client-1 liest a.", EN: "client-1 reads a."}},
 			Text{DE: "server-1 ist tot. Welcher Server erhält das get von client-1?", EN: "server-1 is dead. Which server receives client-1's get?"},
