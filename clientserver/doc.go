@@ -25,7 +25,10 @@
 // server (fault tolerance, failure transparency) at the price of sending each
 // write to every replica. Replicas agree on the order of concurrent writes to
 // a key by their Lamport timestamps: the write with the larger (clock, server
-// name) wins everywhere, whatever order the replicas receive them in.
+// name) wins everywhere, whatever order the replicas receive them in. A
+// replica that starts (or comes back after a crash) first copies the store
+// of a peer with sync, so it does not answer "not found" for what was
+// written while it was away.
 //
 // The messages, as bodies of wire envelopes:
 //
@@ -33,4 +36,5 @@
 //	put {"key":"a","value":"1"} -> put_ok {"key":"a","value":"1","found":true,"server":"server-1"}
 //	del {"key":"a"}             -> del_ok {"key":"a","found":true,"server":"server-1"}
 //	replicate {"key":"a","value":"1","version":{"clock":9,"node":"server-1"}} -> replicate_ok
+//	sync {"after":""}           -> sync_ok {"entries":[{"key":"a","value":"1","version":{...}}],"more":false}
 package clientserver

@@ -429,4 +429,22 @@ func TestReplicateSurvivesCrash(t *testing.T) {
 			assert.Equal(t, rb.Value, rc.Value, "replicas disagree on %s", key)
 		}
 	}
+
+	// The victim comes back at its address: it copies a survivor's store
+	// (sync) and then answers for every key as the survivors do.
+	restarted := programtest.StartServer(t, server, victim.Cmd.Args[1:]...)
+	rec.WaitFor(t, "server-1 to catch up", programtest.Has(func(e trace.Event) bool {
+		return e.Node == "server-1" && e.Kind == trace.KindLog && strings.HasPrefix(e.Text, "caught up from")
+	}))
+	a := clientserver.NewClient(node, []string{restarted.Addr}, 0, programtest.Patience)
+	defer a.Close()
+	for w := range 9 {
+		for k := range 16 {
+			key := fmt.Sprintf("bench-%d-%d", w, k)
+			ra, errA := a.Get(ctx, key)
+			rb, errB := b.Get(ctx, key)
+			assert.Equal(t, errB, errA, "the returned replica disagrees on whether %s exists", key)
+			assert.Equal(t, rb.Value, ra.Value, "the returned replica disagrees on %s", key)
+		}
+	}
 }

@@ -50,6 +50,22 @@ type Replica struct {
 	Version Version `json:"version"`
 }
 
+// SyncRequest is the body of sync: a replica that starts asks a peer for
+// the store's entries after the key After, one page at a time.
+type SyncRequest struct {
+	After string `json:"after"`
+}
+
+// SyncPage is the body of sync_ok: one page of entries, tombstones included.
+type SyncPage struct {
+	Entries []Replica `json:"entries"`
+	More    bool      `json:"more"`
+}
+
+// syncPage is how many entries one sync_ok carries, well within the wire's
+// frame limit for keys and values of a few hundred bytes.
+const syncPage = 1000
+
 // Config sets up a server.
 type Config struct {
 	Mode    Mode
@@ -129,10 +145,67 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		s.node.Trace.State("mode", string(s.cfg.Mode))
 		s.node.Trace.State("group", fmt.Sprint(s.group))
 	}
+	if s.cfg.Mode == Replicate {
+		go s.catchUp(ctx)
+	}
 	return wire.Serve(ctx, s.node, ln, s.handle)
 }
 
+// catchUp brings a replica that (re)starts up to date: it copies the store
+// of the first peer that answers, page by page. Writes that arrive in the
+// meantime are applied as usual; each key keeps its newest version, so the
+// order does not matter. Without it, a replica that was down would answer
+// "not found" for every key written before or while it was away.
+func (s *Server) catchUp(ctx context.Context) {
+	for _, addr := range s.group {
+		pool := s.peers[addr]
+		if pool == nil {
+			continue // this server itself
+		}
+		n, err := s.copyFrom(ctx, pool)
+		if err == nil {
+			s.node.Trace.Logf("caught up from %s: %d entries", addr, n)
+			return
+		}
+		s.node.Trace.Logf("cannot catch up from %s: %v", addr, err)
+	}
+}
+
+// copyFrom copies every entry of the peer behind pool and returns how many.
+func (s *Server) copyFrom(ctx context.Context, pool *wire.Pool) (int, error) {
+	var after string
+	n := 0
+	for {
+		cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+		reply, err := pool.Call(cctx, "", "sync", SyncRequest{After: after})
+		cancel()
+		if err != nil {
+			return n, err
+		}
+		var page SyncPage
+		if err := reply.UnmarshalBody(&page); err != nil {
+			return n, err
+		}
+		for _, e := range page.Entries {
+			s.apply(e)
+			after = e.Key
+		}
+		n += len(page.Entries)
+		if !page.More || len(page.Entries) == 0 {
+			return n, nil
+		}
+	}
+}
+
 func (s *Server) handle(ctx context.Context, req wire.Envelope) (any, error) {
+	if req.Type == "sync" {
+		var r SyncRequest
+		if err := req.UnmarshalBody(&r); err != nil {
+			return nil, err
+		}
+		page, more := s.store.Since(r.After, syncPage)
+		return SyncPage{Entries: page, More: more}, nil
+	}
 	if req.Type == "replicate" {
 		var r Replica
 		if err := req.UnmarshalBody(&r); err != nil {

@@ -1,6 +1,9 @@
 package clientserver
 
-import "sync"
+import (
+	"slices"
+	"sync"
+)
 
 // Version orders the writes to one key: a Lamport timestamp, with the writing
 // server's name to break ties between equal clocks. Every replica that sees
@@ -72,4 +75,27 @@ func (s *Store) Len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.live
+}
+
+// Since returns up to limit entries, tombstones included, in key order,
+// starting after the key after: one page of the store for a replica that
+// catches up. More reports whether entries are left after the page.
+func (s *Store) Since(after string, limit int) (page []Replica, more bool) {
+	s.mu.RLock()
+	keys := make([]string, 0, len(s.entries))
+	for k := range s.entries {
+		if k > after {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	if len(keys) > limit {
+		keys, more = keys[:limit], true
+	}
+	for _, k := range keys {
+		e := s.entries[k]
+		page = append(page, Replica{Key: k, Value: e.value, Deleted: e.deleted, Version: e.version})
+	}
+	s.mu.RUnlock()
+	return page, more
 }
