@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"io"
+	"io/fs"
 
 	"go.starlark.net/starlark"
 
@@ -78,6 +79,17 @@ func (c *Client) RunRemote(ctx context.Context, s Script) (RunReply, error) {
 	var r RunReply
 	err = reply.UnmarshalBody(&r)
 	return r, err
+}
+
+// Evaluate is remote evaluation from the client's side: it takes the script
+// NAME.star from scripts, signs it with the client's key and sends it to the
+// server, which runs it in its own sandbox and sends back what it showed.
+func (c *Client) Evaluate(ctx context.Context, name string, key ed25519.PrivateKey, scripts fs.FS) (RunReply, error) {
+	src, err := fs.ReadFile(scripts, name+".star")
+	if err != nil {
+		return RunReply{}, fmt.Errorf("no script %s to send: %w", name, err)
+	}
+	return c.RunRemote(ctx, Script{Name: name, Src: src, Sig: Sign(key, name, src)})
 }
 
 // FetchAndRun is code on demand from the client's side: fetch the script,

@@ -2,6 +2,7 @@ package mobilecode_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -103,7 +104,7 @@ func TestTamperedScriptNeverRuns(t *testing.T) {
 }
 
 func TestRemoteEvaluation(t *testing.T) {
-	codeserver, _, key := setup(t)
+	codeserver, sandbox, key := setup(t)
 	client := keygen(t, codeserver, "client")
 	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--trust", client+".pub")
 	priv, err := mobilecode.ReadPrivateKey(client + ".key")
@@ -142,6 +143,26 @@ func TestRemoteEvaluation(t *testing.T) {
 		_, err := c.RunRemote(ctx, mobilecode.Script{Name: "rem", Src: src})
 		require.Error(t, err)
 		assert.True(t, strings.HasSuffix(err.Error(), mobilecode.ErrUnsigned.Error()), err.Error())
+	})
+	t.Run("sandbox --send", func(t *testing.T) {
+		scripts := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(scripts, "rem.star"), src, 0o644))
+		out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--key", client+".key", "--scripts", scripts, "--send", "rem")
+		assert.Equal(t, 0, code, errOut)
+		assert.Equal(t, "usd 1.08\n", out, "what the script showed on the server")
+
+		other := keygen(t, codeserver, "stranger")
+		_, errOut, code = programtest.Run(t, sandbox, "--server", srv.Addr, "--key", other+".key", "--scripts", scripts, "--send", "rem")
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "signature", "a script signed by a key the server does not trust")
+
+		_, errOut, code = programtest.Run(t, sandbox, "--server", srv.Addr, "--key", client+".key", "--send", "hostile-loop")
+		assert.Equal(t, 1, code)
+		assert.Equal(t, "sandbox: on the server: stopped: more than 1000000 steps\n", errOut)
+
+		_, errOut, code = programtest.Run(t, sandbox, "--server", srv.Addr, "--send", "rem")
+		assert.Equal(t, 2, code)
+		assert.Equal(t, "sandbox: --send needs --key, the key that signs the script\n", errOut)
 	})
 }
 

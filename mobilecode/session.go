@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -12,26 +14,48 @@ import (
 )
 
 // Session is the sandbox as an interactive client: "run NAME" fetches,
-// verifies and runs a script, "list" asks what the server offers. The
-// launcher drives it with do lines; each run's steps, time and verdict are
-// reported as the "last run" state, which the launcher's inspector shows.
-func (c *Client) Session(ctx context.Context, env *program.Env, trust ed25519.PublicKey, limits Limits) error {
+// verifies and runs a script (code on demand), "send NAME" sends one of the
+// client's own scripts, signed with key, for the server to run (remote
+// evaluation), "list" asks what the server offers. The launcher drives it
+// with do lines; each run's steps, time and verdict are reported as the
+// "last run" state, which the launcher's inspector shows.
+func (c *Client) Session(ctx context.Context, env *program.Env, trust ed25519.PublicKey, limits Limits, key ed25519.PrivateKey, scripts fs.FS) error {
 	s := program.Session{
 		Prompt: "sandbox> ",
-		Help:   "commands: run NAME | list | help | quit",
+		Help:   "commands: run NAME | send NAME | list | help | quit",
 		Run: func(ctx context.Context, line string) (string, error) {
 			verb, name, _ := strings.Cut(strings.TrimSpace(line), " ")
+			one := name != "" && !strings.Contains(name, " ")
 			switch {
 			case verb == "list" && name == "":
 				names, err := c.List(ctx)
 				return strings.Join(names, " "), err
-			case verb == "run" && name != "" && !strings.Contains(name, " "):
+			case verb == "run" && one:
 				return c.runAndReport(ctx, env, name, trust, limits)
+			case verb == "send" && one:
+				if key == nil {
+					return "", errors.New("send needs the client's own key: start the sandbox with --key")
+				}
+				return c.sendAndReport(ctx, env, name, key, scripts)
 			}
-			return "", program.Usagef("cannot do %q: want run NAME or list", line)
+			return "", program.Usagef("cannot do %q: want run NAME, send NAME or list", line)
 		},
 	}
 	return s.Loop(ctx, env)
+}
+
+// sendAndReport evaluates a script remotely and reports it as the last run.
+func (c *Client) sendAndReport(ctx context.Context, env *program.Env, name string, key ed25519.PrivateKey, scripts fs.FS) (string, error) {
+	r, err := c.Evaluate(ctx, name, key, scripts)
+	verdict := r.Verdict
+	if err != nil {
+		verdict = err.Error()
+	}
+	env.Node.Trace.State("last run", fmt.Sprintf("%s on the server: %s · %d steps", name, verdict, r.Steps))
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(r.Output, "\n") + fmt.Sprintf("\n(on the server: %s, %d steps)", r.Verdict, r.Steps), nil
 }
 
 func (c *Client) runAndReport(ctx context.Context, env *program.Env, name string, trust ed25519.PublicKey, limits Limits) (string, error) {

@@ -31,9 +31,9 @@ func mobileCode() Model {
 		},
 		Programs: []Program{
 			{Node: "codeserver", Role: "server", Binary: "codeserver", Listen: ListenAny,
-				Args: []string{"--key", "demo", "--tamper", "calculator"}},
+				Args: []string{"--key", "demo", "--tamper", "calculator", "--trust", "demo"}},
 			{Node: "client-1", Role: "client", Binary: "sandbox",
-				Args: []string{"--server", "{addr:codeserver}", "--trust", "demo", "--session"}},
+				Args: []string{"--server", "{addr:codeserver}", "--trust", "demo", "--key", "demo", "--session"}},
 		},
 		Layout: LayoutStar,
 		Shows: []Shown{
@@ -46,7 +46,7 @@ func mobileCode() Model {
 				EN: "To the script, the call to the server looks like a local function call.",
 			}},
 		},
-		Experiments: []Experiment{codeDownload(), hostileCode(), tamperedCode(), predictMobileCode()},
+		Experiments: []Experiment{codeDownload(), hostileCode(), tamperedCode(), remoteEvaluation(), predictMobileCode()},
 	}
 }
 
@@ -79,6 +79,31 @@ func codeDownload() Experiment {
 			{Kind: StepWait, Until: Match{Kind: trace.KindState, Node: "client-1", Key: "last run"}, Caption: Text{
 				DE: "Fertig: Der Inspektor von client-1 zeigt Schritte, Zeit und Urteil des Laufs.",
 				EN: "Done: client-1's inspector shows the run's steps, time and verdict.",
+			}},
+		},
+	}
+}
+
+func remoteEvaluation() Experiment {
+	return Experiment{
+		ID:    "remote-evaluation",
+		Title: Text{DE: "Code zum Server (Remote Evaluation)", EN: "Code to the server (remote evaluation)"},
+		Summary: Text{
+			DE: "Die andere Richtung: Der Client schickt ein eigenes, signiertes Skript, und der Server führt es dort aus, wo die Daten liegen.",
+			EN: "The other direction: the client sends a script of its own, signed, and the server runs it where the data is.",
+		},
+		Steps: []Step{
+			{Kind: StepDo, Node: "client-1", Cmd: "send aggregate", Caption: Text{
+				DE: "client-1 signiert das Skript aggregate mit seinem eigenen Schlüssel und schickt es mit run an den Server.",
+				EN: "client-1 signs the script aggregate with its own key and sends it to the server with run.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "codeserver", Type: "run"}, Caption: Text{
+				DE: "Der Server prüft die Signatur gegen den Schlüssel, dem er vertraut (--trust), und führt das Skript in seiner eigenen Sandbox aus, mit denselben Grenzen.",
+				EN: "The server checks the signature against the key it trusts (--trust) and runs the script in its own sandbox, under the same limits.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "run_ok"}, Caption: Text{
+				DE: "Nur das Ergebnis kommt zurück, keine Rohdaten: Die Produktdaten verlassen den Server nie. Vergleiche mit dem Experiment „Code zum Client“, wo die Daten zum Code wandern.",
+				EN: "Only the result comes back, no raw data: the product data never leaves the server. Compare with the experiment “Code to the client”, where the data travels to the code.",
 			}},
 		},
 	}
