@@ -601,3 +601,42 @@ func TestPool(t *testing.T) {
 		wg.Wait()
 	})
 }
+
+// TestPoolRetriesADeadIdleConnection: a connection that dies while it waits
+// in the pool costs the next call a new connection, not an EOF. The server
+// here reads the second request on its first connection and hangs up, as a
+// peer that went away between two calls looks to the client.
+func TestPoolRetriesADeadIdleConnection(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	var conns atomic.Int64
+	go func() {
+		for {
+			nc, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			first := conns.Add(1) == 1
+			go func() {
+				defer nc.Close()
+				c := wire.NewConn(wire.NewNode("server"), nc)
+				for n := 1; ; n++ {
+					req, err := c.Recv(programtest.Context(t))
+					if err != nil || (first && n == 2) {
+						return // the first connection dies at its second request
+					}
+					c.Reply(programtest.Context(t), req, "echo_ok", req.Body)
+				}
+			}()
+		}
+	}()
+	p := wire.NewPool(wire.NewNode("client"), ln.Addr().String())
+	t.Cleanup(p.Close)
+	for i := range 2 {
+		reply, err := p.Call(programtest.Context(t), "server", "echo", i)
+		require.NoError(t, err, "call %d", i+1)
+		assert.JSONEq(t, fmt.Sprint(i), string(reply.Body))
+	}
+	assert.Equal(t, int64(2), conns.Load(), "the second call went out on a new connection")
+}

@@ -3,7 +3,9 @@ package wire
 import (
 	"context"
 	"errors"
+	"io"
 	"sync"
+	"syscall"
 )
 
 // maxIdle is how many idle connections a Pool keeps to its peer.
@@ -30,12 +32,27 @@ func (p *Pool) Addr() string { return p.addr }
 
 // Call is Conn.Call on an idle or new connection to the pool's peer. A
 // connection that failed is closed, not reused.
+//
+// A connection can die while it waits in the pool (the peer restarted) in a
+// way the pool notices only when the next call fails on it. Such a call is
+// sent once more on a new connection, so the caller sees "connection
+// refused" or an answer, not a stale "EOF". That is safe for the programs
+// here, which close their connections only when they stop listening too; a
+// server that read the request and then dropped the connection while still
+// listening would get it twice.
 func (p *Pool) Call(ctx context.Context, to, typ string, body any) (Envelope, error) {
-	c, err := p.get(ctx)
+	c, reused, err := p.get(ctx)
 	if err != nil {
 		return Envelope{}, err
 	}
 	reply, err := c.Call(ctx, to, typ, body)
+	if reused && ended(err) && ctx.Err() == nil {
+		c.Close()
+		if c, err = Dial(ctx, p.node, p.addr); err != nil {
+			return Envelope{}, err
+		}
+		reply, err = c.Call(ctx, to, typ, body)
+	}
 	var remote *RemoteError
 	if err == nil || errors.As(err, &remote) {
 		p.put(c)
@@ -45,7 +62,14 @@ func (p *Pool) Call(ctx context.Context, to, typ string, body any) (Envelope, er
 	return reply, err
 }
 
-func (p *Pool) get(ctx context.Context) (*Conn, error) {
+// ended reports whether err says the connection itself went away.
+func ended(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, ErrClosed) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// get returns an idle connection (reused) or a new one.
+func (p *Pool) get(ctx context.Context) (c *Conn, reused bool, err error) {
 	p.mu.Lock()
 	for len(p.idle) > 0 {
 		c := p.idle[len(p.idle)-1]
@@ -57,10 +81,11 @@ func (p *Pool) get(ctx context.Context) (*Conn, error) {
 		default:
 		}
 		p.mu.Unlock()
-		return c, nil
+		return c, true, nil
 	}
 	p.mu.Unlock()
-	return Dial(ctx, p.node, p.addr)
+	c, err = Dial(ctx, p.node, p.addr)
+	return c, false, err
 }
 
 func (p *Pool) put(c *Conn) {
