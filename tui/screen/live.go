@@ -152,7 +152,12 @@ func (l *live) update(msg tea.Msg) tea.Cmd {
 			return tea.Tick(1500*time.Millisecond, func(time.Time) tea.Msg { return autoMsg{} })
 		}
 	case predictMsg:
+		l.playing = false
 		l.verdict(msg)
+		if l.queued > 0 {
+			l.queued--
+			return l.nextStep()
+		}
 	case autoMsg:
 		return l.nextStep()
 	case churnMsg:
@@ -403,6 +408,7 @@ func (l *live) predict(i int) tea.Cmd {
 		return nil
 	}
 	l.asking = nil
+	l.playing = true // the player is busy until predictMsg; x waits in the queue
 	l.caption = catalog.Text{DE: "Vorhersage: " + s.Choices[i] + " … die Nachricht geht weiter.", EN: "Prediction: " + s.Choices[i] + " … the message goes on."}
 	l.pendingExplain = s.Explain
 	choice := s.Choices[i]

@@ -338,6 +338,15 @@ func TestPrediction(t *testing.T) {
 		run(l.key("2"))
 		assert.Equal(t, "✗ Not client-2 but client-1. Because.", l.caption.EN)
 	})
+	t.Run("x while the answer is on its way waits for it", func(t *testing.T) {
+		l.ask(step)
+		answer := l.key("1")
+		require.NotNil(t, answer)
+		assert.Nil(t, l.key("x"), "the player is busy")
+		assert.Equal(t, 1, l.queued)
+		l.update(answer())
+		assert.Equal(t, 0, l.queued, "the queued step runs after the verdict")
+	})
 }
 
 func TestTiers(t *testing.T) {
