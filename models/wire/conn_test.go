@@ -588,6 +588,17 @@ func TestPool(t *testing.T) {
 		assert.Equal(t, int64(1), counted.accepted.Load(), "connections accepted")
 	})
 
+	t.Run("after Close no connection is kept", func(t *testing.T) {
+		q := wire.NewPool(wire.NewNode("client"), addr)
+		before := counted.accepted.Load()
+		q.Close()
+		for range 2 {
+			_, err := q.Call(programtest.Context(t), "server", "echo", 1)
+			require.NoError(t, err)
+		}
+		assert.Equal(t, before+2, counted.accepted.Load(), "each call after Close has a connection of its own")
+	})
+
 	t.Run("concurrent calls get their own replies", func(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range 20 {

@@ -19,8 +19,9 @@ type Pool struct {
 	node *Node
 	addr string
 
-	mu   sync.Mutex // guards idle
-	idle []*Conn
+	mu     sync.Mutex // guards idle and closed
+	idle   []*Conn
+	closed bool // Close was called: a connection coming back is closed, not kept
 }
 
 // NewPool returns a pool of connections from n to the node at addr. No
@@ -91,17 +92,20 @@ func (p *Pool) get(ctx context.Context) (c *Conn, reused bool, err error) {
 func (p *Pool) put(c *Conn) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.idle) >= maxIdle {
+	if p.closed || len(p.idle) >= maxIdle {
 		c.Close()
 		return
 	}
 	p.idle = append(p.idle, c)
 }
 
-// Close closes the idle connections.
+// Close closes the idle connections, and each connection still in use as
+// soon as its call is over. A Call after Close still works, on a connection
+// of its own that is closed afterwards.
 func (p *Pool) Close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.closed = true
 	for _, c := range p.idle {
 		c.Close()
 	}
