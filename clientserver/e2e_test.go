@@ -395,6 +395,8 @@ func TestReplicateSurvivesCrash(t *testing.T) {
 		return nil
 	})
 	victim := srvs[0]
+	hello := rec.WaitN(t, 1, func(e trace.Event) bool { return e.Kind == trace.KindHello })[0]
+	assert.Equal(t, "cooperating-replicate", hello.Model, "the hello names the model the server plays")
 
 	addrs := []string{srvs[0].Addr, srvs[1].Addr, srvs[2].Addr}
 	load := programtest.Start(t, client, "--server", strings.Join(addrs, ","), "--bench", "-c", "9", "-n", "30000")

@@ -14,6 +14,12 @@ func main() {
 	p := program.New("server", "clientserver", "127.0.0.1:7100", "[--mode partition|replicate --peers ADDR,ADDR]")
 	mode := p.Flags.String("mode", "", "cooperate with --peers: `partition` or replicate")
 	peers := p.Flags.String("peers", "", "the other servers of the group, `ADDR,ADDR`")
+	p.ModelFor = func() string { // the catalogue's cooperating-partition or cooperating-replicate
+		if *mode == "partition" || *mode == "replicate" {
+			return "cooperating-" + *mode
+		}
+		return ""
+	}
 	os.Exit(p.Main(func(ctx context.Context, env *program.Env) error {
 		m, err := clientserver.ParseMode(*mode)
 		if err != nil {

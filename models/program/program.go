@@ -48,6 +48,10 @@ type Program struct {
 	// run only asks another node and serves nobody (a peer given --to), so
 	// that it opens no listener. Nil means a program with Listen always serves.
 	ClientRun func() bool
+	// ModelFor, when set, is asked after the flags are parsed for the model
+	// this run plays, when it depends on them (a server started as one of a
+	// group of cooperating servers). Nil, or "", means Model.
+	ModelFor func() string
 }
 
 // Env is what Main hands the program's run function.
@@ -140,7 +144,11 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		if env.Listener != nil {
 			listenAddr = env.Listener.Addr().String()
 		}
-		em.Hello(p.Role, p.Model, os.Getpid(), listenAddr)
+		model := p.Model
+		if p.ModelFor != nil && p.ModelFor() != "" {
+			model = p.ModelFor()
+		}
+		em.Hello(p.Role, model, os.Getpid(), listenAddr)
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithCancel(ctx)
 		defer cancel()
