@@ -43,6 +43,7 @@ func TestLauncher(t *testing.T) {
 	t.Run("start errors", func(t *testing.T) { testStartErrors(t, bin) })
 	t.Run("experiments", func(t *testing.T) { testExperiments(t, bin) })
 	t.Run("churn", func(t *testing.T) { testChurn(t, bin) })
+	t.Run("predict keeps the node alive", func(t *testing.T) { testPredictKeepsTheNodeAlive(t, bin) })
 	t.Run("no orphans", func(t *testing.T) { testNoOrphans(t, bin) })
 }
 

@@ -24,8 +24,11 @@ type Player struct {
 	// after a wait step, it counts only events after the one that ended it.
 	pending *watch
 
-	// asked is the message a predict step holds until the class answers.
-	asked *trace.Event
+	// asked is the message a predict step holds until the class answers;
+	// others stops the goroutine that lets the node's other messages go
+	// meanwhile.
+	asked  *trace.Event
+	others context.CancelFunc
 }
 
 // NewPlayer returns a player for exp on the model l runs; its first Next
@@ -145,6 +148,9 @@ func (p *Player) hold(ctx context.Context, s catalog.Step, w *watch) error {
 		}
 		if s.Until.Matches(ev) {
 			p.asked = &ev
+			var others context.Context
+			others, p.others = context.WithCancel(context.Background())
+			go p.letOthersGo(others, s.Node, w)
 			return nil
 		}
 		next := l.events.watch(catalog.Match{Kind: trace.KindHold, Node: s.Node}, w)
@@ -155,6 +161,26 @@ func (p *Player) hold(ctx context.Context, s catalog.Step, w *watch) error {
 			}
 		}
 		w = next
+	}
+}
+
+// letOthersGo releases every further message node holds while the class
+// thinks about its answer, until ctx ends: only the message asked about
+// waits. A peer in step mode would otherwise stop answering its neighbours
+// and look dead to them.
+func (p *Player) letOthersGo(ctx context.Context, node string, after *watch) {
+	l := p.l
+	for {
+		w := l.events.watch(catalog.Match{Kind: trace.KindHold, Node: node}, after)
+		ev, err := w.wait(ctx, l.closed, time.Hour)
+		if err != nil {
+			l.events.drop(w)
+			return
+		}
+		if ev.Msg != nil {
+			l.Control(node, trace.Control{Op: trace.OpRelease, ID: ev.Msg.ID})
+		}
+		after = w
 	}
 }
 
@@ -180,6 +206,7 @@ func (p *Player) Predict(ctx context.Context, choice string) (Outcome, error) {
 		return Outcome{}, errors.New("no message waits for a prediction")
 	}
 	p.asked = nil
+	p.others()
 	arrived := p.l.events.watch(catalog.Match{Kind: trace.KindRecv, From: held.Node, Type: held.Msg.Type}, nil)
 	if err := p.l.Control(held.Node, trace.Control{Op: trace.OpHold, On: false}); err != nil {
 		p.l.events.drop(arrived)
@@ -197,6 +224,7 @@ func (p *Player) Predict(ctx context.Context, choice string) (Outcome, error) {
 // message goes on, so the demo never stays stuck.
 func (p *Player) letGo() {
 	if p.asked != nil {
+		p.others()
 		p.l.Control(p.asked.Node, trace.Control{Op: trace.OpHold, On: false})
 		p.asked = nil
 	}

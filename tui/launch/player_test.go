@@ -1,6 +1,7 @@
 package launch_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -47,4 +48,32 @@ func testExperiments(t *testing.T, bin string) {
 			})
 		}
 	}
+}
+
+// testPredictKeepsTheNodeAlive plays the peer-to-peer prediction up to its
+// first question and checks that, while the class thinks, the peer in step
+// mode still talks to its neighbours: only the message asked about waits.
+func testPredictKeepsTheNodeAlive(t *testing.T, bin string) {
+	m, _ := catalog.ByID("p2p")
+	i := slices.IndexFunc(m.Experiments, func(e catalog.Experiment) bool { return e.ID == "predict" })
+	require.GreaterOrEqual(t, i, 0)
+	l, log := start(t, bin, "p2p")
+	p := launch.NewPlayer(l, m.Experiments[i])
+	for {
+		step, err := p.Next(t.Context())
+		require.NoError(t, err)
+		if step.Kind == catalog.StepPredict {
+			break
+		}
+	}
+	require.True(t, p.Asking())
+	since := mark(log)
+	log.WaitFor(t, "a message of peer-1 arriving while the class thinks", func(evs []trace.Event) bool {
+		return slices.ContainsFunc(evs[since:], func(e trace.Event) bool {
+			return e.Kind == trace.KindRecv && e.Msg != nil && e.Msg.From == "peer-1"
+		})
+	})
+	o, err := p.Predict(t.Context(), "peer-5")
+	require.NoError(t, err)
+	assert.True(t, o.Right(), "the store went to %s", o.Actual)
 }
