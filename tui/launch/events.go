@@ -12,13 +12,13 @@ import (
 )
 
 // watch waits for one event: the first one its Match describes that arrives
-// after the watch was set, or, when it follows another watch, after that one
-// has ended. Following lets a player set the watch for a wait step before it
-// carries out the step before, so that no event slips through in between,
-// and still count only the events after the previous wait's event.
+// after the watch was set, other than the event that ended the watch it
+// follows. Following lets a player set the watches for two waits in a row
+// at once, so no event slips through between them, while one event never
+// ends both: watches are served in the order they were set.
 type watch struct {
 	match catalog.Match
-	after *watch // the watch this one follows; nil: count from when it was set
+	after *watch // the watch this one follows; nil: none
 
 	// Set once by the events hub, under its lock; matched is closed after.
 	over    bool        // it matched or was given up
@@ -35,8 +35,8 @@ type events struct {
 	watches []*watch   // waiting, in the order they were set
 }
 
-// watch sets a watch for the first event m describes, counting from now or,
-// when after is not nil, from the end of after.
+// watch sets a watch for the first event m describes from now on, other
+// than the one that ends after (when after is not nil).
 func (h *events) watch(m catalog.Match, after *watch) *watch {
 	w := &watch{match: m, after: after, matched: make(chan struct{})}
 	h.mu.Lock()
@@ -45,7 +45,7 @@ func (h *events) watch(m catalog.Match, after *watch) *watch {
 	return w
 }
 
-// drop gives up w; a watch that follows w counts from now on.
+// drop gives up w.
 func (h *events) drop(w *watch) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -79,10 +79,10 @@ func (h *events) publish(e trace.Event) {
 	h.watches = waiting
 }
 
-// counts reports whether event number n counts for w. The caller holds the
-// hub's lock.
+// counts reports whether event number n counts for w: any event but the
+// one that ended the watch w follows. The caller holds the hub's lock.
 func (w *watch) counts(n uint64) bool {
-	return w.after == nil || w.after.over && w.after.end < n
+	return w.after == nil || !w.after.over || w.after.end != n
 }
 
 // errClosed is returned by waits that the launcher's Close cut short.

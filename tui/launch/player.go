@@ -18,11 +18,14 @@ type Player struct {
 	exp  catalog.Experiment
 	next int // the index of the step Next carries out
 
-	// pending is the watch for the wait step at index next, if that is a
-	// wait step. It is set when the step before it begins (at NewPlayer for
-	// a first step), so that an event that step causes at once is counted;
-	// after a wait step, it counts only events after the one that ended it.
-	pending *watch
+	// watches holds the watches of wait and predict steps not yet carried
+	// out, by step index. A run of such steps gets its watches when the
+	// step before the run begins (at NewPlayer for a first step), so an
+	// event that step causes at once is counted, and so is an event that
+	// reaches the collector before an earlier one it follows: events of
+	// different programs come over different connections. Each watch of a
+	// run follows the one before, so one event never ends two of them.
+	watches map[int]*watch
 
 	// asked is the message a predict step holds until the class answers;
 	// others stops the goroutine that lets the node's other messages go
@@ -34,8 +37,8 @@ type Player struct {
 // NewPlayer returns a player for exp on the model l runs; its first Next
 // carries out the first step.
 func NewPlayer(l *Launcher, exp catalog.Experiment) *Player {
-	p := &Player{l: l, exp: exp}
-	p.pending = p.watchFor(0, nil)
+	p := &Player{l: l, exp: exp, watches: map[int]*watch{}}
+	p.watchFrom(0)
 	return p
 }
 
@@ -49,9 +52,9 @@ func (p *Player) Index() int { return p.next }
 // Stop gives up the steps not yet carried out; Done then reports true.
 func (p *Player) Stop() {
 	p.letGo()
-	if p.pending != nil {
-		p.l.events.drop(p.pending)
-		p.pending = nil
+	for i, w := range p.watches {
+		p.l.events.drop(w)
+		delete(p.watches, i)
 	}
 	p.next = len(p.exp.Steps)
 }
@@ -72,8 +75,9 @@ func (p *Player) Next(ctx context.Context) (catalog.Step, error) {
 	p.letGo()
 	i := p.next
 	step := p.exp.Steps[i]
-	current := p.pending
-	p.pending = p.watchFor(i+1, current)
+	current := p.watches[i]
+	delete(p.watches, i)
+	p.watchFrom(i + 1)
 	p.next++
 	if err := p.do(ctx, step, current); err != nil {
 		return step, fmt.Errorf("step %d (%s) of %s: %w", i+1, step.Kind, p.exp.ID, err)
@@ -81,19 +85,21 @@ func (p *Player) Next(ctx context.Context) (catalog.Step, error) {
 	return step, nil
 }
 
-// watchFor sets the watch for step i when it is a wait step, following
-// after, the watch of the step before when that is a wait step too.
-func (p *Player) watchFor(i int, after *watch) *watch {
-	if i >= len(p.exp.Steps) {
-		return nil
+// watchFrom sets the watches of the run of wait and predict steps that
+// starts at step i, if there is one and they are not set yet.
+func (p *Player) watchFrom(i int) {
+	for ; i < len(p.exp.Steps) && p.watches[i] == nil; i++ {
+		var m catalog.Match
+		switch s := p.exp.Steps[i]; s.Kind {
+		case catalog.StepWait:
+			m = s.Until
+		case catalog.StepPredict: // every message the node holds, see hold
+			m = catalog.Match{Kind: trace.KindHold, Node: s.Node}
+		default:
+			return
+		}
+		p.watches[i] = p.l.events.watch(m, p.watches[i-1])
 	}
-	switch s := p.exp.Steps[i]; s.Kind {
-	case catalog.StepWait:
-		return p.l.events.watch(s.Until, after)
-	case catalog.StepPredict: // every message the node holds, see predict
-		return p.l.events.watch(catalog.Match{Kind: trace.KindHold, Node: s.Node}, after)
-	}
-	return nil
 }
 
 // do carries out one step; w is its watch when it is a wait step.
