@@ -26,9 +26,12 @@ type Player struct {
 	// different programs come over different connections. Each watch of a
 	// run follows the one before, so one event never ends two of them.
 	watches map[int]*watch
+	// holds are the predict steps' holders not yet carried out, by step
+	// index; they start together with the watches (see holder).
+	holds map[int]*holder
 
 	// asked is the message a predict step holds until the class answers;
-	// others stops the goroutine that lets the node's other messages go
+	// others stops the holder, which lets the node's other messages go
 	// meanwhile.
 	asked  *trace.Event
 	others context.CancelFunc
@@ -37,7 +40,7 @@ type Player struct {
 // NewPlayer returns a player for exp on the model l runs; its first Next
 // carries out the first step.
 func NewPlayer(l *Launcher, exp catalog.Experiment) *Player {
-	p := &Player{l: l, exp: exp, watches: map[int]*watch{}}
+	p := &Player{l: l, exp: exp, watches: map[int]*watch{}, holds: map[int]*holder{}}
 	p.watchFrom(0)
 	return p
 }
@@ -55,6 +58,10 @@ func (p *Player) Stop() {
 	for i, w := range p.watches {
 		p.l.events.drop(w)
 		delete(p.watches, i)
+	}
+	for i, h := range p.holds {
+		h.stop()
+		delete(p.holds, i)
 	}
 	p.next = len(p.exp.Steps)
 }
@@ -75,10 +82,17 @@ func (p *Player) Next(ctx context.Context) (catalog.Step, error) {
 	p.letGo()
 	i := p.next
 	step := p.exp.Steps[i]
-	current := p.watches[i]
+	current, held := p.watches[i], p.holds[i]
 	delete(p.watches, i)
+	delete(p.holds, i)
 	p.watchFrom(i + 1)
 	p.next++
+	if step.Kind == catalog.StepPredict {
+		if err := p.hold(ctx, held); err != nil {
+			return step, fmt.Errorf("step %d (%s) of %s: %w", i+1, step.Kind, p.exp.ID, err)
+		}
+		return step, nil
+	}
 	if err := p.do(ctx, step, current); err != nil {
 		return step, fmt.Errorf("step %d (%s) of %s: %w", i+1, step.Kind, p.exp.ID, err)
 	}
@@ -88,17 +102,15 @@ func (p *Player) Next(ctx context.Context) (catalog.Step, error) {
 // watchFrom sets the watches of the run of wait and predict steps that
 // starts at step i, if there is one and they are not set yet.
 func (p *Player) watchFrom(i int) {
-	for ; i < len(p.exp.Steps) && p.watches[i] == nil; i++ {
-		var m catalog.Match
+	for ; i < len(p.exp.Steps) && p.watches[i] == nil && p.holds[i] == nil; i++ {
 		switch s := p.exp.Steps[i]; s.Kind {
 		case catalog.StepWait:
-			m = s.Until
-		case catalog.StepPredict: // every message the node holds, see hold
-			m = catalog.Match{Kind: trace.KindHold, Node: s.Node}
+			p.watches[i] = p.l.events.watch(s.Until, p.watches[i-1])
+		case catalog.StepPredict:
+			p.holds[i] = p.startHolder(s)
 		default:
 			return
 		}
-		p.watches[i] = p.l.events.watch(m, p.watches[i-1])
 	}
 }
 
@@ -132,61 +144,74 @@ func (p *Player) do(ctx context.Context, s catalog.Step, w *watch) error {
 			l.events.drop(w) // the next wait counts from now
 		}
 		return err
-	case catalog.StepPredict:
-		return p.hold(ctx, s, w)
 	}
 	return errors.New("unknown kind of step " + string(s.Kind))
 }
 
-// hold waits, like a wait step, for the message a predict step asks about:
-// the first one s.Until matches among those s.Node holds in step mode. The
-// node's other messages (a lookup before the store it leads to, a peer's
-// maintenance) are let go one by one, so only that message waits for the
-// class's answer.
-func (p *Player) hold(ctx context.Context, s catalog.Step, w *watch) error {
+// holder serves one predict step: from the moment it starts (with the
+// watches, before the step that makes the node send) it releases every
+// message the node holds in step mode but the first one the step asks
+// about, which it keeps back for the class. It goes on letting the node's
+// other messages go while the class thinks, until stop: a peer in step mode
+// would otherwise stop answering its neighbours and look dead to them.
+type holder struct {
+	found chan struct{} // closed when asked is set
+	asked trace.Event
+	stop  context.CancelFunc
+}
+
+// startHolder starts the holder for predict step s.
+func (p *Player) startHolder(s catalog.Step) *holder {
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &holder{found: make(chan struct{}), stop: cancel}
+	go p.serveHolds(ctx, s, h)
+	return h
+}
+
+func (p *Player) serveHolds(ctx context.Context, s catalog.Step, h *holder) {
 	l := p.l
-	deadline := time.Now().Add(catalog.WaitLimit)
+	allHeld := catalog.Match{Kind: trace.KindHold, Node: s.Node}
+	w := l.events.watch(allHeld, nil)
+	found := false
 	for {
-		ev, err := w.wait(ctx, l.closed, time.Until(deadline))
+		next := l.events.watch(allHeld, w) // set before waiting, so none slips through
+		ev, err := w.wait(ctx, l.closed, time.Hour)
 		if err != nil {
 			l.events.drop(w)
-			return err
+			l.events.drop(next)
+			return
 		}
-		if s.Until.Matches(ev) {
-			p.asked = &ev
-			var others context.Context
-			others, p.others = context.WithCancel(context.Background())
-			go p.letOthersGo(others, s.Node, w)
-			return nil
-		}
-		next := l.events.watch(catalog.Match{Kind: trace.KindHold, Node: s.Node}, w)
-		if ev.Msg != nil {
-			if err := l.Control(s.Node, trace.Control{Op: trace.OpRelease, ID: ev.Msg.ID}); err != nil {
-				l.events.drop(next)
-				return err
-			}
+		if !found && s.Until.Matches(ev) {
+			found, h.asked = true, ev
+			close(h.found)
+		} else if ev.Msg != nil {
+			l.Control(s.Node, trace.Control{Op: trace.OpRelease, ID: ev.Msg.ID})
 		}
 		w = next
 	}
 }
 
-// letOthersGo releases every further message node holds while the class
-// thinks about its answer, until ctx ends: only the message asked about
-// waits. A peer in step mode would otherwise stop answering its neighbours
-// and look dead to them.
-func (p *Player) letOthersGo(ctx context.Context, node string, after *watch) {
-	l := p.l
-	for {
-		w := l.events.watch(catalog.Match{Kind: trace.KindHold, Node: node}, after)
-		ev, err := w.wait(ctx, l.closed, time.Hour)
-		if err != nil {
-			l.events.drop(w)
-			return
-		}
-		if ev.Msg != nil {
-			l.Control(node, trace.Control{Op: trace.OpRelease, ID: ev.Msg.ID})
-		}
-		after = w
+// hold waits, like a wait step, until h has kept back the message the
+// predict step asks about.
+func (p *Player) hold(ctx context.Context, h *holder) error {
+	if h == nil {
+		return errors.New("the prediction was never prepared")
+	}
+	timer := time.NewTimer(catalog.WaitLimit)
+	defer timer.Stop()
+	select {
+	case <-h.found:
+		p.asked, p.others = &h.asked, h.stop
+		return nil
+	case <-ctx.Done():
+		h.stop()
+		return ctx.Err()
+	case <-p.l.closed:
+		h.stop()
+		return errClosed
+	case <-timer.C:
+		h.stop()
+		return fmt.Errorf("waited %s for a message to predict, but none was held", catalog.WaitLimit)
 	}
 }
 

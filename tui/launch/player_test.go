@@ -51,15 +51,31 @@ func testExperiments(t *testing.T, bin string) {
 }
 
 // testPredictKeepsTheNodeAlive plays the peer-to-peer prediction up to its
-// first question and checks that, while the class thinks, the peer in step
-// mode still talks to its neighbours: only the message asked about waits.
+// first question, slowly, and checks that the question still comes and
+// that, while the class thinks, the peer in step mode still talks to its
+// neighbours: only the message asked about waits.
 func testPredictKeepsTheNodeAlive(t *testing.T, bin string) {
 	m, _ := catalog.ByID("p2p")
 	i := slices.IndexFunc(m.Experiments, func(e catalog.Experiment) bool { return e.ID == "predict" })
 	require.GreaterOrEqual(t, i, 0)
 	l, log := start(t, bin, "p2p")
-	p := launch.NewPlayer(l, m.Experiments[i])
+	exp := m.Experiments[i]
+	p := launch.NewPlayer(l, exp)
 	for {
+		if exp.Steps[p.Index()].Kind == catalog.StepPredict {
+			// A class is slow: before it moves on to the question, peer-1
+			// has held (and the player let go) several of its messages.
+			since := mark(log)
+			log.WaitFor(t, "peer-1 to hold three messages", func(evs []trace.Event) bool {
+				n := 0
+				for _, e := range evs[since:] {
+					if e.Kind == trace.KindHold && e.Node == "peer-1" {
+						n++
+					}
+				}
+				return n >= 3
+			})
+		}
 		step, err := p.Next(t.Context())
 		require.NoError(t, err)
 		if step.Kind == catalog.StepPredict {
