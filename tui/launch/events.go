@@ -18,7 +18,8 @@ import (
 // ends both: watches are served in the order they were set.
 type watch struct {
 	match catalog.Match
-	after *watch // the watch this one follows; nil: none
+	also  func(trace.Event) bool // a further condition; nil: none
+	after *watch                 // the watch this one follows; nil: none
 
 	// Set once by the events hub, under its lock; matched is closed after.
 	over    bool        // it matched or was given up
@@ -39,6 +40,17 @@ type events struct {
 // than the one that ends after (when after is not nil).
 func (h *events) watch(m catalog.Match, after *watch) *watch {
 	w := &watch{match: m, after: after, matched: make(chan struct{})}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.watches = append(h.watches, w)
+	return w
+}
+
+// watchMessage is watch for an event about one message: the one with the
+// given sender and id.
+func (h *events) watchMessage(m catalog.Match, from string, id uint64) *watch {
+	w := &watch{match: m, matched: make(chan struct{}),
+		also: func(e trace.Event) bool { return e.Msg != nil && e.Msg.From == from && e.Msg.ID == id }}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.watches = append(h.watches, w)
@@ -68,7 +80,7 @@ func (h *events) publish(e trace.Event) {
 	h.count++
 	waiting := h.watches[:0]
 	for _, w := range h.watches {
-		if w.counts(h.count) && w.match.Matches(e) {
+		if w.counts(h.count) && w.match.Matches(e) && (w.also == nil || w.also(e)) {
 			w.over, w.end, w.event = true, h.count, e
 			close(w.matched)
 			continue

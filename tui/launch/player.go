@@ -238,7 +238,9 @@ func (p *Player) Predict(ctx context.Context, choice string) (Outcome, error) {
 	}
 	p.asked = nil
 	p.others()
-	arrived := p.l.events.watch(catalog.Match{Kind: trace.KindRecv, From: held.Node, Type: held.Msg.Type}, nil)
+	// That very message: a node that waited too long for it may have sent
+	// another of the same type elsewhere meanwhile (a timeout, a retry).
+	arrived := p.l.events.watchMessage(catalog.Match{Kind: trace.KindRecv}, held.Msg.From, held.Msg.ID)
 	if err := p.l.Control(held.Node, trace.Control{Op: trace.OpHold, On: false}); err != nil {
 		p.l.events.drop(arrived)
 		return Outcome{}, err

@@ -80,6 +80,15 @@ func TestWatch(t *testing.T) {
 		h.publish(recv("cacheproxy", "304"))
 		assert.True(t, matched(first))
 	})
+	t.Run("a watch for one message", func(t *testing.T) {
+		var h events
+		w := h.watchMessage(catalog.Match{Kind: trace.KindRecv}, "peer-1", 7)
+		h.publish(trace.Event{Kind: trace.KindRecv, Node: "peer-2", Msg: &trace.Message{From: "peer-1", ID: 8, Type: "store"}})
+		assert.False(t, matched(w), "another message of the same sender")
+		h.publish(trace.Event{Kind: trace.KindRecv, Node: "peer-5", Msg: &trace.Message{From: "peer-1", ID: 7, Type: "store"}})
+		assert.True(t, matched(w))
+		assert.Equal(t, "peer-5", w.event.Node)
+	})
 	t.Run("a dropped watch never matches", func(t *testing.T) {
 		var h events
 		first := h.watch(putOK, nil)
