@@ -132,7 +132,10 @@ func predictPeerToPeer() Experiment {
 			Step{Kind: StepDo, Node: "peer-1", Cmd: "put apple red", Caption: Text{DE: "peer-1 legt apple ab (Hashwert d0be2dc4).", EN: "peer-1 stores apple (hash d0be2dc4)."}},
 			Text{DE: "Die Suche ist fertig. An welchen Peer geht das store für apple (d0be2dc4)?", EN: "The lookup is done. Which peer does the store for apple (d0be2dc4) go to?"},
 			peers, "peer-5",
-			Text{DE: "An den Nachfolger des Schlüssels: den ersten Peer im Uhrzeigersinn hinter d0be2dc4, peer-5 bei f2b3e93b.", EN: "To the key's successor: the first peer clockwise after d0be2dc4, peer-5 at f2b3e93b."}),
+			Text{
+				DE: "An den Nachfolger des Schlüssels: den ersten Peer im Uhrzeigersinn hinter d0be2dc4, peer-5 bei f2b3e93b. Hat die Nachricht länger als eine Sekunde gewartet, hat peer-1 inzwischen schon den nächsten Nachfolger gefragt: So umgeht der Ring einen Peer, der nicht antwortet.",
+				EN: "To the key's successor: the first peer clockwise after d0be2dc4, peer-5 at f2b3e93b. If the message waited longer than a second, peer-1 has meanwhile asked the next successor: that is how the ring gets round a peer that does not answer.",
+			}),
 		[]Step{logged("peer-1", "put apple", Text{DE: "apple liegt bei peer-5 und seinen zwei Nachfolgern.", EN: "apple lives at peer-5 and its two successors."})},
 		question("peer-2", "fetch",
 			Step{Kind: StepDo, Node: "peer-2", Cmd: "get apple", Caption: Text{DE: "peer-2 liest apple.", EN: "peer-2 reads apple."}},
