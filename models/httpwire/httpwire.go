@@ -82,7 +82,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if reply.From == "" {
 		reply.From = req.URL.Host
 	}
-	now := n.Clock.Observe(reply.Clock)
+	now, err := n.Clock.Observe(reply.Clock)
+	if err != nil {
+		resp.Body.Close()
+		return nil, fmt.Errorf("answer from %s refused: %w", reply.From, err)
+	}
 	n.Report(trace.KindRecv, &reply, now, int(max(resp.ContentLength, 0)), "")
 	return resp, nil
 }
@@ -102,8 +106,15 @@ func Middleware(n *wire.Node, next http.Handler) http.Handler {
 		if req.From == "" {
 			req.From = r.RemoteAddr // a browser or curl: named by its address
 		}
-		now := n.Clock.Observe(req.Clock)
+		now, err := n.Clock.Observe(req.Clock)
+		if err != nil {
+			http.Error(w, "request refused: "+err.Error(), http.StatusBadRequest)
+			return
+		}
 		n.Report(trace.KindRecv, &req, now, int(max(r.ContentLength, 0)), "")
+		// A kept-alive connection must not inherit the last response's
+		// write deadline; this response sets its own when it is written.
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 		next.ServeHTTP(&stampedWriter{ResponseWriter: w, node: n, req: &req, ctx: r.Context()}, r)
 	})
 }
@@ -140,13 +151,25 @@ func (w *stampedWriter) WriteHeader(code int) {
 		w.lost = true
 		panic(http.ErrAbortHandler)
 	}
+	w.stallDeadline()
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// stallDeadline gives the client StallTimeout to take what is written next.
+// It is set after the fault injector let the response go, so a response
+// held for a class to think about does not count against the client.
+func (w *stampedWriter) stallDeadline() {
+	_ = http.NewResponseController(w.ResponseWriter).SetWriteDeadline(time.Now().Add(StallTimeout))
+}
+
+// Write stamps the response on its first write, and gives every write
+// StallTimeout to be taken by the client: one that stops reading is
+// disconnected instead of holding the handler forever.
 func (w *stampedWriter) Write(b []byte) (int, error) {
 	if !w.written {
 		w.WriteHeader(http.StatusOK)
 	}
+	w.stallDeadline()
 	return w.ResponseWriter.Write(b)
 }
 
@@ -185,20 +208,42 @@ func headerUint(h http.Header, name string) uint64 {
 	return v
 }
 
+// Timeouts of Serve. A peer that sends nothing, sends slowly or stops
+// reading holds a connection and a goroutine; these bound how long.
+const (
+	ReadTimeout     = 30 * time.Second // a whole request, headers and body
+	IdleTimeout     = 2 * time.Minute  // a kept-alive connection between requests
+	StallTimeout    = 30 * time.Second // one write of a response to a client that does not read
+	ShutdownTimeout = 5 * time.Second  // requests still running when the server is told to stop
+)
+
 // Serve answers HTTP on ln with h behind Middleware until ctx ends, then
-// shuts down gracefully: it stops accepting, lets the requests in progress
-// finish (their contexts end with ctx, so none waits for long) and returns
-// nil. Header reads are bounded in size and time, so a slow or oversized
-// request cannot hold a connection forever.
+// shuts down gracefully: it stops accepting and lets the requests in
+// progress finish (their contexts end with ctx, so most end at once). A
+// request still running after ShutdownTimeout, such as a long response to a
+// client that stopped reading, is cut off, and Serve returns nil. Reads are
+// bounded in size and time, and every write of a response in time
+// (StallTimeout), so no peer can hold a connection forever.
 func Serve(ctx context.Context, n *wire.Node, ln net.Listener, h http.Handler) error {
 	srv := &http.Server{
 		Handler:           Middleware(n, h),
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       ReadTimeout,
+		IdleTimeout:       IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
 	stopped := make(chan error, 1)
-	context.AfterFunc(ctx, func() { stopped <- srv.Shutdown(context.Background()) })
+	context.AfterFunc(ctx, func() {
+		sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+		defer cancel()
+		if err := srv.Shutdown(sctx); errors.Is(err, context.DeadlineExceeded) {
+			err = srv.Close()
+			stopped <- err
+			return
+		}
+		stopped <- nil
+	})
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serving HTTP: %w", err)
 	}

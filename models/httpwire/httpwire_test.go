@@ -1,10 +1,13 @@
 package httpwire_test
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -121,4 +124,57 @@ func TestFaults(t *testing.T) {
 		require.True(t, origin.Faults.Release(held.Msg.ID))
 		require.NoError(t, <-done)
 	})
+}
+
+func TestHostileForgedClockHeaderIsRefused(t *testing.T) {
+	_, _, url, _, served := setup(t)
+	req, err := http.NewRequestWithContext(t.Context(), "GET", url, nil)
+	require.NoError(t, err)
+	req.Header.Set(httpwire.HeaderFrom, "mallory")
+	req.Header.Set(httpwire.HeaderMsg, "1")
+	req.Header.Set(httpwire.HeaderClock, "18446744073709551614")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, string(body), "clock too far ahead")
+	assert.Zero(t, served.Load(), "the handler never saw the forged request")
+}
+
+// A client that asks for a long answer and stops reading holds its
+// handler in a blocked write; Serve still returns soon after it is told to
+// stop, instead of waiting for a reader that never comes.
+func TestHostileServeStopsDespiteAClientThatDoesNotRead(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	writing := make(chan struct{})
+	var once sync.Once
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chunk := bytes.Repeat([]byte("x"), 64<<10)
+		for {
+			once.Do(func() { close(writing) })
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- httpwire.Serve(ctx, wire.NewNode("origin"), ln, h) }()
+
+	nc, err := net.Dial("tcp", ln.Addr().String())
+	require.NoError(t, err)
+	defer nc.Close()
+	_, err = io.WriteString(nc, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+	require.NoError(t, err)
+	<-writing // and never read a byte
+
+	cancel()
+	select {
+	case err := <-served:
+		assert.NoError(t, err)
+	case <-time.After(programtest.Patience):
+		t.Fatal("Serve did not return after it was told to stop")
+	}
 }

@@ -35,7 +35,7 @@ func TestLamportClockRules(t *testing.T) {
 				case "tick":
 					got = c.Tick()
 				case "observe":
-					got = c.Observe(s.remote)
+					got, _ = c.Observe(s.remote)
 				}
 				assert.Equal(t, s.want, got, "step %d: %s(%d)", i, s.op, s.remote)
 				assert.Equal(t, got, c.Now(), "step %d: Now after %s", i, s.op)
@@ -86,7 +86,8 @@ func TestLamportClockConcurrentObserveNeverGoesBack(t *testing.T) {
 			for i := range observes {
 				// Remote times jump around: some far ahead, most behind.
 				remote := uint64((g*7919 + i*104729) % 5000)
-				got := c.Observe(remote)
+				got, err := c.Observe(remote)
+				require.NoError(t, err)
 				assert.Greater(t, got, remote, "Observe(%d)", remote)
 				assert.Greater(t, got, last, "goroutine %d: clock went back", g)
 				last = got
@@ -101,4 +102,38 @@ func TestLamportClockConcurrentObserveNeverGoesBack(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Greater(t, c.Now(), uint64(5000-1), "the clock passed the largest remote time")
+}
+
+func TestLamportClockRefusesForgedTimes(t *testing.T) {
+	tests := []struct {
+		name   string
+		local  uint64 // where the clock stands before
+		remote uint64
+	}{
+		{"one below the end of uint64", 12, 1<<64 - 2},
+		{"the end of uint64", 0, 1<<64 - 1},
+		{"just past the largest jump", 100, 100 + wire.MaxClockJump + 1},
+		{"past MaxClock", wire.MaxClockJump, wire.MaxClock + 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c wire.LamportClock
+			if tt.local > 0 {
+				_, err := c.Observe(tt.local - 1)
+				require.NoError(t, err)
+			}
+			before := c.Now()
+			require.Equal(t, tt.local, before)
+			got, err := c.Observe(tt.remote)
+			require.ErrorIs(t, err, wire.ErrClockAhead)
+			assert.Equal(t, before, got, "a refused time leaves the clock as it was")
+			assert.Equal(t, before, c.Now())
+		})
+	}
+	t.Run("the largest jump is still taken", func(t *testing.T) {
+		var c wire.LamportClock
+		got, err := c.Observe(wire.MaxClockJump)
+		require.NoError(t, err)
+		assert.Equal(t, uint64(wire.MaxClockJump+1), got)
+	})
 }

@@ -241,7 +241,11 @@ func (c *Conn) read() {
 			c.refuse(de.ID, de.Reason)
 			continue
 		}
-		now := c.node.Clock.Observe(e.Clock)
+		now, cerr := c.node.Clock.Observe(e.Clock)
+		if cerr != nil {
+			c.refuse(e.ID, cerr.Error())
+			continue
+		}
 		c.node.Report(trace.KindRecv, &e, now, len(line)+1, "")
 		if c.peer.Load() == nil {
 			c.peer.Store(&e.From)

@@ -346,6 +346,8 @@ func TestServeRefusesBadLines(t *testing.T) {
 		{"object without id", `{"from":"raw","type":"echo"}`, `"id"`, 0},
 		{"field of the wrong type", `{"from":"raw","type":"echo","id":"one"}`, `"id"`, 0},
 		{"frame over 1 MiB", strings.Repeat("x", wire.MaxFrame+1), "too large", 0},
+		{"invalid UTF-8", "{\"from\":\"raw\",\"type\":\"echo\",\"id\":42,\"body\":\"k\xfe\"}", "UTF-8", 42},
+		{"a forged clock near the end of uint64", `{"from":"raw","type":"echo","id":43,"clock":18446744073709551614}`, "clock too far ahead", 43},
 	}
 	next := uint64(100)
 	for _, tt := range tests {
@@ -613,15 +615,11 @@ func TestPool(t *testing.T) {
 	})
 }
 
-// TestPoolRetriesADeadIdleConnection: a connection that dies while it waits
-// in the pool costs the next call a new connection, not an EOF. The server
-// here reads the second request on its first connection and hangs up, as a
-// peer that went away between two calls looks to the client.
-func TestPoolRetriesADeadIdleConnection(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(func() { ln.Close() })
-	var conns atomic.Int64
+// A peer that read a request and then hung up may have acted on it: the
+// pool says so to its caller instead of sending the request again.
+func TestHostilePoolNeverResendsARequestThatMayHaveRun(t *testing.T) {
+	ln := listen(t)
+	var requests, conns atomic.Int64
 	go func() {
 		for {
 			nc, err := ln.Accept()
@@ -634,10 +632,55 @@ func TestPoolRetriesADeadIdleConnection(t *testing.T) {
 				c := wire.NewConn(wire.NewNode("server"), nc)
 				for n := 1; ; n++ {
 					req, err := c.Recv(programtest.Context(t))
-					if err != nil || (first && n == 2) {
-						return // the first connection dies at its second request
+					if err != nil {
+						return
+					}
+					requests.Add(1)
+					if first && n == 2 {
+						return // acted on the second request, died before answering
 					}
 					c.Reply(programtest.Context(t), req, "echo_ok", req.Body)
+				}
+			}()
+		}
+	}()
+	p := wire.NewPool(wire.NewNode("client"), ln.Addr().String())
+	t.Cleanup(p.Close)
+	_, err := p.Call(programtest.Context(t), "server", "echo", 1)
+	require.NoError(t, err)
+	_, err = p.Call(programtest.Context(t), "server", "echo", 2)
+	require.Error(t, err, "the second call's connection ended before its answer")
+	assert.Equal(t, int64(2), requests.Load(), "the server got each request once")
+	assert.Equal(t, int64(1), conns.Load(), "no second connection carried the request again")
+}
+
+// A connection whose peer hung up while it waited idle in the pool is not
+// used: the next call goes out on a new connection and gets its answer.
+func TestPoolSkipsAConnectionThatDiedWhileIdle(t *testing.T) {
+	ln := listen(t)
+	var conns atomic.Int64
+	hungUp := make(chan struct{})
+	go func() {
+		for {
+			nc, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			first := conns.Add(1) == 1
+			go func() {
+				defer nc.Close()
+				c := wire.NewConn(wire.NewNode("server"), nc)
+				for {
+					req, err := c.Recv(programtest.Context(t))
+					if err != nil {
+						return
+					}
+					c.Reply(programtest.Context(t), req, "echo_ok", req.Body)
+					if first {
+						c.Close()
+						close(hungUp)
+						return
+					}
 				}
 			}()
 		}
@@ -648,6 +691,9 @@ func TestPoolRetriesADeadIdleConnection(t *testing.T) {
 		reply, err := p.Call(programtest.Context(t), "server", "echo", i)
 		require.NoError(t, err, "call %d", i+1)
 		assert.JSONEq(t, fmt.Sprint(i), string(reply.Body))
+		if i == 0 {
+			<-hungUp
+		}
 	}
 	assert.Equal(t, int64(2), conns.Load(), "the second call went out on a new connection")
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // MaxFrame is the longest line, in bytes without its newline, a peer accepts.
@@ -54,7 +55,7 @@ func (e *DecodeError) Error() string { return e.Reason }
 
 // Decode parses one line (without its newline) into an envelope. A line that
 // is not JSON, not a JSON object, or lacks from, type or id is refused with a
-// *DecodeError. Unknown fields are ignored, so newer peers can add some.
+// *DecodeError, and so is a line that is not valid UTF-8. Unknown fields are ignored, so newer peers can add some.
 func Decode(line []byte) (Envelope, error) {
 	var e Envelope
 	if err := json.Unmarshal(line, &e); err != nil {
@@ -73,6 +74,10 @@ func Decode(line []byte) (Envelope, error) {
 		}
 	}
 	switch {
+	case !utf8.Valid(line):
+		// encoding/json would quietly turn each bad byte into U+FFFD, so
+		// two different keys could arrive as one.
+		return Envelope{}, &DecodeError{ID: e.ID, Reason: "not an envelope: not valid UTF-8"}
 	case e.Type == "":
 		return Envelope{}, &DecodeError{ID: e.ID, Reason: `not an envelope: missing "type"`}
 	case e.From == "":

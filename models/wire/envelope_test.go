@@ -72,6 +72,7 @@ func TestDecodeRefuses(t *testing.T) {
 		{name: "id is a string", line: `{"from":"a","type":"ping","id":"7"}`, wantReason: []string{"not an envelope", `"id"`}},
 		{name: "id is negative", line: `{"from":"a","type":"ping","id":-1}`, wantReason: []string{"not an envelope", `"id"`}},
 		{name: "from is a number", line: `{"from":1,"type":"ping","id":8}`, wantReason: []string{"not an envelope", `"from"`}, wantID: 8},
+		{name: "invalid UTF-8 in a body", line: "{\"from\":\"a\",\"type\":\"put\",\"id\":10,\"body\":{\"key\":\"k\xff\"}}", wantReason: []string{"not an envelope", "UTF-8"}, wantID: 10},
 		{name: "clock is a string", line: `{"from":"a","type":"ping","id":9,"clock":"late"}`, wantReason: []string{"not an envelope", `"clock"`}, wantID: 9},
 	}
 	for _, tt := range tests {

@@ -3,9 +3,7 @@ package wire
 import (
 	"context"
 	"errors"
-	"io"
 	"sync"
-	"syscall"
 )
 
 // maxIdle is how many idle connections a Pool keeps to its peer.
@@ -34,26 +32,19 @@ func (p *Pool) Addr() string { return p.addr }
 // Call is Conn.Call on an idle or new connection to the pool's peer. A
 // connection that failed is closed, not reused.
 //
-// A connection can die while it waits in the pool (the peer restarted) in a
-// way the pool notices only when the next call fails on it. Such a call is
-// sent once more on a new connection, so the caller sees "connection
-// refused" or an answer, not a stale "EOF". That is safe for the programs
-// here, which close their connections only when they stop listening too; a
-// server that read the request and then dropped the connection while still
-// listening would get it twice.
+// Call never sends a request twice. When a connection ends after the
+// request went out, nobody can tell whether the peer acted on it (it may
+// have booked the seat and died before answering), so the error goes back
+// to the caller, who knows whether the request is safe to repeat. What the
+// pool can do is not to use a connection it knows is dead: one whose peer
+// hung up while it waited in the pool is dropped before the request is
+// written (see get).
 func (p *Pool) Call(ctx context.Context, to, typ string, body any) (Envelope, error) {
-	c, reused, err := p.get(ctx)
+	c, err := p.get(ctx)
 	if err != nil {
 		return Envelope{}, err
 	}
 	reply, err := c.Call(ctx, to, typ, body)
-	if reused && ended(err) && ctx.Err() == nil {
-		c.Close()
-		if c, err = Dial(ctx, p.node, p.addr); err != nil {
-			return Envelope{}, err
-		}
-		reply, err = c.Call(ctx, to, typ, body)
-	}
 	var remote *RemoteError
 	if err == nil || errors.As(err, &remote) {
 		p.put(c)
@@ -63,14 +54,11 @@ func (p *Pool) Call(ctx context.Context, to, typ string, body any) (Envelope, er
 	return reply, err
 }
 
-// ended reports whether err says the connection itself went away.
-func ended(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, ErrClosed) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
-}
-
-// get returns an idle connection (reused) or a new one.
-func (p *Pool) get(ctx context.Context) (c *Conn, reused bool, err error) {
+// get returns an idle connection that is still open, or a new one. An idle
+// connection is checked twice: its reader may already have seen the end, and
+// if not, the socket is asked whether the peer's hang-up is waiting in it
+// (peerHungUp), which catches a peer that died a moment ago.
+func (p *Pool) get(ctx context.Context) (*Conn, error) {
 	p.mu.Lock()
 	for len(p.idle) > 0 {
 		c := p.idle[len(p.idle)-1]
@@ -81,12 +69,15 @@ func (p *Pool) get(ctx context.Context) (c *Conn, reused bool, err error) {
 			continue
 		default:
 		}
+		if peerHungUp(c.nc) {
+			c.Close()
+			continue
+		}
 		p.mu.Unlock()
-		return c, true, nil
+		return c, nil
 	}
 	p.mu.Unlock()
-	c, err = Dial(ctx, p.node, p.addr)
-	return c, false, err
+	return Dial(ctx, p.node, p.addr)
 }
 
 func (p *Pool) put(c *Conn) {
