@@ -44,8 +44,9 @@ func (r *Remote) Close() {
 
 // call asks the first peer that answers. A peer that refuses the request
 // (a remote error) has answered; only a peer that cannot be reached is
-// passed over.
-func (r *Remote) call(ctx context.Context, typ string, body, out any) error {
+// passed over. A put is passed on only when it never reached the peer: a
+// peer that took it and then went silent may have stored it.
+func (r *Remote) call(ctx context.Context, typ string, body any, out checked) error {
 	var err error
 	for _, pool := range r.pools {
 		var reply wire.Envelope
@@ -53,11 +54,13 @@ func (r *Remote) call(ctx context.Context, typ string, body, out any) error {
 		var remote *wire.RemoteError
 		switch {
 		case err == nil:
-			return reply.UnmarshalBody(out)
+			return readBody(reply, out)
 		case errors.As(err, &remote) && remote.Reason == ErrNotFound.Error():
 			return ErrNotFound
 		case errors.As(err, &remote), ctx.Err() != nil:
 			return err
+		case typ == "put" && !unsent(err):
+			return fmt.Errorf("%s did not answer the put, which it may have carried out: %w", pool.Addr(), err)
 		}
 	}
 	return err

@@ -292,10 +292,18 @@ func TestBadInput(t *testing.T) {
 			{`{"from":"x","type":"notify","id":1,"body":{"node":{}}}`, "a peer needs an address and a name"},
 			{`{"from":"x","type":"notify","id":2,"body":{"node":{"addr":"nowhere","name":"n"}}}`, `bad peer address \"nowhere\"`},
 			{`{"from":"x","type":"closest","id":3,"body":{"id":"abc"}}`, "closest"},
-			{`{"from":"x","type":"store","id":4,"body":{"items":[]}}`, "store takes exactly one item"},
-			{`{"from":"x","type":"put","id":5,"body":{"items":[{"key":""}]}}`, "put takes one key and its value"},
+			{`{"from":"x","type":"store","id":4,"body":{"items":[]}}`, "0 items; from 1 to 1024"},
+			{`{"from":"x","type":"store","id":4,"body":{"items":[{"key":"a"},{"key":"b"}]}}`, "store takes exactly one item"},
+			{`{"from":"x","type":"put","id":5,"body":{"items":[{"key":""}]}}`, "a key must not be empty"},
 			{`{"from":"x","type":"join-me","id":6}`, `unknown message type \"join-me\"`},
 			{`not json at all`, "error"},
+			{`{"from":"x","type":"get","id":7,"body":{"key":"` + strings.Repeat("k", p2p.MaxKey+1) + `"}}`, "a key of 257 bytes; at most 256"},
+			{`{"from":"x","type":"put","id":8,"body":{"items":[{"key":"k","value":"` + strings.Repeat("v", p2p.MaxValue+1) + `"}]}}`, "a value of 65537 bytes; at most 65536"},
+			{`{"from":"x","type":"closest","id":9,"body":{"id":4294967296}}`, "closest"},
+			{`{"from":"x","type":"notify","id":10,"body":{"node":{"id":1,"addr":"127.0.0.1:1","name":"n"}}}`, "is the hash of neither its name nor its address"},
+			{`{"from":"x","type":"notify","id":11,"body":{"node":{"id":1,"addr":"127.0.0.1:0","name":"n"}}}`, `bad peer address \"127.0.0.1:0\"`},
+			{`{"from":"x","type":"notify","id":12,"body":{"node":{"id":1,"addr":"127.0.0.1:1","name":"` + strings.Repeat("n", p2p.MaxName+1) + `"}}}`, "a peer name of 65 bytes; at most 64"},
+			{`{"from":"x","type":"replicate","id":13,"body":{"items":[` + strings.Repeat(`{"key":"k"},`, 1024) + `{"key":"k"}]}}`, "1025 items; from 1 to 1024"},
 		} {
 			_, err := fmt.Fprintln(c, tc.line)
 			require.NoError(t, err)
@@ -316,6 +324,7 @@ func TestBadInput(t *testing.T) {
 			{[]string{"--to", peer.Addr, "fly", "away"}, 2, `peer: "fly away" is not a command; commands: put KEY VALUE | get KEY | ring` + "\n"},
 			{[]string{"--listen", "127.0.0.1:0", "extra"}, 2, "peer: a peer takes no arguments; to ask one, use --to ADDR extra\n"},
 			{[]string{"--replicas", "many"}, 2, ""},
+			{[]string{"--listen", "127.0.0.1:0", "--replicas", "17"}, 2, "peer: --replicas must be from 1 to 16\n"},
 		} {
 			_, errOut, code := r.run(tc.args...)
 			assert.Equal(t, tc.code, code, "%v", tc.args)
@@ -360,4 +369,28 @@ func lineServer(t *testing.T, answer func(string) string) string {
 		}
 	}()
 	return ln.Addr().String()
+}
+
+func TestPutToASilentSuccessorIsNotSentAgain(t *testing.T) {
+	r := newRing(t)
+	names := r.grow(4)
+	r.waitStable(names)
+	key := "frozen-put"
+	slow := owner(names, key)
+	require.NoError(t, r.procs[slow].Cmd.Process.Signal(syscall.SIGSTOP))
+	t.Cleanup(func() { r.procs[slow].Cmd.Process.Signal(syscall.SIGCONT) })
+	via := names[0]
+	if via == slow {
+		via = names[1]
+	}
+
+	// The store reaches the key's successor, which never answers: it may
+	// have stored the key, so the put is not given to another peer.
+	_, errOut, code := r.run("--to", r.procs[via].Addr, "put", key, "v")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "did not answer the store, which it may have carried out")
+	stores := r.rec.Matching(func(e trace.Event) bool {
+		return e.Kind == trace.KindSend && e.Msg != nil && e.Msg.Type == "store"
+	})
+	assert.Len(t, stores, 1, "store messages sent")
 }

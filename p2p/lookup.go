@@ -53,7 +53,7 @@ func (p *Peer) closest(id ID) step {
 	if len(next) == 0 { // nothing known in between: the successor it is
 		return step{Done: true, Succs: slices.Clone(p.succs)}
 	}
-	return step{Next: next}
+	return step{Next: next[:min(len(next), maxRefs)]}
 }
 
 // ownListLocked is this peer followed by its successors: the r peers that
@@ -185,8 +185,15 @@ func (p *Peer) Join(ctx context.Context, addr string) error {
 	if s := succs[0]; s.ID == p.self.ID {
 		return fmt.Errorf("cannot join through %s: %s already sits at position %s; give this peer another --name", addr, s, s.ID)
 	}
+	// The peers the ring named are asked who they are before they become
+	// this peer's successors: a lookup's answer is only as good as the
+	// peers it passed through.
+	succs = p.vetted(ctx, succs, p.cfg.Replicas)
+	if len(succs) == 0 {
+		return fmt.Errorf("cannot join through %s: none of the successors it named answered as itself", addr)
+	}
 	p.mu.Lock()
-	p.succs = trim(succs, p.self, p.cfg.Replicas)
+	p.succs = succs
 	p.mu.Unlock()
 	p.Maintain(ctx) // notify the successor now rather than a round later
 	return nil
@@ -213,6 +220,16 @@ type Stored struct {
 	Hops int     `json:"hops"`
 }
 
+func (s Stored) check() error {
+	if err := checkKey(s.Key); err != nil {
+		return err
+	}
+	if s.Hops < 0 || s.Hops > maxHops {
+		return fmt.Errorf("%d hops; at most %d", s.Hops, maxHops)
+	}
+	return s.Peer.check()
+}
+
 // Found is the answer to a get: the value, the peer that held it and the
 // hops of the lookup.
 type Found struct {
@@ -220,6 +237,16 @@ type Found struct {
 	Value string  `json:"value"`
 	Peer  NodeRef `json:"peer"`
 	Hops  int     `json:"hops"`
+}
+
+func (f Found) check() error {
+	if err := (Item{Key: f.Key, Value: f.Value}).check(); err != nil {
+		return err
+	}
+	if f.Hops < 0 || f.Hops > maxHops {
+		return fmt.Errorf("%d hops; at most %d", f.Hops, maxHops)
+	}
+	return f.Peer.check()
 }
 
 // ErrNotFound is a get of a key no peer holds.
@@ -233,7 +260,10 @@ var ErrNotFound = errors.New("not found")
 const attempts = 10
 
 // Put stores key at its successor, which copies it to the next r-1 peers
-// before it answers.
+// before it answers. A successor that refuses (it is not the successor any
+// more) or cannot be reached is passed over for the next; one that took
+// the store and then did not answer is not: the put may have happened,
+// and Put says so rather than store the key a second time.
 func (p *Peer) Put(ctx context.Context, key, value string) (Stored, error) {
 	id := Hash(key)
 	var last error
@@ -248,6 +278,13 @@ func (p *Peer) Put(ctx context.Context, key, value string) (Stored, error) {
 				}
 				if ctx.Err() != nil {
 					return Stored{}, ctx.Err()
+				}
+				var remote *wire.RemoteError
+				if !errors.As(err, &remote) && !unsent(err) {
+					// s may have stored the key and copied it before it
+					// went silent: sent again, the put could overwrite a
+					// later put of the same key. Only the caller can know.
+					return Stored{}, fmt.Errorf("%s did not answer the store, which it may have carried out: %w", s, err)
 				}
 			}
 		}
@@ -357,6 +394,9 @@ func (p *Peer) fetch(ctx context.Context, s NodeRef, key string) (fetched, error
 	}
 	var f fetched
 	err := p.call(ctx, s, "fetch", keyBody{Key: key}, &f)
+	if err == nil && f.Found && f.Item.Key != key {
+		err = fmt.Errorf("%s answered a fetch of %q with key %q", s, key, f.Item.Key)
+	}
 	if err != nil {
 		p.suspect(s)
 	}
@@ -384,6 +424,21 @@ type RingView struct {
 
 // maxWalk bounds the walk around the ring.
 const maxWalk = 1024
+
+func (v RingView) check() error {
+	if err := v.Self.check(); err != nil {
+		return err
+	}
+	if len(v.Walk) > maxWalk {
+		return fmt.Errorf("a walk of %d peers; at most %d", len(v.Walk), maxWalk)
+	}
+	for _, s := range v.Walk {
+		if err := s.check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // Ring walks the ring from this peer along successor pointers, asking each
 // peer for its state. The walk is the only way to see all peers: no peer

@@ -2,9 +2,14 @@ package p2p
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"time"
+
+	"dsdemo/models/wire"
 )
 
 // Maintain runs one maintenance round, as every peer does periodically:
@@ -28,7 +33,10 @@ func (p *Peer) Maintain(ctx context.Context) {
 	p.report()
 }
 
-// stabilize verifies the successor and tells it about this peer.
+// stabilize verifies the successor and tells it about this peer. What
+// the successor answers is checked before it is believed: a peer it names
+// as its predecessor or successor joins this peer's list only after it
+// answered as itself (vetted).
 func (p *Peer) stabilize(ctx context.Context) {
 	for ctx.Err() == nil {
 		p.mu.Lock()
@@ -47,52 +55,69 @@ func (p *Peer) stabilize(ctx context.Context) {
 				return
 			}
 		}
-		p.mu.Lock()
+		list := append([]NodeRef{succ}, n.Succs...)
 		if x := n.Pred; !x.IsZero() && x.Addr != p.self.Addr && Inside(x.ID, p.self.ID, succ.ID) {
 			// Someone joined between us: it is the nearer successor. Its
 			// own list is fetched in the next round.
-			p.succs = trim(append([]NodeRef{x, succ}, n.Succs...), p.self, p.cfg.Replicas)
-		} else {
-			p.succs = trim(append([]NodeRef{succ}, n.Succs...), p.self, p.cfg.Replicas)
+			list = append([]NodeRef{x}, list...)
 		}
+		list = p.vetted(ctx, list, p.cfg.Replicas)
+		p.mu.Lock()
+		p.succs = trim(list, p.self, p.cfg.Replicas)
 		succ = p.succs[0]
 		p.mu.Unlock()
 		if succ.Addr != p.self.Addr {
-			if p.call(ctx, succ, "notify", nodeBody{Node: p.self}, nil) != nil && ctx.Err() == nil {
+			var remote *wire.RemoteError
+			if err := p.call(ctx, succ, "notify", nodeBody{Node: p.self}, nil); err != nil && !errors.As(err, &remote) && ctx.Err() == nil {
 				p.suspect(succ)
 			}
-		} else {
-			p.notified(ctx, p.self)
 		}
 		return
 	}
 }
 
-// notified is Chord's notify: n thinks it might be this peer's predecessor.
-// It is when it lies between the old predecessor and this peer. The keys
-// between the old and the new predecessor now belong to n, so they are
-// handed over; this peer keeps its copies, as n's first replica.
-func (p *Peer) notified(ctx context.Context, n NodeRef) {
+// notified is Chord's notify: n thinks it might be this peer's
+// predecessor. It is when this peer knows no predecessor, or n lies
+// between the old predecessor and this peer; otherwise the notify is
+// ignored, as the paper has it. Before n is adopted it must prove to be
+// what it claims (verify): a forged notify would otherwise hand the keys
+// of a whole stretch of the ring to whoever sent it. The keys between the
+// old and the new predecessor now belong to n, so they are handed over;
+// this peer keeps its copies, as n's first replica.
+func (p *Peer) notified(ctx context.Context, n NodeRef) error {
+	if n == p.self {
+		return nil
+	}
 	if n.Addr == p.self.Addr {
-		return
+		return fmt.Errorf("%s claims this peer's own address %s", n, n.Addr)
+	}
+	closer := func() bool { // the caller holds p.mu
+		return p.pred != n && (p.pred.IsZero() || Inside(n.ID, p.pred.ID, p.self.ID))
+	}
+	p.mu.Lock()
+	ok := closer()
+	p.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	if err := p.verify(ctx, n); err != nil {
+		return fmt.Errorf("not taken as predecessor: %w", err)
 	}
 	p.mu.Lock()
 	old := p.pred
-	if !old.IsZero() && old.Addr != n.Addr && !Inside(n.ID, old.ID, p.self.ID) {
+	if !closer() { // another peer came first while n was asked
 		p.mu.Unlock()
-		return
+		return nil
 	}
 	p.pred = n
 	if p.succs[0].Addr == p.self.Addr { // the second peer of a ring
 		p.succs = []NodeRef{n}
 	}
 	var moved []Item
-	if old.Addr != n.Addr {
-		for _, it := range p.items {
-			id := Hash(it.Key)
-			if !Between(id, n.ID, p.self.ID) && (old.IsZero() || Between(id, old.ID, n.ID)) {
-				moved = append(moved, it)
-			}
+	for _, it := range p.items {
+		id := Hash(it.Key)
+		if !Between(id, n.ID, p.self.ID) && (old.IsZero() || Between(id, old.ID, n.ID)) {
+			moved = append(moved, it)
 		}
 	}
 	p.mu.Unlock()
@@ -102,9 +127,11 @@ func (p *Peer) notified(ctx context.Context, n NodeRef) {
 		go p.send(ctx, n, "handover", moved)
 	}
 	p.report()
+	return nil
 }
 
-// checkPredecessor forgets a predecessor that does not answer, so that a
+// checkPredecessor forgets a predecessor that does not answer, or where
+// another peer now answers (it restarted under another name), so that a
 // live peer that notifies us can take its place.
 func (p *Peer) checkPredecessor(ctx context.Context) {
 	p.mu.Lock()
@@ -113,7 +140,8 @@ func (p *Peer) checkPredecessor(ctx context.Context) {
 	if pred.IsZero() || pred.Addr == p.self.Addr {
 		return
 	}
-	if err := p.call(ctx, pred, "ping", struct{}{}, nil); err != nil && ctx.Err() == nil {
+	var who nodeBody
+	if err := p.call(ctx, pred, "ping", struct{}{}, &who); (err != nil || who.Node != pred) && ctx.Err() == nil {
 		p.suspect(pred)
 	}
 }
@@ -183,20 +211,37 @@ func (p *Peer) replicate(ctx context.Context) {
 	}
 }
 
-// batchBytes bounds the items of one replicate or handover message, well
-// within the wire's frame limit of 1 MiB (JSON escaping can double a value).
-const batchBytes = 256 << 10
+// batchBytes bounds the items of one replicate or handover message, as
+// JSON, well within the wire's frame limit of 1 MiB; one item alone is
+// always smaller (MaxKey and MaxValue).
+const batchBytes = 512 << 10
+
+// batches cuts items into the batches of a replicate or handover: at most
+// maxBatch items and batchBytes of JSON each, so that the receiver, which
+// refuses more, takes every one.
+func batches(items []Item) [][]Item {
+	var out [][]Item
+	for len(items) > 0 {
+		n, size := 0, 0
+		for n < len(items) && n < maxBatch {
+			b, _ := json.Marshal(items[n]) // an Item always encodes
+			if n > 0 && size+len(b)+1 > batchBytes {
+				break
+			}
+			size += len(b) + 1
+			n++
+		}
+		out = append(out, items[:n])
+		items = items[n:]
+	}
+	return out
+}
 
 // send sends items to peer s in batches; a peer that does not answer is
 // dropped from the routing state, and the next round tries again.
 func (p *Peer) send(ctx context.Context, s NodeRef, typ string, items []Item) {
-	for len(items) > 0 {
-		n, size := 0, 0
-		for n < len(items) && (n == 0 || size+len(items[n].Key)+len(items[n].Value) <= batchBytes) {
-			size += len(items[n].Key) + len(items[n].Value) + 48 // and the JSON around them
-			n++
-		}
-		if err := p.call(ctx, s, typ, itemsBody{Items: items[:n]}, nil); err != nil {
+	for _, batch := range batches(items) {
+		if err := p.call(ctx, s, typ, itemsBody{Items: batch}, nil); err != nil {
 			if ctx.Err() == nil {
 				p.suspect(s)
 				p.mu.Lock()
@@ -205,7 +250,6 @@ func (p *Peer) send(ctx context.Context, s NodeRef, typ string, items []Item) {
 			}
 			return
 		}
-		items = items[n:]
 	}
 }
 
@@ -239,18 +283,36 @@ func (p *Peer) leave() {
 }
 
 // left updates the routing state when a neighbour leaves: its successor
-// takes its predecessor, its predecessor takes its successors.
-func (p *Peer) left(b leaveBody) {
+// takes its predecessor, its predecessor takes its successors. A leave is
+// believed only when the leaver is really gone (it no longer answers), and
+// the neighbours it names are asked who they are before they are adopted,
+// so a forged leave cannot cut a live peer out of the ring or slip another
+// one in.
+func (p *Peer) left(ctx context.Context, b leaveBody) error {
 	p.mu.Lock()
-	if p.pred.Addr == b.Node.Addr {
-		p.pred = b.Pred
-		if p.pred.Addr == p.self.Addr {
-			p.pred = NodeRef{}
-		}
+	wasPred, succs := p.pred == b.Node, slices.Clone(p.succs)
+	p.mu.Unlock()
+	i := slices.Index(succs, b.Node)
+	if !wasPred && i < 0 {
+		return nil // not a neighbour of this peer; the rounds will see to the fingers
 	}
-	if i := slices.IndexFunc(p.succs, func(s NodeRef) bool { return s.Addr == b.Node.Addr }); i >= 0 {
-		rest := slices.DeleteFunc(slices.Clone(p.succs[i+1:]), func(s NodeRef) bool { return s.Addr == b.Node.Addr })
-		p.succs = trim(append(append(slices.Clone(p.succs[:i]), b.Succs...), rest...), p.self, p.cfg.Replicas)
+	if p.verify(ctx, b.Node) == nil {
+		return fmt.Errorf("%s still answers at %s: it has not left", b.Node, b.Node.Addr)
+	}
+	var pred NodeRef
+	if wasPred && !b.Pred.IsZero() && b.Pred.Addr != p.self.Addr && p.verify(ctx, b.Pred) == nil {
+		pred = b.Pred
+	}
+	if i >= 0 {
+		rest := slices.DeleteFunc(slices.Clone(succs[i+1:]), func(s NodeRef) bool { return s == b.Node })
+		succs = p.vetted(ctx, append(append(succs[:i:i], b.Succs...), rest...), p.cfg.Replicas)
+	}
+	p.mu.Lock()
+	if p.pred == b.Node {
+		p.pred = pred // nobody, if the one named did not answer: a notify will come
+	}
+	if i >= 0 && slices.Contains(p.succs, b.Node) {
+		p.succs = trim(succs, p.self, p.cfg.Replicas)
 	}
 	for i, f := range p.fingers {
 		if f.Addr == b.Node.Addr {
@@ -260,4 +322,5 @@ func (p *Peer) left(b leaveBody) {
 	p.pushed = nil
 	p.mu.Unlock()
 	p.report()
+	return nil
 }

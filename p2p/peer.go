@@ -18,12 +18,16 @@ import (
 type Config struct {
 	// Addr is the address the peer listens on; the others reach it there.
 	Addr string
-	// Place is the text hashed for the peer's position on the ring. Empty
-	// means Addr, as in Chord's paper (the hash of IP and port).
-	Place string
+	// ByName places the peer at the hash of its name, so that a demo's
+	// ring looks the same in every run. Otherwise it sits at the hash of
+	// Addr, as in Chord's paper (the hash of IP and port). Either way the
+	// others can recompute the position, and refuse a peer that claims
+	// another one.
+	ByName bool
 	// Replicas is r: the length of the successor list, and the number of
 	// peers that hold each key (its successor and the next r-1). The ring
-	// survives r-1 adjacent peers crashing at once. 0 means 3.
+	// survives r-1 adjacent peers crashing at once. 0 means 3; at most
+	// MaxSuccessors.
 	Replicas int
 	// Stabilize is the period of the maintenance rounds: stabilize, notify,
 	// check the predecessor, repair one finger, replicate. 0 means 1s.
@@ -34,12 +38,10 @@ type Config struct {
 }
 
 func (c *Config) defaults() {
-	if c.Place == "" {
-		c.Place = c.Addr
-	}
 	if c.Replicas <= 0 {
 		c.Replicas = 3
 	}
+	c.Replicas = min(c.Replicas, MaxSuccessors)
 	if c.Stabilize <= 0 {
 		c.Stabilize = time.Second
 	}
@@ -85,7 +87,10 @@ type Peer struct {
 func NewPeer(n *wire.Node, cfg Config) *Peer {
 	cfg.defaults()
 	p := &Peer{node: n, cfg: cfg, items: map[string]Item{}, shown: map[string]string{}}
-	p.self = NodeRef{ID: Hash(cfg.Place), Addr: cfg.Addr, Name: n.Name}
+	p.self = NodeRef{ID: Hash(cfg.Addr), Addr: cfg.Addr, Name: n.Name}
+	if cfg.ByName {
+		p.self.ID = Hash(n.Name)
+	}
 	p.succs = []NodeRef{p.self}
 	return p
 }
@@ -118,11 +123,14 @@ func (p *Peer) Serve(ctx context.Context, ln net.Listener) error {
 
 // handle answers one message from another peer or a client. Peers talk in
 // the message types of Chord's protocol; clients ask put, get and ring.
+// Every body is checked before it is used (readBody): a peer believes
+// nothing it is told without looking, because anybody can open a
+// connection and type a message.
 func (p *Peer) handle(ctx context.Context, req wire.Envelope) (any, error) {
 	switch req.Type {
 	case "closest":
 		var b findBody
-		if err := req.UnmarshalBody(&b); err != nil {
+		if err := readBody(req, &b); err != nil {
 			return nil, err
 		}
 		return p.closest(b.ID), nil
@@ -132,19 +140,15 @@ func (p *Peer) handle(ctx context.Context, req wire.Envelope) (any, error) {
 		return neighbours{Pred: p.pred, Succs: slices.Clone(p.succs)}, nil
 	case "notify":
 		var b nodeBody
-		if err := req.UnmarshalBody(&b); err != nil {
+		if err := readBody(req, &b); err != nil {
 			return nil, err
 		}
-		if err := b.Node.valid(); err != nil {
-			return nil, err
-		}
-		p.notified(ctx, b.Node)
-		return struct{}{}, nil
+		return struct{}{}, p.notified(ctx, b.Node)
 	case "ping":
-		return struct{}{}, nil
+		return nodeBody{Node: p.self}, nil
 	case "store":
 		var b itemsBody
-		if err := req.UnmarshalBody(&b); err != nil {
+		if err := readBody(req, &b); err != nil {
 			return nil, err
 		}
 		if len(b.Items) != 1 {
@@ -153,14 +157,24 @@ func (p *Peer) handle(ctx context.Context, req wire.Envelope) (any, error) {
 		return p.storeOwn(ctx, b.Items[0])
 	case "replicate", "handover":
 		var b itemsBody
-		if err := req.UnmarshalBody(&b); err != nil {
+		if err := readBody(req, &b); err != nil {
 			return nil, err
+		}
+		// A version is the Lamport time of a put, and every peer's clock
+		// is at least the version of every item it holds, so an honest
+		// sender's clock is ahead of all it sends. An item from the future
+		// would win over every later put of its key: the clock trick,
+		// played with versions.
+		for _, it := range b.Items {
+			if it.Version > req.Clock {
+				return nil, fmt.Errorf("item %q has version %d, later than the clock %d of the message that carries it", it.Key, it.Version, req.Clock)
+			}
 		}
 		p.merge(b.Items)
 		return struct{}{}, nil
 	case "fetch":
 		var b keyBody
-		if err := req.UnmarshalBody(&b); err != nil {
+		if err := readBody(req, &b); err != nil {
 			return nil, err
 		}
 		p.mu.Lock()
@@ -169,32 +183,25 @@ func (p *Peer) handle(ctx context.Context, req wire.Envelope) (any, error) {
 		return fetched{Item: it, Found: ok, Peer: p.self}, nil
 	case "leave":
 		var b leaveBody
-		if err := req.UnmarshalBody(&b); err != nil {
+		if err := readBody(req, &b); err != nil {
 			return nil, err
 		}
-		if err := b.Node.valid(); err != nil {
-			return nil, err
-		}
-		p.left(b)
-		return struct{}{}, nil
+		return struct{}{}, p.left(ctx, b)
 	case "state":
 		return p.State(), nil
 	case "put":
 		var b itemsBody
-		if err := req.UnmarshalBody(&b); err != nil {
+		if err := readBody(req, &b); err != nil {
 			return nil, err
 		}
-		if len(b.Items) != 1 || b.Items[0].Key == "" {
+		if len(b.Items) != 1 {
 			return nil, errors.New("put takes one key and its value")
 		}
 		return p.Put(ctx, b.Items[0].Key, b.Items[0].Value)
 	case "get":
 		var b keyBody
-		if err := req.UnmarshalBody(&b); err != nil {
+		if err := readBody(req, &b); err != nil {
 			return nil, err
-		}
-		if b.Key == "" {
-			return nil, errors.New("get takes a key")
 		}
 		return p.Get(ctx, b.Key)
 	case "ring":
@@ -241,32 +248,173 @@ type (
 	}
 )
 
-// valid refuses a NodeRef a peer could not talk to.
-func (r NodeRef) valid() error {
-	if r.Addr == "" || r.Name == "" {
-		return errors.New("a peer needs an address and a name")
+// maxBatch bounds the items of one message: replicate and handover send
+// the keys in batches of at most this many.
+const maxBatch = 1024
+
+// checked is a message body that can say whether it is well formed: every
+// body a peer reads from the network, request or reply, is one.
+type checked interface{ check() error }
+
+// readBody decodes the body of e into v and checks it.
+func readBody(e wire.Envelope, v checked) error {
+	if err := e.UnmarshalBody(v); err != nil {
+		return err
 	}
-	if _, _, err := net.SplitHostPort(r.Addr); err != nil {
-		return fmt.Errorf("bad peer address %q", r.Addr)
+	if err := v.check(); err != nil {
+		return fmt.Errorf("%s message: %w", e.Type, err)
 	}
 	return nil
 }
 
-// call sends one request to peer to and decodes its reply into out. It
-// waits at most the configured timeout: a peer that answers too slowly
-// counts as gone, and the caller tries another.
-func (p *Peer) call(ctx context.Context, to NodeRef, typ string, body, out any) error {
+func checkKey(key string) error {
+	switch {
+	case key == "":
+		return errors.New("a key must not be empty")
+	case len(key) > MaxKey:
+		return fmt.Errorf("a key of %d bytes; at most %d", len(key), MaxKey)
+	}
+	return nil
+}
+
+func (it Item) check() error {
+	if err := checkKey(it.Key); err != nil {
+		return err
+	}
+	if len(it.Value) > MaxValue {
+		return fmt.Errorf("a value of %d bytes; at most %d", len(it.Value), MaxValue)
+	}
+	return nil
+}
+
+func (findBody) check() error   { return nil } // every uint32 is a position
+func (b nodeBody) check() error { return b.Node.check() }
+func (b keyBody) check() error  { return checkKey(b.Key) }
+
+func (b itemsBody) check() error {
+	if len(b.Items) == 0 || len(b.Items) > maxBatch {
+		return fmt.Errorf("%d items; from 1 to %d", len(b.Items), maxBatch)
+	}
+	for _, it := range b.Items {
+		if err := it.check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b neighbours) check() error {
+	if err := b.Pred.checkOptional(); err != nil {
+		return fmt.Errorf("predecessor: %w", err)
+	}
+	return checkList("successors", b.Succs, MaxSuccessors)
+}
+
+func (s step) check() error {
+	if s.Done && len(s.Succs) == 0 {
+		return errors.New("a lookup step that is done names no successor")
+	}
+	if err := checkList("successors", s.Succs, MaxSuccessors); err != nil {
+		return err
+	}
+	return checkList("closer peers", s.Next, maxRefs)
+}
+
+func (f fetched) check() error {
+	if f.Found {
+		if err := f.Item.check(); err != nil {
+			return err
+		}
+	}
+	return f.Peer.check()
+}
+
+func (b leaveBody) check() error {
+	if err := b.Node.check(); err != nil {
+		return err
+	}
+	if err := b.Pred.checkOptional(); err != nil {
+		return fmt.Errorf("predecessor: %w", err)
+	}
+	return checkList("successors", b.Succs, MaxSuccessors)
+}
+
+// verify asks n who it is before this peer adopts it as a neighbour: a
+// reference from the network is believed only when the peer at its
+// address answers with exactly that reference. Its position has been
+// recomputed already (NodeRef.check), so a liar can neither take a
+// position it does not hash to nor pass itself off as another peer.
+func (p *Peer) verify(ctx context.Context, n NodeRef) error {
+	if err := n.check(); err != nil {
+		return err
+	}
+	var who nodeBody
+	if err := p.call(ctx, n, "ping", struct{}{}, &who); err != nil {
+		// %v, not %w: a remote error inside would become the whole
+		// reason of this peer's own error reply.
+		return fmt.Errorf("%s does not answer at %s: %v", n, n.Addr, err)
+	}
+	if who.Node != n {
+		return fmt.Errorf("%s claims %s, but the peer there answers as %s", n, n.Addr, who.Node)
+	}
+	return nil
+}
+
+// vetted returns the first r peers of list (without self and repeats, as
+// trim does) that this peer already has as neighbours or that answer as
+// themselves when asked (verify); the others are left out.
+func (p *Peer) vetted(ctx context.Context, list []NodeRef, r int) []NodeRef {
+	p.mu.Lock()
+	known := append([]NodeRef{p.pred}, p.succs...)
+	p.mu.Unlock()
+	var out []NodeRef
+	for _, n := range trim(list, p.self, len(list)) {
+		if len(out) == r {
+			break
+		}
+		if n.Addr == p.self.Addr {
+			continue // trim's answer for an empty list
+		}
+		if slices.Contains(known, n) || p.verify(ctx, n) == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// call sends one request to peer to and decodes its reply into out (nil:
+// the reply has nothing to read), checking it as every body from the
+// network is checked. It waits at most the configured timeout: a peer that
+// answers too slowly counts as gone, and the caller tries another.
+//
+// A request that failed on the way (the connection broke, the peer was not
+// there) is sent once more when it is repeatable: asking and merging do no
+// harm twice. A store is not repeated, since it would give its key another
+// version behind the back of whoever put it.
+func (p *Peer) call(ctx context.Context, to NodeRef, typ string, body any, out checked) error {
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
 	defer cancel()
 	pool, _ := p.pools.LoadOrStore(to.Addr, wire.NewPool(p.node, to.Addr))
 	reply, err := pool.(*wire.Pool).Call(ctx, to.Name, typ, body)
+	var remote *wire.RemoteError
+	if err != nil && typ != "store" && ctx.Err() == nil && !errors.As(err, &remote) {
+		reply, err = pool.(*wire.Pool).Call(ctx, to.Name, typ, body)
+	}
 	if err != nil {
 		return err
 	}
 	if out == nil {
 		return nil
 	}
-	return reply.UnmarshalBody(out)
+	return readBody(reply, out)
+}
+
+// unsent reports whether err says a request never left this peer: the
+// connection to the other one could not be made. After any other failure
+// the other peer may have carried the request out.
+func unsent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 // forget closes the connections to peers that are no longer part of this
@@ -335,6 +483,22 @@ type State struct {
 	Fingers []NodeRef `json:"fingers"`
 	Keys    int       `json:"keys"` // every key held, own and replicas
 	Own     int       `json:"own"`  // keys this peer is the successor of
+}
+
+func (s State) check() error {
+	if err := s.Self.check(); err != nil {
+		return err
+	}
+	if err := s.Pred.checkOptional(); err != nil {
+		return fmt.Errorf("predecessor: %w", err)
+	}
+	if err := checkList("successors", s.Succs, MaxSuccessors); err != nil {
+		return err
+	}
+	if s.Keys < 0 || s.Own < 0 || s.Own > s.Keys {
+		return fmt.Errorf("%d keys, %d of them own", s.Keys, s.Own)
+	}
+	return checkList("fingers", s.Fingers, Bits)
 }
 
 // State returns the peer's current routing state.

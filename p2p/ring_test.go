@@ -1,11 +1,15 @@
 package p2p
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"dsdemo/models/wire"
 )
 
 func TestBetween(t *testing.T) {
@@ -47,21 +51,27 @@ func TestTrim(t *testing.T) {
 	assert.Equal(t, []NodeRef{self}, trim([]NodeRef{self, {}}, self, 3), "alone: its own successor")
 }
 
-func TestSendBatchesWithinTheFrameLimit(t *testing.T) {
-	// Four values of 200 KiB must not travel as one frame of 800 KiB.
+func TestBatchesStayWithinTheFrameLimit(t *testing.T) {
+	// Values of the largest size, made of characters JSON writes as six
+	// bytes each (\u003c): four of them must not travel in one frame.
 	var items []Item
 	for i := range 4 {
-		items = append(items, Item{Key: fmt.Sprint(i), Value: strings.Repeat("x", 200<<10)})
+		items = append(items, Item{Key: fmt.Sprint(i), Value: strings.Repeat("<", MaxValue), Version: 1 << 62})
+	}
+	// And many small ones: no more in one batch than a peer accepts.
+	for i := range 3000 {
+		items = append(items, Item{Key: fmt.Sprint("k", i)})
 	}
 	var sizes []int
-	for len(items) > 0 {
-		n, size := 0, 0
-		for n < len(items) && (n == 0 || size+len(items[n].Key)+len(items[n].Value) <= batchBytes) {
-			size += len(items[n].Key) + len(items[n].Value) + 48
-			n++
-		}
-		sizes = append(sizes, n)
-		items = items[n:]
+	kept := 0
+	for _, batch := range batches(items) {
+		b, err := json.Marshal(itemsBody{Items: batch})
+		require.NoError(t, err)
+		assert.Less(t, len(b)+200, wire.MaxFrame, "a batch of %d items in %d bytes, and the envelope around it", len(batch), len(b))
+		assert.NoError(t, itemsBody{Items: batch}.check())
+		sizes = append(sizes, len(batch))
+		kept += len(batch)
 	}
-	assert.Equal(t, []int{1, 1, 1, 1}, sizes)
+	assert.Equal(t, len(items), kept, "every item in one batch")
+	assert.Equal(t, []int{1, 1, 1, 1 + 1023, 1024, 953}, sizes)
 }

@@ -27,10 +27,14 @@ const ClientWait = 15 * time.Second
 // a --name sits at the hash of its name, so a demo's ring looks the same
 // every time; one without sits at the hash of its address, as in Chord.
 func RunPeer(ctx context.Context, env *program.Env, cfg Config, join string) error {
-	cfg.Addr = env.Listener.Addr().String()
-	if env.Node.Name != "peer" {
-		cfg.Place = env.Node.Name
+	if cfg.Replicas < 1 || cfg.Replicas > MaxSuccessors {
+		return program.Usagef("--replicas must be from 1 to %d", MaxSuccessors)
 	}
+	if len(env.Node.Name) > MaxName {
+		return program.Usagef("--name must be at most %d bytes", MaxName)
+	}
+	cfg.Addr = env.Listener.Addr().String()
+	cfg.ByName = env.Node.Name != "peer"
 	p := NewPeer(env.Node, cfg)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
