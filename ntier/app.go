@@ -58,25 +58,19 @@ func (a *AppTier) handle(ctx context.Context, req wire.Envelope) (any, error) {
 		}
 		return a.Book(ctx, b)
 	case "booking":
-		var r Ref
+		var r BookingRef
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
-		return a.Booking(ctx, r.ID)
+		return a.Booking(ctx, r)
 	case "cancel":
-		var r Ref
+		var r BookingRef
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
-		return a.Cancel(ctx, r.ID)
-	case "bookings":
-		var p PassengerRef
-		if err := req.UnmarshalBody(&p); err != nil {
-			return nil, err
-		}
-		return a.Bookings(ctx, p.Passenger)
+		return a.Cancel(ctx, r)
 	}
-	return nil, fmt.Errorf("unknown operation %q (want search, flight, book, booking, cancel or bookings)", req.Type)
+	return nil, fmt.Errorf("unknown operation %q (want search, flight, book, booking or cancel)", req.Type)
 }
 
 // Search finds flights; cities and date are checked first.
@@ -85,7 +79,7 @@ func (a *AppTier) Search(ctx context.Context, q FlightQuery) (Answer, error) {
 	if err := CheckQuery(q); err != nil {
 		return Refuse(Invalid, "%v", err), nil
 	}
-	return a.ask(ctx, "search_flights", q)
+	return a.ask(ctx, "search_flights", q, false)
 }
 
 // Flight returns one flight.
@@ -93,16 +87,20 @@ func (a *AppTier) Flight(ctx context.Context, id int64) (Answer, error) {
 	if id <= 0 {
 		return Refuse(NotFound, "there is no flight %d", id), nil
 	}
-	return a.ask(ctx, "get_flight", Ref{ID: id})
+	return a.ask(ctx, "get_flight", Ref{ID: id}, false)
 }
 
-// Book books a seat. The rules: the name is a passenger's name, the flight
-// exists and has not left yet. Whether a seat is free is for the data tier
-// to decide, inside its transaction: asked here, the answer could be stale
-// by the time the seat is taken.
+// Book books a seat. The rules: the name is a passenger's name, the
+// request has a request id, the flight exists and has not left yet.
+// Whether a seat is free is for the data tier to decide, inside its
+// transaction: asked here, the answer could be stale by the time the seat
+// is taken.
 func (a *AppTier) Book(ctx context.Context, b BookingRequest) (Answer, error) {
 	b.Passenger = strings.TrimSpace(b.Passenger)
 	if err := CheckPassenger(b.Passenger); err != nil {
+		return Refuse(Invalid, "%v", err), nil
+	}
+	if err := CheckRequestID(b.Request); err != nil {
 		return Refuse(Invalid, "%v", err), nil
 	}
 	f, err := a.Flight(ctx, b.Flight)
@@ -115,39 +113,39 @@ func (a *AppTier) Book(ctx context.Context, b BookingRequest) (Answer, error) {
 	if a.departed(*f.Flight) {
 		return Refuse(Invalid, "flight %s left at %s; it can no longer be booked", f.Flight.Number, f.Flight.Departs), nil
 	}
-	return a.ask(ctx, "book_seat", b)
+	return a.ask(ctx, "book_seat", b, true)
 }
 
-// Booking returns one booking.
-func (a *AppTier) Booking(ctx context.Context, id int64) (Answer, error) {
-	if id <= 0 {
-		return Refuse(NotFound, "there is no booking %d", id), nil
+// Booking returns the booking r names. A reference that cannot be one is
+// not worth a question to the data tier; its answer is the same as for a
+// wrong one.
+func (a *AppTier) Booking(ctx context.Context, r BookingRef) (Answer, error) {
+	r.Reference = NormalizeReference(r.Reference)
+	if r.ID <= 0 || len(r.Reference) != ReferenceLen {
+		return NoBooking(r.ID), nil
 	}
-	return a.ask(ctx, "get_booking", Ref{ID: id})
+	return a.ask(ctx, "get_booking", r, false)
 }
 
-// Cancel cancels a booking whose flight has not left yet.
-func (a *AppTier) Cancel(ctx context.Context, id int64) (Answer, error) {
-	b, err := a.Booking(ctx, id)
+// Cancel cancels a booking whose flight has not left yet. A booking that
+// is cancelled already is answered as it is: the same cancellation sent
+// twice (its first answer was lost) is not an error.
+func (a *AppTier) Cancel(ctx context.Context, r BookingRef) (Answer, error) {
+	r.Reference = NormalizeReference(r.Reference)
+	b, err := a.Booking(ctx, r)
 	if err != nil || b.Refused != "" {
 		return b, err
 	}
 	if b.Booking == nil {
 		return Answer{}, errors.New("the data tier answered get_booking without a booking")
 	}
+	if b.Booking.Cancelled != "" {
+		return b, nil
+	}
 	if a.departed(Flight{Departs: b.Booking.Departs}) {
-		return Refuse(Invalid, "flight %s has left; booking %d can no longer be cancelled", b.Booking.Number, id), nil
+		return Refuse(Invalid, "flight %s has left; booking %d can no longer be cancelled", b.Booking.Number, r.ID), nil
 	}
-	return a.ask(ctx, "cancel_booking", Ref{ID: id})
-}
-
-// Bookings lists a passenger's bookings.
-func (a *AppTier) Bookings(ctx context.Context, passenger string) (Answer, error) {
-	passenger = strings.TrimSpace(passenger)
-	if err := CheckPassenger(passenger); err != nil {
-		return Refuse(Invalid, "%v", err), nil
-	}
-	return a.ask(ctx, "list_bookings", PassengerRef{Passenger: passenger})
+	return a.ask(ctx, "cancel_booking", r, true)
 }
 
 // departed reports whether a flight has left, in the app's local time.
@@ -157,24 +155,55 @@ func (a *AppTier) departed(f Flight) bool {
 }
 
 // ask sends one operation to the data tier and waits at most the timeout.
-// When the data tier cannot be reached the error says so in one sentence,
-// which the web tier shows to the user with 503.
-func (a *AppTier) ask(ctx context.Context, typ string, body any) (Answer, error) {
+//
+// Every operation of the data tier may be sent twice: the reads change
+// nothing, book_seat carries its request id, and cancel_booking of a
+// cancelled booking answers it again. So when the connection breaks, ask
+// sends the operation once more on a new connection (a pooled connection
+// may have died while it waited, when the data tier restarted). The pool
+// never does that by itself, because only the caller knows what is safe
+// to repeat.
+//
+// When no answer comes, a read fails with one sentence, which the web tier
+// shows with 503. A write (book_seat, cancel_booking) that may have gone
+// out may have been done: it is answered Unknown, never "cannot be
+// reached", because the seat may be sold.
+func (a *AppTier) ask(ctx context.Context, typ string, body any, write bool) (Answer, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.timeout)
 	defer cancel()
-	reply, err := a.db.Call(ctx, "", typ, body)
+	var (
+		reply     wire.Envelope
+		err       error
+		mayBeDone bool // an attempt failed after the request may have gone out
+	)
+	for attempt := range 2 {
+		reply, err = a.db.Call(ctx, "", typ, body)
+		if err == nil || ctx.Err() != nil || notSent(err) || errors.As(err, new(*wire.RemoteError)) {
+			break
+		}
+		mayBeDone = true
+		if attempt == 0 {
+			a.node.Trace.Logf("the connection to the data tier broke during %s (%s); asking once more", typ, Cause(err))
+		}
+	}
 	var remote *wire.RemoteError
 	switch {
+	case err == nil:
+		var ans Answer
+		err = reply.UnmarshalBody(&ans)
+		return ans, err
+	case write && (mayBeDone || (!notSent(err) && !errors.As(err, &remote))):
+		why := Cause(err)
+		if errors.Is(err, context.DeadlineExceeded) {
+			why = "no answer within " + a.timeout.String()
+		}
+		return Refuse(Unknown, "the data tier (%s) did not answer %s (%s), so it may or may not have been done", a.db.Addr(), typ, why), nil
 	case errors.As(err, &remote):
 		return Answer{}, fmt.Errorf("the data tier could not %s: %s", typ, remote.Reason)
 	case errors.Is(err, context.DeadlineExceeded):
 		return Answer{}, fmt.Errorf("the data tier (%s) did not answer %s within %s", a.db.Addr(), typ, a.timeout)
-	case err != nil:
-		return Answer{}, fmt.Errorf("the data tier (%s) cannot be reached: %s", a.db.Addr(), Cause(err))
 	}
-	var ans Answer
-	err = reply.UnmarshalBody(&ans)
-	return ans, err
+	return Answer{}, fmt.Errorf("the data tier (%s) cannot be reached: %s", a.db.Addr(), Cause(err))
 }
 
 // Cause is the last part of a network error, the part a student can act

@@ -47,9 +47,9 @@ func (a *appInstance) rest(until time.Time) {
 }
 
 // AppTiers spreads the web tier's requests over the app instances in turn
-// (round robin) and fails over to the next one when an instance cannot be
-// reached: the four-tier variant, in which the app tier is several
-// processes. It is safe for concurrent use.
+// (round robin) and fails over to the next one when an instance fails: the
+// four-tier variant, in which the app tier is several processes. It is
+// safe for concurrent use.
 type AppTiers struct {
 	node    *wire.Node
 	apps    []*appInstance
@@ -79,14 +79,21 @@ func (t *AppTiers) Close() {
 }
 
 // Ask sends one operation to an app instance and returns its answer. It
-// tries the instances in turn, resting ones last. A failed attempt moves on
-// to the next instance when that is safe: always for an operation that only
-// reads (safe), and for one that writes (book, cancel) only when the
-// connection could not even be opened, because otherwise the first instance
-// may have done it already and a second try would book twice. An error
-// reply from an instance (it runs but cannot reach the data tier) is
-// passed on as it is. Every failure is a *TierError.
-func (t *AppTiers) Ask(ctx context.Context, typ string, body any, safe bool) (Answer, error) {
+// tries the instances in turn, resting ones last, and moves on to the next
+// when one fails. That is safe because every operation of the app tier may
+// be sent twice: the reads change nothing, book carries its request id (the
+// data tier answers a request id it has seen with the booking it made),
+// and cancelling a cancelled booking answers it again. An instance whose
+// connection broke is asked once more, on a new connection, before the
+// next is tried.
+//
+// A write (book, cancel) that failed after it went out may have been done
+// before the instance died. If no later attempt gets an answer, Ask
+// answers Unknown instead of an error: the user must hear that the
+// outcome is unknown, never that the service cannot be reached when the
+// seat was sold. An error reply from an instance (it runs but cannot reach
+// the data tier) is passed on as it is. Every failure is a *TierError.
+func (t *AppTiers) Ask(ctx context.Context, typ string, body any, write bool) (Answer, error) {
 	first := t.turn.Add(1) - 1
 	now := time.Now()
 	var order, resting []*appInstance
@@ -98,37 +105,62 @@ func (t *AppTiers) Ask(ctx context.Context, typ string, body any, safe bool) (An
 			order = append(order, a)
 		}
 	}
-	var failures []string
+	var (
+		failures  []string
+		mayBeDone bool // an attempt of a write failed after it may have gone out
+	)
+	unknown := func() (Answer, error) {
+		return Refuse(Unknown, "the app tier failed during %s after the request went out (%s), so it may or may not have been done",
+			typ, strings.Join(failures, "; ")), nil
+	}
 	for i, a := range append(order, resting...) {
-		actx, cancel := context.WithTimeout(ctx, t.timeout)
-		reply, err := a.pool.Call(actx, "", typ, body)
-		cancel()
-		if err == nil {
-			var ans Answer
-			if err := reply.UnmarshalBody(&ans); err != nil {
-				return Answer{}, &TierError{Reason: fmt.Sprintf("the app tier (%s) answered %s with nonsense: %v", a.pool.Addr(), typ, err)}
+		var why string
+		for attempt := range 2 {
+			actx, cancel := context.WithTimeout(ctx, t.timeout)
+			reply, err := a.pool.Call(actx, "", typ, body)
+			cancel()
+			if err == nil {
+				var ans Answer
+				if err := reply.UnmarshalBody(&ans); err != nil {
+					return Answer{}, &TierError{Reason: fmt.Sprintf("the app tier (%s) answered %s with nonsense: %v", a.pool.Addr(), typ, err)}
+				}
+				return ans, nil
 			}
-			return ans, nil
-		}
-		var remote *wire.RemoteError
-		if errors.As(err, &remote) {
-			return Answer{}, &TierError{Reason: remote.Reason}
-		}
-		if ctx.Err() != nil {
-			return Answer{}, &TierError{Reason: "the request was given up: " + ctx.Err().Error()}
-		}
-		why := Cause(err)
-		if errors.Is(err, context.DeadlineExceeded) {
-			why = fmt.Sprintf("no answer within %s", t.timeout)
-			a.rest(time.Now().Add(restAfterTimeout))
-		}
-		failures = append(failures, fmt.Sprintf("%s: %s", a.pool.Addr(), why))
-		if !safe && !notSent(err) {
-			return Answer{}, &TierError{Reason: fmt.Sprintf("the app tier (%s) failed during %s (%s); it may or may not have been done, so it is not tried again elsewhere", a.pool.Addr(), typ, why)}
+			var remote *wire.RemoteError
+			if errors.As(err, &remote) {
+				if write && mayBeDone {
+					failures = append(failures, fmt.Sprintf("%s: %s", a.pool.Addr(), remote.Reason))
+					return unknown()
+				}
+				return Answer{}, &TierError{Reason: remote.Reason}
+			}
+			why = Cause(err)
+			timedOut := errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil
+			if timedOut {
+				why = fmt.Sprintf("no answer within %s", t.timeout)
+				a.rest(time.Now().Add(restAfterTimeout))
+			}
+			failures = append(failures, fmt.Sprintf("%s: %s", a.pool.Addr(), why))
+			if !notSent(err) {
+				mayBeDone = true
+			}
+			if ctx.Err() != nil {
+				if write && mayBeDone {
+					return unknown()
+				}
+				return Answer{}, &TierError{Reason: "the request was given up: " + ctx.Err().Error()}
+			}
+			if notSent(err) || timedOut || attempt == 1 {
+				break
+			}
+			t.node.Trace.Logf("the connection to app tier %s broke during %s (%s); asking it once more", a.pool.Addr(), typ, why)
 		}
 		if i+1 < len(t.apps) {
 			t.node.Trace.Logf("app tier %s failed (%s); trying the next one", a.pool.Addr(), why)
 		}
+	}
+	if write && mayBeDone {
+		return unknown()
 	}
 	return Answer{}, &TierError{Reason: "no app tier instance can be reached (" + strings.Join(failures, "; ") + ")"}
 }

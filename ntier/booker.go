@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,12 +32,23 @@ func (e *APIError) Error() string {
 
 // Booker is the client of the n-tier model: it uses the web tier's JSON
 // API, as a travel agent's program or a phone app would, and its requests
-// carry the trace headers, so the launcher draws them. It is safe for
-// concurrent use.
+// carry the trace headers, so the launcher draws them. It keeps the
+// references of the bookings it made (its "wallet"), because nobody else
+// will tell them. It is safe for concurrent use.
 type Booker struct {
 	base   string
 	client *http.Client
+
+	mu     sync.Mutex // guards wallet
+	wallet []Booking  // the bookings this booker made, at most walletSize, oldest first
 }
+
+// walletSize is how many of its bookings a booker remembers.
+const walletSize = 50
+
+// BookAttempts is how often Book sends one booking at most, with the same
+// request id, while the outcome stays unknown.
+const BookAttempts = 3
 
 // NewBooker returns a booker of node n for the web tier at base
 // (http://HOST:PORT) that waits at most timeout for an answer.
@@ -50,44 +62,67 @@ func NewBooker(n *wire.Node, base string, timeout time.Duration) *Booker {
 	}}
 }
 
-// call sends one API request and decodes a 2xx answer into out; any other
-// status comes back as an *APIError.
-func (b *Booker) call(ctx context.Context, method, path string, in, out any) error {
+// call sends one API request with the given headers and decodes a 2xx
+// answer into out; any other status comes back as an *APIError. It
+// returns the answer's header.
+func (b *Booker) call(ctx context.Context, method, path string, header http.Header, in, out any) (http.Header, error) {
 	var body io.Reader
 	if in != nil {
 		raw, err := json.Marshal(in)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		body = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, b.base+path, body)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := b.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("the web tier cannot be reached: %s", Cause(err))
+		if notSent(err) {
+			return nil, fmt.Errorf("the web tier cannot be reached: %s", Cause(err))
+		}
+		return nil, &LostAnswer{Cause: Cause(err)}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return fmt.Errorf("the answer broke off: %w", err)
+		return nil, &LostAnswer{Cause: "the answer broke off: " + Cause(err)}
 	}
 	if resp.StatusCode/100 != 2 {
 		var e apiError
 		if json.Unmarshal(raw, &e) != nil || e.Error == "" {
 			e.Error = strings.TrimSpace(string(raw))
 		}
-		return &APIError{Status: resp.StatusCode, Reason: e.Error}
+		return resp.Header, &APIError{Status: resp.StatusCode, Reason: e.Error}
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return fmt.Errorf("the web tier answered %s with nonsense: %w", path, err)
+		return resp.Header, fmt.Errorf("the web tier answered %s with nonsense: %w", path, err)
 	}
-	return nil
+	return resp.Header, nil
+}
+
+// LostAnswer is the failure of a request that went out to the web tier
+// and got no answer: it may have been done.
+type LostAnswer struct{ Cause string }
+
+func (e *LostAnswer) Error() string {
+	return "the web tier did not answer (" + e.Cause + "); the request may or may not have been done"
+}
+
+// unknownOutcome reports whether err leaves open whether a write was done:
+// the web tier did not answer, or answered that it does not know (502).
+func unknownOutcome(err error) bool {
+	var lost *LostAnswer
+	var api *APIError
+	return errors.As(err, &lost) || errors.As(err, &api) && api.Status == http.StatusBadGateway
 }
 
 // Search returns the flights matching q.
@@ -103,29 +138,112 @@ func (b *Booker) Search(ctx context.Context, q FlightQuery) ([]Flight, error) {
 		path += "?" + v.Encode()
 	}
 	var flights []Flight
-	err := b.call(ctx, "GET", path, nil, &flights)
+	_, err := b.call(ctx, "GET", path, nil, nil, &flights)
 	return flights, err
 }
 
-// Book books a seat; a full flight is an *APIError with status 409.
-func (b *Booker) Book(ctx context.Context, flight int64, passenger string) (Booking, error) {
+// Receipt is what Book learned about one booking.
+type Receipt struct {
+	Booking  Booking
+	Request  string // the request id every attempt carried
+	Attempts int    // how often it was sent
+	Replayed bool   // the booking was made by an earlier attempt
+}
+
+// Book books a seat; a full flight is an *APIError with status 409. It
+// draws a request id and sends the booking with it; while the outcome is
+// unknown (no answer, or 502) it sends the same booking with the same id
+// again, at most BookAttempts times in all, a moment apart: the data tier
+// books a request id once, so asking again is how a client finds out. The
+// booking goes into the wallet.
+func (b *Booker) Book(ctx context.Context, flight int64, passenger string) (Receipt, error) {
+	r := Receipt{Request: NewRequestID()}
+	header := http.Header{HeaderIdempotencyKey: {r.Request}}
+	var err error
+	for r.Attempts < BookAttempts {
+		if r.Attempts > 0 {
+			select {
+			case <-time.After(time.Duration(r.Attempts) * 500 * time.Millisecond):
+			case <-ctx.Done():
+				return r, err
+			}
+		}
+		r.Attempts++
+		var h http.Header
+		h, err = b.call(ctx, "POST", "/api/bookings", header, BookingRequest{Flight: flight, Passenger: passenger}, &r.Booking)
+		if !unknownOutcome(err) {
+			if err == nil {
+				r.Replayed = h.Get(HeaderReplayed) == "true"
+			}
+			break
+		}
+	}
+	if err != nil {
+		return r, err
+	}
+	b.remember(r.Booking)
+	return r, nil
+}
+
+// Booking reads one booking with its reference.
+func (b *Booker) Booking(ctx context.Context, id int64, reference string) (Booking, error) {
 	var bk Booking
-	err := b.call(ctx, "POST", "/api/bookings", BookingRequest{Flight: flight, Passenger: passenger}, &bk)
+	_, err := b.call(ctx, "GET", "/api/bookings/"+strconv.FormatInt(id, 10), http.Header{HeaderReference: {reference}}, nil, &bk)
 	return bk, err
 }
 
-// Cancel cancels a booking and returns it as it was.
-func (b *Booker) Cancel(ctx context.Context, id int64) (Booking, error) {
+// Cancel cancels a booking and returns it, cancelled. Cancelling twice is
+// harmless, so a cancellation whose answer was lost is simply sent again.
+func (b *Booker) Cancel(ctx context.Context, id int64, reference string) (Booking, error) {
 	var bk Booking
-	err := b.call(ctx, "DELETE", "/api/bookings/"+strconv.FormatInt(id, 10), nil, &bk)
+	var err error
+	for attempt := range BookAttempts {
+		if attempt > 0 {
+			select {
+			case <-time.After(time.Duration(attempt) * 500 * time.Millisecond):
+			case <-ctx.Done():
+				return bk, err
+			}
+		}
+		_, err = b.call(ctx, "DELETE", "/api/bookings/"+strconv.FormatInt(id, 10), http.Header{HeaderReference: {reference}}, nil, &bk)
+		if !unknownOutcome(err) {
+			break
+		}
+	}
 	return bk, err
 }
 
-// Bookings returns a passenger's bookings.
-func (b *Booker) Bookings(ctx context.Context, passenger string) ([]Booking, error) {
-	var bookings []Booking
-	err := b.call(ctx, "GET", "/api/bookings?"+url.Values{"passenger": {passenger}}.Encode(), nil, &bookings)
-	return bookings, err
+// remember puts a booking into the wallet, forgetting the oldest when it
+// is full.
+func (b *Booker) remember(bk Booking) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.wallet) == walletSize {
+		b.wallet = slices.Delete(b.wallet, 0, 1)
+	}
+	b.wallet = append(b.wallet, bk)
+}
+
+// Wallet returns the bookings this booker made, oldest first, as they
+// were made.
+func (b *Booker) Wallet() []Booking {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.wallet)
+}
+
+// reference is the reference of booking id: the one given, or the one in
+// the wallet.
+func (b *Booker) reference(id int64, given []string) (string, error) {
+	if len(given) == 1 {
+		return given[0], nil
+	}
+	for _, bk := range b.Wallet() {
+		if bk.ID == id {
+			return bk.Reference, nil
+		}
+	}
+	return "", program.Usagef("booking %d was not made here; give its reference too (e.g. cancel %d K7QZM4XW2A)", id, id)
 }
 
 // RaceResult counts the answers of a race.
@@ -146,7 +264,7 @@ func (b *Booker) Race(ctx context.Context, flight int64, n int) RaceResult {
 	for i := range n {
 		wg.Go(func() {
 			<-start
-			_, err := b.Book(ctx, flight, RacerName(i))
+			_, err := b.race(ctx, flight, RacerName(i))
 			mu.Lock()
 			defer mu.Unlock()
 			var api *APIError
@@ -175,8 +293,17 @@ func RacerName(i int) string {
 	return "Racer " + string(s)
 }
 
+// race books once for another passenger: one attempt, and nothing goes
+// into the wallet, since the racers stand for many other clients.
+func (b *Booker) race(ctx context.Context, flight int64, passenger string) (Booking, error) {
+	var bk Booking
+	header := http.Header{HeaderIdempotencyKey: {NewRequestID()}}
+	_, err := b.call(ctx, "POST", "/api/bookings", header, BookingRequest{Flight: flight, Passenger: passenger}, &bk)
+	return bk, err
+}
+
 // BookerHelp lists the booker's commands.
-const BookerHelp = "commands: search [FROM [TO [DATE]]] | book FLIGHT NAME | cancel BOOKING | bookings NAME | race FLIGHT N | help | quit"
+const BookerHelp = "commands: search [FROM [TO [DATE]]] | book FLIGHT NAME | booking ID [REF] | cancel ID [REF] | mine | race FLIGHT N | help | quit"
 
 // Command runs one command line and returns what to print.
 func (b *Booker) Command(ctx context.Context, line string) (string, error) {
@@ -207,33 +334,52 @@ func (b *Booker) Command(ctx context.Context, line string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		bk, err := b.Book(ctx, id, strings.Join(args[1:], " "))
+		r, err := b.Book(ctx, id, strings.Join(args[1:], " "))
 		if err != nil {
+			if unknownOutcome(err) {
+				return "", fmt.Errorf("%w (asked %d times with request id %s; asking again with it later tells)", err, r.Attempts, r.Request)
+			}
 			return "", err
 		}
-		return fmt.Sprintf("booked: booking %d, %s on %s %s -> %s %s", bk.ID, bk.Passenger, bk.Number, bk.From, bk.To, bk.Departs), nil
-	case verb == "cancel" && len(args) == 1:
+		bk := r.Booking
+		out := fmt.Sprintf("booked: booking %d, reference %s, %s on %s %s -> %s %s", bk.ID, bk.Reference, bk.Passenger, bk.Number, bk.From, bk.To, bk.Departs)
+		if r.Replayed {
+			out += fmt.Sprintf(" (made by an earlier attempt: sent %d times with request id %s, booked once)", r.Attempts, r.Request)
+		}
+		return out, nil
+	case (verb == "booking" || verb == "cancel") && (len(args) == 1 || len(args) == 2):
 		id, err := parseID(args[0], "booking")
 		if err != nil {
 			return "", err
 		}
-		bk, err := b.Cancel(ctx, id)
+		ref, err := b.reference(id, args[1:])
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("cancelled: booking %d, %s on %s", bk.ID, bk.Passenger, bk.Number), nil
-	case verb == "bookings" && len(args) >= 1:
-		name := strings.Join(args, " ")
-		bookings, err := b.Bookings(ctx, name)
+		if verb == "cancel" {
+			bk, err := b.Cancel(ctx, id, ref)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("cancelled: booking %d, %s on %s (at %s)", bk.ID, bk.Passenger, bk.Number, bk.Cancelled), nil
+		}
+		bk, err := b.Booking(ctx, id, ref)
 		if err != nil {
 			return "", err
 		}
-		if len(bookings) == 0 {
-			return name + " has no bookings", nil
+		return describe(bk), nil
+	case verb == "mine" && len(args) == 0:
+		wallet := b.Wallet()
+		if len(wallet) == 0 {
+			return "no bookings made here yet", nil
 		}
-		lines := make([]string, len(bookings))
-		for i, bk := range bookings {
-			lines[i] = fmt.Sprintf("booking %d: %s %s -> %s %s", bk.ID, bk.Number, bk.From, bk.To, bk.Departs)
+		lines := make([]string, len(wallet))
+		for i, kept := range wallet {
+			bk, err := b.Booking(ctx, kept.ID, kept.Reference)
+			if err != nil {
+				return "", err
+			}
+			lines[i] = describe(bk)
 		}
 		return strings.Join(lines, "\n"), nil
 	case verb == "race" && len(args) == 2:
@@ -249,6 +395,15 @@ func (b *Booker) Command(ctx context.Context, line string) (string, error) {
 		return fmt.Sprintf("race for flight %d with %d passengers: %d booked, %d told the flight is full, %d failed", id, n, r.Booked, r.Full, r.Failed), nil
 	}
 	return "", program.Usagef("cannot do %q; %s", line, BookerHelp)
+}
+
+// describe is one line about a booking.
+func describe(bk Booking) string {
+	s := fmt.Sprintf("booking %d, reference %s: %s on %s %s -> %s %s", bk.ID, bk.Reference, bk.Passenger, bk.Number, bk.From, bk.To, bk.Departs)
+	if bk.Cancelled != "" {
+		s += ", cancelled at " + bk.Cancelled
+	}
+	return s
 }
 
 func parseID(s, what string) (int64, error) {

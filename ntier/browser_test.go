@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +15,8 @@ import (
 )
 
 // TestBrowser drives a real headless Chromium through the web tier, as a
-// passenger would: search a flight, book a seat, read the confirmation. It
+// passenger would: search a flight, book a seat, read the confirmation,
+// find the booking with its reference and cancel it. It
 // skips when Chromium is not installed, unless DSDEMO_REQUIRE_BROWSER is set
 // (CI sets it, so that a missing browser fails there).
 func TestBrowser(t *testing.T) {
@@ -45,7 +47,7 @@ func TestBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(browser, 2*time.Minute)
 	defer cancel()
 
-	var results, confirmation, title string
+	var results, confirmation, title, id, reference, cancelled string
 	err = chromedp.Run(ctx,
 		chromedp.Navigate(s.url+"/"),
 		chromedp.WaitVisible("#from", chromedp.ByID),
@@ -59,6 +61,8 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click("#book", chromedp.ByID),
 		chromedp.WaitVisible("#confirmation", chromedp.ByID),
 		chromedp.Text("#confirmation", &confirmation, chromedp.ByID),
+		chromedp.Text("#booking-id", &id, chromedp.ByID),
+		chromedp.Text("#reference", &reference, chromedp.ByID),
 		chromedp.Title(&title),
 	)
 	require.NoError(t, err)
@@ -66,5 +70,24 @@ func TestBrowser(t *testing.T) {
 	assert.NotContains(t, results, "Berlin", "only the flights from Stuttgart")
 	assert.True(t, strings.HasPrefix(title, "Booking confirmed"), title)
 	assert.Contains(t, confirmation, "Ada Lovelace on flight DS 440")
-	assert.Len(t, bookingsOf(t, s.url, "Ada Lovelace"), 1, "the booking is in the data tier")
+	bookingID, err := strconv.ParseInt(id, 10, 64)
+	require.NoError(t, err, id)
+	assert.Equal(t, "Ada Lovelace", readBooking(t, s.url, bookingID, reference).Passenger, "the booking is in the data tier")
+
+	// The forms carry the CSRF token of the browser's cookie: looking the
+	// booking up and cancelling it from the browser works.
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(s.url+"/bookings"),
+		chromedp.WaitVisible("#find-id", chromedp.ByID),
+		chromedp.SendKeys("#find-id", id, chromedp.ByID),
+		chromedp.SendKeys("#find-reference", reference, chromedp.ByID),
+		chromedp.Click("#find", chromedp.ByID),
+		chromedp.WaitVisible("#cancel", chromedp.ByID),
+		chromedp.Click("#cancel", chromedp.ByID),
+		chromedp.WaitVisible("#cancelled", chromedp.ByID),
+		chromedp.Text("#cancelled", &cancelled, chromedp.ByID),
+	)
+	require.NoError(t, err)
+	assert.Contains(t, cancelled, "is cancelled")
+	assert.NotEmpty(t, readBooking(t, s.url, bookingID, reference).Cancelled)
 }

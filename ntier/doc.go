@@ -38,12 +38,48 @@
 //
 // The four-tier variant puts several app instances behind the web tier:
 // web --app A,B spreads the requests over them in turn and skips one that
-// cannot be reached, so an app instance can fail or be added while the
-// site goes on (failure and scaling transparency):
+// fails, so an app instance can fail or be added while the site goes on
+// (failure and scaling transparency):
 //
 //	              +--> app-1 --+
 //	browser --> web            +--> db
 //	              +--> app-2 --+
+//
+// # Asking twice, booking once
+//
+// Skipping a failed instance is easy for a search. For a booking it is
+// not: when app-1 dies after the data tier committed the booking but
+// before its answer came back, the web tier cannot tell whether the seat
+// was sold. Sending the booking to app-2 as a new one would sell a second
+// seat; telling the user that the service cannot be reached would be a
+// lie.
+//
+// So every booking carries a request id, drawn at random once per booking
+// the user means to make (the booking form has it in a hidden field; an
+// API client sends it as Idempotency-Key, or the web tier draws one). It
+// travels web -> app -> db with every attempt, and the data tier keeps it
+// with the booking, UNIQUE, in the same transaction. A book_seat whose
+// request id made a booking before gets that booking again (Replayed)
+// instead of a new one: booking is idempotent, and any tier that lost an
+// answer may ask again. Cancelling is idempotent too (a cancelled booking
+// stays, marked). When no attempt gets an answer, the user is told the
+// truth: 502, the outcome is unknown, send the same request again to find
+// out.
+//
+//	web --book r=K--> app-1 --book_seat r=K--> db  COMMIT; answer lost, app-1 dies
+//	web --book r=K--> app-2 --book_seat r=K--> db  K is known: the same booking, Replayed
+//	web <--201, booking 584-- (one seat sold)
+//
+// # Who may see a booking
+//
+// A booking's id is a counter and no secret. Each booking also gets a
+// reference, 10 random characters drawn from crypto/rand, told only to the
+// one who booked; reading or cancelling needs the id and the reference, and
+// an id with a wrong reference is answered 404 exactly like an id that does
+// not exist, so trying ids learns nothing. Bookings are not listed by
+// passenger name, because a name is no secret. Every HTML form that POSTs
+// carries a CSRF token, and the JSON API takes bookings only as
+// application/json (see WebTier and csrfGuard).
 //
 // # The messages
 //
@@ -51,19 +87,19 @@
 // lines (models/wire), one named operation per message, so every query is a
 // visible arrow in the trace, and no tier ships SQL to another:
 //
-//	web -> app                         app -> db
-//	search   {"from","to","date"}      search_flights {"from","to","date"}
-//	flight   {"id"}                    get_flight     {"id"}
-//	book     {"flight","passenger"}    get_flight, then book_seat {"flight","passenger"}
-//	booking  {"id"}                    get_booking    {"id"}
-//	cancel   {"id"}                    get_booking, then cancel_booking {"id"}
-//	bookings {"passenger"}             list_bookings  {"passenger"}
+//	web -> app                               app -> db
+//	search   {"from","to","date"}            search_flights {"from","to","date"}
+//	flight   {"id"}                          get_flight     {"id"}
+//	book     {"flight","passenger","request"} get_flight, then book_seat {"flight","passenger","request"}
+//	booking  {"id","reference"}              get_booking    {"id","reference"}
+//	cancel   {"id","reference"}              get_booking, then cancel_booking {"id","reference"}
 //
 // Each is answered by TYPE_ok with an [Answer]. A refusal the business
 // expects (the flight is full, the name is not allowed, there is no such
-// flight) is an answer too, with Refused and a Reason; an error envelope
-// means the tier could not do its job at all, usually because the next tier
-// cannot be reached, and the web tier shows it as 503 with the reason.
+// flight) is an answer too, with Refused and a Reason, and so is Unknown,
+// the answer to a write that went out and got no answer. An error envelope
+// means the tier could not do its job at all, usually because the next
+// tier cannot be reached, and the web tier shows it as 503 with the reason.
 //
 // # Try it
 //
@@ -77,7 +113,11 @@
 // then open http://127.0.0.1:7500 in a browser, or use the JSON API:
 //
 //	curl http://127.0.0.1:7500/api/flights
-//	curl -d '{"flight":7,"passenger":"Ada Lovelace"}' http://127.0.0.1:7500/api/bookings
-//	curl 'http://127.0.0.1:7500/api/bookings?passenger=Ada%20Lovelace'
-//	curl -X DELETE http://127.0.0.1:7500/api/bookings/1
+//	curl -i -H 'Content-Type: application/json' -H 'Idempotency-Key: my-first-booking-0001' \
+//	     -d '{"flight":7,"passenger":"Ada Lovelace"}' http://127.0.0.1:7500/api/bookings
+//	curl -H 'Booking-Reference: K7QZM4XW2A' http://127.0.0.1:7500/api/bookings/584
+//	curl -X DELETE -H 'Booking-Reference: K7QZM4XW2A' http://127.0.0.1:7500/api/bookings/584
+//
+// (the id and reference are those of the 201's body; the same POST sent
+// again answers the same booking).
 package ntier

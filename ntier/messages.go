@@ -1,6 +1,7 @@
 package ntier
 
 import (
+	"crypto/rand"
 	"fmt"
 	"strings"
 	"time"
@@ -22,15 +23,23 @@ type Flight struct {
 
 // Booking is one seat on one flight for one passenger, with the flight's
 // details so a confirmation needs no second question.
+//
+// The ID is a plain counter and no secret: anyone can guess booking 17.
+// The Reference is the secret: it is drawn at random when the booking is
+// made, told only to the one who booked, and needed to read or cancel the
+// booking. A booking is never deleted; a cancelled one keeps its row with
+// the time it was cancelled, so cancelling it again answers the same.
 type Booking struct {
 	ID        int64  `json:"id"`
+	Reference string `json:"reference"` // ReferenceLen characters of base32, e.g. "K7QZM4XW2A"
 	Flight    int64  `json:"flight"`
 	Number    string `json:"number"`
 	From      string `json:"from"`
 	To        string `json:"to"`
 	Departs   string `json:"departs"`
 	Passenger string `json:"passenger"`
-	BookedAt  string `json:"booked_at"` // UTC, RFC 3339
+	BookedAt  string `json:"booked_at"`           // UTC, RFC 3339
+	Cancelled string `json:"cancelled,omitempty"` // UTC, RFC 3339; empty while the booking stands
 }
 
 // FlightQuery is the body of search and search_flights. An empty field
@@ -41,48 +50,73 @@ type FlightQuery struct {
 	Date string `json:"date,omitempty"` // 2006-01-02
 }
 
-// Ref names one flight or booking by id: the body of flight, get_flight,
-// booking, get_booking, cancel and cancel_booking.
+// Ref names one flight by id: the body of flight and get_flight.
 type Ref struct {
 	ID int64 `json:"id"`
 }
 
-// BookingRequest is the body of book and book_seat, and of POST /api/bookings.
+// BookingRef names one booking by its id and proves the right to it with
+// its reference: the body of booking, get_booking, cancel and
+// cancel_booking. A wrong reference is answered exactly as a booking that
+// does not exist (NotFound), so guessing ids learns nothing.
+type BookingRef struct {
+	ID        int64  `json:"id"`
+	Reference string `json:"reference"`
+}
+
+// BookingRequest is the body of book and book_seat, and (without Request)
+// of POST /api/bookings.
+//
+// Request is the request id: drawn at random once per booking the user
+// means to make (a form shown, an API call), and sent unchanged with every
+// attempt to make it. The data tier keeps it with the booking, and a
+// book_seat with an id it has seen answers the booking made then instead
+// of making another: so a tier that lost an answer may ask again, and a
+// booking is made at most once however often it is sent (idempotence).
 type BookingRequest struct {
 	Flight    int64  `json:"flight"`
 	Passenger string `json:"passenger"`
-}
-
-// PassengerRef is the body of bookings and list_bookings.
-type PassengerRef struct {
-	Passenger string `json:"passenger"`
+	Request   string `json:"request,omitempty"`
 }
 
 // Refusal says why a tier said no to a request it understood.
 type Refusal string
 
-// The refusals. The web tier answers them with 409, 400 and 404.
+// The refusals. The web tier answers them with 409, 400, 404 and 502.
 const (
 	Full     Refusal = "full"      // no seat left
 	Invalid  Refusal = "invalid"   // the request breaks a rule (a name, a date, a departed flight)
-	NotFound Refusal = "not_found" // no such flight or booking
+	NotFound Refusal = "not_found" // no such flight, or no booking with this id and reference
+
+	// Unknown is not a no but an "I do not know": the request went out to
+	// the next tier, and no answer came back. It may have been done. Only
+	// a write can be Unknown; asking again with the same request id (or
+	// reference, for a cancellation) finds out without doing it twice.
+	Unknown Refusal = "unknown"
 )
 
 // Answer is the body of every TYPE_ok reply between the tiers. Only the
 // fields of the operation are set; Refused and Reason are set when the
-// answer is no.
+// answer is no. Replayed says that the booking was made by an earlier
+// attempt with the same request id, and this answer repeats it.
 type Answer struct {
-	Flights  []Flight  `json:"flights,omitempty"`
-	Flight   *Flight   `json:"flight,omitempty"`
-	Booking  *Booking  `json:"booking,omitempty"`
-	Bookings []Booking `json:"bookings,omitempty"`
-	Refused  Refusal   `json:"refused,omitempty"`
-	Reason   string    `json:"reason,omitempty"`
+	Flights  []Flight `json:"flights,omitempty"`
+	Flight   *Flight  `json:"flight,omitempty"`
+	Booking  *Booking `json:"booking,omitempty"`
+	Replayed bool     `json:"replayed,omitempty"`
+	Refused  Refusal  `json:"refused,omitempty"`
+	Reason   string   `json:"reason,omitempty"`
 }
 
 // Refuse returns a refusal answer.
 func Refuse(why Refusal, format string, args ...any) Answer {
 	return Answer{Refused: why, Reason: fmt.Sprintf(format, args...)}
+}
+
+// NoBooking is the answer to a booking asked for with an id and a
+// reference that do not belong together, whether the id exists or not.
+func NoBooking(id int64) Answer {
+	return Refuse(NotFound, "there is no booking %d with this reference", id)
 }
 
 // TimeLayout is the form of Flight.Departs.
@@ -132,4 +166,45 @@ func CheckQuery(q FlightQuery) error {
 // Normalize trims the spaces a form leaves around names.
 func (q FlightQuery) Normalize() FlightQuery {
 	return FlightQuery{From: strings.TrimSpace(q.From), To: strings.TrimSpace(q.To), Date: strings.TrimSpace(q.Date)}
+}
+
+// ReferenceLen is the length of a booking reference: 10 characters of the
+// base32 alphabet (A to Z, 2 to 7) are 50 random bits. Someone who tries a
+// thousand references a second on one booking needs some 18,000 years on
+// average, and a reference is only ever checked against the booking whose
+// id comes with it, so many bookings do not make the search easier.
+const ReferenceLen = 10
+
+// NewReference draws a booking reference from the operating system's
+// cryptographic random source: unguessable, unlike a counter or a
+// math/rand number, whose next value follows from the last ones.
+func NewReference() string { return rand.Text()[:ReferenceLen] }
+
+// NormalizeReference makes a reference as typed comparable: without the
+// spaces around it, in upper case (K7qz... is K7QZ...).
+func NormalizeReference(ref string) string { return strings.ToUpper(strings.TrimSpace(ref)) }
+
+// NewRequestID draws a request id: 26 characters, 128 random bits.
+func NewRequestID() string { return rand.Text() }
+
+// The bounds of a request id.
+const (
+	MinRequestLen = 16
+	MaxRequestLen = 64
+)
+
+// CheckRequestID says what is wrong with a request id, or returns nil: 16
+// to 64 letters, digits, hyphens and underscores (a UUID is one). It must
+// be long because it is as secret as a reference: whoever repeats a
+// booking's request id gets that booking back.
+func CheckRequestID(id string) error {
+	if len(id) < MinRequestLen || len(id) > MaxRequestLen {
+		return fmt.Errorf("a request id has %d to %d characters, not %d", MinRequestLen, MaxRequestLen, len(id))
+	}
+	for _, r := range id {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_') {
+			return fmt.Errorf("a request id has only letters, digits, hyphens and underscores, not %q", r)
+		}
+	}
+	return nil
 }

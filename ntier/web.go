@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 )
@@ -17,6 +18,23 @@ import (
 // booking is a few dozen bytes, and a bigger body is refused with 413.
 const MaxBody = 8 << 10
 
+// The headers of the JSON API beyond HTTP's own.
+const (
+	// HeaderIdempotencyKey carries the request id of POST /api/bookings:
+	// a client that sends the same booking again (its answer was lost)
+	// sends the same key, and gets the booking the first one made. Without
+	// it the web tier draws one for the request. Every answer to a booking
+	// names the key, so a client learns the one drawn for it.
+	HeaderIdempotencyKey = "Idempotency-Key"
+	// HeaderReplayed is "true" on a 201 whose booking was made by an
+	// earlier request with the same key.
+	HeaderReplayed = "Idempotent-Replayed"
+	// HeaderReference carries a booking's reference to GET and DELETE
+	// /api/bookings/{id}. It is a header, not part of the URL, because URLs
+	// end up in logs and browser histories.
+	HeaderReference = "Booking-Reference"
+)
+
 //go:embed templates/*.html
 var templateFiles embed.FS
 
@@ -24,34 +42,49 @@ var templateFiles embed.FS
 // as JSON for curl and the booker, both made from the app tier's answers.
 // It holds no rules: whatever it shows, it was told by the app tier.
 //
-//	GET  /                       search form and every flight
-//	GET  /flights?from=&to=&date search results
-//	GET  /flights/{id}           a flight and its booking form
-//	POST /bookings               book (form: flight, passenger), then 303 to the confirmation
-//	GET  /bookings/{id}          the confirmation
-//	GET  /bookings?passenger=    a passenger's bookings
-//	POST /bookings/{id}/cancel   cancel
+//	GET  /                        search form and every flight
+//	GET  /flights?from=&to=&date  search results
+//	GET  /flights/{id}            a flight and its booking form (with a new request id)
+//	POST /bookings                book (form: flight, passenger, request): the booking and its reference
+//	GET  /bookings                the form to look up a booking by number and reference
+//	POST /bookings/find           a booking (form: id, reference) and its cancel form
+//	POST /bookings/{id}/cancel    cancel (form: reference)
 //
-//	GET    /api/flights          [{"id":7,"number":"DS 440",...,"free":50}]
+//	GET    /api/flights           [{"id":7,"number":"DS 440",...,"free":50}]
 //	GET    /api/flights/{id}
-//	POST   /api/bookings         {"flight":7,"passenger":"Ada Lovelace"} -> 201, or 409 when full
-//	GET    /api/bookings?passenger=NAME
-//	GET    /api/bookings/{id}
-//	DELETE /api/bookings/{id}
+//	POST   /api/bookings          {"flight":7,"passenger":"Ada Lovelace"} -> 201 with the booking and its reference, 409 when full
+//	GET    /api/bookings/{id}     with Booking-Reference: REF
+//	DELETE /api/bookings/{id}     with Booking-Reference: REF -> 200 with the booking, cancelled
+//
+// Who may do what. A booking is read and cancelled with its id and its
+// reference, which only the one who booked was told; an id with a wrong or
+// no reference is 404, exactly as an id that does not exist. Nobody lists
+// bookings: a passenger's name is no secret, so a list by name would show
+// anybody's references. Every form that POSTs carries a CSRF token (see
+// csrfGuard), and a form without the right one is 403. POST /api/bookings
+// needs Content-Type: application/json (415 otherwise): a page on another
+// site can make a browser send a form, or text/plain, here without asking,
+// but to send JSON, DELETE or a Booking-Reference header its script must
+// first ask with a CORS preflight, which this web tier never allows.
 //
 // Errors are pages (or {"error": "..."} in the API) with the status: 400
-// for a request against the rules, 404 for no such flight or booking, 409
-// for a full flight, 413 for a body over MaxBody, 503 with the reason when
-// the app tier (or, behind it, the data tier) cannot be reached.
+// for a request against the rules, 403 for a form without its token, 404
+// for no such flight or booking, 409 for a full flight, 413 for a body
+// over MaxBody, 415 for API bodies that are not JSON, 503 with the reason
+// when the app tier (or, behind it, the data tier) cannot be reached.
+// A booking or cancellation that went out and got no answer is 502
+// "the outcome is unknown", with the request id to send it again with:
+// never 503, because the seat may have been sold.
 type WebTier struct {
 	apps  *AppTiers
+	csrf  *csrfGuard
 	pages map[string]*template.Template // by file name, each with the layout
 	mux   *http.ServeMux
 }
 
 // NewWebTier returns the web tier that asks apps.
 func NewWebTier(apps *AppTiers) *WebTier {
-	w := &WebTier{apps: apps, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
+	w := &WebTier{apps: apps, csrf: newCSRFGuard(), pages: map[string]*template.Template{}, mux: http.NewServeMux()}
 	layout := template.Must(template.ParseFS(templateFiles, "templates/layout.html"))
 	names, _ := templateFiles.ReadDir("templates")
 	for _, f := range names {
@@ -64,14 +97,14 @@ func NewWebTier(apps *AppTiers) *WebTier {
 	m.HandleFunc("GET /flights", w.results)
 	m.HandleFunc("GET /flights/{id}", w.flight)
 	m.HandleFunc("POST /bookings", w.book)
-	m.HandleFunc("GET /bookings/{id}", w.confirmation)
-	m.HandleFunc("GET /bookings", w.passengerBookings)
+	m.HandleFunc("GET /bookings", w.lookup)
+	m.HandleFunc("POST /bookings/find", w.find)
 	m.HandleFunc("POST /bookings/{id}/cancel", w.cancel)
 
 	m.HandleFunc("GET /api/flights", w.apiFlights)
 	m.HandleFunc("GET /api/flights/{id}", w.apiFlight)
 	m.HandleFunc("POST /api/bookings", w.apiBook)
-	m.HandleFunc("GET /api/bookings", w.apiBookings)
+	m.HandleFunc("GET /api/bookings", w.apiNoList)
 	m.HandleFunc("GET /api/bookings/{id}", w.apiBooking)
 	m.HandleFunc("DELETE /api/bookings/{id}", w.apiCancel)
 	return w
@@ -80,29 +113,26 @@ func NewWebTier(apps *AppTiers) *WebTier {
 func (w *WebTier) ServeHTTP(rw http.ResponseWriter, r *http.Request) { w.mux.ServeHTTP(rw, r) }
 
 // The operations the web tier asks the app tier for. Only book and cancel
-// change anything; the others may be retried on another instance.
+// change anything; all of them may be sent to another instance when one
+// fails (see AppTiers.Ask).
 func (w *WebTier) search(ctx context.Context, q FlightQuery) (Answer, error) {
-	return w.apps.Ask(ctx, "search", q, true)
+	return w.apps.Ask(ctx, "search", q, false)
 }
 
 func (w *WebTier) getFlight(ctx context.Context, id int64) (Answer, error) {
-	return w.apps.Ask(ctx, "flight", Ref{ID: id}, true)
+	return w.apps.Ask(ctx, "flight", Ref{ID: id}, false)
 }
 
 func (w *WebTier) bookSeat(ctx context.Context, b BookingRequest) (Answer, error) {
-	return w.apps.Ask(ctx, "book", b, false)
+	return w.apps.Ask(ctx, "book", b, true)
 }
 
-func (w *WebTier) getBooking(ctx context.Context, id int64) (Answer, error) {
-	return w.apps.Ask(ctx, "booking", Ref{ID: id}, true)
+func (w *WebTier) getBooking(ctx context.Context, r BookingRef) (Answer, error) {
+	return w.apps.Ask(ctx, "booking", r, false)
 }
 
-func (w *WebTier) cancelBooking(ctx context.Context, id int64) (Answer, error) {
-	return w.apps.Ask(ctx, "cancel", Ref{ID: id}, false)
-}
-
-func (w *WebTier) listBookings(ctx context.Context, passenger string) (Answer, error) {
-	return w.apps.Ask(ctx, "bookings", PassengerRef{Passenger: passenger}, true)
+func (w *WebTier) cancelBooking(ctx context.Context, r BookingRef) (Answer, error) {
+	return w.apps.Ask(ctx, "cancel", r, true)
 }
 
 // status is the HTTP status for an answer that is a refusal or a failure,
@@ -120,11 +150,19 @@ func status(a Answer, err error) (int, string) {
 		return http.StatusBadRequest, a.Reason
 	case a.Refused == NotFound:
 		return http.StatusNotFound, a.Reason
+	case a.Refused == Unknown:
+		return http.StatusBadGateway, "The outcome is unknown: " + a.Reason + "."
 	case a.Refused != "":
 		return http.StatusInternalServerError, fmt.Sprintf("the app tier refused with %q: %s", a.Refused, a.Reason)
 	}
 	return 0, ""
 }
+
+// The second sentence of an unknown outcome: how to learn it.
+const (
+	bookAgain   = " Check your bookings: send the same booking again with request id %s (it is never booked twice, and the answer is the booking if there is one)."
+	cancelAgain = " Check your booking: cancel it again with its reference (cancelling twice is harmless)."
+)
 
 // pathID reads the {id} of the path.
 func pathID(r *http.Request) (int64, error) {
@@ -149,36 +187,54 @@ func bodyError(err error) (int, string) {
 	return http.StatusBadRequest, err.Error()
 }
 
+// requestID is the request id a client gave (in a form field or the
+// Idempotency-Key header), checked, or a new one when it gave none.
+func requestID(given string) (string, error) {
+	if given == "" {
+		return NewRequestID(), nil
+	}
+	return given, CheckRequestID(given)
+}
+
 // ---- HTML pages ----
 
 // page is what every template gets; each page uses the fields it needs.
 type page struct {
-	Title     string
-	Query     FlightQuery
-	Flights   []Flight
-	Flight    *Flight
-	Booking   *Booking
-	Bookings  []Booking
-	Passenger string
-	Status    int
-	Error     string
+	Title    string
+	Query    FlightQuery
+	Flights  []Flight
+	Flight   *Flight
+	Booking  *Booking
+	Replayed bool            // the booking was made by an earlier sending of the same form
+	Request  string          // the request id of the booking form
+	Retry    *BookingRequest // a booking whose outcome is unknown, to send again
+	CSRF     string          // the token of every form that POSTs
+	Status   int
+	Error    string
 }
 
 // render writes a page. It renders into a buffer first, so a template
-// error becomes a clean 500 rather than half a page.
-func (w *WebTier) render(rw http.ResponseWriter, code int, name string, p page) {
+// error becomes a clean 500 rather than half a page. No page is stored by
+// the browser (a booking page shows its reference), and no page may be
+// shown inside another site's frame, where a hidden cancel button could
+// be clicked by a visitor who thinks they click something else.
+func (w *WebTier) render(rw http.ResponseWriter, r *http.Request, code int, name string, p page) {
+	p.CSRF = w.csrf.token(rw, r)
 	var buf bytes.Buffer
 	if err := w.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		http.Error(rw, "the page "+name+" cannot be shown: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
-	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	h := rw.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", "frame-ancestors 'none'")
 	rw.WriteHeader(code)
 	buf.WriteTo(rw)
 }
 
-func (w *WebTier) errorPage(rw http.ResponseWriter, code int, reason string) {
-	w.render(rw, code, "error.html", page{Title: http.StatusText(code), Status: code, Error: reason})
+func (w *WebTier) errorPage(rw http.ResponseWriter, r *http.Request, code int, reason string) {
+	w.render(rw, r, code, "error.html", page{Title: http.StatusText(code), Status: code, Error: reason})
 }
 
 // errEmpty is the failure of an answer that lacks what was asked for.
@@ -186,107 +242,158 @@ var errEmpty = errors.New("the app tier's answer lacks what was asked for")
 
 // answered shows the error page for a refusal or failure and reports
 // whether it did.
-func (w *WebTier) answered(rw http.ResponseWriter, a Answer, err error) bool {
+func (w *WebTier) answered(rw http.ResponseWriter, r *http.Request, a Answer, err error) bool {
 	code, reason := status(a, err)
 	if code != 0 {
-		w.errorPage(rw, code, reason)
+		w.errorPage(rw, r, code, reason)
 	}
 	return code != 0
 }
 
+// form reads a POSTed form, at most MaxBody, and checks its CSRF token.
+// When either fails it shows the error page and returns false.
+func (w *WebTier) form(rw http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(rw, r.Body, MaxBody)
+	if err := r.ParseForm(); err != nil {
+		code, reason := bodyError(err)
+		w.errorPage(rw, r, code, reason)
+		return false
+	}
+	if !w.csrf.check(r) {
+		w.errorPage(rw, r, http.StatusForbidden, "This form does not carry the token of this site's pages: it was sent from another site "+
+			"(cross-site request forgery), or the page is older than the web tier's last start. Reload the page and send it again.")
+		return false
+	}
+	return true
+}
+
 func (w *WebTier) index(rw http.ResponseWriter, r *http.Request) {
 	a, err := w.search(r.Context(), FlightQuery{})
-	if w.answered(rw, a, err) {
+	if w.answered(rw, r, a, err) {
 		return
 	}
-	w.render(rw, http.StatusOK, "index.html", page{Title: "Flights", Flights: a.Flights})
+	w.render(rw, r, http.StatusOK, "index.html", page{Title: "Flights", Flights: a.Flights})
 }
 
 func (w *WebTier) results(rw http.ResponseWriter, r *http.Request) {
 	q := queryOf(r)
 	a, err := w.search(r.Context(), q)
-	if w.answered(rw, a, err) {
+	if w.answered(rw, r, a, err) {
 		return
 	}
-	w.render(rw, http.StatusOK, "results.html", page{Title: "Search results", Query: q, Flights: a.Flights})
+	w.render(rw, r, http.StatusOK, "results.html", page{Title: "Search results", Query: q, Flights: a.Flights})
 }
 
+// flight shows a flight and its booking form. The form gets a new request
+// id each time it is shown, so sending it twice (a double click, a reload
+// of the answer) books once, while a booking form shown again books again.
 func (w *WebTier) flight(rw http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		w.errorPage(rw, http.StatusBadRequest, err.Error())
+		w.errorPage(rw, r, http.StatusBadRequest, err.Error())
 		return
 	}
 	a, err := w.getFlight(r.Context(), id)
 	if err == nil && a.Refused == "" && a.Flight == nil {
 		err = errEmpty
 	}
-	if w.answered(rw, a, err) {
+	if w.answered(rw, r, a, err) {
 		return
 	}
-	w.render(rw, http.StatusOK, "flight.html", page{Title: "Flight " + a.Flight.Number, Flight: a.Flight})
+	w.render(rw, r, http.StatusOK, "flight.html", page{Title: "Flight " + a.Flight.Number, Flight: a.Flight, Request: NewRequestID()})
 }
 
+// book shows the booking with its reference right in the answer to the
+// POST: a reference must not travel in a URL, so there is no redirect to
+// a page of the booking. Reloading the answer sends the same form again,
+// which the request id makes harmless.
 func (w *WebTier) book(rw http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(rw, r.Body, MaxBody)
-	if err := r.ParseForm(); err != nil {
-		code, reason := bodyError(err)
-		w.errorPage(rw, code, reason)
+	if !w.form(rw, r) {
 		return
 	}
 	flight, err := strconv.ParseInt(r.PostForm.Get("flight"), 10, 64)
 	if err != nil {
-		w.errorPage(rw, http.StatusBadRequest, fmt.Sprintf("a flight is a number, not %q", r.PostForm.Get("flight")))
+		w.errorPage(rw, r, http.StatusBadRequest, fmt.Sprintf("a flight is a number, not %q", r.PostForm.Get("flight")))
 		return
 	}
-	a, err := w.bookSeat(r.Context(), BookingRequest{Flight: flight, Passenger: r.PostForm.Get("passenger")})
+	req := BookingRequest{Flight: flight, Passenger: r.PostForm.Get("passenger")}
+	if req.Request, err = requestID(r.PostForm.Get("request")); err != nil {
+		w.errorPage(rw, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	a, err := w.bookSeat(r.Context(), req)
 	if err == nil && a.Refused == "" && a.Booking == nil {
 		err = errEmpty
 	}
-	if w.answered(rw, a, err) {
+	if code, reason := status(a, err); a.Refused == Unknown {
+		w.render(rw, r, code, "error.html", page{Title: "Outcome unknown", Status: code,
+			Error: reason + fmt.Sprintf(bookAgain, req.Request), Retry: &req})
 		return
 	}
-	// Post/Redirect/Get: reloading the confirmation does not book again.
-	http.Redirect(rw, r, "/bookings/"+strconv.FormatInt(a.Booking.ID, 10), http.StatusSeeOther)
+	if w.answered(rw, r, a, err) {
+		return
+	}
+	w.render(rw, r, http.StatusOK, "booking.html", page{Title: "Booking confirmed", Booking: a.Booking, Replayed: a.Replayed})
 }
 
-func (w *WebTier) confirmation(rw http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (w *WebTier) lookup(rw http.ResponseWriter, r *http.Request) {
+	w.render(rw, r, http.StatusOK, "bookings.html", page{Title: "My booking"})
+}
+
+// formRef reads the booking a form names: id from the path or the form,
+// and the reference.
+func formRef(r *http.Request) (BookingRef, error) {
+	s := r.PathValue("id")
+	if s == "" {
+		s = r.PostForm.Get("id")
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return BookingRef{}, fmt.Errorf("a booking number is a number from 1 up, not %q", s)
+	}
+	return BookingRef{ID: id, Reference: r.PostForm.Get("reference")}, nil
+}
+
+func (w *WebTier) find(rw http.ResponseWriter, r *http.Request) {
+	if !w.form(rw, r) {
+		return
+	}
+	ref, err := formRef(r)
 	if err != nil {
-		w.errorPage(rw, http.StatusBadRequest, err.Error())
+		w.errorPage(rw, r, http.StatusBadRequest, err.Error())
 		return
 	}
-	a, err := w.getBooking(r.Context(), id)
-	if w.answered(rw, a, err) {
+	a, err := w.getBooking(r.Context(), ref)
+	if err == nil && a.Refused == "" && a.Booking == nil {
+		err = errEmpty
+	}
+	if w.answered(rw, r, a, err) {
 		return
 	}
-	w.render(rw, http.StatusOK, "booking.html", page{Title: "Booking confirmed", Booking: a.Booking})
-}
-
-func (w *WebTier) passengerBookings(rw http.ResponseWriter, r *http.Request) {
-	passenger := r.URL.Query().Get("passenger")
-	p := page{Title: "My bookings", Passenger: passenger}
-	if passenger != "" {
-		a, err := w.listBookings(r.Context(), passenger)
-		if w.answered(rw, a, err) {
-			return
-		}
-		p.Bookings = a.Bookings
-	}
-	w.render(rw, http.StatusOK, "bookings.html", p)
+	w.render(rw, r, http.StatusOK, "booking.html", page{Title: "Booking " + strconv.FormatInt(a.Booking.ID, 10), Booking: a.Booking})
 }
 
 func (w *WebTier) cancel(rw http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	if !w.form(rw, r) {
+		return
+	}
+	ref, err := formRef(r)
 	if err != nil {
-		w.errorPage(rw, http.StatusBadRequest, err.Error())
+		w.errorPage(rw, r, http.StatusBadRequest, err.Error())
 		return
 	}
-	a, err := w.cancelBooking(r.Context(), id)
-	if w.answered(rw, a, err) {
+	a, err := w.cancelBooking(r.Context(), ref)
+	if err == nil && a.Refused == "" && a.Booking == nil {
+		err = errEmpty
+	}
+	if code, reason := status(a, err); a.Refused == Unknown {
+		w.errorPage(rw, r, code, reason+cancelAgain)
 		return
 	}
-	w.render(rw, http.StatusOK, "cancelled.html", page{Title: "Booking cancelled", Booking: a.Booking})
+	if w.answered(rw, r, a, err) {
+		return
+	}
+	w.render(rw, r, http.StatusOK, "cancelled.html", page{Title: "Booking cancelled", Booking: a.Booking})
 }
 
 // ---- JSON API ----
@@ -297,16 +404,18 @@ func writeJSON(rw http.ResponseWriter, code int, v any) {
 	json.NewEncoder(rw).Encode(v)
 }
 
-// apiError is the body of every API error.
+// apiError is the body of every API error. Request is set when the
+// outcome of a booking is unknown: the request id to send it again with.
 type apiError struct {
-	Error string `json:"error"`
+	Error   string `json:"error"`
+	Request string `json:"request,omitempty"`
 }
 
 // apiAnswer writes the refusal or failure, if any, and reports whether it did.
 func apiAnswer(rw http.ResponseWriter, a Answer, err error) bool {
 	code, reason := status(a, err)
 	if code != 0 {
-		writeJSON(rw, code, apiError{reason})
+		writeJSON(rw, code, apiError{Error: reason})
 	}
 	return code != 0
 }
@@ -321,7 +430,7 @@ func (w *WebTier) apiFlights(rw http.ResponseWriter, r *http.Request) {
 func (w *WebTier) apiFlight(rw http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		writeJSON(rw, http.StatusBadRequest, apiError{err.Error()})
+		writeJSON(rw, http.StatusBadRequest, apiError{Error: err.Error()})
 		return
 	}
 	a, err := w.getFlight(r.Context(), id)
@@ -330,26 +439,49 @@ func (w *WebTier) apiFlight(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// isJSON reports whether r's body is declared as JSON.
+func isJSON(r *http.Request) bool {
+	t, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && t == "application/json"
+}
+
 func (w *WebTier) apiBook(rw http.ResponseWriter, r *http.Request) {
+	if !isJSON(r) {
+		writeJSON(rw, http.StatusUnsupportedMediaType, apiError{Error: "a booking is sent as JSON, with Content-Type: application/json"})
+		return
+	}
 	b, err := decodeBooking(http.MaxBytesReader(rw, r.Body, MaxBody))
 	if err != nil {
 		code, reason := bodyError(err)
-		writeJSON(rw, code, apiError{reason})
+		writeJSON(rw, code, apiError{Error: reason})
 		return
 	}
+	if b.Request, err = requestID(r.Header.Get(HeaderIdempotencyKey)); err != nil {
+		writeJSON(rw, http.StatusBadRequest, apiError{Error: HeaderIdempotencyKey + ": " + err.Error()})
+		return
+	}
+	rw.Header().Set(HeaderIdempotencyKey, b.Request)
 	a, err := w.bookSeat(r.Context(), b)
 	if err == nil && a.Refused == "" && a.Booking == nil {
 		err = errEmpty
 	}
+	if code, reason := status(a, err); a.Refused == Unknown {
+		writeJSON(rw, code, apiError{Error: reason + fmt.Sprintf(bookAgain, b.Request), Request: b.Request})
+		return
+	}
 	if apiAnswer(rw, a, err) {
 		return
+	}
+	if a.Replayed {
+		rw.Header().Set(HeaderReplayed, "true")
 	}
 	rw.Header().Set("Location", "/api/bookings/"+strconv.FormatInt(a.Booking.ID, 10))
 	writeJSON(rw, http.StatusCreated, a.Booking)
 }
 
 // decodeBooking reads exactly one booking request: known fields only, and
-// nothing after it.
+// nothing after it. The request id is not one of them: it travels in the
+// Idempotency-Key header.
 func decodeBooking(body io.Reader) (BookingRequest, error) {
 	var b BookingRequest
 	dec := json.NewDecoder(body)
@@ -367,35 +499,55 @@ func decodeBooking(body io.Reader) (BookingRequest, error) {
 	if b.Flight == 0 {
 		return b, errors.New(`a booking needs "flight", the flight's id`)
 	}
+	if b.Request != "" {
+		return b, fmt.Errorf(`a booking's request id goes in the %s header, not in the body`, HeaderIdempotencyKey)
+	}
 	return b, nil
 }
 
-func (w *WebTier) apiBookings(rw http.ResponseWriter, r *http.Request) {
-	a, err := w.listBookings(r.Context(), r.URL.Query().Get("passenger"))
-	if !apiAnswer(rw, a, err) {
-		writeJSON(rw, http.StatusOK, nonNil(a.Bookings))
-	}
+// apiNoList answers the question for every booking, or a passenger's.
+func (w *WebTier) apiNoList(rw http.ResponseWriter, r *http.Request) {
+	rw.Header().Set("Allow", "POST")
+	writeJSON(rw, http.StatusMethodNotAllowed, apiError{Error: "bookings are not listed, not even by name: a name is no secret. " +
+		"Read a booking with GET /api/bookings/{id} and its reference in the " + HeaderReference + " header"})
+}
+
+// apiRef reads the booking a request names: the id from the path, the
+// reference from its header.
+func apiRef(r *http.Request) (BookingRef, error) {
+	id, err := pathID(r)
+	return BookingRef{ID: id, Reference: r.Header.Get(HeaderReference)}, err
 }
 
 func (w *WebTier) apiBooking(rw http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	ref, err := apiRef(r)
 	if err != nil {
-		writeJSON(rw, http.StatusBadRequest, apiError{err.Error()})
+		writeJSON(rw, http.StatusBadRequest, apiError{Error: err.Error()})
 		return
 	}
-	a, err := w.getBooking(r.Context(), id)
+	a, err := w.getBooking(r.Context(), ref)
+	if err == nil && a.Refused == "" && a.Booking == nil {
+		err = errEmpty
+	}
 	if !apiAnswer(rw, a, err) {
 		writeJSON(rw, http.StatusOK, a.Booking)
 	}
 }
 
 func (w *WebTier) apiCancel(rw http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	ref, err := apiRef(r)
 	if err != nil {
-		writeJSON(rw, http.StatusBadRequest, apiError{err.Error()})
+		writeJSON(rw, http.StatusBadRequest, apiError{Error: err.Error()})
 		return
 	}
-	a, err := w.cancelBooking(r.Context(), id)
+	a, err := w.cancelBooking(r.Context(), ref)
+	if err == nil && a.Refused == "" && a.Booking == nil {
+		err = errEmpty
+	}
+	if code, reason := status(a, err); a.Refused == Unknown {
+		writeJSON(rw, code, apiError{Error: reason + cancelAgain})
+		return
+	}
 	if !apiAnswer(rw, a, err) {
 		writeJSON(rw, http.StatusOK, a.Booking)
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	p := program.New("booker", "ntier", "", "[flags] [search [FROM [TO [DATE]]] | book FLIGHT NAME | cancel BOOKING | bookings NAME | race FLIGHT N]")
+	p := program.New("booker", "ntier", "", "[flags] [search [FROM [TO [DATE]]] | book FLIGHT NAME | booking ID REF | cancel ID REF | race FLIGHT N]")
 	p.Commands = true
 	web := p.Flags.String("web", "http://127.0.0.1:7500", "the web tier's `URL`")
 	timeout := p.Flags.Duration("timeout", 10*time.Second, "give up on a request after `D`")

@@ -38,7 +38,7 @@ func seed(ctx context.Context, tx *sql.Tx, now time.Time) error {
 	first := []string{"Anna", "Ben", "Clara", "David", "Emma", "Felix", "Greta", "Hannes", "Ida", "Jonas"}
 	last := []string{"Schmidt", "Müller", "Weber", "Fischer", "Wagner", "Becker", "Hoffmann", "Schulz"}
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
-	booked := now.UTC().Add(-24 * time.Hour).Format(time.RFC3339)
+	booked := now.Add(-24 * time.Hour)
 	n := 0
 	for _, f := range timetable {
 		departs := day.AddDate(0, 0, f.Day).Format("2006-01-02") + "T" + f.Clock
@@ -54,7 +54,7 @@ func seed(ctx context.Context, tx *sql.Tx, now time.Time) error {
 		for range f.Seats - f.Free {
 			name := first[n%len(first)] + " " + last[n/len(first)%len(last)]
 			n++
-			if _, err := tx.ExecContext(ctx, `INSERT INTO bookings (flight, passenger, booked_at) VALUES (?, ?, ?)`, id, name, booked); err != nil {
+			if _, err := insertBooking(ctx, tx, id, name, "", booked); err != nil {
 				return fmt.Errorf("seed bookings of %s: %w", f.Number, err)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"dsdemo/models/wire"
@@ -13,11 +14,15 @@ import (
 
 // Server answers the application tier's operations on a Store over the
 // wire. It knows no business rule: it stores what the app tier sends and
-// keeps the one rule the data itself needs, that a seat is sold only once.
+// keeps the rules the data itself needs: a seat is sold only once, a
+// request id makes one booking, and a booking is shown only to whoever
+// has its reference. It reports to the trace how many book_seat requests
+// came again and were answered from their request id ("replayed").
 type Server struct {
-	node  *wire.Node
-	store *Store
-	now   func() time.Time
+	node     *wire.Node
+	store    *Store
+	now      func() time.Time
+	replayed atomic.Int64 // book_seat requests answered with the booking their request id made before
 }
 
 // NewServer returns the data tier's server of node n on store s, and lets
@@ -66,30 +71,27 @@ func (s *Server) handle(ctx context.Context, req wire.Envelope) (any, error) {
 		if err := req.UnmarshalBody(&b); err != nil {
 			return nil, err
 		}
-		return s.store.Book(ctx, b.Flight, b.Passenger, s.now())
+		a, err := s.store.Book(ctx, b, s.now())
+		if a.Replayed {
+			s.node.Trace.State("replayed", strconv.FormatInt(s.replayed.Add(1), 10))
+		}
+		return a, err
 	case "get_booking":
-		var r ntier.Ref
+		var r ntier.BookingRef
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
-		b, ok, err := s.store.Booking(ctx, r.ID)
+		b, ok, err := s.store.Booking(ctx, r)
 		if err != nil || !ok {
-			return ntier.Refuse(ntier.NotFound, "there is no booking %d", r.ID), err
+			return ntier.NoBooking(r.ID), err
 		}
 		return ntier.Answer{Booking: &b}, nil
 	case "cancel_booking":
-		var r ntier.Ref
+		var r ntier.BookingRef
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
-		return s.store.Cancel(ctx, r.ID)
-	case "list_bookings":
-		var p ntier.PassengerRef
-		if err := req.UnmarshalBody(&p); err != nil {
-			return nil, err
-		}
-		bookings, err := s.store.Bookings(ctx, p.Passenger)
-		return ntier.Answer{Bookings: bookings}, err
+		return s.store.Cancel(ctx, r, s.now())
 	}
-	return nil, fmt.Errorf("unknown operation %q (want search_flights, get_flight, book_seat, get_booking, cancel_booking or list_bookings)", req.Type)
+	return nil, fmt.Errorf("unknown operation %q (want search_flights, get_flight, book_seat, get_booking or cancel_booking)", req.Type)
 }

@@ -15,12 +15,22 @@
 // bookings;--" is stored as that text, and a search for the city
 // "x' OR '1'='1" finds no flight.
 //
-// A booking is one transaction that first takes a seat and then writes the
-// booking, and the seat is only taken when one is free:
+// A booking is one transaction that first looks for its request id, then
+// takes a seat and then writes the booking, and the seat is only taken
+// when one is free:
 //
+//	SELECT ... WHERE b.request = ?
+//	-- found: the same request came again; answer that booking, change nothing
 //	UPDATE flights SET free = free - 1 WHERE id = ? AND free > 0
 //	-- no row changed: the flight is full (or does not exist); roll back
-//	INSERT INTO bookings (flight, passenger, booked_at) VALUES (?, ?, ?)
+//	INSERT INTO bookings (flight, passenger, booked_at, reference, request) VALUES (?, ?, ?, ?, ?)
+//
+// The request id is what makes booking idempotent. A tier that sent
+// book_seat and lost the answer (its connection broke, the app instance
+// died) cannot know whether the seat was taken; it may send the same
+// request again, because the request id is UNIQUE in the bookings table and
+// looked up in the same transaction that would write it. Asking twice books
+// once.
 //
 // Two bookings for the last seat cannot both see it free: the writes go one
 // after the other through a single writer connection, each transaction
@@ -31,6 +41,7 @@ package datatier
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -48,26 +59,43 @@ import (
 // FileName is the database file's name in the data directory.
 const FileName = "flights.db"
 
-// schema creates the tables on first start; IF NOT EXISTS leaves an
-// existing database as it is.
-const schema = `
-CREATE TABLE IF NOT EXISTS flights (
-	id          INTEGER PRIMARY KEY,
-	number      TEXT NOT NULL UNIQUE,
-	origin      TEXT NOT NULL,
-	destination TEXT NOT NULL,
-	departs     TEXT NOT NULL,
-	seats       INTEGER NOT NULL CHECK (seats > 0),
-	free        INTEGER NOT NULL CHECK (free >= 0 AND free <= seats)
-);
-CREATE TABLE IF NOT EXISTS bookings (
-	id        INTEGER PRIMARY KEY,
-	flight    INTEGER NOT NULL REFERENCES flights(id),
-	passenger TEXT NOT NULL,
-	booked_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS bookings_by_passenger ON bookings (passenger);
-`
+// migrations bring a database file to the schema of this program, one
+// step per version; the file counts the steps it has had in SQLite's
+// user_version. A new file gets them all, a file made by an older dsdemo
+// the ones it lacks, so a data directory survives an upgrade. (The first
+// step says IF NOT EXISTS because files from before the counting have its
+// tables but version 0.)
+var migrations = []string{
+	// 1: flights and bookings.
+	`CREATE TABLE IF NOT EXISTS flights (
+		id          INTEGER PRIMARY KEY,
+		number      TEXT NOT NULL UNIQUE,
+		origin      TEXT NOT NULL,
+		destination TEXT NOT NULL,
+		departs     TEXT NOT NULL,
+		seats       INTEGER NOT NULL CHECK (seats > 0),
+		free        INTEGER NOT NULL CHECK (free >= 0 AND free <= seats)
+	);
+	CREATE TABLE IF NOT EXISTS bookings (
+		id        INTEGER PRIMARY KEY,
+		flight    INTEGER NOT NULL REFERENCES flights(id),
+		passenger TEXT NOT NULL,
+		booked_at TEXT NOT NULL
+	);
+	CREATE INDEX IF NOT EXISTS bookings_by_passenger ON bookings (passenger);`,
+
+	// 2: each booking's secret reference, the request id that made it (one
+	// booking per request id, however often it arrives), and cancelled
+	// bookings kept with their time instead of deleted, so a cancellation
+	// sent twice finds the first one's work. Nobody lists bookings by
+	// name any more.
+	`ALTER TABLE bookings ADD COLUMN reference TEXT;
+	ALTER TABLE bookings ADD COLUMN request TEXT;
+	ALTER TABLE bookings ADD COLUMN cancelled_at TEXT;
+	CREATE UNIQUE INDEX bookings_by_reference ON bookings (reference);
+	CREATE UNIQUE INDEX bookings_by_request ON bookings (request);
+	DROP INDEX bookings_by_passenger;`,
+}
 
 // Store is the flights database. Reads may run side by side (WAL lets
 // readers go on while one writer writes); writes take turns.
@@ -122,27 +150,111 @@ func (s *Store) Close() error {
 	return errors.Join(s.reader.Close(), s.writer.Close())
 }
 
-// prepare creates the tables and, in an empty database, the timetable.
+// prepare brings the schema up to date and, in an empty database, writes
+// the timetable, all in one transaction: a crash half-way leaves the file
+// as it was.
 func (s *Store) prepare(ctx context.Context, now time.Time) error {
-	if _, err := s.writer.ExecContext(ctx, schema); err != nil {
-		return err
-	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	var version int
+	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return err
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("the file has schema version %d, newer than this program's %d", version, len(migrations))
+	}
+	for v := version; v < len(migrations); v++ {
+		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+			return fmt.Errorf("schema version %d: %w", v+1, err)
+		}
+	}
+	if err := giveReferences(ctx, tx); err != nil {
+		return err
+	}
+	// PRAGMA takes no parameters; the number is the program's own.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, len(migrations))); err != nil {
+		return err
+	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM flights`).Scan(&n); err != nil {
 		return err
 	}
-	if n > 0 {
-		return nil
-	}
-	if err := seed(ctx, tx, now); err != nil {
-		return err
+	if n == 0 {
+		if err := seed(ctx, tx, now); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
+}
+
+// giveReferences draws a reference for each booking that has none: the
+// bookings of a file from before references.
+func giveReferences(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM bookings WHERE reference IS NULL`)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		ref, err := freeReference(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE bookings SET reference = ? WHERE id = ?`, ref, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// freeReference draws a reference that no booking has yet. With 2^50
+// references a clash is as good as impossible, but the UNIQUE index would
+// turn one into a failed booking, and looking costs one indexed read.
+func freeReference(ctx context.Context, tx *sql.Tx) (string, error) {
+	for range 8 {
+		ref := ntier.NewReference()
+		var taken int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM bookings WHERE reference = ?`, ref).Scan(&taken)
+		if err != nil || taken == 0 {
+			return ref, err
+		}
+	}
+	return "", errors.New("eight random references in a row were taken: the random source is broken")
+}
+
+// insertBooking writes one booking with a fresh reference and returns its
+// id. request is the request id that asks for it; "" (the seeded bookings
+// of earlier passengers) is stored as NULL, which UNIQUE lets repeat.
+func insertBooking(ctx context.Context, tx *sql.Tx, flight int64, passenger, request string, now time.Time) (int64, error) {
+	ref, err := freeReference(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	var req any
+	if request != "" {
+		req = request
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO bookings (flight, passenger, booked_at, reference, request) VALUES (?, ?, ?, ?, ?)`,
+		flight, passenger, now.UTC().Format(time.RFC3339), ref, req)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
 
 // flightColumns is what every flight query selects, in Flight's order.
@@ -199,60 +311,61 @@ func (s *Store) Flight(ctx context.Context, id int64) (f ntier.Flight, ok bool, 
 }
 
 // bookingQuery selects bookings with their flights' details, in Booking's order.
-const bookingQuery = `SELECT b.id, b.flight, f.number, f.origin, f.destination, f.departs, b.passenger, b.booked_at
+const bookingQuery = `SELECT b.id, b.reference, b.flight, f.number, f.origin, f.destination, f.departs,
+	b.passenger, b.booked_at, coalesce(b.cancelled_at, '')
 	FROM bookings b JOIN flights f ON f.id = b.flight`
 
 func scanBooking(row interface{ Scan(...any) error }) (ntier.Booking, error) {
 	var b ntier.Booking
-	err := row.Scan(&b.ID, &b.Flight, &b.Number, &b.From, &b.To, &b.Departs, &b.Passenger, &b.BookedAt)
+	err := row.Scan(&b.ID, &b.Reference, &b.Flight, &b.Number, &b.From, &b.To, &b.Departs, &b.Passenger, &b.BookedAt, &b.Cancelled)
 	return b, err
 }
 
-// Booking returns the booking with the given id; ok is false when there is none.
-func (s *Store) Booking(ctx context.Context, id int64) (b ntier.Booking, ok bool, err error) {
-	b, err = scanBooking(s.reader.QueryRowContext(ctx, bookingQuery+` WHERE b.id = ?`, id))
+// Booking returns the booking ref names; ok is false when there is none
+// with that id and that reference. Which of the two was wrong is not told:
+// a caller who tries ids must not learn which of them exist.
+func (s *Store) Booking(ctx context.Context, ref ntier.BookingRef) (b ntier.Booking, ok bool, err error) {
+	b, err = scanBooking(s.reader.QueryRowContext(ctx, bookingQuery+` WHERE b.id = ?`, ref.ID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return b, false, nil
+		return ntier.Booking{}, false, nil
 	}
-	return b, err == nil, err
-}
-
-// Bookings returns a passenger's bookings, by departure.
-func (s *Store) Bookings(ctx context.Context, passenger string) ([]ntier.Booking, error) {
-	rows, err := s.reader.QueryContext(ctx, bookingQuery+` WHERE b.passenger = ? ORDER BY f.departs, b.id`, passenger)
 	if err != nil {
-		return nil, err
+		return ntier.Booking{}, false, err
 	}
-	defer rows.Close()
-	bookings := []ntier.Booking{}
-	for rows.Next() {
-		b, err := scanBooking(rows)
-		if err != nil {
-			return nil, err
-		}
-		bookings = append(bookings, b)
+	// In constant time: a comparison that stops at the first wrong
+	// character would tell, by how long it takes, how many were right.
+	if ref.Reference == "" || subtle.ConstantTimeCompare([]byte(b.Reference), []byte(ref.Reference)) != 1 {
+		return ntier.Booking{}, false, nil
 	}
-	return bookings, rows.Err()
+	return b, true, nil
 }
 
 // Book takes a seat on a flight for a passenger in one transaction and
 // returns the booking, or a Full or NotFound refusal. It is the only place
-// where a seat is taken.
-func (s *Store) Book(ctx context.Context, flight int64, passenger string, now time.Time) (ntier.Answer, error) {
-	return s.write(ctx, flight, func(tx *sql.Tx) (ntier.Answer, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE flights SET free = free - 1 WHERE id = ? AND free > 0`, flight)
+// where a seat is taken. A request id that made a booking before is
+// answered with that booking (Replayed), and nothing changes.
+func (s *Store) Book(ctx context.Context, req ntier.BookingRequest, now time.Time) (ntier.Answer, error) {
+	if req.Request == "" {
+		return ntier.Refuse(ntier.Invalid, "book_seat needs a request id"), nil
+	}
+	return s.write(ctx, req.Flight, func(tx *sql.Tx) (ntier.Answer, error) {
+		before, err := scanBooking(tx.QueryRowContext(ctx, bookingQuery+` WHERE b.request = ?`, req.Request))
+		switch {
+		case err == nil && (before.Flight != req.Flight || before.Passenger != req.Passenger):
+			return ntier.Refuse(ntier.Invalid, "request id %s was used for another booking; a new booking needs a new request id", req.Request), nil
+		case err == nil:
+			return ntier.Answer{Booking: &before, Replayed: true}, nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return ntier.Answer{}, err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE flights SET free = free - 1 WHERE id = ? AND free > 0`, req.Flight)
 		if err != nil {
 			return ntier.Answer{}, err
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return s.noSeat(ctx, tx, flight, err)
+			return s.noSeat(ctx, tx, req.Flight, err)
 		}
-		res, err = tx.ExecContext(ctx, `INSERT INTO bookings (flight, passenger, booked_at) VALUES (?, ?, ?)`,
-			flight, passenger, now.UTC().Format(time.RFC3339))
-		if err != nil {
-			return ntier.Answer{}, err
-		}
-		id, err := res.LastInsertId()
+		id, err := insertBooking(ctx, tx, req.Flight, req.Passenger, req.Request, now)
 		if err != nil {
 			return ntier.Answer{}, err
 		}
@@ -277,28 +390,32 @@ func (s *Store) noSeat(ctx context.Context, tx *sql.Tx, flight int64, err error)
 	return ntier.Refuse(ntier.Full, "flight %s is full", number), nil
 }
 
-// Cancel deletes a booking and gives its seat back, in one transaction.
-func (s *Store) Cancel(ctx context.Context, id int64) (ntier.Answer, error) {
-	var b ntier.Booking
-	err := s.reader.QueryRowContext(ctx, `SELECT flight FROM bookings WHERE id = ?`, id).Scan(&b.Flight)
-	if errors.Is(err, sql.ErrNoRows) {
-		return ntier.Refuse(ntier.NotFound, "there is no booking %d", id), nil
-	}
-	if err != nil {
-		return ntier.Answer{}, err
+// Cancel marks the booking ref names as cancelled and gives its seat back,
+// in one transaction, and returns the booking as it is now. A booking
+// cancelled before is returned as it is, and no seat is given back twice:
+// so a cancellation may be sent again when its answer was lost.
+func (s *Store) Cancel(ctx context.Context, ref ntier.BookingRef, now time.Time) (ntier.Answer, error) {
+	// The reference is checked before the transaction, so a wrong one
+	// costs no write lock; a booking is never deleted, so it is still
+	// there inside.
+	b, ok, err := s.Booking(ctx, ref)
+	if err != nil || !ok {
+		return ntier.NoBooking(ref.ID), err
 	}
 	return s.write(ctx, b.Flight, func(tx *sql.Tx) (ntier.Answer, error) {
-		b, err := scanBooking(tx.QueryRowContext(ctx, bookingQuery+` WHERE b.id = ?`, id))
-		if errors.Is(err, sql.ErrNoRows) { // cancelled a moment ago by someone else
-			return ntier.Refuse(ntier.NotFound, "there is no booking %d", id), nil
-		}
+		res, err := tx.ExecContext(ctx, `UPDATE bookings SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL`,
+			now.UTC().Format(time.RFC3339), b.ID)
 		if err != nil {
 			return ntier.Answer{}, err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM bookings WHERE id = ?`, id); err != nil {
+		if n, err := res.RowsAffected(); err != nil {
 			return ntier.Answer{}, err
+		} else if n == 1 {
+			if _, err := tx.ExecContext(ctx, `UPDATE flights SET free = free + 1 WHERE id = ?`, b.Flight); err != nil {
+				return ntier.Answer{}, err
+			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE flights SET free = free + 1 WHERE id = ?`, b.Flight)
+		b, err := scanBooking(tx.QueryRowContext(ctx, bookingQuery+` WHERE b.id = ?`, b.ID))
 		return ntier.Answer{Booking: &b}, err
 	})
 }

@@ -1,0 +1,376 @@
+package ntier_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"dsdemo/models/program/programtest"
+	"dsdemo/models/trace"
+	"dsdemo/ntier"
+)
+
+// The hostile-input suite of the n-tier model (issue 13, items 15 and 16):
+// lost answers must not book twice or be reported as "cannot be reached",
+// and nobody but a booking's holder may read or cancel it.
+
+// post sends a JSON body to url with an Idempotency-Key (none when key is
+// "") and returns the status, the body and the answer's header.
+func post(url, key string, body any) (int, string, http.Header, error) {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return 0, "", nil, err
+	}
+	req, err := http.NewRequest("POST", url, strings.NewReader(string(raw)))
+	if err != nil {
+		return 0, "", nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set(ntier.HeaderIdempotencyKey, key)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, "", nil, err
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(answer), resp.Header, err
+}
+
+// stepDB puts the data tier in step mode: from now on each answer it sends
+// waits until the recorder releases it. It returns once step mode is
+// certainly on (an answer to a search was held and released), so that no
+// later answer slips through.
+func stepDB(t *testing.T, rec *programtest.Recorder, s *tiers) {
+	t.Helper()
+	before := len(rec.Matching(programtest.Msg(trace.KindHold, "db", "search_flights_ok")))
+	require.NoError(t, rec.Send("db", trace.Control{Op: trace.OpHold, On: true}))
+	searched := make(chan error, 1)
+	go func() {
+		_, _, err := try("GET", s.url+"/api/flights", "", "")
+		searched <- err
+	}()
+	held := rec.WaitN(t, before+1, programtest.Msg(trace.KindHold, "db", "search_flights_ok"))
+	require.NoError(t, rec.Send("db", trace.Control{Op: trace.OpRelease, ID: held[before].Msg.ID}))
+	require.NoError(t, <-searched)
+}
+
+// crashAfterCommit books a seat for Ada Lovelace with the Idempotency-Key
+// key, and when the data tier has committed the booking and its answer
+// waits to go back, kills victim: "db", or "app" for the app instance that
+// asked. It returns the client's answer.
+func crashAfterCommit(t *testing.T, rec *programtest.Recorder, s *tiers, flight int64, key, victim string) (int, string, http.Header) {
+	t.Helper()
+	stepDB(t, rec, s)
+	type answer struct {
+		code   int
+		body   string
+		header http.Header
+		err    error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		code, body, header, err := post(s.url+"/api/bookings", key, ntier.BookingRequest{Flight: flight, Passenger: "Ada Lovelace"})
+		answered <- answer{code, body, header, err}
+	}()
+	held := rec.WaitN(t, 1, programtest.Msg(trace.KindHold, "db", "get_flight_ok"))
+	require.NoError(t, rec.Send("db", trace.Control{Op: trace.OpRelease, ID: held[0].Msg.ID}))
+	committed := rec.WaitN(t, 1, programtest.Msg(trace.KindHold, "db", "book_seat_ok"))[0]
+	if victim == "db" {
+		kill(t, s.db)
+	} else {
+		killed := false
+		for i, app := range s.apps {
+			if committed.Msg.To == fmt.Sprintf("app-%d", i+1) {
+				kill(t, app)
+				killed = true
+			}
+		}
+		require.True(t, killed, "the answer goes to %q, which is none of the app instances", committed.Msg.To)
+		// The held answer goes to a dead connection; what the other
+		// instance asks goes through.
+		require.NoError(t, rec.Send("db", trace.Control{Op: trace.OpHold}))
+	}
+	a := <-answered
+	require.NoError(t, a.err)
+	return a.code, a.body, a.header
+}
+
+// TestHostileAppCrashAfterCommitBooksOnce is item 15 with two app
+// instances: the one that carried a booking dies after the data tier
+// committed it. The web tier asks the other instance with the same request
+// id, and the data tier answers the booking it already made: one booking,
+// one 201, and the client's answer is that booking.
+func TestHostileAppCrashAfterCommitBooksOnce(t *testing.T) {
+	rec := programtest.NewRecorder(t)
+	s := startTiers(t, build(t), 2, "--trace", rec.Addr())
+	f := flightByNumber(t, s.url, "DS 101")
+
+	code, body, header := crashAfterCommit(t, rec, s, f.ID, "crash-after-commit-two-apps", "app")
+	require.Equal(t, http.StatusCreated, code, body)
+	assert.Equal(t, "true", header.Get(ntier.HeaderReplayed), "the second instance's answer is the first booking")
+	var b ntier.Booking
+	require.NoError(t, json.Unmarshal([]byte(body), &b))
+	assert.Equal(t, "Ada Lovelace", b.Passenger)
+	assert.Equal(t, b, readBooking(t, s.url, b.ID, b.Reference), "the answer is the booking that exists")
+	assert.Equal(t, f.Free-1, flightFree(t, s.url, f.ID), "exactly one seat taken")
+	asked := rec.Matching(programtest.Msg(trace.KindRecv, "db", "book_seat"))
+	assert.Len(t, asked, 2, "the booking reached the data tier twice, once from each instance")
+}
+
+// TestHostileAppCrashAfterCommitIsNotUnreachable is item 15 with a single
+// app instance: the user must not be told that the service cannot be
+// reached when the seat was sold. Sending the booking again with the same
+// request id once the instance is back answers that booking, without
+// booking twice.
+func TestHostileAppCrashAfterCommitIsNotUnreachable(t *testing.T) {
+	rec := programtest.NewRecorder(t)
+	bin := build(t)
+	s := startTiers(t, bin, 1, "--trace", rec.Addr())
+	f := flightByNumber(t, s.url, "DS 101")
+
+	const key = "crash-after-commit-one-app"
+	code, body, _ := crashAfterCommit(t, rec, s, f.ID, key, "app")
+	assert.Equal(t, http.StatusBadGateway, code, body)
+	assert.NotContains(t, body, "cannot be reached")
+	assert.Contains(t, body, "outcome is unknown")
+	var e struct{ Error, Request string }
+	require.NoError(t, json.Unmarshal([]byte(body), &e))
+	assert.Equal(t, key, e.Request)
+	assert.Contains(t, e.Error, "Check your bookings: send the same booking again with request id "+key)
+
+	s.apps[0] = programtest.StartServer(t, filepath.Join(bin, "app"), "--listen", s.apps[0].Addr, "--db", s.db.Addr, "--name", "app-1")
+	code, body, header, err := post(s.url+"/api/bookings", key, ntier.BookingRequest{Flight: f.ID, Passenger: "Ada Lovelace"})
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusCreated, code, body)
+	assert.Equal(t, "true", header.Get(ntier.HeaderReplayed))
+	assert.Equal(t, f.Free-1, flightFree(t, s.url, f.ID), "exactly one seat taken")
+}
+
+// TestHostileDataTierCrashAfterCommitIsNotUnreachable is item 15 one tier
+// further down: the data tier commits and dies before its answer leaves.
+// The app tier cannot know whether the seat was taken, and says so.
+func TestHostileDataTierCrashAfterCommitIsNotUnreachable(t *testing.T) {
+	rec := programtest.NewRecorder(t)
+	s := startTiers(t, build(t), 1, "--trace", rec.Addr())
+	f := flightByNumber(t, s.url, "DS 101")
+
+	const key = "crash-after-commit-data-tier"
+	code, body, _ := crashAfterCommit(t, rec, s, f.ID, key, "db")
+	assert.Equal(t, http.StatusBadGateway, code, body)
+	assert.NotContains(t, body, "cannot be reached")
+	assert.Contains(t, body, "outcome is unknown")
+	assert.Contains(t, body, "the data tier ("+s.db.Addr+") did not answer book_seat")
+
+	s.db = s.startDB(t, s.db.Addr)
+	code, body, header, err := post(s.url+"/api/bookings", key, ntier.BookingRequest{Flight: f.ID, Passenger: "Ada Lovelace"})
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusCreated, code, body)
+	assert.Equal(t, "true", header.Get(ntier.HeaderReplayed), "committed before the crash")
+	assert.Equal(t, f.Free-1, flightFree(t, s.url, f.ID), "exactly one seat taken")
+}
+
+// TestHostileResentBookingBooksOnce sends one booking twice, as a double
+// click or the reload of a confirmation does: the same form (its hidden
+// request id) or the same Idempotency-Key makes one booking. A request id
+// used again for another booking is refused.
+func TestHostileResentBookingBooksOnce(t *testing.T) {
+	s := startTiers(t, build(t), 2)
+	f := flightByNumber(t, s.url, "DS 211")
+
+	t.Run("a form sent twice", func(t *testing.T) {
+		br := newBrowser(t)
+		form := br.bookingForm(s.url, f.ID, "Grace Hopper")
+		code, first := br.post(s.url+"/bookings", form)
+		require.Equal(t, http.StatusOK, code, first)
+		code, second := br.post(s.url+"/bookings", form)
+		require.Equal(t, http.StatusOK, code, second)
+		assert.Equal(t, hiddenField(t, first, "reference"), hiddenField(t, second, "reference"), "the same booking")
+		assert.Contains(t, second, `id="replayed"`)
+		assert.Equal(t, f.Free-1, flightFree(t, s.url, f.ID))
+
+		code, third := br.post(s.url+"/bookings", br.bookingForm(s.url, f.ID, "Grace Hopper"))
+		require.Equal(t, http.StatusOK, code, third)
+		assert.NotEqual(t, hiddenField(t, first, "reference"), hiddenField(t, third, "reference"), "a form shown again is a new booking")
+		assert.Equal(t, f.Free-2, flightFree(t, s.url, f.ID))
+	})
+	t.Run("an API request sent twice", func(t *testing.T) {
+		free := flightFree(t, s.url, f.ID)
+		const key = "0f8fad5b-d9cb-469f-a165-70867728950e"
+		req := ntier.BookingRequest{Flight: f.ID, Passenger: "Alan Turing"}
+		code, first, header, err := post(s.url+"/api/bookings", key, req)
+		require.NoError(t, err)
+		require.Equal(t, http.StatusCreated, code, first)
+		assert.Empty(t, header.Get(ntier.HeaderReplayed))
+		assert.Equal(t, key, header.Get(ntier.HeaderIdempotencyKey))
+		code, second, header, err := post(s.url+"/api/bookings", key, req)
+		require.NoError(t, err)
+		require.Equal(t, http.StatusCreated, code, second)
+		assert.Equal(t, "true", header.Get(ntier.HeaderReplayed))
+		assert.JSONEq(t, first, second)
+		assert.Equal(t, free-1, flightFree(t, s.url, f.ID))
+
+		code, body, _, err := post(s.url+"/api/bookings", key, ntier.BookingRequest{Flight: f.ID, Passenger: "Mallory Evil"})
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusBadRequest, code, body)
+		assert.Contains(t, body, "was used for another booking")
+		assert.NotContains(t, body, "Alan Turing", "nothing about the other booking")
+		assert.Equal(t, free-1, flightFree(t, s.url, f.ID))
+	})
+	t.Run("without a key every request is a booking", func(t *testing.T) {
+		free := flightFree(t, s.url, f.ID)
+		code, first, header, err := post(s.url+"/api/bookings", "", ntier.BookingRequest{Flight: f.ID, Passenger: "Alan Turing"})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusCreated, code, first)
+		assert.NoError(t, ntier.CheckRequestID(header.Get(ntier.HeaderIdempotencyKey)), "the key drawn for it is told")
+		code, _, _, err = post(s.url+"/api/bookings", "", ntier.BookingRequest{Flight: f.ID, Passenger: "Alan Turing"})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusCreated, code)
+		assert.Equal(t, free-2, flightFree(t, s.url, f.ID))
+	})
+}
+
+// TestHostileBookingNeedsItsReference is item 16: a booking is read and
+// cancelled only with its reference. Without it, with a wrong one, or with
+// a guessed id the answer is 404, the same as for an id that does not
+// exist, and nothing changes. Nobody lists bookings.
+func TestHostileBookingNeedsItsReference(t *testing.T) {
+	s := startTiers(t, build(t), 1)
+	f := flightByNumber(t, s.url, "DS 441")
+	mine := bookOK(t, s.url, f.ID, "Ada Lovelace")
+	free := flightFree(t, s.url, f.ID)
+	const guess = "ABCDEFGHJK"
+
+	notFound := func(t *testing.T, code int, body string, id int64) {
+		t.Helper()
+		assert.Equal(t, http.StatusNotFound, code, body)
+		assert.JSONEq(t, fmt.Sprintf(`{"error":"there is no booking %d with this reference"}`, id), body)
+	}
+	t.Run("JSON API", func(t *testing.T) {
+		for _, method := range []string{"GET", "DELETE"} {
+			for name, ref := range map[string]string{"no reference": "", "a wrong reference": guess, "someone's reference of another length": mine.Reference + "A"} {
+				t.Run(method+" with "+name, func(t *testing.T) {
+					code, body := withRef(t, method, s.url, mine.ID, ref)
+					notFound(t, code, body, mine.ID)
+				})
+			}
+			t.Run(method+" a guessed id", func(t *testing.T) {
+				// Booking 1 is a seeded passenger's; booking 999999 does not exist.
+				code, body := withRef(t, method, s.url, 1, guess)
+				notFound(t, code, body, 1)
+				code, body = withRef(t, method, s.url, 999999, guess)
+				notFound(t, code, body, 999999)
+				code, body = withRef(t, method, s.url, mine.ID+1, mine.Reference)
+				notFound(t, code, body, mine.ID+1)
+			})
+		}
+		assert.Equal(t, free, flightFree(t, s.url, f.ID), "nothing was cancelled")
+		assert.Empty(t, readBooking(t, s.url, mine.ID, mine.Reference).Cancelled)
+	})
+	t.Run("no list by name", func(t *testing.T) {
+		code, body := call(t, "GET", s.url+"/api/bookings?"+url.Values{"passenger": {"Ada Lovelace"}}.Encode(), "", "")
+		assert.Equal(t, http.StatusMethodNotAllowed, code, body)
+		assert.NotContains(t, body, mine.Reference)
+		code, body = call(t, "GET", s.url+"/bookings?"+url.Values{"passenger": {"Ada Lovelace"}}.Encode(), "", "")
+		assert.Equal(t, http.StatusOK, code, body)
+		assert.NotContains(t, body, mine.Reference)
+	})
+	t.Run("HTML forms", func(t *testing.T) {
+		br := newBrowser(t)
+		_, page := br.get(s.url + "/bookings")
+		token := hiddenField(t, page, "csrf")
+		code, body := br.post(s.url+"/bookings/find", url.Values{"id": {fmt.Sprint(mine.ID)}, "reference": {guess}, "csrf": {token}})
+		assert.Equal(t, http.StatusNotFound, code, body)
+		assert.Contains(t, body, fmt.Sprintf("there is no booking %d with this reference", mine.ID))
+		assert.NotContains(t, body, "Ada Lovelace")
+		code, body = br.post(fmt.Sprintf("%s/bookings/%d/cancel", s.url, mine.ID), url.Values{"reference": {guess}, "csrf": {token}})
+		assert.Equal(t, http.StatusNotFound, code, body)
+		code, body = br.post(fmt.Sprintf("%s/bookings/%d/cancel", s.url, mine.ID), url.Values{"csrf": {token}})
+		assert.Equal(t, http.StatusNotFound, code, body)
+		assert.Equal(t, free, flightFree(t, s.url, f.ID), "nothing was cancelled")
+	})
+	t.Run("the holder may", func(t *testing.T) {
+		code, body := withRef(t, "DELETE", s.url, mine.ID, mine.Reference)
+		assert.Equal(t, http.StatusOK, code, body)
+		assert.Equal(t, free+1, flightFree(t, s.url, f.ID))
+	})
+}
+
+// TestHostileFormWithoutCSRFTokenIsRefused is item 16's cross-site request
+// forgery: a form that POSTs is taken only with the token of the cookie of
+// the browser that sends it. Without the token, with another browser's
+// token or without the cookie it is 403, and nothing is done.
+func TestHostileFormWithoutCSRFTokenIsRefused(t *testing.T) {
+	s := startTiers(t, build(t), 1)
+	f := flightByNumber(t, s.url, "DS 441")
+	mine := bookOK(t, s.url, f.ID, "Ada Lovelace")
+	free := flightFree(t, s.url, f.ID)
+
+	victim, attacker := newBrowser(t), newBrowser(t)
+	form := victim.bookingForm(s.url, f.ID, "Grace Hopper")
+	stolen := attacker.bookingForm(s.url, f.ID, "Grace Hopper").Get("csrf")
+	forms := map[string]url.Values{
+		"/bookings":      form,
+		"/bookings/find": {"id": {fmt.Sprint(mine.ID)}, "reference": {mine.Reference}},
+		fmt.Sprintf("/bookings/%d/cancel", mine.ID): {"reference": {mine.Reference}},
+	}
+	for path, form := range forms {
+		t.Run(path, func(t *testing.T) {
+			with := func(token string) url.Values {
+				v := url.Values{}
+				for k, vs := range form {
+					v[k] = vs
+				}
+				v.Set("csrf", token)
+				if token == "" {
+					v.Del("csrf")
+				}
+				return v
+			}
+			code, body := victim.post(s.url+path, with(""))
+			assert.Equal(t, http.StatusForbidden, code, "no token: %s", body)
+			assert.Contains(t, body, "cross-site request forgery")
+			code, body = victim.post(s.url+path, with(stolen))
+			assert.Equal(t, http.StatusForbidden, code, "another browser's token: %s", body)
+			code, body = call(t, "POST", s.url+path, "application/x-www-form-urlencoded", with(form.Get("csrf")).Encode())
+			assert.Equal(t, http.StatusForbidden, code, "a token without its cookie: %s", body)
+		})
+	}
+	assert.Equal(t, free, flightFree(t, s.url, f.ID), "nothing was booked or cancelled")
+
+	t.Run("with the token", func(t *testing.T) {
+		for _, path := range []string{"/bookings", "/bookings/find", fmt.Sprintf("/bookings/%d/cancel", mine.ID)} {
+			v := forms[path]
+			v.Set("csrf", form.Get("csrf"))
+			code, body := victim.post(s.url+path, v)
+			assert.Equal(t, http.StatusOK, code, "%s: %s", path, body)
+		}
+		assert.Equal(t, free, flightFree(t, s.url, f.ID), "one booked, one cancelled")
+	})
+}
+
+// TestHostileCrossSiteJSONIsRefused: a page on another site can make a
+// browser POST a body as text/plain or as a form without asking first, so
+// the JSON API takes a booking only as application/json.
+func TestHostileCrossSiteJSONIsRefused(t *testing.T) {
+	s := startTiers(t, build(t), 1)
+	f := flightByNumber(t, s.url, "DS 441")
+	body := fmt.Sprintf(`{"flight": %d, "passenger": "Ada Lovelace"}`, f.ID)
+	for _, contentType := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""} {
+		code, answer := call(t, "POST", s.url+"/api/bookings", contentType, body)
+		assert.Equal(t, http.StatusUnsupportedMediaType, code, "%q: %s", contentType, answer)
+		assert.Contains(t, answer, "Content-Type: application/json")
+	}
+	assert.Equal(t, f.Free, flightFree(t, s.url, f.ID), "nothing was booked")
+	code, answer := call(t, "POST", s.url+"/api/bookings", "application/json; charset=utf-8", body)
+	assert.Equal(t, http.StatusCreated, code, answer)
+}
