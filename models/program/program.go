@@ -59,9 +59,11 @@ type Env struct {
 	Node     *wire.Node
 	Listener net.Listener // nil for a program that does not serve
 	Args     []string     // the arguments after the flags
-	Stdout   io.Writer
+	Stdout   io.Writer // a TextWriter: what comes from the network is shown, not obeyed by the terminal
 	Stdin    io.Reader
 	Commands <-chan string // commands from the collector's "do" lines; nil unless Program.Commands
+
+	terminal io.Writer // the Stdout Run was given, for a Session's line editing
 }
 
 // UsageError is an error in the command line; Main exits with code 2 for it.
@@ -85,6 +87,7 @@ func (p *Program) Main(run func(ctx context.Context, env *Env) error) int {
 
 // Run is Main with explicit arguments and streams, for tests.
 func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, run func(ctx context.Context, env *Env) error) int {
+	stderr = TextWriter{W: stderr} // an error's reason may come from the network
 	fs := p.Flags
 	name := fs.String("name", p.Role, "node name in traces")
 	serves := p.Listen != ""
@@ -118,7 +121,7 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	if p.Commands {
 		commands = make(chan string, 16)
 	}
-	env := &Env{Node: node, Args: fs.Args(), Stdout: stdout, Stdin: stdin, Commands: commands}
+	env := &Env{Node: node, Args: fs.Args(), Stdout: TextWriter{W: stdout}, Stdin: stdin, Commands: commands, terminal: stdout}
 
 	if serves {
 		ln, err := net.Listen("tcp", *listen)

@@ -85,14 +85,14 @@ func (s *Session) readLines(ctx context.Context, env *Env) (lines <-chan string,
 	restore = func() {}
 	out = env.Stdout
 	var next func() (string, error)
-	if f, ok := env.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) && env.Stdout == os.Stdout {
+	if f, ok := env.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) && env.terminal == os.Stdout {
 		if state, err := term.MakeRaw(int(f.Fd())); err == nil {
 			restore = func() { term.Restore(int(f.Fd()), state) }
 			t := term.NewTerminal(struct {
 				io.Reader
 				io.Writer
 			}{f, os.Stdout}, s.Prompt)
-			out, next = t, t.ReadLine
+			out, next = TextWriter{W: t}, t.ReadLine
 		}
 	}
 	if next == nil {

@@ -3,6 +3,8 @@ package trace
 import (
 	"encoding/json"
 	"fmt"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Op names what a control line asks a program to do.
@@ -33,8 +35,19 @@ type Control struct {
 	Cmd   string   `json:"cmd,omitempty"`
 }
 
+// Bounds of a control line's values. A collector is trusted to steer a
+// program, not to break it: a value past these is refused as a whole.
+const (
+	MaxDelayMs = 60_000 // one minute per message is slower than any lesson needs
+	MaxPeers   = 256    // names in one partition line
+	MaxName    = 256    // bytes of one peer name or address
+	MaxCmd     = 4096   // bytes of one "do" command
+)
+
 // ParseControl reads one control line and checks that its fields make sense
-// for its operation.
+// for its operation and stay within the bounds above. A command must be
+// printable text on one line: it is echoed to the program's terminal, where
+// an escape sequence would be obeyed, not shown.
 func ParseControl(line []byte) (Control, error) {
 	var c Control
 	if err := json.Unmarshal(line, &c); err != nil {
@@ -45,14 +58,23 @@ func ParseControl(line []byte) (Control, error) {
 	}
 	switch c.Op {
 	case OpDelay:
-		if c.Ms < 0 {
-			return Control{}, fmt.Errorf("bad control line: delay of %d ms", c.Ms)
+		if c.Ms < 0 || c.Ms > MaxDelayMs {
+			return Control{}, fmt.Errorf("bad control line: delay of %d ms is not between 0 and %d", c.Ms, MaxDelayMs)
 		}
 	case OpDrop, OpDuplicate:
 		if c.P < 0 || c.P > 1 {
 			return Control{}, fmt.Errorf("bad control line: %s probability %v is not between 0 and 1", c.Op, c.P)
 		}
-	case OpHold, OpPartition:
+	case OpHold:
+	case OpPartition:
+		if len(c.Peers) > MaxPeers {
+			return Control{}, fmt.Errorf("bad control line: partition from %d peers, at most %d", len(c.Peers), MaxPeers)
+		}
+		for _, p := range c.Peers {
+			if p == "" || len(p) > MaxName || !printable(p) {
+				return Control{}, fmt.Errorf("bad control line: partition peer %.40q is not a name", p)
+			}
+		}
 	case OpRelease:
 		if c.ID == 0 && !c.All {
 			return Control{}, fmt.Errorf(`bad control line: release needs "id" or "all"`)
@@ -61,8 +83,24 @@ func ParseControl(line []byte) (Control, error) {
 		if c.Cmd == "" {
 			return Control{}, fmt.Errorf(`bad control line: do needs "cmd"`)
 		}
+		if len(c.Cmd) > MaxCmd || !printable(c.Cmd) {
+			return Control{}, fmt.Errorf("bad control line: do %.40q is not a printable command of at most %d bytes", c.Cmd, MaxCmd)
+		}
 	default:
 		return Control{}, fmt.Errorf("bad control line: unknown operation %q", c.Op)
 	}
 	return c, nil
+}
+
+// printable reports whether s is valid UTF-8 without control characters.
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"dsdemo/models/faults"
 	"dsdemo/models/trace"
@@ -29,6 +31,13 @@ var ErrClosed = errors.New("connection closed")
 // A message that is not a reply waits in a small inbox until Recv takes it;
 // while the inbox is full the reader waits too, so a Conn that receives
 // requests must also call Recv (ServeConn does).
+//
+// What a peer can make a Conn hold is bounded (see limits.go): a frame's
+// bytes count against the node's MaxHeld until Recv takes its message, the
+// inbox holds at most 64 messages, and a write the peer does not take
+// within WriteTimeout ends the connection. A Conn made by Serve also closes
+// when its peer is silent for IdleTimeout or takes longer than FrameTimeout
+// to send one frame.
 type Conn struct {
 	node *Node
 	nc   net.Conn
@@ -44,8 +53,16 @@ type Conn struct {
 	pending map[uint64]chan Envelope // request id to its caller's reply channel (buffered 1)
 	err     error                    // why the reader stopped
 
-	inbox chan Envelope // messages for Recv
-	done  chan struct{} // closed when the reader has stopped
+	inbox  chan inboxed   // messages for Recv
+	done   chan struct{}  // closed when the reader has stopped
+	served bool           // made by Serve: the reader applies IdleTimeout and FrameTimeout
+}
+
+// inboxed is a message waiting for Recv, with the bytes of the node's
+// MaxHeld budget its frame still holds.
+type inboxed struct {
+	e    Envelope
+	held int
 }
 
 // Dial connects node n to the node listening at addr.
@@ -59,7 +76,10 @@ func Dial(ctx context.Context, n *Node, addr string) (*Conn, error) {
 }
 
 // NewConn wraps an established connection and starts its reader.
-func NewConn(n *Node, nc net.Conn) *Conn {
+func NewConn(n *Node, nc net.Conn) *Conn { return newConn(n, nc, false) }
+
+// newConn is NewConn; served says the connection was accepted by Serve.
+func newConn(n *Node, nc net.Conn, served bool) *Conn {
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &Conn{
 		node:    n,
@@ -68,8 +88,9 @@ func NewConn(n *Node, nc net.Conn) *Conn {
 		ctx:     ctx,
 		cancel:  cancel,
 		pending: map[uint64]chan Envelope{},
-		inbox:   make(chan Envelope, 64),
+		inbox:   make(chan inboxed, 64),
 		done:    make(chan struct{}),
+		served:  served,
 	}
 	go c.read()
 	return c
@@ -89,7 +110,23 @@ func (c *Conn) RemoteAddr() string { return c.addr }
 // Close ends the connection. Pending calls and Recv return ErrClosed.
 func (c *Conn) Close() error {
 	c.cancel()
-	return c.nc.Close()
+	err := c.nc.Close()
+	c.drain()
+	return err
+}
+
+// drain gives back what the messages nobody will Recv any more hold. Both
+// Close and the reader's exit drain, so a message put in the inbox while
+// Close runs is not forgotten.
+func (c *Conn) drain() {
+	for {
+		select {
+		case m := <-c.inbox:
+			c.node.held.give(m.held)
+		default:
+			return
+		}
+	}
 }
 
 // Done is closed when the connection has ended, from either side.
@@ -133,10 +170,17 @@ func (c *Conn) send(ctx context.Context, e Envelope, f *faults.Injector) (Envelo
 	return e, nil
 }
 
+// write writes one line, giving the peer WriteTimeout to take it. A peer
+// that does not is disconnected: it is not reading what it asked for.
 func (c *Conn) write(line []byte) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	_ = c.nc.SetWriteDeadline(time.Now().Add(WriteTimeout))
 	_, err := c.nc.Write(line)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		c.node.Trace.Logf("disconnected %s: it took nothing for %v", c.Peer(), WriteTimeout)
+		c.Close()
+	}
 	return err
 }
 
@@ -153,23 +197,29 @@ func (c *Conn) Reply(ctx context.Context, req Envelope, typ string, body any) er
 // Recv returns the next message that is not a reply to a Call.
 func (c *Conn) Recv(ctx context.Context) (Envelope, error) {
 	select {
-	case e := <-c.inbox:
-		return e, nil
+	case m := <-c.inbox:
+		return c.take(m), nil
 	default:
 	}
 	select {
-	case e := <-c.inbox:
-		return e, nil
+	case m := <-c.inbox:
+		return c.take(m), nil
 	case <-c.done:
 		select {
-		case e := <-c.inbox:
-			return e, nil
+		case m := <-c.inbox:
+			return c.take(m), nil
 		default:
 			return Envelope{}, c.readErr()
 		}
 	case <-ctx.Done():
 		return Envelope{}, ctx.Err()
 	}
+}
+
+// take hands a message from the inbox to its receiver, who holds it now.
+func (c *Conn) take(m inboxed) Envelope {
+	c.node.held.give(m.held)
+	return m.e
 }
 
 // Call sends a request with the given type and body and waits for its reply.
@@ -223,11 +273,13 @@ func (c *Conn) readErr() error {
 // read is the Conn's only reader.
 func (c *Conn) read() {
 	fr := NewFrameReader(c.nc, MaxFrame)
+	fr.held = &c.node.held
+	defer fr.Close()
 	var err error
 	for {
 		var line []byte
-		line, err = fr.ReadFrame()
-		if errors.Is(err, ErrFrameTooLarge) {
+		line, err = c.readFrame(fr)
+		if errors.Is(err, ErrFrameTooLarge) || errors.Is(err, ErrBusy) {
 			c.refuse(0, err.Error())
 			continue
 		}
@@ -256,20 +308,30 @@ func (c *Conn) read() {
 			delete(c.pending, e.ReplyTo)
 			c.mu.Unlock()
 			if ch != nil {
-				ch <- e
+				ch <- e // the caller holds it now: not counted against MaxHeld
 			} else {
 				c.node.Trace.Logf("discarded reply %d from %s: nobody waits for it (late or duplicate)", e.ReplyTo, e.From)
 			}
 			continue
 		}
+		// The message holds a copy of its body until Recv takes it.
+		m := inboxed{e: e, held: len(e.Body)}
+		if !c.node.held.take(m.held) {
+			c.refuse(e.ID, ErrBusy.Error())
+			continue
+		}
 		select {
-		case c.inbox <- e:
+		case c.inbox <- m:
 		case <-c.ctx.Done():
+			c.node.held.give(m.held)
 			err = ErrClosed
 		}
 		if c.ctx.Err() != nil {
 			break
 		}
+	}
+	if c.ctx.Err() != nil {
+		c.drain()
 	}
 	if c.ctx.Err() != nil || err == nil {
 		err = ErrClosed
@@ -280,6 +342,28 @@ func (c *Conn) read() {
 	c.err = err
 	c.mu.Unlock()
 	close(c.done)
+}
+
+// readFrame reads the next frame. On a connection Serve accepted, the peer
+// has IdleTimeout to start it and FrameTimeout to finish it; a peer that
+// overstays is told why before the connection closes.
+func (c *Conn) readFrame(fr *FrameReader) ([]byte, error) {
+	if !c.served {
+		return fr.ReadFrame()
+	}
+	_ = c.nc.SetReadDeadline(time.Now().Add(IdleTimeout))
+	if err := fr.waitForData(); err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			c.refuse(0, fmt.Sprintf("closing: nothing received for %v", IdleTimeout))
+		}
+		return nil, err
+	}
+	_ = c.nc.SetReadDeadline(time.Now().Add(FrameTimeout))
+	line, err := fr.ReadFrame()
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		c.refuse(0, fmt.Sprintf("closing: a message took longer than %v to arrive", FrameTimeout))
+	}
+	return line, err
 }
 
 // refuse answers a line that is not an envelope with an error envelope, and

@@ -18,6 +18,7 @@ type Node struct {
 	Trace  *trace.Emitter   // nil: nobody watches
 	Faults *faults.Injector // nil: a perfect network
 	lastID atomic.Uint64
+	held   heldBytes // bytes of received frames held for all connections, at most MaxHeld
 }
 
 // NewNode returns a node with the given name and neither trace nor faults.

@@ -2,7 +2,9 @@ package wire
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"sync"
 	"time"
@@ -15,7 +17,9 @@ type Handler func(ctx context.Context, req Envelope) (any, error)
 
 // Serve accepts connections on ln for node n and serves each one on its own
 // goroutine, answering its requests in order with h. It returns when ctx is
-// done, after closing the listener and every connection.
+// done, after closing the listener and every connection. It keeps at most
+// MaxConns connections; each closes when its peer is silent for
+// IdleTimeout (see Conn for the other limits).
 func Serve(ctx context.Context, n *Node, ln net.Listener, h Handler) error {
 	var (
 		wg    sync.WaitGroup
@@ -37,7 +41,14 @@ func Serve(ctx context.Context, n *Node, ln net.Listener, h Handler) error {
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
-		c := NewConn(n, nc)
+		mu.Lock()
+		full := len(conns) >= MaxConns
+		mu.Unlock()
+		if full {
+			refuseConn(n, nc)
+			continue
+		}
+		c := newConn(n, nc, true)
 		mu.Lock()
 		conns[c] = true
 		mu.Unlock()
@@ -86,4 +97,16 @@ func ServeConn(ctx context.Context, c *Conn, h Handler) {
 			return
 		}
 	}
+}
+
+// refuseConn tells a peer over MaxConns why, and closes its connection.
+func refuseConn(n *Node, nc net.Conn) {
+	n.Trace.Logf("refused a connection from %s: already %d", nc.RemoteAddr(), MaxConns)
+	body, _ := json.Marshal(ErrorBody{Reason: fmt.Sprintf("busy: already %d connections, try again later", MaxConns)})
+	e := Envelope{From: n.Name, Type: TypeError, ID: n.NextID(), Clock: n.Clock.Tick(), Body: body}
+	if line, err := e.AppendLine(nil); err == nil {
+		_ = nc.SetWriteDeadline(time.Now().Add(time.Second))
+		_, _ = nc.Write(line)
+	}
+	nc.Close()
 }

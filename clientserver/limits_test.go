@@ -1,0 +1,227 @@
+package clientserver_test
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"dsdemo/models/program/programtest"
+	"dsdemo/models/wire"
+)
+
+// These tests attack the server through the wire's limits (models/wire,
+// limits.go): what a peer can make a server hold, and for how long.
+
+// peakRSS is the most memory the process pid has had resident, from Linux's
+// VmHWM, in bytes.
+func peakRSS(t *testing.T, pid int) int64 {
+	t.Helper()
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	require.NoError(t, err)
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			require.NoError(t, err)
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmHWM in /proc status")
+	return 0
+}
+
+// waitReadEmpty waits until no connection to the server at addr has bytes
+// the server has not read yet, from the receive queues in /proc/net/tcp.
+func waitReadEmpty(t *testing.T, addr string) {
+	t.Helper()
+	_, port, err := net.SplitHostPort(addr)
+	require.NoError(t, err)
+	p, err := strconv.Atoi(port)
+	require.NoError(t, err)
+	local := fmt.Sprintf(":%04X", p)
+	deadline := time.Now().Add(programtest.Patience)
+	for {
+		table, err := os.ReadFile("/proc/net/tcp")
+		require.NoError(t, err)
+		waiting := int64(0)
+		for line := range strings.Lines(string(table)) {
+			f := strings.Fields(line)
+			// sl local_address rem_address st tx_queue:rx_queue ...
+			if len(f) < 5 || !strings.HasSuffix(f[1], local) || f[3] != "01" {
+				continue
+			}
+			_, rx, _ := strings.Cut(f[4], ":")
+			n, _ := strconv.ParseInt(rx, 16, 64)
+			waiting += n
+		}
+		if waiting == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server left %d bytes unread for %v", waiting, programtest.Patience)
+		}
+		time.Sleep(10 * time.Millisecond) // polling the kernel's table; there is nothing to wait on
+	}
+}
+
+// Two hundred peers each send most of a 1 MiB frame and, for a while, not
+// its newline. Without a budget the server held every one of them (370 MB);
+// now a frame beyond wire.MaxHeld is skipped and refused as busy when its
+// line ends, the server stays within the budget, and it goes on answering.
+func TestHostileUnfinishedLargeFramesStayWithinTheBudget(t *testing.T) {
+	server, _ := programs(t)
+	srv := programtest.StartServer(t, server, "--listen", "127.0.0.1:0")
+
+	const peers = 200
+	frame := []byte(`{"from":"mallory","type":"put","id":1,"body":{"key":"k","value":"` + strings.Repeat("m", wire.MaxFrame-200))
+	conns := make([]net.Conn, peers)
+	for i := range conns {
+		c, err := net.Dial("tcp", srv.Addr)
+		require.NoError(t, err)
+		t.Cleanup(func() { c.Close() })
+		require.NoError(t, c.SetDeadline(time.Now().Add(programtest.Patience)))
+		conns[i] = c
+	}
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		wg.Go(func() {
+			_, err := c.Write(frame)
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	// The writes returned when the bytes were in the kernel's buffers; the
+	// server has them once it has read its sockets empty.
+	waitReadEmpty(t, srv.Addr)
+	peak := peakRSS(t, srv.Cmd.Process.Pid)
+
+	var busy, answered atomic.Int64
+	for _, c := range conns {
+		wg.Go(func() {
+			if _, err := c.Write([]byte(`"}}` + "\n")); !assert.NoError(t, err) {
+				return
+			}
+			line, err := bufio.NewReader(c).ReadBytes('\n')
+			if !assert.NoError(t, err) {
+				return
+			}
+			e, err := wire.Decode(line[:len(line)-1])
+			if !assert.NoError(t, err) {
+				return
+			}
+			answered.Add(1)
+			if e.Type == wire.TypeError && strings.Contains(string(e.Body), "busy") {
+				busy.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	t.Logf("peak RSS %d MiB with %d unfinished frames of 1 MiB; %d answered, %d of them refused as busy", peak>>20, peers, answered.Load(), busy.Load())
+	assert.Less(t, peak, int64(4*wire.MaxHeld), "peak RSS of the server: the budget, garbage not yet collected, and the runtime's own share")
+	assert.Equal(t, int64(peers), answered.Load(), "every frame was answered")
+	assert.GreaterOrEqual(t, busy.Load(), int64(peers-wire.MaxHeld/wire.MaxFrame), "frames past the budget are refused as busy")
+
+	// Honest clients are still served.
+	c, err := net.Dial("tcp", srv.Addr)
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.SetDeadline(time.Now().Add(programtest.Patience)))
+	_, err = c.Write([]byte(`{"from":"alice","type":"put","id":1,"body":{"key":"a","value":"1"}}` + "\n"))
+	require.NoError(t, err)
+	line, err := bufio.NewReader(c).ReadBytes('\n')
+	require.NoError(t, err)
+	e, err := wire.Decode(line[:len(line)-1])
+	require.NoError(t, err)
+	assert.Equal(t, "put_ok", e.Type)
+}
+
+// A peer that sends requests and never reads the replies cannot make the
+// server hold them: once a reply waits longer than wire.WriteTimeout for the
+// peer to take it, the server disconnects the peer.
+func TestHostileClientThatDoesNotReadIsDisconnected(t *testing.T) {
+	server, _ := programs(t)
+	srv := programtest.StartServer(t, server, "--listen", "127.0.0.1:0")
+
+	// One large value, so that every reply is large and the socket
+	// buffers fill after a few of them.
+	c, err := net.Dial("tcp", srv.Addr)
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.SetDeadline(time.Now().Add(programtest.Patience)))
+	value := strings.Repeat("v", 512<<10)
+	_, err = fmt.Fprintf(c, `{"from":"alice","type":"put","id":1,"body":{"key":"big","value":"%s"}}`+"\n", value)
+	require.NoError(t, err)
+	_, err = bufio.NewReader(c).ReadBytes('\n')
+	require.NoError(t, err)
+	c.Close()
+
+	greedy, err := net.Dial("tcp", srv.Addr)
+	require.NoError(t, err)
+	defer greedy.Close()
+	cut := make(chan error, 1)
+	go func() {
+		// Write gets until the server stops taking them and then hangs up;
+		// the deadline only keeps a broken server from hanging the test.
+		_ = greedy.SetWriteDeadline(time.Now().Add(programtest.Patience + wire.WriteTimeout))
+		for id := 1; ; id++ {
+			if _, err := fmt.Fprintf(greedy, `{"from":"greedy","type":"get","id":%d,"body":{"key":"big"}}`+"\n", id); err != nil {
+				cut <- err
+				return
+			}
+		}
+	}()
+	select {
+	case err := <-cut:
+		var ne net.Error
+		if assert.ErrorAs(t, err, &ne) {
+			assert.False(t, ne.Timeout(), "the server hung up (%v), not the test's own deadline", err)
+		}
+	case <-time.After(programtest.Patience + 2*wire.WriteTimeout):
+		t.Fatal("the server never disconnected a peer that does not read")
+	}
+	peak := peakRSS(t, srv.Cmd.Process.Pid)
+	t.Logf("peak RSS %d MiB", peak>>20)
+	assert.Less(t, peak, int64(wire.MaxHeld*3), "peak RSS of the server")
+}
+
+// encoding/json turns each byte that is not UTF-8 into U+FFFD, so "k\xff"
+// and "k\xfe" would be stored as one key. The wire refuses both instead.
+func TestHostileInvalidUTF8KeysAreRefused(t *testing.T) {
+	server, _ := programs(t)
+	srv := programtest.StartServer(t, server, "--listen", "127.0.0.1:0")
+	c, err := net.Dial("tcp", srv.Addr)
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.SetDeadline(time.Now().Add(programtest.Patience)))
+	replies := bufio.NewScanner(c)
+	ask := func(line string) wire.Envelope {
+		t.Helper()
+		_, err := c.Write([]byte(line + "\n"))
+		require.NoError(t, err)
+		require.True(t, replies.Scan(), "no reply: %v", replies.Err())
+		e, err := wire.Decode(replies.Bytes())
+		require.NoError(t, err)
+		return e
+	}
+	for i, key := range []string{"k\xff", "k\xfe"} {
+		e := ask(fmt.Sprintf(`{"from":"nc","type":"put","id":%d,"body":{"key":"%s","value":"v%d"}}`, i+1, key, i))
+		require.Equal(t, wire.TypeError, e.Type, "put %q", key)
+		var body wire.ErrorBody
+		require.NoError(t, e.UnmarshalBody(&body))
+		assert.Contains(t, body.Reason, "UTF-8")
+		assert.Equal(t, uint64(i+1), e.ReplyTo, "the refusal answers the request")
+	}
+	e := ask(`{"from":"nc","type":"get","id":3,"body":{"key":"k\ufffd"}}`)
+	var res struct{ Found bool }
+	require.NoError(t, e.UnmarshalBody(&res))
+	assert.False(t, res.Found, "nothing was stored under the replacement character")
+}
