@@ -59,7 +59,7 @@ type Env struct {
 	Node     *wire.Node
 	Listener net.Listener // nil for a program that does not serve
 	Args     []string     // the arguments after the flags
-	Stdout   io.Writer // a TextWriter: what comes from the network is shown, not obeyed by the terminal
+	Stdout   io.Writer    // a TextWriter: what comes from the network is shown, not obeyed by the terminal
 	Stdin    io.Reader
 	Commands <-chan string // commands from the collector's "do" lines; nil unless Program.Commands
 

@@ -53,9 +53,9 @@ type Conn struct {
 	pending map[uint64]chan Envelope // request id to its caller's reply channel (buffered 1)
 	err     error                    // why the reader stopped
 
-	inbox  chan inboxed   // messages for Recv
-	done   chan struct{}  // closed when the reader has stopped
-	served bool           // made by Serve: the reader applies IdleTimeout and FrameTimeout
+	inbox  chan inboxed  // messages for Recv
+	done   chan struct{} // closed when the reader has stopped
+	served bool          // made by Serve: the reader applies IdleTimeout and FrameTimeout
 }
 
 // inboxed is a message waiting for Recv, with the bytes of the node's
