@@ -3,9 +3,11 @@ package mobilecode
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
+	"time"
 
 	"go.starlark.net/starlark"
 
@@ -28,9 +30,33 @@ func NewClient(node *wire.Node, addr string) *Client {
 // Close closes the client's connections.
 func (c *Client) Close() { c.pool.Close() }
 
+// ReplyTimeout is how long the client waits for any answer of the server.
+// A server that never answers, or answers with a line too long to read,
+// does not make the client hang.
+const ReplyTimeout = 30 * time.Second
+
+// maxBody is the largest message body the client sends: a wire frame, less
+// room for the envelope around the body.
+const maxBody = wire.MaxFrame - 1<<10
+
+// call is one request to the server, bounded by ReplyTimeout. A body
+// too large for one frame is refused before it is sent.
+func (c *Client) call(ctx context.Context, typ string, body any) (wire.Envelope, error) {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return wire.Envelope{}, fmt.Errorf("encode %s: %w", typ, err)
+	}
+	if len(raw) > maxBody {
+		return wire.Envelope{}, fmt.Errorf("a %s message of %d KiB does not fit in one message (at most %d KiB)", typ, len(raw)>>10, maxBody>>10)
+	}
+	ctx, cancel := context.WithTimeout(ctx, ReplyTimeout)
+	defer cancel()
+	return c.pool.Call(ctx, ServerName, typ, json.RawMessage(raw))
+}
+
 // List returns the names of the scripts the server offers.
 func (c *Client) List(ctx context.Context) ([]string, error) {
-	reply, err := c.pool.Call(ctx, ServerName, TypeList, struct{}{})
+	reply, err := c.call(ctx, TypeList, struct{}{})
 	if err != nil {
 		return nil, fmt.Errorf("cannot list scripts: %w", err)
 	}
@@ -41,13 +67,24 @@ func (c *Client) List(ctx context.Context) ([]string, error) {
 	return l.Scripts, nil
 }
 
-// Fetch downloads a script with its signature; it does not verify it.
+// Fetch downloads a script with its signature; it does not verify it. It
+// refuses a script under another name than the one asked for: a genuine
+// signature of another script (say hostile-loop when aggregate was asked
+// for) proves only that the other script is genuine.
 func (c *Client) Fetch(ctx context.Context, name string) (Script, error) {
-	reply, err := c.pool.Call(ctx, ServerName, TypeFetch, FetchRequest{Name: name})
+	name = scriptName(name)
+	reply, err := c.call(ctx, TypeFetch, FetchRequest{Name: name})
 	if err != nil {
 		return Script{}, fmt.Errorf("cannot fetch %s: %w", name, err)
 	}
-	return DecodeFetch(reply.Body)
+	s, err := DecodeFetch(reply.Body)
+	if err != nil {
+		return Script{}, err
+	}
+	if s.Name != name {
+		return Script{}, fmt.Errorf("refused: asked for %s, but the server sent %s", name, s.Name)
+	}
+	return s, nil
 }
 
 // Origin returns the origin.call of scripts fetched from this server: it can
@@ -58,7 +95,7 @@ func (c *Client) Origin() CallFunc {
 		if err != nil {
 			return nil, err
 		}
-		reply, err := c.pool.Call(ctx, ServerName, TypeCall, CallRequest{Op: op, Args: goArgs})
+		reply, err := c.call(ctx, TypeCall, CallRequest{Op: op, Args: goArgs})
 		if err != nil {
 			return nil, err
 		}
@@ -70,26 +107,42 @@ func (c *Client) Origin() CallFunc {
 	}
 }
 
-// RunRemote sends a signed script for the server to run (remote evaluation).
-func (c *Client) RunRemote(ctx context.Context, s Script) (RunReply, error) {
-	reply, err := c.pool.Call(ctx, ServerName, TypeRun, s.Body())
+// RunRemote sends a signed script for the server to run (remote
+// evaluation). It sends it once: a request that may have run is never sent
+// again by itself.
+func (c *Client) RunRemote(ctx context.Context, req RunRequest) (RunReply, error) {
+	reply, err := c.call(ctx, TypeRun, req.Body())
 	if err != nil {
-		return RunReply{}, fmt.Errorf("remote evaluation of %s: %w", s.Name, err)
+		return RunReply{}, fmt.Errorf("remote evaluation of %s: %w", req.Name, err)
 	}
 	var r RunReply
 	err = reply.UnmarshalBody(&r)
 	return r, err
 }
 
+// PrepareRun takes the script NAME.star from scripts and signs it with the
+// client's key, with a fresh nonce and the time, for RunRemote.
+func PrepareRun(name string, key ed25519.PrivateKey, scripts fs.FS) (RunRequest, error) {
+	name = scriptName(name)
+	if err := checkName(name); err != nil {
+		return RunRequest{}, fmt.Errorf("cannot send %s: %w", name, err)
+	}
+	src, err := readScript(scripts, name+".star")
+	if err != nil {
+		return RunRequest{}, fmt.Errorf("cannot send %s: %w", name, err)
+	}
+	return NewRunRequest(key, name, src)
+}
+
 // Evaluate is remote evaluation from the client's side: it takes the script
 // NAME.star from scripts, signs it with the client's key and sends it to the
 // server, which runs it in its own sandbox and sends back what it showed.
 func (c *Client) Evaluate(ctx context.Context, name string, key ed25519.PrivateKey, scripts fs.FS) (RunReply, error) {
-	src, err := fs.ReadFile(scripts, name+".star")
+	req, err := PrepareRun(name, key, scripts)
 	if err != nil {
-		return RunReply{}, fmt.Errorf("no script %s to send: %w", name, err)
+		return RunReply{}, err
 	}
-	return c.RunRemote(ctx, Script{Name: name, Src: src, Sig: Sign(key, name, src)})
+	return c.RunRemote(ctx, req)
 }
 
 // FetchAndRun is code on demand from the client's side: fetch the script,
@@ -98,7 +151,7 @@ func (c *Client) Evaluate(ctx context.Context, name string, key ed25519.PrivateK
 func (c *Client) FetchAndRun(ctx context.Context, name string, trust ed25519.PublicKey, limits Limits, show io.Writer) (Result, error) {
 	s, err := c.Fetch(ctx, name)
 	if err != nil {
-		return Result{}, err
+		return Result{Verdict: err.Error()}, err
 	}
 	if err := Verify(trust, s.Name, s.Src, s.Sig); err != nil {
 		return Result{Verdict: err.Error()}, err

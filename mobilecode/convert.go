@@ -2,6 +2,7 @@ package mobilecode
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -9,10 +10,46 @@ import (
 	"go.starlark.net/starlark"
 )
 
+// Values that cross between a script and the network are bounded: a
+// script could otherwise hand origin.call a list that contains itself (the
+// conversion would never end, and the program would die when its stack
+// ran out) or range(1 << 40) (a trillion numbers).
+const (
+	MaxValueDepth = 32        // levels of nesting: lists in dicts in lists...
+	MaxCallSize   = 256 << 10 // bytes of data in one origin.call, as ToGo counts them
+)
+
 // ToGo turns a Starlark value into plain data (nil, bool, int64, float64,
 // string, []any, map[string]any) that can travel as JSON. Functions and
-// other values that are not data cannot leave the sandbox.
+// other values that are not data cannot leave the sandbox, nor can values
+// nested deeper than MaxValueDepth, larger than MaxCallSize (a string
+// counts its bytes, anything else 8) or containing themselves.
 func ToGo(v starlark.Value) (any, error) {
+	c := toGo{inside: map[starlark.Value]bool{}}
+	return c.convert(v, 0)
+}
+
+type toGo struct {
+	size   int                     // bytes counted so far
+	inside map[starlark.Value]bool // the lists and dicts being converted
+}
+
+// count adds n bytes, or refuses when the value grows past MaxCallSize.
+func (c *toGo) count(n int) error {
+	if n > MaxCallSize-c.size {
+		return fmt.Errorf("a value of more than %d KiB is too large to leave the sandbox", MaxCallSize>>10)
+	}
+	c.size += n
+	return nil
+}
+
+func (c *toGo) convert(v starlark.Value, depth int) (any, error) {
+	if depth > MaxValueDepth {
+		return nil, fmt.Errorf("a value nested deeper than %d levels cannot leave the sandbox", MaxValueDepth)
+	}
+	if err := c.count(8); err != nil {
+		return nil, err
+	}
 	switch v := v.(type) {
 	case starlark.NoneType:
 		return nil, nil
@@ -22,15 +59,29 @@ func ToGo(v starlark.Value) (any, error) {
 		if i, ok := v.Int64(); ok {
 			return i, nil
 		}
-		return nil, fmt.Errorf("integer %s is too large to send", v)
+		return nil, errors.New("an integer beyond 64 bits is too large to send")
 	case starlark.Float:
 		return float64(v), nil
 	case starlark.String:
+		if err := c.count(len(v)); err != nil {
+			return nil, err
+		}
 		return string(v), nil
-	case starlark.Indexable: // list and tuple
+	case *starlark.List, *starlark.Dict:
+		if c.inside[v] {
+			return nil, fmt.Errorf("a %s that contains itself cannot leave the sandbox", v.Type())
+		}
+		c.inside[v] = true
+		defer delete(c.inside, v)
+	}
+	switch v := v.(type) {
+	case starlark.Indexable: // list, tuple and range
+		if err := c.count(8 * v.Len()); err != nil { // before the slice is made
+			return nil, err
+		}
 		out := make([]any, v.Len())
 		for i := range out {
-			x, err := ToGo(v.Index(i))
+			x, err := c.convert(v.Index(i), depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -38,26 +89,47 @@ func ToGo(v starlark.Value) (any, error) {
 		}
 		return out, nil
 	case *starlark.Dict:
+		if err := c.count(8 * v.Len()); err != nil {
+			return nil, err
+		}
 		out := make(map[string]any, v.Len())
-		for _, kv := range v.Items() {
-			k, ok := kv[0].(starlark.String)
+		for k, x := range starlark.Entries(v) {
+			key, ok := k.(starlark.String)
 			if !ok {
-				return nil, fmt.Errorf("dict key %s is not a string", kv[0])
+				return nil, fmt.Errorf("dict key %s is not a string", firstChars(k.String()))
 			}
-			x, err := ToGo(kv[1])
+			if err := c.count(len(key)); err != nil {
+				return nil, err
+			}
+			gx, err := c.convert(x, depth+1)
 			if err != nil {
 				return nil, err
 			}
-			out[string(k)] = x
+			out[string(key)] = gx
 		}
 		return out, nil
 	}
 	return nil, fmt.Errorf("a %s cannot leave the sandbox", v.Type())
 }
 
+// firstChars shortens s for an error message.
+func firstChars(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
+}
+
 // FromGo turns JSON-decoded data into a Starlark value. Whole numbers become
-// ints, so a script can use them as counts and indexes.
-func FromGo(x any) (starlark.Value, error) {
+// ints, so a script can use them as counts and indexes. Data nested deeper
+// than MaxValueDepth is refused; its size is bounded by the wire frame it
+// came in.
+func FromGo(x any) (starlark.Value, error) { return fromGo(x, 0) }
+
+func fromGo(x any, depth int) (starlark.Value, error) {
+	if depth > MaxValueDepth {
+		return nil, fmt.Errorf("a value nested deeper than %d levels cannot enter the sandbox", MaxValueDepth)
+	}
 	switch x := x.(type) {
 	case nil:
 		return starlark.None, nil
@@ -83,7 +155,7 @@ func FromGo(x any) (starlark.Value, error) {
 	case []any:
 		elems := make([]starlark.Value, len(x))
 		for i, e := range x {
-			v, err := FromGo(e)
+			v, err := fromGo(e, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -98,7 +170,7 @@ func FromGo(x any) (starlark.Value, error) {
 		sort.Strings(keys) // a script sees the same order every time
 		d := starlark.NewDict(len(x))
 		for _, k := range keys {
-			v, err := FromGo(x[k])
+			v, err := fromGo(x[k], depth+1)
 			if err != nil {
 				return nil, err
 			}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -53,7 +54,11 @@ func TestScripts(t *testing.T) {
 
 	hostile := []struct{ script, want string }{
 		{"hostile-loop", "sandbox: stopped: more than 1000000 steps\n"},
-		{"hostile-memory", "sandbox: stopped: used more than 64 MiB\n"},
+		{"hostile-memory", "sandbox: stopped: operator * would go past the 64 MiB this run may allocate\n"},
+		{"hostile-repeat", "sandbox: stopped: operator * would go past the 64 MiB this run may allocate\n"},
+		{"hostile-join", "sandbox: stopped: join would go past the 64 MiB this run may allocate\n"},
+		{"hostile-bigint", "sandbox: stopped: int() of a string of 4000000 characters: integers are limited to 65536 bits (20000 digits)\n"},
+		{"hostile-cycle", "sandbox: the script failed: a list that contains itself cannot leave the sandbox\n"},
 		{"hostile-recursion", "sandbox: stopped: recursion is not allowed in the sandbox (function forever called recursively)\n"},
 		{"hostile-thirdhost", `sandbox: the script failed: codeserver: unknown op "fetch_url": the origin offers only echo, products, rates, and a script has no other way out of the sandbox` + "\n"},
 		{"hostile-file", "sandbox: the script failed: cannot load os.star: load is refused in the sandbox: a script may use only origin.call and show\n"},
@@ -77,7 +82,7 @@ func TestScripts(t *testing.T) {
 	t.Run("list", func(t *testing.T) {
 		out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--list")
 		assert.Equal(t, 0, code, errOut)
-		assert.Equal(t, "aggregate\ncalculator\nconvert\nhostile-file\nhostile-loop\nhostile-memory\nhostile-recursion\nhostile-thirdhost\nvalidate-form\n", out)
+		assert.Equal(t, "aggregate\ncalculator\nconvert\nhostile-bigint\nhostile-cycle\nhostile-file\nhostile-join\nhostile-loop\nhostile-memory\nhostile-recursion\nhostile-repeat\nhostile-thirdhost\nvalidate-form\n", out)
 	})
 
 	t.Run("untrusted key is refused", func(t *testing.T) {
@@ -113,9 +118,14 @@ func TestRemoteEvaluation(t *testing.T) {
 	t.Cleanup(c.Close)
 	ctx := context.Background()
 
+	sign := func(name string, src []byte) mobilecode.RunRequest {
+		req, err := mobilecode.NewRunRequest(priv, name, src)
+		require.NoError(t, err)
+		return req
+	}
 	src := []byte(`show("usd", origin.call("rates")["USD"])`)
 	t.Run("signed by the trusted key", func(t *testing.T) {
-		got, err := c.RunRemote(ctx, mobilecode.Script{Name: "rem", Src: src, Sig: mobilecode.Sign(priv, "rem", src)})
+		got, err := c.RunRemote(ctx, sign("rem", src))
 		require.NoError(t, err)
 		assert.Equal(t, "usd 1.08\n", got.Output)
 		assert.Equal(t, mobilecode.VerdictFinished, got.Verdict)
@@ -123,24 +133,38 @@ func TestRemoteEvaluation(t *testing.T) {
 	})
 	t.Run("same limits as the client", func(t *testing.T) {
 		loop := []byte("while True:\n    pass\n")
-		got, err := c.RunRemote(ctx, mobilecode.Script{Name: "loop", Src: loop, Sig: mobilecode.Sign(priv, "loop", loop)})
+		got, err := c.RunRemote(ctx, sign("loop", loop))
 		require.NoError(t, err)
 		assert.Equal(t, "stopped: more than 1000000 steps", got.Verdict)
 	})
 	t.Run("output is bounded", func(t *testing.T) {
 		chatty := []byte("while True:\n    show('x' * 1000)\n")
-		got, err := c.RunRemote(ctx, mobilecode.Script{Name: "chatty", Src: chatty, Sig: mobilecode.Sign(priv, "chatty", chatty)})
+		got, err := c.RunRemote(ctx, sign("chatty", chatty))
 		require.NoError(t, err)
 		assert.Equal(t, "the script failed: output longer than 64 KiB", got.Verdict)
 		assert.LessOrEqual(t, len(got.Output), mobilecode.MaxRunOutput)
 	})
-	t.Run("tampered is refused", func(t *testing.T) {
-		_, err := c.RunRemote(ctx, mobilecode.Script{Name: "rem", Src: append(src, '#'), Sig: mobilecode.Sign(priv, "rem", src)})
-		require.Error(t, err)
-		assert.True(t, strings.HasSuffix(err.Error(), mobilecode.ErrBadSignature.Error()), err.Error())
-	})
+	tampered := map[string]func(r *mobilecode.RunRequest){
+		"source":      func(r *mobilecode.RunRequest) { r.Src = append(r.Src, '#') },
+		"name":        func(r *mobilecode.RunRequest) { r.Name = "other" },
+		"nonce":       func(r *mobilecode.RunRequest) { r.Nonce[0] ^= 1 },
+		"time":        func(r *mobilecode.RunRequest) { r.Issued = r.Issued.Add(time.Millisecond) },
+		"signature":   func(r *mobilecode.RunRequest) { r.Sig[0] ^= 1 },
+		"script sig.": func(r *mobilecode.RunRequest) { r.Sig = mobilecode.Sign(priv, r.Name, r.Src) },
+	}
+	for what, tamper := range tampered {
+		t.Run("tampered "+what+" is refused", func(t *testing.T) {
+			req := sign("rem", src)
+			tamper(&req)
+			_, err := c.RunRemote(ctx, req)
+			require.Error(t, err)
+			assert.True(t, strings.HasSuffix(err.Error(), mobilecode.ErrBadSignature.Error()), err.Error())
+		})
+	}
 	t.Run("unsigned is refused", func(t *testing.T) {
-		_, err := c.RunRemote(ctx, mobilecode.Script{Name: "rem", Src: src})
+		req := sign("rem", src)
+		req.Sig = nil
+		_, err := c.RunRemote(ctx, req)
 		require.Error(t, err)
 		assert.True(t, strings.HasSuffix(err.Error(), mobilecode.ErrUnsigned.Error()), err.Error())
 	})

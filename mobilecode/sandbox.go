@@ -21,7 +21,7 @@ import (
 type Limits struct {
 	Steps   uint64        // Starlark execution steps; stops endless loops
 	Timeout time.Duration // wall-clock time; stops slow calls and long runs
-	Heap    uint64        // bytes the process heap may grow by; steps do not bound memory
+	Heap    uint64        // bytes the run may allocate (its budget); steps do not bound memory
 }
 
 // DefaultLimits are enough for every useful script in scripts/ and stop every
@@ -51,6 +51,7 @@ type Result struct {
 	Steps    uint64        // execution steps used
 	Duration time.Duration // wall-clock time of the run
 	Heap     uint64        // the largest growth of the heap seen while it ran, in bytes
+	Alloc    uint64        // bytes charged to the run's allocation budget
 	Verdict  string        // "finished", or the one-line reason it stopped
 }
 
@@ -67,11 +68,12 @@ type TimeoutError struct{ Timeout time.Duration }
 
 func (e *TimeoutError) Error() string { return fmt.Sprintf("stopped: ran longer than %s", e.Timeout) }
 
-// HeapLimitError: the heap grew by more than Limits.Heap while the script ran.
+// HeapLimitError: the process heap grew by more than the watchdog allows
+// while the script ran (many small allocations the budget does not see).
 type HeapLimitError struct{ Heap uint64 }
 
 func (e *HeapLimitError) Error() string {
-	return fmt.Sprintf("stopped: used more than %d MiB", e.Heap>>20)
+	return fmt.Sprintf("stopped: the heap grew by more than %d MiB", e.Heap>>20)
 }
 
 // RecursionError: a function called itself, which Starlark forbids so that
@@ -94,14 +96,34 @@ func (e *ScriptError) Unwrap() error { return e.Err }
 // may not pull in other code.
 var ErrLoadRefused = errors.New("load is refused in the sandbox: a script may use only origin.call and show")
 
+// PanicError: something inside the sandbox failed in a way nobody
+// foresaw (a bug in a built-in). The run stops with this error and the
+// program around it goes on.
+type PanicError struct{ Value any }
+
+func (e *PanicError) Error() string { return fmt.Sprintf("stopped: the sandbox failed inside (%v)", e.Value) }
+
 // Run runs the script src in a sandbox and writes its show output to show.
 // The script's only capabilities are origin.call (through call) and show;
 // Starlark itself has no file, network, time or OS access. The run stops at
 // the first limit it reaches; the error then says which one.
 func Run(ctx context.Context, name string, src []byte, limits Limits, call CallFunc, show io.Writer) (Result, error) {
 	limits = limits.withDefaults()
+	if err := checkScriptSize(len(src)); err != nil {
+		return Result{Verdict: err.Error()}, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, limits.Timeout)
 	defer cancel()
+
+	predeclared := capabilities(ctx, call, show)
+	for k, v := range instrumented {
+		predeclared[k] = v
+	}
+	prog, err := compile(name, src, predeclared)
+	if err != nil {
+		err = &ScriptError{Err: err}
+		return Result{Verdict: err.Error()}, err
+	}
 
 	thread := &starlark.Thread{
 		Name: name,
@@ -111,6 +133,8 @@ func Run(ctx context.Context, name string, src []byte, limits Limits, call CallF
 		Print: func(_ *starlark.Thread, msg string) { fmt.Fprintln(show, msg) },
 	}
 	thread.SetMaxExecutionSteps(limits.Steps)
+	budget := newBudget(limits.Heap)
+	thread.SetLocal(budgetKey, budget)
 	var stop stopper
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -118,12 +142,11 @@ func Run(ctx context.Context, name string, src []byte, limits Limits, call CallF
 	wg.Go(func() { heapGrowth = watch(ctx, done, thread, &stop, limits) })
 
 	start := time.Now()
-	opts := &syntax.FileOptions{While: true, TopLevelControl: true, GlobalReassign: true}
-	_, err := starlark.ExecFileOptions(opts, thread, name, src, capabilities(ctx, call, show))
+	err = execute(prog, thread, predeclared)
 	close(done)
 	wg.Wait() // the watchdog has ended: no goroutine outlives the run
 
-	res := Result{Steps: thread.ExecutionSteps(), Duration: time.Since(start), Heap: heapGrowth, Verdict: VerdictFinished}
+	res := Result{Steps: thread.ExecutionSteps(), Duration: time.Since(start), Heap: heapGrowth, Alloc: budget.used(), Verdict: VerdictFinished}
 	stopped := stop.reason()
 	if stopped == nil && err != nil && ctx.Err() != nil {
 		// A blocked origin.call saw the deadline before the watchdog did.
@@ -133,6 +156,29 @@ func Run(ctx context.Context, name string, src []byte, limits Limits, call CallF
 		res.Verdict = err.Error()
 	}
 	return res, err
+}
+
+// compile parses the script, instruments it (instrument.go) and resolves
+// it against what the sandbox predeclares.
+func compile(name string, src []byte, predeclared starlark.StringDict) (*starlark.Program, error) {
+	opts := &syntax.FileOptions{While: true, TopLevelControl: true, GlobalReassign: true}
+	f, err := opts.Parse(name, src, 0)
+	if err != nil {
+		return nil, err
+	}
+	instrument(f)
+	return starlark.FileProgram(f, predeclared.Has)
+}
+
+// execute runs the program; a panic inside it becomes the run's error.
+func execute(prog *starlark.Program, thread *starlark.Thread, predeclared starlark.StringDict) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &PanicError{Value: r}
+		}
+	}()
+	_, err = prog.Init(thread, predeclared)
+	return err
 }
 
 // stopper records why the watchdog cancelled the thread; the first reason wins.
@@ -153,8 +199,7 @@ func (s *stopper) reason() error {
 
 // heapSample is the metric the watchdog reads: bytes in heap objects now,
 // including garbage not yet collected, so growth shows at once and not only
-// after the next GC. The heap is the whole process's, which is good enough
-// for one script at a time.
+// after the next GC.
 const heapSample = "/memory/classes/heap/objects:bytes"
 
 func heapBytes() uint64 {
@@ -166,10 +211,25 @@ func heapBytes() uint64 {
 	return s[0].Value.Uint64()
 }
 
+// budgetsInFlight is the sum of the budgets (Limits.Heap) of the runs in
+// progress in this process. The heap the watchdog samples is the whole
+// process's: with three runs at once, it may hold three budgets.
+var budgetsInFlight atomic.Uint64
+
+// watchdogSlack is how many times the budgets in flight the heap may grow
+// by before the watchdog stops a run. The budget counts only the large
+// allocations; the watchdog is the last line against many small ones
+// (a loop that appends a million numbers one by one), which the steps
+// bound too.
+const watchdogSlack = 2
+
 // watch is the watchdog: it cancels the thread when the deadline passes or
-// the heap grows by more than the limit, and ends when done is closed. It
-// returns the largest growth of the heap it saw.
+// the heap grows by more than watchdogSlack times the budgets in flight,
+// and ends when done is closed. It returns the largest growth of the heap
+// it saw.
 func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, stop *stopper, limits Limits) (peak uint64) {
+	budgetsInFlight.Add(limits.Heap)
+	defer budgetsInFlight.Add(-limits.Heap)
 	base := heapBytes()
 	sample := func() uint64 {
 		if now := heapBytes(); now > base {
@@ -190,8 +250,8 @@ func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, s
 			<-done
 			return peak
 		case <-tick.C:
-			if sample() > limits.Heap {
-				stop.stop(thread, &HeapLimitError{Heap: limits.Heap})
+			if limit := watchdogSlack * budgetsInFlight.Load(); sample() > limit {
+				stop.stop(thread, &HeapLimitError{Heap: limit})
 			}
 		}
 	}
@@ -213,6 +273,19 @@ func classify(err, stopped error, limits Limits) error {
 		return nil
 	case stopped != nil:
 		return stopped
+	}
+	var (
+		alloc    *AllocLimitError
+		bigInt   *IntLimitError
+		panicked *PanicError
+	)
+	switch {
+	case errors.As(err, &alloc):
+		return alloc
+	case errors.As(err, &bigInt):
+		return bigInt
+	case errors.As(err, &panicked):
+		return panicked
 	case strings.Contains(err.Error(), "cancelled: too many steps"):
 		return &StepLimitError{Steps: limits.Steps}
 	case strings.Contains(err.Error(), "called recursively"):
@@ -235,7 +308,11 @@ func capabilities(ctx context.Context, call CallFunc, show io.Writer) starlark.S
 		}
 		return call(ctx, op, arg)
 	})
-	showFn := starlark.NewBuiltin("show", func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+	showFn := starlark.NewBuiltin("show", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+		budget := budgetOf(thread)
+		if err := budget.charge(b.Name(), textsSize(args, false, budget.left)); err != nil {
+			return nil, err
+		}
 		parts := make([]string, len(args))
 		for i, a := range args {
 			if s, ok := a.(starlark.String); ok {

@@ -54,7 +54,7 @@ func TestRunStops(t *testing.T) {
 		{"slow call home", `origin.call("echo")`, mobilecode.Limits{Timeout: 50 * time.Millisecond}, blocking,
 			new(*mobilecode.TimeoutError), "stopped: ran longer than 50ms"},
 		{"memory", "c = []\nwhile True:\n    c.append('x' * (1 << 20))\n", mobilecode.Limits{Heap: 16 << 20}, nil,
-			new(*mobilecode.HeapLimitError), "stopped: used more than 16 MiB"},
+			new(*mobilecode.AllocLimitError), "stopped: operator * would go past the 16 MiB this run may allocate"},
 		{"recursion", "def f(n):\n    return f(n + 1)\nf(0)\n", mobilecode.Limits{}, nil,
 			new(*mobilecode.RecursionError), "stopped: recursion is not allowed in the sandbox (function f called recursively)"},
 		{"load", `load("os.star", "open")`, mobilecode.Limits{}, nil,

@@ -8,11 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"path"
 	"slices"
-	"strings"
+	"time"
 
 	"go.starlark.net/starlark"
 
@@ -46,6 +47,7 @@ type Server struct {
 	scripts map[string]Script // by name; read-only after NewServer
 	trust   ed25519.PublicKey
 	limits  Limits
+	replays *replayGuard
 }
 
 // NewServer loads and signs the scripts of cfg.
@@ -67,7 +69,7 @@ func NewServer(node *wire.Node, cfg ServerConfig) (*Server, error) {
 		}
 		s.Sig[0] ^= 0xff // one flipped byte is enough to break it
 	}
-	return &Server{node: node, scripts: scripts, trust: cfg.Trust, limits: cfg.Limits}, nil
+	return &Server{node: node, scripts: scripts, trust: cfg.Trust, limits: cfg.Limits, replays: newReplayGuard(time.Now())}, nil
 }
 
 // LoadScripts reads every NAME.star at the top of fsys and signs it with key.
@@ -78,17 +80,42 @@ func LoadScripts(fsys fs.FS, key ed25519.PrivateKey) (map[string]Script, error) 
 	}
 	scripts := make(map[string]Script, len(files))
 	for _, file := range files {
-		src, err := fs.ReadFile(fsys, file)
-		if err != nil {
-			return nil, fmt.Errorf("cannot read script: %w", err)
+		name := scriptName(path.Base(file))
+		src, err := readScript(fsys, file)
+		if err == nil {
+			err = checkName(name)
 		}
-		name := strings.TrimSuffix(path.Base(file), ".star")
+		if err != nil {
+			return nil, fmt.Errorf("cannot offer %s: %w", name, err)
+		}
 		scripts[name] = Script{Name: name, Src: src, Sig: Sign(key, name, src)}
 	}
 	if len(scripts) == 0 {
 		return nil, errors.New("no scripts to offer: want NAME.star files")
 	}
 	return scripts, nil
+}
+
+// readScript reads a script file; one over MaxScriptSize is refused
+// without reading all of it.
+func readScript(fsys fs.FS, file string) ([]byte, error) {
+	f, err := fsys.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, MaxScriptSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > MaxScriptSize {
+		size := int64(len(src))
+		if info, err := f.Stat(); err == nil {
+			size = max(size, info.Size())
+		}
+		return nil, checkScriptSize(int(min(size, 1<<40)))
+	}
+	return src, nil
 }
 
 // Serve answers requests on ln until ctx is done.
@@ -111,7 +138,7 @@ func (s *Server) Handle(ctx context.Context, req wire.Envelope) (any, error) {
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
-		sc, ok := s.scripts[strings.TrimSuffix(r.Name, ".star")]
+		sc, ok := s.scripts[scriptName(r.Name)]
 		if !ok {
 			return nil, fmt.Errorf("no script named %q", r.Name)
 		}
@@ -130,22 +157,25 @@ func (s *Server) Handle(ctx context.Context, req wire.Envelope) (any, error) {
 }
 
 // run is remote evaluation: the client's code moves to the server and runs
-// in the same sandbox, under the same limits, once its signature checks out.
-// The heap watchdog sees the whole server process, so runs at the same time
-// share one heap budget: good enough for a class, not for a cloud.
+// in the same sandbox, under the same limits, once its signature checks out
+// and the request is fresh (replay.go). Each run has its own allocation
+// budget, so runs at the same time do not take each other's memory.
 func (s *Server) run(ctx context.Context, body []byte) (any, error) {
-	sc, err := DecodeFetch(body)
+	req, err := DecodeRun(body)
 	if err != nil {
 		return nil, err
 	}
 	if s.trust == nil {
 		return nil, errors.New("refused: this server trusts no key for remote evaluation (start it with --trust)")
 	}
-	if err := Verify(s.trust, sc.Name, sc.Src, sc.Sig); err != nil {
+	if err := req.Verify(s.trust); err != nil {
+		return nil, err
+	}
+	if err := s.replays.admit(req, time.Now()); err != nil {
 		return nil, err
 	}
 	out := &cappedBuffer{max: MaxRunOutput}
-	res, _ := Run(ctx, sc.Name, sc.Src, s.limits, LocalCall, out)
+	res, _ := Run(ctx, req.Name, req.Src, s.limits, LocalCall, out)
 	return RunReply{Output: out.String(), Steps: res.Steps, Verdict: res.Verdict}, nil
 }
 

@@ -16,13 +16,16 @@ import (
 // Session is the sandbox as an interactive client: "run NAME" fetches,
 // verifies and runs a script (code on demand), "send NAME" sends one of the
 // client's own scripts, signed with key, for the server to run (remote
-// evaluation), "list" asks what the server offers. The launcher drives it
-// with do lines; each run's steps, time and verdict are reported as the
-// "last run" state, which the launcher's inspector shows.
+// evaluation), "replay" sends the last run request again byte for byte, as
+// a man in the middle who recorded it would (the server refuses it), and
+// "list" asks what the server offers. The launcher drives it with do lines;
+// each run's steps, time and verdict are reported as the "last run" state,
+// which the launcher's inspector shows.
 func (c *Client) Session(ctx context.Context, env *program.Env, trust ed25519.PublicKey, limits Limits, key ed25519.PrivateKey, scripts fs.FS) error {
+	var last *RunRequest // the last run request sent; only the session's loop touches it
 	s := program.Session{
 		Prompt: "sandbox> ",
-		Help:   "commands: run NAME | send NAME | list | help | quit",
+		Help:   "commands: run NAME | send NAME | replay | list | help | quit",
 		Run: func(ctx context.Context, line string) (string, error) {
 			verb, name, _ := strings.Cut(strings.TrimSpace(line), " ")
 			one := name != "" && !strings.Contains(name, " ")
@@ -36,22 +39,32 @@ func (c *Client) Session(ctx context.Context, env *program.Env, trust ed25519.Pu
 				if key == nil {
 					return "", errors.New("send needs the client's own key: start the sandbox with --key")
 				}
-				return c.sendAndReport(ctx, env, name, key, scripts)
+				req, err := PrepareRun(name, key, scripts)
+				if err != nil {
+					return "", err
+				}
+				last = &req
+				return c.sendAndReport(ctx, env, req)
+			case verb == "replay" && name == "":
+				if last == nil {
+					return "", errors.New("nothing to replay: send a script first")
+				}
+				return c.sendAndReport(ctx, env, *last)
 			}
-			return "", program.Usagef("cannot do %q: want run NAME, send NAME or list", line)
+			return "", program.Usagef("cannot do %q: want run NAME, send NAME, replay or list", line)
 		},
 	}
 	return s.Loop(ctx, env)
 }
 
 // sendAndReport evaluates a script remotely and reports it as the last run.
-func (c *Client) sendAndReport(ctx context.Context, env *program.Env, name string, key ed25519.PrivateKey, scripts fs.FS) (string, error) {
-	r, err := c.Evaluate(ctx, name, key, scripts)
+func (c *Client) sendAndReport(ctx context.Context, env *program.Env, req RunRequest) (string, error) {
+	r, err := c.RunRemote(ctx, req)
 	verdict := r.Verdict
 	if err != nil {
 		verdict = err.Error()
 	}
-	env.Node.Trace.State("last run", fmt.Sprintf("%s on the server: %s · %d steps", name, verdict, r.Steps))
+	env.Node.Trace.State("last run", fmt.Sprintf("%s on the server: %s · %d steps", req.Name, verdict, r.Steps))
 	if err != nil {
 		return "", err
 	}
@@ -65,8 +78,8 @@ func (c *Client) runAndReport(ctx context.Context, env *program.Env, name string
 	if err != nil {
 		verdict = err.Error()
 	}
-	env.Node.Trace.State("last run", fmt.Sprintf("%s: %s · %d steps · heap +%d KiB · %s",
-		name, verdict, res.Steps, res.Heap>>10, res.Duration.Round(time.Microsecond)))
+	env.Node.Trace.State("last run", fmt.Sprintf("%s: %s · %d steps · %d KiB allocated · %s",
+		name, verdict, res.Steps, res.Alloc>>10, res.Duration.Round(time.Microsecond)))
 	if err != nil {
 		return "", err
 	}

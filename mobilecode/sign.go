@@ -2,12 +2,15 @@ package mobilecode
 
 import (
 	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Key files are one line of hex each, so a student can look at them:
@@ -20,29 +23,76 @@ var ErrUnsigned = errors.New("refused: the script is not signed")
 // ErrBadSignature: the signature does not fit the script and the trusted key.
 var ErrBadSignature = errors.New("refused: the signature does not match (tampered or signed by another key)")
 
-// signed is what a signature covers: the script's name, a NUL and its source.
-// Covering the name means a signature cannot be moved to another script.
-func signed(name string, src []byte) []byte {
-	msg := make([]byte, 0, len(name)+1+len(src))
-	msg = append(msg, name...)
-	msg = append(msg, 0)
-	return append(msg, src...)
+// What a signature covers. Every signed message is a list of fields, each
+// framed as a netstring ("9:aggregate,": the length, a colon, the bytes, a
+// comma), so no two different messages sign the same bytes, whatever their
+// fields contain. The first field says what the signature is for, so a
+// signature made for one purpose is worthless for another: a script the
+// server signed for code on demand cannot be sent back as a run request.
+const (
+	purposeScript = "dsdemo mobile code: script v2" // fields: name, source
+	purposeRun    = "dsdemo mobile code: run v2"    // fields: name, nonce, issued, source
+)
+
+// signed frames the fields of one signed message.
+func signed(fields ...string) []byte {
+	var msg []byte
+	for _, f := range fields {
+		msg = strconv.AppendInt(msg, int64(len(f)), 10)
+		msg = append(msg, ':')
+		msg = append(msg, f...)
+		msg = append(msg, ',')
+	}
+	return msg
 }
 
-// Sign signs the script name with source src.
+// Sign signs the script name with source src, as the codeserver does for
+// code on demand. The signature covers the name, so a sandbox that asked
+// for one script can tell when it got another.
 func Sign(priv ed25519.PrivateKey, name string, src []byte) []byte {
-	return ed25519.Sign(priv, signed(name, src))
+	return ed25519.Sign(priv, signed(purposeScript, name, string(src)))
 }
 
 // Verify checks that sig is pub's signature of the script name with source src.
 func Verify(pub ed25519.PublicKey, name string, src, sig []byte) error {
+	return verify(pub, sig, signed(purposeScript, name, string(src)))
+}
+
+func verify(pub ed25519.PublicKey, sig, msg []byte) error {
 	if len(sig) == 0 {
 		return ErrUnsigned
 	}
-	if len(pub) != ed25519.PublicKeySize || !ed25519.Verify(pub, signed(name, src), sig) {
+	if len(pub) != ed25519.PublicKeySize || !ed25519.Verify(pub, msg, sig) {
 		return ErrBadSignature
 	}
 	return nil
+}
+
+// NewRunRequest signs the script name with source src for remote
+// evaluation, with a fresh random nonce and the time now.
+func NewRunRequest(priv ed25519.PrivateKey, name string, src []byte) (RunRequest, error) {
+	nonce := make([]byte, NonceSize)
+	if _, err := rand.Read(nonce); err != nil {
+		return RunRequest{}, fmt.Errorf("make a nonce: %w", err)
+	}
+	return SignRun(priv, name, src, nonce, time.Now()), nil
+}
+
+// SignRun signs a run request with the given nonce and time of signing
+// (kept to the millisecond, as it travels).
+func SignRun(priv ed25519.PrivateKey, name string, src, nonce []byte, issued time.Time) RunRequest {
+	r := RunRequest{Name: name, Src: src, Nonce: nonce, Issued: time.UnixMilli(issued.UnixMilli())}
+	r.Sig = ed25519.Sign(priv, r.signed())
+	return r
+}
+
+// Verify checks that r is signed by pub: its name, nonce, time and source.
+func (r RunRequest) Verify(pub ed25519.PublicKey) error {
+	return verify(pub, r.Sig, r.signed())
+}
+
+func (r RunRequest) signed() []byte {
+	return signed(purposeRun, r.Name, string(r.Nonce), strconv.FormatInt(r.Issued.UnixMilli(), 10), string(r.Src))
 }
 
 // GenerateKey makes a key pair from the randomness in rand and writes it to

@@ -1,0 +1,405 @@
+package mobilecode_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"dsdemo/mobilecode"
+	"dsdemo/models/program/programtest"
+	"dsdemo/models/wire"
+)
+
+// The hostile-input suite of mobile code: each test attacks the real
+// codeserver and sandbox processes over TCP the way issue 13 did, and
+// checks that the attack is refused with its reason and that the programs
+// go on serving.
+
+// scriptDir writes scripts (name -> source) as NAME.star files into a
+// temporary directory, for --scripts.
+func scriptDir(t *testing.T, scripts map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, src := range scripts {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name+".star"), []byte(src), 0o644))
+	}
+	return dir
+}
+
+// peakRSS is the most memory the running process pid has held (VmHWM).
+func peakRSS(t *testing.T, pid int) uint64 {
+	t.Helper()
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	require.NoError(t, err)
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kib, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			require.NoError(t, err)
+			return kib << 10
+		}
+	}
+	t.Fatalf("no VmHWM in /proc/%d/status", pid)
+	return 0
+}
+
+// runMeasured runs bin to its end like programtest.Run and also returns the
+// most memory the process held (its maximum resident set).
+func runMeasured(t *testing.T, bin string, args ...string) (stdout, stderr string, code int, peak uint64) {
+	t.Helper()
+	p := programtest.Start(t, bin, args...)
+	code = p.Wait(t)
+	out, errOut := p.Output()
+	usage, ok := p.Cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	require.True(t, ok, "no rusage")
+	return joinLines(out), joinLines(errOut), code, uint64(usage.Maxrss) << 10
+}
+
+func joinLines(lines []string) string {
+	if len(lines) == 0 {
+		return ""
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// remoteEvaluator starts a codeserver that runs scripts signed by a client
+// key, and returns the sandbox binary, the codeserver and the client key.
+func remoteEvaluator(t *testing.T, args ...string) (sandbox string, srv *programtest.Proc, clientKey string) {
+	codeserver, sandbox, key := setup(t)
+	clientKey = keygen(t, codeserver, "client")
+	args = append([]string{"--listen", "127.0.0.1:0", "--key", key + ".key", "--trust", clientKey + ".pub"}, args...)
+	return sandbox, programtest.StartServer(t, codeserver, args...), clientKey
+}
+
+// The script of a request that must still work after an attack.
+const friendly = `show("usd", origin.call("rates")["USD"])`
+
+func TestHostileRemoteEvaluationOfCyclesAndHugeValuesKeepsTheServerServing(t *testing.T) {
+	sandbox, srv, client := remoteEvaluator(t)
+	dir := scriptDir(t, map[string]string{
+		"friendly": friendly,
+		"cycle":    "l = []\nl.append(l)\norigin.call(\"echo\", l)\n",
+		"cycle-dict": "d = {}\nd[\"me\"] = d\norigin.call(\"echo\", d)\n",
+		"huge-range": "origin.call(\"echo\", range(1 << 40))\n",
+		"deep":       "v = []\nfor i in range(100000):\n    v = [v]\norigin.call(\"echo\", v)\n",
+		"wide":       "origin.call(\"echo\", [\"x\" * 1000] * 100000)\n",
+	})
+	attacks := []struct{ script, want string }{
+		{"cycle", "contains itself"},
+		{"cycle-dict", "contains itself"},
+		{"huge-range", "too large"},
+		{"deep", "nested deeper than"},
+		{"wide", "too large"},
+	}
+	for _, a := range attacks {
+		t.Run(a.script, func(t *testing.T) {
+			_, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--key", client+".key", "--scripts", dir, "--send", a.script)
+			assert.Equal(t, 1, code, "exit code; stderr %q", errOut)
+			assert.Contains(t, errOut, "sandbox: on the server: the script failed: ")
+			assert.Contains(t, errOut, a.want)
+
+			out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--key", client+".key", "--scripts", dir, "--send", "friendly")
+			require.Equal(t, 0, code, "the server must go on serving after %s; stderr %q", a.script, errOut)
+			assert.Equal(t, "usd 1.08\n", out)
+		})
+	}
+}
+
+// The hostile expressions of issue 13: each takes little time and few
+// steps to write and asks for gigabytes or minutes in one operation.
+var hugeAllocations = []struct{ script, src, want string }{
+	{"repeat", "s = 'x' * ((1 << 30) - 1)\nshow(len(s))\n", "operator * would go past"},
+	{"join", "parts = ['x' * (1 << 20)] * 4096\nshow(len(''.join(parts)))\n", "join would go past"},
+	{"dict-key", "d = {}\nk = 'k' * (1 << 20)\nfor i in range(12):\n    k = k + k\nd[k] = 1\n", "operator + would go past"},
+	{"doubling-list", "l = [0] * 1000\nfor i in range(30):\n    l += l\n", "operator += would go past"},
+	{"extend-self", "l = [0] * 1000\nfor i in range(30):\n    l.extend(l)\n", "extend would go past"},
+	{"slice-copies", "l = [0] * (1 << 20)\nc = [l[:] for i in range(1000)]\n", "slice would go past"},
+	{"repr", "l = ['x' * (1 << 20)] * 1000\nshow(l)\n", "show would go past"},
+	{"format", "s = 'x' * (1 << 20)\nshow(('%s' * 1000) % tuple([s] * 1000))\n", "operator % would go past"},
+	{"replace", "s = 'x' * (1 << 20)\nshow(len(s.replace('x', 'yyyyyyyy' * 100)))\n", "replace would go past"},
+	{"bigint-parse", "n = int('9' * 4000000)\n", "int() of a string of 4000000 characters"},
+	{"bigint-square", "n = 7\nfor i in range(40):\n    n = n * n\n", "integers are limited to"},
+}
+
+func TestHostileAllocationsAreRefusedBeforeTheyHappen(t *testing.T) {
+	codeserver, sandbox, key := setup(t)
+	scripts := map[string]string{}
+	for _, h := range hugeAllocations {
+		scripts[h.script] = h.src
+	}
+	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--scripts", scriptDir(t, scripts))
+
+	const heap = 32 << 20
+	// The sandbox's own memory (runtime, code, a few buffers) plus what a
+	// run may allocate, with room for the collector's lag: far below the
+	// gigabytes the attacks ask for.
+	const bound = 64<<20 + 2*heap
+	for _, h := range hugeAllocations {
+		t.Run(h.script, func(t *testing.T) {
+			out, errOut, code, peak := runMeasured(t, sandbox, "--server", srv.Addr, "--trust", key+".pub",
+				"--heap", strconv.Itoa(heap>>20), h.script)
+			assert.Equal(t, 1, code, "exit code; stdout %q", out)
+			assert.Contains(t, errOut, "sandbox: stopped: ")
+			assert.Contains(t, errOut, h.want)
+			assert.LessOrEqual(t, peak, uint64(bound), "peak RSS %d MiB", peak>>20)
+			t.Logf("sandbox peak RSS: %d MiB", peak>>20)
+		})
+	}
+}
+
+func TestHostileConcurrentRemoteEvaluationsEachHaveTheirOwnBudget(t *testing.T) {
+	sandbox, srv, client := remoteEvaluator(t)
+	heap := mobilecode.DefaultLimits.Heap
+	dir := scriptDir(t, map[string]string{
+		// Each takes 40 MiB of its own 64 MiB: three at once are 120 MiB.
+		"modest-1": "s = 'a' * (40 << 20)\nfor i in range(100000):\n    pass\nshow(len(s))\n",
+		"modest-2": "s = 'b' * (40 << 20)\nfor i in range(100000):\n    pass\nshow(len(s))\n",
+		"modest-3": "s = 'c' * (40 << 20)\nfor i in range(100000):\n    pass\nshow(len(s))\n",
+		"repeat":   hugeAllocations[0].src,
+		"join":     hugeAllocations[1].src,
+		"dict-key": hugeAllocations[2].src,
+	})
+	send := func(names ...string) (outs, errOuts []string, codes []int) {
+		outs, errOuts, codes = make([]string, len(names)), make([]string, len(names)), make([]int, len(names))
+		var wg sync.WaitGroup
+		for i, name := range names {
+			wg.Go(func() {
+				outs[i], errOuts[i], codes[i] = programtest.Run(t, sandbox, "--server", srv.Addr, "--key", client+".key", "--scripts", dir, "--send", name)
+			})
+		}
+		wg.Wait()
+		return outs, errOuts, codes
+	}
+
+	t.Run("three modest runs at once all finish", func(t *testing.T) {
+		outs, errOuts, codes := send("modest-1", "modest-2", "modest-3")
+		for i := range outs {
+			assert.Equal(t, 0, codes[i], "run %d: %s", i+1, errOuts[i])
+			assert.Equal(t, strconv.Itoa(40<<20)+"\n", outs[i])
+		}
+	})
+	t.Run("three hostile runs at once are each stopped", func(t *testing.T) {
+		_, errOuts, codes := send("repeat", "join", "dict-key")
+		for i, want := range []string{hugeAllocations[0].want, hugeAllocations[1].want, hugeAllocations[2].want} {
+			assert.Equal(t, 1, codes[i])
+			assert.Contains(t, errOuts[i], "sandbox: on the server: stopped: ")
+			assert.Contains(t, errOuts[i], want)
+		}
+	})
+	// Three budgets and the server's own memory, with room for the
+	// collector's lag; the attacks alone ask for gigabytes.
+	bound := 3*heap + 2*heap + 64<<20
+	peak := peakRSS(t, srv.Cmd.Process.Pid)
+	assert.LessOrEqual(t, peak, bound, "codeserver peak RSS %d MiB", peak>>20)
+	t.Logf("codeserver peak RSS: %d MiB", peak>>20)
+
+	out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--key", client+".key", "--send", "aggregate")
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "total stock worth")
+}
+
+// A server, or a man in the middle, that answers every fetch with another
+// script it holds a genuine signature for.
+func TestHostileSandboxRunsOnlyTheScriptItAskedFor(t *testing.T) {
+	codeserver, sandbox, key := setup(t)
+	_ = codeserver
+	priv, err := mobilecode.ReadPrivateKey(key + ".key")
+	require.NoError(t, err)
+	loop := []byte("n = 0\nwhile True:\n    n += 1\n")
+	swapped := mobilecode.Script{Name: "hostile-loop", Src: loop, Sig: mobilecode.Sign(priv, "hostile-loop", loop)}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() {
+		served <- wire.Serve(ctx, wire.NewNode(mobilecode.ServerName), ln, func(_ context.Context, req wire.Envelope) (any, error) {
+			if req.Type == mobilecode.TypeFetch {
+				return swapped.Body(), nil
+			}
+			return nil, errors.New("this server only swaps scripts")
+		})
+	}()
+	t.Cleanup(func() { cancel(); <-served })
+
+	out, errOut, code := programtest.Run(t, sandbox, "--server", ln.Addr().String(), "--trust", key+".pub", "aggregate")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "sandbox: refused: asked for aggregate, but the server sent hostile-loop\n", errOut)
+	assert.Empty(t, out, "the swapped script must not run")
+}
+
+// recordingProxy passes TCP connections through to addr and records every
+// line a client sends: what a man in the middle captures.
+type recordingProxy struct {
+	ln    net.Listener
+	mu    sync.Mutex // guards lines
+	lines []string
+	wg    sync.WaitGroup
+}
+
+func startRecordingProxy(t *testing.T, addr string) *recordingProxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	p := &recordingProxy{ln: ln}
+	var (
+		cmu   sync.Mutex // guards conns
+		conns []net.Conn
+	)
+	p.wg.Go(func() {
+		for {
+			client, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			server, err := net.Dial("tcp", addr)
+			if err != nil {
+				client.Close()
+				continue
+			}
+			cmu.Lock()
+			conns = append(conns, client, server)
+			cmu.Unlock()
+			p.wg.Go(func() {
+				_, _ = io.Copy(client, server)
+				client.Close()
+			})
+			p.wg.Go(func() {
+				defer server.Close()
+				r := bufio.NewReader(client)
+				for {
+					line, err := r.ReadBytes('\n')
+					if len(line) > 0 {
+						p.mu.Lock()
+						p.lines = append(p.lines, string(line))
+						p.mu.Unlock()
+						if _, werr := server.Write(line); werr != nil {
+							return
+						}
+					}
+					if err != nil {
+						return
+					}
+				}
+			})
+		}
+	})
+	t.Cleanup(func() {
+		ln.Close()
+		cmu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		cmu.Unlock()
+		p.wg.Wait()
+	})
+	return p
+}
+
+// captured returns the first recorded line of the given message type.
+func (p *recordingProxy) captured(t *testing.T, typ string) string {
+	t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, l := range p.lines {
+		var e wire.Envelope
+		if json.Unmarshal([]byte(l), &e) == nil && e.Type == typ {
+			return l
+		}
+	}
+	t.Fatalf("no %s message among %d recorded lines", typ, len(p.lines))
+	return ""
+}
+
+// sendLine writes one raw line to addr and returns the envelope that answers it.
+func sendLine(t *testing.T, addr, line string) wire.Envelope {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = io.WriteString(c, line)
+	require.NoError(t, err)
+	reply, err := bufio.NewReader(c).ReadBytes('\n')
+	require.NoError(t, err)
+	var e wire.Envelope
+	require.NoError(t, json.Unmarshal(reply, &e))
+	return e
+}
+
+func reason(t *testing.T, e wire.Envelope) string {
+	t.Helper()
+	require.Equal(t, wire.TypeError, e.Type, "want an error reply, got %s %s", e.Type, e.Body)
+	var eb wire.ErrorBody
+	require.NoError(t, json.Unmarshal(e.Body, &eb))
+	return eb.Reason
+}
+
+func TestHostileReplayedRunIsRefused(t *testing.T) {
+	started := time.Now()
+	sandbox, srv, client := remoteEvaluator(t)
+	mitm := startRecordingProxy(t, srv.Addr)
+
+	out, errOut, code := programtest.Run(t, sandbox, "--server", mitm.ln.Addr().String(), "--key", client+".key", "--send", "aggregate")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "total stock worth")
+
+	run := mitm.captured(t, mobilecode.TypeRun)
+	for range 3 {
+		got := reason(t, sendLine(t, srv.Addr, run))
+		assert.Equal(t, mobilecode.ErrReplay.Error(), got, "the captured request sent again")
+	}
+
+	// A request built with the client's own code, signed at another time.
+	priv, err := mobilecode.ReadPrivateKey(client + ".key")
+	require.NoError(t, err)
+	c := mobilecode.NewClient(wire.NewNode("mallory"), srv.Addr)
+	t.Cleanup(c.Close)
+	src := []byte(friendly)
+	at := func(issued time.Time) error {
+		nonce := make([]byte, mobilecode.NonceSize)
+		_, err := rand.Read(nonce)
+		require.NoError(t, err)
+		_, err = c.RunRemote(programtest.Context(t), mobilecode.SignRun(priv, "friendly", src, nonce, issued))
+		return err
+	}
+	err = at(time.Now().Add(-2 * mobilecode.ReplayWindow))
+	assert.ErrorContains(t, err, "refused: the run request is stale: signed 2m0s ago, and a request is valid for 1m0s")
+	err = at(time.Now().Add(time.Hour))
+	assert.ErrorContains(t, err, "refused: the run request is signed 1h0m0s in the future: the client's clock is wrong")
+	err = at(started.Add(-time.Second))
+	assert.ErrorContains(t, err, "refused: the run request was signed before this server started")
+	assert.NoError(t, at(time.Now()), "a fresh request still runs")
+}
+
+func TestHostileOversizedScriptIsRefused(t *testing.T) {
+	codeserver, sandbox, key := setup(t)
+	big := strings.Repeat("x = 1\n", 200_000) // 1.2 MiB, more than a wire frame holds
+	dir := scriptDir(t, map[string]string{"big": big})
+
+	t.Run("sandbox --send", func(t *testing.T) {
+		srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--trust", key+".pub")
+		out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--key", key+".key", "--scripts", dir, "--send", "big")
+		assert.Equal(t, 1, code)
+		assert.Equal(t, "sandbox: cannot send big: the script has 1171 KiB, and a script may have at most 128 KiB\n", errOut)
+		assert.Empty(t, out)
+	})
+	t.Run("codeserver --scripts", func(t *testing.T) {
+		_, errOut, code := programtest.Run(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--scripts", dir)
+		assert.Equal(t, 1, code)
+		assert.Equal(t, "codeserver: cannot offer big: the script has 1171 KiB, and a script may have at most 128 KiB\n", errOut)
+	})
+}
