@@ -92,8 +92,8 @@ const friendly = `show("usd", origin.call("rates")["USD"])`
 func TestHostileRemoteEvaluationOfCyclesAndHugeValuesKeepsTheServerServing(t *testing.T) {
 	sandbox, srv, client := remoteEvaluator(t)
 	dir := scriptDir(t, map[string]string{
-		"friendly": friendly,
-		"cycle":    "l = []\nl.append(l)\norigin.call(\"echo\", l)\n",
+		"friendly":   friendly,
+		"cycle":      "l = []\nl.append(l)\norigin.call(\"echo\", l)\n",
 		"cycle-dict": "d = {}\nd[\"me\"] = d\norigin.call(\"echo\", d)\n",
 		"huge-range": "origin.call(\"echo\", range(1 << 40))\n",
 		"deep":       "v = []\nfor i in range(100000):\n    v = [v]\norigin.call(\"echo\", v)\n",

@@ -129,14 +129,14 @@ x = [1, 2]
 x[0], x[1] = x[1], x[0]
 [p, q] = x
 print(x, p, q)`,
-		"errors binary":  `print("a" + 1)`,
-		"errors minus":   `print(1 - "a")`,
-		"errors repeat":  `print([] * "x")`,
-		"errors unary":   `print(-"a")`,
+		"errors binary": `print("a" + 1)`,
+		"errors minus":  `print(1 - "a")`,
+		"errors repeat": `print([] * "x")`,
+		"errors unary":  `print(-"a")`,
 		"errors augment": `x = "a"
 x -= 1`,
-		"errors join":    `print(",".join([1]))`,
-		"errors int":     `print(int("x"))`,
+		"errors join": `print(",".join([1]))`,
+		"errors int":  `print(int("x"))`,
 		"while and ifs": `n = 0
 while n < 10:
     n += 3

@@ -39,7 +39,7 @@ var ErrReplay = errors.New("refused: this run request was received before (a rep
 type replayGuard struct {
 	started time.Time
 
-	mu   sync.Mutex                  // guards seen
+	mu   sync.Mutex                    // guards seen
 	seen map[[NonceSize]byte]time.Time // nonce -> when its request goes stale
 }
 

@@ -101,7 +101,9 @@ var ErrLoadRefused = errors.New("load is refused in the sandbox: a script may us
 // program around it goes on.
 type PanicError struct{ Value any }
 
-func (e *PanicError) Error() string { return fmt.Sprintf("stopped: the sandbox failed inside (%v)", e.Value) }
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("stopped: the sandbox failed inside (%v)", e.Value)
+}
 
 // Run runs the script src in a sandbox and writes its show output to show.
 // The script's only capabilities are origin.call (through call) and show;
