@@ -45,6 +45,7 @@ func TestLauncher(t *testing.T) {
 	t.Run("churn", func(t *testing.T) { testChurn(t, bin) })
 	t.Run("predict keeps the node alive", func(t *testing.T) { testPredictKeepsTheNodeAlive(t, bin) })
 	t.Run("no orphans", func(t *testing.T) { testNoOrphans(t, bin) })
+	t.Run("no run left behind", func(t *testing.T) { testNoRunLeftBehind(t, bin) })
 }
 
 // waitFor waits for an event m describes among the events after the first

@@ -115,9 +115,15 @@ func startAll(ctx context.Context, cfg Config, order []catalog.Program) (*Launch
 	}
 	// Files a program keeps in its temporary directory (the data tier's
 	// database) belong to this run: a restart finds them, the next run
-	// starts afresh, and Close removes them.
+	// starts afresh, and Close removes them. What a killed launcher left
+	// behind goes first.
+	removeStaleRuns(os.TempDir())
 	var err error
-	if l.tmp, err = os.MkdirTemp("", "dsdemo-run-"); err != nil {
+	if l.tmp, err = os.MkdirTemp("", runPrefix); err != nil {
+		return nil, err
+	}
+	if err = claimRun(l.tmp); err != nil {
+		os.RemoveAll(l.tmp)
 		return nil, err
 	}
 	for _, p := range cfg.Model.Programs {

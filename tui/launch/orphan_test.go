@@ -35,10 +35,7 @@ const orphanGone = 2 * time.Second
 func testNoOrphans(t *testing.T, bin string) {
 	for _, mode := range []string{"sigkill", "panic", "return"} {
 		t.Run(mode, func(t *testing.T) {
-			t.Setenv(childEnv, "1")
-			t.Setenv(childModeEnv, mode)
-			t.Setenv(childBinEnv, bin)
-			helper := programtest.Start(t, os.Args[0], "-test.run=^$")
+			helper := startOrphanChild(t, bin, mode)
 			line := helper.WaitLine(t, "pids:")
 			var pids []int
 			for _, f := range strings.Fields(strings.TrimPrefix(line, "pids:")) {
@@ -64,6 +61,32 @@ func testNoOrphans(t *testing.T, bin string) {
 			}
 		})
 	}
+}
+
+// startOrphanChild starts the helper launcher, to end as mode says.
+func startOrphanChild(t *testing.T, bin, mode string) *programtest.Proc {
+	t.Setenv(childEnv, "1")
+	t.Setenv(childModeEnv, mode)
+	t.Setenv(childBinEnv, bin)
+	return programtest.Start(t, os.Args[0], "-test.run=^$")
+}
+
+// testNoRunLeftBehind: a launcher killed with SIGKILL cannot remove its
+// run's temporary directory; the next launcher does.
+func testNoRunLeftBehind(t *testing.T, bin string) {
+	t.Setenv("TMPDIR", t.TempDir())
+	killed := startOrphanChild(t, bin, "sigkill")
+	dir := strings.TrimSpace(strings.TrimPrefix(killed.WaitLine(t, "tmp:"), "tmp:"))
+	killed.WaitLine(t, "pids:")
+	require.NoError(t, killed.Cmd.Process.Kill())
+	killed.Wait(t)
+	require.DirExists(t, dir, "what the killed launcher could not remove")
+
+	next := startOrphanChild(t, bin, "return")
+	nextDir := strings.TrimSpace(strings.TrimPrefix(next.WaitLine(t, "tmp:"), "tmp:"))
+	assert.Equal(t, 0, next.Wait(t), "exit code")
+	assert.NoDirExists(t, dir, "the next launcher removed the killed one's run")
+	assert.NoDirExists(t, nextDir, "a launcher that returns removes its own run")
 }
 
 // goneWithin polls until process pid no longer exists, or is a zombie
@@ -111,6 +134,7 @@ func orphanChild() int {
 		fmt.Println("pids:", strings.Join(pids, " "))
 	}
 
+	fmt.Println("tmp:", l.TempDir())
 	switch os.Getenv(childModeEnv) {
 	case "sigkill":
 		printPIDs()
