@@ -3,6 +3,7 @@ package clientserver_test
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"net"
 	"os"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dsdemo/models/program/programtest"
+	"dsdemo/models/trace"
 	"dsdemo/models/wire"
 )
 
@@ -224,4 +226,45 @@ func TestHostileInvalidUTF8KeysAreRefused(t *testing.T) {
 	var res struct{ Found bool }
 	require.NoError(t, e.UnmarshalBody(&res))
 	assert.False(t, res.Found, "nothing was stored under the replacement character")
+}
+
+// The collector steers a program; it cannot break it. A delay that would
+// overflow (2^63-1 ms) or last 31 years, and a "do" that carries terminal
+// escape codes, are refused with a log line, and the program goes on. Text
+// from the network is printed escaped, so a stored value cannot clear the
+// student's screen either.
+func TestHostileControlLinesAndPrintedTextAreBounded(t *testing.T) {
+	server, client := programs(t)
+	rec := programtest.NewRecorder(t)
+	srv := programtest.StartServer(t, server, "--listen", "127.0.0.1:0")
+	cl := programtest.Start(t, client, "--server", srv.Addr, "--trace", rec.Addr(), "--name", "student")
+	rec.WaitFor(t, "hello of the client", programtest.Has(func(ev trace.Event) bool { return ev.Kind == trace.KindHello && ev.Node == "student" }))
+	logged := func(text string) func([]trace.Event) bool {
+		return programtest.Has(func(ev trace.Event) bool {
+			return ev.Kind == trace.KindLog && ev.Node == "student" && strings.Contains(ev.Text, text)
+		})
+	}
+
+	for _, ms := range []int64{math.MaxInt64, 31 * 365 * 24 * 3600 * 1000} {
+		require.NoError(t, rec.Send("student", trace.Control{Op: trace.OpDelay, Ms: ms}))
+		rec.WaitFor(t, fmt.Sprintf("the delay of %d ms refused", ms), logged(fmt.Sprintf("delay of %d ms is not between", ms)))
+	}
+	require.NoError(t, rec.Send("student", trace.Control{Op: trace.OpDo, Cmd: "put a \x1b]0;pwned\x07"}))
+	rec.WaitFor(t, "the escape in a do refused", logged("not a printable command"))
+
+	// A value with escape codes, stored by someone else over the wire.
+	c, err := net.Dial("tcp", srv.Addr)
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.SetDeadline(time.Now().Add(programtest.Patience)))
+	_, err = c.Write([]byte(`{"from":"mallory","type":"put","id":1,"body":{"key":"k","value":"\u001b[2J\u001b]0;pwned\u0007"}}` + "\n"))
+	require.NoError(t, err)
+	_, err = bufio.NewReader(c).ReadBytes('\n')
+	require.NoError(t, err)
+
+	// Not delayed: the refused delay changed nothing.
+	require.NoError(t, rec.Send("student", trace.Control{Op: trace.OpDo, Cmd: "get k"}))
+	line := cl.WaitLine(t, `\x1b[2J`)
+	assert.NotContains(t, line, "\x1b", "the escape reached the terminal")
+	assert.Contains(t, line, `\x1b]0;pwned\x07`)
 }
