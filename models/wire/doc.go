@@ -28,7 +28,15 @@
 // whether a message is delayed, dropped, duplicated, held or cut off by a
 // partition.
 //
-// Bad input never crashes a peer: a line that is not JSON, not an envelope or
-// longer than MaxFrame gets an "error" envelope with the reason, and the
+// Bad input never crashes a peer: a line that is not JSON, not an envelope,
+// not UTF-8, longer than MaxFrame, or carrying a clock too far ahead to be
+// true (MaxClockJump) gets an "error" envelope with the reason, and the
 // connection goes on with the next line.
+//
+// Nor can a peer make a node hold more than it should (limits.go): the
+// frames of all connections together are bounded (MaxHeld), and so is the
+// number of connections (MaxConns); a peer that stops reading is
+// disconnected (WriteTimeout), and a silent or crawling one too
+// (IdleTimeout, FrameTimeout). A request is never sent twice by the wire
+// itself: only the caller knows whether doing it twice is harmless.
 package wire
