@@ -3,6 +3,7 @@ package proxy
 import (
 	"container/list"
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,26 +11,65 @@ import (
 	"time"
 )
 
-// entry is one stored response: one variant of one URL.
+// entry is one stored response: one variant of one URL. Once it is in the
+// cache, other requests read it without the cache's lock, so an entry is
+// never changed after it was made: a 304 that refreshes it makes a new one
+// (refreshed), which takes the old one's place. Only elem, its place in the
+// LRU list, changes, and only under the cache's lock.
 type entry struct {
-	key      string            // the path and query: a proxy has one origin
+	key      string            // the host the client asked for, and the path and query
 	vary     map[string]string // the request's values of the headers named by Vary, when it was stored
 	status   int
-	header   http.Header
+	header   http.Header // never changed; each value slice is full (cap == len), so an append copies
 	body     []byte
 	stored   time.Time     // when the response arrived
 	date     time.Time     // its Date header
 	ageHdr   time.Duration // its Age header, if a cache before us had it
 	lifetime time.Duration
-	size     int64
-	elem     *list.Element // its place in the LRU list
+	size     int64 // what it takes in the cache: its body's capacity and its header
+	elem     *list.Element
+}
+
+// newEntry makes the entry for a response that arrived at now: header is
+// the response's own, without Set-Cookie (storedHeader).
+func newEntry(key string, vary map[string]string, status int, header http.Header, body []byte, now time.Time) *entry {
+	e := &entry{key: key, vary: vary, status: status, header: header, body: body, stored: now, date: dateOf(header, now)}
+	e.lifetime, _ = freshness(header, now)
+	if a, ok := deltaSeconds(header.Get("Age")); ok {
+		e.ageHdr = a
+	}
+	e.size = int64(cap(body)) + headerSize(header)
+	return e
+}
+
+// storedHeader is what a cache keeps of a response's header: all of it but
+// Set-Cookie, which belongs to the one client the response was for and is
+// never handed to another.
+func storedHeader(h http.Header) http.Header {
+	kept := h.Clone() // Clone makes every value slice full
+	delete(kept, "Set-Cookie")
+	return kept
+}
+
+// refreshed returns a new entry: e's response with the header of a 304 for
+// it taken in, fresh again (RFC 9111, 4.3.4). e itself is not touched.
+func (e *entry) refreshed(notModified http.Header, now time.Time) *entry {
+	merged := maps.Clone(e.header)
+	for name, values := range storedHeader(notModified) {
+		if name != "Content-Length" {
+			merged[name] = values
+		}
+	}
+	return newEntry(e.key, e.vary, e.status, merged.Clone(), e.body, now)
 }
 
 // age is the entry's current age (RFC 9111, 4.2.3), simplified: the larger
 // of what its Date and its Age header say, plus the time it has been here.
+// A Date far in the past must not make the sum overflow into a negative
+// age, which would keep the entry fresh for ever: the first part is capped.
 func (e *entry) age(now time.Time) time.Duration {
-	initial := max(e.stored.Sub(e.date), e.ageHdr, 0)
-	return initial + now.Sub(e.stored)
+	initial := min(max(e.stored.Sub(e.date), e.ageHdr, 0), maxDelta)
+	return initial + max(now.Sub(e.stored), 0)
 }
 
 func (e *entry) fresh(now time.Time) bool { return e.lifetime > e.age(now) }
@@ -54,14 +94,41 @@ func (e *entry) matches(req *http.Request) bool {
 
 func normalised(values []string) string { return strings.TrimSpace(strings.Join(values, ",")) }
 
+// varyValues are the request's values of the headers a response names in
+// its Vary header: what a later request must send alike to get the copy.
+func varyValues(req *http.Request, resp http.Header) map[string]string {
+	vary := map[string]string{}
+	for _, line := range resp.Values("Vary") {
+		for _, name := range strings.Split(line, ",") {
+			if name = http.CanonicalHeaderKey(strings.TrimSpace(name)); name != "" {
+				vary[name] = normalised(req.Header.Values(name))
+			}
+		}
+	}
+	return vary
+}
+
+// cacheKey is where the cache keeps the answer to req: the host the client
+// asked for, then the path and the query. A proxy has one origin, but the
+// origin may answer differently for each host (it learns the host from
+// X-Forwarded-Host), so an answer for one host must never be served for
+// another: a client that claims a host of its own only fills its own slot.
+func cacheKey(req *http.Request) string {
+	return strings.ToLower(req.Host) + req.URL.RequestURI()
+}
+
 // Cache is a shared HTTP cache bounded by bytes: when it is full, the least
-// recently used entries go. It is safe for concurrent use.
+// recently used entries go. Bodies still arriving, which may be stored once
+// they are complete, count against the same bound (reserve), so the cache
+// with everything on its way into it never holds more than its size. It is
+// safe for concurrent use.
 type Cache struct {
-	mu    sync.Mutex // guards every field below
-	max   int64
-	size  int64
-	lru   *list.List          // of *entry, most recently used first
-	byKey map[string][]*entry // URL to its variants
+	mu      sync.Mutex // guards every field below, and each entry's elem
+	max     int64
+	size    int64               // of the stored entries
+	pending int64               // reserved for bodies on their way in
+	lru     *list.List          // of *entry, most recently used first
+	byKey   map[string][]*entry // cache key to its variants
 }
 
 // NewCache returns an empty cache of at most maxBytes.
@@ -73,7 +140,7 @@ func NewCache(maxBytes int64) *Cache {
 func (c *Cache) lookup(req *http.Request) *entry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, e := range c.byKey[req.URL.RequestURI()] {
+	for _, e := range c.byKey[cacheKey(req)] {
 		if e.matches(req) {
 			c.lru.MoveToFront(e.elem)
 			return e
@@ -82,55 +149,67 @@ func (c *Cache) lookup(req *http.Request) *entry {
 	return nil
 }
 
-// store keeps a complete response, replacing the variant it supersedes.
-func (c *Cache) store(req *http.Request, resp *http.Response, body []byte, now time.Time) {
-	e := &entry{
-		key: req.URL.RequestURI(), vary: map[string]string{}, status: resp.StatusCode,
-		header: resp.Header.Clone(), body: body, stored: now, date: dateOf(resp.Header, now),
-	}
-	e.lifetime, _ = freshness(resp.Header, now)
-	if a, err := strconv.Atoi(resp.Header.Get("Age")); err == nil && a > 0 {
-		e.ageHdr = time.Duration(a) * time.Second
-	}
-	for _, line := range resp.Header.Values("Vary") {
-		for _, name := range strings.Split(line, ",") {
-			if name = http.CanonicalHeaderKey(strings.TrimSpace(name)); name != "" {
-				e.vary[name] = normalised(req.Header.Values(name))
-			}
-		}
-	}
-	e.size = int64(len(body)) + headerSize(e.header)
-	if e.size > c.max {
-		return // larger than the whole cache
-	}
+// reserve sets n bytes aside for a body on its way in, making room by
+// evicting the least recently used entries. It fails, and sets nothing
+// aside, when the bodies already on their way leave no room.
+func (c *Cache) reserve(n int64) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if n < 0 || c.pending+n > c.max {
+		return false
+	}
+	c.pending += n
+	c.shrinkLocked()
+	return true
+}
+
+// release gives back bytes reserve set aside, for a body that will not be stored.
+func (c *Cache) release(n int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pending -= n
+}
+
+// store keeps a complete response, whose body's capacity was reserved, and
+// replaces the variant it supersedes. match is the request it answered.
+func (c *Cache) store(e *entry, match *http.Request) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pending -= int64(cap(e.body))
 	for _, old := range c.byKey[e.key] {
-		if old.matches(req) {
+		if old.matches(match) {
 			c.removeLocked(old)
 			break
 		}
 	}
+	c.insertLocked(e)
+}
+
+// swap puts fresh in old's place, if old is still stored: a revalidated
+// entry replaces the one it refreshed.
+func (c *Cache) swap(old, fresh *entry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old.elem == nil {
+		return // evicted or replaced meanwhile: the newer state wins
+	}
+	c.removeLocked(old)
+	c.insertLocked(fresh)
+}
+
+func (c *Cache) insertLocked(e *entry) {
 	e.elem = c.lru.PushFront(e)
 	c.byKey[e.key] = append(c.byKey[e.key], e)
 	c.size += e.size
-	for c.size > c.max {
-		c.removeLocked(c.lru.Back().Value.(*entry))
-	}
+	c.shrinkLocked()
 }
 
-// refresh takes the headers of a 304 into a stored entry: it is fresh again
-// (RFC 9111, 4.3.4).
-func (c *Cache) refresh(e *entry, notModified *http.Response, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for name, values := range notModified.Header {
-		if name != "Content-Length" {
-			e.header[name] = values
-		}
+// shrinkLocked evicts the least recently used entries until what is
+// stored and what is on its way fit into the cache.
+func (c *Cache) shrinkLocked() {
+	for c.size+c.pending > c.max && c.lru.Len() > 0 {
+		c.removeLocked(c.lru.Back().Value.(*entry))
 	}
-	e.stored, e.date, e.ageHdr = now, dateOf(e.header, now), 0
-	e.lifetime, _ = freshness(e.header, now)
 }
 
 func (c *Cache) removeLocked(e *entry) {
@@ -161,7 +240,8 @@ func (c *Cache) Stats() (entries int, bytes int64) {
 	return c.lru.Len(), c.size
 }
 
-// Keys returns the stored URLs, most recently used first.
+// Keys returns the keys of the stored entries (host, path and query), most
+// recently used first.
 func (c *Cache) Keys() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()

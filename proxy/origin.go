@@ -25,12 +25,17 @@ import (
 //
 // Every resource can be changed (POST, or GET with ?bump=1) except those
 // under /static/, which never change: that is what their fixed
-// Last-Modified date promises.
+// Last-Modified date promises; and /big/, whose name is its size.
+//
+// Some resources play a careless origin on purpose, so that the proxy's
+// defences can be seen at work: /host/ believes whatever host a request
+// claims, /session/ starts a session in an answer it lets caches keep.
 type Origin struct {
-	delay   time.Duration
-	node    *wire.Node // nil: nobody watches
-	started time.Time  // the Last-Modified date of every /static/ resource
-	served  atomic.Int64
+	delay    time.Duration
+	node     *wire.Node // nil: nobody watches
+	started  time.Time  // the Last-Modified date of every /static/ resource
+	served   atomic.Int64
+	sessions atomic.Int64 // the last session number /session/ handed out
 
 	mu       sync.Mutex     // guards versions
 	versions map[string]int // path to its current version; a path not in it is at version 1
@@ -99,6 +104,34 @@ var originResources = []originResource{
 			a.header.Set("Cache-Control", "max-age=1, stale-if-error=600")
 			return nil
 		}},
+	{"/host/", "max-age=60, names the host it was asked as (Forwarded, X-Forwarded-Host or Host): a naive origin that trusts them", true,
+		func(_ *Origin, r *http.Request, a *originAnswer) error {
+			a.header.Set("Cache-Control", "max-age=60")
+			a.body += "link: http://" + requestedHost(r) + r.URL.Path + "\n"
+			return nil
+		}},
+	{"/session/", "Set-Cookie: session=N, max-age=60 (?public=1 adds public): a login a shared cache must not hand on", true,
+		func(o *Origin, r *http.Request, a *originAnswer) error {
+			cc := "max-age=60"
+			if r.URL.Query().Get("public") == "1" {
+				cc = "public, max-age=60"
+			}
+			a.header.Set("Cache-Control", cc)
+			a.header.Set("Set-Cookie", "session="+strconv.FormatInt(o.sessions.Add(1), 10)+"; Path=/; HttpOnly")
+			return nil
+		}},
+	{"/big/", "max-age=60, NAME is a size (/big/30MiB, at most 1GiB): a large answer, streamed", false,
+		func(_ *Origin, r *http.Request, a *originAnswer) error {
+			name := strings.TrimPrefix(r.URL.Path, "/big/")
+			n, err := ParseSize(name)
+			if err != nil || n > maxBig {
+				*a = originText(http.StatusBadRequest, "/big/SIZE wants a size up to 1GiB, such as 30MiB, not %q", name)
+				return nil
+			}
+			a.header.Set("Cache-Control", "max-age=60")
+			a.filler = n
+			return nil
+		}},
 	{"/slow/", "max-age=60, answered ?ms= milliseconds later (default 5000): an origin that hangs", true,
 		func(_ *Origin, r *http.Request, a *originAnswer) error {
 			ms := 5000
@@ -121,7 +154,33 @@ type originAnswer struct {
 	status  int
 	header  http.Header
 	body    string
+	filler  int64 // if not 0, the body is this many bytes of filler instead, written piece by piece
 	version int
+}
+
+// maxBig is the largest /big/ answer: enough to overflow any cache of the
+// demo, little enough that no mistyped size keeps a client busy for long.
+const maxBig = 1 << 30
+
+// fillerChunk is what a /big/ answer repeats: lines of text, so that a
+// student who fetches one with curl sees something readable.
+var fillerChunk = []byte(strings.Repeat(strings.Repeat("x", 63)+"\n", 512))
+
+// requestedHost is the host the client says it asked for, as many web
+// applications work it out to build their links: the host= of a Forwarded
+// header (RFC 7239, the standard one) first, then a proxy's
+// X-Forwarded-Host, then Host. An origin may trust these only because a
+// proxy in front of it replaces whatever a client sent in them.
+func requestedHost(r *http.Request) string {
+	for _, element := range strings.Split(r.Header.Get("Forwarded"), ";") {
+		if name, value, ok := strings.Cut(strings.TrimSpace(element), "="); ok && strings.EqualFold(name, "host") {
+			return strings.Trim(value, `"`)
+		}
+	}
+	if h := r.Header.Get("X-Forwarded-Host"); h != "" {
+		return h
+	}
+	return r.Host
 }
 
 // originText is a plain one-line answer, for the index and for errors.
@@ -268,11 +327,26 @@ func (a *originAnswer) write(w http.ResponseWriter, r *http.Request) {
 		h[name] = values
 	}
 	h.Set("Content-Type", "text/plain; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(a.body)))
+	size := int64(len(a.body))
+	if a.filler > 0 {
+		size = a.filler
+	}
+	h.Set("Content-Length", strconv.FormatInt(size, 10))
 	w.WriteHeader(a.status)
-	if r.Method != http.MethodHead && a.status != http.StatusNotModified {
-		// The client may have gone; there is nobody to tell.
+	if r.Method == http.MethodHead || a.status == http.StatusNotModified {
+		return
+	}
+	// The client may have gone; there is nobody to tell.
+	if a.filler == 0 {
 		_, _ = w.Write([]byte(a.body))
+		return
+	}
+	for left := a.filler; left > 0; {
+		n := min(left, int64(len(fillerChunk)))
+		if _, err := w.Write(fillerChunk[:n]); err != nil {
+			return
+		}
+		left -= n
 	}
 }
 

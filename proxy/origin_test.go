@@ -117,9 +117,44 @@ func TestOriginResources(t *testing.T) {
 	t.Run("index lists every resource", func(t *testing.T) {
 		resp, body := o.do(t, "GET", "/")
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
-		for _, prefix := range []string{"/static/", "/etag/", "/private/", "/nostore/", "/vary/", "/stale/", "/slow/"} {
+		for _, prefix := range []string{"/static/", "/etag/", "/private/", "/nostore/", "/vary/", "/stale/", "/host/", "/session/", "/big/", "/slow/"} {
 			assert.Contains(t, body, prefix+"NAME")
 		}
+	})
+}
+
+// TestOriginCarelessResources checks the resources that play a careless
+// origin, for the proxy's defences to be seen against.
+func TestOriginCarelessResources(t *testing.T) {
+	o := startTestOrigin(t, 0)
+	t.Run("big: as many bytes as its name says", func(t *testing.T) {
+		resp, body := o.do(t, "GET", "/big/100KiB")
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Equal(t, "102400", resp.Header.Get("Content-Length"))
+		assert.Len(t, body, 100<<10)
+		assert.Equal(t, "max-age=60", resp.Header.Get("Cache-Control"))
+	})
+	t.Run("host: believes what the request says", func(t *testing.T) {
+		host := strings.TrimPrefix(o.url, "http://")
+		for _, c := range []struct {
+			header []string
+			want   string
+		}{
+			{nil, host},
+			{[]string{"X-Forwarded-Host", "a.example"}, "a.example"},
+			{[]string{"X-Forwarded-Host", "a.example", "Forwarded", `for=1.2.3.4;host="b.example"`}, "b.example"},
+		} {
+			_, body := o.do(t, "GET", "/host/a", c.header...)
+			assert.Equal(t, "resource /host/a, version 1\nlink: http://"+c.want+"/host/a\n", body)
+		}
+	})
+	t.Run("session: a new cookie for each request", func(t *testing.T) {
+		first, _ := o.do(t, "GET", "/session/a")
+		second, _ := o.do(t, "GET", "/session/a?public=1")
+		assert.Equal(t, "max-age=60", first.Header.Get("Cache-Control"))
+		assert.Equal(t, "public, max-age=60", second.Header.Get("Cache-Control"))
+		assert.NotEqual(t, first.Header.Get("Set-Cookie"), second.Header.Get("Set-Cookie"))
+		assert.True(t, strings.HasPrefix(second.Header.Get("Set-Cookie"), "session="))
 	})
 }
 
@@ -232,6 +267,9 @@ func TestOriginRefuses(t *testing.T) {
 		{"DELETE", "/static/a", http.StatusMethodNotAllowed, "GET, HEAD", ""},
 		{"POST", "/", http.StatusMethodNotAllowed, "GET, HEAD", ""},
 		{"GET", "/slow/a?ms=soon", http.StatusBadRequest, "", "ms must be a number of milliseconds, not \"soon\"\n"},
+		{"GET", "/big/lots", http.StatusBadRequest, "", "/big/SIZE wants a size up to 1GiB, such as 30MiB, not \"lots\"\n"},
+		{"GET", "/big/2GiB", http.StatusBadRequest, "", ""},
+		{"POST", "/big/1KiB", http.StatusMethodNotAllowed, "GET, HEAD", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.method+" "+c.path, func(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 	"net/http/httputil"
 	"net/netip"
 	"net/url"
-	"path"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -31,18 +31,26 @@ const (
 // Config sets up a caching proxy.
 type Config struct {
 	Origin    *url.URL
-	CacheSize int64          // bytes; 0 means 64 MiB
-	Block     []string       // path patterns (path.Match, e.g. "/private/*") answered with 403
-	Allow     []netip.Prefix // client networks let in; empty lets everyone in
-	Token     string         // if set, clients must send "Proxy-Authorization: Bearer TOKEN"
-	Timeout   time.Duration  // how long to wait for the origin's answer; 0 means 10 s
+	CacheSize int64 // bytes; 0 means 64 MiB
+	// MaxEntry is the largest body the cache keeps, in bytes; 0 means a
+	// quarter of CacheSize. A larger answer still reaches its client, it
+	// is only not stored.
+	MaxEntry int64
+	// Block are path patterns (path.Match, e.g. "/private/*") answered with
+	// 403; see CheckBlockPattern and Proxy.blocked for how they match.
+	Block   []string
+	Allow   []netip.Prefix // client networks let in; empty lets everyone in
+	Token   string         // if set, clients must send "Proxy-Authorization: Bearer TOKEN"
+	Timeout time.Duration  // how long to wait for the origin's answer; 0 means 10 s
 }
 
 // Proxy is a caching reverse proxy in front of one origin.
 type Proxy struct {
 	node  *wire.Node
 	cfg   Config
+	block []string // cfg.Block in lower case, as they are matched
 	cache *Cache
+	guard tokenGuard
 	rp    *httputil.ReverseProxy
 
 	hits, misses, revalidated, stale atomic.Int64
@@ -50,21 +58,42 @@ type Proxy struct {
 
 // exchange is what the proxy knows about one request while it forwards it.
 type exchange struct {
-	stored       *entry // a stored variant, fresh or not; nil if none
-	revalidating bool   // the request to the origin is conditional on stored
+	in           *http.Request // the client's request, its path resolved
+	key          string        // where its answer goes in the cache
+	stored       *entry        // a stored variant, fresh or not; nil if none
+	revalidating bool          // the request to the origin is conditional on stored
 }
 
 type exchangeKey struct{}
 
-// New returns a proxy for node n.
-func New(n *wire.Node, cfg Config) *Proxy {
+// New returns a proxy for node n, or an error that names what is wrong
+// with cfg.
+func New(n *wire.Node, cfg Config) (*Proxy, error) {
+	if cfg.Origin == nil || cfg.Origin.Host == "" {
+		return nil, errors.New("the proxy needs an origin URL with a host")
+	}
 	if cfg.CacheSize == 0 {
 		cfg.CacheSize = 64 << 20
+	}
+	if cfg.MaxEntry == 0 {
+		cfg.MaxEntry = cfg.CacheSize / 4
+	}
+	switch {
+	case cfg.CacheSize < 0:
+		return nil, fmt.Errorf("the cache size must not be negative, not %d", cfg.CacheSize)
+	case cfg.MaxEntry < 0 || cfg.MaxEntry > cfg.CacheSize:
+		return nil, fmt.Errorf("the largest entry (%d bytes) must fit into the cache (%d bytes)", cfg.MaxEntry, cfg.CacheSize)
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 10 * time.Second
 	}
 	p := &Proxy{node: n, cfg: cfg, cache: NewCache(cfg.CacheSize)}
+	for _, pattern := range cfg.Block {
+		if err := CheckBlockPattern(pattern); err != nil {
+			return nil, err
+		}
+		p.block = append(p.block, strings.ToLower(pattern))
+	}
 	base := &http.Transport{
 		Proxy:                 nil, // never a proxy behind the proxy
 		DialContext:           (&net.Dialer{Timeout: cfg.Timeout}).DialContext,
@@ -78,7 +107,7 @@ func New(n *wire.Node, cfg Config) *Proxy {
 		ModifyResponse: p.modify,
 		ErrorHandler:   p.fail,
 	}
-	return p
+	return p, nil
 }
 
 // Cache returns the proxy's cache.
@@ -87,22 +116,28 @@ func (p *Proxy) Cache() *Cache { return p.cache }
 // ServeHTTP answers one client request: access control, filter, cache,
 // origin, in that order.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if code, why := p.admit(r); code != 0 {
-		if code == http.StatusProxyAuthRequired {
-			w.Header().Set("Proxy-Authenticate", `Bearer realm="dsdemo"`)
-		}
+	if code, why := p.admit(w, r); code != 0 {
 		p.refuse(w, code, why)
 		return
 	}
-	for _, pattern := range p.cfg.Block {
-		if ok, _ := path.Match(pattern, r.URL.Path); ok {
-			p.refuse(w, http.StatusForbidden, "blocked by the proxy: "+r.URL.Path+" matches "+pattern)
-			return
-		}
+	if r.URL.Opaque != "" {
+		p.refuse(w, http.StatusBadRequest, "the proxy takes a path, not "+r.URL.String())
+		return
+	}
+	u := *r.URL
+	if resolved := resolvePath(u.Path); resolved != u.Path {
+		u.Path, u.RawPath = resolved, ""
+	}
+	if pattern, ok := p.blocked(u.Path); ok {
+		p.refuse(w, http.StatusForbidden, "blocked by the proxy: "+u.Path+" matches "+pattern)
+		return
 	}
 	x := &exchange{}
+	in := r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x))
+	in.URL = &u
+	x.in, x.key = in, cacheKey(in)
 	if r.Method == http.MethodGet && !cacheControl(r.Header).has("no-store") {
-		if e := p.cache.lookup(r); e != nil {
+		if e := p.cache.lookup(in); e != nil {
 			now := time.Now()
 			if e.fresh(now) && !mustRevalidate(r, e.header) {
 				p.serveStored(w, r, e, Hit, now)
@@ -112,31 +147,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			x.revalidating = e.header.Get("ETag") != "" || e.header.Get("Last-Modified") != ""
 		}
 	}
-	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x)))
-}
-
-// admit checks the client's address and token; code 0 lets it in.
-func (p *Proxy) admit(r *http.Request) (code int, why string) {
-	if len(p.cfg.Allow) > 0 {
-		ap, err := netip.ParseAddrPort(r.RemoteAddr)
-		allowed := false
-		for _, prefix := range p.cfg.Allow {
-			allowed = allowed || (err == nil && prefix.Contains(ap.Addr().Unmap()))
-		}
-		if !allowed {
-			return http.StatusForbidden, "access denied: " + r.RemoteAddr + " is not in an allowed network"
-		}
-	}
-	if p.cfg.Token != "" {
-		switch got := r.Header.Get("Proxy-Authorization"); got {
-		case "":
-			return http.StatusProxyAuthRequired, "this proxy needs Proxy-Authorization: Bearer TOKEN"
-		case "Bearer " + p.cfg.Token:
-		default:
-			return http.StatusForbidden, "access denied: wrong proxy token"
-		}
-	}
-	return 0, ""
+	p.rp.ServeHTTP(w, in)
 }
 
 func (p *Proxy) refuse(w http.ResponseWriter, code int, why string) {
@@ -147,12 +158,28 @@ func (p *Proxy) refuse(w http.ResponseWriter, code int, why string) {
 
 // rewrite aims the outgoing request at the origin and, when it revalidates
 // a stored response, makes it conditional.
+//
+// Headers that tell the origin where a request came from and which host it
+// was for (X-Forwarded-*, Forwarded) are set by the proxy alone. A client's
+// own copies never reach the origin: they are not part of the cache key, so
+// an origin that believed them would let one client choose the answer every
+// later client gets from the cache (cache poisoning). ReverseProxy drops
+// the Forwarded, X-Forwarded-For, -Host and -Proto a client sent; the rest
+// go here, also when written with underscores, which some servers read as
+// dashes. The host SetXForwarded passes on is the client's Host header,
+// which is why the cache key holds it (cacheKey).
 func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 	pr.SetURL(p.cfg.Origin)
+	for name := range pr.Out.Header {
+		dashed := strings.ReplaceAll(strings.ToLower(name), "_", "-")
+		if dashed == "forwarded" || dashed == "x-real-ip" || strings.HasPrefix(dashed, "x-forwarded-") {
+			pr.Out.Header.Del(name)
+		}
+	}
 	pr.SetXForwarded()
 	pr.Out.Header.Del("Proxy-Authorization") // meant for us, not the origin
-	x, _ := pr.In.Context().Value(exchangeKey{}).(*exchange)
-	if x != nil && x.revalidating {
+	x := pr.In.Context().Value(exchangeKey{}).(*exchange)
+	if x.revalidating {
 		if etag := x.stored.header.Get("ETag"); etag != "" {
 			pr.Out.Header.Set("If-None-Match", etag)
 		}
@@ -166,15 +193,22 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 // stored response, a storable answer is kept while it streams to the client.
 func (p *Proxy) modify(resp *http.Response) error {
 	req := resp.Request
-	x, _ := req.Context().Value(exchangeKey{}).(*exchange)
+	x := req.Context().Value(exchangeKey{}).(*exchange) // ServeHTTP always sets it
 	now := time.Now()
 	switch {
-	case x != nil && x.revalidating && resp.StatusCode == http.StatusNotModified:
+	case x.revalidating && resp.StatusCode == http.StatusNotModified:
 		resp.Body.Close()
-		p.cache.refresh(x.stored, resp, now)
-		p.replace(resp, x.stored, Revalidated, now)
+		// Stored entries are shared with other requests and never changed:
+		// the refreshed copy is a new entry that takes the old one's place.
+		fresh := x.stored.refreshed(resp.Header, now)
+		p.cache.swap(x.stored, fresh)
+		cookies := resp.Header.Values("Set-Cookie") // for this client only: not stored
+		p.replace(resp, fresh, Revalidated, now)
+		for _, c := range cookies {
+			resp.Header.Add("Set-Cookie", c)
+		}
 		return nil
-	case x != nil && x.stored != nil && resp.StatusCode >= 500 && x.stored.usableOnError(now):
+	case x.stored != nil && resp.StatusCode >= 500 && x.stored.usableOnError(now):
 		resp.Body.Close()
 		p.replace(resp, x.stored, Stale, now)
 		return nil
@@ -185,16 +219,28 @@ func (p *Proxy) modify(resp *http.Response) error {
 		p.node.Trace.Logf("not cached: %s %s (%s)", req.Method, req.URL.Path, why)
 		return nil
 	}
-	orig := *req // the client's request, for the Vary values
-	orig.Header = req.Header.Clone()
-	if x != nil && x.revalidating {
-		orig.Header.Del("If-None-Match")
-		orig.Header.Del("If-Modified-Since")
+	if resp.ContentLength > p.cfg.MaxEntry {
+		p.node.Trace.Logf("not cached: %s %s (%d bytes, more than the %d an entry may take)", req.Method, req.URL.Path, resp.ContentLength, p.cfg.MaxEntry)
+		return nil
 	}
-	resp.Body = &capture{ReadCloser: resp.Body, limit: p.cfg.CacheSize, want: resp.ContentLength, done: func(body []byte) {
-		p.cache.store(&orig, resp, body, now)
+	header, vary := storedHeader(resp.Header), varyValues(x.in, resp.Header)
+	c := &capture{ReadCloser: resp.Body, cache: p.cache, limit: p.cfg.MaxEntry, want: resp.ContentLength}
+	c.done = func(body []byte) {
+		p.cache.store(newEntry(x.key, vary, resp.StatusCode, header, body, now), x.in)
 		p.report()
-	}}
+	}
+	c.gaveUp = func(why string) {
+		p.node.Trace.Logf("not cached: %s %s (%s)", req.Method, req.URL.Path, why)
+	}
+	if c.want > 0 {
+		// The length is known: reserve it whole and never copy twice.
+		if !p.cache.reserve(c.want) {
+			c.gaveUp("no room in the cache while other answers are on their way in")
+			return nil // the answer goes to the client all the same
+		}
+		c.buf = make([]byte, 0, c.want)
+	}
+	resp.Body = c
 	return nil
 }
 
@@ -284,29 +330,77 @@ func (p *Proxy) report() {
 
 // capture keeps a copy of a body while it streams to the client, and hands
 // it on only when it arrived whole: a body cut off half way (the origin
-// closed early) or one larger than the cache is never stored.
+// closed early) is never stored. The copy's memory is reserved in the cache
+// before it is taken, so all copies on their way in and all stored entries
+// together never exceed the cache's size; a copy that would is given up
+// at once, and the body goes on streaming to the client without it. One
+// larger than limit is given up as well.
 type capture struct {
 	io.ReadCloser
-	buf   bytes.Buffer
-	limit int64
-	want  int64 // Content-Length, or -1
-	over  bool
-	done  func([]byte)
+	cache  *Cache
+	buf    []byte // the copy so far; its capacity is reserved in the cache
+	limit  int64  // the most one entry's body may take
+	want   int64  // Content-Length, or -1
+	done   func(body []byte)
+	gaveUp func(why string)
 }
 
 func (c *capture) Read(b []byte) (int, error) {
 	n, err := c.ReadCloser.Read(b)
-	if !c.over {
-		if int64(c.buf.Len()+n) > c.limit {
-			c.over = true
-			c.buf = bytes.Buffer{}
+	if c.done == nil {
+		return n, err // given up, or done
+	}
+	if n > 0 && c.grow(len(c.buf)+n) {
+		c.buf = append(c.buf, b[:n]...)
+	}
+	if err == io.EOF && c.done != nil {
+		if c.want >= 0 && int64(len(c.buf)) != c.want {
+			c.giveUp(fmt.Sprintf("%d of %d bytes arrived", len(c.buf), c.want))
 		} else {
-			c.buf.Write(b[:n])
+			done := c.done
+			c.done = nil // the cache owns the reservation now
+			done(c.buf)
 		}
 	}
-	if err == io.EOF && !c.over && c.done != nil && (c.want < 0 || int64(c.buf.Len()) == c.want) {
-		c.done(bytes.Clone(c.buf.Bytes()))
-		c.done = nil
-	}
 	return n, err
+}
+
+// Close gives up a copy that did not arrive whole: the client went away, or
+// the origin broke off.
+func (c *capture) Close() error {
+	if c.done != nil {
+		c.giveUp("the answer broke off")
+	}
+	return c.ReadCloser.Close()
+}
+
+// grow makes room for need bytes in the copy, reserving them in the cache
+// first; if it may not, it gives the copy up and reports false.
+func (c *capture) grow(need int) bool {
+	if need <= cap(c.buf) {
+		return true
+	}
+	if int64(need) > c.limit {
+		c.giveUp(fmt.Sprintf("more than the %d bytes an entry may take", c.limit))
+		return false
+	}
+	// Doubling keeps copying cheap when the length is not known
+	// beforehand; the reservation is for the whole new capacity.
+	size := int(min(int64(max(need, 2*cap(c.buf), 4096)), c.limit))
+	if !c.cache.reserve(int64(size - cap(c.buf))) {
+		c.giveUp("no room in the cache while other answers are on their way in")
+		return false
+	}
+	grown := make([]byte, len(c.buf), size)
+	copy(grown, c.buf)
+	c.buf = grown
+	return true
+}
+
+func (c *capture) giveUp(why string) {
+	c.cache.release(int64(cap(c.buf)))
+	c.buf, c.done = nil, nil
+	if c.gaveUp != nil {
+		c.gaveUp(why)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -35,7 +36,9 @@ func newFixture(t *testing.T, cfg proxy.Config, origin http.HandlerFunc) *fixtur
 	}))
 	t.Cleanup(f.origin.Close)
 	cfg.Origin, _ = url.Parse(f.origin.URL)
-	f.p = proxy.New(wire.NewNode("proxy"), cfg)
+	var err error
+	f.p, err = proxy.New(wire.NewNode("proxy"), cfg)
+	require.NoError(t, err)
 	f.proxy = httptest.NewServer(f.p)
 	t.Cleanup(f.proxy.Close)
 	return f
@@ -227,7 +230,7 @@ func TestOriginFailure(t *testing.T) {
 }
 
 func TestEviction(t *testing.T) {
-	f := newFixture(t, proxy.Config{CacheSize: 3000}, func(w http.ResponseWriter, r *http.Request) {
+	f := newFixture(t, proxy.Config{CacheSize: 3000, MaxEntry: 1000}, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "max-age=60")
 		io.WriteString(w, strings.Repeat("x", 900))
 	})
@@ -237,8 +240,9 @@ func TestEviction(t *testing.T) {
 	f.get(t, "/a") // /a is now the most recently used
 	f.get(t, "/d") // something has to go: /b, the least recently used
 	keys := f.p.Cache().Keys()
-	assert.Contains(t, keys, "/a")
-	assert.NotContains(t, keys, "/b")
+	host := strings.TrimPrefix(f.proxy.URL, "http://")
+	assert.Contains(t, keys, host+"/a")
+	assert.NotContains(t, keys, host+"/b")
 	_, size := f.p.Cache().Stats()
 	assert.LessOrEqual(t, size, int64(3000))
 }
@@ -280,4 +284,87 @@ func TestParseSize(t *testing.T) {
 		_, err := proxy.ParseSize(bad)
 		assert.Error(t, err, bad)
 	}
+}
+
+func TestSetCookie(t *testing.T) {
+	cookie := func(cacheControl string) http.HandlerFunc {
+		var n atomic.Int64
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", cacheControl)
+			w.Header().Set("ETag", `"v1"`)
+			w.Header().Set("Set-Cookie", fmt.Sprintf("session=%d", n.Add(1)))
+			if r.Header.Get("If-None-Match") == `"v1"` {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			io.WriteString(w, "welcome")
+		}
+	}
+	cookieOf := func(t *testing.T, f *fixture) (xcache, cookie string) {
+		resp, _ := request(t, "GET", f.proxy.URL+"/login")
+		return resp.Header.Get("X-Cache"), resp.Header.Get("Set-Cookie")
+	}
+	t.Run("not public: not stored", func(t *testing.T) {
+		f := newFixture(t, proxy.Config{}, cookie("max-age=60"))
+		_, c1 := cookieOf(t, f)
+		x, c2 := cookieOf(t, f)
+		assert.Equal(t, proxy.Miss, x)
+		assert.Equal(t, []string{"session=1", "session=2"}, []string{c1, c2})
+	})
+	for _, cc := range []string{"public, max-age=60", "s-maxage=60"} {
+		t.Run(cc+": stored without the cookie", func(t *testing.T) {
+			f := newFixture(t, proxy.Config{}, cookie(cc))
+			_, c1 := cookieOf(t, f)
+			x, c2 := cookieOf(t, f)
+			assert.Equal(t, "session=1", c1)
+			assert.Equal(t, proxy.Hit, x)
+			assert.Empty(t, c2)
+		})
+	}
+	t.Run("a 304's cookie goes to its own client only", func(t *testing.T) {
+		f := newFixture(t, proxy.Config{}, cookie("public, no-cache"))
+		cookieOf(t, f)
+		x, c := cookieOf(t, f)
+		assert.Equal(t, proxy.Revalidated, x)
+		assert.Equal(t, "session=2", c, "the cookie of the 304 this request caused")
+		_, c = cookieOf(t, f)
+		assert.Equal(t, "session=3", c, "not the one stored with an earlier 304")
+	})
+}
+
+func TestLargeBodies(t *testing.T) {
+	body := strings.Repeat("x", 5000)
+	f := newFixture(t, proxy.Config{CacheSize: 16 << 10, MaxEntry: 4000}, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=60")
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		if r.URL.Query().Get("chunked") != "" {
+			// Flushing before the end makes net/http send it chunked:
+			// the proxy learns the length only at the end.
+			io.WriteString(w, body[:n/2])
+			w.(http.Flusher).Flush()
+			io.WriteString(w, body[n/2:n])
+			return
+		}
+		io.WriteString(w, body[:n])
+	})
+	for _, c := range []struct {
+		query  string
+		stored bool
+	}{
+		{"n=3000", true},
+		{"n=5000", false},
+		{"n=3000&chunked=1", true},
+		{"n=5000&chunked=1", false},
+	} {
+		t.Run(c.query, func(t *testing.T) {
+			_, status, got := f.get(t, "/big?"+c.query)
+			assert.Equal(t, http.StatusOK, status)
+			n, _ := strconv.Atoi(strings.Split(strings.TrimPrefix(c.query, "n="), "&")[0])
+			assert.Len(t, got, n, "the client gets the whole body, stored or not")
+			x, _, _ := f.get(t, "/big?"+c.query)
+			assert.Equal(t, c.stored, x == proxy.Hit, "X-Cache %s", x)
+		})
+	}
+	_, size := f.p.Cache().Stats()
+	assert.LessOrEqual(t, size, int64(16<<10))
 }

@@ -1,0 +1,205 @@
+package proxy
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Access control and filter: who may ask the proxy at all, and which paths
+// nobody gets. Both are decided before the cache or the origin sees the
+// request, so a refused request costs the origin nothing.
+
+// The proxy token's defence against guessing: a client (one IPv4 address,
+// or one IPv6 /64, which one user usually has whole) may send TokenStrikes
+// wrong tokens within TokenWindow; after that it is answered 429 Too Many
+// Requests until the window is over, whatever token it sends. Guessing a
+// token then takes TokenWindow per TokenStrikes tries instead of thousands
+// of tries a second.
+const (
+	TokenStrikes = 10
+	TokenWindow  = time.Minute
+)
+
+// maxGuarded bounds the table of clients with wrong tokens: an attacker
+// with many addresses must not fill the proxy's memory with it. When it is
+// full, the client whose window began first is forgotten.
+const maxGuarded = 4096
+
+// tokenGuard counts wrong proxy tokens per client.
+type tokenGuard struct {
+	mu      sync.Mutex // guards strikes
+	strikes map[netip.Prefix]*strikes
+}
+
+// strikes are one client's wrong tokens in its current window.
+type strikes struct {
+	n     int
+	since time.Time // when the window began
+}
+
+// wait returns how long the client must wait before its tokens are checked
+// again; 0 means they are checked now.
+func (g *tokenGuard) wait(client netip.Prefix, now time.Time) time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	s, ok := g.strikes[client]
+	if !ok || s.n < TokenStrikes {
+		return 0
+	}
+	left := s.since.Add(TokenWindow).Sub(now)
+	if left <= 0 {
+		delete(g.strikes, client)
+		return 0
+	}
+	return left
+}
+
+// strike counts one wrong token of the client.
+func (g *tokenGuard) strike(client netip.Prefix, now time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.strikes == nil {
+		g.strikes = map[netip.Prefix]*strikes{}
+	}
+	s, ok := g.strikes[client]
+	if ok && now.Sub(s.since) >= TokenWindow {
+		s.n, s.since = 0, now // an old window: start a new one
+	}
+	if !ok {
+		if len(g.strikes) >= maxGuarded {
+			g.forgetOldestLocked(now)
+		}
+		s = &strikes{since: now}
+		g.strikes[client] = s
+	}
+	s.n++
+}
+
+// forgetOldestLocked makes room in a full table: it drops every window that
+// is over, and if none is, the one that began first.
+func (g *tokenGuard) forgetOldestLocked(now time.Time) {
+	var oldest netip.Prefix
+	var oldestSince time.Time
+	for client, s := range g.strikes {
+		if now.Sub(s.since) >= TokenWindow {
+			delete(g.strikes, client)
+			continue
+		}
+		if oldestSince.IsZero() || s.since.Before(oldestSince) {
+			oldest, oldestSince = client, s.since
+		}
+	}
+	if len(g.strikes) >= maxGuarded {
+		delete(g.strikes, oldest)
+	}
+}
+
+// clientOf is who a request comes from, for counting wrong tokens: its
+// IPv4 address, or the /64 of its IPv6 address.
+func clientOf(remoteAddr string) netip.Prefix {
+	ap, err := netip.ParseAddrPort(remoteAddr)
+	if err != nil {
+		return netip.Prefix{} // cannot happen with net/http; all such share one count
+	}
+	addr := ap.Addr().Unmap()
+	bits := 32
+	if addr.Is6() {
+		bits = 64
+	}
+	prefix, _ := addr.Prefix(bits)
+	return prefix
+}
+
+// sameToken compares what the client sent with the token in constant time:
+// a comparison that stops at the first wrong byte would tell an attacker,
+// by its speed, how much of a guess was right. Hashing first hides the
+// token's length as well.
+func sameToken(got, want string) bool {
+	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(g[:], w[:]) == 1
+}
+
+// admit checks the client's address and token; code 0 lets it in. It sets
+// the headers a refusal needs on w.
+func (p *Proxy) admit(w http.ResponseWriter, r *http.Request) (code int, why string) {
+	if len(p.cfg.Allow) > 0 {
+		ap, err := netip.ParseAddrPort(r.RemoteAddr)
+		allowed := false
+		for _, prefix := range p.cfg.Allow {
+			allowed = allowed || (err == nil && prefix.Contains(ap.Addr().Unmap()))
+		}
+		if !allowed {
+			return http.StatusForbidden, "access denied: " + r.RemoteAddr + " is not in an allowed network"
+		}
+	}
+	if p.cfg.Token == "" {
+		return 0, ""
+	}
+	got := r.Header.Get("Proxy-Authorization")
+	if got == "" {
+		w.Header().Set("Proxy-Authenticate", `Bearer realm="dsdemo"`)
+		return http.StatusProxyAuthRequired, "this proxy needs Proxy-Authorization: Bearer TOKEN"
+	}
+	client, now := clientOf(r.RemoteAddr), time.Now()
+	if wait := p.guard.wait(client, now); wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		return http.StatusTooManyRequests, fmt.Sprintf("too many wrong proxy tokens: try again in %d s", secs)
+	}
+	if !sameToken(got, "Bearer "+p.cfg.Token) {
+		p.guard.strike(client, now)
+		return http.StatusForbidden, "access denied: wrong proxy token"
+	}
+	return 0, ""
+}
+
+// CheckBlockPattern says what is wrong with a --block pattern, or nil: it
+// must be a path.Match pattern that starts with "/".
+func CheckBlockPattern(pattern string) error {
+	if !strings.HasPrefix(pattern, "/") {
+		return fmt.Errorf("block pattern %q must start with /, as a path does", pattern)
+	}
+	if _, err := path.Match(pattern, ""); err != nil {
+		return fmt.Errorf("block pattern %q: %w", pattern, err)
+	}
+	return nil
+}
+
+// resolvePath is the path a request names once its spelling is undone:
+// net/http has already decoded its percent-escapes, and resolvePath removes
+// its dot segments ("/static/../ads/x" is "/ads/x") and empty segments
+// ("//ads/x" is "/ads/x"), keeping a trailing slash (RFC 3986, 5.2.4). The
+// proxy checks this path against --block and forwards this path, so the
+// origin gets exactly what was checked.
+func resolvePath(p string) string {
+	clean := path.Clean("/" + p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean
+}
+
+// blocked returns the --block pattern that a resolved path matches. A
+// pattern matches regardless of case, and blocks what lies below a path it
+// matches as well: "/ads/*" blocks /ADS/x and /ads/x/y.
+func (p *Proxy) blocked(resolved string) (pattern string, ok bool) {
+	lower := strings.ToLower(resolved)
+	for q := lower; ; q = path.Dir(q) {
+		for i, pattern := range p.block {
+			if ok, _ := path.Match(pattern, q); ok {
+				return p.cfg.Block[i], true
+			}
+		}
+		if q == "/" || q == "." {
+			return "", false
+		}
+	}
+}
