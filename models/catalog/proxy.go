@@ -225,6 +225,14 @@ func blocked() Experiment {
 				DE: "403 Forbidden vom Proxy, mit dem Muster, das gegriffen hat. Der Server hat die Anfrage nie gesehen.",
 				EN: "403 Forbidden from the proxy, naming the pattern that matched. The server never saw the request.",
 			}),
+			{Kind: StepDo, Node: "client-1", Cmd: "get /static/../ADS/banner", Caption: Text{
+				DE: "Ein Angreifer schreibt denselben Pfad anders: Umweg über /static/.., Großbuchstaben.",
+				EN: "An attacker writes the same path differently: a detour through /static/.., capital letters.",
+			}},
+			fetched("client-1", "403", Text{
+				DE: "Wieder 403: Der Proxy löst den Pfad erst auf (Prozent-Kodierung, . und .., doppelte /) und vergleicht ohne Rücksicht auf Groß- und Kleinschreibung. Eine Sperrliste, die man mit anderer Schreibweise umgehen kann, sperrt nichts.",
+				EN: "403 again: the proxy first resolves the path (percent-escapes, . and .., double /) and compares regardless of case. A blocklist that another spelling gets around blocks nothing.",
+			}),
 		},
 	}
 }
