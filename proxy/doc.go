@@ -18,6 +18,9 @@
 //	+---------+  200, X-Cache:  |  (403)            | ----------> | /nostore/ |
 //	             HIT or MISS    | cache: LRU, bytes | <---------- | /vary/    |
 //	                            +-------------------+  200 or 304 | /stale/   |
+//	                                                              | /host/    |
+//	                                                              | /session/ |
+//	                                                              | /big/     |
 //	                                                              | /slow/    |
 //	                                                              +-----------+
 //
@@ -73,4 +76,53 @@
 // stale copy for N more seconds when the origin fails or cannot be reached.
 // The client gets an answer although the server is down: the proxy masks
 // the failure, one of the fault-tolerance techniques of the lecture.
+//
+// # A shared cache among strangers
+//
+// A proxy's cache is shared by clients who do not trust each other, in
+// front of an origin that may be careless. What one client makes the proxy
+// store, every later client gets; so the proxy must never let a client
+// choose what others see, nor hand one client's data to another:
+//
+//   - The cache key is the host the client asked for, the path and the
+//     query. The origin learns the host from X-Forwarded-Host, which the
+//     proxy sets from the client's Host header; keeping hosts apart means a
+//     client that claims another host only fills a slot nobody else uses.
+//     Forwarded and every X-Forwarded-* header a client sends are dropped:
+//     the origin sees only what the proxy set (cache poisoning, the origin's
+//     /host/ resources believe such headers).
+//   - An answer with Set-Cookie is stored only when the origin marked it
+//     public (public or s-maxage), and even then without the cookie: a
+//     cookie is one user's session (/session/ hands out one). A cookie that
+//     comes with a 304 goes to the client that caused it, and is not kept.
+//   - Stored entries are never changed: requests read them without a lock
+//     while others refresh them, so a 304 makes a new entry that takes the
+//     old one's place.
+//   - Memory is bounded by --cache-size, answers on their way in included.
+//     A body streams to its client as it arrives; the copy kept for the
+//     cache is reserved in the cache first and given up (the client still
+//     gets everything) as soon as it would not fit, or is larger than
+//     --max-entry. Try /big/30MiB with --cache-size 8MiB.
+//
+// # Filter and access control
+//
+// --block PATTERN answers 403 for the paths PATTERN matches (path.Match
+// syntax: * is any run of characters within one segment). A blocklist that
+// another spelling of a path gets around blocks nothing, so the proxy
+// matches the path as the origin will understand it, not as it was
+// written: percent-escapes decoded (/%61ds/x is /ads/x), dot segments and
+// empty segments resolved (/static/../ads/x and //ads/x are /ads/x), and
+// letters compared regardless of case (/ADS/x), although RFC 3986 calls a
+// path case-sensitive: an origin on a file system that is not (Windows,
+// macOS) would serve /ADS/x as /ads/x. A pattern also blocks what lies
+// below the paths it matches (/ads/* blocks /ads/x/y). The proxy forwards
+// the resolved path, so the origin gets exactly what was checked. A
+// pattern that is malformed or does not start with / is refused at start.
+//
+// --allow CIDR lets in only clients from those networks (403 for others).
+// --token T lets in only clients that send "Proxy-Authorization: Bearer T"
+// (407 without it, 403 with a wrong one). The token is compared in constant
+// time, and a client (an IPv4 address, an IPv6 /64) that sends
+// TokenStrikes wrong tokens within TokenWindow is answered 429 Too Many
+// Requests, with Retry-After, until the window is over, right token or not.
 package proxy
