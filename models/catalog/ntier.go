@@ -59,15 +59,15 @@ func multiTier() Model {
 				EN: "Many clients book the same flight at once; the data tier's transactions make sure each free seat is sold exactly once.",
 			}},
 			{Transparency: FailureTransparency, How: Text{
-				DE: "Fällt eine App-Instanz aus, schickt die Webschicht die Anfragen an die andere; der Client merkt nichts.",
-				EN: "When an app instance fails, the web tier sends the requests to the other one; the client notices nothing.",
+				DE: "Fällt eine App-Instanz aus, schickt die Webschicht die Anfragen an die andere; der Client merkt nichts. Auch eine Buchung, deren Antwort verloren ging, darf sie noch einmal schicken: Die Buchung trägt eine Anfrage-ID, und die Datenschicht bucht jede ID nur einmal.",
+				EN: "When an app instance fails, the web tier sends the requests to the other one; the client notices nothing. Even a booking whose answer was lost may be sent again: it carries a request id, and the data tier books each id only once.",
 			}},
 			{Transparency: ScalingTransparency, How: Text{
 				DE: "Eine zweite App-Instanz übernimmt ihren Teil der Anfragen, ohne dass Client oder Datenschicht geändert werden.",
 				EN: "A second app instance takes its share of the requests without any change to the client or the data tier.",
 			}},
 		},
-		Experiments: []Experiment{bookingTraced(), lastSeat(), dataTierRestart(), secondApp(), predictMultiTier()},
+		Experiments: []Experiment{bookingTraced(), lastSeat(), dataTierRestart(), secondApp(), onlyTheHolder(), predictMultiTier()},
 	}
 }
 
@@ -162,9 +162,9 @@ func dataTierRestart() Experiment {
 				DE: "Die Datenschicht startet wieder, an derselben Adresse und mit derselben Datei.",
 				EN: "The data tier starts again, at the same address and with the same file.",
 			}},
-			{Kind: StepDo, Node: "client-1", Cmd: "bookings Grace Hopper", Caption: Text{
-				DE: "client-1 fragt nach den Buchungen von Grace Hopper.",
-				EN: "client-1 asks for Grace Hopper's bookings.",
+			{Kind: StepDo, Node: "client-1", Cmd: "mine", Caption: Text{
+				DE: "client-1 liest seine Buchung noch einmal, mit ihrer Nummer und ihrer Buchungsreferenz, die es sich gemerkt hat.",
+				EN: "client-1 reads its booking again, with its number and the booking reference it kept.",
 			}},
 			fetched("client-1", "200", Text{
 				DE: "Die Buchung ist noch da: Was festgeschrieben war, übersteht den Absturz (Dauerhaftigkeit). Die App-Instanzen haben sich von selbst neu verbunden.",
@@ -203,6 +203,43 @@ func secondApp() Experiment {
 				DE: "Die Webschicht verteilt reihum, und app-2 bekommt sofort ihren Teil: Die Anwendungsschicht ist gewachsen, ohne dass Client, Webschicht oder Datenschicht es merken (Skalierungstransparenz).",
 				EN: "The web tier takes turns, and app-2 gets its share at once: the application tier has grown without the client, the web tier or the data tier noticing (scaling transparency).",
 			}},
+		},
+	}
+}
+
+func onlyTheHolder() Experiment {
+	return Experiment{
+		ID:    "reference",
+		Title: Text{DE: "Nur wer die Referenz kennt", EN: "Only the holder of the reference"},
+		Summary: Text{
+			DE: "Buchungsnummern sind leicht zu raten; lesen und stornieren darf nur, wer die geheime Buchungsreferenz kennt.",
+			EN: "Booking numbers are easy to guess; only whoever knows the secret booking reference may read or cancel a booking.",
+		},
+		Steps: []Step{
+			{Kind: StepDo, Node: "client-1", Cmd: "book 1 Ada Lovelace", Caption: Text{
+				DE: "client-1 bucht Flug 1.",
+				EN: "client-1 books flight 1.",
+			}},
+			fetched("client-1", "201", Text{
+				DE: "Die Antwort nennt die Buchungsnummer und eine Buchungsreferenz: zehn Zeichen, die die Datenschicht mit crypto/rand gezogen hat. Nur client-1 hat sie erfahren.",
+				EN: "The answer names the booking number and a booking reference: ten characters the data tier drew with crypto/rand. Only client-1 has been told it.",
+			}),
+			{Kind: StepDo, Node: "client-1", Cmd: "cancel 1 ABCDEFGHJK", Caption: Text{
+				DE: "Jetzt spielt client-1 den Angreifer: Es versucht, Buchung 1 eines anderen Fahrgasts mit einer geratenen Referenz zu stornieren.",
+				EN: "Now client-1 plays the attacker: it tries to cancel booking 1, another passenger's, with a guessed reference.",
+			}},
+			fetched("client-1", "404", Text{
+				DE: "404: Es gibt keine Buchung 1 mit dieser Referenz. Dieselbe Antwort wie für eine Nummer, die es nicht gibt, damit Raten nicht einmal verrät, welche Buchungen existieren. Bei 2^50 möglichen Referenzen dauert Raten Jahrtausende.",
+				EN: "404: there is no booking 1 with this reference. The same answer as for a number that does not exist, so that guessing does not even tell which bookings exist. With 2^50 possible references, guessing takes millennia.",
+			}),
+			{Kind: StepDo, Node: "client-1", Cmd: "mine", Caption: Text{
+				DE: "client-1 liest seine eigene Buchung, mit der Referenz, die es sich gemerkt hat.",
+				EN: "client-1 reads its own booking, with the reference it kept.",
+			}},
+			fetched("client-1", "200", Text{
+				DE: "200: Wer die Referenz hat, darf. Eine Liste aller Buchungen eines Namens gibt es nicht mehr: Ein Name ist kein Geheimnis.",
+				EN: "200: whoever has the reference may. There is no list of a name's bookings any more: a name is no secret.",
+			}),
 		},
 	}
 }
