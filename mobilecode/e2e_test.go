@@ -197,6 +197,14 @@ func TestCommandLine(t *testing.T) {
 		assert.Equal(t, 2, code)
 		assert.Equal(t, "codeserver: --key FILE is required (make one with: codeserver keygen --out NAME)\n", errOut)
 	})
+	t.Run("limits out of range, exit 2", func(t *testing.T) {
+		_, errOut, code := programtest.Run(t, codeserver, "--listen", "127.0.0.1:0", "--key", "demo", "--heap", "0")
+		assert.Equal(t, 2, code)
+		assert.Equal(t, "codeserver: --heap must be 1 to 65536 MiB, not 0\n", errOut)
+		_, errOut, code = programtest.Run(t, sandbox, "--trust", "demo", "--timeout", "-1s", "aggregate")
+		assert.Equal(t, 2, code)
+		assert.Equal(t, "sandbox: --timeout must be more than 0 and at most 1h, not -1s\n", errOut)
+	})
 	t.Run("sandbox without script, exit 2", func(t *testing.T) {
 		_, errOut, code := programtest.Run(t, sandbox, "--trust", "x.pub")
 		assert.Equal(t, 2, code)

@@ -349,8 +349,10 @@ func reason(t *testing.T, e wire.Envelope) string {
 }
 
 func TestHostileReplayedRunIsRefused(t *testing.T) {
-	started := time.Now()
-	sandbox, srv, client := remoteEvaluator(t)
+	codeserver, sandbox, key := setup(t)
+	client := keygen(t, codeserver, "client")
+	started := time.Now() // before the server's process starts
+	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--trust", client+".pub")
 	mitm := startRecordingProxy(t, srv.Addr)
 
 	out, errOut, code := programtest.Run(t, sandbox, "--server", mitm.ln.Addr().String(), "--key", client+".key", "--send", "aggregate")

@@ -32,6 +32,11 @@ const MaxClockSkew = 5 * time.Second
 // maxRemembered bounds the nonces a server keeps.
 const maxRemembered = 10_000
 
+// processStart is when this process started, before it could listen: a
+// request signed earlier may have reached an earlier server on this
+// address, whose nonces died with it.
+var processStart = time.Now()
+
 // ErrReplay: the server has run this very request before.
 var ErrReplay = errors.New("refused: this run request was received before (a replay); each request runs once")
 

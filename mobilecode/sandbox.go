@@ -3,6 +3,7 @@ package mobilecode
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"runtime/metrics"
@@ -14,6 +15,8 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 	"go.starlark.net/syntax"
+
+	"dsdemo/models/program"
 )
 
 // Limits bound what one run of a script may use. A zero field takes its
@@ -335,4 +338,25 @@ func capabilities(ctx context.Context, call CallFunc, show io.Writer) starlark.S
 func firstLine(err error) string {
 	s, _, _ := strings.Cut(err.Error(), "\n")
 	return s
+}
+
+// LimitFlags defines --steps, --timeout and --heap on fs: the limits of the
+// sandbox's own runs, or of a codeserver's remote evaluations. The returned
+// func gives the Limits once the flags are parsed, or a usage error naming
+// a flag whose value is out of range.
+func LimitFlags(fs *flag.FlagSet) func() (Limits, error) {
+	steps := fs.Uint64("steps", DefaultLimits.Steps, "stop a script after `N` execution steps")
+	timeout := fs.Duration("timeout", DefaultLimits.Timeout, "stop a script after this `DURATION`")
+	heap := fs.Uint64("heap", DefaultLimits.Heap>>20, "a script may allocate `MIB` MiB in all")
+	return func() (Limits, error) {
+		switch {
+		case *steps == 0:
+			return Limits{}, program.Usagef("--steps must be at least 1")
+		case *timeout <= 0 || *timeout > time.Hour:
+			return Limits{}, program.Usagef("--timeout must be more than 0 and at most 1h, not %s", *timeout)
+		case *heap == 0 || *heap > 1<<16:
+			return Limits{}, program.Usagef("--heap must be 1 to 65536 MiB, not %d", *heap)
+		}
+		return Limits{Steps: *steps, Timeout: *timeout, Heap: *heap << 20}, nil
+	}
 }

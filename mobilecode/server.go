@@ -69,7 +69,7 @@ func NewServer(node *wire.Node, cfg ServerConfig) (*Server, error) {
 		}
 		s.Sig[0] ^= 0xff // one flipped byte is enough to break it
 	}
-	return &Server{node: node, scripts: scripts, trust: cfg.Trust, limits: cfg.Limits, replays: newReplayGuard(time.Now())}, nil
+	return &Server{node: node, scripts: scripts, trust: cfg.Trust, limits: cfg.Limits, replays: newReplayGuard(processStart)}, nil
 }
 
 // LoadScripts reads every NAME.star at the top of fsys and signs it with key.

@@ -23,9 +23,7 @@ func main() {
 	key := p.Flags.String("key", "", "the client's own private key (`FILE`, or demo), to sign scripts it sends to the server")
 	send := p.Flags.String("send", "", "remote evaluation: send script `NAME` for the server to run, signed with --key")
 	scripts := p.Flags.String("scripts", "", "the client's own NAME.star scripts to send are in `DIR` (default: the built-in ones)")
-	steps := p.Flags.Uint64("steps", mobilecode.DefaultLimits.Steps, "stop a script after `N` execution steps")
-	timeout := p.Flags.Duration("timeout", mobilecode.DefaultLimits.Timeout, "stop a script after this `DURATION`")
-	heap := p.Flags.Uint64("heap", mobilecode.DefaultLimits.Heap>>20, "stop a script whose heap grows by more than `MIB` MiB")
+	limits := mobilecode.LimitFlags(p.Flags)
 	os.Exit(p.Main(func(ctx context.Context, env *program.Env) error {
 		c := mobilecode.NewClient(env.Node, *server)
 		defer c.Close()
@@ -64,15 +62,18 @@ func main() {
 		if *trust == "" || (len(env.Args) != 1 && !*session) {
 			return program.Usagef("want --trust PUBKEY and one SCRIPT name (or --list, or --session)")
 		}
+		lim, err := limits()
+		if err != nil {
+			return err
+		}
 		pub, err := mobilecode.ReadPublicKey(*trust)
 		if err != nil {
 			return err
 		}
-		limits := mobilecode.Limits{Steps: *steps, Timeout: *timeout, Heap: *heap << 20}
 		if *session {
-			return c.Session(ctx, env, pub, limits, own, mine)
+			return c.Session(ctx, env, pub, lim, own, mine)
 		}
-		_, err = c.FetchAndRun(ctx, env.Args[0], pub, limits, env.Stdout)
+		_, err = c.FetchAndRun(ctx, env.Args[0], pub, lim, env.Stdout)
 		return err
 	}))
 }
