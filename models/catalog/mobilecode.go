@@ -89,13 +89,13 @@ func remoteEvaluation() Experiment {
 		ID:    "remote-evaluation",
 		Title: Text{DE: "Code zum Server (Remote Evaluation)", EN: "Code to the server (remote evaluation)"},
 		Summary: Text{
-			DE: "Die andere Richtung: Der Client schickt ein eigenes, signiertes Skript, und der Server führt es dort aus, wo die Daten liegen.",
-			EN: "The other direction: the client sends a script of its own, signed, and the server runs it where the data is.",
+			DE: "Die andere Richtung: Der Client schickt ein eigenes, signiertes Skript, und der Server führt es dort aus, wo die Daten liegen – genau einmal, auch wenn ein Angreifer die Nachricht wiederholt.",
+			EN: "The other direction: the client sends a script of its own, signed, and the server runs it where the data is – exactly once, even when an attacker sends the message again.",
 		},
 		Steps: []Step{
 			{Kind: StepDo, Node: "client-1", Cmd: "send aggregate", Caption: Text{
-				DE: "client-1 signiert das Skript aggregate mit seinem eigenen Schlüssel und schickt es mit run an den Server.",
-				EN: "client-1 signs the script aggregate with its own key and sends it to the server with run.",
+				DE: "client-1 signiert das Skript aggregate mit seinem eigenen Schlüssel und schickt es mit run an den Server; die Signatur deckt den Namen, eine Nonce und die Uhrzeit mit ab.",
+				EN: "client-1 signs the script aggregate with its own key and sends it to the server with run; the signature covers its name, a nonce and the time too.",
 			}},
 			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "codeserver", Type: "run"}, Caption: Text{
 				DE: "Der Server prüft die Signatur gegen den Schlüssel, dem er vertraut (--trust), und führt das Skript in seiner eigenen Sandbox aus, mit denselben Grenzen.",
@@ -105,6 +105,14 @@ func remoteEvaluation() Experiment {
 				DE: "Nur das Ergebnis kommt zurück, keine Rohdaten: Die Produktdaten verlassen den Server nie. Vergleiche mit dem Experiment „Code zum Client“, wo die Daten zum Code wandern.",
 				EN: "Only the result comes back, no raw data: the product data never leaves the server. Compare with the experiment “Code to the client”, where the data travels to the code.",
 			}},
+			{Kind: StepDo, Node: "client-1", Cmd: "replay", Caption: Text{
+				DE: "Ein Angreifer hat die run-Nachricht mitgeschnitten und schickt sie Byte für Byte noch einmal (im Terminal des Clients: replay). Die Signatur ist echt – sie beweist, wer die Anfrage geschrieben hat, aber nicht, dass sie neu ist.",
+				EN: "An attacker recorded the run message and sends it again, byte for byte (in the client's terminal: replay). The signature is genuine – it proves who wrote the request, not that it is new.",
+			}},
+			logged("client-1", "a replay", Text{
+				DE: "Abgelehnt: Der Client signiert mit dem Skript eine Nonce (eine Zufallszahl, einmal benutzt) und die Uhrzeit. Der Server merkt sich jede Nonce eine Minute lang und führt jede Anfrage nur einmal aus; eine ältere Anfrage lehnt er als veraltet ab (Schutz vor Wiedereinspielen).",
+				EN: "Refused: the client signs a nonce (a random number used once) and the time along with the script. The server remembers every nonce for a minute and runs each request once; an older request it refuses as stale (replay protection).",
+			}),
 		},
 	}
 }
@@ -114,8 +122,8 @@ func hostileCode() Experiment {
 		ID:    "hostile",
 		Title: Text{DE: "Feindseliger Code", EN: "Hostile code"},
 		Summary: Text{
-			DE: "Die Sandbox schützt den Client: Endlosschleife, Speicherfresser, Rekursion, fremder Rechner und Dateizugriff werden gestoppt.",
-			EN: "The sandbox protects the client: an endless loop, a memory hog, recursion, a third host and file access are all stopped.",
+			DE: "Die Sandbox schützt den Client: Endlosschleife, Speicherfresser, riesige Zahl, Rekursion, fremder Rechner und Dateizugriff werden gestoppt.",
+			EN: "The sandbox protects the client: an endless loop, a memory hog, a huge number, recursion, a third host and file access are all stopped.",
 		},
 		Steps: []Step{
 			{Kind: StepDo, Node: "client-1", Cmd: "run hostile-loop", Caption: Text{
@@ -128,9 +136,17 @@ func hostileCode() Experiment {
 			{Kind: StepDo, Node: "client-1", Cmd: "run hostile-memory", Caption: Text{
 				DE: "Ein Skript, das mit wenigen Schritten viel Speicher belegt.", EN: "A script that takes a lot of memory in a few steps.",
 			}},
-			logged("client-1", "stopped: used more than", Text{
-				DE: "Der Speicherwächter hat es angehalten – Schritte allein begrenzen den Speicher nicht.",
-				EN: "The heap watchdog stopped it – steps alone do not bound memory.",
+			logged("client-1", "would go past", Text{
+				DE: "Gestoppt, bevor der Speicher belegt war – Schritte allein begrenzen den Speicher nicht. Jeder Lauf hat ein Budget: Jede Operation, die einen großen Wert bauen kann, sagt zuerst, wie viel sie belegen würde.",
+				EN: "Stopped before the memory was taken – steps alone do not bound memory. Each run has a budget: every operation that can build a large value first says how much it would take.",
+			}),
+			{Kind: StepDo, Node: "client-1", Cmd: "run hostile-bigint", Caption: Text{
+				DE: "Ein einziger Aufruf, int() einer Zeichenkette aus vier Millionen Ziffern, der eine halbe Minute rechnen würde.",
+				EN: "One single call, int() of a string of four million digits, that would compute for half a minute.",
+			}},
+			logged("client-1", "integers are limited", Text{
+				DE: "Ein Aufruf zählt als ein Schritt; darum lehnt die Sandbox zu große Zahlen ab, bevor sie rechnet, und kein Aufruf überdauert die Zeitgrenze.",
+				EN: "One call counts as one step; so the sandbox refuses numbers too large before it computes, and no call outlasts the timeout.",
 			}),
 			{Kind: StepDo, Node: "client-1", Cmd: "run hostile-recursion", Caption: Text{
 				DE: "Eine Funktion, die sich selbst aufruft.", EN: "A function that calls itself.",
