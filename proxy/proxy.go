@@ -289,7 +289,16 @@ func (p *Proxy) serveStored(w http.ResponseWriter, r *http.Request, e *entry, so
 	h.Set("Content-Length", strconv.Itoa(len(e.body)))
 	w.WriteHeader(e.status)
 	if r.Method != http.MethodHead {
-		w.Write(e.body)
+		// In pieces: each write must be taken by the client within
+		// httpwire.StallTimeout, so a slow but steady client of a large
+		// entry is not cut off, while one that stopped reading is.
+		for rest := e.body; len(rest) > 0; {
+			n := min(len(rest), 64<<10)
+			if _, err := w.Write(rest[:n]); err != nil {
+				break // the client went away; there is nobody to tell
+			}
+			rest = rest[n:]
+		}
 	}
 	p.report()
 }
