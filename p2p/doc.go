@@ -47,7 +47,7 @@
 //	closest {id}            the next step of a lookup: done with the successor list, or closer peers
 //	predecessor {}          stabilize: who is your predecessor, and your successors?
 //	notify {node}           I might be your predecessor
-//	ping {}                 are you still there? (the predecessor check)
+//	ping {}                 are you still there, and who are you? (answered with {node})
 //	store {items}           you are this key's successor: keep it and copy it on
 //	replicate {items}       keep these copies for your predecessor
 //	handover {items}        these keys are yours now (join and leave)
@@ -55,6 +55,35 @@
 //	leave {node,pred,succs} I am leaving: link up with my neighbours
 //	state {}                your routing state (the ring walk)
 //	put, get, ring          a client's requests, which the asked peer carries out
+//
+// # Trusting what a peer is told
+//
+// Anybody can open a connection to a peer and type a message, so a peer
+// believes nothing it is told without looking. One forged notify ("I am
+// your predecessor, at the position just before yours") would otherwise
+// make the victim's predecessor route a whole stretch of keys to the liar,
+// which answers gets with what it likes and drops puts. So:
+//
+//   - A position is recomputed: it must be the hash of the peer's name, or
+//     of its address when it has no name of its own (NodeRef.check).
+//   - A peer named in a notify, a successor list, a leave or a join is
+//     asked who it is (ping) before it is adopted, and must answer at its
+//     address with exactly the reference it was named by: nobody can pass
+//     itself off as another peer, or name an address where nobody is.
+//   - A notify is taken only from a position between the predecessor and
+//     this peer, as Chord's notify has it; a leave only once the leaver no
+//     longer answers.
+//   - Every message is bounded: keys, values, names and lists of peers
+//     (MaxKey, MaxValue, MaxName, MaxSuccessors), and an item's version
+//     may not be later than the Lamport clock of the message carrying it,
+//     so a forged version cannot win over every later put of its key.
+//
+// What the checks cannot stop: names are chosen freely, so an attacker
+// can try names until one hashes where it wants to be, join there
+// honestly and then misbehave (a Sybil attack). Placing peers by address
+// only, as the paper does, narrows the choice to the addresses one has;
+// closing it needs identities that an authority hands out and signs, the
+// certificates of the security model.
 //
 // Run a ring by hand:
 //

@@ -265,6 +265,9 @@ const attempts = 10
 // the store and then did not answer is not: the put may have happened,
 // and Put says so rather than store the key a second time.
 func (p *Peer) Put(ctx context.Context, key, value string) (Stored, error) {
+	if err := (Item{Key: key, Value: value}).check(); err != nil {
+		return Stored{}, err // the other peers would refuse it
+	}
 	id := Hash(key)
 	var last error
 	for range attempts {
@@ -279,8 +282,7 @@ func (p *Peer) Put(ctx context.Context, key, value string) (Stored, error) {
 				if ctx.Err() != nil {
 					return Stored{}, ctx.Err()
 				}
-				var remote *wire.RemoteError
-				if !errors.As(err, &remote) && !unsent(err) {
+				if silent(err) && !unsent(err) {
 					// s may have stored the key and copied it before it
 					// went silent: sent again, the put could overwrite a
 					// later put of the same key. Only the caller can know.
@@ -304,11 +306,8 @@ func (p *Peer) storeAt(ctx context.Context, s NodeRef, it Item, out *Stored) err
 		return err
 	}
 	err := p.call(ctx, s, "store", itemsBody{Items: []Item{it}}, out)
-	if err != nil {
-		var remote *wire.RemoteError
-		if !errors.As(err, &remote) {
-			p.suspect(s)
-		}
+	if silent(err) {
+		p.suspect(s)
 	}
 	return err
 }
@@ -329,7 +328,7 @@ func (p *Peer) storeOwn(ctx context.Context, it Item) (Stored, error) {
 	copies := p.ownListLocked()[1:]
 	p.mu.Unlock()
 	for _, s := range copies {
-		if err := p.call(ctx, s, "replicate", itemsBody{Items: []Item{it}}, nil); err != nil && ctx.Err() == nil {
+		if err := p.call(ctx, s, "replicate", itemsBody{Items: []Item{it}}, nil); silent(err) && ctx.Err() == nil {
 			p.suspect(s) // the next rounds copy the keys to whoever follows
 		}
 	}
@@ -352,6 +351,9 @@ func (p *Peer) merge(items []Item) {
 // Get finds key at its successor, or at one of the next r-1 peers when the
 // successor is gone.
 func (p *Peer) Get(ctx context.Context, key string) (Found, error) {
+	if err := checkKey(key); err != nil {
+		return Found{}, err
+	}
 	id := Hash(key)
 	var last error
 	for range attempts {

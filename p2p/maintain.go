@@ -3,13 +3,10 @@ package p2p
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"time"
-
-	"dsdemo/models/wire"
 )
 
 // Maintain runs one maintenance round, as every peer does periodically:
@@ -67,8 +64,7 @@ func (p *Peer) stabilize(ctx context.Context) {
 		succ = p.succs[0]
 		p.mu.Unlock()
 		if succ.Addr != p.self.Addr {
-			var remote *wire.RemoteError
-			if err := p.call(ctx, succ, "notify", nodeBody{Node: p.self}, nil); err != nil && !errors.As(err, &remote) && ctx.Err() == nil {
+			if err := p.call(ctx, succ, "notify", nodeBody{Node: p.self}, nil); silent(err) && ctx.Err() == nil {
 				p.suspect(succ)
 			}
 		}
@@ -243,7 +239,9 @@ func (p *Peer) send(ctx context.Context, s NodeRef, typ string, items []Item) {
 	for _, batch := range batches(items) {
 		if err := p.call(ctx, s, typ, itemsBody{Items: batch}, nil); err != nil {
 			if ctx.Err() == nil {
-				p.suspect(s)
+				if silent(err) {
+					p.suspect(s)
+				}
 				p.mu.Lock()
 				p.pushed = nil // copy again to whoever is there next round
 				p.mu.Unlock()

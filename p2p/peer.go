@@ -384,20 +384,26 @@ func (p *Peer) vetted(ctx context.Context, list []NodeRef, r int) []NodeRef {
 
 // call sends one request to peer to and decodes its reply into out (nil:
 // the reply has nothing to read), checking it as every body from the
-// network is checked. It waits at most the configured timeout: a peer that
-// answers too slowly counts as gone, and the caller tries another.
+// network is checked. It waits at most the configured timeout (r times
+// that for a store): a peer that answers too slowly counts as gone, and
+// the caller tries another.
 //
 // A request that failed on the way (the connection broke, the peer was not
 // there) is sent once more when it is repeatable: asking and merging do no
 // harm twice. A store is not repeated, since it would give its key another
 // version behind the back of whoever put it.
 func (p *Peer) call(ctx context.Context, to NodeRef, typ string, body any, out checked) error {
-	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+	wait := p.cfg.Timeout
+	if typ == "store" {
+		// The successor copies the key to its r-1 successors before it
+		// answers, and may wait the timeout for each of them.
+		wait *= time.Duration(p.cfg.Replicas)
+	}
+	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	pool, _ := p.pools.LoadOrStore(to.Addr, wire.NewPool(p.node, to.Addr))
 	reply, err := pool.(*wire.Pool).Call(ctx, to.Name, typ, body)
-	var remote *wire.RemoteError
-	if err != nil && typ != "store" && ctx.Err() == nil && !errors.As(err, &remote) {
+	if silent(err) && typ != "store" && ctx.Err() == nil {
 		reply, err = pool.(*wire.Pool).Call(ctx, to.Name, typ, body)
 	}
 	if err != nil {
@@ -407,6 +413,14 @@ func (p *Peer) call(ctx context.Context, to NodeRef, typ string, body any, out c
 		return nil
 	}
 	return readBody(reply, out)
+}
+
+// silent reports whether err means the other peer did not answer, as
+// against answering with a refusal (a remote error): a peer that refuses
+// is there, and is not dropped from the routing state for it.
+func silent(err error) bool {
+	var remote *wire.RemoteError
+	return err != nil && !errors.As(err, &remote)
 }
 
 // unsent reports whether err says a request never left this peer: the
