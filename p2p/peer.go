@@ -164,7 +164,10 @@ func (p *Peer) handle(ctx context.Context, req wire.Envelope) (any, error) {
 		// is at least the version of every item it holds, so an honest
 		// sender's clock is ahead of all it sends. An item from the future
 		// would win over every later put of its key: the clock trick,
-		// played with versions.
+		// played with versions. An item no later than its message is no
+		// better than a put: this peer's clock has moved past the message's,
+		// and with it, round by round, the clock of every peer, so the
+		// next put of the key gets a later version.
 		for _, it := range b.Items {
 			if it.Version > req.Clock {
 				return nil, fmt.Errorf("item %q has version %d, later than the clock %d of the message that carries it", it.Key, it.Version, req.Clock)
