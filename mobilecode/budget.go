@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"strings"
-	"unicode/utf8"
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
@@ -117,8 +117,11 @@ func add(a, b int64) int64 {
 
 // intBits is the size of an integer.
 func intBits(i starlark.Int) int64 {
-	if _, ok := i.Int64(); ok {
-		return 64
+	if small, ok := i.Int64(); ok {
+		if small < 0 {
+			small = -small // MinInt64 stays negative, and uint64 makes it 1 << 63
+		}
+		return int64(bits.Len64(uint64(small)))
 	}
 	return int64(i.BigInt().BitLen())
 }
@@ -435,12 +438,13 @@ func stringReplace(_ *budget, recv starlark.Value, args starlark.Tuple, _ []star
 
 func stringFormat(b *budget, recv starlark.Value, args starlark.Tuple, kwargs []starlark.Tuple) (int64, error) {
 	format := string(recv.(starlark.String))
+	quoted := strings.Contains(format, "!r")
 	var largest int64
 	for _, a := range args {
-		largest = max(largest, textSize(a, false, b.left))
+		largest = max(largest, textSize(a, quoted, b.left))
 	}
 	for _, kv := range kwargs {
-		largest = max(largest, textSize(kv[1], false, b.left))
+		largest = max(largest, textSize(kv[1], quoted, b.left))
 	}
 	return add(int64(len(format)), mul(int64(strings.Count(format, "{")), largest)), nil
 }
@@ -555,9 +559,10 @@ func formatCost(b *budget, format string, args starlark.Value) int64 {
 	default:
 		values = []starlark.Value{a}
 	}
+	quoted := strings.Contains(format, "%r")
 	var largest int64
 	for _, v := range values {
-		largest = max(largest, textSize(v, false, b.left))
+		largest = max(largest, textSize(v, quoted, b.left))
 	}
 	return add(int64(len(format)), mul(int64(strings.Count(format, "%")), largest))
 }
@@ -625,7 +630,7 @@ func (b *budget) slice(x, lo, hi, step starlark.Value) (starlark.Value, error) {
 		per = valueSize
 	case starlark.String, starlark.Bytes:
 		if st != 1 {
-			per = utf8.UTFMax
+			per = 1 // a byte each; with step 1 the slice shares the bytes
 		}
 	}
 	if err := b.charge("slice", mul(int64(count), per)); err != nil {

@@ -65,7 +65,9 @@ func TestScripts(t *testing.T) {
 	}
 	for _, h := range hostile {
 		t.Run(h.script, func(t *testing.T) {
-			out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", key+".pub", h.script)
+			// A loaded machine is slow: the timeout must not stop a script
+			// before the limit it is meant to meet.
+			out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", key+".pub", "--timeout", "1m", h.script)
 			assert.Equal(t, 1, code, "exit code")
 			assert.Equal(t, h.want, errOut)
 			assert.Empty(t, out)
@@ -111,7 +113,7 @@ func TestTamperedScriptNeverRuns(t *testing.T) {
 func TestRemoteEvaluation(t *testing.T) {
 	codeserver, sandbox, key := setup(t)
 	client := keygen(t, codeserver, "client")
-	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--trust", client+".pub")
+	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--trust", client+".pub", "--timeout", "1m")
 	priv, err := mobilecode.ReadPrivateKey(client + ".key")
 	require.NoError(t, err)
 	c := mobilecode.NewClient(wire.NewNode("client"), srv.Addr)

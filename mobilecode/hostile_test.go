@@ -79,11 +79,13 @@ func joinLines(lines []string) string {
 
 // remoteEvaluator starts a codeserver that runs scripts signed by a client
 // key, and returns the sandbox binary, the codeserver and the client key.
-func remoteEvaluator(t *testing.T, args ...string) (sandbox string, srv *programtest.Proc, clientKey string) {
+// Its runs may take a minute: on a loaded machine the default timeout could
+// stop a script before the limit it is meant to meet.
+func remoteEvaluator(t *testing.T) (sandbox string, srv *programtest.Proc, clientKey string) {
 	codeserver, sandbox, key := setup(t)
 	clientKey = keygen(t, codeserver, "client")
-	args = append([]string{"--listen", "127.0.0.1:0", "--key", key + ".key", "--trust", clientKey + ".pub"}, args...)
-	return sandbox, programtest.StartServer(t, codeserver, args...), clientKey
+	return sandbox, programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key",
+		"--trust", clientKey+".pub", "--timeout", "1m"), clientKey
 }
 
 // The script of a request that must still work after an attack.
@@ -152,7 +154,7 @@ func TestHostileAllocationsAreRefusedBeforeTheyHappen(t *testing.T) {
 	for _, h := range hugeAllocations {
 		t.Run(h.script, func(t *testing.T) {
 			out, errOut, code, peak := runMeasured(t, sandbox, "--server", srv.Addr, "--trust", key+".pub",
-				"--heap", strconv.Itoa(heap>>20), h.script)
+				"--heap", strconv.Itoa(heap>>20), "--timeout", "1m", h.script)
 			assert.Equal(t, 1, code, "exit code; stdout %q", out)
 			assert.Contains(t, errOut, "sandbox: stopped: ")
 			assert.Contains(t, errOut, h.want)
