@@ -180,7 +180,10 @@ func CheckBlockPattern(pattern string) error {
 // proxy checks this path against --block and forwards this path, so the
 // origin gets exactly what was checked.
 func resolvePath(p string) string {
-	clean := path.Clean("/" + p)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	clean := path.Clean(p)
 	if strings.HasSuffix(p, "/") && clean != "/" {
 		clean += "/"
 	}
@@ -191,6 +194,9 @@ func resolvePath(p string) string {
 // pattern matches regardless of case, and blocks what lies below a path it
 // matches as well: "/ads/*" blocks /ADS/x and /ads/x/y.
 func (p *Proxy) blocked(resolved string) (pattern string, ok bool) {
+	if len(p.block) == 0 {
+		return "", false
+	}
 	lower := strings.ToLower(resolved)
 	for q := lower; ; q = path.Dir(q) {
 		for i, pattern := range p.block {

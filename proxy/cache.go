@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -108,13 +109,14 @@ func varyValues(req *http.Request, resp http.Header) map[string]string {
 	return vary
 }
 
-// cacheKey is where the cache keeps the answer to req: the host the client
-// asked for, then the path and the query. A proxy has one origin, but the
-// origin may answer differently for each host (it learns the host from
-// X-Forwarded-Host), so an answer for one host must never be served for
-// another: a client that claims a host of its own only fills its own slot.
-func cacheKey(req *http.Request) string {
-	return strings.ToLower(req.Host) + req.URL.RequestURI()
+// cacheKey is where the cache keeps the answer to a request for host and
+// u: the host the client asked for, then the path and the query. A proxy
+// has one origin, but the origin may answer differently for each host (it
+// learns the host from X-Forwarded-Host), so an answer for one host must
+// never be served for another: a client that claims a host of its own only
+// fills its own slot.
+func cacheKey(host string, u *url.URL) string {
+	return strings.ToLower(host) + u.RequestURI()
 }
 
 // Cache is a shared HTTP cache bounded by bytes: when it is full, the least
@@ -136,11 +138,11 @@ func NewCache(maxBytes int64) *Cache {
 	return &Cache{max: maxBytes, lru: list.New(), byKey: map[string][]*entry{}}
 }
 
-// lookup returns the stored variant for req, or nil.
-func (c *Cache) lookup(req *http.Request) *entry {
+// lookup returns the variant stored under key for req, or nil.
+func (c *Cache) lookup(key string, req *http.Request) *entry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, e := range c.byKey[cacheKey(req)] {
+	for _, e := range c.byKey[key] {
 		if e.matches(req) {
 			c.lru.MoveToFront(e.elem)
 			return e

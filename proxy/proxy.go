@@ -132,12 +132,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.refuse(w, http.StatusForbidden, "blocked by the proxy: "+u.Path+" matches "+pattern)
 		return
 	}
-	x := &exchange{}
-	in := r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x))
-	in.URL = &u
-	x.in, x.key = in, cacheKey(in)
+	x := &exchange{key: cacheKey(r.Host, &u)}
 	if r.Method == http.MethodGet && !cacheControl(r.Header).has("no-store") {
-		if e := p.cache.lookup(in); e != nil {
+		if e := p.cache.lookup(x.key, r); e != nil {
 			now := time.Now()
 			if e.fresh(now) && !mustRevalidate(r, e.header) {
 				p.serveStored(w, r, e, Hit, now)
@@ -147,7 +144,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			x.revalidating = e.header.Get("ETag") != "" || e.header.Get("Last-Modified") != ""
 		}
 	}
-	p.rp.ServeHTTP(w, in)
+	x.in = r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x))
+	x.in.URL = &u
+	p.rp.ServeHTTP(w, x.in)
 }
 
 func (p *Proxy) refuse(w http.ResponseWriter, code int, why string) {
