@@ -401,6 +401,17 @@ func TestHostileOversizedScriptIsRefused(t *testing.T) {
 		assert.Equal(t, "sandbox: cannot send big: the script has 1171 KiB, and a script may have at most 128 KiB\n", errOut)
 		assert.Empty(t, out)
 	})
+	t.Run("run request", func(t *testing.T) {
+		srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--trust", key+".pub")
+		priv, err := mobilecode.ReadPrivateKey(key + ".key")
+		require.NoError(t, err)
+		req, err := mobilecode.NewRunRequest(priv, "big", []byte(big[:200<<10]))
+		require.NoError(t, err)
+		c := mobilecode.NewClient(wire.NewNode("mallory"), srv.Addr)
+		t.Cleanup(c.Close)
+		_, err = c.RunRemote(programtest.Context(t), req)
+		assert.ErrorContains(t, err, "bad run message: the script has 200 KiB, and a script may have at most 128 KiB")
+	})
 	t.Run("codeserver --scripts", func(t *testing.T) {
 		_, errOut, code := programtest.Run(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--scripts", dir)
 		assert.Equal(t, 1, code)

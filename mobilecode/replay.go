@@ -54,14 +54,15 @@ func newReplayGuard(started time.Time) *replayGuard {
 
 // admit accepts a verified request once, at time now.
 func (g *replayGuard) admit(r RunRequest, now time.Time) error {
-	age := now.Sub(r.Issued)
+	// Times are compared, not subtracted: a difference of centuries would
+	// not fit in a time.Duration.
 	switch {
 	case len(r.Nonce) != NonceSize:
 		return fmt.Errorf("bad run message: the nonce has %d bytes, want %d", len(r.Nonce), NonceSize)
-	case -age > MaxClockSkew:
-		return fmt.Errorf("refused: the run request is signed %s in the future: the client's clock is wrong", (-age).Round(time.Second))
-	case age > ReplayWindow:
-		return fmt.Errorf("refused: the run request is stale: signed %s ago, and a request is valid for %s", age.Round(time.Second), ReplayWindow)
+	case r.Issued.After(now.Add(MaxClockSkew)):
+		return fmt.Errorf("refused: the run request is signed %s in the future: the client's clock is wrong", r.Issued.Sub(now).Round(time.Second))
+	case r.Issued.Before(now.Add(-ReplayWindow)):
+		return fmt.Errorf("refused: the run request is stale: signed %s ago, and a request is valid for %s", now.Sub(r.Issued).Round(time.Second), ReplayWindow)
 	case r.Issued.Before(g.started):
 		return errors.New("refused: the run request was signed before this server started, so the server cannot know whether it ran it already")
 	}
