@@ -216,24 +216,29 @@ func heapBytes() uint64 {
 	return s[0].Value.Uint64()
 }
 
-// budgetsInFlight is the sum of the budgets (Limits.Heap) of the runs in
-// progress in this process. The heap the watchdog samples is the whole
-// process's: with three runs at once, it may hold three budgets.
-var budgetsInFlight atomic.Uint64
+// The heap the watchdog samples is the whole process's, garbage included:
+// with three runs at once, it may hold three budgets, and a run that has
+// ended leaves garbage behind until the collector comes. So a run's
+// watchdog allows for the budgets of every run that overlapped it: those in
+// progress when it started, and those started since.
+var (
+	budgetsInFlight atomic.Uint64 // the budgets of the runs in progress
+	budgetsStarted  atomic.Uint64 // the budgets of all runs ever started
+)
 
-// watchdogSlack is how many times the budgets in flight the heap may grow
-// by before the watchdog stops a run. The budget counts only the large
-// allocations; the watchdog is the last line against many small ones
-// (a loop that appends a million numbers one by one), which the steps
-// bound too.
+// watchdogSlack is how many times those budgets the heap may grow by
+// before the watchdog stops a run. The budget counts only the large
+// allocations; the watchdog is the last line against many small ones (a
+// loop that appends a million numbers one by one), which the steps bound
+// too.
 const watchdogSlack = 2
 
 // watch is the watchdog: it cancels the thread when the deadline passes or
-// the heap grows by more than watchdogSlack times the budgets in flight,
-// and ends when done is closed. It returns the largest growth of the heap
-// it saw.
+// the heap grows by more than it allows, and ends when done is closed. It
+// returns the largest growth of the heap it saw.
 func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, stop *stopper, limits Limits) (peak uint64) {
-	budgetsInFlight.Add(limits.Heap)
+	overlapping := budgetsInFlight.Add(limits.Heap) // this run's and those in progress
+	started := budgetsStarted.Add(limits.Heap)
 	defer budgetsInFlight.Add(-limits.Heap)
 	base := heapBytes()
 	sample := func() uint64 {
@@ -255,7 +260,7 @@ func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, s
 			<-done
 			return peak
 		case <-tick.C:
-			if limit := watchdogSlack * budgetsInFlight.Load(); sample() > limit {
+			if limit := watchdogSlack * (overlapping + budgetsStarted.Load() - started); sample() > limit {
 				stop.stop(thread, &HeapLimitError{Heap: limit})
 			}
 		}
