@@ -218,8 +218,7 @@ func TestHostileConcurrentRemoteEvaluationsEachHaveTheirOwnBudget(t *testing.T) 
 // A server, or a man in the middle, that answers every fetch with another
 // script it holds a genuine signature for.
 func TestHostileSandboxRunsOnlyTheScriptItAskedFor(t *testing.T) {
-	codeserver, sandbox, key := setup(t)
-	_ = codeserver
+	_, sandbox, key := setup(t)
 	priv, err := mobilecode.ReadPrivateKey(key + ".key")
 	require.NoError(t, err)
 	loop := []byte("n = 0\nwhile True:\n    n += 1\n")
