@@ -14,6 +14,12 @@ import (
 // ErrNotFound is the answer to a get or del of a key the service does not hold.
 var ErrNotFound = errors.New("not found")
 
+// ErrUnknownOutcome is the answer to a write that a server took but could
+// not pass on to a majority of its group (replicate mode): it may last, or
+// vanish. It is not a refusal, and sending the write again is the caller's
+// decision.
+var ErrUnknownOutcome = errors.New("outcome unknown")
+
 // Client talks to one server of a list and fails over to the next when that
 // one does not answer: a crashed server costs the client one timeout, not
 // its work. It is safe for concurrent use.
@@ -59,12 +65,48 @@ func (c *Client) Del(ctx context.Context, key string) (Result, error) {
 }
 
 // do sends one request, trying each server at most once. Only a transport
-// failure (no connection, no answer in time) moves on to the next server; an
-// error reply is the service's answer and is returned as it is. Retrying a
-// put or del on another server is safe because both are idempotent.
+// failure (no connection, no answer in time) or a replica that is catching
+// up moves on to the next server; any other error reply is the service's
+// answer and is returned as it is. Retrying a put or del on another server
+// after a timeout is safe: both are idempotent, and in replicate mode the
+// first attempt, should it still arrive, carries an older Lamport time and
+// loses to the retry. When every server is catching up, the client waits a
+// little and tries them all again, for at most its timeout.
 func (c *Client) do(ctx context.Context, typ string, req Request) (Result, error) {
+	deadline := time.Now().Add(c.timeout)
+	for wait := 50 * time.Millisecond; ; wait = min(2*wait, c.timeout/4) {
+		res, catchingUp, err := c.round(ctx, typ, req)
+		if !catchingUp || time.Now().After(deadline) || !pause(ctx, wait) {
+			return res, err
+		}
+	}
+}
+
+// maxStale is how often a client sends a write again that a server refused
+// as stale. The refusal carries the server's clock, so the next attempt is
+// later than the version that beat it; only a key that other clients write
+// at the same moment can make it stale once more.
+const maxStale = 8
+
+// round is one try of every server. catchingUp reports that each of them
+// refused because it is catching up.
+func (c *Client) round(ctx context.Context, typ string, req Request) (res Result, catchingUp bool, err error) {
+	res, catchingUp, lost, err := c.tryEach(ctx, typ, req)
+	if err != nil && lost != "" && typ != "get" {
+		// A refusal from the next server says nothing about the attempt
+		// that went unanswered: that one may still take effect.
+		return res, false, fmt.Errorf("%w: %s did not answer in time, so that attempt may still take effect; then %v", ErrUnknownOutcome, lost, err)
+	}
+	return res, catchingUp, err
+}
+
+// tryEach asks the servers in turn until one answers. lost names the
+// first server that may have received the request without answering.
+func (c *Client) tryEach(ctx context.Context, typ string, req Request) (res Result, catchingUp bool, lost string, err error) {
+	catchingUp = true
+	stale := 0
 	var lastErr error
-	for range c.servers {
+	for tried := 0; tried < len(c.servers); {
 		conn, err := c.connect(ctx)
 		if err == nil {
 			var reply wire.Envelope
@@ -72,23 +114,39 @@ func (c *Client) do(ctx context.Context, typ string, req Request) (Result, error
 			reply, err = conn.Call(actx, "", typ, req)
 			cancel()
 			var remote *wire.RemoteError
-			if err == nil || errors.As(err, &remote) {
-				return decodeResult(reply, err)
+			switch {
+			case err == nil:
+				res, err = decodeResult(reply)
+				return res, false, lost, err
+			case errors.As(err, &remote) && strings.HasPrefix(remote.Reason, reasonStale) && stale < maxStale:
+				stale++
+				c.node.Trace.Logf("%s refused a stale write of %q: sending it again", remote.From, req.Key)
+				continue
+			case errors.As(err, &remote) && strings.HasPrefix(remote.Reason, reasonCatchingUp):
+			case errors.As(err, &remote) && strings.HasPrefix(remote.Reason, reasonUnknown):
+				return Result{}, false, lost, fmt.Errorf("%w: %s", ErrUnknownOutcome, strings.TrimPrefix(remote.Reason, reasonUnknown+": "))
+			case errors.As(err, &remote):
+				return Result{}, false, lost, err
+			default:
+				catchingUp = false
+				if lost == "" {
+					lost = conn.RemoteAddr()
+				}
 			}
+		} else {
+			catchingUp = false
 		}
 		if ctx.Err() != nil {
-			return Result{}, ctx.Err()
+			return Result{}, false, lost, ctx.Err()
 		}
 		lastErr = err
 		c.failover(conn, err)
+		tried++
 	}
-	return Result{}, fmt.Errorf("no server answered: %w", lastErr)
+	return Result{}, catchingUp, lost, fmt.Errorf("no server answered: %w", lastErr)
 }
 
-func decodeResult(reply wire.Envelope, err error) (Result, error) {
-	if err != nil {
-		return Result{}, err
-	}
+func decodeResult(reply wire.Envelope) (Result, error) {
 	var res Result
 	if err := reply.UnmarshalBody(&res); err != nil {
 		return Result{}, err

@@ -323,6 +323,15 @@ func group(t *testing.T, server string, mode clientserver.Mode, n int, extra fun
 			"--mode", string(mode), "--peers", strings.Join(peers, ",")}, extra(i)...)
 		procs[i] = programtest.StartServer(t, server, args...)
 	}
+	if mode == clientserver.Replicate {
+		// Each replica first copies its peers; wait until all of them answer.
+		for _, p := range procs {
+			c := clientserver.NewClient(wire.NewNode("test"), []string{p.Addr}, 0, programtest.Patience)
+			_, err := c.Get(programtest.Context(t), "no such key")
+			c.Close()
+			require.ErrorIs(t, err, clientserver.ErrNotFound, "%s did not catch up", p.Addr)
+		}
+	}
 	return procs
 }
 
@@ -432,12 +441,14 @@ func TestReplicateSurvivesCrash(t *testing.T) {
 		}
 	}
 
-	// The victim comes back at its address: it copies a survivor's store
-	// (sync) and then answers for every key as the survivors do.
+	// The victim comes back at its address: it copies the survivors'
+	// stores (sync) and then answers for every key as the survivors do.
+	inSync := func(e trace.Event) bool {
+		return e.Node == "server-1" && e.Kind == trace.KindState && e.Key == "sync" && e.Value == "in sync"
+	}
+	before := len(rec.Matching(inSync))
 	restarted := programtest.StartServer(t, server, victim.Cmd.Args[1:]...)
-	rec.WaitFor(t, "server-1 to catch up", programtest.Has(func(e trace.Event) bool {
-		return e.Node == "server-1" && e.Kind == trace.KindLog && strings.HasPrefix(e.Text, "caught up from")
-	}))
+	rec.WaitN(t, before+1, inSync)
 	a := clientserver.NewClient(node, []string{restarted.Addr}, 0, programtest.Patience)
 	defer a.Close()
 	for w := range 9 {

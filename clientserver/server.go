@@ -2,6 +2,7 @@ package clientserver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"net"
@@ -25,7 +26,10 @@ const (
 )
 
 // Request is the body of get, put and del. Forwarded marks a request one
-// server passes to the owner of the key; the owner answers it itself.
+// server passes to the owner of the key in partition mode. It gives no
+// right to anything: a server stores only the keys it owns, whatever the
+// flag says, and it answers a forwarded request for a key it does not own
+// with an error rather than pass it on again.
 type Request struct {
 	Key       string `json:"key"`
 	Value     string `json:"value,omitempty"`
@@ -42,7 +46,7 @@ type Result struct {
 }
 
 // Replica is the body of replicate: one write, passed from the server that
-// took it to every other replica.
+// took it to every other replica, with the version it was given there.
 type Replica struct {
 	Key     string  `json:"key"`
 	Value   string  `json:"value,omitempty"`
@@ -50,28 +54,43 @@ type Replica struct {
 	Version Version `json:"version"`
 }
 
-// SyncRequest is the body of sync: a replica that starts asks a peer for
-// the store's entries after the key After, one page at a time.
+// ReplicateResult is the body of replicate_ok. Newer is set when the
+// replica already holds a newer version of the key and kept it: the write
+// is late, and the server that took it must not call it done. CatchingUp
+// says that the replica took the write but is still copying its peers, so
+// it does not count towards the majority.
+type ReplicateResult struct {
+	Newer      *Replica `json:"newer,omitempty"`
+	CatchingUp bool     `json:"catching_up,omitempty"`
+}
+
+// SyncRequest is the body of sync: a replica that catches up asks a peer
+// for the store's entries after the key After, one page at a time. Replica
+// is the asker's own address, so the peer knows that it is alive again.
 type SyncRequest struct {
-	After string `json:"after"`
+	After   string `json:"after"`
+	Replica string `json:"replica,omitempty"`
 }
 
-// SyncPage is the body of sync_ok: one page of entries, tombstones included.
+// SyncPage is the body of sync_ok: one page of entries, tombstones
+// included. Incomplete says that the replica answering has restarted and
+// not finished copying its own peers: its store may lack writes it once
+// took, so a copy of it alone proves nothing.
 type SyncPage struct {
-	Entries []Replica `json:"entries"`
-	More    bool      `json:"more"`
+	Entries    []Replica `json:"entries"`
+	More       bool      `json:"more"`
+	Incomplete bool      `json:"incomplete,omitempty"`
 }
 
-// syncPage is how many entries one sync_ok carries, well within the wire's
-// frame limit for keys and values of a few hundred bytes.
-const syncPage = 1000
+// syncBytes bounds one sync_ok page, well within the wire's frame limit.
+const syncBytes = wire.MaxFrame / 2
 
 // Config sets up a server.
 type Config struct {
 	Mode    Mode
 	Self    string        // this server's own address, as its peers know it
 	Peers   []string      // the other servers' addresses; empty when Alone
-	Timeout time.Duration // how long to wait for a peer; 0 means one second
+	Timeout time.Duration // how long to wait for a peer before suspecting it; 0 means one second
 }
 
 // Server is the key-value server, alone or as one of a group.
@@ -79,9 +98,15 @@ type Server struct {
 	node     *wire.Node
 	store    *Store
 	cfg      Config
-	group    []string              // every server's address, self included, sorted: the same list on each server
-	peers    map[string]*wire.Pool // peer address to the connections to it
-	reportMu sync.Mutex            // serialises state reports, so "keys" never goes backwards
+	self     string           // this server's address, canonical
+	group    []string         // every server's address, self included, sorted: the same list on each server
+	peers    map[string]*peer // the other servers, by address
+	reportMu sync.Mutex       // serialises state reports, so "keys" never goes backwards
+
+	behind    chan struct{} // buffered 1: wakes the catch-up (replicate mode)
+	mu        sync.Mutex    // guards catching, restarted, and each peer's name and suspect
+	catching  bool          // this replica may have missed writes; it refuses clients until it has copied its peers
+	restarted bool          // this replica has started and not yet finished its first catch-up
 }
 
 // ParseMode checks a --mode flag.
@@ -99,6 +124,9 @@ func NewServer(n *wire.Node, cfg Config) (*Server, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = time.Second
 	}
+	if cfg.Timeout < 0 {
+		return nil, program.Usagef("--timeout must be positive, not %s", cfg.Timeout)
+	}
 	if cfg.Mode == Alone && len(cfg.Peers) > 0 {
 		return nil, program.Usagef("--peers needs --mode partition or --mode replicate")
 	}
@@ -109,7 +137,8 @@ func NewServer(n *wire.Node, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{node: n, store: NewStore(), cfg: cfg, group: []string{self}, peers: map[string]*wire.Pool{}}
+	s := &Server{node: n, store: NewStore(), cfg: cfg, self: self, group: []string{self},
+		peers: map[string]*peer{}, behind: make(chan struct{}, 1)}
 	for _, p := range cfg.Peers {
 		addr, err := canonical(p)
 		if err != nil {
@@ -118,7 +147,7 @@ func NewServer(n *wire.Node, cfg Config) (*Server, error) {
 		if addr == self || s.peers[addr] != nil {
 			continue
 		}
-		s.peers[addr] = wire.NewPool(n, addr)
+		s.peers[addr] = &peer{addr: addr, name: addr, pool: wire.NewPool(n, addr), wake: make(chan struct{}, 1)}
 		s.group = append(s.group, addr)
 	}
 	slices.Sort(s.group)
@@ -138,7 +167,7 @@ func canonical(addr string) (string, error) {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer func() {
 		for _, p := range s.peers {
-			p.Close()
+			p.pool.Close()
 		}
 	}()
 	if s.cfg.Mode != Alone {
@@ -146,153 +175,156 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		s.node.Trace.State("group", fmt.Sprint(s.group))
 	}
 	if s.cfg.Mode == Replicate {
-		go s.catchUp(ctx)
+		// A replica that starts may be one that crashed and came back: it
+		// copies its peers before it answers a client.
+		var background sync.WaitGroup
+		defer background.Wait()
+		s.restarted = true
+		s.fallBehind()
+		background.Go(func() { s.catchUp(ctx) })
+		for _, p := range s.peers {
+			background.Go(func() { s.watch(ctx, p) })
+		}
 	}
 	return wire.Serve(ctx, s.node, ln, s.handle)
 }
 
-// catchUp brings a replica that (re)starts up to date: it copies the store
-// of the first peer that answers, page by page. Writes that arrive in the
-// meantime are applied as usual; each key keeps its newest version, so the
-// order does not matter. Without it, a replica that was down would answer
-// "not found" for every key written before or while it was away.
-func (s *Server) catchUp(ctx context.Context) {
-	for _, addr := range s.group {
-		pool := s.peers[addr]
-		if pool == nil {
-			continue // this server itself
-		}
-		n, err := s.copyFrom(ctx, pool)
-		if err == nil {
-			s.node.Trace.Logf("caught up from %s: %d entries", addr, n)
-			return
-		}
-		s.node.Trace.Logf("cannot catch up from %s: %v", addr, err)
-	}
-}
-
-// copyFrom copies every entry of the peer behind pool and returns how many.
-func (s *Server) copyFrom(ctx context.Context, pool *wire.Pool) (int, error) {
-	var after string
-	n := 0
-	for {
-		cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
-		reply, err := pool.Call(cctx, "", "sync", SyncRequest{After: after})
-		cancel()
-		if err != nil {
-			return n, err
-		}
-		var page SyncPage
-		if err := reply.UnmarshalBody(&page); err != nil {
-			return n, err
-		}
-		for _, e := range page.Entries {
-			s.apply(e)
-			after = e.Key
-		}
-		n += len(page.Entries)
-		if !page.More || len(page.Entries) == 0 {
-			return n, nil
-		}
-	}
-}
-
 func (s *Server) handle(ctx context.Context, req wire.Envelope) (any, error) {
-	if req.Type == "sync" {
-		var r SyncRequest
-		if err := req.UnmarshalBody(&r); err != nil {
-			return nil, err
+	switch req.Type {
+	case "get", "put", "del":
+		return s.serveClient(ctx, req)
+	case "replicate", "sync", "catch_up":
+		if s.cfg.Mode != Replicate {
+			return nil, fmt.Errorf("%s is a message between replicas, and this server is not one (--mode replicate)", req.Type)
 		}
-		page, more := s.store.Since(r.After, syncPage)
-		return SyncPage{Entries: page, More: more}, nil
+		return s.serveReplica(req)
 	}
-	if req.Type == "replicate" {
-		var r Replica
-		if err := req.UnmarshalBody(&r); err != nil {
-			return nil, err
-		}
-		s.apply(r)
-		return struct{}{}, nil
-	}
+	return nil, fmt.Errorf("unknown request type %q (want get, put or del)", req.Type)
+}
+
+// The reasons of the error replies a client answers by itself. Neither a
+// catching-up nor a stale refusal was carried out (or it will never be
+// visible), so the client may send it again: to the next server when this
+// one is catching up, to the same one when the write was stale. A write
+// whose outcome is unknown was taken but may or may not last; the client
+// reports it as ErrUnknownOutcome, not as a refusal.
+const (
+	reasonCatchingUp = "catching up"
+	reasonStale      = "stale write"
+	reasonUnknown    = "outcome unknown"
+)
+
+var errCatchingUp = errors.New(reasonCatchingUp + ": this replica may have missed writes and is copying its peers' stores; ask another server")
+
+// staleWrite refuses a write because the key already has the version kept,
+// which is not older than the write's own.
+func staleWrite(kept *Replica) error {
+	return fmt.Errorf("%s: key %q already has a version as new (clock %d from %s); send it again",
+		reasonStale, kept.Key, kept.Version.Clock, kept.Version.Node)
+}
+
+func (s *Server) serveClient(ctx context.Context, req wire.Envelope) (any, error) {
 	var r Request
 	if err := req.UnmarshalBody(&r); err != nil {
 		return nil, err
 	}
-	if r.Key == "" {
+	switch {
+	case r.Key == "":
 		return nil, fmt.Errorf("%s needs a key", req.Type)
+	case len(r.Key) > MaxKey:
+		return nil, fmt.Errorf("key of %d bytes is longer than the limit of %d", len(r.Key), MaxKey)
+	case len(r.Value) > MaxValue:
+		return nil, fmt.Errorf("value of %d bytes is longer than the limit of %d", len(r.Value), MaxValue)
 	}
-	switch req.Type {
-	case "get", "put", "del":
-	default:
-		return nil, fmt.Errorf("unknown request type %q (want get, put or del)", req.Type)
-	}
-	if owner := s.owner(r.Key); owner != "" && !r.Forwarded {
-		r.Forwarded = true
-		reply, err := s.peers[owner].Call(ctx, "", req.Type, r)
-		if err != nil {
-			return nil, fmt.Errorf("key %q lives on %s, which did not answer: %w", r.Key, owner, err)
+	switch s.cfg.Mode {
+	case Partition:
+		if owner := s.owner(r.Key); owner != s.self {
+			return s.forward(ctx, req.Type, r, owner)
 		}
-		var res Result
-		err = reply.UnmarshalBody(&res)
-		return res, err
+	case Replicate:
+		if s.catchingUp() {
+			return nil, errCatchingUp
+		}
 	}
 
-	res := Result{Key: r.Key, Server: s.node.Name}
 	if req.Type == "get" {
+		res := Result{Key: r.Key, Server: s.node.Name}
 		res.Value, res.Found = s.store.Get(r.Key)
 		return res, nil
 	}
-	write := Replica{Key: r.Key, Value: r.Value, Deleted: req.Type == "del",
-		Version: Version{Clock: s.node.Clock.Tick(), Node: s.node.Name}}
-	res.Found = s.apply(write)
-	if req.Type == "put" {
-		res.Value, res.Found = r.Value, true
+	return s.write(ctx, req, r)
+}
+
+// owner returns the address of the server that owns key in partition mode.
+func (s *Server) owner(key string) string {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return s.group[h.Sum32()%uint32(len(s.group))]
+}
+
+// forward passes a request for a key this server does not own to its owner
+// and returns the owner's answer. A request that was forwarded already is
+// refused instead: the servers disagree about the owner (their --peers
+// differ), or a client set the flag itself to plant a copy here.
+func (s *Server) forward(ctx context.Context, typ string, r Request, owner string) (any, error) {
+	if r.Forwarded {
+		return nil, fmt.Errorf("key %q lives on %s, not here: this server neither stores it nor passes a forwarded request on", r.Key, owner)
+	}
+	r.Forwarded = true
+	cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	reply, err := s.peers[owner].pool.Call(cctx, "", typ, r)
+	var remote *wire.RemoteError
+	if errors.As(err, &remote) {
+		return nil, remote
+	}
+	if err != nil {
+		return nil, fmt.Errorf("key %q lives on %s, which did not answer: %w", r.Key, owner, err)
+	}
+	var res Result
+	err = reply.UnmarshalBody(&res)
+	return res, err
+}
+
+// write carries out a put or del and, in replicate mode, passes it on.
+func (s *Server) write(ctx context.Context, req wire.Envelope, r Request) (Result, error) {
+	w := Replica{Key: r.Key, Value: r.Value, Deleted: req.Type == "del", Version: Version{Node: s.node.Name}}
+	if s.cfg.Mode == Replicate {
+		if err := s.tooFew(); err != nil {
+			return Result{}, err
+		}
+		// The Lamport time at which the client sent the request, not the
+		// time it is carried out here: a request held up on its way (this
+		// server was frozen, the client gave up and went elsewhere) stays
+		// as old as it is, and loses to whatever its client wrote later.
+		w.Version.Clock = req.Clock
+	} else {
+		// One server orders all writes of a key: its own clock will do.
+		w.Version.Clock = s.node.Clock.Tick()
+	}
+	existed, kept := s.apply(w)
+	if kept != nil {
+		return Result{}, staleWrite(kept)
 	}
 	if s.cfg.Mode == Replicate {
-		s.replicate(ctx, write)
+		if err := s.replicate(ctx, w); err != nil {
+			return Result{}, err
+		}
+	}
+	res := Result{Key: r.Key, Server: s.node.Name, Found: existed}
+	if req.Type == "put" {
+		res.Value, res.Found = r.Value, true
 	}
 	return res, nil
 }
 
-// owner returns the address of the peer that owns key in partition mode, or
-// "" when this server answers itself.
-func (s *Server) owner(key string) string {
-	if s.cfg.Mode != Partition {
-		return ""
-	}
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	owner := s.group[h.Sum32()%uint32(len(s.group))]
-	if s.peers[owner] == nil {
-		return ""
-	}
-	return owner
-}
-
-// apply writes to the local store and reports whether the key existed.
-func (s *Server) apply(w Replica) bool {
-	existed, applied := s.store.Apply(w.Key, w.Value, w.Deleted, w.Version)
-	if applied && existed == w.Deleted { // the number of keys changed
+// apply writes to the local store; see Store.Apply.
+func (s *Server) apply(w Replica) (existed bool, kept *Replica) {
+	existed, kept = s.store.Apply(w)
+	if kept == nil && existed == w.Deleted { // the number of keys changed
 		s.reportMu.Lock()
 		s.node.Trace.State("keys", strconv.Itoa(s.store.Len()))
 		s.reportMu.Unlock()
 	}
-	return existed
-}
-
-// replicate sends a write to every peer at once and waits for all of them.
-// A peer that does not answer within the timeout is reported and skipped:
-// the write is on every replica that is up, which is what a client's ok means.
-func (s *Server) replicate(ctx context.Context, w Replica) {
-	var wg sync.WaitGroup
-	for addr, pool := range s.peers {
-		wg.Go(func() {
-			cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
-			defer cancel()
-			if _, err := pool.Call(cctx, "", "replicate", w); err != nil {
-				s.node.Trace.Logf("replica %s missed the write of %q: %v", addr, w.Key, err)
-			}
-		})
-	}
-	wg.Wait()
+	return existed, kept
 }

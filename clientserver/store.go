@@ -5,9 +5,11 @@ import (
 	"sync"
 )
 
-// Version orders the writes to one key: a Lamport timestamp, with the writing
-// server's name to break ties between equal clocks. Every replica that sees
-// the same writes keeps the same winner, in whatever order they arrive.
+// Version orders the writes to one key: a Lamport timestamp, with the name
+// of the server that took the write to break ties between equal clocks.
+// Every replica that sees the same writes keeps the same winner, in
+// whatever order they arrive. Versions are only ever compared, never added
+// to, so no arithmetic can wrap one around to "older".
 type Version struct {
 	Clock uint64 `json:"clock"`
 	Node  string `json:"node"`
@@ -20,6 +22,15 @@ func (v Version) Less(w Version) bool {
 	}
 	return v.Node < w.Node
 }
+
+// The limits of what the store keeps. They keep every entry, however its
+// bytes are escaped in JSON (at most six bytes for one), well inside one
+// wire frame, so a replicate or sync_ok message can always carry it.
+const (
+	MaxKey   = 1 << 10  // bytes of a key
+	MaxValue = 64 << 10 // bytes of a value
+	maxNode  = 256      // bytes of a version's server name
+)
 
 // Store is a server's key-value state. A deleted key stays as a tombstone
 // with its version, so a late, older write cannot bring it back.
@@ -49,25 +60,26 @@ func (s *Store) Get(key string) (string, bool) {
 	return e.value, true
 }
 
-// Apply writes (or, with deleted, removes) key at version v, unless the store
-// already holds a newer version of it. It reports whether the key existed
-// before and whether the write took effect.
-func (s *Store) Apply(key, value string, deleted bool, v Version) (existed, applied bool) {
+// Apply writes w (or, with w.Deleted, removes w.Key) unless the store
+// already holds the same or a newer version of the key. It reports whether
+// the key existed before, and, when w did not take effect, the entry the
+// store keeps instead.
+func (s *Store) Apply(w Replica) (existed bool, kept *Replica) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old, ok := s.entries[key]
+	old, ok := s.entries[w.Key]
 	existed = ok && !old.deleted
-	if ok && !old.version.Less(v) {
-		return existed, false
+	if ok && !old.version.Less(w.Version) {
+		return existed, &Replica{Key: w.Key, Value: old.value, Deleted: old.deleted, Version: old.version}
 	}
-	s.entries[key] = entry{value: value, deleted: deleted, version: v}
+	s.entries[w.Key] = entry{value: w.Value, deleted: w.Deleted, version: w.Version}
 	switch {
-	case existed && deleted:
+	case existed && w.Deleted:
 		s.live--
-	case !existed && !deleted:
+	case !existed && !w.Deleted:
 		s.live++
 	}
-	return existed, true
+	return existed, nil
 }
 
 // Len returns the number of keys that are not deleted.
@@ -77,11 +89,13 @@ func (s *Store) Len() int {
 	return s.live
 }
 
-// Since returns up to limit entries, tombstones included, in key order,
-// starting after the key after: one page of the store for a replica that
-// catches up. More reports whether entries are left after the page.
-func (s *Store) Since(after string, limit int) (page []Replica, more bool) {
+// Since returns entries, tombstones included, in key order, starting after
+// the key after: one page of the store for a replica that catches up. The
+// page holds at least one entry and, beyond the first, no more than fit in
+// about maxBytes of JSON. More reports whether entries are left after it.
+func (s *Store) Since(after string, maxBytes int) (page []Replica, more bool) {
 	s.mu.RLock()
+	defer s.mu.RUnlock()
 	keys := make([]string, 0, len(s.entries))
 	for k := range s.entries {
 		if k > after {
@@ -89,13 +103,21 @@ func (s *Store) Since(after string, limit int) (page []Replica, more bool) {
 		}
 	}
 	slices.Sort(keys)
-	if len(keys) > limit {
-		keys, more = keys[:limit], true
-	}
-	for _, k := range keys {
+	size := 0
+	for i, k := range keys {
 		e := s.entries[k]
-		page = append(page, Replica{Key: k, Value: e.value, Deleted: e.deleted, Version: e.version})
+		r := Replica{Key: k, Value: e.value, Deleted: e.deleted, Version: e.version}
+		size += encodedBound(r)
+		if i > 0 && size > maxBytes {
+			return page, true
+		}
+		page = append(page, r)
 	}
-	s.mu.RUnlock()
-	return page, more
+	return page, false
+}
+
+// encodedBound is the most bytes r can take as JSON: every byte of its
+// strings escaped to six, plus the field names and numbers.
+func encodedBound(r Replica) int {
+	return 6*(len(r.Key)+len(r.Value)+len(r.Version.Node)) + 100
 }

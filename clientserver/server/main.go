@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"os"
+	"time"
 
 	"dsdemo/clientserver"
 	"dsdemo/models/program"
@@ -14,6 +15,7 @@ func main() {
 	p := program.New("server", "clientserver", "127.0.0.1:7100", "[--mode partition|replicate --peers ADDR,ADDR]")
 	mode := p.Flags.String("mode", "", "cooperate with --peers: `partition` or replicate")
 	peers := p.Flags.String("peers", "", "the other servers of the group, `ADDR,ADDR`")
+	timeout := p.Flags.Duration("timeout", time.Second, "how long to wait for a peer before suspecting it (replicate) or giving up (partition)")
 	p.ModelFor = func() string { // the catalogue's cooperating-partition or cooperating-replicate
 		if *mode == "partition" || *mode == "replicate" {
 			return "cooperating-" + *mode
@@ -26,7 +28,7 @@ func main() {
 			return err
 		}
 		s, err := clientserver.NewServer(env.Node, clientserver.Config{
-			Mode: m, Self: env.Listener.Addr().String(), Peers: program.List(*peers),
+			Mode: m, Self: env.Listener.Addr().String(), Peers: program.List(*peers), Timeout: *timeout,
 		})
 		if err != nil {
 			return err

@@ -1,0 +1,412 @@
+package clientserver_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"dsdemo/clientserver"
+	"dsdemo/models/program/programtest"
+	"dsdemo/models/trace"
+	"dsdemo/models/wire"
+)
+
+// These tests attack cooperating servers the way issue 13 found them to
+// break: frozen and restarted replicas, forged clocks, clients posing as
+// servers. Each starts real server processes and talks to them over TCP.
+
+// rawPeer is a connection that writes JSON lines by hand, as a student with
+// nc (or an attacker) would.
+type rawPeer struct {
+	t     *testing.T
+	conn  net.Conn
+	lines *bufio.Reader
+}
+
+func dialRaw(t *testing.T, addr string) *rawPeer {
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	return &rawPeer{t: t, conn: conn, lines: bufio.NewReaderSize(conn, 2*wire.MaxFrame)}
+}
+
+// call sends one line and returns the envelope that answers it, and the
+// answer's size in bytes.
+func (p *rawPeer) call(line string) (wire.Envelope, int) {
+	p.t.Helper()
+	require.NoError(p.t, p.conn.SetDeadline(time.Now().Add(programtest.Patience)))
+	_, err := p.conn.Write([]byte(line + "\n"))
+	require.NoError(p.t, err)
+	reply, err := p.lines.ReadBytes('\n')
+	require.NoError(p.t, err, "no reply to %.80q", line)
+	e, err := wire.Decode(reply[:len(reply)-1])
+	require.NoError(p.t, err)
+	return e, len(reply)
+}
+
+// reason returns the reason of an error envelope, failing the test for any other.
+func reason(t *testing.T, e wire.Envelope) string {
+	t.Helper()
+	require.Equal(t, wire.TypeError, e.Type, "reply %s", e.Body)
+	var body wire.ErrorBody
+	require.NoError(t, e.UnmarshalBody(&body))
+	return body.Reason
+}
+
+// readAllKeys reads keys from each server alone: address to key to value,
+// a key not found left out. A replica that is catching up is asked again
+// by the client itself, within its timeout.
+func readAllKeys(ctx context.Context, t *testing.T, addrs, keys []string) map[string]map[string]string {
+	t.Helper()
+	out := map[string]map[string]string{}
+	for _, addr := range addrs {
+		c := clientserver.NewClient(wire.NewNode("checker"), []string{addr}, 0, programtest.Patience)
+		store := map[string]string{}
+		for _, key := range keys {
+			res, err := c.Get(ctx, key)
+			if err == nil {
+				store[key] = res.Value
+			} else {
+				require.ErrorIs(t, err, clientserver.ErrNotFound, "get %s from %s", key, addr)
+			}
+		}
+		c.Close()
+		out[addr] = store
+	}
+	return out
+}
+
+// waitAgree reads keys from every replica until all hold the same, and
+// returns what they hold.
+func waitAgree(ctx context.Context, t *testing.T, addrs, keys []string) map[string]string {
+	t.Helper()
+	for {
+		stores := readAllKeys(ctx, t, addrs, keys)
+		first := stores[addrs[0]]
+		agree := true
+		for _, s := range stores {
+			agree = agree && maps.Equal(first, s)
+		}
+		if agree {
+			return first
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the replicas never agreed: %v", stores)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func keyList(prefix string, n int) []string {
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = prefix + strconv.Itoa(i)
+	}
+	return keys
+}
+
+// TestHostileLateWriteNeverBeatsAcknowledgedOne is item 11: with server-2
+// frozen, writers put v1 (their first server, server-2, does not answer:
+// they fail over to server-3) and then v2, which server-3 acknowledges.
+// When server-2 thaws it finds the v1 requests the writers sent it first,
+// long given up on. They must not win over v2.
+func TestHostileLateWriteNeverBeatsAcknowledgedOne(t *testing.T) {
+	server, _ := programs(t)
+	rec := programtest.NewRecorder(t)
+	srvs := group(t, server, clientserver.Replicate, 3, func(i int) []string {
+		if i == 1 {
+			return []string{"--trace", rec.Addr()}
+		}
+		return nil
+	})
+	addrs := []string{srvs[0].Addr, srvs[1].Addr, srvs[2].Addr}
+	ctx := programtest.Context(t)
+	keys := keyList("late-", 10)
+	first := clientserver.NewClient(wire.NewNode("setup"), addrs, 0, programtest.Patience)
+	defer first.Close()
+	for _, key := range keys {
+		_, err := first.Put(ctx, key, "v0")
+		require.NoError(t, err)
+	}
+
+	require.NoError(t, srvs[1].Cmd.Process.Signal(syscall.SIGSTOP))
+	var writers sync.WaitGroup
+	for i, key := range keys {
+		writers.Go(func() {
+			c := clientserver.NewClient(wire.NewNode(fmt.Sprintf("writer-%d", i)), []string{srvs[1].Addr, srvs[2].Addr}, 0, 2*time.Second)
+			defer c.Close()
+			_, err := c.Put(ctx, key, "v1")
+			assert.NoError(t, err, "put %s v1", key)
+			_, err = c.Put(ctx, key, "v2")
+			assert.NoError(t, err, "put %s v2", key)
+		})
+	}
+	// Ordinary traffic through server-1 goes on meanwhile.
+	for i := range 30 {
+		_, err := first.Put(ctx, "other-"+strconv.Itoa(i), "x")
+		require.NoError(t, err)
+	}
+	writers.Wait()
+	require.NoError(t, srvs[1].Cmd.Process.Signal(syscall.SIGCONT))
+
+	// server-2 answers each late v1 (to writers that have moved on long ago).
+	rec.WaitN(t, len(keys), func(e trace.Event) bool {
+		return e.Kind == trace.KindSend && e.Node == "server-2" && e.Msg != nil &&
+			strings.HasPrefix(e.Msg.To, "writer-") && e.Msg.ReplyTo != 0
+	})
+	final := waitAgree(ctx, t, addrs, keys)
+	for _, key := range keys {
+		assert.Equal(t, "v2", final[key], "the acknowledged write of %s", key)
+	}
+}
+
+// TestHostileForgedClockLosesNoWrite is item 12: a get whose clock is
+// 2^64-2 wrapped every server's Lamport clock to 0, and every put of an
+// existing key after it was acknowledged and lost. The clock is refused
+// now, and the writes after it stay.
+func TestHostileForgedClockLosesNoWrite(t *testing.T) {
+	server, _ := programs(t)
+	srvs := group(t, server, clientserver.Replicate, 3, func(int) []string { return nil })
+	addrs := []string{srvs[0].Addr, srvs[1].Addr, srvs[2].Addr}
+	ctx := programtest.Context(t)
+	keys := keyList("clock-", 20)
+	c := clientserver.NewClient(wire.NewNode("writer"), addrs, 0, programtest.Patience)
+	defer c.Close()
+	for _, key := range keys {
+		_, err := c.Put(ctx, key, "before")
+		require.NoError(t, err)
+	}
+
+	for _, addr := range addrs {
+		e, _ := dialRaw(t, addr).call(`{"from":"mallory","type":"get","id":1,"clock":18446744073709551614,"body":{"key":"clock-0"}}`)
+		assert.Contains(t, reason(t, e), "clock too far ahead", "the forged clock at %s", addr)
+	}
+
+	later := clientserver.NewClient(wire.NewNode("later"), addrs, 1, programtest.Patience)
+	defer later.Close()
+	for _, key := range keys {
+		_, err := later.Put(ctx, key, "after")
+		require.NoError(t, err)
+	}
+	for addr, store := range readAllKeys(ctx, t, addrs, keys) {
+		for _, key := range keys {
+			assert.Equal(t, "after", store[key], "%s at %s", key, addr)
+		}
+	}
+}
+
+// TestHostileRestartedReplicaCatchesUpAfterFrozenPeers is item 13: a
+// replica that restarts while both its peers are frozen cannot copy their
+// stores. It must not give up and answer "not found": it refuses clients
+// ("catching up", so they ask another server), asks again until the peers
+// answer, and then holds every key.
+func TestHostileRestartedReplicaCatchesUpAfterFrozenPeers(t *testing.T) {
+	server, _ := programs(t)
+	rec := programtest.NewRecorder(t)
+	srvs := group(t, server, clientserver.Replicate, 3, func(i int) []string {
+		if i == 0 {
+			return []string{"--trace", rec.Addr()}
+		}
+		return nil
+	})
+	addrs := []string{srvs[0].Addr, srvs[1].Addr, srvs[2].Addr}
+	ctx := programtest.Context(t)
+	keys := keyList("kept-", 50)
+	c := clientserver.NewClient(wire.NewNode("writer"), addrs, 1, programtest.Patience)
+	defer c.Close()
+	for _, key := range keys {
+		_, err := c.Put(ctx, key, "v-"+key)
+		require.NoError(t, err)
+	}
+
+	require.NoError(t, srvs[0].Cmd.Process.Kill())
+	srvs[0].Wait(t)
+	for _, p := range srvs[1:] {
+		require.NoError(t, p.Cmd.Process.Signal(syscall.SIGSTOP))
+	}
+	failures := len(rec.Matching(copyFailed))
+	programtest.StartServer(t, server, srvs[0].Cmd.Args[1:]...)
+	rec.WaitN(t, failures+2, copyFailed)
+
+	t.Run("while the peers are frozen it refuses clients", func(t *testing.T) {
+		e, _ := dialRaw(t, addrs[0]).call(`{"from":"nc","type":"get","id":1,"body":{"key":"kept-0"}}`)
+		assert.Contains(t, reason(t, e), "catching up")
+		assert.True(t, programtest.Has(func(e trace.Event) bool {
+			return e.Node == "server-1" && e.Kind == trace.KindState && e.Key == "sync" && e.Value == "catching up"
+		})(rec.All()), "server-1 reports that it is catching up")
+	})
+
+	for _, p := range srvs[1:] {
+		require.NoError(t, p.Cmd.Process.Signal(syscall.SIGCONT))
+	}
+	store := readAllKeys(ctx, t, addrs[:1], keys)[addrs[0]]
+	for _, key := range keys {
+		assert.Equal(t, "v-"+key, store[key], "%s on the restarted replica", key)
+	}
+}
+
+// copyFailed matches a restarted replica's report that it could not copy
+// a peer's store (yet).
+func copyFailed(e trace.Event) bool {
+	return e.Node == "server-1" && e.Kind == trace.KindLog && strings.HasPrefix(e.Text, "cannot")
+}
+
+// TestHostileClientCannotPlantAShadowCopy is item 14: in partition mode a
+// client set "forwarded" itself and stored a copy of a key on a server that
+// does not own it. Only a key's owner stores it, whatever a request says,
+// and the messages between replicas are refused in partition mode.
+func TestHostileClientCannotPlantAShadowCopy(t *testing.T) {
+	server, _ := programs(t)
+	srvs := group(t, server, clientserver.Partition, 3, func(int) []string { return nil })
+	ctx := programtest.Context(t)
+	c := clientserver.NewClient(wire.NewNode("client"), []string{srvs[0].Addr}, 0, programtest.Patience)
+	defer c.Close()
+	// A key that server-1 does not own.
+	var key string
+	for i := 0; key == ""; i++ {
+		require.Less(t, i, 100, "no key among 100 lives elsewhere")
+		k := "k" + strconv.Itoa(i)
+		res, err := c.Put(ctx, k, "real")
+		require.NoError(t, err)
+		if res.Server != "server-1" {
+			key = k
+		}
+	}
+
+	mallory := dialRaw(t, srvs[0].Addr)
+	t.Run("a forwarded put to a server that does not own the key", func(t *testing.T) {
+		e, _ := mallory.call(`{"from":"mallory","type":"put","id":1,"body":{"key":"` + key + `","value":"shadow","forwarded":true}}`)
+		assert.Contains(t, reason(t, e), "not here")
+	})
+	t.Run("a forwarded get there finds no copy", func(t *testing.T) {
+		e, _ := mallory.call(`{"from":"mallory","type":"get","id":2,"body":{"key":"` + key + `","forwarded":true}}`)
+		assert.Contains(t, reason(t, e), "not here")
+	})
+	t.Run("every server answers with the owner's value", func(t *testing.T) {
+		for _, s := range srvs {
+			c := clientserver.NewClient(wire.NewNode("reader"), []string{s.Addr}, 0, programtest.Patience)
+			res, err := c.Get(ctx, key)
+			c.Close()
+			require.NoError(t, err)
+			assert.Equal(t, "real", res.Value, "%s from %s", key, s.Addr)
+		}
+	})
+	t.Run("messages between replicas are refused", func(t *testing.T) {
+		for i, line := range []string{
+			`{"from":"mallory","type":"replicate","id":3,"body":{"key":"` + key + `","value":"shadow","version":{"clock":1,"node":"x"}}}`,
+			`{"from":"mallory","type":"sync","id":4,"body":{"after":""}}`,
+			`{"from":"mallory","type":"catch_up","id":5,"body":{}}`,
+		} {
+			e, _ := mallory.call(line)
+			assert.Contains(t, reason(t, e), "not one (--mode replicate)", "line %d", i)
+		}
+	})
+}
+
+// TestHostileFrozenReplicaDoesNotSlowWrites is item 19: one frozen replica
+// made every write of the group wait the full timeout. It is suspected
+// after one missed deadline; later writes neither go to it nor wait for it;
+// when it thaws it is asked to catch up and then holds every write.
+func TestHostileFrozenReplicaDoesNotSlowWrites(t *testing.T) {
+	server, _ := programs(t)
+	rec := programtest.NewRecorder(t)
+	srvs := group(t, server, clientserver.Replicate, 3, func(i int) []string {
+		if i != 2 {
+			return []string{"--trace", rec.Addr()}
+		}
+		return nil
+	})
+	addrs := []string{srvs[0].Addr, srvs[1].Addr, srvs[2].Addr}
+	ctx := programtest.Context(t)
+	rec.WaitFor(t, "server-1 to know server-2 by name", programtest.Has(func(e trace.Event) bool {
+		return e.Node == "server-1" && e.Kind == trace.KindRecv && e.Msg != nil && e.Msg.From == "server-2"
+	}))
+
+	require.NoError(t, srvs[1].Cmd.Process.Signal(syscall.SIGSTOP))
+	c := clientserver.NewClient(wire.NewNode("writer"), addrs[:1], 0, programtest.Patience)
+	defer c.Close()
+	keys := keyList("fast-", 20)
+	for _, key := range keys {
+		_, err := c.Put(ctx, key, "v-"+key)
+		require.NoError(t, err)
+	}
+	// server-1's events come in the order it reported them: after it
+	// suspected server-2, no write went there any more.
+	events := rec.Matching(func(e trace.Event) bool { return e.Node == "server-1" })
+	suspected := slices.IndexFunc(events, suspects("server-2"))
+	require.GreaterOrEqual(t, suspected, 0, "server-1 reports server-2 as suspect")
+	for _, e := range events[suspected:] {
+		if e.Kind == trace.KindSend && e.Msg.Type == "replicate" && (e.Msg.To == "server-2" || e.Msg.To == addrs[1]) {
+			t.Errorf("a write went to the suspect server-2: %s", e.Msg.Body)
+		}
+	}
+
+	require.NoError(t, srvs[1].Cmd.Process.Signal(syscall.SIGCONT))
+	rec.WaitFor(t, "server-1 to trust server-2 again", programtest.Has(suspects("none")))
+	store := readAllKeys(ctx, t, addrs[1:2], keys)[addrs[1]]
+	for _, key := range keys {
+		assert.Equal(t, "v-"+key, store[key], "%s on server-2 after it caught up", key)
+	}
+}
+
+// suspects matches server-1's report of the peers it suspects.
+func suspects(value string) func(trace.Event) bool {
+	return func(e trace.Event) bool {
+		return e.Node == "server-1" && e.Kind == trace.KindState && e.Key == "suspect" && e.Value == value
+	}
+}
+
+// TestHostileSyncPagesFitInAFrame is item 18's part of the server: what
+// one request makes it hold or send is bounded. Keys and values have a
+// limit, and a page of sync_ok fits in one wire frame however large the
+// values are.
+func TestHostileSyncPagesFitInAFrame(t *testing.T) {
+	server, _ := programs(t)
+	srvs := group(t, server, clientserver.Replicate, 2, func(int) []string { return nil })
+	ctx := programtest.Context(t)
+	c := clientserver.NewClient(wire.NewNode("writer"), []string{srvs[0].Addr}, 0, programtest.Patience)
+	defer c.Close()
+	big := strings.Repeat("<", clientserver.MaxValue) // six bytes each in JSON, as \u003c
+	for i := range 20 {
+		_, err := c.Put(ctx, fmt.Sprintf("big-%02d", i), big)
+		require.NoError(t, err)
+	}
+
+	p := dialRaw(t, srvs[0].Addr)
+	t.Run("limits", func(t *testing.T) {
+		e, _ := p.call(`{"from":"nc","type":"put","id":1,"body":{"key":"` + strings.Repeat("k", clientserver.MaxKey+1) + `","value":"1"}}`)
+		assert.Contains(t, reason(t, e), "longer than the limit")
+		e, _ = p.call(`{"from":"nc","type":"put","id":2,"body":{"key":"k","value":"` + strings.Repeat("v", clientserver.MaxValue+1) + `"}}`)
+		assert.Contains(t, reason(t, e), "longer than the limit")
+	})
+	t.Run("sync pages", func(t *testing.T) {
+		after, entries, pages := "", 0, 0
+		for more := true; more; pages++ {
+			require.Less(t, pages, 100, "sync never ends")
+			e, size := p.call(fmt.Sprintf(`{"from":"nc","type":"sync","id":%d,"body":{"after":%q}}`, 10+pages, after))
+			require.Equal(t, "sync_ok", e.Type, "reply %.200s", e.Body)
+			assert.LessOrEqual(t, size, wire.MaxFrame, "page %d", pages)
+			var page clientserver.SyncPage
+			require.NoError(t, json.Unmarshal(e.Body, &page))
+			require.NotEmpty(t, page.Entries)
+			entries += len(page.Entries)
+			after, more = page.Entries[len(page.Entries)-1].Key, page.More
+		}
+		assert.Equal(t, 20, entries)
+		assert.Greater(t, pages, 1, "20 values of 64 KiB take more than one page")
+	})
+}
