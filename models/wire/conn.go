@@ -154,6 +154,11 @@ func (c *Conn) send(ctx context.Context, e Envelope, f *faults.Injector) (Envelo
 	if err != nil {
 		return e, err
 	}
+	if len(line) > MaxFrame+1 {
+		// The peer would skip it and could not even say which request it
+		// refused; the sender is the one to know.
+		return e, fmt.Errorf("send %s to %s: %w (%d bytes)", e.Type, e.To, ErrFrameTooLarge, len(line)-1)
+	}
 
 	copies, err := c.node.Pass(ctx, f, &e, len(line), e.To, c.addr)
 	if err != nil || copies == 0 {
@@ -251,17 +256,29 @@ func (c *Conn) Call(ctx context.Context, to, typ string, body any) (Envelope, er
 	}
 	select {
 	case reply := <-ch:
-		if reply.Type == TypeError {
-			var eb ErrorBody
-			_ = json.Unmarshal(reply.Body, &eb)
-			return reply, &RemoteError{From: reply.From, Reason: eb.Reason}
-		}
-		return reply, nil
+		return answer(reply)
 	case <-c.done:
-		return Envelope{}, c.readErr()
+		// The reply may have come just before the end: the reader hands it
+		// over before it stops, and select does not say which was first.
+		select {
+		case reply := <-ch:
+			return answer(reply)
+		default:
+			return Envelope{}, c.readErr()
+		}
 	case <-ctx.Done():
 		return Envelope{}, ctx.Err()
 	}
+}
+
+// answer turns a reply into Call's result: an error reply is a *RemoteError.
+func answer(reply Envelope) (Envelope, error) {
+	if reply.Type == TypeError {
+		var eb ErrorBody
+		_ = json.Unmarshal(reply.Body, &eb)
+		return reply, &RemoteError{From: reply.From, Reason: eb.Reason}
+	}
+	return reply, nil
 }
 
 func (c *Conn) readErr() error {

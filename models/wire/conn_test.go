@@ -697,3 +697,20 @@ func TestPoolSkipsAConnectionThatDiedWhileIdle(t *testing.T) {
 	}
 	assert.Equal(t, int64(2), conns.Load(), "the second call went out on a new connection")
 }
+
+// A request too large for any peer is refused by its sender, at once: the
+// peer would skip it unread and could not say which request it refused,
+// leaving the caller waiting for its context to end.
+func TestCallRefusesAFrameTooLargeBeforeSending(t *testing.T) {
+	var served atomic.Int64
+	addr := startServer(t, wire.NewNode("server"), func(ctx context.Context, req wire.Envelope) (any, error) {
+		served.Add(1)
+		return nil, nil
+	})
+	c := dial(t, wire.NewNode("client"), addr)
+	_, err := c.Call(programtest.Context(t), "server", "echo", strings.Repeat("x", wire.MaxFrame))
+	require.ErrorIs(t, err, wire.ErrFrameTooLarge)
+	_, err = c.Call(programtest.Context(t), "server", "echo", "small")
+	require.NoError(t, err, "the connection is still usable")
+	assert.Equal(t, int64(1), served.Load(), "only the small request reached the server")
+}
