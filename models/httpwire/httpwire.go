@@ -122,6 +122,7 @@ func Middleware(n *wire.Node, next http.Handler) http.Handler {
 // stampedWriter stamps and reports the response when its header is written.
 type stampedWriter struct {
 	http.ResponseWriter
+	deadline time.Time // the write deadline last set; zero before the first
 	node    *wire.Node
 	req     *wire.Envelope
 	ctx     context.Context
@@ -158,8 +159,15 @@ func (w *stampedWriter) WriteHeader(code int) {
 // stallDeadline gives the client StallTimeout to take what is written next.
 // It is set after the fault injector let the response go, so a response
 // held for a class to think about does not count against the client.
+// A deadline set less than a tenth of StallTimeout ago is left as it is, so
+// a stream of small writes does not pay for a new one each time.
 func (w *stampedWriter) stallDeadline() {
-	_ = http.NewResponseController(w.ResponseWriter).SetWriteDeadline(time.Now().Add(StallTimeout))
+	next := time.Now().Add(StallTimeout)
+	if next.Sub(w.deadline) < StallTimeout/10 {
+		return
+	}
+	w.deadline = next
+	_ = http.NewResponseController(w.ResponseWriter).SetWriteDeadline(next)
 }
 
 // Write stamps the response on its first write, and gives every write
