@@ -123,11 +123,11 @@ func Middleware(n *wire.Node, next http.Handler) http.Handler {
 type stampedWriter struct {
 	http.ResponseWriter
 	deadline time.Time // the write deadline last set; zero before the first
-	node    *wire.Node
-	req     *wire.Envelope
-	ctx     context.Context
-	written bool
-	lost    bool // the injector lost the response: the body is thrown away
+	node     *wire.Node
+	req      *wire.Envelope
+	ctx      context.Context
+	written  bool
+	lost     bool // the injector lost the response: the body is thrown away
 }
 
 func (w *stampedWriter) WriteHeader(code int) {
