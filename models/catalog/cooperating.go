@@ -196,9 +196,11 @@ func cooperatingReplicate() Model {
 		ID:    "cooperating-replicate",
 		Title: Text{DE: "Kooperierende Server: Replikation", EN: "Cooperating servers: replication"},
 		Summary: Text{
-			DE: "Drei Server halten jeder alle Daten. Ein Schreibauftrag erreicht alle Kopien, bevor der Client sein „ok“ bekommt. " +
+			DE: "Drei Server halten jeder alle Daten. Ein Schreibauftrag erreicht eine Mehrheit der Kopien, bevor der Client sein „ok“ bekommt; " +
+				"eine Kopie, die nicht rechtzeitig antwortet, wird verdächtigt und später nachgeführt. " +
 				"Fällt ein Server aus, weicht der Client auf den nächsten aus, und nichts Bestätigtes geht verloren.",
-			EN: "Three servers each hold all the data. A write reaches every copy before the client is told “ok”. " +
+			EN: "Three servers each hold all the data. A write reaches a majority of the copies before the client is told “ok”; " +
+				"a copy that does not answer in time is suspected and caught up later. " +
 				"When a server fails, the client moves on to the next one, and nothing that was confirmed is lost.",
 		},
 		Roles: groupRoles(),
@@ -297,8 +299,8 @@ func failover() Experiment {
 				EN: "server-2 replicates to server-3; server-1 is dead, so that attempt fails and is noted in the log. The “ok” comes all the same: it stands for every copy that is still there.",
 			}},
 			{Kind: StepCaption, Caption: Text{
-				DE: "Startete man server-1 jetzt neu, wäre er leer: Dieses Demo überträgt beim Neustart keinen Zustand. Ein echtes System ließe eine zurückkehrende Replik erst von den anderen aufholen.",
-				EN: "If server-1 were restarted now, it would be empty: this demo does not transfer any state on a restart. A real system would let a returning replica catch up from the others first.",
+				DE: "Startete man server-1 jetzt neu, käme er leer zurück. Er kopiert darum zuerst die Daten der beiden anderen (sync) und weist Clients so lange ab („catching up“); erst dann antwortet er wieder – auch ein Neustart verliert nichts Bestätigtes.",
+				EN: "If server-1 were restarted now, it would come back empty. So it first copies the stores of the other two (sync) and turns clients away meanwhile (“catching up”); only then does it answer again – a restart loses nothing confirmed either.",
 			}},
 		},
 	}
@@ -326,12 +328,12 @@ func networkPartition() Experiment {
 				EN: "client-1 writes b = 2 at server-1.",
 			}},
 			{Kind: StepWait, Until: Match{Kind: trace.KindSend, Node: "server-1", Type: "replicate", Fault: "partition"}, Caption: Text{
-				DE: "Die replicate-Nachricht an server-3 geht verloren. server-1 wartet eine Sekunde auf die Bestätigung, gibt dann auf und notiert, dass server-3 den Schreibauftrag verpasst hat.",
-				EN: "The replicate message to server-3 is lost. server-1 waits one second for the confirmation, then gives up and notes that server-3 missed the write.",
+				DE: "Die replicate-Nachricht an server-3 geht verloren. server-1 wartet eine Sekunde auf die Bestätigung, gibt dann auf und verdächtigt server-3.",
+				EN: "The replicate message to server-3 is lost. server-1 waits one second for the confirmation, then gives up and suspects server-3.",
 			}},
 			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "put_ok"}, Caption: Text{
-				DE: "client-1 bekommt trotzdem sein „ok“: Die Server bleiben lieber verfügbar, als auf eine unerreichbare Kopie zu warten.",
-				EN: "client-1 gets its “ok” all the same: the servers prefer to stay available rather than wait for a copy they cannot reach.",
+				DE: "client-1 bekommt trotzdem sein „ok“: server-1 und server-2 sind eine Mehrheit. Auf die unerreichbare Kopie wartet niemand.",
+				EN: "client-1 gets its “ok” all the same: server-1 and server-2 are a majority. Nobody waits for the copy that cannot be reached.",
 			}},
 			{Kind: StepDo, Node: "client-2", Cmd: "get b", Caption: Text{
 				DE: "client-2 liest b bei server-3.",
@@ -345,25 +347,32 @@ func networkPartition() Experiment {
 				DE: "Das Netz ist wieder ganz.",
 				EN: "The network is whole again.",
 			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindState, Node: "server-3", Key: "sync", Value: "in sync"}, Caption: Text{
+				DE: "server-1 hat server-3 die ganze Zeit in wachsenden Abständen gebeten aufzuholen. Jetzt kommt die Bitte an: server-3 kopiert die Daten eines anderen Servers (sync) und weist Clients so lange ab.",
+				EN: "server-1 has kept asking server-3 to catch up, at growing intervals. Now the request gets through: server-3 copies another server's store (sync) and turns clients away meanwhile.",
+			}},
 			{Kind: StepDo, Node: "client-2", Cmd: "get b", Caption: Text{
 				DE: "client-2 liest b noch einmal bei server-3.",
 				EN: "client-2 reads b at server-3 once more.",
 			}},
-			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-2", Type: "get_ok", Body: `"found":false`}, Caption: Text{
-				DE: "Immer noch nicht gefunden: Nach der Heilung gleicht niemand die verpasste Änderung ab. Ein echtes System bräuchte dafür einen Abgleich – oder es hätte den Schreibauftrag während der Trennung abgelehnt und wäre dafür nicht verfügbar gewesen.",
-				EN: "Still not found: after healing, nobody catches up on the missed write. A real system would need a way to reconcile the replicas – or it would have refused the write during the split and been unavailable instead.",
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-2", Type: "get_ok", Body: `"value":"2"`}, Caption: Text{
+				DE: "Jetzt kennt server-3 b = 2. Während der Trennung aber lieferte er einen veralteten Wert: Repliken, die nicht miteinander sprechen können, sind sich uneinig – Verfügbarkeit beim Lesen kostet Konsistenz.",
+				EN: "Now server-3 knows b = 2. During the split, though, it returned a stale value: replicas that cannot talk to each other disagree – availability for reads costs consistency.",
 			}},
 		},
 	}
 }
 
+// frozenReplica shows what replicate mode promises when a replica is slow:
+// one missed deadline, then the group goes on without it and catches it up
+// when it answers again.
 func frozenReplica() Experiment {
 	return Experiment{
 		ID:    "frozen-replica",
 		Title: Text{DE: "Langsam oder tot?", EN: "Slow or dead?"},
 		Summary: Text{
-			DE: "Eine eingefrorene Replik sieht von außen aus wie eine ausgefallene, bis sie plötzlich weiterarbeitet.",
-			EN: "A frozen replica looks from outside just like a failed one, until it suddenly carries on.",
+			DE: "Eine eingefrorene Replik kostet einen einzigen Timeout: Sie wird verdächtigt, die Schreibaufträge gehen ohne sie schnell weiter, und wenn sie wieder antwortet, holt sie auf.",
+			EN: "A frozen replica costs a single timeout: it is suspected, writes go on quickly without it, and when it answers again it catches up.",
 		},
 		Steps: []Step{
 			{Kind: StepFreeze, Node: "server-2", Caption: Text{
@@ -375,16 +384,36 @@ func frozenReplica() Experiment {
 				EN: "client-1 writes d = 4 at server-1.",
 			}},
 			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "put_ok"}, Caption: Text{
-				DE: "server-3 bestätigt sofort, server-2 schweigt. Nach einer Sekunde gibt server-1 auf und antwortet dem Client. Ob server-2 langsam oder abgestürzt ist, kann server-1 nicht unterscheiden.",
-				EN: "server-3 confirms at once, server-2 stays silent. After one second server-1 gives up and answers the client. server-1 cannot tell whether server-2 is slow or has crashed.",
+				DE: "server-3 bestätigt sofort, server-2 schweigt. Nach einer Sekunde hört server-1 auf zu warten: server-1 und server-3 sind eine Mehrheit, der Client bekommt sein „ok“. Ob server-2 langsam oder abgestürzt ist, kann server-1 nicht unterscheiden.",
+				EN: "server-3 confirms at once, server-2 stays silent. After one second server-1 stops waiting: server-1 and server-3 are a majority, so the client gets its “ok”. server-1 cannot tell whether server-2 is slow or has crashed.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindState, Node: "server-1", Key: "suspect", Value: "server-2"}, Caption: Text{
+				DE: "server-1 verdächtigt server-2 (siehe seinen Zustand im Inspektor): Schreibaufträge gehen nicht mehr an ihn und warten nicht mehr auf ihn. Im Hintergrund fragt server-1 in wachsenden Abständen nach, ob er wieder da ist.",
+				EN: "server-1 suspects server-2 (see its state in the inspector): writes no longer go to it nor wait for it. In the background server-1 asks, at growing intervals, whether it is back.",
+			}},
+			{Kind: StepDo, Node: "client-1", Cmd: "put e 5", Caption: Text{
+				DE: "client-1 schreibt e = 5.",
+				EN: "client-1 writes e = 5.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "put_ok"}, Caption: Text{
+				DE: "Diesmal kommt das „ok“ sofort: Nur server-3 wird gefragt. Eine eingefrorene Replik hat einen Timeout gekostet, nicht jeden Schreibauftrag.",
+				EN: "This time the “ok” comes at once: only server-3 is asked. The frozen replica cost one timeout, not every write.",
 			}},
 			{Kind: StepThaw, Node: "server-2", Caption: Text{
 				DE: "server-2 darf weiterarbeiten (SIGCONT).",
 				EN: "server-2 may carry on (SIGCONT).",
 			}},
-			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "server-2", Type: "replicate"}, Caption: Text{
-				DE: "server-2 liest die liegengebliebene replicate-Nachricht und übernimmt d = 4. Seine Bestätigung kommt zu spät: server-1 hat die Verbindung längst aufgegeben. Die Daten stimmen am Ende, aber nur, weil die Nachricht im Puffer gewartet hat.",
-				EN: "server-2 reads the replicate message that was waiting and takes on d = 4. Its confirmation comes too late: server-1 gave up on the connection long ago. The data agrees in the end, but only because the message waited in the buffer.",
+			{Kind: StepWait, Until: Match{Kind: trace.KindState, Node: "server-2", Key: "sync", Value: "catching up"}, Caption: Text{
+				DE: "server-2 liest zuerst, was in seinem Puffer gewartet hat: das alte replicate von d und die Bitten von server-1, aufzuholen. Jetzt weiß er, dass ihm Schreibaufträge fehlen können: Er weist Clients ab („catching up“) und kopiert die Daten eines anderen Servers (sync).",
+				EN: "server-2 first reads what waited in its buffer: the old replicate of d and server-1's requests to catch up. Now it knows it may have missed writes: it turns clients away (“catching up”) and copies another server's store (sync).",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindState, Node: "server-2", Key: "sync", Value: "in sync"}, Caption: Text{
+				DE: "server-2 hat nachgeholt, was er verpasst hat – auch e = 5 – und beantwortet wieder Anfragen.",
+				EN: "server-2 has caught up on what it missed – e = 5 too – and answers requests again.",
+			}},
+			{Kind: StepWait, Until: Match{Kind: trace.KindState, Node: "server-1", Key: "suspect", Value: "none"}, Caption: Text{
+				DE: "Auch server-1 vertraut server-2 wieder: Der nächste Schreibauftrag geht an alle drei. Langsam oder tot – die Gruppe musste es nicht wissen: Sie hat einmal gewartet, mit einer Mehrheit weitergemacht und die Replik danach nachgeführt.",
+				EN: "server-1 trusts server-2 again too: the next write goes to all three. Slow or dead – the group did not need to know: it waited once, went on with a majority, and caught the replica up afterwards.",
 			}},
 		},
 	}
