@@ -8,9 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
+	"dsdemo/clientserver"
 	"dsdemo/models/program/programtest"
 	"dsdemo/models/trace"
 )
@@ -77,6 +79,44 @@ func BenchmarkLoad(b *testing.B) {
 		b.Logf("server CPU per request: baseline %s, server %s, traced %s", base.serverCPU, srv.serverCPU, traced.serverCPU)
 	}
 }
+
+// BenchmarkLoadFrozenReplica measures what one frozen replica costs the
+// group in replicate mode (BENCHMARKS.md, "one frozen replica"): the client
+// program's load mode, 50 clients, through server-1 and server-3, first with
+// all three replicas up, then with server-2 stopped (SIGSTOP). A replica that
+// misses a deadline is suspected and no write waits for it again, so the
+// frozen run should be as fast as the other. Run it with -benchtime 1x.
+func BenchmarkLoadFrozenReplica(b *testing.B) {
+	dir := programtest.Build(b, "dsdemo/clientserver/server", "dsdemo/clientserver/client")
+	for _, frozen := range []bool{false, true} {
+		name := "all-up"
+		if frozen {
+			name = "server-2-frozen"
+		}
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				srvs := group(b, filepath.Join(dir, "server"), clientserver.Replicate, 3, func(int) []string { return nil })
+				if frozen {
+					if err := srvs[1].Cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+						b.Fatal(err)
+					}
+				}
+				out, errOut, code := programtest.Run(b, filepath.Join(dir, "client"), "--server", srvs[0].Addr+","+srvs[2].Addr,
+					"--bench", "-c", "50", "-n", strconv.Itoa(frozenRequests))
+				if code != 0 {
+					b.Fatalf("client: %s", errOut)
+				}
+				r := parseLoad(b, out)
+				b.ReportMetric(r.rate, "req/s")
+				b.ReportMetric(float64(r.p50.Microseconds()), "p50-µs")
+				b.ReportMetric(float64(r.p99.Microseconds()), "p99-µs")
+			}
+		})
+	}
+}
+
+// frozenRequests is the size of one run of BenchmarkLoadFrozenReplica.
+const frozenRequests = 20000
 
 // loadRequests is the size of one load run: about five seconds here.
 const loadRequests = 200000

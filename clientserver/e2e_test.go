@@ -96,7 +96,7 @@ func TestCommandLine(t *testing.T) {
 }
 
 // freeAddr returns a loopback address nobody listens on.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()
@@ -306,7 +306,7 @@ func TestShutdown(t *testing.T) {
 
 // group starts n servers that cooperate in the given mode on fixed free
 // ports; extra adds arguments for server i.
-func group(t *testing.T, server string, mode clientserver.Mode, n int, extra func(i int) []string) []*programtest.Proc {
+func group(t testing.TB, server string, mode clientserver.Mode, n int, extra func(i int) []string) []*programtest.Proc {
 	addrs := make([]string, n)
 	for i := range addrs {
 		addrs[i] = freeAddr(t)
