@@ -76,7 +76,9 @@
 // answer ends the suspicion. A replica that may have missed writes (it has
 // just started, or a peer told it so) copies its peers' stores with sync,
 // page by page, merging entry by entry, and meanwhile refuses clients with
-// "catching up" (state "sync": "catching up", then "in sync"). It copies as
+// "catching up" (state "sync": "catching up", then "in sync"): a "not found"
+// for a key it has not copied yet would be a wrong answer that looks right,
+// while a refusal sends the client to the next server. It copies as
 // many peers as it takes to be sure: a replica that was frozen copies one of
 // two peers (what it missed is on both), one that restarted copies both (it
 // forgot what it took itself). A peer that does not answer is asked again
