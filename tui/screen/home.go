@@ -41,7 +41,9 @@ func (h *home) key(k string) {
 
 func (h *home) view(c *common, width, height int) string {
 	if len(h.models) == 0 {
-		return fit(c.t("Der Katalog ist leer.", "The catalogue is empty."), width, height-1) + "\n" + footer(c, homeKeys, width)
+		foot := footer{c: c}
+		foot.layout(c.homeKeys.list(), width)
+		return fit(c.t("Der Katalog ist leer.", "The catalogue is empty."), width, height-foot.height()) + "\n" + foot.view()
 	}
 	listW := 0
 	for _, m := range h.models {
@@ -63,7 +65,9 @@ func (h *home) view(c *common, width, height int) string {
 	if h.err != "" {
 		body += "\n" + c.theme.Error.Render(wrap(h.err, width))
 	}
-	return fit(body, width, height-1) + "\n" + footer(c, homeKeys, width)
+	foot := footer{c: c}
+	foot.layout(c.homeKeys.list(), width)
+	return fit(body, width, height-foot.height()) + "\n" + foot.view()
 }
 
 func (h *home) detail(c *common, width int) string {

@@ -1,43 +1,103 @@
 package screen
 
-import "dsdemo/models/catalog"
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
-// binding is one key of a screen and what it does, in both languages.
+	"dsdemo/models/catalog"
+)
+
+// binding is one key of a page: a key.Binding to match presses against,
+// the label the footer and the help show for it, and what it does, short
+// for the footer and long for the help overlay, in both languages.
 type binding struct {
-	Key  string
-	Does catalog.Text
+	key.Binding
+	label       string
+	short, long catalog.Text
 }
 
-// homeKeys and liveKeys are the keys the footer and the help overlay list;
-// Update handles exactly these.
-var homeKeys = []binding{
-	{"↑/↓", catalog.Text{DE: "Modell wählen", EN: "choose a model"}},
-	{"←/→", catalog.Text{DE: "Experiment wählen", EN: "choose an experiment"}},
-	{"enter", catalog.Text{DE: "starten", EN: "start"}},
-	{"Q", catalog.Text{DE: "Quiz: für die Prüfung üben", EN: "quiz: practise for the exam"}},
-	{"?", catalog.Text{DE: "Hilfe", EN: "help"}},
-	{"q", catalog.Text{DE: "beenden", EN: "quit"}},
+func bind(label string, keys []string, short, long catalog.Text) binding {
+	return binding{Binding: key.NewBinding(key.WithKeys(keys...)), label: label, short: short, long: long}
 }
 
-var liveKeys = []binding{
-	{"space", catalog.Text{DE: "Anzeige anhalten/weiter", EN: "pause/resume the view"}},
-	{"n", catalog.Text{DE: "Schritt: nächste Nachricht freigeben", EN: "step: release the next message"}},
-	{"+/-", catalog.Text{DE: "Zeitlupe (0 · 0,3 · 1 · 3 s pro Nachricht)", EN: "slow motion (0 · 0.3 · 1 · 3 s per message)"}},
-	{"←/→", catalog.Text{DE: "Knoten wählen (oder Mausklick)", EN: "select a node (or mouse click)"}},
-	{"k", catalog.Text{DE: "Knoten abschießen (SIGKILL)", EN: "kill the node (SIGKILL)"}},
-	{"f", catalog.Text{DE: "einfrieren/auftauen", EN: "freeze/thaw"}},
-	{"r", catalog.Text{DE: "neu starten, gleiche Adresse", EN: "restart at the same address"}},
-	{"p", catalog.Text{DE: "vom Rest abtrennen/wieder verbinden", EN: "partition from the others/heal"}},
-	{"d", catalog.Text{DE: "Verlustrate 0 · 25 · 50 · 100 %", EN: "drop rate 0 · 25 · 50 · 100 %"}},
-	{"a", catalog.Text{DE: "Client hinzufügen", EN: "add a client"}},
-	{"c", catalog.Text{DE: "Churn an/aus: Peers gehen und kommen zufällig", EN: "churn on/off: peers leave and join at random"}},
-	{"x", catalog.Text{DE: "nächster Schritt des Experiments", EN: "next step of the experiment"}},
-	{"1-9", catalog.Text{DE: "Vorhersage: wohin geht die Nachricht?", EN: "predict: where does the message go?"}},
-	{"tab", catalog.Text{DE: "Bereich: Sequenz · Log · Inspektor", EN: "pane: sequence · log · inspector"}},
-	{"/", catalog.Text{DE: "Log filtern (Knoten oder Typ)", EN: "filter the log (node or type)"}},
-	{"e", catalog.Text{DE: "Sequenzdiagramm exportieren", EN: "export the sequence diagram"}},
-	{"?", catalog.Text{DE: "Hilfe", EN: "help"}},
-	{"q", catalog.Text{DE: "zurück (beendet die Demo)", EN: "back (stops the demo)"}},
+func t(de, en string) catalog.Text { return catalog.Text{DE: de, EN: en} }
+
+// homeKeys are the keys of the home page.
+type homeKeys struct {
+	Model, Experiment, Start, Quiz, Help, Quit binding
+}
+
+func newHomeKeys() homeKeys {
+	return homeKeys{
+		Model:      bind("↑/↓", []string{"up", "down", "k", "j"}, t("Modell", "model"), t("Modell wählen", "choose a model")),
+		Experiment: bind("←/→", []string{"left", "right", "h", "l"}, t("Experiment", "experiment"), t("Experiment wählen", "choose an experiment")),
+		Start:      bind("enter", []string{"enter"}, t("starten", "start"), t("starten", "start")),
+		Quiz:       bind("Q", []string{"Q"}, t("Quiz", "quiz"), t("Quiz: für die Prüfung üben", "quiz: practise for the exam")),
+		Help:       bind("?", []string{"?"}, t("Hilfe", "help"), t("Hilfe", "help")),
+		Quit:       bind("q", []string{"q", "esc"}, t("beenden", "quit"), t("beenden", "quit")),
+	}
+}
+
+func (k homeKeys) list() []binding {
+	return []binding{k.Model, k.Experiment, k.Start, k.Quiz, k.Help, k.Quit}
+}
+
+// liveKeys are the keys of the live view. A source that cannot do what a
+// key asks (a recording cannot kill a node) disables it, so the footer and
+// the help show only the keys that work.
+type liveKeys struct {
+	Next, Predict, Pause, Step, Slow, Select, Pane, Filter, Export, Help, Back binding
+	Kill, Freeze, Restart, Partition, Drop, AddClient, Churn                   binding
+	Scroll                                                                     binding
+}
+
+func newLiveKeys() liveKeys {
+	return liveKeys{
+		Next:      bind("x", []string{"x"}, t("Experiment", "experiment"), t("nächster Schritt des Experiments", "next step of the experiment")),
+		Predict:   bind("1-9", []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, t("Vorhersage", "predict"), t("Vorhersage: wohin geht die Nachricht?", "predict: where does the message go?")),
+		Pause:     bind("space", []string{"space"}, t("anhalten", "pause"), t("Anzeige anhalten/weiter", "pause/resume the view")),
+		Step:      bind("n", []string{"n"}, t("Schritt", "step"), t("Schritt: nächste Nachricht freigeben", "step: release the next message")),
+		Slow:      bind("+/-", []string{"+", "=", "-"}, t("Zeitlupe", "slow motion"), t("Zeitlupe (0 · 0,3 · 1 · 3 s pro Nachricht)", "slow motion (0 · 0.3 · 1 · 3 s per message)")),
+		Select:    bind("←/→", []string{"left", "right"}, t("Knoten", "node"), t("Knoten wählen (oder Mausklick)", "select a node (or mouse click)")),
+		Pane:      bind("tab", []string{"tab"}, t("Bereich", "pane"), t("Bereich: Sequenz · Log · Inspektor", "pane: sequence · log · inspector")),
+		Filter:    bind("/", []string{"/"}, t("Filter", "filter"), t("Log filtern (Knoten oder Typ)", "filter the log (node or type)")),
+		Export:    bind("e", []string{"e"}, t("Export", "export"), t("Sequenzdiagramm exportieren", "export the sequence diagram")),
+		Help:      bind("?", []string{"?"}, t("Hilfe", "help"), t("Hilfe", "help")),
+		Back:      bind("q", []string{"q", "esc"}, t("zurück", "back"), t("zurück (beendet die Demo)", "back (stops the demo)")),
+		Kill:      bind("k", []string{"k"}, t("abschießen", "kill"), t("Knoten abschießen (SIGKILL)", "kill the node (SIGKILL)")),
+		Freeze:    bind("f", []string{"f"}, t("einfrieren", "freeze"), t("einfrieren/auftauen", "freeze/thaw")),
+		Restart:   bind("r", []string{"r"}, t("neu starten", "restart"), t("neu starten, gleiche Adresse", "restart at the same address")),
+		Partition: bind("p", []string{"p"}, t("abtrennen", "partition"), t("vom Rest abtrennen/wieder verbinden", "partition from the others/heal")),
+		Drop:      bind("d", []string{"d"}, t("Verlust", "drop"), t("Verlustrate 0 · 25 · 50 · 100 %", "drop rate 0 · 25 · 50 · 100 %")),
+		AddClient: bind("a", []string{"a"}, t("Client", "client"), t("Client hinzufügen", "add a client")),
+		Churn:     bind("c", []string{"c"}, t("Churn", "churn"), t("Churn an/aus: Peers gehen und kommen zufällig", "churn on/off: peers leave and join at random")),
+		Scroll:    bind("↑/↓", []string{"up", "down", "pgup", "pgdown"}, t("blättern", "scroll"), t("im Bereich blättern (auch Bild↑/Bild↓)", "scroll the pane (also PgUp/PgDn)")),
+	}
+}
+
+// list is the order the footer shows the keys in: what a class needs first
+// (the experiment, pause, step), then breaking things, then the rest; the
+// help and the way back are never left out (see footer).
+func (k liveKeys) list() []binding {
+	return []binding{k.Next, k.Predict, k.Pause, k.Step, k.Slow, k.Select, k.Kill, k.Freeze, k.Restart,
+		k.Partition, k.Drop, k.AddClient, k.Churn, k.Pane, k.Filter, k.Scroll, k.Export, k.Help, k.Back}
+}
+
+// helpKeys turns bindings into the help bubble's key.Bindings, in lang,
+// short or long; disabled ones are left out.
+func helpKeys(bs []binding, lang string, long bool) []key.Binding {
+	var out []key.Binding
+	for _, b := range bs {
+		if !b.Enabled() {
+			continue
+		}
+		desc := b.short.In(lang)
+		if long {
+			desc = b.long.In(lang)
+		}
+		out = append(out, key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.label, desc)))
+	}
+	return out
 }
 
 // slowMotion is the delay per message of each slow-motion level, in ms.
@@ -45,3 +105,6 @@ var slowMotion = []int64{0, 300, 1000, 3000}
 
 // dropRates are the drop probabilities the d key cycles through.
 var dropRates = []float64{0, 0.25, 0.5, 1}
+
+// pressed reports whether msg is one of b's keys, and b is enabled.
+func pressed(msg tea.KeyPressMsg, b binding) bool { return key.Matches(msg, b.Binding) }

@@ -10,10 +10,20 @@
 //	└──────────────────────────────┘           │ status bar · keys                 │
 //	                                           └───────────────────────────────────┘
 //
-// One top-level Model routes messages to the page that is showing. Trace
-// events reach it in batches from a command that waits on a channel (the
-// launcher's OnEvent fills the channel), so a busy demo costs one Update per
-// batch, not per event; the screen redraws on a ticker.
+// One top-level Model routes messages to the page that is showing, in the
+// manner of soft-serve: the live view routes them on to its components
+// (caption, topology, sequence diagram, event log, inspector, footer), each
+// with its own update and view, which never reach up. What they share (the
+// language, styles, size and keys) is one common struct.
+//
+// The live view does not know whether it shows a demo running now or a
+// recording: both are a source (source.go) that reaches it only through
+// messages. Trace events come in batches from a command that waits on a
+// channel (the launcher's OnEvent fills the channel), so a busy demo costs
+// one Update per batch, not per event; snapshots of the processes come from
+// the redraw ticker's command, and every control (kill, restart, stop) runs
+// in a command, never in Update. The view is laid out in Update on each
+// tick; View only draws what the layout prepared.
 package screen
 
 import (
@@ -21,6 +31,8 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -72,12 +84,17 @@ type Player interface {
 	Predict(ctx context.Context, choice string) (launch.Outcome, error)
 }
 
-// common is what every page shares.
+// common is what every page and component shares: the language, the
+// styles, the window's size, the key bindings and the help bubble that
+// shows them.
 type common struct {
-	lang   string
-	theme  Theme
-	width  int
-	height int
+	lang     string
+	theme    Theme
+	width    int
+	height   int
+	homeKeys homeKeys
+	liveKeys liveKeys
+	help     help.Model
 }
 
 // t picks the German or English text.
@@ -88,7 +105,9 @@ func (c *common) t(de, en string) string {
 	return en
 }
 
-// Model is the top-level model.
+// Model is the top-level model: it routes every message to the page that
+// is showing (home, live view, or another package's page) and is the only
+// one that returns a tea.View.
 type Model struct {
 	opts Options
 	c    common
@@ -97,12 +116,14 @@ type Model struct {
 	page Page  // a page of another package (the quiz), nil when none is open
 	help bool
 	quit bool
+	// standalone: there is no home page (a replay); when the live view
+	// ends, the program ends.
+	standalone bool
 }
 
-// Messages.
+// Messages of the top model.
 type (
 	tickMsg    time.Time
-	eventsMsg  []trace.Event
 	startedMsg struct {
 		ctl    Controller
 		m      catalog.Model
@@ -110,24 +131,18 @@ type (
 		events <-chan trace.Event
 	}
 	failedMsg struct{ err error }
-	stepMsg   struct {
-		step catalog.Step
-		err  error
-	}
-	doneMsg    struct{ text string } // a control finished; text says how
-	predictMsg struct {
-		outcome launch.Outcome
-		err     error
-	}
 )
 
-// redraw is how often the live view is drawn while events arrive.
+// redraw is how often the live view is laid out and drawn while events arrive.
 const redraw = 100 * time.Millisecond
 
 // New returns the UI on its home page.
 func New(opts Options) *Model {
-	return &Model{opts: opts, c: common{lang: opts.Lang, theme: NewTheme(opts.Theme), width: 80, height: 24},
-		home: home{models: opts.Catalog, experiment: -1}}
+	c := common{lang: opts.Lang, theme: NewTheme(opts.Theme), width: 80, height: 24,
+		homeKeys: newHomeKeys(), liveKeys: newLiveKeys(), help: help.New()}
+	c.help.Styles = help.Styles{ShortKey: c.theme.Key, FullKey: c.theme.Key, ShortSeparator: c.theme.Faint,
+		FullSeparator: c.theme.Faint, Ellipsis: c.theme.Faint}
+	return &Model{opts: opts, c: c, home: home{models: opts.Catalog, experiment: -1}}
 }
 
 // Init starts the redraw ticker.
@@ -143,32 +158,37 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
+		if m.live != nil {
+			m.live.layout()
+		}
 		return m, nil
 	case tickMsg:
-		if m.live != nil {
-			m.live.tick(time.Time(msg))
+		if m.live == nil {
+			return m, tick()
 		}
-		return m, tick()
+		return m, tea.Batch(tick(), m.live.update(msg))
 	case startedMsg:
-		m.live = newLive(&m.c, m.opts, msg.ctl, msg.m, msg.events)
-		if msg.exp < 0 {
-			return m, m.live.listen()
+		d := newDemo(&m.c, m.opts, msg.ctl, msg.m, msg.events)
+		if msg.exp >= 0 {
+			d.choose(msg.m.Experiments[msg.exp])
 		}
-		m.live.choose(msg.m.Experiments[msg.exp])
-		if m.opts.Auto { // --auto: the experiment plays by itself from the start
-			return m, tea.Batch(m.live.listen(), m.live.nextStep())
-		}
-		return m, m.live.listen()
+		m.live = newLive(&m.c, m.opts, d, msg.m)
+		return m, d.init()
 	case failedMsg:
 		m.home.err = msg.err.Error()
 		return m, nil
-	case tea.KeyPressMsg:
-		return m, m.key(msg.String())
-	case tea.MouseClickMsg:
-		if m.live != nil {
-			m.live.click(msg.X, msg.Y)
+	case stoppedMsg:
+		if m.quit {
+			return m, nil // the program ends; the last frame stays as it was
+		}
+		m.live = nil
+		if m.standalone {
+			m.quit = true
+			return m, tea.Quit
 		}
 		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
 	}
 	if m.live != nil {
 		return m, m.live.update(msg)
@@ -176,71 +196,68 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m *Model) key(k string) tea.Cmd {
-	replay := m.live != nil && m.live.replay != nil
-	if k == "ctrl+c" || (replay && (k == "q" || k == "esc") && !m.help && !m.live.filtering) {
-		if !replay {
-			m.stop()
-		}
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	if msg.String() == "ctrl+c" {
 		m.quit = true
-		return tea.Quit // a replay has no home page to go back to
+		if m.live != nil {
+			return tea.Sequence(m.live.stop(), tea.Quit)
+		}
+		return tea.Quit
 	}
 	if m.help {
 		m.help = false // any key closes the help
 		return nil
 	}
-	if k == "?" {
-		m.help = true
-		return nil
-	}
 	if m.live != nil {
-		if m.live.filtering {
-			m.live.typeFilter(k)
+		switch keys := m.c.liveKeys; {
+		case m.live.typing():
+		case pressed(msg, keys.Help):
+			m.help = true
 			return nil
+		case pressed(msg, keys.Back):
+			return m.live.stop()
 		}
-		if k == "q" || k == "esc" {
-			m.stop()
-			return nil
-		}
-		return m.live.key(k)
+		return m.live.update(msg)
 	}
-	switch k {
-	case "q", "esc":
+	keys := m.c.homeKeys
+	switch {
+	case pressed(msg, keys.Help):
+		m.help = true
+	case pressed(msg, keys.Quit):
 		m.quit = true
 		return tea.Quit
-	case "Q":
+	case pressed(msg, keys.Quiz):
 		if m.opts.Quiz != nil {
 			return m.openPage(m.opts.Quiz())
 		}
-	case "enter":
-		if m.opts.Start == nil || len(m.home.models) == 0 {
-			return nil
-		}
-		model, exp := m.home.model(), m.home.experiment
-		m.home.err = ""
-		start, events := m.opts.Start, make(chan trace.Event, eventBuffer)
-		return func() tea.Msg {
-			ctl, err := start(context.Background(), model, func(ev trace.Event) {
-				select {
-				case events <- ev:
-				default: // the UI is behind: the history shows what it could take
-				}
-			})
-			if err != nil {
-				return failedMsg{err}
-			}
-			return startedMsg{ctl: ctl, m: model, exp: exp, events: events}
-		}
+	case pressed(msg, keys.Start):
+		return m.start()
+	default:
+		m.home.key(msg.String())
 	}
-	m.home.key(k)
 	return nil
 }
 
-// stop ends the live view and its demo.
-func (m *Model) stop() {
-	if m.live != nil {
-		m.live.close()
-		m.live = nil
+// start starts the model chosen on the home page; its events come through
+// a channel the live view listens on.
+func (m *Model) start() tea.Cmd {
+	if m.opts.Start == nil || len(m.home.models) == 0 {
+		return nil
+	}
+	model, exp := m.home.model(), m.home.experiment
+	m.home.err = ""
+	start, events := m.opts.Start, make(chan trace.Event, eventBuffer)
+	return func() tea.Msg {
+		ctl, err := start(context.Background(), model, func(ev trace.Event) {
+			select {
+			case events <- ev:
+			default: // the UI is behind: the history shows what it could take
+			}
+		})
+		if err != nil {
+			return failedMsg{err}
+		}
+		return startedMsg{ctl: ctl, m: model, exp: exp, events: events}
 	}
 }
 
@@ -251,7 +268,7 @@ func (m *Model) View() tea.View {
 	case m.page != nil:
 		s = m.page.View()
 	case m.help:
-		s = helpView(&m.c, m.live != nil)
+		s = m.helpView()
 	case m.live != nil:
 		s = m.live.view()
 	default:
@@ -264,42 +281,20 @@ func (m *Model) View() tea.View {
 	return v
 }
 
-// helpView lists the keys of the page.
-func helpView(c *common, live bool) string {
-	keys := homeKeys
-	if live {
-		keys = liveKeys
+// helpView lists the keys of the page with what each does.
+func (m *Model) helpView() string {
+	c := &m.c
+	keys := c.homeKeys.list()
+	if m.live != nil {
+		keys = c.liveKeys.list()
 	}
+	h := c.help
+	h.FullSeparator = "  "
 	var b strings.Builder
 	b.WriteString(c.theme.Title.Render(c.t("Tasten", "Keys")) + "\n\n")
-	for _, k := range keys {
-		b.WriteString("  " + c.theme.Key.Render(padRight(k.Key, 7)) + " " + k.Does.In(c.lang) + "\n")
-	}
-	b.WriteString("\n" + c.theme.Faint.Render(c.t("Eine beliebige Taste schließt die Hilfe.", "Any key closes the help.")))
+	b.WriteString(h.FullHelpView([][]key.Binding{helpKeys(keys, c.lang, true)}))
+	b.WriteString("\n\n" + c.theme.Faint.Render(c.t("Eine beliebige Taste schließt die Hilfe.", "Any key closes the help.")))
 	return fit(b.String(), c.width, c.height)
-}
-
-// footer is one line of keys, as many as fit.
-func footer(c *common, keys []binding, width int) string {
-	var parts []string
-	used := 0
-	for _, k := range keys {
-		p := c.theme.Key.Render(k.Key) + " " + firstWord(k.Does.In(c.lang))
-		w := lipgloss.Width(p) + 2
-		if used+w > width {
-			break
-		}
-		parts = append(parts, p)
-		used += w
-	}
-	return strings.Join(parts, "  ")
-}
-
-func firstWord(s string) string {
-	if i := strings.IndexAny(s, ":(/"); i > 0 {
-		s = s[:i]
-	}
-	return strings.TrimSpace(s)
 }
 
 // fit cuts or pads s to exactly height lines of at most width cells.

@@ -6,18 +6,44 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
 	"dsdemo/models/trace"
 	"dsdemo/tui/history"
 )
 
-// sequence draws the sequence diagram: a lifeline per node, one row per
+// The panes of the lower half: the sequence diagram, the event log and
+// the node inspector. Each is laid out by the live view with its size and
+// the scene, handles its own keys in update, and draws in view.
+
+// sequence is the sequence diagram: a lifeline per node, one row per
 // message in Lamport order (the number on the left is the send's clock), so
 // a cause is always above its effects.
-func (l *live) sequence(width, height int) string {
-	t := l.c.theme
-	nodes := l.nodes()
+type sequence struct {
+	c      *common
+	sc     *scene
+	width  int
+	height int
+	scroll int // rows scrolled back from the newest
+}
+
+func (s *sequence) layout(sc *scene, width, height int) { s.sc, s.width, s.height = sc, width, height }
+
+// update scrolls back and forth.
+func (s *sequence) update(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		s.scroll = max(s.scroll+map[string]int{"up": 1, "down": -1, "pgup": 10, "pgdown": -10}[k.String()], 0)
+	}
+	return nil
+}
+
+func (s *sequence) view() string {
+	t, sc, width := s.c.theme, s.sc, s.width
+	nodes := sc.nodes
 	if len(nodes) == 0 {
-		return t.Faint.Render(l.c.t("Noch keine Nachrichten.", "No messages yet."))
+		return t.Faint.Render(s.c.t("Noch keine Nachrichten.", "No messages yet."))
 	}
 	const gutter = 6
 	col := max((width-gutter)/len(nodes), 8)
@@ -28,13 +54,13 @@ func (l *live) sequence(width, height int) string {
 		center[n] = gutter + i*col + col/2
 		head.WriteString(padRight(centerIn(n, col), col))
 	}
-	arrows := l.store.Arrows()
-	rows := height - 1
-	end := max(len(arrows)-l.scroll, 0)
+	arrows := sc.arrows
+	rows := s.height - 1
+	end := max(len(arrows)-s.scroll, 0)
 	start := max(end-rows, 0)
 	lines := []string{t.Title.Render(head.String())}
 	for _, a := range arrows[start:end] {
-		lines = append(lines, l.sequenceRow(a, center, nodes, width))
+		lines = append(lines, s.row(a, center, nodes))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -48,9 +74,9 @@ func centerIn(s string, width int) string {
 	return strings.Repeat(" ", pad) + s
 }
 
-// sequenceRow draws one message between the lifelines.
-func (l *live) sequenceRow(a history.Arrow, center map[string]int, nodes []string, width int) string {
-	t := l.c.theme
+// row draws one message between the lifelines.
+func (s *sequence) row(a history.Arrow, center map[string]int, nodes []string) string {
+	t, width := s.c.theme, s.width
 	row := []rune(strings.Repeat(" ", width))
 	for _, n := range nodes {
 		if x := center[n]; x < width {
@@ -61,7 +87,7 @@ func (l *live) sequenceRow(a history.Arrow, center map[string]int, nodes []strin
 	from, okFrom := center[a.From]
 	to, okTo := center[a.To]
 	if !okFrom || !okTo || from == to { // an untraced peer has no lifeline
-		copy(row[6:], []rune(fmt.Sprintf("%s → %s %s", a.From, a.To, a.Type)))
+		copy(row[min(6, width):], []rune(fmt.Sprintf("%s → %s %s", a.From, a.To, a.Type)))
 		return string(row)
 	}
 	lo, hi := min(from, to), max(from, to)
@@ -92,8 +118,8 @@ func (l *live) sequenceRow(a history.Arrow, center map[string]int, nodes []strin
 	if a.Held {
 		label = []rune(" ⏸" + a.Type + " ")
 	}
-	if s := (lo + hi - len(label)) / 2; s > lo && s+len(label) < width {
-		copy(row[s:], label)
+	if st := (lo + hi - len(label)) / 2; st > lo && st+len(label) < width {
+		copy(row[st:], label)
 	}
 	style := t.Request
 	switch {
@@ -107,33 +133,109 @@ func (l *live) sequenceRow(a history.Arrow, center map[string]int, nodes []strin
 	return style.Render(string(row))
 }
 
-// logView lists the newest events, filtered by node or message type.
-func (l *live) logView(width, height int) string {
-	t := l.c.theme
-	title := l.c.t("Ereignisse", "Events")
-	if l.filter != "" || l.filtering {
-		title += " /" + l.filter
-		if l.filtering {
-			title += "▏"
-		}
-	}
-	lines := []string{t.Title.Render(title)}
-	events := l.store.Events()
-	var shown []string
-	for i := len(events) - 1; i >= 0 && len(shown) < height-1; i-- {
-		if line := describe(events[i]); l.matches(events[i]) {
-			shown = append(shown, line)
-		}
-	}
-	slices.Reverse(shown)
-	return strings.Join(append(lines, shown...), "\n")
+// logLines is how far back the log can be scrolled.
+const logLines = 500
+
+// eventLog lists the newest events in a viewport, filtered by node, kind
+// or message type with a text input.
+type eventLog struct {
+	c      *common
+	vp     viewport.Model
+	filter textinput.Model
+	width  int
+	seen   uint64 // store.Total() when the lines were last made
+	shown  string // the filter they were made with
 }
 
-func (l *live) matches(ev trace.Event) bool {
-	if l.filter == "" {
+func newEventLog(c *common) eventLog {
+	f := textinput.New()
+	f.Prompt = "/"
+	st := f.Styles()
+	st.Cursor.Blink = false
+	for _, s := range []*textinput.StyleState{&st.Focused, &st.Blurred} {
+		s.Prompt, s.Text = c.theme.Title, c.theme.Title
+	}
+	f.SetStyles(st)
+	return eventLog{c: c, vp: newViewport(), filter: f, shown: "\x00"}
+}
+
+// newViewport is a viewport driven by the view's own keys, not its pager keys.
+func newViewport() viewport.Model {
+	vp := viewport.New()
+	vp.KeyMap = viewport.KeyMap{}
+	vp.KeyMap.Up.SetKeys("up")
+	vp.KeyMap.Down.SetKeys("down")
+	vp.KeyMap.PageUp.SetKeys("pgup")
+	vp.KeyMap.PageDown.SetKeys("pgdown")
+	return vp
+}
+
+func (g *eventLog) filtering() bool { return g.filter.Focused() }
+
+func (g *eventLog) startFilter() tea.Cmd { return g.filter.Focus() }
+
+// update scrolls, or while filtering, edits the filter (enter or esc ends).
+func (g *eventLog) update(msg tea.Msg) tea.Cmd {
+	if !g.filtering() {
+		var cmd tea.Cmd
+		g.vp, cmd = g.vp.Update(msg)
+		return cmd
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && (k.String() == "enter" || k.String() == "esc") {
+		g.filter.Blur()
+		return nil
+	}
+	var cmd tea.Cmd
+	g.filter, cmd = g.filter.Update(msg)
+	return cmd
+}
+
+// layout sizes the log; when it shows (width > 0) and the run or the
+// filter changed, it makes its lines anew, newest last, and stays at the
+// bottom unless the user scrolled up.
+func (g *eventLog) layout(sc *scene, width, height int) {
+	g.width = width
+	if width <= 0 {
+		return
+	}
+	g.filter.SetWidth(max(width-12, 1))
+	g.vp.SetWidth(width)
+	g.vp.SetHeight(max(height-1, 1))
+	if sc.store.Total() == g.seen && g.filter.Value() == g.shown {
+		return
+	}
+	g.seen, g.shown = sc.store.Total(), g.filter.Value()
+	bottom := g.vp.AtBottom() || g.vp.TotalLineCount() == 0
+	events := sc.store.Events()
+	var lines []string
+	for i := len(events) - 1; i >= 0 && len(lines) < logLines; i-- {
+		if matches(events[i], g.shown) {
+			lines = append(lines, describe(events[i]))
+		}
+	}
+	slices.Reverse(lines)
+	g.vp.SetContentLines(lines)
+	if bottom {
+		g.vp.GotoBottom()
+	}
+}
+
+func (g *eventLog) view() string {
+	title := g.c.theme.Title.Render(g.c.t("Ereignisse", "Events"))
+	switch {
+	case g.filtering():
+		title += " " + g.filter.View()
+	case g.filter.Value() != "":
+		title += g.c.theme.Title.Render(" /" + g.filter.Value())
+	}
+	return title + "\n" + g.vp.View()
+}
+
+func matches(ev trace.Event, filter string) bool {
+	if filter == "" {
 		return true
 	}
-	f := strings.ToLower(l.filter)
+	f := strings.ToLower(filter)
 	if strings.Contains(strings.ToLower(ev.Node), f) || strings.Contains(string(ev.Kind), f) {
 		return true
 	}
@@ -161,22 +263,44 @@ func describe(ev trace.Event) string {
 	return fmt.Sprintf("%s %-9s %-5s %s", at, ev.Node, ev.Kind, ev.Text)
 }
 
-// inspector shows the selected node: its state, its process and its output.
-func (l *live) inspector(width, height int) string {
-	t := l.c.theme
-	name := l.selected
+// inspector shows the selected node in a viewport: its state, its process
+// (with the command line to run it by hand) and its latest output.
+type inspector struct {
+	c     *common
+	vp    viewport.Model
+	width int
+}
+
+func (in *inspector) update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	in.vp, cmd = in.vp.Update(msg)
+	return cmd
+}
+
+func (in *inspector) layout(sc *scene, width, height int) {
+	in.width = width
+	if width <= 0 {
+		return
+	}
+	in.vp.SetWidth(width)
+	in.vp.SetHeight(max(height, 1))
+	in.vp.SetContentLines(in.lines(sc, width, height))
+}
+
+func (in *inspector) lines(sc *scene, width, height int) []string {
+	t, name := in.c.theme, sc.selected
 	if name == "" {
-		return t.Faint.Render(l.c.t("Kein Knoten gewählt (←/→).", "No node selected (←/→)."))
+		return []string{t.Faint.Render(in.c.t("Kein Knoten gewählt (←/→).", "No node selected (←/→)."))}
 	}
 	lines := []string{t.Title.Render(name)}
-	if n := l.store.Node(name); n != nil {
+	if n := sc.store.Node(name); n != nil {
 		lines = append(lines, fmt.Sprintf("role %s · model %s · listen %s · pid %d · events %d", n.Role, n.Model, n.Listen, n.PID, n.Events))
 		for _, k := range n.Keys {
 			lines = append(lines, fmt.Sprintf("  %s = %s", k, n.State[k]))
 		}
 	}
-	if p, ok := l.proc(name); ok {
-		lines = append(lines, fmt.Sprintf("%s %s", l.c.t("Prozess:", "process:"), p.State))
+	if p, ok := sc.proc(name); ok {
+		lines = append(lines, fmt.Sprintf("%s %s", in.c.t("Prozess:", "process:"), p.State))
 		lines = append(lines, strings.Split(wrap("$ "+p.Cmdline, width), "\n")...)
 		out := p.Output
 		if len(out) > height/2 {
@@ -186,5 +310,7 @@ func (l *live) inspector(width, height int) string {
 			lines = append(lines, t.Faint.Render("  "+o.Text))
 		}
 	}
-	return strings.Join(lines, "\n")
+	return lines
 }
+
+func (in *inspector) view() string { return in.vp.View() }

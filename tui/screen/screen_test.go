@@ -34,12 +34,14 @@ func press(m *Model, keys ...string) {
 		case "right":
 			msg = tea.KeyPressMsg{Code: tea.KeyRight}
 		default:
-			msg = tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
+			msg = keyPress(k)
 		}
 		_, cmd := m.Update(msg)
 		run(m, cmd)
 	}
 }
+
+func keyPress(k string) tea.KeyPressMsg { return tea.KeyPressMsg{Code: []rune(k)[0], Text: k} }
 
 // run carries out a command and feeds its message back, as the runtime would.
 func run(m *Model, cmd tea.Cmd) {
@@ -122,7 +124,11 @@ func started(t *testing.T) (*Model, *fakeDemo, chan trace.Event) {
 	return m, demo, events
 }
 
-func feed(m *Model, events ...trace.Event) { m.Update(eventsMsg(events)) }
+// feed passes events to the live view and lays it out, as the next tick does.
+func feed(m *Model, events ...trace.Event) {
+	m.Update(eventsMsg(events))
+	m.Update(tickMsg(time.Now()))
+}
 
 func hello(node, listen string) trace.Event {
 	return trace.Event{V: 1, Kind: trace.KindHello, Node: node, Role: strings.TrimSuffix(node, "-1"), Listen: listen, Time: time.Now().UnixMicro()}
@@ -172,20 +178,22 @@ func TestLiveView(t *testing.T) {
 	for _, want := range []string{"put_ok", "✗get (drop)", "⟦server ●⟧", "⟦client-1 ●⟧"} {
 		assert.Contains(t, view, want)
 	}
-	assert.Contains(t, m.live.inspector(100, 20), "keys = 1", "the selected server's state")
+	assert.Contains(t, strings.Join(m.live.insp.lines(&m.live.sc, 100, 20), "\n"), "keys = 1", "the selected server's state")
 	t.Run("a click selects a node", func(t *testing.T) {
-		require.Len(t, m.live.boxes, 2)
-		i := slices.IndexFunc(m.live.boxes, func(b box) bool { return b.node == "client-1" })
+		boxes := m.live.topo.boxes
+		require.Len(t, boxes, 2)
+		i := slices.IndexFunc(boxes, func(b box) bool { return b.node == "client-1" })
 		require.GreaterOrEqual(t, i, 0)
-		b := m.live.boxes[i]
+		b := boxes[i]
 		lines := strings.Split(m.View().Content, "\n")
 		assert.Contains(t, lines[b.y0], "client-1", "the box is where a click goes")
-		m.Update(tea.MouseClickMsg{X: b.x0 + 1, Y: b.y0})
+		_, cmd := m.Update(tea.MouseClickMsg{X: b.x0 + 1, Y: b.y0})
+		run(m, cmd)
 		assert.Equal(t, "client-1", m.live.selected)
 	})
 	t.Run("the log filter", func(t *testing.T) {
 		press(m, "/", "g", "e", "t", "enter")
-		log := m.live.logView(100, 20)
+		log := m.live.log.view()
 		assert.Contains(t, log, "get")
 		assert.NotContains(t, log, "put_ok")
 	})
@@ -221,7 +229,28 @@ func TestReplay(t *testing.T) {
 func BenchmarkLiveView(b *testing.B) {
 	m := New(Options{Lang: "en"})
 	resize(m, 160, 50)
-	m.live = newLive(&m.c, m.opts, nil, catalog.Model{Title: catalog.Text{EN: "bench"}}, nil)
+	m.live = newLive(&m.c, m.opts, newRecording(&m.c, nil), catalog.Model{Title: catalog.Text{EN: "bench"}})
+	var evs []trace.Event
+	for i := range 10 {
+		evs = append(evs, hello(fmt.Sprintf("node-%d", i), fmt.Sprintf("127.0.0.1:%d", 7100+i)))
+	}
+	for i := range uint64(10_000) {
+		from, to := fmt.Sprintf("node-%d", i%10), fmt.Sprintf("node-%d", (i+3)%10)
+		evs = append(evs, message(trace.KindSend, from, from, to, "put", i+1, 0, i+1, ""))
+	}
+	m.live.add(evs)
+	m.live.layout()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// BenchmarkLiveLayout is the cost of laying the live view out, which each
+// redraw tick does before View (same run as BenchmarkLiveView).
+func BenchmarkLiveLayout(b *testing.B) {
+	m := New(Options{Lang: "en"})
+	resize(m, 160, 50)
+	m.live = newLive(&m.c, m.opts, newRecording(&m.c, nil), catalog.Model{Title: catalog.Text{EN: "bench"}})
 	var evs []trace.Event
 	for i := range 10 {
 		evs = append(evs, hello(fmt.Sprintf("node-%d", i), fmt.Sprintf("127.0.0.1:%d", 7100+i)))
@@ -232,7 +261,7 @@ func BenchmarkLiveView(b *testing.B) {
 	}
 	m.live.add(evs)
 	for b.Loop() {
-		_ = m.View()
+		m.live.layout()
 	}
 }
 
@@ -240,7 +269,7 @@ func BenchmarkLiveView(b *testing.B) {
 // issue's target: 50,000 events/s or more).
 func BenchmarkIngest(b *testing.B) {
 	m := New(Options{Lang: "en"})
-	m.live = newLive(&m.c, m.opts, nil, catalog.Model{}, nil)
+	m.live = newLive(&m.c, m.opts, newRecording(&m.c, nil), catalog.Model{})
 	batch := make([]trace.Event, 1000)
 	for i := range batch {
 		batch[i] = message(trace.KindSend, "c", "c", "s", "put", uint64(i+1), 0, uint64(i+1), "")
@@ -252,11 +281,11 @@ func BenchmarkIngest(b *testing.B) {
 }
 
 func TestRing(t *testing.T) {
-	demo := &fakeDemo{}
+	fake := &fakeDemo{}
 	m := New(Options{Lang: "en", Catalog: catalog.All()})
 	resize(m, 100, 30)
 	model, _ := catalog.ByID("p2p")
-	m.Update(startedMsg{ctl: demo, m: model, exp: -1, events: make(chan trace.Event)})
+	m.Update(startedMsg{ctl: fake, m: model, exp: -1, events: make(chan trace.Event)})
 	require.NotNil(t, m.live)
 	state := func(node, key, value string) trace.Event {
 		return trace.Event{V: 1, Kind: trace.KindState, Node: node, Key: key, Value: value}
@@ -268,31 +297,32 @@ func TestRing(t *testing.T) {
 
 	t.Run("peers sit clockwise by position", func(t *testing.T) {
 		peers := []string{"peer-a", "peer-b", "peer-c"}
-		m.live.byPosition(peers)
+		m.live.sc.byPosition(peers)
 		assert.Equal(t, []string{"peer-b", "peer-c", "peer-a"}, peers)
-		m.View()
-		top := slices.IndexFunc(m.live.boxes, func(b box) bool { return b.node == "peer-b" })
+		boxes := m.live.topo.boxes
+		top := slices.IndexFunc(boxes, func(b box) bool { return b.node == "peer-b" })
 		require.GreaterOrEqual(t, top, 0)
-		for _, b := range m.live.boxes {
-			assert.LessOrEqual(t, m.live.boxes[top].y0, b.y0, "the lowest position is at the top")
+		for _, b := range boxes {
+			assert.LessOrEqual(t, boxes[top].y0, b.y0, "the lowest position is at the top")
 		}
 	})
 	t.Run("the selected peer's fingers are drawn", func(t *testing.T) {
-		m.live.selected = "peer-a"
-		assert.NotContains(t, m.live.topology(100, 14), "∘", "peer-a reported no fingers")
-		m.live.selected = "peer-b"
-		assert.Contains(t, m.live.topology(100, 14), "∘")
+		m.Update(selectMsg("peer-a"))
+		assert.NotContains(t, m.live.topo.view(), "∘", "peer-a reported no fingers")
+		m.Update(selectMsg("peer-b"))
+		assert.Contains(t, m.live.topo.view(), "∘")
 	})
 	t.Run("c toggles churn, which steps until turned off", func(t *testing.T) {
-		cmd := m.live.key("c")
+		d := m.live.src.(*demo)
+		cmd := m.live.update(keyPress("c"))
 		require.NotNil(t, cmd, "churn on schedules its first step")
-		assert.True(t, m.live.churn)
-		assert.Contains(t, m.live.titleLine(), "churn")
+		assert.True(t, d.churn)
+		assert.Contains(t, m.live.title, "churn")
 		require.NotNil(t, m.live.update(churnMsg{}), "a tick while churn is on steps and schedules the next")
-		assert.Equal(t, doneMsg{"churn: peer-2 leaves"}, m.live.churnStep()())
-		assert.Equal(t, []string{"churn"}, demo.calls)
-		assert.Nil(t, m.live.key("c"))
-		assert.False(t, m.live.churn)
+		assert.Equal(t, doneMsg{text: "churn: peer-2 leaves"}, d.churnStep()())
+		assert.Equal(t, []string{"churn"}, fake.calls)
+		m.live.update(keyPress("c"))
+		assert.False(t, d.churn)
 		assert.Nil(t, m.live.update(churnMsg{}), "a tick after churn off does nothing")
 	})
 }
@@ -311,42 +341,57 @@ func (p *fakePlayer) Predict(_ context.Context, choice string) (launch.Outcome, 
 }
 
 func TestPrediction(t *testing.T) {
-	m, _, _ := started(t)
 	step := catalog.Step{Kind: catalog.StepPredict, Node: "server", Choices: []string{"client-1", "client-2"}, Answer: "client-1",
 		Caption: catalog.Text{DE: "Wer?", EN: "Who gets it?"}, Explain: catalog.Text{DE: "Weil.", EN: "Because."}}
-	p := &fakePlayer{step: step, actual: "client-1"}
-	l := m.live
-	l.player, l.experiment = p, &catalog.Experiment{Steps: []catalog.Step{step}}
-
-	run := func(cmd tea.Cmd) {
-		for cmd != nil {
-			cmd = l.update(cmd())
-		}
+	// ask starts a live view on an experiment of one predict step, and
+	// carries that step out: the question waits for an answer.
+	ask := func(t *testing.T) (*live, *demo) {
+		m, _, _ := started(t)
+		l, d := m.live, m.live.src.(*demo)
+		d.session, d.player = launch.NewSession(catalog.Experiment{Steps: []catalog.Step{step}}), &fakePlayer{step: step, actual: "client-1"}
+		play(l, l.update(keyPress("x")))
+		_, asking := d.session.Asking()
+		require.True(t, asking, "the question waits for an answer")
+		return l, d
 	}
-	run(l.nextStep())
-	require.NotNil(t, l.asking, "the question waits for an answer")
-	assert.Contains(t, l.view(), "Who gets it? ▸  [1] client-1  [2] client-2")
-	assert.Nil(t, l.key("7"), "a number with no choice does nothing")
-
+	t.Run("the question", func(t *testing.T) {
+		l, _ := ask(t)
+		assert.Contains(t, l.view(), "Who gets it? ▸  [1] client-1  [2] client-2")
+		assert.Nil(t, l.update(keyPress("7")), "a number with no choice does nothing")
+	})
 	t.Run("right", func(t *testing.T) {
-		run(l.key("1"))
-		assert.Nil(t, l.asking)
-		assert.Equal(t, "✓ Right: client-1. Because.", l.caption.EN)
+		l, d := ask(t)
+		play(l, l.update(keyPress("1")))
+		_, asking := d.session.Asking()
+		assert.False(t, asking)
+		assert.Equal(t, "✓ Right: client-1. Because.", d.caption().EN)
 	})
 	t.Run("wrong", func(t *testing.T) {
-		l.ask(step)
-		run(l.key("2"))
-		assert.Equal(t, "✗ Not client-2 but client-1. Because.", l.caption.EN)
+		l, d := ask(t)
+		play(l, l.update(keyPress("2")))
+		assert.Equal(t, "✗ Not client-2 but client-1. Because.", d.caption().EN)
 	})
 	t.Run("x while the answer is on its way waits for it", func(t *testing.T) {
-		l.ask(step)
-		answer := l.key("1")
+		l, d := ask(t)
+		answer := l.update(keyPress("1"))
 		require.NotNil(t, answer)
-		assert.Nil(t, l.key("x"), "the player is busy")
-		assert.Equal(t, 1, l.queued)
+		assert.Nil(t, l.update(keyPress("x")), "the player is busy")
+		assert.Equal(t, 1, d.session.Queued())
 		l.update(answer())
-		assert.Equal(t, 0, l.queued, "the queued step runs after the verdict")
+		assert.Equal(t, 0, d.session.Queued(), "the queued step runs after the verdict")
 	})
+}
+
+// play carries out cmd and the commands that follow from it, as the runtime
+// would, leaving out batches (timers, listening).
+func play(l *live, cmd tea.Cmd) {
+	for cmd != nil {
+		msg := cmd()
+		if _, ok := msg.(tea.BatchMsg); ok || msg == nil {
+			return
+		}
+		cmd = l.update(msg)
+	}
 }
 
 func TestTiers(t *testing.T) {
@@ -360,7 +405,7 @@ func TestTiers(t *testing.T) {
 		role := strings.TrimRight(strings.TrimRight(n, "0123456789"), "-")
 		feed(m, trace.Event{V: 1, Kind: trace.KindHello, Node: n, Role: role, Time: time.Now().UnixMicro()})
 	}
-	at := m.live.tiers([]string{"client-1", "web", "app-1", "db", "app-2"}, 100, 14)
+	at := m.live.sc.tiers([]string{"client-1", "web", "app-1", "db", "app-2"}, 100, 14)
 	assert.Less(t, at["client-1"].x, at["web"].x)
 	assert.Less(t, at["web"].x, at["app-1"].x)
 	assert.Less(t, at["app-1"].x, at["db"].x)

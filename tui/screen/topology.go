@@ -1,17 +1,13 @@
 package screen
 
 import (
-	"fmt"
 	"math"
-	"slices"
 	"strings"
-	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"dsdemo/models/catalog"
-	"dsdemo/tui/history"
-	"dsdemo/tui/launch"
 )
 
 // The topology pane: each node is a label placed by the model's layout
@@ -134,35 +130,114 @@ func places(layout catalog.Layout, servers, clients []string, w, h int) map[stri
 	return at
 }
 
-// topology draws the nodes, their edges and the recent messages.
-func (l *live) topology(width, height int) string {
-	t := l.c.theme
+// box is a node's label on the screen, where a mouse click selects it.
+type box struct {
+	node           string
+	x0, x1, y0, y1 int
+}
+
+// topology is the picture of the nodes and the messages between them. Its
+// layout (in Update) places the nodes and records their boxes; View only
+// draws what layout placed.
+type topology struct {
+	c      *common
+	sc     *scene
+	width  int
+	height int
+	at     map[string]point // the centre of each node's label on the canvas
+	boxes  []box            // the labels in screen coordinates, for clicks
+}
+
+// selectMsg selects a node (a click on its box).
+type selectMsg string
+
+// layout places the nodes in width×height cells whose top row is screen row y.
+func (tp *topology) layout(sc *scene, width, height, y int) {
+	tp.sc, tp.width, tp.height = sc, width, height
 	var servers, clients []string
-	for _, n := range l.nodes() {
-		if l.isClient(n) {
+	for _, n := range sc.nodes {
+		if sc.role(n) == "client" {
 			clients = append(clients, n)
 		} else {
 			servers = append(servers, n)
 		}
 	}
-	if len(servers)+len(clients) == 0 {
-		return fit(t.Faint.Render(l.c.t("(noch keine Knoten)", "(no nodes yet)")), width, height)
+	switch sc.model.Layout {
+	case catalog.LayoutRing:
+		sc.byPosition(servers)
+		tp.at = places(sc.model.Layout, servers, clients, width, height)
+	case catalog.LayoutRow: // scene.nodes gives the tiers in the order a request goes
+		tp.at = sc.tiers(append(append([]string{}, clients...), servers...), width, height)
+	default:
+		tp.at = places(sc.model.Layout, servers, clients, width, height)
 	}
-	if l.model.Layout == catalog.LayoutRing {
-		l.byPosition(servers)
+	tp.boxes = tp.boxes[:0]
+	for _, name := range sc.nodes {
+		p, ok := tp.at[name]
+		if !ok {
+			continue
+		}
+		n := len([]rune(tp.label(name)))
+		x := min(max(p.x-n/2, 0), max(width-n, 0))
+		tp.boxes = append(tp.boxes, box{node: name, x0: x, x1: x + n, y0: y + p.y, y1: y + p.y + 1})
 	}
-	at := places(l.model.Layout, servers, clients, width, height)
-	if l.model.Layout == catalog.LayoutRow { // live.nodes gives the tiers in the order a request goes
-		at = l.tiers(append(append([]string{}, clients...), servers...), width, height)
+}
+
+func (tp *topology) label(name string) string { return "⟦" + name + " " + tp.sc.marks[name] + "⟧" }
+
+// update selects the node under a click.
+func (tp *topology) update(msg tea.Msg) tea.Cmd {
+	if click, ok := msg.(tea.MouseClickMsg); ok {
+		for _, b := range tp.boxes {
+			if click.X >= b.x0 && click.X < b.x1 && click.Y >= b.y0 && click.Y < b.y1 {
+				node := b.node
+				return func() tea.Msg { return selectMsg(node) }
+			}
+		}
+	}
+	return nil
+}
+
+// view draws the nodes, their edges and the recent messages.
+func (tp *topology) view() string {
+	t, sc, width, height := tp.c.theme, tp.sc, tp.width, tp.height
+	if sc == nil || len(tp.boxes) == 0 {
+		return fit(t.Faint.Render(tp.c.t("(noch keine Knoten)", "(no nodes yet)")), width, height)
 	}
 	cv := newCanvas(width, height)
-	recent := l.recent(8)
-	l.fingers(cv, at)
+	top := tp.boxes[0].y0 - tp.at[tp.boxes[0].node].y // the screen row of the canvas's first row
+	taken := make([][]bool, height)                   // cells of node labels and messages, kept clear of other labels
+	for y := range taken {
+		taken[y] = make([]bool, width)
+	}
+	occupy := func(x, y, n int) {
+		for i := x; i < x+n && y >= 0 && y < height; i++ {
+			if i >= 0 && i < width {
+				taken[y][i] = true
+			}
+		}
+	}
+	free := func(x, y, n int) bool {
+		if y < 0 || y >= height || x < 0 || x+n > width {
+			return false
+		}
+		for i := x; i < x+n; i++ {
+			if taken[y][i] {
+				return false
+			}
+		}
+		return true
+	}
+	for _, b := range tp.boxes {
+		occupy(b.x0-1, b.y0-top, b.x1-b.x0+2) // a blank cell on each side
+	}
+	recent := sc.recent(8)
+	tp.fingers(cv)
 
 	// Edges between the nodes that talked, then the messages on them.
 	for _, a := range recent {
-		from, ok1 := at[a.From]
-		to, ok2 := at[a.To]
+		from, ok1 := tp.at[a.From]
+		to, ok2 := tp.at[a.To]
 		if ok1 && ok2 {
 			for i := 1; i < 40; i++ {
 				p := along(from, to, float64(i)/40)
@@ -173,12 +248,12 @@ func (l *live) topology(width, height int) string {
 		}
 	}
 	for _, a := range recent {
-		from, ok1 := at[a.From]
-		to, ok2 := at[a.To]
+		from, ok1 := tp.at[a.From]
+		to, ok2 := tp.at[a.To]
 		if !ok1 || !ok2 {
 			continue
 		}
-		label, ink, f := "●"+a.Type, inkRequest, l.progress(a)
+		label, ink, f := "●"+a.Type, inkRequest, sc.progress(a)
 		switch {
 		case a.Held:
 			label, ink, f = "⏸"+a.Type, inkHeld, 0.2
@@ -196,24 +271,39 @@ func (l *live) topology(width, height int) string {
 				p.y--
 			}
 		}
-		cv.text(p.x-1, p.y, label, ink)
+		// A label never covers a node or another message's label: it
+		// moves to the nearest free place above or below, else to the side.
+		n := len([]rune(label))
+		x := min(max(p.x-1, 0), max(width-n, 0))
+		placed := false
+		for _, dy := range []int{0, -1, 1, -2, 2} {
+			for _, dx := range []int{0, -n / 2, n / 2} {
+				if free(x+dx, p.y+dy, n) {
+					x, p.y, placed = x+dx, p.y+dy, true
+					break
+				}
+			}
+			if placed {
+				break
+			}
+		}
+		if !placed {
+			continue // no room for it: the sequence diagram and the log still have it
+		}
+		occupy(x, p.y, n+1)
+		cv.text(x, p.y, label, ink)
 	}
 
 	// The nodes last, so nothing covers them.
-	l.boxes = l.boxes[:0]
-	for name, p := range at {
-		label := "⟦" + name + " " + l.mark(name) + "⟧"
-		n := len([]rune(label))
-		x := min(max(p.x-n/2, 0), max(width-n, 0))
+	for _, b := range tp.boxes {
 		ink := inkNode
-		if mark, _ := l.nodeState(name); strings.HasPrefix(mark, "☠") || strings.HasPrefix(mark, "✓") {
+		if sc.down[b.node] {
 			ink = inkDown
 		}
-		if name == l.selected {
+		if b.node == sc.selected {
 			ink = inkSelected
 		}
-		cv.text(x, p.y, label, ink)
-		l.boxes = append(l.boxes, box{node: name, x0: x, x1: x + n, y0: p.y, y1: p.y + 1})
+		cv.text(b.x0, b.y0-top, tp.label(b.node), ink)
 	}
 	return cv.render(map[int]lipgloss.Style{
 		inkEdge: t.Faint, inkRequest: t.Request, inkReply: t.Reply, inkLost: t.Lost, inkHeld: t.Held,
@@ -221,29 +311,17 @@ func (l *live) topology(width, height int) string {
 	})
 }
 
-// byPosition orders the peers of a ring by the position each reports in
-// its "id" state, so the circle on the screen is the ring's order; peers
-// that have not reported one yet keep their place after the others.
-func (l *live) byPosition(peers []string) {
-	pos := func(name string) string {
-		if n := l.store.Node(name); n != nil && n.State["id"] != "" {
-			return n.State["id"] // 8 hex digits: text order is number order
-		}
-		return "~"
-	}
-	slices.SortStableFunc(peers, func(a, b string) int { return strings.Compare(pos(a), pos(b)) })
-}
-
 // fingers draws the selected peer's fingers (its "fingers" state) as
 // lines of ∘ to each of them: the shortcuts its lookups take.
-func (l *live) fingers(cv *canvas, at map[string]point) {
-	n := l.store.Node(l.selected)
-	from, ok := at[l.selected]
+func (tp *topology) fingers(cv *canvas) {
+	sc := tp.sc
+	n := sc.store.Node(sc.selected)
+	from, ok := tp.at[sc.selected]
 	if n == nil || !ok || n.State["fingers"] == "" {
 		return
 	}
 	for _, f := range strings.Split(n.State["fingers"], ",") {
-		to, ok := at[f]
+		to, ok := tp.at[f]
 		if !ok {
 			continue
 		}
@@ -252,109 +330,4 @@ func (l *live) fingers(cv *canvas, at map[string]point) {
 			cv.put(p.x, p.y, '∘', inkFinger)
 		}
 	}
-}
-
-// mark is a node's state in a symbol or two.
-func (l *live) mark(name string) string {
-	m, _ := l.nodeState(name)
-	s, _, _ := strings.Cut(m, " ")
-	if l.cut[name] {
-		s += "⛓"
-	}
-	if i := l.drop[name]; i > 0 {
-		s += fmt.Sprintf(" %.0f%%", dropRates[i]*100)
-	}
-	return s
-}
-
-// recent returns up to n messages to draw: those in flight or held, and
-// those that arrived or were lost in the last few seconds, newest last.
-func (l *live) recent(n int) []history.Arrow {
-	arrows := l.store.Arrows()
-	var out []history.Arrow
-	for i := len(arrows) - 1; i >= 0 && len(out) < n; i-- {
-		a := arrows[i]
-		age := l.now.Sub(a.Sent)
-		inFlight := a.Held || (!a.Delivered() && !a.Lost())
-		if (inFlight && age < time.Minute) || age < 3*time.Second {
-			out = append(out, a)
-		}
-	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out
-}
-
-// isClient reports whether a node plays the client role: by its role in
-// the catalogue when the launcher started it (a sandbox is the mobile code
-// model's client), else by the role its hello gave.
-func (l *live) isClient(name string) bool { return l.role(name) == "client" }
-
-// role is a node's role: from the catalogue when the launcher started it,
-// else from its hello, else guessed from its name.
-func (l *live) role(name string) string {
-	if p, ok := l.proc(name); ok && p.Role != "" {
-		return p.Role
-	}
-	if n := l.store.Node(name); n != nil && n.Role != "" {
-		return n.Role
-	}
-	if strings.HasPrefix(name, "client") {
-		return "client"
-	}
-	return name
-}
-
-// tiers places a row layout's nodes in columns, one per role, in the order
-// a request goes: the reverse of the catalogue's order, which lists a tier
-// before the tiers that need its address (db, app, web, client). The
-// instances of a role (app-1, app-2) are stacked in their column, so an
-// edge from one tier to the next never crosses a sibling.
-func (l *live) tiers(names []string, w, h int) map[string]point {
-	var roles []string
-	for i := len(l.model.Programs) - 1; i >= 0; i-- {
-		if r := l.model.Programs[i].Role; !slices.Contains(roles, r) {
-			roles = append(roles, r)
-		}
-	}
-	column := map[string][]string{}
-	for _, n := range names {
-		r := l.role(n)
-		if !slices.Contains(roles, r) {
-			roles = append(roles, r) // a node the catalogue does not know
-		}
-		column[r] = append(column[r], n)
-	}
-	roles = slices.DeleteFunc(roles, func(r string) bool { return len(column[r]) == 0 })
-	at := map[string]point{}
-	for i, r := range roles {
-		x := (2*i + 1) * w / (2 * len(roles))
-		for j, n := range column[r] {
-			at[n] = point{x: x, y: min((2*j+1)*h/(2*len(column[r])), h-1)}
-		}
-	}
-	return at
-}
-
-// nodeState is a node's state in words, with a mark, and the style to show it in.
-func (l *live) nodeState(name string) (string, lipgloss.Style) {
-	t := l.c.theme
-	if p, ok := l.proc(name); ok {
-		switch p.State {
-		case launch.StateKilled:
-			return "☠ killed", t.Down
-		case launch.StateFrozen:
-			return "❄ frozen", t.Frozen
-		case launch.StateExited:
-			return fmt.Sprintf("✓ exit %d", p.ExitCode), t.Down
-		case launch.StateStarting:
-			return "… starting", t.Faint
-		}
-		return "● " + string(p.State), t.Running
-	}
-	if n := l.store.Node(name); n != nil && n.Bye != "" {
-		return "✓ " + n.Bye, t.Faint
-	}
-	return "● running", t.Running
 }

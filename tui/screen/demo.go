@@ -1,0 +1,373 @@
+package screen
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"dsdemo/models/catalog"
+	"dsdemo/models/trace"
+	"dsdemo/tui/launch"
+)
+
+// demo is a source that runs now: its events come from the launcher over
+// a channel, its processes are steered through the Controller, and a
+// guided experiment is played on it. Every call of the Controller happens
+// in a command, never in Update, and reports back as a message.
+type demo struct {
+	c         *common
+	ctl       Controller
+	model     catalog.Model
+	events    <-chan trace.Event
+	newPlayer func(Controller, catalog.Experiment) Player // nil: no experiments
+	auto      bool
+
+	step  bool           // step mode: messages are held until released
+	slow  int            // index into slowMotion
+	drop  map[string]int // index into dropRates, by node
+	cut   map[string]bool
+	churn bool // peers of the model's Churn list come and go at random
+
+	session *launch.Session // the experiment x steps through; nil until one is chosen
+	player  Player
+}
+
+// Messages of a demo.
+type (
+	procsMsg []launch.Proc // a snapshot of the processes, from the tick
+	doneMsg  struct {      // a control finished
+		text  string
+		procs []launch.Proc // the processes after it; nil when unknown
+	}
+	stepMsg struct { // the player carried out a step
+		index int
+		step  catalog.Step
+		err   error
+	}
+	predictMsg struct {
+		outcome launch.Outcome
+		err     error
+	}
+	autoMsg  struct{}
+	churnMsg struct{}
+)
+
+func newDemo(c *common, opts Options, ctl Controller, m catalog.Model, events <-chan trace.Event) *demo {
+	return &demo{c: c, ctl: ctl, model: m, events: events, newPlayer: opts.NewPlayer, auto: opts.Auto,
+		drop: map[string]int{}, cut: map[string]bool{}}
+}
+
+// choose makes e the experiment that x steps through.
+func (d *demo) choose(e catalog.Experiment) {
+	if d.newPlayer == nil {
+		return
+	}
+	d.session, d.player = launch.NewSession(e), d.newPlayer(d.ctl, e)
+}
+
+func (d *demo) init() tea.Cmd {
+	if d.session != nil && d.auto { // --auto: the experiment plays by itself from the start
+		return tea.Batch(d.listen(), d.next())
+	}
+	return d.listen()
+}
+
+// listen waits for the next batch of events from the launcher.
+func (d *demo) listen() tea.Cmd {
+	events := d.events
+	if events == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ev, ok := <-events
+		if !ok {
+			return nil
+		}
+		batch := []trace.Event{ev}
+		for len(batch) < 4096 {
+			select {
+			case ev, ok := <-events:
+				if !ok {
+					return eventsMsg(batch)
+				}
+				batch = append(batch, ev)
+			default:
+				return eventsMsg(batch)
+			}
+		}
+		return eventsMsg(batch)
+	}
+}
+
+func (d *demo) tick(time.Time, bool) tea.Cmd {
+	ctl := d.ctl
+	return func() tea.Msg { return procsMsg(ctl.Procs()) }
+}
+
+func (d *demo) stop() tea.Cmd {
+	ctl := d.ctl
+	return func() tea.Msg {
+		ctl.Close() // returns once every process is reaped
+		return stoppedMsg{}
+	}
+}
+
+func (d *demo) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case eventsMsg:
+		return d.listen()
+	case stepMsg:
+		turn := d.session.Carried(msg.index, msg.step, msg.err)
+		if _, asking := d.session.Asking(); asking && d.auto {
+			return tea.Batch(d.turn(turn), tea.Tick(5*time.Second, func(time.Time) tea.Msg { return autoMsg{} }))
+		}
+		if !turn.Run && d.auto && !d.session.Done() {
+			return tea.Batch(d.turn(turn), tea.Tick(1500*time.Millisecond, func(time.Time) tea.Msg { return autoMsg{} }))
+		}
+		return d.turn(turn)
+	case predictMsg:
+		return d.turn(d.session.Judged(msg.outcome, msg.err))
+	case autoMsg:
+		return d.next()
+	case churnMsg:
+		if !d.churn {
+			return nil
+		}
+		return tea.Batch(churnTick(), d.churnStep())
+	}
+	return nil
+}
+
+// churnStep lets one node leave or come back.
+func (d *demo) churnStep() tea.Cmd {
+	ctl := d.ctl
+	return func() tea.Msg {
+		did, err := ctl.Churn(context.Background())
+		if err != nil {
+			return doneMsg{text: "churn: " + err.Error(), procs: ctl.Procs()}
+		}
+		return doneMsg{text: "churn: " + did, procs: ctl.Procs()}
+	}
+}
+
+// next is x: the next step of the experiment (the first experiment of the
+// model when none was chosen).
+func (d *demo) next() tea.Cmd {
+	if d.session == nil {
+		if len(d.model.Experiments) == 0 {
+			return nil
+		}
+		d.choose(d.model.Experiments[0])
+		if d.session == nil {
+			return nil
+		}
+	}
+	return d.turn(d.session.Next())
+}
+
+// turn does what the session asks: start the player on its next step, and
+// put a note in the status bar.
+func (d *demo) turn(t launch.Turn) tea.Cmd {
+	var cmds []tea.Cmd
+	if note := t.Note.In(d.c.lang); note != "" {
+		cmds = append(cmds, func() tea.Msg { return doneMsg{text: note} })
+	}
+	if t.Run {
+		p, i := d.player, d.session.Index()
+		cmds = append(cmds, func() tea.Msg {
+			step, err := p.Next(context.Background())
+			return stepMsg{index: i, step: step, err: err}
+		})
+	}
+	return tea.Batch(cmds...)
+}
+
+// predict answers the question being asked with choice i; the held message
+// goes on and predictMsg says where it went.
+func (d *demo) predict(i int) tea.Cmd {
+	if d.session == nil {
+		return nil
+	}
+	choice, turn := d.session.Answer(i)
+	if !turn.Run {
+		return nil
+	}
+	p := d.player
+	return func() tea.Msg {
+		o, err := p.Predict(context.Background(), choice)
+		return predictMsg{outcome: o, err: err}
+	}
+}
+
+func (d *demo) key(msg tea.KeyPressMsg, sel selection) (tea.Cmd, bool) {
+	keys, ctl, node := d.c.liveKeys, d.ctl, sel.node
+	switch k := msg.String(); {
+	case pressed(msg, keys.Pause):
+		if !d.step {
+			return nil, false // the view pauses
+		}
+		d.step = false
+		return d.do(d.c.t("Schrittmodus aus", "step mode off"), func() error {
+			return ctl.Control("", trace.Control{Op: trace.OpHold, On: false})
+		}), true
+	case pressed(msg, keys.Step):
+		return d.stepMessage(sel), true
+	case pressed(msg, keys.Slow):
+		if k == "-" {
+			d.slow = max(d.slow-1, 0)
+		} else {
+			d.slow = min(d.slow+1, len(slowMotion)-1)
+		}
+		ms := slowMotion[d.slow]
+		return d.do(fmt.Sprintf(d.c.t("Zeitlupe %d ms", "slow motion %d ms"), ms), func() error {
+			return ctl.Control("", trace.Control{Op: trace.OpDelay, Ms: ms})
+		}), true
+	case pressed(msg, keys.Kill):
+		return d.onNode(node, d.c.t("abgeschossen", "kill"), ctl.Kill), true
+	case pressed(msg, keys.Freeze):
+		if sel.frozen {
+			return d.onNode(node, d.c.t("aufgetaut", "thaw"), ctl.Thaw), true
+		}
+		return d.onNode(node, d.c.t("eingefroren", "freeze"), ctl.Freeze), true
+	case pressed(msg, keys.Restart):
+		return d.onNode(node, d.c.t("neu gestartet", "restart"), func(n string) error { return ctl.Restart(context.Background(), n) }), true
+	case pressed(msg, keys.Partition):
+		if node == "" {
+			return nil, true
+		}
+		on := !d.cut[node]
+		d.cut[node] = on
+		what := fmt.Sprintf(d.c.t("%s wieder verbunden", "partition %s healed"), node)
+		if on {
+			what = fmt.Sprintf(d.c.t("%s abgetrennt", "partition %s cut off"), node)
+		}
+		return d.do(what, func() error { return ctl.Partition(node, on) }), true
+	case pressed(msg, keys.Drop):
+		if node == "" {
+			return nil, true
+		}
+		d.drop[node] = (d.drop[node] + 1) % len(dropRates)
+		p := dropRates[d.drop[node]]
+		return d.do(fmt.Sprintf(d.c.t("Verlust %s %.0f %%", "drop %s %.0f%%"), node, p*100), func() error {
+			return ctl.Control(node, trace.Control{Op: trace.OpDrop, P: p})
+		}), true
+	case pressed(msg, keys.AddClient):
+		added := d.c.t("hinzugefügt: ", "added ")
+		return func() tea.Msg {
+			name, err := ctl.AddClient(context.Background())
+			if err != nil {
+				return doneMsg{text: "add client: " + err.Error(), procs: ctl.Procs()}
+			}
+			return doneMsg{text: added + name, procs: ctl.Procs()}
+		}, true
+	case pressed(msg, keys.Churn):
+		return d.toggleChurn(), true
+	case pressed(msg, keys.Next):
+		return d.next(), true
+	case pressed(msg, keys.Predict):
+		return d.predict(int(k[0] - '1')), true
+	}
+	return nil, false
+}
+
+func (d *demo) toggleChurn() tea.Cmd {
+	note := func(s string) tea.Cmd { return func() tea.Msg { return doneMsg{text: s} } }
+	if len(d.model.Churn) == 0 {
+		return note(d.c.t("Dieses Modell kennt kein Churn", "this model has no churn"))
+	}
+	d.churn = !d.churn
+	if !d.churn {
+		return note(d.c.t("Churn aus", "churn off"))
+	}
+	return tea.Batch(note(d.c.t("Churn an: Peers gehen und kommen", "churn on: peers leave and join")), churnTick())
+}
+
+// churnTick schedules the next step of churn, two to five seconds from
+// now: irregular, as real peers come and go, but slow enough for the ring
+// to repair itself in between.
+func churnTick() tea.Cmd {
+	return tea.Tick(time.Duration(2000+rand.IntN(3000))*time.Millisecond, func(time.Time) tea.Msg { return churnMsg{} })
+}
+
+// stepMessage turns step mode on, then releases the oldest held message.
+func (d *demo) stepMessage(sel selection) tea.Cmd {
+	ctl := d.ctl
+	if !d.step {
+		d.step = true
+		return d.do(d.c.t("Schrittmodus: n gibt die nächste Nachricht frei", "step mode: n releases the next message"), func() error {
+			return ctl.Control("", trace.Control{Op: trace.OpHold, On: true})
+		})
+	}
+	for _, a := range sel.store.InFlight() {
+		if a.Held {
+			return d.do(fmt.Sprintf(d.c.t("freigegeben: %s %s→%s", "released %s %s→%s"), a.Type, a.From, a.To), func() error {
+				return ctl.Control(a.From, trace.Control{Op: trace.OpRelease, ID: a.ID})
+			})
+		}
+	}
+	note := d.c.t("Keine Nachricht wartet.", "No message is waiting.")
+	return func() tea.Msg { return doneMsg{text: note} }
+}
+
+// do runs a control in a command and reports how it went, with the
+// processes as they are after it.
+func (d *demo) do(what string, f func() error) tea.Cmd {
+	ctl := d.ctl
+	return func() tea.Msg {
+		if err := f(); err != nil {
+			return doneMsg{text: what + ": " + err.Error(), procs: ctl.Procs()}
+		}
+		return doneMsg{text: what, procs: ctl.Procs()}
+	}
+}
+
+func (d *demo) onNode(node, verb string, f func(string) error) tea.Cmd {
+	if node == "" {
+		return nil
+	}
+	return d.do(verb+" "+node, func() error { return f(node) })
+}
+
+func (d *demo) caption() catalog.Text {
+	if d.session == nil {
+		return catalog.Text{}
+	}
+	return d.session.Caption()
+}
+
+func (d *demo) badges(c *common) []string {
+	var out []string
+	if d.slow > 0 {
+		out = append(out, fmt.Sprintf(c.t("Zeitlupe %g s", "slow motion %g s"), float64(slowMotion[d.slow])/1000))
+	}
+	if d.step {
+		out = append(out, c.theme.Held.Render(c.t("⏸ Schrittmodus", "⏸ step mode")))
+	}
+	if d.churn {
+		out = append(out, c.theme.Held.Render("churn"))
+	}
+	if d.session != nil {
+		out = append(out, c.t("Experiment: ", "experiment: ")+d.session.Experiment().Title.In(c.lang))
+	}
+	return out
+}
+
+func (d *demo) mark(node string) string {
+	var s string
+	if d.cut[node] {
+		s += "⛓"
+	}
+	if i := d.drop[node]; i > 0 {
+		s += fmt.Sprintf(" %.0f%%", dropRates[i]*100)
+	}
+	return s
+}
+
+func (d *demo) delay() time.Duration {
+	return time.Duration(max(slowMotion[d.slow], 500)) * time.Millisecond
+}
+
+func (d *demo) enable(*liveKeys) {}
