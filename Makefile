@@ -32,7 +32,7 @@ test:
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./models/... ./tui/... ./proxy/ ./mobilecode/ -skip Hits
 	$(GO) test -v -run '^$$' -bench Load -benchtime 1x ./clientserver/
-	DSDEMO_JEPSEN_LOAD=2m DSDEMO_JEPSEN_FAULTS=40 $(GO) test -v -count=1 -run 'ReplicateModeKeepsAcknowledgedWrites$$' -timeout 20m ./clientserver/
+	DSDEMO_JEPSEN_ACTS=8 $(GO) test -v -count=1 -run 'ReplicateModeKeepsAcknowledgedWrites$$' -timeout 20m ./clientserver/
 	$(GO) test -v -run '^$$' -bench Hits -benchtime 1x ./proxy/
 	$(GO) test -v -run '^$$' -bench 'Ring|Survival' -benchtime 1x -timeout 60m ./p2p/
 	$(GO) test -v -run '^$$' -bench Bookings -benchtime 3x ./ntier/

@@ -31,36 +31,36 @@ import (
 // at once. Then the writers stop, every server is healed, the replicas get
 // time to agree, and clientserver.Check judges the history against what
 // each replica holds: no acknowledged write may be lost, and the replicas
-// must agree on every key.
+// must agree on every key. Besides, the client program's --bench mode
+// sends ordinary traffic all along.
 //
-// The writers move on to a new set of keys every 3 s (Jepsen's independent
-// keys). A replica that missed writes, or a write that a frozen server
-// held back and applies when it thaws, then meets keys nobody writes any
-// more, and the damage stays for the final read to see, instead of being
-// overwritten at once. The last fault is always the scene of a stale
-// write: a server frozen for 8 s, the writers failing over and moving on
-// to new keys 6 s into it, the server thawing while they write. Besides,
-// the client program's --bench mode sends ordinary traffic all along.
+// The schedule is made of acts of 15 s. An act begins with 5 faults at
+// random moments on random servers in its first 6 s, and ends with the
+// scene of a stale write: a server frozen for 8 s, the writers failing
+// over, moving on to new keys 6 s into it, and the server thawing while
+// they write. The writers also move on to new keys every 3 s before the
+// scene (Jepsen's independent keys). A replica that missed writes, or a
+// write that a frozen server held back and applies when it thaws, then
+// meets keys nobody writes any more, and the damage stays for the final
+// read to see instead of being overwritten at once.
 //
-// The short schedule (15 s of load, 6 faults) runs in make test; make bench
-// runs a long one through the environment:
+// make test runs one act; make bench runs eight (2 minutes):
 //
-//	DSDEMO_JEPSEN_LOAD=2m DSDEMO_JEPSEN_FAULTS=40 go test -v -count=1 -run ReplicateModeKeeps -timeout 20m ./clientserver/
+//	DSDEMO_JEPSEN_ACTS=8 go test -v -count=1 -run ReplicateModeKeeps -timeout 20m ./clientserver/
 //
 // A failure prints its seed; DSDEMO_JEPSEN_SEED repeats its plan of faults
 // (the moments the network and the scheduler choose differ from run to run).
 func TestHostileReplicateModeKeepsAcknowledgedWrites(t *testing.T) {
-	cfg := jepsenConfig{Seed: jepsenSeed(t), Load: 15 * time.Second, Faults: 6, Writers: 6, Keys: 3, Epoch: 3 * time.Second}
-	cfg.Load = envDuration(t, "DSDEMO_JEPSEN_LOAD", cfg.Load, 12*time.Second, time.Hour)
-	cfg.Faults = envInt(t, "DSDEMO_JEPSEN_FAULTS", cfg.Faults, 1000)
-	t.Logf("seed %d: repeat with DSDEMO_JEPSEN_SEED=%d", cfg.Seed, cfg.Seed)
+	seed, acts := jepsenSeed(t), envInt(t, "DSDEMO_JEPSEN_ACTS", 1, 240)
+	t.Logf("seed %d: repeat with DSDEMO_JEPSEN_SEED=%d", seed, seed)
 
-	r := runJepsen(t, cfg)
-	t.Logf("%d faults injected (%d crashes, %d freezes); %s; %.0f writes/s; replicas agreed %s after healing",
-		len(r.faults), r.count(crash), r.count(freeze), r.verdict, float64(r.verdict.Writes)/cfg.Load.Seconds(), r.settle.Round(time.Millisecond))
+	r := runJepsen(t, seed, acts)
+	t.Logf("%d acts, %d faults injected (%d crashes, %d freezes); %s; %.0f writes/s; replicas agreed %s after healing",
+		acts, len(r.faults), r.count(crash), r.count(freeze), r.verdict,
+		float64(r.verdict.Writes)/(time.Duration(acts)*actLength).Seconds(), r.settle.Round(time.Millisecond))
 	require.True(t, len(r.faults) > 0 && r.verdict.Acknowledged > 0, "the run injected no fault or no write was acknowledged: it proves nothing")
 	if !r.settled {
-		t.Errorf("seed %d: the replicas did not agree within %s of healing", cfg.Seed, programtest.Patience)
+		t.Errorf("seed %d: the replicas did not agree within %s of healing", seed, programtest.Patience)
 	}
 	// One lost write per key and replica tells the story; the rest repeat it.
 	told := map[string]bool{}
@@ -75,22 +75,25 @@ func TestHostileReplicateModeKeepsAcknowledgedWrites(t *testing.T) {
 	}
 	if !r.verdict.OK() {
 		t.Errorf("seed %d: %d acknowledged writes lost, %d divergent keys (faults: %s)",
-			cfg.Seed, len(r.verdict.Lost), len(r.verdict.Divergent), r.faultList())
+			seed, len(r.verdict.Lost), len(r.verdict.Divergent), r.faultList())
 	}
 }
 
 // TestFaultPlan checks the schedule itself for many seeds: the same seed
 // gives the same plan, never are all three servers down, a server has one
-// fault at a time, and the last fault is the long freeze.
+// fault at a time, and every act ends with its long freeze.
 func TestFaultPlan(t *testing.T) {
 	for seed := range uint64(300) {
-		load, n := 12*time.Second+time.Duration(seed)*time.Second/3, 1+int(seed%40)
-		plan := planFaults(rand.New(rand.NewPCG(seed, 0)), n, 3, load)
-		require.Equal(t, plan, planFaults(rand.New(rand.NewPCG(seed, 0)), n, 3, load), "seed %d", seed)
-		require.LessOrEqual(t, len(plan), n)
-		last := plan[len(plan)-1]
-		require.Equal(t, freeze, last.kind, "seed %d: the last fault", seed)
-		require.Equal(t, load-time.Second, last.at+last.lasts, "seed %d: the last freeze ends 1 s before the load", seed)
+		acts := 1 + int(seed%10)
+		plan := planFaults(rand.New(rand.NewPCG(seed, 0)), acts, 3)
+		require.Equal(t, plan, planFaults(rand.New(rand.NewPCG(seed, 0)), acts, 3), "seed %d", seed)
+		require.LessOrEqual(t, len(plan), acts*(actFaults+1))
+		for a := range acts {
+			end := time.Duration(a+1) * actLength
+			require.True(t, slices.ContainsFunc(plan, func(f fault) bool {
+				return f.kind == freeze && f.at == sceneAt(a) && f.at+f.lasts == end-time.Second
+			}), "seed %d: act %d ends with its long freeze", seed, a)
+		}
 		down := map[int]bool{}
 		for _, s := range schedule(plan) {
 			f := plan[s.fault]
@@ -99,24 +102,24 @@ func TestFaultPlan(t *testing.T) {
 				continue
 			}
 			require.False(t, down[f.server], "seed %d: %s while it is down", seed, f)
-			require.GreaterOrEqual(t, f.at, time.Duration(0))
 			down[f.server] = true
 			require.Less(t, len(down), 3, "seed %d: %s takes down the last server", seed, f)
 		}
 	}
 }
 
-// jepsenConfig is one run: how long the writers write, how many faults are
-// planned over that time, how many writers, and how many keys they share
-// for how long.
-type jepsenConfig struct {
-	Seed    uint64
-	Load    time.Duration
-	Faults  int
-	Writers int
-	Keys    int           // written at the same time
-	Epoch   time.Duration // how long the writers stay on one set of keys
-}
+// The shape of the schedule and of the load.
+const (
+	actLength   = 15 * time.Second // one act: random faults, then the scene of a stale write
+	actFaults   = 5                // random faults in the first 6 s of an act
+	setLength   = 3 * time.Second  // how long the writers stay on one set of keys before the scene
+	writerCount = 6                // concurrent writers
+	keysInSet   = 3                // the keys the writers share at any moment
+)
+
+// sceneAt is when the scene of act a begins: a freeze of 8 s that ends 1 s
+// before the act does.
+func sceneAt(a int) time.Duration { return time.Duration(a)*actLength + actLength - 9*time.Second }
 
 // jepsenRun is what one run did and found.
 type jepsenRun struct {
@@ -186,28 +189,35 @@ func (f fault) String() string {
 
 func ms(d time.Duration) string { return d.Round(time.Millisecond).String() }
 
-// planFaults plans n faults over the load. The last is always the scene
-// of a stale write: a freeze of 8 s that ends 1 s before the load does, so
-// that the writes the frozen server held back arrive while the others go
-// on writing (see keySets). The others come before it, each at a
-// random moment of its own share of the time, on a random server: a crash
-// for 0.2 to 2.5 s, or a freeze for 0.5 to 4 s. At most servers-1 are down
-// at any moment; a fault that does not fit is left out.
-func planFaults(rng *rand.Rand, n, servers int, load time.Duration) []fault {
-	last := fault{kind: freeze, server: rng.IntN(servers), at: load - 9*time.Second, lasts: 8 * time.Second}
-	plan := []fault{last}
-	share := last.at / time.Duration(max(n-1, 1))
-	for j := range n - 1 {
-		f := fault{kind: faultKind(rng.IntN(2)), at: time.Duration(j)*share + between(rng, 0, share)}
-		f.lasts = between(rng, 200*time.Millisecond, 2500*time.Millisecond)
-		if f.kind == freeze {
-			f.lasts = between(rng, 500*time.Millisecond, 4*time.Second)
+// planFaults plans the faults of every act. The scene of each act is a
+// freeze of 8 s that ends 1 s before the act does, so that the writes the
+// frozen server held back arrive while the others go on writing (see
+// keySets). Before it, in the act's first 6 s, come actFaults faults, each
+// at a random moment of its own share of the time, on a random server: a
+// crash for 0.2 to 2.5 s, or a freeze for 0.5 to 4 s. At most servers-1
+// are down at any moment; a fault that does not fit is left out.
+func planFaults(rng *rand.Rand, acts, servers int) []fault {
+	var plan []fault
+	for a := range acts {
+		scene := fault{kind: freeze, server: rng.IntN(servers), at: sceneAt(a), lasts: 8 * time.Second}
+		for !fits(plan, scene, servers) { // a fault of the act before still holds it
+			scene.server = (scene.server + 1) % servers
 		}
-		for _, s := range rng.Perm(servers) {
-			f.server = s
-			if fits(plan, f, servers) {
-				plan = append(plan, f)
-				break
+		plan = append(plan, scene)
+		start := time.Duration(a) * actLength
+		share := (scene.at - start) / actFaults
+		for j := range actFaults {
+			f := fault{kind: faultKind(rng.IntN(2)), at: start + time.Duration(j)*share + between(rng, 0, share)}
+			f.lasts = between(rng, 200*time.Millisecond, 2500*time.Millisecond)
+			if f.kind == freeze {
+				f.lasts = between(rng, 500*time.Millisecond, 4*time.Second)
+			}
+			for _, s := range rng.Perm(servers) {
+				f.server = s
+				if fits(plan, f, servers) {
+					plan = append(plan, f)
+					break
+				}
 			}
 		}
 	}
@@ -216,16 +226,19 @@ func planFaults(rng *rand.Rand, n, servers int, load time.Duration) []fault {
 }
 
 // keySets returns the moments the writers move on to a new set of keys:
-// every epoch from the start until the last fault begins, and once more
-// 6 s into it. The server frozen last thaws 2 s later, while the writers
-// write other keys than the ones they wrote while it was frozen: what it
-// does to those then stays for the final read to see.
-func keySets(epoch time.Duration, last fault) []time.Duration {
+// in each act, every epoch from its start until its scene begins, and once
+// more 6 s into the scene. The frozen server thaws 2 s later, while the
+// writers write other keys than the ones they wrote while it was frozen:
+// what it does to those then stays for the final read to see.
+func keySets(acts int) []time.Duration {
 	var starts []time.Duration
-	for at := time.Duration(0); at <= last.at; at += epoch {
-		starts = append(starts, at)
+	for a := range acts {
+		for at := time.Duration(a) * actLength; at <= sceneAt(a); at += setLength {
+			starts = append(starts, at)
+		}
+		starts = append(starts, sceneAt(a)+6*time.Second)
 	}
-	return append(starts, last.at+6*time.Second)
+	return starts
 }
 
 // between returns a random duration from lo up to, not including, hi.
@@ -286,8 +299,9 @@ func schedule(plan []fault) []step {
 }
 
 // runJepsen starts three replicas, writes to them while the fault schedule
-// runs, heals them, waits until they agree and checks the history.
-func runJepsen(t *testing.T, cfg jepsenConfig) jepsenRun {
+// of the given acts runs, heals them, waits until they agree and checks
+// the history.
+func runJepsen(t *testing.T, seed uint64, acts int) jepsenRun {
 	server, client := programs(t)
 	procs := group(t, server, clientserver.Replicate, 3, func(int) []string { return nil })
 	addrs := make([]string, len(procs))
@@ -297,11 +311,12 @@ func runJepsen(t *testing.T, cfg jepsenConfig) jepsenRun {
 		addrs[i], args[i] = p.Addr, p.Cmd.Args[1:]
 		run.replicas = append(run.replicas, fmt.Sprintf("server-%d", i+1))
 	}
-	plan := planFaults(rand.New(rand.NewPCG(cfg.Seed, 0)), cfg.Faults, len(procs), cfg.Load)
-	sets := keySets(cfg.Epoch, plan[len(plan)-1])
+	load := time.Duration(acts) * actLength
+	plan := planFaults(rand.New(rand.NewPCG(seed, 0)), acts, len(procs))
+	sets := keySets(acts)
 	var keys []string
 	for e := range sets {
-		for k := range cfg.Keys {
+		for k := range keysInSet {
 			keys = append(keys, fmt.Sprintf("jepsen-%d-%d", e, k))
 		}
 	}
@@ -322,16 +337,16 @@ func runJepsen(t *testing.T, cfg jepsenConfig) jepsenRun {
 	history := clientserver.NewHistory()
 	began := time.Now()
 	stop := make(chan struct{})
-	var writers sync.WaitGroup
+	var writing sync.WaitGroup
 	stopWriters := sync.OnceFunc(func() {
 		close(stop)
-		writers.Wait()
+		writing.Wait()
 	})
 	defer stopWriters() // also when the test fails half-way
-	for w := range cfg.Writers {
-		writers.Go(func() {
+	for w := range writerCount {
+		writing.Go(func() {
 			node := wire.NewNode(fmt.Sprintf("writer-%d", w+1))
-			rng := rand.New(rand.NewPCG(cfg.Seed, uint64(w)+1))
+			rng := rand.New(rand.NewPCG(seed, uint64(w)+1))
 			for n, set := 1, 0; ; n++ {
 				select {
 				case <-stop:
@@ -343,7 +358,7 @@ func runJepsen(t *testing.T, cfg jepsenConfig) jepsenRun {
 				for set+1 < len(sets) && sets[set+1] <= time.Since(began) {
 					set++
 				}
-				key := keys[set*cfg.Keys+rng.IntN(cfg.Keys)]
+				key := keys[set*keysInSet+rng.IntN(keysInSet)]
 				value := fmt.Sprintf("w%d-%d", w+1, n)
 				c := clientserver.NewClient(node, addrs, rng.IntN(len(addrs)), 2*time.Second)
 				i := history.Invoke(key, value)
@@ -380,7 +395,7 @@ func runJepsen(t *testing.T, cfg jepsenConfig) jepsenRun {
 		delete(down, s)
 	}
 	for _, s := range schedule(plan) {
-		if s.at >= cfg.Load {
+		if s.at >= load {
 			break
 		}
 		select {
@@ -395,7 +410,7 @@ func runJepsen(t *testing.T, cfg jepsenConfig) jepsenRun {
 		}
 	}
 	select {
-	case <-time.After(time.Until(began.Add(cfg.Load))):
+	case <-time.After(time.Until(began.Add(load))):
 	case <-ctx.Done():
 		t.Fatal("the test ended during the load")
 	}
@@ -497,20 +512,6 @@ func jepsenSeed(t *testing.T) uint64 {
 		t.Fatalf("DSDEMO_JEPSEN_SEED=%q: want a number", s)
 	}
 	return seed
-}
-
-// envDuration is the duration in the environment variable name, def when
-// it is not set; durations outside lo..hi are refused.
-func envDuration(t *testing.T, name string, def, lo, hi time.Duration) time.Duration {
-	s := os.Getenv(name)
-	if s == "" {
-		return def
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < lo || d > hi {
-		t.Fatalf("%s=%q: want a duration from %s to %s", name, s, lo, hi)
-	}
-	return d
 }
 
 // envInt is the number in the environment variable name, def when it is
