@@ -232,9 +232,9 @@ func (b *Booker) Wallet() []Booking {
 	return slices.Clone(b.wallet)
 }
 
-// reference is the reference of booking id: the one given, or the one in
-// the wallet.
-func (b *Booker) reference(id int64, given []string) (string, error) {
+// reference is the reference of booking id for the command verb: the one
+// given, or the one in the wallet.
+func (b *Booker) reference(verb string, id int64, given []string) (string, error) {
 	if len(given) == 1 {
 		return given[0], nil
 	}
@@ -243,7 +243,7 @@ func (b *Booker) reference(id int64, given []string) (string, error) {
 			return bk.Reference, nil
 		}
 	}
-	return "", program.Usagef("booking %d was not made here; give its reference too (e.g. cancel %d K7QZM4XW2A)", id, id)
+	return "", program.Usagef("booking %d was not made here; give its reference too (%s %d REFERENCE)", id, verb, id)
 }
 
 // RaceResult counts the answers of a race.
@@ -352,7 +352,7 @@ func (b *Booker) Command(ctx context.Context, line string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		ref, err := b.reference(id, args[1:])
+		ref, err := b.reference(verb, id, args[1:])
 		if err != nil {
 			return "", err
 		}

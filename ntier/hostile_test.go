@@ -47,21 +47,15 @@ func post(url, key string, body any) (int, string, http.Header, error) {
 }
 
 // stepDB puts the data tier in step mode: from now on each answer it sends
-// waits until the recorder releases it. It returns once step mode is
-// certainly on (an answer to a search was held and released), so that no
-// later answer slips through.
-func stepDB(t *testing.T, rec *programtest.Recorder, s *tiers) {
+// waits until the recorder releases it. It returns once the data tier has
+// said (its "faults" state) that step mode is on.
+func stepDB(t *testing.T, rec *programtest.Recorder) {
 	t.Helper()
-	before := len(rec.Matching(programtest.Msg(trace.KindHold, "db", "search_flights_ok")))
+	faults := func(ev trace.Event) bool { return ev.Node == "db" && ev.Kind == trace.KindState && ev.Key == "faults" }
+	before := len(rec.Matching(faults))
 	require.NoError(t, rec.Send("db", trace.Control{Op: trace.OpHold, On: true}))
-	searched := make(chan error, 1)
-	go func() {
-		_, _, err := try("GET", s.url+"/api/flights", "", "")
-		searched <- err
-	}()
-	held := rec.WaitN(t, before+1, programtest.Msg(trace.KindHold, "db", "search_flights_ok"))
-	require.NoError(t, rec.Send("db", trace.Control{Op: trace.OpRelease, ID: held[before].Msg.ID}))
-	require.NoError(t, <-searched)
+	now := rec.WaitN(t, before+1, faults)
+	require.Equal(t, "hold", now[before].Value)
 }
 
 // crashAfterCommit books a seat for Ada Lovelace with the Idempotency-Key
@@ -70,6 +64,16 @@ func stepDB(t *testing.T, rec *programtest.Recorder, s *tiers) {
 // asked. It returns the client's answer.
 func crashAfterCommit(t *testing.T, rec *programtest.Recorder, s *tiers, flight int64, key, victim string) (int, string, http.Header) {
 	t.Helper()
+	return crashDuring(t, rec, s, victim, func() (int, string, http.Header, error) {
+		return post(s.url+"/api/bookings", key, ntier.BookingRequest{Flight: flight, Passenger: "Ada Lovelace"})
+	})
+}
+
+// crashDuring sends a booking with send, and when the data tier has
+// committed it and its answer waits to go back, kills victim: "db", or
+// "app" for the app instance that asked. It returns send's answer.
+func crashDuring(t *testing.T, rec *programtest.Recorder, s *tiers, victim string, send func() (int, string, http.Header, error)) (int, string, http.Header) {
+	t.Helper()
 	t.Cleanup(func() {
 		if t.Failed() {
 			for _, ev := range rec.All() {
@@ -77,7 +81,7 @@ func crashAfterCommit(t *testing.T, rec *programtest.Recorder, s *tiers, flight 
 			}
 		}
 	})
-	stepDB(t, rec, s)
+	stepDB(t, rec)
 	type answer struct {
 		code   int
 		body   string
@@ -86,7 +90,7 @@ func crashAfterCommit(t *testing.T, rec *programtest.Recorder, s *tiers, flight 
 	}
 	answered := make(chan answer, 1)
 	go func() {
-		code, body, header, err := post(s.url+"/api/bookings", key, ntier.BookingRequest{Flight: flight, Passenger: "Ada Lovelace"})
+		code, body, header, err := send()
 		answered <- answer{code, body, header, err}
 	}()
 	held := rec.WaitN(t, 1, programtest.Msg(trace.KindHold, "db", "get_flight_ok"))
@@ -140,7 +144,7 @@ func TestHostileAppCrashAfterCommitBooksOnce(t *testing.T) {
 // service cannot be reached, because the seat was sold. The answer is that
 // the outcome is unknown, with the request id; sending the booking again
 // with it once the tier is back answers that booking, without booking
-// twice.
+// twice; in a browser, the page has a button for that.
 func TestHostileCrashAfterCommitIsNotUnreachable(t *testing.T) {
 	bin := build(t)
 	for _, victim := range []string{"app", "db"} {
@@ -172,6 +176,44 @@ func TestHostileCrashAfterCommitIsNotUnreachable(t *testing.T) {
 			assert.Equal(t, f.Free-1, flightFree(t, s.url, f.ID), "exactly one seat taken")
 		})
 	}
+	t.Run("app, booked with the form", func(t *testing.T) { crashDuringForm(t, bin) })
+}
+
+// crashDuringForm is the crash of the app instance for the booking form:
+// the page says that the outcome is unknown, and its button sends the same
+// form (the same request id) again, which answers the booking made before
+// the crash.
+func crashDuringForm(t *testing.T, bin string) {
+	rec := programtest.NewRecorder(t)
+	s := startTiers(t, bin, 1, "--trace", rec.Addr())
+	f := flightByNumber(t, s.url, "DS 101")
+	br := newBrowser(t)
+	form := br.bookingForm(s.url, f.ID, "Ada Lovelace")
+
+	code, page, _ := crashDuring(t, rec, s, "app", func() (int, string, http.Header, error) {
+		resp, err := br.http.PostForm(s.url+"/bookings", form)
+		if err != nil {
+			return 0, "", nil, err
+		}
+		defer resp.Body.Close()
+		raw, err := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(raw), resp.Header, err
+	})
+	assert.Equal(t, http.StatusBadGateway, code, page)
+	assert.NotContains(t, page, "cannot be reached")
+	assert.Contains(t, page, "The outcome is unknown")
+	assert.Contains(t, page, `id="retry"`)
+	assert.Equal(t, form.Get("request"), hiddenField(t, page, "request"), "the button sends the same request id")
+	again := url.Values{}
+	for _, name := range []string{"flight", "passenger", "request", "csrf"} {
+		again.Set(name, hiddenField(t, page, name))
+	}
+
+	s.apps[0] = programtest.StartServer(t, filepath.Join(bin, "app"), "--listen", s.apps[0].Addr, "--db", s.db.Addr, "--name", "app-1")
+	code, page = br.post(s.url+"/bookings", again)
+	assert.Equal(t, http.StatusOK, code, page)
+	assert.Contains(t, page, `id="replayed"`)
+	assert.Equal(t, f.Free-1, flightFree(t, s.url, f.ID), "exactly one seat taken")
 }
 
 // TestHostileResentBookingBooksOnce sends one booking twice, as a double
