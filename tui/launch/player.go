@@ -12,7 +12,9 @@ import (
 
 // Player plays a guided experiment on a running model, one step per call
 // of Next, so a class can read each step's caption before the next one.
-// A Player is used by one goroutine at a time.
+// It does the I/O of an experiment; what the class sees of it (the step,
+// the question, the verdict) is kept by a Session, which the player's
+// reports drive. A Player is used by one goroutine at a time.
 type Player struct {
 	l    *Launcher
 	exp  catalog.Experiment
@@ -51,23 +53,6 @@ func (p *Player) Done() bool { return p.next >= len(p.exp.Steps) }
 // Index returns the index of the step the next call of Next carries out,
 // which is the number of steps carried out so far.
 func (p *Player) Index() int { return p.next }
-
-// Stop gives up the steps not yet carried out; Done then reports true.
-func (p *Player) Stop() {
-	p.letGo()
-	for i, w := range p.watches {
-		p.l.events.drop(w)
-		delete(p.watches, i)
-	}
-	for i, h := range p.holds {
-		h.stop()
-		delete(p.holds, i)
-	}
-	p.next = len(p.exp.Steps)
-}
-
-// Experiment returns the experiment the player plays.
-func (p *Player) Experiment() catalog.Experiment { return p.exp }
 
 // Next carries out the next step and returns it. Start and restart steps
 // return once the node has said hello; a wait step returns when an event it

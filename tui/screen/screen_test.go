@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -411,4 +412,35 @@ func TestTiers(t *testing.T) {
 	assert.Less(t, at["app-1"].x, at["db"].x)
 	assert.Equal(t, at["app-1"].x, at["app-2"].x, "the app instances share a column")
 	assert.NotEqual(t, at["app-1"].y, at["app-2"].y, "one above the other")
+}
+
+// TestNothingIsCut shows the longest question of the catalogue at 80×24:
+// the caption wraps and is shown whole, and the footer, folded onto two
+// lines, still names the experiment's key, the help and the way back.
+func TestNothingIsCut(t *testing.T) {
+	m, _, _ := started(t)
+	resize(m, 80, 24)
+	var longest catalog.Text
+	for _, model := range catalog.All() {
+		for _, e := range model.Experiments {
+			for _, s := range e.Steps {
+				if len(s.Caption.EN) > len(longest.EN) {
+					longest = s.Caption
+				}
+			}
+		}
+	}
+	d := m.live.src.(*demo)
+	d.session = launch.NewSession(catalog.Experiment{Steps: []catalog.Step{{Kind: catalog.StepCaption, Caption: longest}}})
+	d.session.Next()
+	m.Update(tickMsg(time.Now()))
+	view := ansi.Strip(m.View().Content)
+	lines := strings.Split(view, "\n")
+	assert.Len(t, lines, 24)
+	flat := strings.Join(strings.Fields(view), " ")
+	assert.Contains(t, flat, strings.Join(strings.Fields(longest.EN), " "), "the caption is whole")
+	footer := strings.Join(lines[len(lines)-2:], "\n")
+	for _, k := range []string{"x experiment", "? more", "q back"} {
+		assert.Contains(t, footer, k)
+	}
 }
