@@ -68,38 +68,44 @@ func (s *Server) tooFew() error {
 // returns either means that w will never be the key's value anywhere (a
 // stale write), or says that the outcome is unknown.
 func (s *Server) replicate(ctx context.Context, w Replica) error {
-	took, _, newer := s.fanOut(ctx, w, s.reachable())
-	if newer != nil {
+	sent := s.fanOut(ctx, w, s.reachable())
+	if sent.newer != nil {
 		// A replica holds a newer version than w: this server had missed
 		// it. Take it, and give it to the replicas that took w. Once each
 		// of them holds it (or one newer still), w is nowhere the key's
 		// value, and the client may send it again with a later clock.
-		s.apply(*newer)
-		back, ahead, _ := s.fanOut(ctx, *newer, took)
-		if missing := len(took) - len(back) - len(ahead); missing > 0 {
+		s.apply(*sent.newer)
+		holders := slices.Concat(sent.took, sent.behind)
+		back := s.fanOut(ctx, *sent.newer, holders)
+		if missing := len(holders) - len(back.took) - len(back.behind) - len(back.ahead); missing > 0 {
 			return fmt.Errorf("%s: the write of %q met a newer version on a replica, and %d of the %d replicas that took it did not take the newer one back",
-				reasonUnknown, w.Key, missing, len(took))
+				reasonUnknown, w.Key, missing, len(holders))
 		}
-		return staleWrite(newer)
+		return staleWrite(sent.newer)
 	}
-	if copies := 1 + len(took); copies < s.majority() {
+	if copies := 1 + len(sent.took); copies < s.majority() {
 		return fmt.Errorf("%s: the write of %q reached %d of %d servers, fewer than a majority (%d): it may or may not last",
 			reasonUnknown, w.Key, copies, len(s.group), s.majority())
 	}
 	return nil
 }
 
+// fanned is what fanOut found out about one write.
+type fanned struct {
+	took   []*peer  // took the write, and count towards a majority
+	behind []*peer  // took the write but are catching up: they do not know yet what else they should hold, so they do not count
+	ahead  []*peer  // kept a newer version instead
+	newer  *Replica // the newest of those versions
+}
+
 // fanOut sends w to the peers to, all at once, and waits for their
 // answers, each for at most the timeout. A peer that does not answer in
-// time becomes suspect, so the next write does not wait for it. It returns
-// the peers that took w, those that kept a newer version instead (ahead),
-// and the newest of those versions. A replica that is catching up takes w
-// but is not counted among took: it does not know yet what else it should
-// hold.
-func (s *Server) fanOut(ctx context.Context, w Replica, to []*peer) (took, ahead []*peer, newer *Replica) {
+// time becomes suspect, so the next write does not wait for it.
+func (s *Server) fanOut(ctx context.Context, w Replica, to []*peer) fanned {
 	var (
-		mu sync.Mutex // guards took, ahead and newer
-		wg sync.WaitGroup
+		mu  sync.Mutex // guards out
+		wg  sync.WaitGroup
+		out fanned
 	)
 	for _, p := range to {
 		wg.Go(func() {
@@ -133,17 +139,19 @@ func (s *Server) fanOut(ctx context.Context, w Replica, to []*peer) (took, ahead
 			defer mu.Unlock()
 			switch {
 			case res.Newer != nil:
-				ahead = append(ahead, p)
-				if newer == nil || newer.Version.Less(res.Newer.Version) {
-					newer = res.Newer
+				out.ahead = append(out.ahead, p)
+				if out.newer == nil || out.newer.Version.Less(res.Newer.Version) {
+					out.newer = res.Newer
 				}
-			case !res.CatchingUp:
-				took = append(took, p)
+			case res.CatchingUp:
+				out.behind = append(out.behind, p)
+			default:
+				out.took = append(out.took, p)
 			}
 		})
 	}
 	wg.Wait()
-	return took, ahead, newer
+	return out
 }
 
 // serveReplica answers the messages between replicas.
