@@ -62,14 +62,17 @@ func (o Outcome) String() string {
 }
 
 // OutcomeOf classifies the error a Client returned for a put. Only an error
-// reply is a definite no; any other error (no server answered in time, the
-// connection broke) leaves the outcome open, because the request may have
-// reached a server that applies it later.
+// reply is a definite no, unless the client says the outcome is unknown;
+// any other error (no server answered in time, the connection broke)
+// leaves the outcome open too, because the request may have reached a
+// server that applies it later.
 func OutcomeOf(err error) Outcome {
 	var remote *wire.RemoteError
 	switch {
 	case err == nil:
 		return WriteOK
+	case errors.Is(err, ErrUnknownOutcome):
+		return WriteUnknown
 	case errors.As(err, &remote):
 		return WriteFailed
 	}

@@ -210,6 +210,7 @@ func TestOutcomeOf(t *testing.T) {
 		{&wire.RemoteError{From: "server-1", Reason: "put needs a key"}, clientserver.WriteFailed},
 		{fmt.Errorf("no server answered: %w", context.DeadlineExceeded), clientserver.WriteUnknown},
 		{errors.New("connection reset by peer"), clientserver.WriteUnknown},
+		{fmt.Errorf("%w: %w", clientserver.ErrUnknownOutcome, &wire.RemoteError{From: "server-1", Reason: "too few servers"}), clientserver.WriteUnknown},
 		{context.Canceled, clientserver.WriteUnknown},
 	}
 	for _, tt := range tests {
