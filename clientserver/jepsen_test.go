@@ -298,6 +298,16 @@ func schedule(plan []fault) []step {
 	return steps
 }
 
+// caughtUp reports whether the server at addr answers clients: one that
+// is still copying its peers after a restart refuses them ("catching up"),
+// and a frozen one does not answer at all.
+func caughtUp(ctx context.Context, addr string) bool {
+	c := clientserver.NewClient(wire.NewNode("jepsen-probe"), []string{addr}, 0, 500*time.Millisecond)
+	defer c.Close()
+	_, err := c.Get(ctx, "jepsen-probe")
+	return err == nil || errors.Is(err, clientserver.ErrNotFound)
+}
+
 // runJepsen starts three replicas, writes to them while the fault schedule
 // of the given acts runs, heals them, waits until they agree and checks
 // the history.
@@ -373,7 +383,26 @@ func runJepsen(t *testing.T, seed uint64, acts int) jepsenRun {
 	// when the load ends is healed after the writers stopped, so that what
 	// a thawed or restarted server does last is what the check sees.
 	down := map[int]faultKind{}
-	hurt := func(f fault) {
+	// What replicate mode promises (see its package doc): a write survives
+	// crashes one after the other, as long as each restarted server has
+	// caught up before the next one crashes. With no disk, a crash while a
+	// restarted server is still copying its peers can take the only copies
+	// of a write with it. So a crash waits for the servers that restarted
+	// to have caught up, and is left out when they have not.
+	restarted := map[int]bool{}
+	skipped := map[int]bool{} // plan indices of crashes left out
+	hurt := func(i int) {
+		f := plan[i]
+		if f.kind == crash {
+			for r := range restarted {
+				if !caughtUp(ctx, addrs[r]) {
+					t.Logf("%s left out: server-%d has not caught up since its restart", f, r+1)
+					skipped[i] = true
+					return
+				}
+				delete(restarted, r)
+			}
+		}
 		p := procs[f.server]
 		if f.kind == crash {
 			if err := p.Cmd.Process.Kill(); err != nil {
@@ -389,6 +418,7 @@ func runJepsen(t *testing.T, seed uint64, acts int) jepsenRun {
 	heal := func(s int) {
 		if down[s] == crash {
 			procs[s] = programtest.StartServer(t, server, args[s]...)
+			restarted[s] = true
 		} else if err := procs[s].Cmd.Process.Signal(syscall.SIGCONT); err != nil {
 			t.Fatalf("continue server-%d: %v", s+1, err)
 		}
@@ -403,10 +433,12 @@ func runJepsen(t *testing.T, seed uint64, acts int) jepsenRun {
 		case <-ctx.Done():
 			t.Fatal("the test ended during the schedule")
 		}
-		if s.heal {
+		switch {
+		case skipped[s.fault]:
+		case s.heal:
 			heal(plan[s.fault].server)
-		} else {
-			hurt(plan[s.fault])
+		default:
+			hurt(s.fault)
 		}
 	}
 	select {
