@@ -371,3 +371,7 @@ func (d *demo) delay() time.Duration {
 }
 
 func (d *demo) enable(*liveKeys) {}
+
+func (d *demo) runTime(now time.Time) time.Time { return now }
+
+func (d *demo) explaining() bool { return d.session != nil }

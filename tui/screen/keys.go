@@ -47,6 +47,7 @@ func (k homeKeys) list() []binding {
 // the help show only the keys that work.
 type liveKeys struct {
 	Next, Predict, Pause, Step, Slow, Select, Pane, Filter, Export, Help, Back binding
+	Background                                                                 binding
 	Kill, Freeze, Restart, Partition, Drop, AddClient, Churn                   binding
 	Scroll                                                                     binding
 }
@@ -71,7 +72,10 @@ func newLiveKeys() liveKeys {
 		Drop:      bind("d", []string{"d"}, t("Verlust", "drop"), t("Verlustrate 0 · 25 · 50 · 100 %", "drop rate 0 · 25 · 50 · 100 %")),
 		AddClient: bind("a", []string{"a"}, t("Client", "client"), t("Client hinzufügen", "add a client")),
 		Churn:     bind("c", []string{"c"}, t("Churn", "churn"), t("Churn an/aus: Peers gehen und kommen zufällig", "churn on/off: peers leave and join at random")),
-		Scroll:    bind("↑/↓", []string{"up", "down", "pgup", "pgdown"}, t("blättern", "scroll"), t("im Bereich blättern (auch Bild↑/Bild↓)", "scroll the pane (also PgUp/PgDn)")),
+		Background: bind("b", []string{"b"}, t("Hintergrund", "background"),
+			t("Hintergrundverkehr (Wartung des Rings, Replikation, …) dimmen · ausblenden · zeigen",
+				"background traffic (ring upkeep, replication, …): dim · hide · show")),
+		Scroll: bind("↑/↓", []string{"up", "down", "pgup", "pgdown"}, t("blättern", "scroll"), t("im Bereich blättern (auch Bild↑/Bild↓)", "scroll the pane (also PgUp/PgDn)")),
 	}
 }
 
@@ -80,7 +84,7 @@ func newLiveKeys() liveKeys {
 // help and the way back are never left out (see footer).
 func (k liveKeys) list() []binding {
 	return []binding{k.Next, k.Predict, k.Pause, k.Step, k.Slow, k.Select, k.Kill, k.Freeze, k.Restart,
-		k.Partition, k.Drop, k.AddClient, k.Churn, k.Pane, k.Filter, k.Scroll, k.Export, k.Help, k.Back}
+		k.Partition, k.Drop, k.AddClient, k.Churn, k.Background, k.Pane, k.Filter, k.Scroll, k.Export, k.Help, k.Back}
 }
 
 // helpKeys turns bindings into the help bubble's key.Bindings, in lang,

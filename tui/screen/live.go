@@ -54,6 +54,8 @@ type live struct {
 	stopping bool   // q was pressed; the source is being stopped
 	now      time.Time
 	rate     rate
+	bg       bgMode                    // how background traffic is drawn, as the user chose it (b)
+	isBg     func(msgType string) bool // which messages are background; nil: none
 
 	// What layout made of the above, for View to draw.
 	sc      scene
@@ -81,7 +83,7 @@ func newLive(c *common, opts Options, src source, m catalog.Model) *live {
 	src.enable(&c.liveKeys)
 	now := time.Now()
 	l := &live{c: c, src: src, model: m, store: history.New(history.DefaultCapacity), export: opts.Export,
-		now: now, rate: rate{at: now}}
+		now: now, rate: rate{at: now}, isBg: backgroundOf(opts, m)}
 	l.caption.c, l.topo.c, l.seq.c, l.insp.c, l.foot.c = c, c, c, c, c
 	l.log = newEventLog(c)
 	l.insp.vp = newViewport()
@@ -181,6 +183,10 @@ func (l *live) key(msg tea.KeyPressMsg) tea.Cmd {
 		return l.seq.update(msg)
 	case pressed(msg, keys.Export):
 		return l.exportCmd()
+	case pressed(msg, keys.Background):
+		l.bg = l.background().next()
+		l.status = l.bg.words(l.c)
+		return nil
 	}
 	if cmd, ok := l.src.key(msg, l.selection()); ok {
 		return cmd
@@ -200,6 +206,18 @@ func (l *live) stop() tea.Cmd {
 	l.status = l.c.t("wird beendet …", "stopping …")
 	l.layout()
 	return l.src.stop()
+}
+
+// background is how background traffic is drawn now: as the user chose,
+// or dimmed while an experiment explains something.
+func (l *live) background() bgMode {
+	switch {
+	case l.bg != bgAuto:
+		return l.bg
+	case l.src.explaining():
+		return bgDim
+	}
+	return bgShow
 }
 
 func (l *live) selection() selection {
@@ -357,13 +375,19 @@ type scene struct {
 	marks    map[string]string // a node's state in a symbol or two, and the source's marks
 	down     map[string]bool   // killed or exited
 	selected string
-	now      time.Time
+	now      time.Time     // the time of the run: now, or how far a recording has played
 	delay    time.Duration // how long a message takes to arrive, as the picture moves it
+
+	bg           bgMode                    // how background traffic is drawn: dimmed, hidden or shown
+	isBackground func(msgType string) bool // nil: nothing is background
+	bgRequests   map[requestKey]bool       // the background requests among arrows
 }
 
 func newScene(l *live) scene {
-	sc := scene{model: l.model, store: l.store, arrows: l.store.Arrows(), selected: l.selected, now: l.now, delay: l.src.delay(),
-		procs: make(map[string]launch.Proc, len(l.procs)), marks: map[string]string{}, down: map[string]bool{}}
+	sc := scene{model: l.model, store: l.store, arrows: l.store.Arrows(), selected: l.selected, now: l.src.runTime(l.now),
+		delay: l.src.delay(), procs: make(map[string]launch.Proc, len(l.procs)), marks: map[string]string{}, down: map[string]bool{},
+		bg: l.background(), isBackground: l.isBg}
+	sc.markBackground()
 	for _, p := range l.procs {
 		sc.procs[p.Node] = p
 	}
@@ -490,20 +514,29 @@ func (sc *scene) tiers(names []string, w, h int) map[string]point {
 	return at
 }
 
-// recent returns up to n messages to draw: those in flight or held, and
-// those that arrived or were lost in the last few seconds, newest last.
+// recent returns up to n messages to draw, newest last: those on their
+// way or held, and those that reached their end in the last few seconds.
+// A message that never arrives is drawn as such once it is overdue, and
+// then goes too, so nothing stays on the picture for ever. Background
+// traffic comes only after the rest, or not at all when it is hidden.
 func (sc *scene) recent(n int) []history.Arrow {
 	arrows := sc.arrows
-	var out []history.Arrow
-	for i := len(arrows) - 1; i >= 0 && len(out) < n; i-- {
-		a := arrows[i]
-		age := sc.now.Sub(a.Sent)
-		inFlight := a.Held || (!a.Delivered() && !a.Lost())
-		if (inFlight && age < time.Minute) || age < 3*time.Second {
-			out = append(out, a)
+	var fore, back []history.Arrow
+	for i := len(arrows) - 1; i >= 0 && len(fore) < n; i-- {
+		a := &arrows[i]
+		o := sc.outcome(a)
+		if o.ended() && sc.now.Sub(sc.settled(a, o)) >= linger {
+			continue
+		}
+		switch {
+		case !sc.background(a):
+			fore = append(fore, *a)
+		case sc.bg != bgHide && len(back) < n:
+			back = append(back, *a)
 		}
 	}
-	slices.Reverse(out)
+	out := append(fore, back[:min(len(back), n-len(fore))]...)
+	slices.SortStableFunc(out, func(a, b history.Arrow) int { return a.Sent.Compare(b.Sent) })
 	return out
 }
 

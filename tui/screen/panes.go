@@ -20,16 +20,35 @@ import (
 
 // sequence is the sequence diagram: a lifeline per node, one row per
 // message in Lamport order (the number on the left is the send's clock), so
-// a cause is always above its effects.
+// a cause is always above its effects. The arrow of each message says what
+// became of it without colour:
+//
+//	 1     │──── put ────▶│      delivered (⚠ before the head: an error reply)
+//	 5     │┄┄┄┄ get ┄┄┄┄▷│      on its way
+//	 7     │──get─✗       │      lost half way (⊘ given up by its sender)
+//	 9     │┄┄┄┄ get ┄┄┄┄☠│      to a node that is down (❄ frozen)
+//	11     ⏸ get → ?      │      held: where it goes is for the class to say
 type sequence struct {
 	c      *common
 	sc     *scene
 	width  int
 	height int
-	scroll int // rows scrolled back from the newest
+	scroll int             // rows scrolled back from the newest
+	rows   []history.Arrow // the arrows to draw: all, or all but the background
 }
 
-func (s *sequence) layout(sc *scene, width, height int) { s.sc, s.width, s.height = sc, width, height }
+func (s *sequence) layout(sc *scene, width, height int) {
+	s.sc, s.width, s.height = sc, width, height
+	s.rows = sc.arrows
+	if sc.bg == bgHide && sc.isBackground != nil && width > 0 {
+		s.rows = make([]history.Arrow, 0, len(sc.arrows))
+		for i := range sc.arrows {
+			if !sc.background(&sc.arrows[i]) {
+				s.rows = append(s.rows, sc.arrows[i])
+			}
+		}
+	}
+}
 
 // update scrolls back and forth.
 func (s *sequence) update(msg tea.Msg) tea.Cmd {
@@ -39,28 +58,31 @@ func (s *sequence) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// seqGutter is the width of the clock column on the left.
+const seqGutter = 6
+
 func (s *sequence) view() string {
 	t, sc, width := s.c.theme, s.sc, s.width
 	nodes := sc.nodes
 	if len(nodes) == 0 {
 		return t.Faint.Render(s.c.t("Noch keine Nachrichten.", "No messages yet."))
 	}
-	const gutter = 6
-	col := max((width-gutter)/len(nodes), 8)
+	// Narrow columns before lifelines off the screen: an arrow to a
+	// lifeline that is not drawn would seem to end at the last one that is.
+	col := max((width-seqGutter)/len(nodes), 4)
 	center := map[string]int{}
 	var head strings.Builder
-	head.WriteString(strings.Repeat(" ", gutter))
+	head.WriteString(strings.Repeat(" ", seqGutter))
 	for i, n := range nodes {
-		center[n] = gutter + i*col + col/2
+		center[n] = seqGutter + i*col + col/2
 		head.WriteString(padRight(centerIn(n, col), col))
 	}
-	arrows := sc.arrows
 	rows := s.height - 1
-	end := max(len(arrows)-s.scroll, 0)
+	end := max(len(s.rows)-s.scroll, 0)
 	start := max(end-rows, 0)
 	lines := []string{t.Title.Render(head.String())}
-	for _, a := range arrows[start:end] {
-		lines = append(lines, s.row(a, center, nodes))
+	for i := start; i < end; i++ {
+		lines = append(lines, s.row(&s.rows[i], center, nodes))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -75,60 +97,105 @@ func centerIn(s string, width int) string {
 }
 
 // row draws one message between the lifelines.
-func (s *sequence) row(a history.Arrow, center map[string]int, nodes []string) string {
-	t, width := s.c.theme, s.width
+func (s *sequence) row(a *history.Arrow, center map[string]int, nodes []string) string {
+	t, sc, width := s.c.theme, s.sc, s.width
+	o := sc.outcome(a)
 	row := []rune(strings.Repeat(" ", width))
-	for _, n := range nodes {
-		if x := center[n]; x < width {
-			row[x] = '│'
+	put := func(x int, r rune) {
+		if x >= 0 && x < width {
+			row[x] = r
 		}
+	}
+	for _, n := range nodes {
+		put(center[n], '│')
 	}
 	copy(row, []rune(fmt.Sprintf("%5d ", a.SendClock)))
-	from, okFrom := center[a.From]
-	to, okTo := center[a.To]
-	if !okFrom || !okTo || from == to { // an untraced peer has no lifeline
-		copy(row[min(6, width):], []rune(fmt.Sprintf("%s → %s %s", a.From, a.To, a.Type)))
-		return string(row)
-	}
-	lo, hi := min(from, to), max(from, to)
-	end := hi
-	if a.Lost() { // a lost message stops half way
-		if from < to {
-			end = lo + (hi-lo)/2
-		} else {
-			lo = hi - (hi-lo)/2
-		}
-	}
-	for x := lo + 1; x < end && x < width; x++ {
-		row[x] = '─'
-	}
-	switch {
-	case a.Lost():
-		if from < to {
-			row[min(end, width-1)] = '✗'
-		} else {
-			row[lo] = '✗'
-		}
-	case from < to && hi-1 < width:
-		row[hi-1] = '▶'
-	case from > to:
-		row[lo+1] = '◀'
-	}
-	label := []rune(" " + a.Type + " ")
-	if a.Held {
-		label = []rune(" ⏸" + a.Type + " ")
-	}
-	if st := (lo + hi - len(label)) / 2; st > lo && st+len(label) < width {
-		copy(row[st:], label)
-	}
 	style := t.Request
 	switch {
-	case a.Lost():
+	case o == failed:
+		style = t.Error
+	case o == lost || o == abandoned || o == vanished || o == toDown:
 		style = t.Lost
-	case a.Held:
+	case o == held || o == toFrozen:
 		style = t.Held
 	case a.ReplyTo != 0:
 		style = t.Reply
+	}
+	if sc.bg == bgDim && sc.background(a) {
+		style = t.Faint
+	}
+	from, okFrom := center[a.From]
+	to, okTo := center[a.To]
+	if o == held && okFrom { // on the sender's lifeline, going nowhere yet
+		put(from, '⏸')
+		label := []rune(" " + a.Type + " → ?")
+		x := from + 1
+		if x+len(label) > width {
+			x = max(from-len(label), seqGutter)
+		}
+		copy(row[min(x, width):], label)
+		return style.Render(string(row))
+	}
+	if !okFrom || !okTo || from == to { // an untraced peer has no lifeline
+		to := a.To
+		if o == held {
+			to = "?"
+		}
+		copy(row[min(seqGutter, width):], []rune(fmt.Sprintf("%s → %s %s%s", a.From, to, o.mark(), a.Type)))
+		return style.Render(string(row))
+	}
+	dir := 1
+	if to < from {
+		dir = -1
+	}
+	// The arrow runs from beside the sender's lifeline to beside the
+	// receiver's, where its head is; one that never arrived stops half
+	// way at its mark, off any lifeline it would seem to end at.
+	tip := to - dir
+	if !o.reached() && o != inFlight && o != toDown && o != toFrozen {
+		tip = from + (to-from)/2
+		if tip >= 0 && tip < width && row[tip] == '│' {
+			tip -= dir
+		}
+		if (tip-from)*dir < 1 {
+			tip = from + dir
+		}
+	}
+	line := '─'
+	if o == inFlight || o == toDown || o == toFrozen || o == abandoned || o == vanished {
+		line = '┄' // it has not arrived (and may never)
+	}
+	for x := from + dir; x != tip; x += dir {
+		put(x, line)
+	}
+	var tipMark rune
+	switch o {
+	case delivered, failed:
+		tipMark = map[int]rune{1: '▶', -1: '◀'}[dir]
+	case inFlight:
+		tipMark = map[int]rune{1: '▷', -1: '◁'}[dir]
+	default:
+		tipMark = []rune(o.mark())[0]
+	}
+	clipped := tip >= width
+	if clipped { // the receiver's lifeline is off the screen
+		tip, tipMark = width-1, '»'
+	}
+	put(tip, tipMark)
+	if o == failed && tip-dir != from {
+		put(tip-dir, '⚠')
+	}
+	// The type in the middle of the arrow, never over its ends.
+	lo, hi := min(from, tip)+1, max(from, tip)-1
+	if o == failed {
+		lo, hi = min(from, tip-dir)+1, max(from, tip-dir)-1
+	}
+	hi = min(hi, width-1)
+	for _, label := range [][]rune{[]rune(" " + a.Type + " "), []rune(a.Type)} {
+		if n := len(label); n <= hi-lo+1 {
+			copy(row[lo+(hi-lo+1-n)/2:], label)
+			break
+		}
 	}
 	return style.Render(string(row))
 }
@@ -248,7 +315,11 @@ func describe(ev trace.Event) string {
 	switch {
 	case ev.Msg != nil:
 		m := ev.Msg
-		s := fmt.Sprintf("%s %-9s %-5s %-8s %s→%s id=%d clock=%d", at, ev.Node, ev.Kind, m.Type, m.From, m.To, m.ID, ev.Clock)
+		to := m.To
+		if ev.Kind == trace.KindHold {
+			to = "?" // where a held message goes is not told before it goes
+		}
+		s := fmt.Sprintf("%s %-9s %-5s %-8s %s→%s id=%d clock=%d", at, ev.Node, ev.Kind, m.Type, m.From, to, m.ID, ev.Clock)
 		if ev.Fault != "" {
 			s += " ✗ " + ev.Fault
 		}

@@ -176,7 +176,7 @@ func TestLiveView(t *testing.T) {
 		trace.Event{V: 1, Kind: trace.KindState, Node: "server", Key: "keys", Value: "1"},
 	)
 	view := m.View().Content
-	for _, want := range []string{"put_ok", "✗get (drop)", "⟦server ●⟧", "⟦client-1 ●⟧"} {
+	for _, want := range []string{"put_ok", "✗get (dropped)", "⟦server ●⟧", "⟦client-1 ●⟧"} {
 		assert.Contains(t, view, want)
 	}
 	assert.Contains(t, strings.Join(m.live.insp.lines(&m.live.sc, 100, 20), "\n"), "keys = 1", "the selected server's state")

@@ -45,6 +45,12 @@ type source interface {
 	mark(node string) string
 	// delay is how long a message takes to arrive, as the picture moves it.
 	delay() time.Duration
+	// runTime is the time of the run at wall time now: now itself for a
+	// demo, how far it has played for a recording.
+	runTime(now time.Time) time.Time
+	// explaining reports whether an experiment is explaining something,
+	// so that background traffic is dimmed.
+	explaining() bool
 	// enable turns off the keys the source cannot carry out.
 	enable(keys *liveKeys)
 }
@@ -84,11 +90,15 @@ func newRecording(c *common, events []trace.Event) *recording {
 	return r
 }
 
-func (r *recording) init() tea.Cmd           { return nil }
-func (r *recording) update(tea.Msg) tea.Cmd  { return nil }
-func (r *recording) caption() catalog.Text   { return catalog.Text{} }
-func (r *recording) mark(string) string      { return "" }
-func (r *recording) delay() time.Duration    { return 500 * time.Millisecond }
+func (r *recording) init() tea.Cmd          { return nil }
+func (r *recording) update(tea.Msg) tea.Cmd { return nil }
+func (r *recording) caption() catalog.Text  { return catalog.Text{} }
+func (r *recording) mark(string) string     { return "" }
+func (r *recording) delay() time.Duration   { return 500 * time.Millisecond }
+func (r *recording) explaining() bool       { return false }
+func (r *recording) runTime(time.Time) time.Time {
+	return time.UnixMicro(r.clock)
+}
 func (r *recording) stop() tea.Cmd           { return func() tea.Msg { return stoppedMsg{} } }
 func (r *recording) badges(*common) []string { return []string{fmt.Sprintf("replay ×%g", r.speed)} }
 func (r *recording) tick(now time.Time, paused bool) tea.Cmd {

@@ -4,7 +4,9 @@ import "charm.land/lipgloss/v2"
 
 // Theme holds every style the screens use, so a projector theme is one
 // place to change. Colour is only ever a second signal: every state also
-// has a mark (✗ lost, ⏸ held, ☠ killed, ❄ frozen), so NO_COLOR stays readable.
+// has a mark (a message ✓ delivered, ⚠ an error reply, ✗ lost, ⏸ held, ⊘
+// given up; a node ☠ killed, ❄ frozen; see outcome.go), so NO_COLOR stays
+// readable.
 type Theme struct {
 	Title, Caption, Faint, Selected, Key, Error lipgloss.Style
 	Box, BoxSelected                            lipgloss.Style

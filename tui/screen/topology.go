@@ -8,16 +8,17 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"dsdemo/models/catalog"
+	"dsdemo/tui/history"
 )
 
 // The topology pane: each node is a label placed by the model's layout
 // hint, each pair of nodes that talk is joined by a dotted edge, and each
 // recent message is a marker that moves along its edge from sender to
-// receiver as it travels:
+// receiver as it travels, its mark saying what became of it (outcome.go):
 //
 //	            ⟦server ●⟧
 //	           ·    ·     ·
-//	     ●put ·     ·       ·  ✗get (drop)
+//	     ●put ·     ·       ·  ✗get (dropped)
 //	         ·      ·         ·
 //	⟦client-1 ●⟧ ⟦client-2 ●⟧ ⟦client-3 ●⟧
 
@@ -29,6 +30,7 @@ const (
 	inkReply
 	inkLost
 	inkHeld
+	inkError
 	inkNode
 	inkSelected
 	inkDown
@@ -234,11 +236,12 @@ func (tp *topology) view() string {
 	recent := sc.recent(8)
 	tp.fingers(cv)
 
-	// Edges between the nodes that talked, then the messages on them.
+	// Edges between the nodes that talked, then the messages on them. A
+	// held message has no edge yet: where it goes is for the class to say.
 	for _, a := range recent {
 		from, ok1 := tp.at[a.From]
 		to, ok2 := tp.at[a.To]
-		if ok1 && ok2 {
+		if ok1 && ok2 && !a.Held {
 			for i := 1; i < 40; i++ {
 				p := along(from, to, float64(i)/40)
 				if cv.runes[min(max(p.y, 0), height-1)][min(max(p.x, 0), width-1)] == ' ' {
@@ -248,28 +251,9 @@ func (tp *topology) view() string {
 		}
 	}
 	for _, a := range recent {
-		from, ok1 := tp.at[a.From]
-		to, ok2 := tp.at[a.To]
-		if !ok1 || !ok2 {
+		label, ink, p, ok := tp.marker(&a)
+		if !ok {
 			continue
-		}
-		label, ink, f := "●"+a.Type, inkRequest, sc.progress(a)
-		switch {
-		case a.Held:
-			label, ink, f = "⏸"+a.Type, inkHeld, 0.2
-		case a.Lost():
-			label, ink, f = "✗"+a.Type+" ("+a.Fault+")", inkLost, 0.5
-		case a.ReplyTo != 0:
-			ink = inkReply
-		}
-		f = 0.15 + 0.7*f // keep the marker off the labels of the nodes
-		p := along(from, to, f)
-		if from.y == to.y { // on a level edge: requests above it, replies below
-			if a.ReplyTo != 0 {
-				p.y++
-			} else {
-				p.y--
-			}
 		}
 		// A label never covers a node or another message's label: it
 		// moves to the nearest free place above or below, else to the side.
@@ -306,9 +290,71 @@ func (tp *topology) view() string {
 		cv.text(b.x0, b.y0-top, tp.label(b.node), ink)
 	}
 	return cv.render(map[int]lipgloss.Style{
-		inkEdge: t.Faint, inkRequest: t.Request, inkReply: t.Reply, inkLost: t.Lost, inkHeld: t.Held,
+		inkEdge: t.Faint, inkRequest: t.Request, inkReply: t.Reply, inkLost: t.Lost, inkHeld: t.Held, inkError: t.Error,
 		inkNode: t.Title, inkSelected: t.Selected, inkDown: t.Down, inkFinger: t.Key,
 	})
+}
+
+// marker is the label of message a on the topology, its ink and where it
+// goes: along its edge as far as it has come, half way when it was lost,
+// at the receiver's door when the receiver cannot take it. A held message
+// waits beside its sender and does not say where it goes: that is what the
+// class is asked. ok is false when a has no place in the picture.
+func (tp *topology) marker(a *history.Arrow) (label string, ink int, p point, ok bool) {
+	sc := tp.sc
+	o := sc.outcome(a)
+	from, okFrom := tp.at[a.From]
+	to, okTo := tp.at[a.To]
+	if !okFrom || (!okTo && o != held) {
+		return "", 0, point{}, false
+	}
+	label, ink = o.mark()+a.Type, inkRequest
+	if why := o.why(tp.c, a.Fault); why != "" {
+		label += " (" + why + ")"
+	}
+	f := 0.0
+	switch o {
+	case held:
+		// Above the sender, or below when it sits at the top.
+		p = point{x: from.x, y: from.y - 1}
+		if p.y < 0 {
+			p.y = from.y + 1
+		}
+		label, ink = o.mark()+a.Type+" → ?", inkHeld
+	case inFlight:
+		f = sc.progress(*a)
+	case delivered, failed:
+		f = 1
+	case toDown, toFrozen:
+		f = 0.9
+	default: // lost on the way
+		f = 0.5
+	}
+	switch {
+	case o == failed:
+		ink = inkError
+	case o == toFrozen:
+		ink = inkHeld
+	case o == lost || o == abandoned || o == vanished || o == toDown:
+		ink = inkLost
+	case o == held:
+	case a.ReplyTo != 0:
+		ink = inkReply
+	}
+	if sc.bg == bgDim && sc.background(a) {
+		ink = inkEdge
+	}
+	if o != held {
+		p = along(from, to, 0.15+0.7*f) // keep the marker off the labels of the nodes
+		if from.y == to.y {             // on a level edge: requests above it, replies below
+			if a.ReplyTo != 0 {
+				p.y++
+			} else {
+				p.y--
+			}
+		}
+	}
+	return label, ink, p, true
 }
 
 // fingers draws the selected peer's fingers (its "fingers" state) as
