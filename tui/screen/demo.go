@@ -143,13 +143,13 @@ func (d *demo) update(msg tea.Msg) tea.Cmd {
 
 // churnStep lets one node leave or come back.
 func (d *demo) churnStep() tea.Cmd {
-	ctl := d.ctl
+	ctl, c := d.ctl, d.c
 	return func() tea.Msg {
 		did, err := ctl.Churn(context.Background())
 		if err != nil {
-			return doneMsg{text: "churn: " + err.Error(), procs: ctl.Procs()}
+			return doneMsg{text: "Churn: " + err.Error(), procs: ctl.Procs()}
 		}
-		return doneMsg{text: "churn: " + did, procs: ctl.Procs()}
+		return doneMsg{text: churnWords(c, did), procs: ctl.Procs()}
 	}
 }
 
@@ -255,11 +255,11 @@ func (d *demo) key(msg tea.KeyPressMsg, sel selection) (tea.Cmd, bool) {
 			return ctl.Control(node, trace.Control{Op: trace.OpDrop, P: p})
 		}), true
 	case pressed(msg, keys.AddClient):
-		added := d.c.t("hinzugefügt: ", "added ")
+		added, failed := d.c.t("hinzugefügt: ", "added "), d.c.t("Client hinzufügen: ", "add client: ")
 		return func() tea.Msg {
 			name, err := ctl.AddClient(context.Background())
 			if err != nil {
-				return doneMsg{text: "add client: " + err.Error(), procs: ctl.Procs()}
+				return doneMsg{text: failed + err.Error(), procs: ctl.Procs()}
 			}
 			return doneMsg{text: added + name, procs: ctl.Procs()}
 		}, true
@@ -347,7 +347,7 @@ func (d *demo) badges(c *common) []string {
 		out = append(out, c.theme.Held.Render(c.t("⏸ Schrittmodus", "⏸ step mode")))
 	}
 	if d.churn {
-		out = append(out, c.theme.Held.Render("churn"))
+		out = append(out, c.theme.Held.Render("Churn"))
 	}
 	if d.session != nil {
 		out = append(out, c.t("Experiment: ", "experiment: ")+d.session.Experiment().Title.In(c.lang))

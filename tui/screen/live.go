@@ -252,11 +252,12 @@ func (l *live) exportCmd() tea.Cmd {
 	if l.export == nil {
 		return nil
 	}
-	events, export, exported := l.store.Events(), l.export, l.c.t("exportiert: ", "exported ")
+	events, export := l.store.Events(), l.export
+	exported, failed := l.c.t("exportiert: ", "exported "), l.c.t("Export fehlgeschlagen: ", "export failed: ")
 	return func() tea.Msg {
 		path, err := export(events)
 		if err != nil {
-			return doneMsg{text: "export: " + err.Error()}
+			return doneMsg{text: failed + err.Error()}
 		}
 		return doneMsg{text: exported + path}
 	}

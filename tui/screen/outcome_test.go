@@ -191,3 +191,28 @@ func TestBackgroundTraffic(t *testing.T) {
 	press(m, "b")
 	assert.Equal(t, bgDim, m.live.background())
 }
+
+// TestGermanLiveView: with --lang de, what the status bar says after each
+// control and what the inspector says of a node are German, with no
+// English left in them and nothing that reads like debug output.
+func TestGermanLiveView(t *testing.T) {
+	m, _, _ := started(t)
+	m.c.lang = "de"
+	english := []string{"partition", "kill", "freeze", "thaw", "restart", "drop", "added", "slow motion",
+		"background", "churn:", "true", "false", "step mode"}
+	for _, k := range []string{"k", "f", "f", "r", "p", "p", "d", "a", "+", "b", "n", "c"} {
+		press(m, k)
+		status := m.live.status
+		for _, w := range english {
+			assert.NotContains(t, strings.ToLower(status), w, "after %s: %q", k, status)
+		}
+	}
+	assert.Equal(t, "Churn: peer-2 geht", churnWords(&m.c, "peer-2 leaves"))
+	feed(m, trace.Event{V: 1, Kind: trace.KindState, Node: "server", Key: "faults", Value: "delay 300ms, drop 50%, cut off from client-1 127.0.0.1:1"})
+	m.live.selected = "server"
+	insp := strings.Join(m.live.insp.lines(&m.live.sc, 100, 20), "\n")
+	assert.Contains(t, insp, "Fehler = Verzögerung 300ms, Verlust 50%, abgetrennt von client-1 127.0.0.1:1")
+	assert.Contains(t, insp, "Rolle server")
+	assert.Contains(t, insp, "Prozess: läuft")
+	assert.Contains(t, ansi.Strip(m.View().Content), "Ereignisse/s")
+}

@@ -365,13 +365,18 @@ func (in *inspector) lines(sc *scene, width, height int) []string {
 	}
 	lines := []string{t.Title.Render(name)}
 	if n := sc.store.Node(name); n != nil {
-		lines = append(lines, fmt.Sprintf("role %s · model %s · listen %s · pid %d · events %d", n.Role, n.Model, n.Listen, n.PID, n.Events))
+		lines = append(lines, fmt.Sprintf(in.c.t("Rolle %s · Modell %s · Adresse %s · PID %d · Ereignisse %d",
+			"role %s · model %s · listen %s · pid %d · events %d"), n.Role, n.Model, n.Listen, n.PID, n.Events))
 		for _, k := range n.Keys {
-			lines = append(lines, fmt.Sprintf("  %s = %s", k, n.State[k]))
+			v := n.State[k]
+			if k == "faults" {
+				k, v = in.c.t("Fehler", "faults"), faultWords(in.c, v)
+			}
+			lines = append(lines, fmt.Sprintf("  %s = %s", k, v))
 		}
 	}
 	if p, ok := sc.proc(name); ok {
-		lines = append(lines, fmt.Sprintf("%s %s", in.c.t("Prozess:", "process:"), p.State))
+		lines = append(lines, fmt.Sprintf("%s %s", in.c.t("Prozess:", "process:"), procWords(in.c, p)))
 		lines = append(lines, strings.Split(wrap("$ "+p.Cmdline, width), "\n")...)
 		out := p.Output
 		if len(out) > height/2 {

@@ -318,7 +318,7 @@ func TestRing(t *testing.T) {
 		cmd := m.live.update(keyPress("c"))
 		require.NotNil(t, cmd, "churn on schedules its first step")
 		assert.True(t, d.churn)
-		assert.Contains(t, m.live.title, "churn")
+		assert.Contains(t, m.live.title, "Churn")
 		require.NotNil(t, m.live.update(churnMsg{}), "a tick while churn is on steps and schedules the next")
 		assert.Equal(t, doneMsg{text: "churn: peer-2 leaves"}, d.churnStep()())
 		assert.Equal(t, []string{"churn"}, fake.calls)

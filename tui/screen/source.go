@@ -99,8 +99,10 @@ func (r *recording) explaining() bool       { return false }
 func (r *recording) runTime(time.Time) time.Time {
 	return time.UnixMicro(r.clock)
 }
-func (r *recording) stop() tea.Cmd           { return func() tea.Msg { return stoppedMsg{} } }
-func (r *recording) badges(*common) []string { return []string{fmt.Sprintf("replay ×%g", r.speed)} }
+func (r *recording) stop() tea.Cmd { return func() tea.Msg { return stoppedMsg{} } }
+func (r *recording) badges(c *common) []string {
+	return []string{fmt.Sprintf(c.t("Wiedergabe ×%g", "replay ×%g"), r.speed)}
+}
 func (r *recording) tick(now time.Time, paused bool) tea.Cmd {
 	if paused {
 		r.at = now // a pause does not count as recording time
