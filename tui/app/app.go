@@ -40,6 +40,7 @@ type options struct {
 	lang  string
 	theme string
 	auto  bool
+	pace  int
 	bin   string
 }
 
@@ -99,6 +100,7 @@ func parseOptions(args []string, stdout io.Writer) (options, []string, error) {
 	fs.StringVar(&o.lang, "lang", langFromEnv(), "language of the texts: `de` or en (default from $LANG)")
 	fs.StringVar(&o.theme, "theme", "default", "colours: `default` or contrast (for projectors)")
 	fs.BoolVar(&o.auto, "auto", false, "play guided experiments without waiting for a key")
+	fs.IntVar(&o.pace, "pace", screen.DefaultPace, "with --auto: read each caption aloud at `WORDS` a minute before the next step (20 to 600)")
 	fs.StringVar(&o.bin, "bin", "", "`DIR` with the demo programs, missing ones built there (default bin/ of the dsdemo module)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -112,6 +114,9 @@ func parseOptions(args []string, stdout io.Writer) (options, []string, error) {
 	}
 	if o.lang != "de" && o.lang != "en" {
 		return o, nil, usageErr(fmt.Sprintf("--lang must be de or en, not %q", o.lang))
+	}
+	if o.pace < 20 || o.pace > 600 {
+		return o, nil, usageErr(fmt.Sprintf("--pace must be 20 to 600 words a minute, not %d", o.pace))
 	}
 	if o.theme != "default" && o.theme != "contrast" {
 		return o, nil, usageErr(fmt.Sprintf("--theme must be default or contrast, not %q", o.theme))
@@ -246,7 +251,7 @@ func runReplay(o options, file string) error {
 
 func (o options) screenOptions(dir string, start screen.Starter) screen.Options {
 	return screen.Options{
-		Lang: o.lang, Theme: o.theme, Auto: o.auto, Catalog: catalog.All(), Start: start,
+		Lang: o.lang, Theme: o.theme, Auto: o.auto, Pace: o.pace, Catalog: catalog.All(), Start: start,
 		NewPlayer: func(c screen.Controller, e catalog.Experiment) screen.Player {
 			return launch.NewPlayer(c.(*demo).Launcher, e)
 		},

@@ -99,6 +99,7 @@ func TestCommandLine(t *testing.T) {
 		{"bad flag", []string{"--colour"}, 2, "-colour", "", true},
 		{"bad language", []string{"--lang", "fr"}, 2, "--lang must be de or en", "", true},
 		{"bad theme", []string{"--theme", "neon"}, 2, "--theme must be default or contrast", "", true},
+		{"bad pace", []string{"--auto", "--pace", "5"}, 2, "--pace must be 20 to 600 words a minute", "", true},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command", "", true},
 		{"replay without file", []string{"replay"}, 2, "replay needs one FILE", "", true},
 		{"export without file", []string{"export"}, 2, "export needs one FILE", "", true},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -24,6 +25,8 @@ type demo struct {
 	events    <-chan trace.Event
 	newPlayer func(Controller, catalog.Experiment) Player // nil: no experiments
 	auto      bool
+	pace      int       // --auto: words a minute a caption is read aloud at
+	shown     time.Time // when the caption of the step being carried out was shown
 
 	step  bool           // step mode: messages are held until released
 	slow  int            // index into slowMotion
@@ -56,7 +59,11 @@ type (
 )
 
 func newDemo(c *common, opts Options, ctl Controller, m catalog.Model, events <-chan trace.Event) *demo {
-	return &demo{c: c, ctl: ctl, model: m, events: events, newPlayer: opts.NewPlayer, auto: opts.Auto,
+	pace := opts.Pace
+	if pace <= 0 {
+		pace = DefaultPace
+	}
+	return &demo{c: c, ctl: ctl, model: m, events: events, newPlayer: opts.NewPlayer, auto: opts.Auto, pace: pace,
 		drop: map[string]int{}, cut: map[string]bool{}}
 }
 
@@ -121,11 +128,9 @@ func (d *demo) update(msg tea.Msg) tea.Cmd {
 		return d.listen()
 	case stepMsg:
 		turn := d.session.Carried(msg.index, msg.step, msg.err)
-		if _, asking := d.session.Asking(); asking && d.auto {
-			return tea.Batch(d.turn(turn), tea.Tick(5*time.Second, func(time.Time) tea.Msg { return autoMsg{} }))
-		}
-		if !turn.Run && d.auto && !d.session.Done() {
-			return tea.Batch(d.turn(turn), tea.Tick(1500*time.Millisecond, func(time.Time) tea.Msg { return autoMsg{} }))
+		if _, asking := d.session.Asking(); (asking || !turn.Run && !d.session.Done()) && d.auto {
+			wait := d.readFor(time.Now())
+			return tea.Batch(d.turn(turn), tea.Tick(wait, func(time.Time) tea.Msg { return autoMsg{} }))
 		}
 		return d.turn(turn)
 	case predictMsg:
@@ -139,6 +144,33 @@ func (d *demo) update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(churnTick(), d.churnStep())
 	}
 	return nil
+}
+
+// DefaultPace is how many words a minute --auto reads a caption aloud at,
+// unless Options.Pace says otherwise: a calm lecturer's pace.
+const DefaultPace = 130
+
+// Bounds of the time --auto gives a caption: never too short to look at the
+// picture, and a question leaves time to think about it.
+const (
+	leastRead = 3 * time.Second
+	thinkTime = 5 * time.Second
+)
+
+// readingTime is how long reading text aloud takes at wpm words a minute.
+func readingTime(text string, wpm int) time.Duration {
+	return time.Duration(len(strings.Fields(text))) * time.Minute / time.Duration(max(wpm, 1))
+}
+
+// readFor is how long --auto waits, at now, before the next step: until the
+// caption shown has been read aloud (and, for a question, thought about),
+// counting from when it was shown, at least leastRead from now.
+func (d *demo) readFor(now time.Time) time.Duration {
+	wait := readingTime(d.caption().In(d.c.lang), d.pace)
+	if _, asking := d.session.Asking(); asking {
+		wait += thinkTime
+	}
+	return max(wait-now.Sub(d.shown), leastRead)
 }
 
 // churnStep lets one node leave or come back.
@@ -176,6 +208,7 @@ func (d *demo) turn(t launch.Turn) tea.Cmd {
 		cmds = append(cmds, func() tea.Msg { return doneMsg{text: note} })
 	}
 	if t.Run {
+		d.shown = time.Now()
 		p, i := d.player, d.session.Index()
 		cmds = append(cmds, func() tea.Msg {
 			step, err := p.Next(context.Background())

@@ -65,6 +65,7 @@ type Options struct {
 	Lang    string // "de" or "en"
 	Theme   string // "default" or "contrast"
 	Auto    bool   // play experiments without waiting for a key
+	Pace    int    // with Auto: words a minute a caption is read aloud at before the next step; 0: DefaultPace
 	Catalog []catalog.Model
 	Start   Starter
 	// NewPlayer returns a player for an experiment on a started demo.

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"dsdemo/models/catalog"
 	"dsdemo/models/trace"
 	"dsdemo/tui/launch"
 )
@@ -215,4 +216,42 @@ func TestGermanLiveView(t *testing.T) {
 	assert.Contains(t, insp, "Rolle server")
 	assert.Contains(t, insp, "Prozess: läuft")
 	assert.Contains(t, ansi.Strip(m.View().Content), "Ereignisse/s")
+}
+
+// TestAutoPace: --auto gives a caption the time it takes to read it aloud
+// at the pace set, counted from when it was shown, and a question time to
+// think on top.
+func TestAutoPace(t *testing.T) {
+	m, _, _ := started(t)
+	d := m.live.src.(*demo)
+	words := func(n int) string { return strings.TrimSpace(strings.Repeat("word ", n)) }
+	now := time.Now()
+	for _, tc := range []struct {
+		name    string
+		pace    int
+		caption string
+		ago     time.Duration // since the caption was shown
+		ask     bool
+		want    time.Duration
+	}{
+		{"a short caption gets the least", DefaultPace, words(3), 0, false, leastRead},
+		{"65 words at 130 a minute", DefaultPace, words(65), 0, false, 30 * time.Second},
+		{"counted from when it was shown", DefaultPace, words(65), 10 * time.Second, false, 20 * time.Second},
+		{"a slower pace waits longer", 65, words(65), 0, false, time.Minute},
+		{"a question gets time to think", DefaultPace, words(65), 0, true, 30*time.Second + thinkTime},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			step := catalog.Step{Kind: catalog.StepCaption, Caption: catalog.Text{EN: tc.caption}}
+			if tc.ask {
+				step.Kind, step.Choices = catalog.StepPredict, []string{"a"}
+			}
+			d.session, d.pace, d.shown = launch.NewSession(catalog.Experiment{Steps: []catalog.Step{step}}), tc.pace, now.Add(-tc.ago)
+			d.session.Next()
+			d.session.Carried(0, step, nil)
+			if tc.ask { // the question adds " ▸  [1] a": three words
+				tc.want += 3 * time.Minute / time.Duration(tc.pace)
+			}
+			assert.Equal(t, tc.want, d.readFor(now))
+		})
+	}
 }
