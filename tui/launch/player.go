@@ -37,6 +37,10 @@ type Player struct {
 	// meanwhile.
 	asked  *trace.Event
 	others context.CancelFunc
+	// gaveUp waits for the sender of the asked message to give up on it
+	// (its own timeout ran out while the class thought): then it will
+	// never arrive, and the verdict says so at once.
+	gaveUp *watch
 }
 
 // NewPlayer returns a player for exp on the model l runs; its first Next
@@ -187,6 +191,9 @@ func (p *Player) hold(ctx context.Context, h *holder) error {
 	select {
 	case <-h.found:
 		p.asked, p.others = &h.asked, h.stop
+		if m := h.asked.Msg; m != nil {
+			p.gaveUp = p.l.events.watchMessage(catalog.Match{Kind: trace.KindSend, Fault: "abandoned"}, m.From, m.ID)
+		}
 		return nil
 	case <-ctx.Done():
 		h.stop()
@@ -226,14 +233,34 @@ func (p *Player) Predict(ctx context.Context, choice string) (Outcome, error) {
 	// That very message: a node that waited too long for it may have sent
 	// another of the same type elsewhere meanwhile (a timeout, a retry).
 	arrived := p.l.events.watchMessage(catalog.Match{Kind: trace.KindRecv}, held.Msg.From, held.Msg.ID)
+	gaveUp := p.gaveUp
+	p.gaveUp = nil
+	defer p.l.events.drop(gaveUp)
 	if err := p.l.Control(held.Node, trace.Control{Op: trace.OpHold, On: false}); err != nil {
 		p.l.events.drop(arrived)
 		return Outcome{}, err
 	}
+	// Whichever comes first: the message arrives, or its sender has given
+	// up on it (before the answer or after) and it never will.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-gaveUp.matched:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	ev, err := arrived.wait(ctx, p.l.closed, catalog.WaitLimit)
 	if err != nil {
 		p.l.events.drop(arrived)
-		return Outcome{}, err
+		select {
+		case <-gaveUp.matched:
+			m := held.Msg
+			return Outcome{}, fmt.Errorf("%s gave up waiting for its %s (its own timeout ran out): the message never arrived", m.From, m.Type)
+		default:
+			return Outcome{}, err
+		}
 	}
 	return Outcome{Chosen: choice, Actual: ev.Node}, nil
 }
@@ -245,5 +272,9 @@ func (p *Player) letGo() {
 		p.others()
 		p.l.Control(p.asked.Node, trace.Control{Op: trace.OpHold, On: false})
 		p.asked = nil
+		if p.gaveUp != nil {
+			p.l.events.drop(p.gaveUp)
+			p.gaveUp = nil
+		}
 	}
 }

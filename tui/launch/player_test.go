@@ -93,3 +93,33 @@ func testPredictKeepsTheNodeAlive(t *testing.T, bin string) {
 	require.NoError(t, err)
 	assert.True(t, o.Right(), "the store went to %s", o.Actual)
 }
+
+// testPredictAfterTheSenderGaveUp plays the client/server prediction to its
+// question and lets the class think until client-1's own timeout has run
+// out and it gave up on the held put: the answer then gets a verdict at
+// once that says so, not a wait of catalog.WaitLimit for a message that
+// can no longer come. (While a held message does not stop its sender's
+// clock, the class can outwait it.)
+func testPredictAfterTheSenderGaveUp(t *testing.T, bin string) {
+	m, _ := catalog.ByID("clientserver")
+	i := slices.IndexFunc(m.Experiments, func(e catalog.Experiment) bool { return e.ID == "predict" })
+	require.GreaterOrEqual(t, i, 0)
+	l, log := start(t, bin, "clientserver")
+	p := launch.NewPlayer(l, m.Experiments[i])
+	for {
+		step, err := p.Next(t.Context())
+		require.NoError(t, err)
+		if step.Kind == catalog.StepPredict {
+			break
+		}
+	}
+	require.True(t, p.Asking())
+	log.WaitFor(t, "client-1 to give up on its held put", func(evs []trace.Event) bool {
+		return slices.ContainsFunc(evs, func(e trace.Event) bool {
+			return e.Kind == trace.KindSend && e.Node == "client-1" && e.Fault == "abandoned"
+		})
+	})
+	_, err := p.Predict(t.Context(), "server")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "client-1 gave up waiting for its put")
+}

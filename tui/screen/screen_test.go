@@ -372,6 +372,14 @@ func TestPrediction(t *testing.T) {
 		play(l, l.update(keyPress("2")))
 		assert.Equal(t, "✗ Not client-2 but client-1. Because.", d.caption().EN)
 	})
+	t.Run("x before answering the last question leaves 1-9 working", func(t *testing.T) {
+		l, d := ask(t)
+		play(l, l.update(keyPress("x")))
+		_, asking := d.session.Asking()
+		require.True(t, asking, "the question of the last step stays open")
+		play(l, l.update(keyPress("1")))
+		assert.Equal(t, "✓ Right: client-1. Because.", d.caption().EN)
+	})
 	t.Run("x while the answer is on its way waits for it", func(t *testing.T) {
 		l, d := ask(t)
 		answer := l.update(keyPress("1"))
