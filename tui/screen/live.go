@@ -343,11 +343,12 @@ func (l *live) paneView(pane int) string {
 
 func (l *live) titleLine(width int) string {
 	c := l.c
-	parts := []string{c.theme.Title.Render(l.model.Title.In(c.lang))}
-	parts = append(parts, l.src.badges(c)...)
-	if l.paused {
-		parts = append(parts, c.theme.Held.Render(c.t("angehalten", "paused")))
+	var parts []string
+	if l.paused { // first, so a narrow screen never cuts it off
+		parts = append(parts, c.theme.Held.Render(c.t("⏸ angehalten", "⏸ paused")))
 	}
+	parts = append(parts, c.theme.Title.Render(l.model.Title.In(c.lang)))
+	parts = append(parts, l.src.badges(c)...)
 	return fit(strings.Join(parts, " · "), width, 1)
 }
 

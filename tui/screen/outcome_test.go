@@ -255,3 +255,15 @@ func TestAutoPace(t *testing.T) {
 		})
 	}
 }
+
+// TestPauseIsVisibleWhenNarrow: at 80 columns, with an experiment's long
+// title in the title line, the pause still shows.
+func TestPauseIsVisibleWhenNarrow(t *testing.T) {
+	m, _, _ := started(t)
+	resize(m, 80, 24)
+	d := m.live.src.(*demo)
+	d.session = launch.NewSession(catalog.Experiment{Title: catalog.Text{EN: strings.Repeat("a long title ", 8)}})
+	d.slow = 3
+	press(m, "space")
+	assert.Contains(t, ansi.Strip(m.View().Content), "⏸ paused")
+}
