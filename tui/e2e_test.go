@@ -25,18 +25,21 @@ type terminal struct {
 	state   string // XDG_STATE_HOME of the run
 }
 
-// startDsdemo starts bin/dsdemo (built into dir with the demo programs) in tmux.
-func startDsdemo(t *testing.T, dir string) *terminal {
+// startDsdemo starts bin/dsdemo (built into dir with the demo programs) in
+// tmux, in a terminal of 100×30.
+func startDsdemo(t *testing.T, dir string) *terminal { return startDsdemoIn(t, dir, 100, 30) }
+
+// startDsdemoIn starts bin/dsdemo in a terminal of width×height, with
+// NO_COLOR and any further environment variables env ("NAME=value").
+func startDsdemoIn(t *testing.T, dir string, width, height int, env ...string) *terminal {
 	tmux, err := exec.LookPath("tmux")
 	if err != nil {
 		t.Skip("tmux is not installed (CI installs it)")
 	}
 	term := &terminal{t: t, tmux: tmux, session: "dsdemo-test-" + filepath.Base(t.TempDir()), state: t.TempDir()}
-	cmd := strings.Join([]string{
-		"env", "XDG_STATE_HOME=" + term.state, "LANG=en_US.UTF-8",
-		filepath.Join(dir, "tui"), "--lang", "en", "--bin", dir,
-	}, " ")
-	term.run("new-session", "-d", "-s", term.session, "-x", "100", "-y", "30", cmd)
+	cmd := strings.Join(append(append([]string{"env", "XDG_STATE_HOME=" + term.state, "LANG=en_US.UTF-8"}, env...),
+		filepath.Join(dir, "tui"), "--lang", "en", "--bin", dir), " ")
+	term.run("new-session", "-d", "-s", term.session, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), cmd)
 	t.Cleanup(func() { exec.Command(tmux, "kill-session", "-t", term.session).Run() })
 	return term
 }
@@ -167,6 +170,20 @@ func TestLauncherUnderTmux(t *testing.T) {
 		data, err := os.ReadFile(recordings[0])
 		require.NoError(t, err)
 		assert.Contains(t, string(data), `"type":"put_ok"`)
+	})
+
+	t.Run("a lost message keeps its mark at 80x24 with NO_COLOR", func(t *testing.T) {
+		term := startDsdemoIn(t, dir, 80, 24, "NO_COLOR=1")
+		term.started()
+		// client-1 loses every message it sends; the experiment's put is lost.
+		term.keys("Right", "d", "d", "d")
+		term.waitText("client-1 100%")
+		term.keys("x", "x")
+		term.waitText("✗put")
+		lines := strings.Split(strings.TrimRight(term.screen(), "\n"), "\n")
+		footer := strings.Join(lines[max(len(lines)-2, 0):], "\n")
+		assert.Contains(t, footer, "x experiment")
+		assert.Contains(t, footer, "?")
 	})
 
 	t.Run("ctrl-c", func(t *testing.T) {
