@@ -22,8 +22,18 @@
 //
 // Partitioning spreads the load and the data but not the risk: when the owner
 // of a key is down, that key is unavailable. Only the owner stores a key: a
-// request marked "forwarded" that reaches another server is refused, so no
-// client can plant a copy where nobody looks for it.
+// forwarded request that reaches another server is refused, so nobody can
+// plant a copy where nobody looks for it.
+//
+// # Only servers of the group speak for the group
+//
+// Anyone can connect to a server. So the messages that only servers of the
+// group may send (replicate, sync, catch_up, a forwarded get, put or del)
+// and their replies travel sealed: the body is a Sealed, the message itself
+// and an HMAC-SHA256 under the group key that every server is given
+// (--group-key) and no client knows. A message without a valid MAC is
+// refused ("not from a member of the group") and changes nothing. seal.go
+// says what the MAC covers and why replaying a genuine message does no harm.
 //
 // # What replicate mode promises
 //
@@ -91,11 +101,16 @@
 //	get {"key":"a"}             -> get_ok {"key":"a","value":"1","found":true,"server":"server-2"}
 //	put {"key":"a","value":"1"} -> put_ok {"key":"a","value":"1","found":true,"server":"server-1"}
 //	del {"key":"a"}             -> del_ok {"key":"a","found":true,"server":"server-1"}
-//	replicate {"key":"a","value":"1","version":{"clock":9,"node":"server-1"}}
-//	                            -> replicate_ok {} or {"newer":{...}} or {"catching_up":true}
-//	sync {"after":"","replica":"127.0.0.1:7102"}
-//	                            -> sync_ok {"entries":[{"key":"a","value":"1","version":{...}}],"more":false}
-//	catch_up {}                 -> catch_up_ok {}
+//
+// and between the servers of a group, each body (written here as SEAL(...))
+// in a Sealed {"msg":...,"sender":ADDR,"receiver":ADDR,"nonce":N,"mac":HEX}:
+//
+//	get, put, del SEAL({"key":"a","value":"1"})   forwarded to the owner (partition)
+//	                            -> get_ok, put_ok, del_ok SEAL({"key":"a",...})
+//	replicate SEAL({"key":"a","value":"1","version":{"clock":9,"node":"server-1"}})
+//	                            -> replicate_ok SEAL({} or {"newer":{...}} or {"catching_up":true})
+//	sync SEAL({"after":""})     -> sync_ok SEAL({"entries":[{"key":"a","value":"1","version":{...}}],"more":false})
+//	catch_up SEAL({})           -> catch_up_ok SEAL({})
 //
 // Keys are at most MaxKey bytes and values MaxValue bytes, so any entry fits
 // in one message however it is escaped.

@@ -68,7 +68,7 @@ func TestCommandLine(t *testing.T) {
 	t.Run("help, exit 0", func(t *testing.T) {
 		out, _, code := programtest.Run(t, server, "--help")
 		assert.Equal(t, 0, code)
-		for _, flag := range []string{"-name", "-listen", "-trace", "-exit-with-collector", "-mode", "-peers"} {
+		for _, flag := range []string{"-name", "-listen", "-trace", "-exit-with-collector", "-mode", "-peers", "-group-key"} {
 			assert.Contains(t, out, flag)
 		}
 	})
@@ -76,6 +76,12 @@ func TestCommandLine(t *testing.T) {
 		_, errOut, code := programtest.Run(t, server, "--listen", "127.0.0.1:0", "--mode", "mirror", "--peers", "127.0.0.1:1")
 		assert.Equal(t, 2, code)
 		assert.Equal(t, "server: --mode must be partition or replicate, not \"mirror\"\n", errOut)
+	})
+	t.Run("a group without a key, exit 2", func(t *testing.T) {
+		_, errOut, code := programtest.Run(t, server, "--listen", "127.0.0.1:0", "--mode", "replicate", "--peers", "127.0.0.1:1")
+		assert.Equal(t, 2, code)
+		assert.Equal(t, 1, strings.Count(errOut, "\n"), "stderr %q", errOut)
+		assert.Contains(t, errOut, "--group-key")
 	})
 	t.Run("address in use, exit 1", func(t *testing.T) {
 		srv := programtest.StartServer(t, server, "--listen", "127.0.0.1:0")
@@ -304,8 +310,11 @@ func TestShutdown(t *testing.T) {
 	})
 }
 
+// testGroupKey is the secret the servers that group starts share.
+const testGroupKey = "test-group-key"
+
 // group starts n servers that cooperate in the given mode on fixed free
-// ports; extra adds arguments for server i.
+// ports, sharing testGroupKey; extra adds arguments for server i.
 func group(t testing.TB, server string, mode clientserver.Mode, n int, extra func(i int) []string) []*programtest.Proc {
 	addrs := make([]string, n)
 	for i := range addrs {
@@ -320,7 +329,7 @@ func group(t testing.TB, server string, mode clientserver.Mode, n int, extra fun
 			}
 		}
 		args := append([]string{"--listen", addrs[i], "--name", fmt.Sprintf("server-%d", i+1),
-			"--mode", string(mode), "--peers", strings.Join(peers, ",")}, extra(i)...)
+			"--mode", string(mode), "--peers", strings.Join(peers, ","), "--group-key", testGroupKey}, extra(i)...)
 		procs[i] = programtest.StartServer(t, server, args...)
 	}
 	if mode == clientserver.Replicate {

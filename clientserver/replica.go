@@ -111,7 +111,8 @@ func (s *Server) fanOut(ctx context.Context, w Replica, to []*peer) fanned {
 		wg.Go(func() {
 			cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 			defer cancel()
-			reply, err := p.pool.Call(cctx, "", "replicate", w)
+			var res ReplicateResult
+			reply, err := s.ask(cctx, p, "replicate", w, &res)
 			var remote *wire.RemoteError
 			switch {
 			case ctx.Err() != nil:
@@ -119,14 +120,11 @@ func (s *Server) fanOut(ctx context.Context, w Replica, to []*peer) fanned {
 			case errors.As(err, &remote):
 				s.node.Trace.Logf("%s refused the write of %q: %s", s.nameOf(p), w.Key, remote.Reason)
 				return
+			case errors.Is(err, errBadReply):
+				s.node.Trace.Logf("the answer to the write of %q is not to be trusted: %v", w.Key, err)
+				return
 			case err != nil:
 				s.suspect(p, err)
-				return
-			}
-			s.learn(p, reply.From)
-			var res ReplicateResult
-			if err := reply.UnmarshalBody(&res); err != nil {
-				s.node.Trace.Logf("%s answered the write of %q with nonsense: %v", s.nameOf(p), w.Key, err)
 				return
 			}
 			if res.Newer != nil {
@@ -154,27 +152,35 @@ func (s *Server) fanOut(ctx context.Context, w Replica, to []*peer) fanned {
 	return out
 }
 
-// serveReplica answers the messages between replicas.
+// serveReplica answers the messages between replicas, each sealed by a
+// server of the group (seal.go), with a sealed reply.
 func (s *Server) serveReplica(req wire.Envelope) (any, error) {
 	switch req.Type {
 	case "replicate":
 		var w Replica
-		if err := req.UnmarshalBody(&w); err != nil {
+		sd, err := s.openRequest(req, &w)
+		if err != nil {
 			return nil, err
 		}
 		if err := checkReplica(w, req.Clock); err != nil {
 			return nil, err
 		}
+		// A replicate that an attacker sends again is harmless: it carries
+		// its version, and an older one never replaces a newer one.
+		res := ReplicateResult{}
 		if _, kept := s.apply(w); kept != nil && w.Version.Less(kept.Version) {
-			return ReplicateResult{Newer: kept}, nil
+			res.Newer = kept
+		} else {
+			res.CatchingUp = s.catchingUp()
 		}
-		return ReplicateResult{CatchingUp: s.catchingUp()}, nil
+		return s.sealReply(req, sd, res)
 	case "sync":
 		var r SyncRequest
-		if err := req.UnmarshalBody(&r); err != nil {
+		sd, err := s.openRequest(req, &r)
+		if err != nil {
 			return nil, err
 		}
-		if p := s.peers[r.Replica]; p != nil {
+		if p := s.peers[sd.Sender]; p != nil {
 			// A peer that copies our store is alive. Writes wait for it
 			// again from now on, before the page is read, so every write
 			// reaches it one way or the other.
@@ -185,11 +191,16 @@ func (s *Server) serveReplica(req wire.Envelope) (any, error) {
 		s.mu.Lock()
 		restarted := s.restarted
 		s.mu.Unlock()
-		return SyncPage{Entries: page, More: more, Incomplete: restarted}, nil
+		return s.sealReply(req, sd, SyncPage{Entries: page, More: more, Incomplete: restarted})
 	default: // catch_up
+		var none struct{}
+		sd, err := s.openRequest(req, &none)
+		if err != nil {
+			return nil, err
+		}
 		s.node.Trace.Logf("%s says this replica may have missed writes", req.From)
 		s.fallBehind()
-		return struct{}{}, nil
+		return s.sealReply(req, sd, none)
 	}
 }
 
@@ -295,11 +306,10 @@ func (s *Server) watch(ctx context.Context, p *peer) {
 				return
 			}
 			cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
-			reply, err := p.pool.Call(cctx, "", "catch_up", struct{}{})
+			_, err := s.ask(cctx, p, "catch_up", struct{}{}, &struct{}{})
 			cancel()
 			var remote *wire.RemoteError
 			if err == nil || errors.As(err, &remote) {
-				s.learn(p, reply.From)
 				s.answered(p)
 			}
 		}
@@ -389,12 +399,10 @@ func (s *Server) needed(restarted bool) int {
 func (s *Server) tellToCatchUp(ctx context.Context, p *peer) {
 	cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	reply, err := p.pool.Call(cctx, "", "catch_up", struct{}{})
+	_, err := s.ask(cctx, p, "catch_up", struct{}{}, &struct{}{})
 	var remote *wire.RemoteError
 	switch {
-	case ctx.Err() != nil:
-	case err == nil || errors.As(err, &remote):
-		s.learn(p, reply.From)
+	case ctx.Err() != nil, err == nil, errors.As(err, &remote):
 	default:
 		s.suspect(p, err)
 	}
@@ -468,14 +476,10 @@ func (s *Server) copyFrom(ctx context.Context, p *peer, after *string) (n int, w
 	whole = true
 	for {
 		cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
-		reply, err := p.pool.Call(cctx, "", "sync", SyncRequest{After: *after, Replica: s.self})
+		var page SyncPage
+		reply, err := s.ask(cctx, p, "sync", SyncRequest{After: *after}, &page)
 		cancel()
 		if err != nil {
-			return n, false, err
-		}
-		s.learn(p, reply.From)
-		var page SyncPage
-		if err := reply.UnmarshalBody(&page); err != nil {
 			return n, false, err
 		}
 		whole = whole && !page.Incomplete

@@ -25,15 +25,22 @@ const (
 	Replicate Mode = "replicate" // each key lives on every server
 )
 
-// Request is the body of get, put and del. Forwarded marks a request one
-// server passes to the owner of the key in partition mode. It gives no
-// right to anything: a server stores only the keys it owns, whatever the
-// flag says, and it answers a forwarded request for a key it does not own
-// with an error rather than pass it on again.
+// Request is the body of get, put and del from a client. A request that
+// one server forwards to the owner of the key in partition mode is a
+// Request in a Sealed body instead (seal.go): only servers of the group
+// may forward. Even a forwarded request gives no right to store a key the
+// server does not own: it answers one with an error rather than pass it on
+// again.
 type Request struct {
-	Key       string `json:"key"`
-	Value     string `json:"value,omitempty"`
-	Forwarded bool   `json:"forwarded,omitempty"`
+	Key   string `json:"key"`
+	Value string `json:"value,omitempty"`
+}
+
+// clientRequest is the body of get, put and del as it arrives: a Request
+// from a client, or a Sealed one from a server that forwards it.
+type clientRequest struct {
+	Request
+	Sealed
 }
 
 // Result is the body of get_ok, put_ok and del_ok. Server names the server
@@ -65,11 +72,10 @@ type ReplicateResult struct {
 }
 
 // SyncRequest is the body of sync: a replica that catches up asks a peer
-// for the store's entries after the key After, one page at a time. Replica
-// is the asker's own address, so the peer knows that it is alive again.
+// for the store's entries after the key After, one page at a time. The
+// seal names the asker, so the peer knows that it is alive again.
 type SyncRequest struct {
-	After   string `json:"after"`
-	Replica string `json:"replica,omitempty"`
+	After string `json:"after"`
 }
 
 // SyncPage is the body of sync_ok: one page of entries, tombstones
@@ -91,6 +97,9 @@ type Config struct {
 	Self    string        // this server's own address, as its peers know it
 	Peers   []string      // the other servers' addresses; empty when Alone
 	Timeout time.Duration // how long to wait for a peer before suspecting it; 0 means one second
+	// GroupKey is the secret the servers of a group share, to tell each
+	// other from clients (seal.go). A group mode needs one.
+	GroupKey string
 }
 
 // Server is the key-value server, alone or as one of a group.
@@ -132,6 +141,9 @@ func NewServer(n *wire.Node, cfg Config) (*Server, error) {
 	}
 	if cfg.Mode != Alone && len(cfg.Peers) == 0 {
 		return nil, program.Usagef("--mode %s needs --peers", cfg.Mode)
+	}
+	if cfg.Mode != Alone && cfg.GroupKey == "" {
+		return nil, program.Usagef("--mode %s needs --group-key KEY (or $%s), the secret the servers of the group share", cfg.Mode, GroupKeyEnv)
 	}
 	self, err := canonical(cfg.Self)
 	if err != nil {
@@ -224,9 +236,19 @@ func staleWrite(kept *Replica) error {
 }
 
 func (s *Server) serveClient(ctx context.Context, req wire.Envelope) (any, error) {
-	var r Request
-	if err := req.UnmarshalBody(&r); err != nil {
+	var body clientRequest
+	if err := req.UnmarshalBody(&body); err != nil {
 		return nil, err
+	}
+	r, forwarded := body.Request, body.sealed()
+	if forwarded {
+		if s.cfg.Mode != Partition {
+			return nil, fmt.Errorf("%s was forwarded, and this server is not one that forwards (--mode partition)", req.Type)
+		}
+		r = Request{}
+		if err := s.open(req, request, &body.Sealed, &r); err != nil {
+			return nil, err
+		}
 	}
 	switch {
 	case r.Key == "":
@@ -239,6 +261,10 @@ func (s *Server) serveClient(ctx context.Context, req wire.Envelope) (any, error
 	switch s.cfg.Mode {
 	case Partition:
 		if owner := s.owner(r.Key); owner != s.self {
+			if forwarded {
+				// The servers disagree about the owner: their --peers differ.
+				return nil, fmt.Errorf("key %q lives on %s, not here: this server neither stores it nor passes a forwarded request on", r.Key, owner)
+			}
 			return s.forward(ctx, req.Type, r, owner)
 		}
 	case Replicate:
@@ -247,12 +273,19 @@ func (s *Server) serveClient(ctx context.Context, req wire.Envelope) (any, error
 		}
 	}
 
+	res := Result{Key: r.Key, Server: s.node.Name}
 	if req.Type == "get" {
-		res := Result{Key: r.Key, Server: s.node.Name}
 		res.Value, res.Found = s.store.Get(r.Key)
-		return res, nil
+	} else {
+		var err error
+		if res, err = s.write(ctx, req, r); err != nil {
+			return nil, err
+		}
 	}
-	return s.write(ctx, req, r)
+	if forwarded {
+		return s.sealReply(req, body.Sealed, res)
+	}
+	return res, nil
 }
 
 // owner returns the address of the server that owns key in partition mode.
@@ -262,28 +295,23 @@ func (s *Server) owner(key string) string {
 	return s.group[h.Sum32()%uint32(len(s.group))]
 }
 
-// forward passes a request for a key this server does not own to its owner
-// and returns the owner's answer. A request that was forwarded already is
-// refused instead: the servers disagree about the owner (their --peers
-// differ), or a client set the flag itself to plant a copy here.
+// forward passes a client's request for a key this server does not own,
+// sealed, to its owner and returns the owner's answer.
 func (s *Server) forward(ctx context.Context, typ string, r Request, owner string) (any, error) {
-	if r.Forwarded {
-		return nil, fmt.Errorf("key %q lives on %s, not here: this server neither stores it nor passes a forwarded request on", r.Key, owner)
-	}
-	r.Forwarded = true
 	cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	reply, err := s.peers[owner].pool.Call(cctx, "", typ, r)
+	var res Result
+	_, err := s.ask(cctx, s.peers[owner], typ, r, &res)
 	var remote *wire.RemoteError
-	if errors.As(err, &remote) {
+	switch {
+	case errors.As(err, &remote):
 		return nil, remote
-	}
-	if err != nil {
+	case errors.Is(err, errBadReply):
+		return nil, fmt.Errorf("key %q lives on %s, whose answer cannot be trusted: %w", r.Key, owner, err)
+	case err != nil:
 		return nil, fmt.Errorf("key %q lives on %s, which did not answer: %w", r.Key, owner, err)
 	}
-	var res Result
-	err = reply.UnmarshalBody(&res)
-	return res, err
+	return res, nil
 }
 
 // write carries out a put or del and, in replicate mode, passes it on.

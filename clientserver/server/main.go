@@ -12,9 +12,10 @@ import (
 )
 
 func main() {
-	p := program.New("server", "clientserver", "127.0.0.1:7100", "[--mode partition|replicate --peers ADDR,ADDR]")
+	p := program.New("server", "clientserver", "127.0.0.1:7100", "[--mode partition|replicate --peers ADDR,ADDR --group-key KEY]")
 	mode := p.Flags.String("mode", "", "cooperate with --peers: `partition` or replicate")
 	peers := p.Flags.String("peers", "", "the other servers of the group, `ADDR,ADDR`")
+	groupKey := p.Flags.String("group-key", "", "the secret `KEY` the servers of a group share, so they can tell each other from clients (default $"+clientserver.GroupKeyEnv+")")
 	timeout := p.Flags.Duration("timeout", time.Second, "how long to wait for a peer before suspecting it (replicate) or giving up (partition)")
 	p.ModelFor = func() string { // the catalogue's cooperating-partition or cooperating-replicate
 		if *mode == "partition" || *mode == "replicate" {
@@ -27,8 +28,11 @@ func main() {
 		if err != nil {
 			return err
 		}
+		if *groupKey == "" { // read here, so that --help never prints it
+			*groupKey = os.Getenv(clientserver.GroupKeyEnv)
+		}
 		s, err := clientserver.NewServer(env.Node, clientserver.Config{
-			Mode: m, Self: env.Listener.Addr().String(), Peers: program.List(*peers), Timeout: *timeout,
+			Mode: m, Self: env.Listener.Addr().String(), Peers: program.List(*peers), Timeout: *timeout, GroupKey: *groupKey,
 		})
 		if err != nil {
 			return err

@@ -19,11 +19,18 @@ import "dsdemo/models/trace"
 // be started first: they are ListenReserved, and the launcher picks all three
 // ports before it starts anything.
 
+// demoGroupKey is the secret the servers of a demo group share, so that
+// only they may send each other the messages of the group (replicate,
+// sync, catch_up, forwarded requests); a client without it is refused. It
+// is written here and shown in every command line, which is fine for a
+// class on one laptop and no protection anywhere else.
+const demoGroupKey = "dsdemo-class-demo-key"
+
 // serverGroup returns the three servers of a group that cooperate in mode.
 func serverGroup(mode string) []Program {
 	server := func(node, peer1, peer2 string) Program {
 		return Program{Node: node, Role: "server", Binary: "server", Listen: ListenReserved,
-			Args: []string{"--mode", mode, "--peers", "{addr:" + peer1 + "},{addr:" + peer2 + "}"}}
+			Args: []string{"--mode", mode, "--peers", "{addr:" + peer1 + "},{addr:" + peer2 + "}", "--group-key", demoGroupKey}}
 	}
 	return []Program{
 		server("server-1", "server-2", "server-3"),
