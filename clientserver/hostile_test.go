@@ -517,9 +517,10 @@ func TestHostileOnlyGroupMembersMayReplicate(t *testing.T) {
 			k := "k" + strconv.Itoa(i)
 			res, err := c.Put(ctx, k, "real")
 			require.NoError(t, err)
-			if res.Server != "server-1" {
-				key = k
-				owner = srvs[slices.IndexFunc([]string{"server-1", "server-2", "server-3"}, func(n string) bool { return n == res.Server })].Addr
+			for i, srv := range srvs[1:] {
+				if res.Server == fmt.Sprintf("server-%d", i+2) {
+					key, owner = k, srv.Addr
+				}
 			}
 		}
 		e, _ := dialRaw(t, owner).call(`{"from":"server-1","type":"put","id":1,"body":` + forged(key, "planted", owner) + `}`)
