@@ -63,6 +63,6 @@ func ExampleProgram_ExpandArgs() {
 	args, err := p.ExpandArgs(addrs)
 	fmt.Println(args, err)
 	// Output:
-	// [--mode replicate --peers {addr:server-2},{addr:server-3}]
-	// [--mode replicate --peers 127.0.0.1:7102,127.0.0.1:7103] <nil>
+	// [--mode replicate --peers {addr:server-2},{addr:server-3} --group-key dsdemo-class-demo-key]
+	// [--mode replicate --peers 127.0.0.1:7102,127.0.0.1:7103 --group-key dsdemo-class-demo-key] <nil>
 }
