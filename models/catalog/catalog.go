@@ -80,6 +80,11 @@ type Model struct {
 	// has churn turned on (key c): each leaves gracefully and is started
 	// again later. Empty: the model has no churn.
 	Churn []string
+	// Background names the request types the programs send on their own to
+	// keep the system up (a ring's stabilise and ping, a replica's sync),
+	// as opposed to what a client asked for. The live view dims or hides
+	// them, and their replies, with one key. Empty: nothing is background.
+	Background []string
 }
 
 // Role is a part a program plays in a model, such as client or server.

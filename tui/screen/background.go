@@ -1,6 +1,8 @@
 package screen
 
 import (
+	"slices"
+
 	"dsdemo/models/catalog"
 	"dsdemo/tui/history"
 )
@@ -14,7 +16,7 @@ import (
 // user chose otherwise.
 //
 // Which message types are background is the model's to say, not the
-// screen's (Options.Background); a reply to a background request is
+// screen's (catalog.Model.Background); a reply to a background request is
 // background too, so a model names only the requests.
 
 // bgMode is how background traffic is drawn.
@@ -51,11 +53,11 @@ func (m bgMode) words(c *common) string {
 
 // backgroundOf returns what tells background messages of model m from the
 // rest; nil when nothing is background.
-func backgroundOf(opts Options, m catalog.Model) func(msgType string) bool {
-	if opts.Background == nil {
+func backgroundOf(m catalog.Model) func(msgType string) bool {
+	if len(m.Background) == 0 {
 		return nil
 	}
-	return func(typ string) bool { return opts.Background(m, typ) }
+	return func(typ string) bool { return slices.Contains(m.Background, typ) }
 }
 
 // markBackground notes the background requests among the scene's arrows,

@@ -83,7 +83,7 @@ func newLive(c *common, opts Options, src source, m catalog.Model) *live {
 	src.enable(&c.liveKeys)
 	now := time.Now()
 	l := &live{c: c, src: src, model: m, store: history.New(history.DefaultCapacity), export: opts.Export,
-		now: now, rate: rate{at: now}, isBg: backgroundOf(opts, m)}
+		now: now, rate: rate{at: now}, isBg: backgroundOf(m)}
 	l.caption.c, l.topo.c, l.seq.c, l.insp.c, l.foot.c = c, c, c, c, c
 	l.log = newEventLog(c)
 	l.insp.vp = newViewport()

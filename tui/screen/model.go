@@ -72,10 +72,6 @@ type Options struct {
 	NewPlayer func(c Controller, e catalog.Experiment) Player
 	// Export writes a diagram of the events and returns where; may be nil.
 	Export func(events []trace.Event) (string, error)
-	// Background reports whether messages of type msgType are background
-	// traffic in model m: sent by the programs on their own to keep the
-	// system up, not for a client (see background.go). May be nil.
-	Background func(m catalog.Model, msgType string) bool
 	// Quiz returns the quiz page the home page opens with Q; may be nil.
 	Quiz func() Page
 }
