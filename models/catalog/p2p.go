@@ -50,6 +50,10 @@ func peerToPeer() Model {
 		},
 		Layout: LayoutRing,
 		Churn:  []string{"peer-2", "peer-3", "peer-4", "peer-5", "peer-6", "peer-7"},
+		// The maintenance round each peer runs every second: stabilise
+		// (predecessor, notify), check the predecessor (ping) and copy its
+		// keys to its successors (replicate). Lookups are what a class follows.
+		Background: []string{"predecessor", "notify", "ping", "replicate"},
 		Shows: []Shown{
 			{Transparency: LocationTransparency, How: Text{
 				DE: "Der Client fragt irgendeinen Peer; welcher Peer den Schlüssel hält, bestimmt der Hashwert, nicht der Client.",
