@@ -5,6 +5,8 @@ import (
 	"net"
 	"slices"
 	"strings"
+
+	"dsdemo/models/program"
 )
 
 // A placeholder in a program's arguments is "{addr:NODE}": the address
@@ -84,14 +86,15 @@ func (p Program) ExpandArgs(addrs map[string]string) ([]string, error) {
 }
 
 // LaunchArgs returns the whole command line after the binary's name: the
-// common flags every dsdemo program has, then the program's own expanded
-// arguments. A program that serves gets --listen addrs[p.Node] when its
-// address is known (reserved, or learned before and now restarted, so it
-// comes back where its clients look for it) and 127.0.0.1:0 otherwise. An
-// empty collector leaves out --trace and --exit-with-collector, for a
-// program run by hand.
+// common flags every dsdemo program has (program.Common, the same
+// definition the program parses them with), then the program's own
+// expanded arguments. A program that serves gets --listen addrs[p.Node]
+// when its address is known (reserved, or learned before and now
+// restarted, so it comes back where its clients look for it) and
+// 127.0.0.1:0 otherwise. An empty collector leaves out --trace and
+// --exit-with-collector, for a program run by hand.
 func (p Program) LaunchArgs(collector string, addrs map[string]string) ([]string, error) {
-	args := []string{"--name", p.Node}
+	common := program.Common{Name: p.Node, Trace: collector, ExitWithCollector: true}
 	switch p.Listen {
 	case NoListen:
 	case ListenAny, ListenReserved:
@@ -102,18 +105,15 @@ func (p Program) LaunchArgs(collector string, addrs map[string]string) ([]string
 		if !ok {
 			addr = "127.0.0.1:0"
 		}
-		args = append(args, "--listen", addr)
+		common.Listen = addr
 	default:
 		return nil, fmt.Errorf("%s: unknown listen mode %q", p.Node, p.Listen)
-	}
-	if collector != "" {
-		args = append(args, "--trace", collector, "--exit-with-collector")
 	}
 	own, err := p.ExpandArgs(addrs)
 	if err != nil {
 		return nil, err
 	}
-	return append(args, own...), nil
+	return append(common.Args(), own...), nil
 }
 
 // StartOrder returns the programs that start with the model (not Later), in

@@ -3,7 +3,7 @@
 // "listening on" line, the trace connection with its control lines, signals,
 // and the exit code.
 //
-//	main() --> Program.Main --> parse flags (--name --listen --trace ...)
+//	main() --> Program.Main --> parse flags (--name --listen --trace ...; see Common)
 //	                            listen, print "listening on HOST:PORT"
 //	                            dial the collector, say hello
 //	                            run(ctx, env)   <- the program's own work
@@ -25,7 +25,6 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"dsdemo/models/faults"
 	"dsdemo/models/trace"
@@ -59,6 +58,8 @@ type Env struct {
 	Node     *wire.Node
 	Listener net.Listener // nil for a program that does not serve
 	Args     []string     // the arguments after the flags
+	Seed     uint64       // --seed: the node's faults draw from it, and so do a program's own random choices, so a run repeats
+	Trace    string       // the collector's address (--trace or $DSDEMO_TRACE); "" when there is none
 	Stdout   io.Writer    // a TextWriter: what comes from the network is shown, not obeyed by the terminal
 	Stdin    io.Reader
 	Commands <-chan string // commands from the collector's "do" lines; nil unless Program.Commands
@@ -89,15 +90,9 @@ func (p *Program) Main(run func(ctx context.Context, env *Env) error) int {
 func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, run func(ctx context.Context, env *Env) error) int {
 	stderr = TextWriter{W: stderr} // an error's reason may come from the network
 	fs := p.Flags
-	name := fs.String("name", p.Role, "node name in traces")
+	var common Common
+	common.define(fs, p.Role, p.Listen)
 	serves := p.Listen != ""
-	listen := new(string)
-	if serves {
-		fs.StringVar(listen, "listen", p.Listen, "address to listen on (`HOST:PORT`; port 0 picks a free one)")
-	}
-	traceAddr := fs.String("trace", os.Getenv(TraceEnv), "send trace events to the collector at `ADDR` (default $"+TraceEnv+")")
-	exitWithCollector := fs.Bool("exit-with-collector", false, "stop when the trace collector goes away")
-	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "seed for random faults, to repeat a run")
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
@@ -115,18 +110,19 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	node := wire.NewNode(*name)
-	node.Faults = faults.New(*seed)
+	node := wire.NewNode(common.Name)
+	node.Faults = faults.New(common.Seed)
 	var commands chan string
 	if p.Commands {
 		commands = make(chan string, 16)
 	}
-	env := &Env{Node: node, Args: fs.Args(), Stdout: TextWriter{W: stdout}, Stdin: stdin, Commands: commands, terminal: stdout}
+	env := &Env{Node: node, Args: fs.Args(), Seed: common.Seed, Trace: common.Trace,
+		Stdout: TextWriter{W: stdout}, Stdin: stdin, Commands: commands, terminal: stdout}
 
 	if serves {
-		ln, err := net.Listen("tcp", *listen)
+		ln, err := net.Listen("tcp", common.Listen)
 		if err != nil {
-			fmt.Fprintf(stderr, "%s: cannot listen on %s: %v\n", p.Role, *listen, oneLine(err))
+			fmt.Fprintf(stderr, "%s: cannot listen on %s: %v\n", p.Role, common.Listen, oneLine(err))
 			return 1
 		}
 		defer ln.Close()
@@ -134,8 +130,8 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
 	}
 
-	if *traceAddr != "" {
-		em, err := trace.Dial(ctx, *traceAddr, node.Name, func(c trace.Control) {
+	if common.Trace != "" {
+		em, err := trace.Dial(ctx, common.Trace, node.Name, func(c trace.Control) {
 			p.control(node, commands, c)
 		})
 		if err != nil {
@@ -159,7 +155,7 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 			select {
 			case <-em.HungUp():
 				node.Faults.Reset() // nobody is left to release a held message
-				if *exitWithCollector {
+				if common.ExitWithCollector {
 					cancel()
 				}
 			case <-ctx.Done():

@@ -154,3 +154,23 @@ func TestList(t *testing.T) {
 	assert.Equal(t, []string{"a:1", "b:2"}, program.List(" a:1, ,b:2,"))
 	assert.Nil(t, program.List(""))
 }
+
+// TestCommonArgsRoundTrip: what a launcher writes with Common.Args is what
+// Run parses and hands the program in its Env.
+func TestCommonArgsRoundTrip(t *testing.T) {
+	t.Setenv(program.TraceEnv, "")
+	want := program.Common{Name: "server-2", Listen: "127.0.0.1:0", Seed: 42}
+	p := program.New("server", "test", "127.0.0.1:7", "")
+	var got *program.Env
+	code, _, errOut := run(t, p, want.Args(), func(_ context.Context, env *program.Env) error {
+		got = env
+		return nil
+	})
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, want.Name, got.Node.Name)
+	assert.Equal(t, uint64(42), got.Seed)
+	assert.Empty(t, got.Trace)
+	assert.Equal(t, []string{"--name", "server-2", "--listen", "127.0.0.1:0", "--seed", "42"}, want.Args())
+	assert.Equal(t, []string{"--trace", "127.0.0.1:9", "--exit-with-collector"},
+		program.Common{Trace: "127.0.0.1:9", ExitWithCollector: true}.Args())
+}
