@@ -27,8 +27,8 @@ func main() {
 		dir := *data
 		if dir == "" {
 			dir = filepath.Join(os.TempDir(), "dsdemo-ntier-"+port(env.Listener.Addr().String()))
-			if collector := p.Flags.Lookup("trace").Value.String(); collector != "" {
-				dir += "-" + port(collector)
+			if env.Trace != "" {
+				dir += "-" + port(env.Trace)
 			}
 		}
 		store, err := datatier.Open(ctx, dir, time.Now())

@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -46,7 +45,7 @@ func main() {
 			URL: *url, Paths: proxy.KeyPaths(*prefix, max(*keys, 0)),
 			Concurrency: *concurrency, Requests: *requests, Zipf: *zipf, Timeout: *timeout,
 			// The common --seed, which repeats a run's faults, repeats its choice of resources too.
-			Seed: p.Flags.Lookup("seed").Value.(flag.Getter).Get().(uint64),
+			Seed: env.Seed,
 		}
 		res, err := proxy.Load(ctx, env.Node, cfg)
 		if res.Requests > 0 {
