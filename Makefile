@@ -3,11 +3,9 @@ export GOTOOLCHAIN := local
 export GOFLAGS := -mod=readonly
 
 GO       ?= go
-PROGRAMS := ./clientserver/server ./clientserver/client ./clientserver/baseline \
-            ./proxy/origin ./proxy/cacheproxy ./proxy/load \
-            ./mobilecode/codeserver ./mobilecode/sandbox \
-            ./p2p/peer \
-            ./ntier/db ./ntier/app ./ntier/web ./ntier/booker
+# The programs are listed once, in models/catalog/programs.txt (the launcher
+# and the catalogue read the same file).
+PROGRAMS := $(shell grep '^\./' models/catalog/programs.txt)
 
 .PHONY: help build test bench demo clean
 

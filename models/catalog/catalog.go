@@ -34,8 +34,13 @@
 // addresses cannot wait for each other; they are marked ListenReserved and
 // the launcher picks their ports before it starts anything (see Listen).
 //
+// The programs themselves are listed once, in programs.txt (see Packages):
+// the Makefile builds them from it, the launcher builds a missing one from
+// it, and an entry may only name a Binary it lists.
+//
 // Validate checks an entry: every text in both languages, every name a step
-// or a placeholder uses belongs to a program of the model, the programs can
+// or a placeholder uses belongs to a program of the model, every binary is
+// listed in programs.txt, the programs can
 // be started in some order, and the experiments make sense step by step
 // (nothing is thawed that was not frozen).
 package catalog

@@ -123,6 +123,8 @@ func TestValidateFindsDefects(t *testing.T) {
 		{"bad node name", func(m *Model) { m.Programs[1].Node = "client 1" }, `node name "client 1"`},
 		{"unknown role", func(m *Model) { m.Programs[0].Role = "broker" }, `role "broker", which is not among`},
 		{"no binary", func(m *Model) { m.Programs[0].Binary = "" }, `node "server" has no binary`},
+		{"binary that does not exist", func(m *Model) { m.Programs[0].Binary = "sever" },
+			`node "server" runs binary "sever", which is not among the programs`},
 		{"unknown listen mode", func(m *Model) { m.Programs[0].Listen = "sometimes" }, `unknown listen mode "sometimes"`},
 		{"only Later programs", func(m *Model) {
 			for i := range m.Programs {

@@ -125,6 +125,8 @@ func (v *validator) programs() {
 		}
 		if p.Binary == "" {
 			v.errorf("node %q has no binary", p.Node)
+		} else if _, ok := Package(p.Binary); !ok {
+			v.errorf("node %q runs binary %q, which is not among the programs in programs.txt", p.Node, p.Binary)
 		}
 		switch p.Listen {
 		case NoListen, ListenAny, ListenReserved:

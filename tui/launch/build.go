@@ -8,24 +8,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-)
 
-// packages maps the name of a program in bin/ to the package that builds
-// it. A new demo adds its programs here.
-var packages = map[string]string{
-	"server":     "./clientserver/server",
-	"client":     "./clientserver/client",
-	"origin":     "./proxy/origin",
-	"cacheproxy": "./proxy/cacheproxy",
-	"load":       "./proxy/load",
-	"codeserver": "./mobilecode/codeserver",
-	"sandbox":    "./mobilecode/sandbox",
-	"peer":       "./p2p/peer",
-	"db":         "./ntier/db",
-	"app":        "./ntier/app",
-	"web":        "./ntier/web",
-	"booker":     "./ntier/booker",
-}
+	"dsdemo/models/catalog"
+)
 
 // modulePath is the module the launcher builds programs from.
 const modulePath = "dsdemo"
@@ -38,7 +23,7 @@ func buildMissing(ctx context.Context, binDir, moduleDir string, names []string)
 		if _, err := os.Stat(filepath.Join(binDir, name)); err == nil {
 			continue
 		}
-		pkg, ok := packages[name]
+		pkg, ok := catalog.Package(name)
 		if !ok {
 			return fmt.Errorf("program %q is not in %s, and the launcher does not know which package builds it", name, binDir)
 		}

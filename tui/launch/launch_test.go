@@ -21,12 +21,21 @@ import (
 	"dsdemo/tui/launch"
 )
 
-// programs are the packages of every binary the catalogue's models use.
-var programs = []string{"dsdemo/clientserver/server", "dsdemo/clientserver/client",
-	"dsdemo/proxy/origin", "dsdemo/proxy/cacheproxy", "dsdemo/proxy/load",
-	"dsdemo/mobilecode/codeserver", "dsdemo/mobilecode/sandbox",
-	"dsdemo/p2p/peer",
-	"dsdemo/ntier/db", "dsdemo/ntier/app", "dsdemo/ntier/web", "dsdemo/ntier/booker"}
+// programs returns the packages of every binary the catalogue's models
+// use, as programtest.Build wants them ("dsdemo/clientserver/server").
+func programs() []string {
+	var pkgs []string
+	for _, m := range catalog.All() {
+		for _, p := range m.Programs {
+			// Validate has checked that programs.txt lists every binary.
+			pkg, _ := catalog.Package(p.Binary)
+			if pkg = "dsdemo/" + strings.TrimPrefix(pkg, "./"); !slices.Contains(pkgs, pkg) {
+				pkgs = append(pkgs, pkg)
+			}
+		}
+	}
+	return pkgs
+}
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
@@ -38,7 +47,7 @@ func TestMain(m *testing.M) {
 // TestLauncher builds the programs once and runs every test that needs
 // them against real processes.
 func TestLauncher(t *testing.T) {
-	bin := programtest.Build(t, programs...)
+	bin := programtest.Build(t, programs()...)
 	t.Run("controls", func(t *testing.T) { testControls(t, bin) })
 	t.Run("start errors", func(t *testing.T) { testStartErrors(t, bin) })
 	t.Run("experiments", func(t *testing.T) { testExperiments(t, bin) })
