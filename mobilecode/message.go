@@ -197,3 +197,13 @@ func checkScriptSize(size int) error {
 
 // scriptName is the name a request means: "aggregate.star" is "aggregate".
 func scriptName(name string) string { return strings.TrimSuffix(name, ".star") }
+
+// Messages maps each message type to the type of its body, for tools that
+// check names against the protocol: the catalogue's tests check that every
+// type and body field a guided experiment waits for is one of these.
+var Messages = map[string]any{
+	TypeList: struct{}{}, TypeList + "_ok": ListReply{},
+	TypeFetch: FetchRequest{}, TypeFetch + "_ok": ScriptBody{},
+	TypeCall: CallRequest{}, TypeCall + "_ok": CallReply{},
+	TypeRun: RunBody{}, TypeRun + "_ok": RunReply{},
+}

@@ -208,3 +208,33 @@ func CheckRequestID(id string) error {
 	}
 	return nil
 }
+
+// The message types between the tiers (on the wire; between browser or
+// booker and the web tier it is HTTP, whose messages are named by method
+// and path, and answered by a status code such as "201"). Each request of
+// type T is answered by T+"_ok", whose body is an Answer, or by an error
+// envelope.
+const (
+	// web tier -> app tier: the use cases.
+	TypeSearch  = "search"  // FlightQuery
+	TypeFlight  = "flight"  // Ref
+	TypeBook    = "book"    // BookingRequest
+	TypeBooking = "booking" // BookingRef
+	TypeCancel  = "cancel"  // BookingRef
+	// app tier -> data tier: the data operations.
+	TypeSearchFlights = "search_flights" // FlightQuery
+	TypeGetFlight     = "get_flight"     // Ref
+	TypeBookSeat      = "book_seat"      // BookingRequest
+	TypeGetBooking    = "get_booking"    // BookingRef
+	TypeCancelBooking = "cancel_booking" // BookingRef
+)
+
+// Messages maps each wire message type to the type of its body, for tools
+// that check names against the protocol: the catalogue's tests check that
+// every type and body field a guided experiment waits for is one of these.
+var Messages = map[string]any{
+	TypeSearch: FlightQuery{}, TypeFlight: Ref{}, TypeBook: BookingRequest{}, TypeBooking: BookingRef{}, TypeCancel: BookingRef{},
+	TypeSearchFlights: FlightQuery{}, TypeGetFlight: Ref{}, TypeBookSeat: BookingRequest{}, TypeGetBooking: BookingRef{}, TypeCancelBooking: BookingRef{},
+	TypeSearch + "_ok": Answer{}, TypeFlight + "_ok": Answer{}, TypeBook + "_ok": Answer{}, TypeBooking + "_ok": Answer{}, TypeCancel + "_ok": Answer{},
+	TypeSearchFlights + "_ok": Answer{}, TypeGetFlight + "_ok": Answer{}, TypeBookSeat + "_ok": Answer{}, TypeGetBooking + "_ok": Answer{}, TypeCancelBooking + "_ok": Answer{},
+}

@@ -38,6 +38,15 @@
 // the Makefile builds them from it, the launcher builds a missing one from
 // it, and an entry may only name a Binary it lists.
 //
+// An experiment waits for a message by its type and, where it matters, by
+// a named field of its body (Match.Field and Match.Is: "get_ok" whose
+// "found" is false), never by a piece of the body's text. The catalogue
+// imports no demo (models/* never does), so it names types and fields as
+// strings; each demo exports its types as constants and a Messages table
+// (type to body type) in its messages.go, and the catalogue's external test
+// package (messages_test.go) checks every name an entry uses against that
+// table. A renamed message or JSON field so fails a test, not a lesson.
+//
 // Validate checks an entry: every text in both languages, every name a step
 // or a placeholder uses belongs to a program of the model, every binary is
 // listed in programs.txt, the programs can
@@ -46,6 +55,8 @@
 package catalog
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -236,7 +247,8 @@ type Match struct {
 	Type  string     // send, recv, hold: the message type, e.g. "put_ok"
 	From  string     // send, recv, hold: the node that sent the message
 	Fault string     // send: "drop", "partition" or "duplicate"
-	Body  string     // send, recv, hold: text the message body contains, e.g. `"found":false`
+	Field string     // send, recv, hold: a field of the message's body (its JSON name), e.g. "found"
+	Is    string     // with Field: the field's value, a string as it is, anything else as JSON ("false", "2")
 	Key   string     // state: the key
 	Value string     // state: the value
 	Text  string     // log, bye: text the line contains
@@ -248,11 +260,36 @@ func (m Match) Matches(e trace.Event) bool {
 		!same(m.Key, e.Key) || !same(m.Value, e.Value) || !strings.Contains(e.Text, m.Text) {
 		return false
 	}
-	if m.Type == "" && m.From == "" && m.Body == "" {
+	if m.Type == "" && m.From == "" && m.Field == "" {
 		return true
 	}
 	return e.Msg != nil && same(m.Type, e.Msg.Type) && same(m.From, e.Msg.From) &&
-		strings.Contains(string(e.Msg.Body), m.Body)
+		(m.Field == "" || fieldIs(e.Msg.Body, m.Field, m.Is))
+}
+
+// fieldIs reports whether the JSON object body has a field named field
+// whose value is want: a JSON string by its text, anything else (a bool,
+// a number, null) as written. A field the body leaves out (omitempty) is
+// the empty string. A body that is not an object has no fields.
+//
+// An experiment names a field rather than a piece of the body's text, so
+// that the catalogue's tests can check the name against the demo's message
+// types (see the package doc), and a renamed field fails a test instead of
+// a lesson.
+func fieldIs(body []byte, field, want string) bool {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil || fields == nil {
+		return false
+	}
+	raw, ok := fields[field]
+	if !ok {
+		return want == ""
+	}
+	var text string
+	if json.Unmarshal(raw, &text) == nil {
+		return text == want
+	}
+	return string(bytes.TrimSpace(raw)) == want
 }
 
 // same reports whether an event's field has the value a Match wants; an

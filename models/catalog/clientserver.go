@@ -92,7 +92,7 @@ func firstRequest() Experiment {
 				DE: "client-1 fragt nach b, das niemand geschrieben hat.",
 				EN: "client-1 asks for b, which nobody has written.",
 			}},
-			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "get_ok", Body: `"found":false`}, Caption: Text{
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "get_ok", Field: "found", Is: "false"}, Caption: Text{
 				DE: "Auch „nicht gefunden“ ist eine ganz normale Antwort (found:false): Der Dienst hat geantwortet, das Netz hat funktioniert.",
 				EN: "“Not found” is an ordinary reply too (found:false): the service did answer, and the network worked.",
 			}},
@@ -133,7 +133,7 @@ func serverCrash() Experiment {
 				DE: "client-1 fragt noch einmal nach a.",
 				EN: "client-1 asks for a once more.",
 			}},
-			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "get_ok", Body: `"found":false`}, Caption: Text{
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "get_ok", Field: "found", Is: "false"}, Caption: Text{
 				DE: "Der Server antwortet wieder, aber a ist verschwunden (found:false): Seine Daten lagen nur im Arbeitsspeicher. Der Client hat ein „ok“ bekommen und trotzdem ist der Wert verloren.",
 				EN: "The server answers again, but a has vanished (found:false): its data lived only in memory. The client was told “ok”, and still the value is lost.",
 			}},
@@ -231,7 +231,7 @@ func slowNetwork() Experiment {
 				DE: "client-1 fragt nach d.",
 				EN: "client-1 asks for d.",
 			}},
-			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "get_ok", Body: `"found":true`}, Caption: Text{
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-1", Type: "get_ok", Field: "found", Is: "true"}, Caption: Text{
 				DE: "d ist da: Der Auftrag wurde ausgeführt, obwohl der Client einen Fehler bekam. Ein Timeout sagt nicht, ob die Anfrage oder die Antwort verloren ging. Deshalb sind put und del so gebaut, dass eine Wiederholung nicht schadet (idempotent).",
 				EN: "d is there: the request was carried out although the client got an error. A timeout does not tell whether the request or the reply was lost. That is why put and del are built so that repeating them does no harm (idempotent).",
 			}},

@@ -260,7 +260,7 @@ func writeAll() Experiment {
 				DE: "client-2 liest a.",
 				EN: "client-2 reads a.",
 			}},
-			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-2", Type: "get_ok", Body: `"server":"server-3"`}, Caption: Text{
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-2", Type: "get_ok", Field: "server", Is: "server-3"}, Caption: Text{
 				DE: "server-3 liefert a = 1, ohne einen anderen Server zu fragen: Lesen braucht nur eine Kopie und ist darum schnell. Schreiben dagegen kostet eine Nachricht an jede Replik.",
 				EN: "server-3 returns a = 1 without asking another server: a read needs only one copy and is therefore fast. A write, on the other hand, costs a message to every replica.",
 			}},
@@ -346,7 +346,7 @@ func networkPartition() Experiment {
 				DE: "client-2 liest b bei server-3.",
 				EN: "client-2 reads b at server-3.",
 			}},
-			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-2", Type: "get_ok", Body: `"found":false`}, Caption: Text{
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-2", Type: "get_ok", Field: "found", Is: "false"}, Caption: Text{
 				DE: "server-3 kennt b nicht. Zwei Clients sehen zur selben Zeit verschiedene Werte: Die Replikationstransparenz bricht, sobald die Repliken nicht mehr miteinander sprechen können.",
 				EN: "server-3 does not know b. Two clients see different values at the same time: replication transparency breaks as soon as the replicas can no longer talk to each other.",
 			}},
@@ -362,7 +362,7 @@ func networkPartition() Experiment {
 				DE: "client-2 liest b noch einmal bei server-3.",
 				EN: "client-2 reads b at server-3 once more.",
 			}},
-			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-2", Type: "get_ok", Body: `"value":"2"`}, Caption: Text{
+			{Kind: StepWait, Until: Match{Kind: trace.KindRecv, Node: "client-2", Type: "get_ok", Field: "value", Is: "2"}, Caption: Text{
 				DE: "Jetzt kennt server-3 b = 2. Während der Trennung aber lieferte er einen veralteten Wert: Repliken, die nicht miteinander sprechen können, sind sich uneinig – Verfügbarkeit beim Lesen kostet Konsistenz.",
 				EN: "Now server-3 knows b = 2. During the split, though, it returned a stale value: replicas that cannot talk to each other disagree – availability for reads costs consistency.",
 			}},

@@ -338,7 +338,13 @@ func (v *validator) checkMatch(m Match) error {
 	}
 	wrong("message type", !message && m.Type != "")
 	wrong("message sender", !message && m.From != "")
-	wrong("message body", !message && m.Body != "")
+	wrong("message body", !message && (m.Field != "" || m.Is != ""))
+	if m.Field != "" && m.Type == "" {
+		errs = append(errs, fmt.Errorf("a body field %q to match, but no message type whose body has it", m.Field))
+	}
+	if m.Is != "" && m.Field == "" {
+		errs = append(errs, fmt.Errorf("a value %q to match, but no body field to find it in", m.Is))
+	}
 	wrong("fault", m.Kind != trace.KindSend && m.Fault != "")
 	wrong("state key", m.Kind != trace.KindState && m.Key != "")
 	wrong("state value", m.Kind != trace.KindState && m.Value != "")

@@ -130,8 +130,8 @@ func describe(m catalog.Match) string {
 	if m.From != "" {
 		s += " from " + m.From
 	}
-	if m.Body != "" {
-		s += " with " + m.Body
+	if m.Field != "" {
+		s += fmt.Sprintf(" with %s %s", m.Field, m.Is)
 	}
 	if m.Key != "" {
 		s += " of " + m.Key

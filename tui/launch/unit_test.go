@@ -107,7 +107,7 @@ func TestDescribe(t *testing.T) {
 	}{
 		{catalog.Match{Kind: trace.KindRecv, Node: "client-1", Type: "put_ok"}, "a recv of put_ok at client-1"},
 		{catalog.Match{Kind: trace.KindSend, Node: "server", Type: "put_ok", Fault: "drop"}, "a send of put_ok (drop) at server"},
-		{catalog.Match{Kind: trace.KindRecv, Node: "client-2", Type: "get_ok", Body: `"found":false`}, `a recv of get_ok with "found":false at client-2`},
+		{catalog.Match{Kind: trace.KindRecv, Node: "client-2", Type: "get_ok", Field: "found", Is: "false"}, `a recv of get_ok with found false at client-2`},
 		{catalog.Match{Kind: trace.KindRecv, Node: "server", From: "client-3"}, "a recv from client-3 at server"},
 	} {
 		assert.Equal(t, tc.want, describe(tc.m))
