@@ -130,7 +130,7 @@ type Program struct {
 // of servers that all need each other's addresses (cooperating servers):
 // each would wait for the others. For them the launcher reserves the ports
 // before it starts anything (ListenReserved): it listens on 127.0.0.1:0,
-// notes the port, closes the listener again (ReserveAddr) and passes the
+// notes the port, closes the listener again (the launcher's reserveAddr) and passes the
 // address with --listen. Every {addr:NODE} of the group is then known from
 // the start, and the order does not matter. The price is a short moment in
 // which another process could take the port; on a laptop running a demo

@@ -54,7 +54,7 @@ func Example() {
 func ExampleProgram_ExpandArgs() {
 	m, _ := catalog.ByID("cooperating-replicate")
 	addrs := map[string]string{
-		"server-1": "127.0.0.1:7101", // from catalog.ReserveAddr
+		"server-1": "127.0.0.1:7101", // reserved by the launcher
 		"server-2": "127.0.0.1:7102",
 		"server-3": "127.0.0.1:7103",
 	}

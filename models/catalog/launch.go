@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"fmt"
-	"net"
 	"slices"
 	"strings"
 
@@ -171,17 +170,4 @@ func (m Model) StartOrder() ([]Program, error) {
 		todo = slices.Delete(todo, i, i+1)
 	}
 	return order, nil
-}
-
-// ReserveAddr picks a free port on the loopback interface for a
-// ListenReserved program: it listens on 127.0.0.1:0, notes the address the
-// operating system chose and closes the listener again, so the program can
-// take the port over with --listen.
-func ReserveAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("cannot reserve a port: %w", err)
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }

@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"net"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -171,17 +170,4 @@ func TestCatalogueLaunches(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestReserveAddr(t *testing.T) {
-	addr, err := ReserveAddr()
-	require.NoError(t, err)
-	host, port, err := net.SplitHostPort(addr)
-	require.NoError(t, err)
-	assert.Equal(t, "127.0.0.1", host)
-	assert.NotEqual(t, "0", port, "got port 0, want the port the system chose")
-
-	ln, err := net.Listen("tcp", addr)
-	require.NoError(t, err, "the reserved port must be free again for the program")
-	ln.Close()
 }

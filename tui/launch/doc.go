@@ -29,7 +29,7 @@
 //
 // Servers that need each other's addresses (cooperating servers) cannot wait
 // for each other's hello; the launcher reserves their ports before anything
-// starts (catalog.ReserveAddr) and passes them with --listen.
+// starts (reserveAddr) and passes them with --listen.
 //
 // Every process's exact command line is kept (Proc.Cmdline), so a student
 // can run the same program in a second terminal and watch it join the demo.

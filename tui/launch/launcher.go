@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -128,7 +129,7 @@ func startAll(ctx context.Context, cfg Config, order []catalog.Program) (*Launch
 	}
 	for _, p := range cfg.Model.Programs {
 		if p.Listen == catalog.ListenReserved {
-			if l.addrs[p.Node], err = catalog.ReserveAddr(); err != nil {
+			if l.addrs[p.Node], err = reserveAddr(); err != nil {
 				os.RemoveAll(l.tmp)
 				return nil, fmt.Errorf("%s: %w", p.Node, err)
 			}
@@ -320,4 +321,17 @@ func (l *Launcher) Close() error {
 		}
 	})
 	return l.closeErr
+}
+
+// reserveAddr picks a free port on the loopback interface for a
+// ListenReserved program: it listens on 127.0.0.1:0, notes the address the
+// operating system chose and closes the listener again, so the program can
+// take the port over with --listen.
+func reserveAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("cannot reserve a port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
 }

@@ -16,7 +16,7 @@ import (
 // testExperiments plays every experiment of every model against the real
 // programs, step by step, as a class would. They run one after the other:
 // in parallel they would open many ports at once, and a port reserved for a
-// cooperating server (catalog.ReserveAddr) could be taken before the server
+// cooperating server (reserveAddr) could be taken before the server
 // listens on it.
 func testExperiments(t *testing.T, bin string) {
 	for _, m := range catalog.All() {

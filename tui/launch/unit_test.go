@@ -163,3 +163,16 @@ func TestPortTaken(t *testing.T) {
 	ln.Close()
 	assert.False(t, portTaken(addr), "after we closed %s", addr)
 }
+
+func TestReserveAddr(t *testing.T) {
+	addr, err := reserveAddr()
+	require.NoError(t, err)
+	host, port, err := net.SplitHostPort(addr)
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.1", host)
+	assert.NotEqual(t, "0", port, "got port 0, want the port the system chose")
+
+	ln, err := net.Listen("tcp", addr)
+	require.NoError(t, err, "the reserved port must be free again for the program")
+	ln.Close()
+}
