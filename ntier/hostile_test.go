@@ -411,3 +411,84 @@ func TestHostileCrossSiteJSONIsRefused(t *testing.T) {
 	code, answer := call(t, "POST", s.url+"/api/bookings", "application/json; charset=utf-8", body)
 	assert.Equal(t, http.StatusCreated, code, answer)
 }
+
+// TestHostileTossedCSRFCookieIsNotTrusted is cookie tossing: an attacker
+// who can set a cookie for this host (any other program on 127.0.0.1, on
+// any port, can: cookies do not keep ports apart) plants a CSRF cookie of
+// their own in the victim's browser and sends the token that goes with it.
+// A value the web tier did not mint is replaced, not signed; a genuine
+// pair the attacker fetched for themselves is refused when the browser
+// says the form came from another origin.
+func TestHostileTossedCSRFCookieIsNotTrusted(t *testing.T) {
+	s := startTiers(t, build(t), 1)
+	f := flightByNumber(t, s.url, "DS 441")
+	free := flightFree(t, s.url, f.ID)
+	page := fmt.Sprintf("%s/flights/%d", s.url, f.ID)
+
+	// fetch GETs the flight's page with cookie and returns the CSRF cookie
+	// it was given (nil when none) and the page's token.
+	fetch := func(cookie string) (*http.Cookie, string, string) {
+		req, err := http.NewRequest("GET", page, nil)
+		require.NoError(t, err)
+		if cookie != "" {
+			req.Header.Set("Cookie", "dsdemo_csrf="+cookie)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		raw, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, resp.StatusCode, string(raw))
+		var given *http.Cookie
+		for _, c := range resp.Cookies() {
+			if c.Name == "dsdemo_csrf" {
+				given = c
+			}
+		}
+		return given, hiddenField(t, string(raw), "csrf"), hiddenField(t, string(raw), "request")
+	}
+	// send POSTs a booking form with cookie, token and extra headers.
+	send := func(cookie, token, request string, header map[string]string) (int, string) {
+		form := url.Values{"flight": {fmt.Sprint(f.ID)}, "passenger": {"Grace Hopper"}, "request": {request}, "csrf": {token}}
+		req, err := http.NewRequest("POST", s.url+"/bookings", strings.NewReader(form.Encode()))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Cookie", "dsdemo_csrf="+cookie)
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		raw, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(raw)
+	}
+
+	chosen := "ATTACKERCHOSEATTACKERCHOSE" // 26 characters, as a secret is
+	given, token, request := fetch(chosen)
+	require.NotNil(t, given, "a cookie the web tier did not mint is replaced")
+	assert.NotContains(t, given.Value, chosen)
+	code, body := send(chosen, token, request, nil)
+	assert.Equal(t, http.StatusForbidden, code, "the attacker's own cookie with the page's token: %s", body)
+
+	// A genuine pair, fetched by the attacker for themselves and planted in
+	// the victim's browser: the browser names the page the form came from.
+	genuine, token, request := fetch("")
+	require.NotNil(t, genuine)
+	for _, h := range []map[string]string{
+		{"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:1"},
+		{"Origin": "http://127.0.0.1:1"},
+	} {
+		code, body = send(genuine.Value, token, request, h)
+		assert.Equal(t, http.StatusForbidden, code, "a tossed genuine pair sent from another origin %v: %s", h, body)
+	}
+	assert.Equal(t, free, flightFree(t, s.url, f.ID), "nothing was booked")
+
+	// From the web tier's own page the same pair is taken: the token alone
+	// cannot tell whose browser holds a genuine cookie.
+	u, err := url.Parse(s.url)
+	require.NoError(t, err)
+	code, body = send(genuine.Value, token, request, map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": "http://" + u.Host})
+	assert.Equal(t, http.StatusOK, code, body)
+}
