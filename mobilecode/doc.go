@@ -40,7 +40,10 @@
 //   - Protect the server from replays. For remote evaluation the client
 //     signs the script with a nonce and the time; the server runs a request
 //     once, refuses one it has seen (replay.go) and one signed more than
-//     ReplayWindow ago.
+//     ReplayWindow ago. It runs at most MaxConcurrentRuns at once and
+//     refuses one more as busy before it even checks the signature: anyone
+//     holding a trusted key (the classroom's demo key is published) could
+//     otherwise start a run, and its budget, on every connection.
 //
 // What a signature covers (sign.go): a list of fields, each framed as a
 // netstring ("9:aggregate," is its length, a colon, the bytes, a comma), so
@@ -64,5 +67,5 @@
 // user: *StepLimitError, *TimeoutError, *AllocLimitError, *IntLimitError,
 // *HeapLimitError, *RecursionError, *PanicError and *ScriptError; a refused
 // script gives ErrUnsigned or ErrBadSignature, a replayed run request
-// ErrReplay.
+// ErrReplay, a run request while the server is full ErrBusy.
 package mobilecode

@@ -417,3 +417,64 @@ func TestHostileOversizedScriptIsRefused(t *testing.T) {
 		assert.Equal(t, "codeserver: cannot offer big: the script has 1171 KiB, and a script may have at most 128 KiB\n", errOut)
 	})
 }
+
+// Anyone who can sign a run request (in class, with the published demo key)
+// could start as many remote evaluations at once as the wire takes
+// connections, each with its own budget. The server runs a few at once and
+// refuses the rest as busy, before it checks or runs them.
+func TestHostileConcurrentRunsAreBounded(t *testing.T) {
+	codeserver, _, key := setup(t)
+	client := keygen(t, codeserver, "client")
+	// The slow runs end at the timeout: short enough to keep the test
+	// quick, long enough that every extra run arrives while they last.
+	const timeout = 4 * time.Second
+	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key",
+		"--trust", client+".pub", "--timeout", timeout.String(), "--steps", strconv.FormatUint(1<<62, 10))
+	priv, err := mobilecode.ReadPrivateKey(client + ".key")
+	require.NoError(t, err)
+	ctx := programtest.Context(t)
+
+	// Each slow run holds 48 MiB of its 64 MiB budget until it times out.
+	slow := []byte("s = 'x' * (48 << 20)\nwhile True:\n    pass\n")
+	const bound = mobilecode.MaxConcurrentRuns
+	n := 4 * bound
+	replies, errs := make([]mobilecode.RunReply, n), make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		req, err := mobilecode.NewRunRequest(priv, "slow", slow)
+		require.NoError(t, err)
+		c := mobilecode.NewClient(wire.NewNode(fmt.Sprintf("mallory-%d", i)), srv.Addr) // a connection each
+		t.Cleanup(c.Close)
+		wg.Go(func() { replies[i], errs[i] = c.RunRemote(ctx, req) })
+	}
+	wg.Wait()
+
+	ran, busy := 0, 0
+	for i, err := range errs {
+		if err != nil {
+			assert.ErrorContains(t, err, mobilecode.ErrBusy.Error(), "run %d", i)
+			busy++
+			continue
+		}
+		assert.Equal(t, (&mobilecode.TimeoutError{Timeout: timeout}).Error(), replies[i].Verdict, "run %d", i)
+		ran++
+	}
+	assert.Equal(t, bound, ran, "runs the server ran")
+	assert.Equal(t, n-bound, busy, "runs refused as busy")
+
+	// The budgets of the runs at once and the server's own memory, with
+	// room for the collector's lag; without the bound, 16 runs hold 768 MiB.
+	heap := mobilecode.DefaultLimits.Heap
+	limit := bound*heap + 2*heap + 64<<20
+	peak := peakRSS(t, srv.Cmd.Process.Pid)
+	assert.LessOrEqual(t, peak, limit, "codeserver peak RSS %d MiB", peak>>20)
+	t.Logf("codeserver peak RSS: %d MiB", peak>>20)
+
+	c := mobilecode.NewClient(wire.NewNode("alice"), srv.Addr)
+	t.Cleanup(c.Close)
+	req, err := mobilecode.NewRunRequest(priv, "friendly", []byte(friendly))
+	require.NoError(t, err)
+	reply, err := c.RunRemote(ctx, req)
+	require.NoError(t, err, "a run after the attack")
+	assert.Equal(t, "usd 1.08\n", reply.Output)
+}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"runtime/metrics"
 	"strings"
 	"sync"
@@ -233,6 +234,18 @@ var (
 // too.
 const watchdogSlack = 2
 
+// watchdogCeiling is how far the heap may grow while a run lasts: the slack
+// times the budgets that overlapped it, but never more than the budgets of
+// MaxConcurrentRuns runs, however many started since. A server runs no more
+// at once, and without the cap a stream of runs, each starting as another
+// ends, would raise the ceiling of a long run without end.
+func watchdogCeiling(overlapping, heap uint64) uint64 {
+	if heap > math.MaxUint64/(watchdogSlack*MaxConcurrentRuns) {
+		return math.MaxUint64 // a budget this large leaves the watchdog nothing to bound
+	}
+	return watchdogSlack * min(overlapping, MaxConcurrentRuns*heap)
+}
+
 // watch is the watchdog: it cancels the thread when the deadline passes or
 // the heap grows by more than it allows, and ends when done is closed. It
 // returns the largest growth of the heap it saw.
@@ -260,7 +273,7 @@ func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, s
 			<-done
 			return peak
 		case <-tick.C:
-			if limit := watchdogSlack * (overlapping + budgetsStarted.Load() - started); sample() > limit {
+			if limit := watchdogCeiling(overlapping+budgetsStarted.Load()-started, limits.Heap); sample() > limit {
 				stop.stop(thread, &HeapLimitError{Heap: limit})
 			}
 		}

@@ -40,6 +40,21 @@ type ServerConfig struct {
 	Limits  Limits             // for remote evaluation; zero fields take the defaults
 }
 
+// MaxConcurrentRuns is how many remote evaluations a server runs at once.
+// Each run may allocate its whole budget (Limits.Heap), and a signature
+// proves only who wrote a script, not that it is kind: with the classroom's
+// demo key, whose seed is published, anyone can sign one. Without a bound,
+// the wire's MaxConns connections could start 2048 runs of 64 MiB each. A
+// run beyond the bound is refused at once (ErrBusy), not queued: a queue
+// would need a bound of its own, and the client's wait would run into its
+// reply timeout anyway. Four is enough for a class taking turns, and keeps
+// the server's memory at a few budgets.
+const MaxConcurrentRuns = 4
+
+// ErrBusy: the server already runs MaxConcurrentRuns remote evaluations.
+// The request was neither checked nor run, so the client may send it again.
+var ErrBusy = fmt.Errorf("busy: the server already runs %d remote evaluations at once; try again later", MaxConcurrentRuns)
+
 // Server offers signed scripts (code on demand), answers the calls those
 // scripts make home, and runs signed scripts for clients (remote evaluation).
 type Server struct {
@@ -48,6 +63,7 @@ type Server struct {
 	trust   ed25519.PublicKey
 	limits  Limits
 	replays *replayGuard
+	running chan struct{} // one token per remote evaluation in progress; capacity MaxConcurrentRuns
 }
 
 // NewServer loads and signs the scripts of cfg.
@@ -69,7 +85,8 @@ func NewServer(node *wire.Node, cfg ServerConfig) (*Server, error) {
 		}
 		s.Sig[0] ^= 0xff // one flipped byte is enough to break it
 	}
-	return &Server{node: node, scripts: scripts, trust: cfg.Trust, limits: cfg.Limits, replays: newReplayGuard(processStart)}, nil
+	return &Server{node: node, scripts: scripts, trust: cfg.Trust, limits: cfg.Limits, replays: newReplayGuard(processStart),
+		running: make(chan struct{}, MaxConcurrentRuns)}, nil
 }
 
 // LoadScripts reads every NAME.star at the top of fsys and signs it with key.
@@ -159,7 +176,8 @@ func (s *Server) Handle(ctx context.Context, req wire.Envelope) (any, error) {
 // run is remote evaluation: the client's code moves to the server and runs
 // in the same sandbox, under the same limits, once its signature checks out
 // and the request is fresh (replay.go). Each run has its own allocation
-// budget, so runs at the same time do not take each other's memory.
+// budget, so runs at the same time do not take each other's memory, and at
+// most MaxConcurrentRuns run at once, so their budgets together are bounded.
 func (s *Server) run(ctx context.Context, body []byte) (any, error) {
 	req, err := DecodeRun(body)
 	if err != nil {
@@ -167,6 +185,15 @@ func (s *Server) run(ctx context.Context, body []byte) (any, error) {
 	}
 	if s.trust == nil {
 		return nil, errors.New("refused: this server trusts no key for remote evaluation (start it with --trust)")
+	}
+	// Refused before the signature is checked or the nonce remembered: a
+	// busy request costs nothing, and the same request may come again.
+	select {
+	case s.running <- struct{}{}:
+		defer func() { <-s.running }()
+	default:
+		s.node.Trace.Logf("refused a remote evaluation of %s: already %d running", req.Name, MaxConcurrentRuns)
+		return nil, ErrBusy
 	}
 	if err := req.Verify(s.trust); err != nil {
 		return nil, err
