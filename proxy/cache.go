@@ -199,6 +199,13 @@ func (c *Cache) swap(old, fresh *entry) {
 	c.insertLocked(fresh)
 }
 
+// remove takes e out of the cache, if it is still stored.
+func (c *Cache) remove(e *entry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.removeLocked(e)
+}
+
 func (c *Cache) insertLocked(e *entry) {
 	e.elem = c.lru.PushFront(e)
 	c.byKey[e.key] = append(c.byKey[e.key], e)

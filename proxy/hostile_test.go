@@ -328,3 +328,19 @@ func TestHostileTokenGuessingIsThrottled(t *testing.T) {
 	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode, "the right token, guessed while throttled, is not confirmed")
 	noCrash(t, cp)
 }
+
+// TestHostileNoStoreOn304RemovesTheEntry: a 304 carries Cache-Control of
+// its own, and a revalidation answered with no-store takes back the
+// permission to keep a copy. The client still gets its answer, but the
+// shared cache must not keep the entry; the next request goes to the origin.
+func TestHostileNoStoreOn304RemovesTheEntry(t *testing.T) {
+	_, cp := hostilePair(t)
+	url := "http://" + cp.Addr + "/withdrawn/a"
+	for i, want := range []string{proxy.Miss, proxy.Revalidated, proxy.Miss} {
+		resp, body := request(t, "GET", url)
+		require.Equal(t, http.StatusOK, resp.StatusCode, body)
+		assert.Equal(t, "resource /withdrawn/a, version 1\n", body)
+		assert.Equal(t, want, resp.Header.Get("X-Cache"), "request %d", i+1)
+	}
+	noCrash(t, cp)
+}

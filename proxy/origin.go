@@ -77,6 +77,15 @@ var originResources = []originResource{
 			a.header.Set("Cache-Control", "no-cache")
 			return nil
 		}},
+	{"/withdrawn/", `ETag "vN" + no-cache, but its 304 says no-store: a revalidation that takes back the permission to keep a copy`, true,
+		func(_ *Origin, r *http.Request, a *originAnswer) error {
+			a.header.Set("ETag", `"v`+strconv.Itoa(a.version)+`"`)
+			a.header.Set("Cache-Control", "no-cache")
+			if a.notModified(r) {
+				a.header.Set("Cache-Control", "no-store")
+			}
+			return nil
+		}},
 	{"/private/", "private, max-age=60: only the user's own cache may keep it, never a shared proxy", true,
 		func(_ *Origin, _ *http.Request, a *originAnswer) error {
 			a.header.Set("Cache-Control", "private, max-age=60")

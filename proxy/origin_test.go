@@ -117,7 +117,7 @@ func TestOriginResources(t *testing.T) {
 	t.Run("index lists every resource", func(t *testing.T) {
 		resp, body := o.do(t, "GET", "/")
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
-		for _, prefix := range []string{"/static/", "/etag/", "/private/", "/nostore/", "/vary/", "/stale/", "/host/", "/session/", "/big/", "/slow/"} {
+		for _, prefix := range []string{"/static/", "/etag/", "/withdrawn/", "/private/", "/nostore/", "/vary/", "/stale/", "/host/", "/session/", "/big/", "/slow/"} {
 			assert.Contains(t, body, prefix+"NAME")
 		}
 	})

@@ -199,8 +199,16 @@ func (p *Proxy) modify(resp *http.Response) error {
 		resp.Body.Close()
 		// Stored entries are shared with other requests and never changed:
 		// the refreshed copy is a new entry that takes the old one's place.
+		// A 304 has a Cache-Control of its own, and one that says no-store
+		// or private takes back the permission to keep a copy: the client
+		// still gets its answer, but the old entry goes.
 		fresh := x.stored.refreshed(resp.Header, now)
-		p.cache.swap(x.stored, fresh)
+		if cc := cacheControl(fresh.header); cc.has("no-store") || cc.has("private") {
+			p.cache.remove(x.stored)
+			p.node.Trace.Logf("no longer cached: %s %s (the origin's 304 says no-store or private)", req.Method, req.URL.Path)
+		} else {
+			p.cache.swap(x.stored, fresh)
+		}
 		cookies := resp.Header.Values("Set-Cookie") // for this client only: not stored
 		p.replace(resp, fresh, Revalidated, now)
 		for _, c := range cookies {
