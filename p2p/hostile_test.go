@@ -9,6 +9,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -382,4 +383,28 @@ func TestHostileForgedClockIsRefused(t *testing.T) {
 	f, err = via.Get(ctx, key)
 	require.NoError(t, err)
 	assert.Equal(t, "second", f.Value, "get from %s after %s died", f.Peer, home)
+}
+
+// TestHostileHandoverOutlastsTheNotify: a newcomer, played by hand,
+// notifies a peer and hangs up as soon as it has the answer, as nc does.
+// The keys that are now the newcomer's still reach it: the handover runs
+// on the peer's own context, not on that of the notify's request.
+func TestHostileHandoverOutlastsTheNotify(t *testing.T) {
+	r := newRing(t)
+	r.grow(1)
+	self := r.ref("peer-1")
+	for _, key := range []string{"k-0", "k-1", "k-2"} {
+		r.ask("peer-1", "put", key, "v")
+	}
+	// Alone, peer-1 holds every key; with the newcomer before it, k-0 is
+	// the newcomer's.
+	newcomer := startLiar(t)
+	name := nameBetween(t, "newcomer", p2p.Hash("k-0"), self.ID)
+	claim := p2p.NodeRef{ID: p2p.Hash(name), Addr: newcomer.addr, Name: name}
+	newcomer.set(claim, nil)
+
+	reply := forge(t, self.Addr, envelope("notify", 1, 1, map[string]any{"node": claim}))
+	require.Equal(t, "notify_ok", reply.Type, "answer %s", reply.Body)
+	require.Eventually(t, func() bool { return newcomer.count("handover") > 0 },
+		programtest.Patience, 10*time.Millisecond, "the newcomer gets its keys after it hung up")
 }

@@ -120,7 +120,13 @@ func (p *Peer) notified(ctx context.Context, n NodeRef) error {
 	if len(moved) > 0 {
 		// Not while n waits for the answer to its notify: a slow handover
 		// would make n's notify time out and n count this peer as gone.
-		go p.send(ctx, n, "handover", moved)
+		// Nor on the notify's context: the handover outlasts the request
+		// that started it, and is bounded on its own.
+		go func() {
+			ctx, cancel := context.WithTimeout(p.run, handoverTimeout)
+			defer cancel()
+			p.send(ctx, n, "handover", moved)
+		}()
 	}
 	p.report()
 	return nil
@@ -253,6 +259,11 @@ func (p *Peer) send(ctx context.Context, s NodeRef, typ string, items []Item) {
 
 // leaveTimeout bounds the goodbye of a peer that is shutting down.
 const leaveTimeout = 2 * time.Second
+
+// handoverTimeout bounds the handover to a new predecessor after its
+// notify. One cut short leaves the keys where they were, with this peer
+// and its successors, where a get still finds them among the copies.
+const handoverTimeout = 10 * time.Second
 
 // leave is a graceful departure: the own keys go to the successor, and the
 // neighbours learn of each other at once.

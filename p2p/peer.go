@@ -72,6 +72,12 @@ type Peer struct {
 
 	pools sync.Map // address -> *wire.Pool, one per peer this one talks to
 
+	// run is the context the peer runs under, set by Serve before it
+	// answers anyone. Work that a request starts but that must outlast
+	// the request (the handover after a notify) runs on it, so it ends
+	// with the peer, never with the request or its connection.
+	run context.Context
+
 	mu      sync.Mutex         // guards the fields below
 	pred    NodeRef            // the peer just before this one; zero until known
 	succs   []NodeRef          // the next peers clockwise, nearest first; [self] when alone
@@ -86,7 +92,7 @@ type Peer struct {
 // NewPeer returns a peer alone in a ring of its own, until Join.
 func NewPeer(n *wire.Node, cfg Config) *Peer {
 	cfg.defaults()
-	p := &Peer{node: n, cfg: cfg, items: map[string]Item{}, shown: map[string]string{}}
+	p := &Peer{node: n, cfg: cfg, items: map[string]Item{}, shown: map[string]string{}, run: context.Background()}
 	p.self = NodeRef{ID: Hash(cfg.Addr), Addr: cfg.Addr, Name: n.Name}
 	if cfg.ByName {
 		p.self.ID = Hash(n.Name)
@@ -104,6 +110,7 @@ func (p *Peer) Self() NodeRef { return p.self }
 // other, so the ring does not have to find out by timeouts.
 func (p *Peer) Serve(ctx context.Context, ln net.Listener) error {
 	p.report()
+	p.run = ctx
 	served := make(chan error, 1)
 	go func() { served <- wire.Serve(ctx, p.node, ln, p.handle) }()
 	tick := time.NewTicker(p.cfg.Stabilize)
