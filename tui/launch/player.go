@@ -153,14 +153,14 @@ type holder struct {
 func (p *Player) startHolder(s catalog.Step) *holder {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &holder{found: make(chan struct{}), stop: cancel}
-	go p.serveHolds(ctx, s, h)
+	allHeld := catalog.Match{Kind: trace.KindHold, Node: s.Node}
+	go p.serveHolds(ctx, s, h, p.l.events.watch(allHeld, nil))
 	return h
 }
 
-func (p *Player) serveHolds(ctx context.Context, s catalog.Step, h *holder) {
+func (p *Player) serveHolds(ctx context.Context, s catalog.Step, h *holder, w *watch) {
 	l := p.l
 	allHeld := catalog.Match{Kind: trace.KindHold, Node: s.Node}
-	w := l.events.watch(allHeld, nil)
 	found := false
 	for {
 		next := l.events.watch(allHeld, w) // set before waiting, so none slips through
