@@ -101,7 +101,9 @@ func runOne(ctx context.Context, r Ringer, line string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, ClientWait)
 	defer cancel()
 	out, err := Command(ctx, r, line)
-	if errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+		// Our own deadline ran out. A shorter one inside (a store's timeout)
+		// says more than this, and keeps its own words.
 		err = fmt.Errorf("%s: no answer within %s", line, ClientWait)
 	}
 	return out, err
