@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 )
 
 // Access control and filter: who may ask the proxy at all, and which paths
@@ -162,7 +163,14 @@ func (p *Proxy) admit(w http.ResponseWriter, r *http.Request) (code int, why str
 }
 
 // CheckBlockPattern says what is wrong with a --block pattern, or nil: it
-// must be a path.Match pattern that starts with "/".
+// must be a path.Match pattern that starts with "/", and its character
+// classes ([...]) may not hold an upper-case letter, as a character or
+// inside a range. Patterns match regardless of case because the proxy
+// lower-cases both pattern and path (Proxy.blocked), and lower-casing a
+// class can change what it means: [Z-a] would become [z-a], an empty range
+// that blocks nothing, and [!-_] (which holds A to Z) would no longer match
+// the lower-cased letters of a path. A class of lower-case letters, digits
+// and other characters ([a-z], [0-9], [^a-z]) means the same either way.
 func CheckBlockPattern(pattern string) error {
 	if !strings.HasPrefix(pattern, "/") {
 		return fmt.Errorf("block pattern %q must start with /, as a path does", pattern)
@@ -170,7 +178,70 @@ func CheckBlockPattern(pattern string) error {
 	if _, err := path.Match(pattern, ""); err != nil {
 		return fmt.Errorf("block pattern %q: %w", pattern, err)
 	}
+	if lo, hi, ok := upperInClass(pattern); ok {
+		what := fmt.Sprintf("%q", lo)
+		if lo != hi {
+			what = fmt.Sprintf("the range %q-%q", lo, hi)
+		}
+		return fmt.Errorf("block pattern %q: %s in [...] holds upper-case letters; patterns match regardless of case, so write classes in lower case ([a-z], not [A-Z])", pattern, what)
+	}
 	return nil
+}
+
+// upperInClass finds, in a well-formed path.Match pattern, the first
+// character or range of a [...] class that holds an upper-case letter.
+func upperInClass(pattern string) (lo, hi rune, found bool) {
+	rs := []rune(pattern)
+	for i := 0; i < len(rs); i++ {
+		switch rs[i] {
+		case '\\':
+			i++ // an escaped character outside a class
+		case '[':
+			i++
+			if i < len(rs) && rs[i] == '^' {
+				i++
+			}
+			for i < len(rs) && rs[i] != ']' {
+				lo, i = classChar(rs, i)
+				hi = lo
+				if i+1 < len(rs) && rs[i] == '-' {
+					hi, i = classChar(rs, i+1)
+				}
+				if changesWhenLowered(lo, hi) {
+					return lo, hi, true
+				}
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// classChar reads one character of a class at rs[i], escaped or not, and
+// returns it and the index after it.
+func classChar(rs []rune, i int) (rune, int) {
+	if rs[i] == '\\' && i+1 < len(rs) {
+		i++
+	}
+	return rs[i], i + 1
+}
+
+// changesWhenLowered reports whether unicode.ToLower, which strings.ToLower
+// applies to every rune, changes some rune from lo to hi. It looks through
+// Unicode's case table rather than at every rune, so a range as wide as
+// Unicode costs no more than a short one.
+func changesWhenLowered(lo, hi rune) bool {
+	for _, cr := range unicode.CaseRanges {
+		a, b := max(lo, rune(cr.Lo)), min(hi, rune(cr.Hi))
+		if a > b || cr.Delta[unicode.LowerCase] == 0 {
+			continue
+		}
+		// In an UpperLower range upper and lower case alternate, the
+		// upper-case letter first; elsewhere every rune of it changes.
+		if cr.Delta[unicode.LowerCase] != unicode.UpperLower || a < b || (a-rune(cr.Lo))%2 == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // resolvePath is the path a request names once its spelling is undone:

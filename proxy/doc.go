@@ -117,7 +117,10 @@
 // macOS) would serve /ADS/x as /ads/x. A pattern also blocks what lies
 // below the paths it matches (/ads/* blocks /ads/x/y). The proxy forwards
 // the resolved path, so the origin gets exactly what was checked. A
-// pattern that is malformed or does not start with / is refused at start.
+// pattern that is malformed or does not start with / is refused at start,
+// and so is one whose [...] classes hold an upper-case letter ([A-Z],
+// [Z-a]): the proxy compares in lower case, and lower-casing a class can
+// change what it means (see CheckBlockPattern).
 //
 // --allow CIDR lets in only clients from those networks (403 for others).
 // --token T lets in only clients that send "Proxy-Authorization: Bearer T"

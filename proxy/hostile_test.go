@@ -344,3 +344,29 @@ func TestHostileNoStoreOn304RemovesTheEntry(t *testing.T) {
 	}
 	noCrash(t, cp)
 }
+
+// TestHostileBlockClassWithUpperCaseExits2: patterns are matched
+// regardless of case by lower-casing pattern and path, and lower-casing a
+// character class can change what it means: /[Z-a]x became /[z-a]x, an
+// empty range that blocked nothing. Such a pattern is refused at start; a
+// class of lower-case letters still blocks every spelling.
+func TestHostileBlockClassWithUpperCaseExits2(t *testing.T) {
+	bin := filepath.Join(programtest.Build(t, "dsdemo/proxy/cacheproxy"), "cacheproxy")
+	for _, pattern := range []string{"/[Z-a]x", "/ads/[A-Z]*", "/[!-_]x", `/[\A]x`, "/[^ÄÖ]x", "/[Ā-ā]x"} {
+		t.Run(pattern, func(t *testing.T) {
+			_, errOut, code := programtest.Run(t, bin, "--listen", "127.0.0.1:0", "--origin", "http://127.0.0.1:1", "--block", pattern)
+			assert.Equal(t, 2, code, errOut)
+			assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %q", errOut)
+			assert.Contains(t, errOut, "upper-case")
+		})
+	}
+	_, cp := hostilePair(t, "--block", "/[a-c]ds/*", "--block", "/[0-9]/[^a-z]")
+	for _, path := range []string{"/ads/x", "/ADS/x", "/Bds/y", "/7/-"} {
+		status, body := rawStatus(t, cp.Addr, "GET "+path+" HTTP/1.1\r\nHost: "+cp.Addr+"\r\nConnection: close\r\n\r\n")
+		assert.Contains(t, status, "403", "%s: %q", path, body)
+	}
+	for _, path := range []string{"/static/a", "/7/x", "/7/X"} {
+		status, body := rawStatus(t, cp.Addr, "GET "+path+" HTTP/1.1\r\nHost: "+cp.Addr+"\r\nConnection: close\r\n\r\n")
+		assert.NotContains(t, status, "403", "%s: %q", path, body)
+	}
+}
