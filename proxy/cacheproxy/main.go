@@ -23,7 +23,7 @@ func main() {
 	maxEntry := p.Flags.String("max-entry", "", "the largest answer the cache keeps, `SIZE` (default a quarter of --cache-size)")
 	p.Flags.Func("block", "answer 403 for paths matching `PATTERN` (path.Match, e.g. /ads/*; repeatable). "+
 		"The path is matched after undoing its spelling (percent-escapes, dot and empty segments) and regardless of case; "+
-		"a pattern also blocks what lies below the paths it matches", func(s string) error {
+		"a pattern also blocks what lies below the paths it matches; write classes in lower case ([a-z], not [A-Z])", func(s string) error {
 		cfg.Block = append(cfg.Block, s)
 		return proxy.CheckBlockPattern(s)
 	})
