@@ -12,7 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"dsdemo/models/catalog"
+	"dsdemo/models/i18n"
 )
 
 // Error is one mistake in a question file, at a line an editor can jump to.
@@ -194,13 +194,13 @@ func (c *checker) scalar(n *yaml.Node, what string) string {
 }
 
 // text reads {de: ..., en: ...}. An empty string counts as missing.
-func (c *checker) text(n *yaml.Node, what string) catalog.Text {
+func (c *checker) text(n *yaml.Node, what string) i18n.Text {
 	if n.Kind != yaml.MappingNode {
 		c.errorf(n, "%s must be a text in each language, like {de: \"...\", en: \"...\"}", what)
-		return catalog.Text{}
+		return i18n.Text{}
 	}
 	f := c.fields(n, what, "de", "en")
-	var t catalog.Text
+	var t i18n.Text
 	if f == nil {
 		return t
 	}
@@ -218,7 +218,7 @@ func (c *checker) text(n *yaml.Node, what string) catalog.Text {
 type langs struct{ de, en bool }
 
 // need reports each language of the question that t lacks.
-func (c *checker) need(n *yaml.Node, t catalog.Text, l langs, what string) {
+func (c *checker) need(n *yaml.Node, t i18n.Text, l langs, what string) {
 	if l.de && t.DE == "" {
 		c.errorf(n, "%s has no \"de\" text", what)
 	}
@@ -406,7 +406,7 @@ func (c *checker) pairs(n *yaml.Node, q *Question, l langs) {
 		var p Pair
 		for _, side := range []struct {
 			name string
-			t    *catalog.Text
+			t    *i18n.Text
 		}{{"left", &p.Left}, {"right", &p.Right}} {
 			if v := f[side.name]; v == nil {
 				c.errorf(item, "%s has no %q", what, side.name)
@@ -417,7 +417,7 @@ func (c *checker) pairs(n *yaml.Node, q *Question, l langs) {
 		}
 		// Two equal right sides would make two answers right.
 		for j, other := range q.Pairs {
-			if p.Right != (catalog.Text{}) && other.Right == p.Right {
+			if p.Right != (i18n.Text{}) && other.Right == p.Right {
 				c.errorf(item, "pair %d has the same right side as pair %d; each right side must differ", i+1, j+1)
 			}
 		}

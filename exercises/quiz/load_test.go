@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"dsdemo/models/catalog"
+	"dsdemo/models/i18n"
 )
 
 func TestLoadFile(t *testing.T) {
@@ -25,9 +25,9 @@ func TestLoadFile(t *testing.T) {
 	assert.Equal(t, Single, q.Kind)
 	assert.Equal(t, "Which transparency hides the machine a file is stored on?", q.Text.EN)
 	assert.Equal(t, []Choice{
-		{catalog.Text{DE: "Zugriffstransparenz", EN: "Access transparency"}, false},
-		{catalog.Text{DE: "Positionstransparenz", EN: "Location transparency"}, true},
-		{catalog.Text{DE: "Fehlertransparenz", EN: "Failure transparency"}, false},
+		{i18n.Text{DE: "Zugriffstransparenz", EN: "Access transparency"}, false},
+		{i18n.Text{DE: "Positionstransparenz", EN: "Location transparency"}, true},
+		{i18n.Text{DE: "Fehlertransparenz", EN: "Failure transparency"}, false},
 	}, q.Choices)
 	assert.Equal(t, "testdata/good.yaml", q.File)
 	assert.Equal(t, 2, q.Line)

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"dsdemo/models/catalog"
+	"dsdemo/models/i18n"
 )
 
 // Kind is how a question is answered.
@@ -31,14 +31,14 @@ type Question struct {
 	Tags  []string // further topic tags the question counts for
 	Level int      // 1 easy, 2 medium, 3 hard
 	Kind  Kind
-	Text  catalog.Text // the question itself
+	Text  i18n.Text // the question itself
 
-	Choices []Choice       // Single and Multiple
-	Pairs   []Pair         // Match
-	Steps   []catalog.Text // Order, in the right order
-	Accept  Keywords       // Short
+	Choices []Choice    // Single and Multiple
+	Pairs   []Pair      // Match
+	Steps   []i18n.Text // Order, in the right order
+	Accept  Keywords    // Short
 
-	Explain catalog.Text // shown after answering
+	Explain i18n.Text // shown after answering
 
 	File string // where the question is written, for error messages
 	Line int
@@ -46,12 +46,12 @@ type Question struct {
 
 // Choice is one answer offered by a Single or Multiple question.
 type Choice struct {
-	Text    catalog.Text
+	Text    i18n.Text
 	Correct bool
 }
 
 // Pair is a left side and the right side it belongs to.
-type Pair struct{ Left, Right catalog.Text }
+type Pair struct{ Left, Right i18n.Text }
 
 // Keywords are the accepted answers of a Short question, per language.
 type Keywords struct{ DE, EN []string }
@@ -205,7 +205,7 @@ func (q *Question) Deal(r *rand.Rand) Deal {
 }
 
 // Item is the text shown at position k: a choice, a right side or a step.
-func (d Deal) Item(k int) catalog.Text {
+func (d Deal) Item(k int) i18n.Text {
 	i := d.Shown[k]
 	switch d.Kind {
 	case Match:

@@ -16,7 +16,7 @@
 //
 //	Model{
 //		ID:     "clientserver",
-//		Title:  Text{DE: "Client/Server", EN: "Client/server"},
+//		Title:  i18n.Text{DE: "Client/Server", EN: "Client/server"},
 //		Roles:  []Role{{Name: "server", ...}, {Name: "client", ...}},
 //		Layout: LayoutStar,
 //		Programs: []Program{
@@ -60,33 +60,15 @@ import (
 	"strings"
 	"time"
 
+	"dsdemo/models/i18n"
 	"dsdemo/models/trace"
 )
-
-// Text is a sentence or a name in German and English.
-type Text struct{ DE, EN string }
-
-// In returns the text in the language lang: German for "de" or anything that
-// starts with it ("de_DE.UTF-8", as in $LANG), English otherwise. When that
-// language is missing it falls back to the other one.
-func (t Text) In(lang string) string {
-	if strings.HasPrefix(strings.ToLower(lang), "de") {
-		if t.DE != "" {
-			return t.DE
-		}
-		return t.EN
-	}
-	if t.EN != "" {
-		return t.EN
-	}
-	return t.DE
-}
 
 // Model is one architecture model of the lecture as the launcher offers it.
 type Model struct {
 	ID          string // unique in the catalogue, lower case, e.g. "clientserver"
-	Title       Text
-	Summary     Text // a few sentences for the home screen
+	Title       i18n.Text
+	Summary     i18n.Text // a few sentences for the home screen
 	Roles       []Role
 	Programs    []Program
 	Layout      Layout
@@ -105,8 +87,8 @@ type Model struct {
 
 // Role is a part a program plays in a model, such as client or server.
 type Role struct {
-	Name string // as in Program.Role, e.g. "server"
-	Does Text   // what a program in this role does, in one or two sentences
+	Name string    // as in Program.Role, e.g. "server"
+	Does i18n.Text // what a program in this role does, in one or two sentences
 }
 
 // Program is one process of a model: which binary from bin/ runs under
@@ -159,15 +141,15 @@ const (
 // Shown is a transparency a model lets a student watch, and how.
 type Shown struct {
 	Transparency Transparency
-	How          Text // what to look at in this model
+	How          i18n.Text // what to look at in this model
 }
 
 // Experiment is a guided experiment: a short script the launcher plays one
 // step at a time, with a caption above the diagram for each step.
 type Experiment struct {
 	ID      string // unique in the model, lower case, e.g. "server-crash"
-	Title   Text
-	Summary Text // what the experiment shows, for the home screen
+	Title   i18n.Text
+	Summary i18n.Text // what the experiment shows, for the home screen
 	Steps   []Step
 }
 
@@ -227,7 +209,7 @@ const WaitLimit = 10 * time.Second
 // Step is one step of an experiment. Only the fields its Kind uses are set.
 type Step struct {
 	Kind    StepKind
-	Caption Text
+	Caption i18n.Text
 	Node    string        // start, do, kill, freeze, thaw, restart, partition; fault ("" = every node)
 	Cmd     string        // do: the command line, e.g. "put a 1"
 	Peers   []string      // partition: the nodes Node is cut off from
@@ -235,7 +217,7 @@ type Step struct {
 	Until   Match         // wait, predict: the event to wait for
 	Choices []string      // predict: the nodes to choose from
 	Answer  string        // predict: the node that receives the held message
-	Explain Text          // predict: why, shown after the answer
+	Explain i18n.Text     // predict: why, shown after the answer
 }
 
 // Match describes a trace event a StepWait waits for. Kind must be set;

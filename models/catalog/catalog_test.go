@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"dsdemo/models/i18n"
 	"dsdemo/models/trace"
 )
 
@@ -39,29 +40,6 @@ func TestAllOrderAndByID(t *testing.T) {
 	})
 }
 
-func TestTextIn(t *testing.T) {
-	both := Text{DE: "Anfrage", EN: "request"}
-	for _, tc := range []struct {
-		text Text
-		lang string
-		want string
-	}{
-		{both, "de", "Anfrage"},
-		{both, "de_DE.UTF-8", "Anfrage"},
-		{both, "DE", "Anfrage"},
-		{both, "en", "request"},
-		{both, "fr", "request"},
-		{both, "", "request"},
-		{Text{EN: "request"}, "de", "request"},
-		{Text{DE: "Anfrage"}, "en", "Anfrage"},
-	} {
-		t.Run(tc.lang+"/"+tc.want, func(t *testing.T) {
-			got := tc.text.In(tc.lang)
-			assert.Equal(t, tc.want, got, "In(%q): got %q, want %q", tc.lang, got, tc.want)
-		})
-	}
-}
-
 func TestTransparencies(t *testing.T) {
 	all := Transparencies()
 	require.Len(t, all, 8, "ISO names eight transparencies")
@@ -73,7 +51,7 @@ func TestTransparencies(t *testing.T) {
 			assert.NotEmpty(t, tr.Meaning().EN)
 		})
 	}
-	assert.Equal(t, Text{}, Transparency("magic").Name(), "unknown transparency")
+	assert.Equal(t, i18n.Text{}, Transparency("magic").Name(), "unknown transparency")
 }
 
 // The forwarding experiments rely on each server owning exactly one of the
@@ -100,8 +78,8 @@ func TestValidateFindsDefects(t *testing.T) {
 	// step replaces step i of the first experiment.
 	step := func(i int, s Step) func(*Model) {
 		return func(m *Model) {
-			if s.Caption == (Text{}) {
-				s.Caption = Text{DE: "x", EN: "x"}
+			if s.Caption == (i18n.Text{}) {
+				s.Caption = i18n.Text{DE: "x", EN: "x"}
 			}
 			m.Experiments[0].Steps[i] = s
 		}
@@ -156,7 +134,7 @@ func TestValidateFindsDefects(t *testing.T) {
 		{"thaw without freeze", step(0, Step{Kind: StepThaw, Node: "server"}), `node "server" is running here`},
 		{"start a node that runs", step(0, Step{Kind: StepStart, Node: "server"}), "starts with the model"},
 		{"do on a killed node", func(m *Model) {
-			m.Experiments[0].Steps[0] = Step{Kind: StepKill, Node: "client-1", Caption: Text{DE: "x", EN: "x"}}
+			m.Experiments[0].Steps[0] = Step{Kind: StepKill, Node: "client-1", Caption: i18n.Text{DE: "x", EN: "x"}}
 		}, `step 2 (do): node "client-1" is killed here`},
 		{"partition without peers", step(0, Step{Kind: StepPartition, Node: "server"}), "no peers"},
 		{"partition from itself", step(0, Step{Kind: StepPartition, Node: "server", Peers: []string{"server"}}), "cut off from itself"},

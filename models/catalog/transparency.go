@@ -1,5 +1,7 @@
 package catalog
 
+import "dsdemo/models/i18n"
+
 // Transparency is one of the eight kinds of transparency ISO names for a
 // distributed system (in the reference model for open distributed
 // processing): ways in which the system hides that it is distributed, so
@@ -28,12 +30,12 @@ func Transparencies() []Transparency {
 	return out
 }
 
-// Name returns the transparency's name, or an empty Text for an unknown one.
-func (t Transparency) Name() Text { return t.find().name }
+// Name returns the transparency's name, or an empty i18n.Text for an unknown one.
+func (t Transparency) Name() i18n.Text { return t.find().name }
 
 // Meaning returns what the transparency hides, in one sentence, or an empty
-// Text for an unknown one.
-func (t Transparency) Meaning() Text { return t.find().meaning }
+// i18n.Text for an unknown one.
+func (t Transparency) Meaning() i18n.Text { return t.find().meaning }
 
 func (t Transparency) find() transparency {
 	for _, x := range transparencies {
@@ -46,40 +48,40 @@ func (t Transparency) find() transparency {
 
 type transparency struct {
 	id            Transparency
-	name, meaning Text
+	name, meaning i18n.Text
 }
 
 var transparencies = []transparency{
 	{AccessTransparency,
-		Text{DE: "Zugriffstransparenz", EN: "Access transparency"},
-		Text{DE: "Auf eine entfernte Ressource greift man mit denselben Operationen zu wie auf eine lokale.",
+		i18n.Text{DE: "Zugriffstransparenz", EN: "Access transparency"},
+		i18n.Text{DE: "Auf eine entfernte Ressource greift man mit denselben Operationen zu wie auf eine lokale.",
 			EN: "A remote resource is used with the same operations as a local one."}},
 	{LocationTransparency,
-		Text{DE: "Positionstransparenz", EN: "Location transparency"},
-		Text{DE: "Wer eine Ressource benutzt, muss nicht wissen, auf welchem Rechner sie liegt.",
+		i18n.Text{DE: "Positionstransparenz", EN: "Location transparency"},
+		i18n.Text{DE: "Wer eine Ressource benutzt, muss nicht wissen, auf welchem Rechner sie liegt.",
 			EN: "Whoever uses a resource need not know which machine holds it."}},
 	{MigrationTransparency,
-		Text{DE: "Mobilitätstransparenz", EN: "Migration transparency"},
-		Text{DE: "Eine Ressource kann an einen anderen Ort umziehen, ohne dass ihre Benutzer etwas ändern müssen.",
+		i18n.Text{DE: "Mobilitätstransparenz", EN: "Migration transparency"},
+		i18n.Text{DE: "Eine Ressource kann an einen anderen Ort umziehen, ohne dass ihre Benutzer etwas ändern müssen.",
 			EN: "A resource can move to another place without its users having to change anything."}},
 	{ConcurrencyTransparency,
-		Text{DE: "Nebenläufigkeitstransparenz", EN: "Concurrency transparency"},
-		Text{DE: "Viele Benutzer arbeiten gleichzeitig mit denselben Daten und stören einander nicht.",
+		i18n.Text{DE: "Nebenläufigkeitstransparenz", EN: "Concurrency transparency"},
+		i18n.Text{DE: "Viele Benutzer arbeiten gleichzeitig mit denselben Daten und stören einander nicht.",
 			EN: "Many users work with the same data at the same time without getting in each other's way."}},
 	{ReplicationTransparency,
-		Text{DE: "Replikationstransparenz", EN: "Replication transparency"},
-		Text{DE: "Es gibt mehrere Kopien einer Ressource, aber Benutzer und Programmierer sehen nur eine.",
+		i18n.Text{DE: "Replikationstransparenz", EN: "Replication transparency"},
+		i18n.Text{DE: "Es gibt mehrere Kopien einer Ressource, aber Benutzer und Programmierer sehen nur eine.",
 			EN: "A resource exists in several copies, but users and programmers see only one."}},
 	{FailureTransparency,
-		Text{DE: "Fehlertransparenz", EN: "Failure transparency"},
-		Text{DE: "Fällt ein Teil des Systems aus, arbeitet das Ganze trotzdem weiter.",
+		i18n.Text{DE: "Fehlertransparenz", EN: "Failure transparency"},
+		i18n.Text{DE: "Fällt ein Teil des Systems aus, arbeitet das Ganze trotzdem weiter.",
 			EN: "When a part of the system fails, the whole keeps working."}},
 	{PerformanceTransparency,
-		Text{DE: "Leistungstransparenz", EN: "Performance transparency"},
-		Text{DE: "Das System lässt sich bei wachsender Last umbauen, ohne dass die Benutzer es merken.",
+		i18n.Text{DE: "Leistungstransparenz", EN: "Performance transparency"},
+		i18n.Text{DE: "Das System lässt sich bei wachsender Last umbauen, ohne dass die Benutzer es merken.",
 			EN: "The system can be reconfigured for a growing load without its users noticing."}},
 	{ScalingTransparency,
-		Text{DE: "Skalierbarkeitstransparenz", EN: "Scaling transparency"},
-		Text{DE: "Das System kann wachsen, ohne dass sich seine Struktur oder seine Algorithmen ändern müssen.",
+		i18n.Text{DE: "Skalierbarkeitstransparenz", EN: "Scaling transparency"},
+		i18n.Text{DE: "Das System kann wachsen, ohne dass sich seine Struktur oder seine Algorithmen ändern müssen.",
 			EN: "The system can grow without changes to its structure or its algorithms."}},
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"dsdemo/models/i18n"
 	"dsdemo/models/trace"
 )
 
@@ -79,7 +80,7 @@ func (v *validator) identifier(what, id string) {
 	}
 }
 
-func (v *validator) text(what string, t Text) {
+func (v *validator) text(what string, t i18n.Text) {
 	if t.DE == "" {
 		v.errorf("%s has no German text", what)
 	}
@@ -154,7 +155,7 @@ func (v *validator) programs() {
 func (v *validator) shows() {
 	seen := map[Transparency]bool{}
 	for _, s := range v.model.Shows {
-		if s.Transparency.Name() == (Text{}) {
+		if s.Transparency.Name() == (i18n.Text{}) {
 			v.errorf("unknown transparency %q", s.Transparency)
 			continue
 		}

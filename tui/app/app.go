@@ -18,11 +18,13 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"dsdemo/models/catalog"
+	"dsdemo/models/i18n"
 	"dsdemo/models/trace"
 	"dsdemo/tui/export"
 	"dsdemo/tui/launch"
 	"dsdemo/tui/record"
 	"dsdemo/tui/screen"
+	"dsdemo/tui/theme"
 )
 
 const usage = `usage: dsdemo [flags]                                    the terminal UI
@@ -97,8 +99,8 @@ func parseOptions(args []string, stdout io.Writer) (options, []string, error) {
 	var o options
 	fs := flag.NewFlagSet("dsdemo", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.lang, "lang", langFromEnv(), "language of the texts: `de` or en (default from $LANG)")
-	fs.StringVar(&o.theme, "theme", "default", "colours: `default` or contrast (for projectors)")
+	fs.StringVar(&o.lang, "lang", i18n.FromEnv(), "language of the texts: `de` or en (default from $LANG)")
+	fs.StringVar(&o.theme, "theme", theme.Default, "colours: `default` or contrast (for projectors)")
 	fs.BoolVar(&o.auto, "auto", false, "play guided experiments without waiting for a key")
 	fs.IntVar(&o.pace, "pace", screen.DefaultPace, "with --auto: read each caption aloud at `WORDS` a minute before the next step (20 to 600)")
 	fs.StringVar(&o.bin, "bin", "", "`DIR` with the demo programs, missing ones built there (default bin/ of the dsdemo module)")
@@ -112,29 +114,16 @@ func parseOptions(args []string, stdout io.Writer) (options, []string, error) {
 		}
 		return o, nil, usageErr(fmt.Sprintf("%v (see --help)", err))
 	}
-	if o.lang != "de" && o.lang != "en" {
+	if !i18n.Known(o.lang) {
 		return o, nil, usageErr(fmt.Sprintf("--lang must be de or en, not %q", o.lang))
 	}
 	if o.pace < 20 || o.pace > 600 {
 		return o, nil, usageErr(fmt.Sprintf("--pace must be 20 to 600 words a minute, not %d", o.pace))
 	}
-	if o.theme != "default" && o.theme != "contrast" {
+	if !theme.Known(o.theme) {
 		return o, nil, usageErr(fmt.Sprintf("--theme must be default or contrast, not %q", o.theme))
 	}
 	return o, fs.Args(), nil
-}
-
-// langFromEnv is "de" when the user's locale is German, else "en".
-func langFromEnv() string {
-	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if s := os.Getenv(v); s != "" {
-			if strings.HasPrefix(s, "de") {
-				return "de"
-			}
-			return "en"
-		}
-	}
-	return "en"
 }
 
 // runExport writes a diagram of a recorded run.

@@ -11,9 +11,11 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"dsdemo/exercises/quiz"
+	"dsdemo/models/i18n"
 	quizscreen "dsdemo/tui/quiz"
 	"dsdemo/tui/record"
 	"dsdemo/tui/screen"
+	"dsdemo/tui/theme"
 )
 
 const quizUsage = `usage: dsdemo quiz [--topic T] [--exam N] [--lang de|en]   practise, or sit an exam of N questions
@@ -32,8 +34,8 @@ flags:
 func runQuiz(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("quiz", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	lang := fs.String("lang", langFromEnv(), "language of the questions: `de` or en (default from $LANG)")
-	theme := fs.String("theme", "default", "colours: `default` or contrast (for projectors)")
+	lang := fs.String("lang", i18n.FromEnv(), "language of the questions: `de` or en (default from $LANG)")
+	themeName := fs.String("theme", theme.Default, "colours: `default` or contrast (for projectors)")
 	topic := fs.String("topic", "", "only questions of the `TOPIC`")
 	exam := fs.Int("exam", 0, "an exam of `N` questions across the topics, with a time limit")
 	limit := fs.Duration("time", 0, "the exam's time `limit` (default a minute per question)")
@@ -51,10 +53,10 @@ func runQuiz(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case fs.NArg() > 0:
 		return exit(stderr, usageErr(fmt.Sprintf("quiz takes no arguments, only flags: %q", fs.Arg(0))))
-	case *lang != "de" && *lang != "en":
+	case !i18n.Known(*lang):
 		return exit(stderr, usageErr(fmt.Sprintf("--lang must be de or en, not %q", *lang)))
-	case *theme != "default" && *theme != "contrast":
-		return exit(stderr, usageErr(fmt.Sprintf("--theme must be default or contrast, not %q", *theme)))
+	case !theme.Known(*themeName):
+		return exit(stderr, usageErr(fmt.Sprintf("--theme must be default or contrast, not %q", *themeName)))
 	case *exam < 0:
 		return exit(stderr, usageErr(fmt.Sprintf("--exam must be a number of questions, not %d", *exam)))
 	case *limit < 0:
@@ -88,7 +90,7 @@ func runQuiz(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 
-	opts := quizOptions(bank, *lang, *theme)
+	opts := quizOptions(bank, *lang, *themeName)
 	opts.Topic, opts.ExamSize, opts.ExamLimit = *topic, *exam, *limit
 	opts.Begin = *topic != "" || *exam > 0
 	if *exam > 0 {
@@ -106,8 +108,8 @@ func runQuiz(args []string, stdout, stderr io.Writer) int {
 // quizOptions are the quiz screens' options with the student's progress
 // from the state directory. A progress file that cannot be read is named
 // on the start page and left alone; the quiz runs without saving.
-func quizOptions(bank *quiz.Bank, lang, theme string) quizscreen.Options {
-	opts := quizscreen.Options{Lang: lang, Theme: screen.NewTheme(theme), Bank: bank}
+func quizOptions(bank *quiz.Bank, lang, themeName string) quizscreen.Options {
+	opts := quizscreen.Options{Lang: lang, Theme: theme.New(themeName), Bank: bank}
 	path := progressPath()
 	if path == "" {
 		opts.Notice = "Cannot find the state directory; progress is not saved."
@@ -127,7 +129,7 @@ func quizOptions(bank *quiz.Bank, lang, theme string) quizscreen.Options {
 func (o options) quizPage() screen.Page {
 	bank, err := quiz.Embedded()
 	if err != nil {
-		opts := quizscreen.Options{Lang: o.lang, Theme: screen.NewTheme(o.theme), Bank: &quiz.Bank{},
+		opts := quizscreen.Options{Lang: o.lang, Theme: theme.New(o.theme), Bank: &quiz.Bank{},
 			Notice: "The built-in question bank has mistakes; run dsdemo quiz --stats to see them."}
 		return quizscreen.New(opts)
 	}

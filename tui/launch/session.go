@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"dsdemo/models/catalog"
+	"dsdemo/models/i18n"
 )
 
 // Session is a guided experiment as the class follows it: which step comes
@@ -34,8 +35,8 @@ type Session struct {
 	running bool          // the player is carrying out a step or a prediction
 	queued  int           // steps asked for while one was running: carried out next
 	asking  *catalog.Step // a predict step whose question waits for the class's answer
-	explain catalog.Text  // why the answer on its way is right or wrong
-	caption catalog.Text
+	explain i18n.Text     // why the answer on its way is right or wrong
+	caption i18n.Text
 }
 
 // Turn is what a change of the session asks of the caller.
@@ -45,7 +46,7 @@ type Turn struct {
 	Run bool
 	// Note is a line for the status bar (a failed step, the end of the
 	// experiment); empty when there is nothing to say.
-	Note catalog.Text
+	Note i18n.Text
 }
 
 // NewSession returns the session of exp before its first step; its caption
@@ -60,7 +61,7 @@ func (s *Session) Experiment() catalog.Experiment { return s.exp }
 // Caption is the text the class reads now: the experiment's summary, the
 // running step's caption, a question with its numbered choices, or the
 // verdict on an answer.
-func (s *Session) Caption() catalog.Text { return s.caption }
+func (s *Session) Caption() i18n.Text { return s.caption }
 
 // Asking returns the predict step whose question waits for an answer.
 func (s *Session) Asking() (catalog.Step, bool) {
@@ -95,7 +96,7 @@ func (s *Session) Next() Turn {
 	if s.Done() {
 		// Nothing left to go on to: a question of the last step stays open.
 		s.queued = 0
-		return Turn{Note: catalog.Text{DE: "Experiment beendet.", EN: "Experiment finished."}}
+		return Turn{Note: i18n.Text{DE: "Experiment beendet.", EN: "Experiment finished."}}
 	}
 	s.asking = nil
 	s.running = true
@@ -110,23 +111,23 @@ func (s *Session) Carried(index int, step catalog.Step, err error) Turn {
 	s.running = false
 	s.next = index + 1
 	if err != nil {
-		return s.then(catalog.Text{DE: "Schritt fehlgeschlagen: " + err.Error(), EN: "step failed: " + err.Error()})
+		return s.then(i18n.Text{DE: "Schritt fehlgeschlagen: " + err.Error(), EN: "step failed: " + err.Error()})
 	}
 	if step.Kind == catalog.StepPredict {
 		s.ask(step)
 		return Turn{}
 	}
-	return s.then(catalog.Text{})
+	return s.then(i18n.Text{})
 }
 
 // then starts a queued step, if there is one, and passes note on.
-func (s *Session) then(note catalog.Text) Turn {
+func (s *Session) then(note i18n.Text) Turn {
 	if s.queued == 0 {
 		return Turn{Note: note}
 	}
 	s.queued--
 	t := s.Next()
-	if t.Note == (catalog.Text{}) {
+	if t.Note == (i18n.Text{}) {
 		t.Note = note
 	}
 	return t
@@ -139,7 +140,7 @@ func (s *Session) ask(step catalog.Step) {
 	for i, c := range step.Choices {
 		fmt.Fprintf(&choices, "  [%d] %s", i+1, c)
 	}
-	s.caption = catalog.Text{DE: step.Caption.DE + " ▸" + choices.String(), EN: step.Caption.EN + " ▸" + choices.String()}
+	s.caption = i18n.Text{DE: step.Caption.DE + " ▸" + choices.String(), EN: step.Caption.EN + " ▸" + choices.String()}
 }
 
 // Answer is the class's answer to the question being asked: choice i,
@@ -153,7 +154,7 @@ func (s *Session) Answer(i int) (string, Turn) {
 	chosen := s.asking.Choices[i]
 	s.explain, s.asking = s.asking.Explain, nil
 	s.running = true // until Judged; x meanwhile waits in the queue
-	s.caption = catalog.Text{DE: "Vorhersage: " + chosen + " … die Nachricht geht weiter.",
+	s.caption = i18n.Text{DE: "Vorhersage: " + chosen + " … die Nachricht geht weiter.",
 		EN: "Prediction: " + chosen + " … the message goes on."}
 	return chosen, Turn{Run: true}
 }
@@ -163,16 +164,16 @@ func (s *Session) Answer(i int) (string, Turn) {
 func (s *Session) Judged(o Outcome, err error) Turn {
 	s.running = false
 	if err != nil {
-		return s.then(catalog.Text{DE: "Vorhersage: " + err.Error(), EN: "prediction: " + err.Error()})
+		return s.then(i18n.Text{DE: "Vorhersage: " + err.Error(), EN: "prediction: " + err.Error()})
 	}
 	why := s.explain
 	if o.Right() {
-		s.caption = catalog.Text{DE: "✓ Richtig: " + o.Actual + ". " + why.DE, EN: "✓ Right: " + o.Actual + ". " + why.EN}
+		s.caption = i18n.Text{DE: "✓ Richtig: " + o.Actual + ". " + why.DE, EN: "✓ Right: " + o.Actual + ". " + why.EN}
 	} else {
-		s.caption = catalog.Text{
+		s.caption = i18n.Text{
 			DE: "✗ Nicht " + o.Chosen + ", sondern " + o.Actual + ". " + why.DE,
 			EN: "✗ Not " + o.Chosen + " but " + o.Actual + ". " + why.EN,
 		}
 	}
-	return s.then(catalog.Text{})
+	return s.then(i18n.Text{})
 }

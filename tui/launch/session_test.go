@@ -7,18 +7,19 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"dsdemo/models/catalog"
+	"dsdemo/models/i18n"
 	"dsdemo/tui/launch"
 )
 
 // lesson is a small experiment: a caption, a wait, a question.
 var lesson = catalog.Experiment{
 	ID:      "lesson",
-	Summary: catalog.Text{EN: "What the experiment shows."},
+	Summary: i18n.Text{EN: "What the experiment shows."},
 	Steps: []catalog.Step{
-		{Kind: catalog.StepCaption, Caption: catalog.Text{EN: "First."}},
-		{Kind: catalog.StepWait, Caption: catalog.Text{EN: "Waiting for put_ok."}},
-		{Kind: catalog.StepPredict, Node: "server", Caption: catalog.Text{EN: "Who gets it?"},
-			Choices: []string{"client-1", "client-2"}, Answer: "client-1", Explain: catalog.Text{EN: "Because."}},
+		{Kind: catalog.StepCaption, Caption: i18n.Text{EN: "First."}},
+		{Kind: catalog.StepWait, Caption: i18n.Text{EN: "Waiting for put_ok."}},
+		{Kind: catalog.StepPredict, Node: "server", Caption: i18n.Text{EN: "Who gets it?"},
+			Choices: []string{"client-1", "client-2"}, Answer: "client-1", Explain: i18n.Text{EN: "Because."}},
 	},
 }
 
@@ -64,7 +65,7 @@ func TestSession(t *testing.T) {
 		{name: "a queued step starts when the running one is done", script: []event{x, x, carried(0)},
 			last: launch.Turn{Run: true}, caption: "Waiting for put_ok.", index: 1, running: true},
 		{name: "a failed step says so and the class goes on", script: []event{x, carried(0), x, failed(1)},
-			last:    launch.Turn{Note: catalog.Text{DE: "Schritt fehlgeschlagen: no put_ok", EN: "step failed: no put_ok"}},
+			last:    launch.Turn{Note: i18n.Text{DE: "Schritt fehlgeschlagen: no put_ok", EN: "step failed: no put_ok"}},
 			caption: "Waiting for put_ok.", index: 2},
 		{name: "a predict step asks with numbered choices", script: []event{x, carried(0), x, carried(1), x, carried(2)},
 			caption: "Who gets it? ▸  [1] client-1  [2] client-2", index: 3, asking: true},
@@ -81,7 +82,7 @@ func TestSession(t *testing.T) {
 			caption: "Prediction: client-1 … the message goes on.", index: 3, running: true, queued: 1},
 		{name: "x instead of an answer gives the question up", script: []event{x, carried(0), x, carried(1), x, carried(2), x},
 			caption: "Who gets it? ▸  [1] client-1  [2] client-2", index: 3, asking: true,
-			last: launch.Turn{Note: catalog.Text{DE: "Experiment beendet.", EN: "Experiment finished."}}},
+			last: launch.Turn{Note: i18n.Text{DE: "Experiment beendet.", EN: "Experiment finished."}}},
 		{name: "but the last question stays open after x", script: []event{x, carried(0), x, carried(1), x, carried(2), x, answer(0)},
 			last: launch.Turn{Run: true}, caption: "Prediction: client-1 … the message goes on.", index: 3, running: true},
 		{name: "a question that is not the last is given up by x",

@@ -27,13 +27,14 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"dsdemo/exercises/quiz"
-	"dsdemo/tui/screen"
+	"dsdemo/models/i18n"
+	"dsdemo/tui/theme"
 )
 
 // Options configure the quiz screens.
 type Options struct {
 	Lang  string // "de" or "en"; only questions written in it are asked
-	Theme screen.Theme
+	Theme theme.Theme
 	Bank  *quiz.Bank
 	// Progress is the student's history: the start page and the weak-topics
 	// page show it, and every answer is added to it and saved to
@@ -143,12 +144,7 @@ func (m *Model) now() time.Time {
 }
 
 // t picks the German or English text.
-func (m *Model) t(de, en string) string {
-	if m.opts.Lang == "de" {
-		return de
-	}
-	return en
-}
+func (m *Model) t(de, en string) string { return i18n.Text{DE: de, EN: en}.In(m.opts.Lang) }
 
 // Update handles a message and returns what to do next.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dsdemo/exercises/quiz"
-	"dsdemo/tui/screen"
+	"dsdemo/tui/theme"
 )
 
 // The bank of the engine's tests: one question of each kind.
@@ -30,7 +30,7 @@ func newModel(t *testing.T, opts Options) *Model {
 	if opts.Seed == 0 {
 		opts.Seed = 11
 	}
-	opts.Theme = screen.NewTheme("default")
+	opts.Theme = theme.New(theme.Default)
 	m := New(opts)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	return m

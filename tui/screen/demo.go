@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"dsdemo/models/catalog"
+	"dsdemo/models/i18n"
 	"dsdemo/models/trace"
 	"dsdemo/tui/launch"
 )
@@ -364,9 +365,9 @@ func (d *demo) onNode(node, verb string, f func(string) error) tea.Cmd {
 	return d.do(verb+" "+node, func() error { return f(node) })
 }
 
-func (d *demo) caption() catalog.Text {
+func (d *demo) caption() i18n.Text {
 	if d.session == nil {
-		return catalog.Text{}
+		return i18n.Text{}
 	}
 	return d.session.Caption()
 }

@@ -4,7 +4,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"dsdemo/models/catalog"
+	"dsdemo/models/i18n"
 )
 
 // binding is one key of a page: a key.Binding to match presses against,
@@ -13,14 +13,14 @@ import (
 type binding struct {
 	key.Binding
 	label       string
-	short, long catalog.Text
+	short, long i18n.Text
 }
 
-func bind(label string, keys []string, short, long catalog.Text) binding {
+func bind(label string, keys []string, short, long i18n.Text) binding {
 	return binding{Binding: key.NewBinding(key.WithKeys(keys...)), label: label, short: short, long: long}
 }
 
-func t(de, en string) catalog.Text { return catalog.Text{DE: de, EN: en} }
+func t(de, en string) i18n.Text { return i18n.Text{DE: de, EN: en} }
 
 // homeKeys are the keys of the home page.
 type homeKeys struct {

@@ -38,8 +38,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"dsdemo/models/catalog"
+	"dsdemo/models/i18n"
 	"dsdemo/models/trace"
 	"dsdemo/tui/launch"
+	"dsdemo/tui/theme"
 )
 
 // Controller is what the live view can do to a running demo; *launch.Launcher is one.
@@ -63,7 +65,7 @@ type Starter func(ctx context.Context, m catalog.Model, onEvent func(trace.Event
 // Options configure the UI.
 type Options struct {
 	Lang    string // "de" or "en"
-	Theme   string // "default" or "contrast"
+	Theme   string // theme.Default or theme.Contrast
 	Auto    bool   // play experiments without waiting for a key
 	Pace    int    // with Auto: words a minute a caption is read aloud at before the next step; 0: DefaultPace
 	Catalog []catalog.Model
@@ -90,7 +92,7 @@ type Player interface {
 // shows them.
 type common struct {
 	lang     string
-	theme    Theme
+	theme    theme.Theme
 	width    int
 	height   int
 	homeKeys homeKeys
@@ -99,12 +101,7 @@ type common struct {
 }
 
 // t picks the German or English text.
-func (c *common) t(de, en string) string {
-	if c.lang == "de" {
-		return de
-	}
-	return en
-}
+func (c *common) t(de, en string) string { return i18n.Text{DE: de, EN: en}.In(c.lang) }
 
 // Model is the top-level model: it routes every message to the page that
 // is showing (home, live view, or another package's page) and is the only
@@ -139,7 +136,7 @@ const redraw = 100 * time.Millisecond
 
 // New returns the UI on its home page.
 func New(opts Options) *Model {
-	c := common{lang: opts.Lang, theme: NewTheme(opts.Theme), width: 80, height: 24,
+	c := common{lang: opts.Lang, theme: theme.New(opts.Theme), width: 80, height: 24,
 		homeKeys: newHomeKeys(), liveKeys: newLiveKeys(), help: help.New()}
 	c.help.Styles = help.Styles{ShortKey: c.theme.Key, FullKey: c.theme.Key, ShortSeparator: c.theme.Faint,
 		FullSeparator: c.theme.Faint, Ellipsis: c.theme.Faint}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dsdemo/models/catalog"
+	"dsdemo/models/i18n"
 	"dsdemo/models/trace"
 	"dsdemo/tui/launch"
 )
@@ -241,7 +242,7 @@ func TestAutoPace(t *testing.T) {
 		{"a question gets time to think", DefaultPace, words(65), 0, true, 30*time.Second + thinkTime},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			step := catalog.Step{Kind: catalog.StepCaption, Caption: catalog.Text{EN: tc.caption}}
+			step := catalog.Step{Kind: catalog.StepCaption, Caption: i18n.Text{EN: tc.caption}}
 			if tc.ask {
 				step.Kind, step.Choices = catalog.StepPredict, []string{"a"}
 			}
@@ -262,7 +263,7 @@ func TestPauseIsVisibleWhenNarrow(t *testing.T) {
 	m, _, _ := started(t)
 	resize(m, 80, 24)
 	d := m.live.src.(*demo)
-	d.session = launch.NewSession(catalog.Experiment{Title: catalog.Text{EN: strings.Repeat("a long title ", 8)}})
+	d.session = launch.NewSession(catalog.Experiment{Title: i18n.Text{EN: strings.Repeat("a long title ", 8)}})
 	d.slow = 3
 	press(m, "space")
 	assert.Contains(t, ansi.Strip(m.View().Content), "⏸ paused")

@@ -2,6 +2,7 @@ package screen
 
 import (
 	"dsdemo/models/catalog"
+	"dsdemo/models/i18n"
 	"dsdemo/models/trace"
 )
 
@@ -10,7 +11,7 @@ import (
 func NewReplay(events []trace.Event, opts Options) *Model {
 	m := New(opts)
 	m.standalone = true
-	m.live = newLive(&m.c, opts, newRecording(&m.c, events), catalog.Model{Title: catalog.Text{DE: "Aufzeichnung", EN: "Recording"}})
+	m.live = newLive(&m.c, opts, newRecording(&m.c, events), catalog.Model{Title: i18n.Text{DE: "Aufzeichnung", EN: "Recording"}})
 	return m
 }
 

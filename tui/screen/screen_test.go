@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dsdemo/models/catalog"
+	"dsdemo/models/i18n"
 	"dsdemo/models/trace"
 	"dsdemo/tui/launch"
 )
@@ -230,7 +231,7 @@ func TestReplay(t *testing.T) {
 func BenchmarkLiveView(b *testing.B) {
 	m := New(Options{Lang: "en"})
 	resize(m, 160, 50)
-	m.live = newLive(&m.c, m.opts, newRecording(&m.c, nil), catalog.Model{Title: catalog.Text{EN: "bench"}})
+	m.live = newLive(&m.c, m.opts, newRecording(&m.c, nil), catalog.Model{Title: i18n.Text{EN: "bench"}})
 	var evs []trace.Event
 	for i := range 10 {
 		evs = append(evs, hello(fmt.Sprintf("node-%d", i), fmt.Sprintf("127.0.0.1:%d", 7100+i)))
@@ -251,7 +252,7 @@ func BenchmarkLiveView(b *testing.B) {
 func BenchmarkLiveLayout(b *testing.B) {
 	m := New(Options{Lang: "en"})
 	resize(m, 160, 50)
-	m.live = newLive(&m.c, m.opts, newRecording(&m.c, nil), catalog.Model{Title: catalog.Text{EN: "bench"}})
+	m.live = newLive(&m.c, m.opts, newRecording(&m.c, nil), catalog.Model{Title: i18n.Text{EN: "bench"}})
 	var evs []trace.Event
 	for i := range 10 {
 		evs = append(evs, hello(fmt.Sprintf("node-%d", i), fmt.Sprintf("127.0.0.1:%d", 7100+i)))
@@ -343,7 +344,7 @@ func (p *fakePlayer) Predict(_ context.Context, choice string) (launch.Outcome, 
 
 func TestPrediction(t *testing.T) {
 	step := catalog.Step{Kind: catalog.StepPredict, Node: "server", Choices: []string{"client-1", "client-2"}, Answer: "client-1",
-		Caption: catalog.Text{DE: "Wer?", EN: "Who gets it?"}, Explain: catalog.Text{DE: "Weil.", EN: "Because."}}
+		Caption: i18n.Text{DE: "Wer?", EN: "Who gets it?"}, Explain: i18n.Text{DE: "Weil.", EN: "Because."}}
 	// ask starts a live view on an experiment of one predict step, and
 	// carries that step out: the question waits for an answer.
 	ask := func(t *testing.T) (*live, *demo) {
@@ -428,7 +429,7 @@ func TestTiers(t *testing.T) {
 func TestNothingIsCut(t *testing.T) {
 	m, _, _ := started(t)
 	resize(m, 80, 24)
-	var longest catalog.Text
+	var longest i18n.Text
 	for _, model := range catalog.All() {
 		for _, e := range model.Experiments {
 			for _, s := range e.Steps {

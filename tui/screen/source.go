@@ -6,7 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"dsdemo/models/catalog"
+	"dsdemo/models/i18n"
 	"dsdemo/models/trace"
 	"dsdemo/tui/history"
 )
@@ -38,7 +38,7 @@ type source interface {
 	// process of the run has been reaped.
 	stop() tea.Cmd
 	// caption is the text the class reads above the picture.
-	caption() catalog.Text
+	caption() i18n.Text
 	// badges are the marks of the title line (slow motion, step mode, …).
 	badges(c *common) []string
 	// mark is what the source adds to a node's label (⛓ cut off, 25 %).
@@ -92,7 +92,7 @@ func newRecording(c *common, events []trace.Event) *recording {
 
 func (r *recording) init() tea.Cmd          { return nil }
 func (r *recording) update(tea.Msg) tea.Cmd { return nil }
-func (r *recording) caption() catalog.Text  { return catalog.Text{} }
+func (r *recording) caption() i18n.Text     { return i18n.Text{} }
 func (r *recording) mark(string) string     { return "" }
 func (r *recording) delay() time.Duration   { return 500 * time.Millisecond }
 func (r *recording) explaining() bool       { return false }

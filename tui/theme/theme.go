@@ -1,12 +1,17 @@
-package screen
+// Package theme holds the launcher's styles, the one place a colour is
+// chosen. Every screen (the home page, the live view, the quiz) draws with
+// a Theme from here, so a screen that needs colours imports this small
+// package instead of another screen, and a projector theme is one place to
+// change. The name is what a newcomer who wants to change a colour looks
+// for.
+package theme
 
 import "charm.land/lipgloss/v2"
 
-// Theme holds every style the screens use, so a projector theme is one
-// place to change. Colour is only ever a second signal: every state also
-// has a mark (a message ✓ delivered, ⚠ an error reply, ✗ lost, ⏸ held, ⊘
-// given up; a node ☠ killed, ❄ frozen; see outcome.go), so NO_COLOR stays
-// readable.
+// Theme holds every style the screens use. Colour is only ever a second
+// signal: every state also has a mark (a message ✓ delivered, ⚠ an error
+// reply, ✗ lost, ⏸ held, ⊘ given up; a node ☠ killed, ❄ frozen; see
+// tui/screen/outcome.go), so NO_COLOR stays readable.
 type Theme struct {
 	Title, Caption, Faint, Selected, Key, Error lipgloss.Style
 	Box, BoxSelected                            lipgloss.Style
@@ -14,8 +19,17 @@ type Theme struct {
 	Request, Reply, Lost, Held                  lipgloss.Style
 }
 
-// NewTheme returns the "default" or "contrast" theme.
-func NewTheme(name string) Theme {
+// The themes --theme takes.
+const (
+	Default  = "default"
+	Contrast = "contrast" // for projectors
+)
+
+// Known reports whether name is a theme New knows (Default or Contrast).
+func Known(name string) bool { return name == Default || name == Contrast }
+
+// New returns the Default or Contrast theme; any other name is Default.
+func New(name string) Theme {
 	c := func(s string) lipgloss.Style { return lipgloss.NewStyle().Foreground(lipgloss.Color(s)) }
 	t := Theme{
 		Title:       lipgloss.NewStyle().Bold(true),
@@ -34,7 +48,7 @@ func NewTheme(name string) Theme {
 		Lost:        c("#ff6b6b").Bold(true),
 		Held:        c("#f5d76e").Bold(true),
 	}
-	if name == "contrast" {
+	if name == Contrast {
 		// Projectors wash out colours: pure white on black, bold everywhere.
 		t.Faint = lipgloss.NewStyle()
 		t.Caption = c("#ffff00").Bold(true)
