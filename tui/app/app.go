@@ -241,9 +241,6 @@ func runReplay(o options, file string) error {
 func (o options) screenOptions(dir string, start screen.Starter) screen.Options {
 	return screen.Options{
 		Lang: o.lang, Theme: o.theme, Auto: o.auto, Pace: o.pace, Catalog: catalog.All(), Start: start,
-		NewPlayer: func(c screen.Controller, e catalog.Experiment) screen.Player {
-			return launch.NewPlayer(c.(*demo).Launcher, e)
-		},
 		Export: func(events []trace.Event) (string, error) { return exportBoth(dir, events) },
 		Quiz:   o.quizPage,
 	}
@@ -254,6 +251,9 @@ type demo struct {
 	*launch.Launcher
 	recording *record.Writer
 }
+
+// Play returns a player for the experiment e on this demo.
+func (d *demo) Play(e catalog.Experiment) screen.Player { return launch.NewPlayer(d.Launcher, e) }
 
 func (d *demo) Close() error {
 	err := d.Launcher.Close()

@@ -14,7 +14,7 @@ import (
 const maxAway = 2
 
 // Churn takes one random step of churn among the model's Churn nodes: a
-// running one leaves gracefully (Leave), or one that is away (left,
+// running one leaves gracefully (leave), or one that is away (left,
 // crashed or not started yet) comes back. It returns what it did, in a few
 // words, for the status line.
 func (l *Launcher) Churn(ctx context.Context) (string, error) {
@@ -39,7 +39,7 @@ func (l *Launcher) Churn(ctx context.Context) (string, error) {
 		return name + " joins", nil
 	}
 	name := running[rand.IntN(len(running))]
-	if err := l.Leave(name); err != nil {
+	if err := l.leave(name); err != nil {
 		return "", err
 	}
 	return name + " leaves", nil
@@ -57,11 +57,11 @@ func (l *Launcher) comeBack(ctx context.Context, name string) error {
 	return l.Restart(ctx, name)
 }
 
-// Leave ends node gracefully with SIGTERM, as a user closing a program
+// leave ends node gracefully with SIGTERM, as a user closing a program
 // would: it says goodbye (a peer hands its keys over) and exits. A node
 // that does not end within reapLimit is killed. It returns once the
 // process is reaped.
-func (l *Launcher) Leave(node string) error {
+func (l *Launcher) leave(node string) error {
 	n, err := l.live(node, "stop")
 	if err != nil {
 		return err

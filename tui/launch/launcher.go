@@ -38,14 +38,11 @@ type Config struct {
 	// waits for it. Nil means the events are only used by the launcher
 	// itself.
 	OnEvent func(trace.Event)
-
-	// HelloTimeout is how long a program may take to say hello after it
-	// started. Zero means 10 seconds.
-	HelloTimeout time.Duration
 }
 
-// DefaultHelloTimeout is the HelloTimeout of a Config that sets none.
-const DefaultHelloTimeout = 10 * time.Second
+// helloTimeout is how long a program may take to say hello after it
+// started.
+const helloTimeout = 10 * time.Second
 
 // Launcher runs the programs of one model and watches them through its
 // trace collector. Its methods are safe for concurrent use.
@@ -158,9 +155,6 @@ func withDefaults(cfg Config) Config {
 	if abs, err := filepath.Abs(cfg.BinDir); err == nil {
 		cfg.BinDir = abs
 	}
-	if cfg.HelloTimeout == 0 {
-		cfg.HelloTimeout = DefaultHelloTimeout
-	}
 	return cfg
 }
 
@@ -174,13 +168,6 @@ func binaries(m catalog.Model) []string {
 	}
 	return names
 }
-
-// Model returns the model the launcher runs.
-func (l *Launcher) Model() catalog.Model { return l.cfg.Model }
-
-// CollectorAddr is the address of the launcher's trace collector: what
-// each program gets as --trace.
-func (l *Launcher) CollectorAddr() string { return l.collector.Addr() }
 
 // handle takes every event from the collector: it learns a program's state
 // and address from its hello, passes the event on to OnEvent, and then to

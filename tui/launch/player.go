@@ -54,10 +54,6 @@ func NewPlayer(l *Launcher, exp catalog.Experiment) *Player {
 // Done reports whether every step has been carried out.
 func (p *Player) Done() bool { return p.next >= len(p.exp.Steps) }
 
-// Index returns the index of the step the next call of Next carries out,
-// which is the number of steps carried out so far.
-func (p *Player) Index() int { return p.next }
-
 // Next carries out the next step and returns it. Start and restart steps
 // return once the node has said hello; a wait step returns when an event it
 // waits for has arrived, counting from when the step before it was carried
@@ -215,10 +211,6 @@ type Outcome struct {
 
 // Right reports whether the prediction was right.
 func (o Outcome) Right() bool { return o.Chosen == o.Actual }
-
-// Asking reports whether a predict step holds a message and waits for the
-// class's answer (Predict).
-func (p *Player) Asking() bool { return p.asked != nil }
 
 // Predict answers the question of the predict step just carried out: it
 // ends step mode at the node that holds the message, so the message goes

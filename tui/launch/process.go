@@ -156,7 +156,7 @@ func (l *Launcher) reap(p *process, stdout, stderr *lineWriter) {
 
 // waitHello waits until p says hello, and says why when it does not.
 func (l *Launcher) waitHello(ctx context.Context, n *node, p *process, hello *watch) error {
-	timer := time.NewTimer(l.cfg.HelloTimeout)
+	timer := time.NewTimer(helloTimeout)
 	defer timer.Stop()
 	node := n.program.Node
 	select {
@@ -177,7 +177,7 @@ func (l *Launcher) waitHello(ctx context.Context, n *node, p *process, hello *wa
 		}
 		return err
 	case <-timer.C:
-		return fmt.Errorf("%s did not say hello within %s%s", node, l.cfg.HelloTimeout, said(n.output))
+		return fmt.Errorf("%s did not say hello within %s%s", node, helloTimeout, said(n.output))
 	case <-ctx.Done():
 		return fmt.Errorf("waiting for the hello of %s: %w", node, ctx.Err())
 	case <-l.closed:

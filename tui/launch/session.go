@@ -17,7 +17,7 @@ import (
 //
 //	s, p := launch.NewSession(exp), launch.NewPlayer(l, exp)
 //	for s.Next().Run { // x: show the step's caption, then carry it out
-//		i := p.Index()
+//		i := s.Index()
 //		step, err := p.Next(ctx) // the I/O; a screen runs it in a command
 //		s.Carried(i, step, err)  // the player's report drives the session
 //		if _, asked := s.Asking(); asked {

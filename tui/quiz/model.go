@@ -55,8 +55,6 @@ type Options struct {
 	Mode  quiz.Mode
 	// Seed decides the questions and their order; 0 takes one from the clock.
 	Seed uint64
-	// Now is the clock; nil is time.Now. Tests pass a fake one.
-	Now func() time.Time
 }
 
 // page is the screen showing.
@@ -73,6 +71,7 @@ const (
 // Model is the quiz screens.
 type Model struct {
 	opts          Options
+	now           func() time.Time // the clock exams are timed by
 	width, height int
 	page          page
 	done          bool // esc on the start page: the caller closes the quiz
@@ -106,8 +105,11 @@ type (
 )
 
 // New returns the quiz on its start page, or in a session when opts.Begin.
-func New(opts Options) *Model {
-	m := &Model{opts: opts, width: 80, height: 24, examSize: opts.ExamSize, topics: quiz.Topics(),
+func New(opts Options) *Model { return newTimed(opts, time.Now) }
+
+// newTimed is New with the clock exams are timed by.
+func newTimed(opts Options, now func() time.Time) *Model {
+	m := &Model{opts: opts, now: now, width: 80, height: 24, examSize: opts.ExamSize, topics: quiz.Topics(),
 		counts: make(map[string]int)}
 	if m.examSize <= 0 {
 		m.examSize = quiz.DefaultExamCount
@@ -135,13 +137,6 @@ func (m *Model) Init() tea.Cmd {
 
 // Done reports whether the student left the quiz (esc on the start page).
 func (m *Model) Done() bool { return m.done }
-
-func (m *Model) now() time.Time {
-	if m.opts.Now != nil {
-		return m.opts.Now()
-	}
-	return time.Now()
-}
 
 // t picks the German or English text.
 func (m *Model) t(de, en string) string { return i18n.Text{DE: de, EN: en}.In(m.opts.Lang) }
@@ -214,7 +209,7 @@ func (m *Model) begin(mode quiz.Mode, topic string) tea.Cmd {
 	if seed == 0 {
 		seed = uint64(m.now().UnixNano())
 	}
-	cfg := quiz.Config{Mode: mode, Topic: topic, Lang: m.opts.Lang, Seed: seed, Now: m.opts.Now}
+	cfg := quiz.Config{Mode: mode, Topic: topic, Lang: m.opts.Lang, Seed: seed, Now: m.now}
 	if mode == quiz.Exam {
 		cfg.Count, cfg.Limit = m.examSize, m.opts.ExamLimit
 	}

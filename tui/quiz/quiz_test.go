@@ -21,6 +21,12 @@ const goodBank = "../../exercises/quiz/testdata/good.yaml"
 
 func newModel(t *testing.T, opts Options) *Model {
 	t.Helper()
+	return newTimedModel(t, opts, time.Now)
+}
+
+// newTimedModel is newModel with a clock for the exam's timer.
+func newTimedModel(t *testing.T, opts Options, now func() time.Time) *Model {
+	t.Helper()
 	b, err := quiz.LoadFile(goodBank)
 	require.NoError(t, err)
 	opts.Bank = b
@@ -31,7 +37,7 @@ func newModel(t *testing.T, opts Options) *Model {
 		opts.Seed = 11
 	}
 	opts.Theme = theme.New(theme.Default)
-	m := New(opts)
+	m := newTimed(opts, now)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	return m
 }
@@ -271,7 +277,7 @@ func (c *fakeClock) Now() time.Time { return c.now }
 
 func TestExam(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
-	m := newModel(t, Options{Now: clock.Now, ExamLimit: 2 * time.Minute})
+	m := newTimedModel(t, Options{ExamLimit: 2 * time.Minute}, clock.Now)
 	press(m, "-", "-") // 10 → 5 → 5: the smallest exam
 	assert.Contains(t, m.View(), "exam (5 questions, +/-)")
 	cmds := press(m, "x")
@@ -306,7 +312,7 @@ func TestExam(t *testing.T) {
 }
 
 func TestBeginAtOnce(t *testing.T) {
-	m := newModel(t, Options{Begin: true, Mode: quiz.Exam, ExamSize: 3, Now: (&fakeClock{now: time.Unix(0, 0)}).Now})
+	m := newTimedModel(t, Options{Begin: true, Mode: quiz.Exam, ExamSize: 3}, (&fakeClock{now: time.Unix(0, 0)}).Now)
 	assert.Equal(t, askPage, m.page)
 	assert.NotNil(t, m.Init(), "the exam's timer")
 	assert.Contains(t, m.View(), "question 1 of 3")

@@ -20,14 +20,13 @@ import (
 // guided experiment is played on it. Every call of the Controller happens
 // in a command, never in Update, and reports back as a message.
 type demo struct {
-	c         *common
-	ctl       Controller
-	model     catalog.Model
-	events    <-chan trace.Event
-	newPlayer func(Controller, catalog.Experiment) Player // nil: no experiments
-	auto      bool
-	pace      int       // --auto: words a minute a caption is read aloud at
-	shown     time.Time // when the caption of the step being carried out was shown
+	c      *common
+	ctl    Controller
+	model  catalog.Model
+	events <-chan trace.Event
+	auto   bool
+	pace   int       // --auto: words a minute a caption is read aloud at
+	shown  time.Time // when the caption of the step being carried out was shown
 
 	step  bool           // step mode: messages are held until released
 	slow  int            // index into slowMotion
@@ -64,16 +63,18 @@ func newDemo(c *common, opts Options, ctl Controller, m catalog.Model, events <-
 	if pace <= 0 {
 		pace = DefaultPace
 	}
-	return &demo{c: c, ctl: ctl, model: m, events: events, newPlayer: opts.NewPlayer, auto: opts.Auto, pace: pace,
+	return &demo{c: c, ctl: ctl, model: m, events: events, auto: opts.Auto, pace: pace,
 		drop: map[string]int{}, cut: map[string]bool{}}
 }
 
 // choose makes e the experiment that x steps through.
 func (d *demo) choose(e catalog.Experiment) {
-	if d.newPlayer == nil {
-		return
+	if d.ctl == nil {
+		return // a replay: nothing to play on
 	}
-	d.session, d.player = launch.NewSession(e), d.newPlayer(d.ctl, e)
+	if p := d.ctl.Play(e); p != nil {
+		d.session, d.player = launch.NewSession(e), p
+	}
 }
 
 func (d *demo) init() tea.Cmd {

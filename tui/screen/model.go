@@ -44,7 +44,8 @@ import (
 	"dsdemo/tui/theme"
 )
 
-// Controller is what the live view can do to a running demo; *launch.Launcher is one.
+// Controller is what the live view can do to a running demo: tui/app's
+// demo, a *launch.Launcher with its recording, is one.
 type Controller interface {
 	Procs() []launch.Proc
 	Kill(node string) error
@@ -55,11 +56,14 @@ type Controller interface {
 	Churn(ctx context.Context) (string, error)
 	Partition(node string, on bool) error
 	Control(node string, c trace.Control) error
+	// Play returns a player for the experiment e on this demo, or nil
+	// when it cannot play experiments.
+	Play(e catalog.Experiment) Player
 	Close() error
 }
 
 // Starter starts a model whose events are passed to onEvent; the live view
-// plays experiments through the returned player function.
+// drives it, and plays its experiments, through the returned Controller.
 type Starter func(ctx context.Context, m catalog.Model, onEvent func(trace.Event)) (Controller, error)
 
 // Options configure the UI.
@@ -70,8 +74,6 @@ type Options struct {
 	Pace    int    // with Auto: words a minute a caption is read aloud at before the next step; 0: DefaultPace
 	Catalog []catalog.Model
 	Start   Starter
-	// NewPlayer returns a player for an experiment on a started demo.
-	NewPlayer func(c Controller, e catalog.Experiment) Player
 	// Export writes a diagram of the events and returns where; may be nil.
 	Export func(events []trace.Event) (string, error)
 	// Quiz returns the quiz page the home page opens with Q; may be nil.

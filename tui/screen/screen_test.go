@@ -91,8 +91,9 @@ func (f *fakeDemo) record(s string) error {
 	return nil
 }
 
-func (f *fakeDemo) Procs() []launch.Proc { return f.procs }
-func (f *fakeDemo) Kill(n string) error  { return f.record("kill " + n) }
+func (f *fakeDemo) Procs() []launch.Proc           { return f.procs }
+func (f *fakeDemo) Play(catalog.Experiment) Player { return nil } // no experiments
+func (f *fakeDemo) Kill(n string) error            { return f.record("kill " + n) }
 func (f *fakeDemo) Freeze(n string) error {
 	f.procs[0].State = launch.StateFrozen
 	return f.record("freeze " + n)
