@@ -66,7 +66,10 @@
 // gives up on it, writes v1 and then v2 through another server, and when the
 // frozen server thaws it finds the first v1 still waiting in its input. That
 // request carries the clock its client had before it ever heard of v2, so
-// it loses to v2 on every replica.
+// it loses to v2 on every replica. The clock is optional on the wire: a
+// request without one (typed into nc) gets the Lamport time of the server
+// that takes it, which is later than every version that server holds, so
+// it wins over them, late or not.
 //
 // So that an acknowledged write is never silently older than what a replica
 // already holds, a server refuses a write whose timestamp is not newer than

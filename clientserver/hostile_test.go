@@ -534,3 +534,28 @@ func TestHostileOnlyGroupMembersMayReplicate(t *testing.T) {
 		}
 	})
 }
+
+// TestHostileClocklessWriteInReplicateMode: clock is optional on the wire,
+// and a replica used the envelope's clock as the write's version, so a
+// client that sends none (nc) wrote with version 0 and every later put of
+// the same key was a "stale write" forever. A write without a clock takes
+// the server's own Lamport time instead, so nc can overwrite its own keys,
+// and every replica keeps the last one.
+func TestHostileClocklessWriteInReplicateMode(t *testing.T) {
+	server, _ := programs(t)
+	srvs := group(t, server, clientserver.Replicate, 3, func(int) []string { return nil })
+	addrs := []string{srvs[0].Addr, srvs[1].Addr, srvs[2].Addr}
+	ctx := programtest.Context(t)
+	nc := dialRaw(t, addrs[0])
+	for i, value := range []string{"1", "2", "3"} {
+		e, _ := nc.call(fmt.Sprintf(`{"from":"nc","type":"put","id":%d,"body":{"key":"a","value":"%s"}}`, i+1, value))
+		require.Equal(t, "put_ok", e.Type, "put a %s without a clock: %s", value, e.Body)
+	}
+	e, _ := dialRaw(t, addrs[1]).call(`{"from":"nc-2","type":"put","id":1,"body":{"key":"a","value":"4"}}`)
+	require.Equal(t, "put_ok", e.Type, "put a 4 without a clock at another replica: %s", e.Body)
+	e, _ = nc.call(`{"from":"nc","type":"del","id":4,"body":{"key":"a"}}`)
+	require.Equal(t, "del_ok", e.Type, "del a without a clock: %s", e.Body)
+	e, _ = nc.call(`{"from":"nc","type":"put","id":5,"body":{"key":"a","value":"5"}}`)
+	require.Equal(t, "put_ok", e.Type, "put a 5 after the delete: %s", e.Body)
+	assert.Equal(t, map[string]string{"a": "5"}, waitAgree(ctx, t, addrs, []string{"a"}))
+}

@@ -326,6 +326,15 @@ func (s *Server) write(ctx context.Context, req wire.Envelope, r Request) (Resul
 		// server was frozen, the client gave up and went elsewhere) stays
 		// as old as it is, and loses to whatever its client wrote later.
 		w.Version.Clock = req.Clock
+		if w.Version.Clock == 0 {
+			// The clock is optional on the wire, and a student typing
+			// into nc leaves it out. Version 0 would lose to every
+			// earlier write of the key, for ever ("stale write"); the
+			// server's own time is later than every write it has seen.
+			// Such a request, if it is held up, cannot lose to a later
+			// one: only a client that sends its clock gets that.
+			w.Version.Clock = s.node.Clock.Tick()
+		}
 	} else {
 		// One server orders all writes of a key: its own clock will do.
 		w.Version.Clock = s.node.Clock.Tick()
