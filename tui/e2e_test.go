@@ -177,7 +177,9 @@ func TestLauncherUnderTmux(t *testing.T) {
 		term.started()
 		// client-1 loses every message it sends; the experiment's put is lost.
 		term.keys("Right", "d", "d", "d")
-		term.waitText("client-1 100%")
+		// The status bar reports a control once the program has taken it
+		// (the node's label shows what was asked for at once).
+		term.waitText("drop client-1 100%")
 		term.keys("x", "x")
 		term.waitText("✗put")
 		lines := strings.Split(strings.TrimRight(term.screen(), "\n"), "\n")
