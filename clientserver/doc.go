@@ -33,7 +33,9 @@
 // and an HMAC-SHA256 under the group key that every server is given
 // (--group-key) and no client knows. A message without a valid MAC is
 // refused ("not from a member of the group") and changes nothing. seal.go
-// says what the MAC covers and why replaying a genuine message does no harm.
+// says what the MAC covers and what replaying a genuine message could do:
+// an owner takes each forwarded request once (replay.go), since a forwarded
+// put sent again would overwrite the newer writes of its key.
 //
 // # What replicate mode promises
 //
@@ -106,7 +108,7 @@
 //	del {"key":"a"}             -> del_ok {"key":"a","found":true,"server":"server-1"}
 //
 // and between the servers of a group, each body (written here as SEAL(...))
-// in a Sealed {"msg":...,"sender":ADDR,"receiver":ADDR,"nonce":N,"mac":HEX}:
+// in a Sealed {"msg":...,"sender":ADDR,"receiver":ADDR,"nonce":N,"issued":MS,"mac":HEX}:
 //
 //	get, put, del SEAL({"key":"a","value":"1"})   forwarded to the owner (partition)
 //	                            -> get_ok, put_ok, del_ok SEAL({"key":"a",...})

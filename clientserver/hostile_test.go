@@ -535,6 +535,84 @@ func TestHostileOnlyGroupMembersMayReplicate(t *testing.T) {
 	})
 }
 
+// TestHostileReplayedForwardedPutIsRefused: in partition mode the owner of
+// a key gives a forwarded put a fresh version from its own clock, so a
+// genuine sealed put captured on the way from server-1 to the owner and
+// sent again later would overwrite every newer write of the key. The owner
+// takes each sealed forwarded request once, and only while it is fresh: a
+// replay is refused and the newer value stays.
+func TestHostileReplayedForwardedPutIsRefused(t *testing.T) {
+	server, _ := programs(t)
+	rec := programtest.NewRecorder(t)
+	beforeStart := time.Now()
+	srvs := group(t, server, clientserver.Partition, 3, func(i int) []string {
+		if i == 0 {
+			return []string{"--trace", rec.Addr()}
+		}
+		return nil
+	})
+	ctx := programtest.Context(t)
+	// forwarded is a put forwarded from server-1 to the server at receiver,
+	// sealed at the time issued, as a member whose clock is wrong would.
+	forwarded := func(receiver string, issued time.Time, key string) wire.Envelope {
+		sealed, err := clientserver.SealRequestAt(issued, testGroupKey, "server-1", "put", srvs[0].Addr, receiver,
+			clientserver.Request{Key: key, Value: "planted"})
+		require.NoError(t, err)
+		body, err := json.Marshal(sealed)
+		require.NoError(t, err)
+		e, _ := dialRaw(t, receiver).call(`{"from":"server-1","type":"put","id":1,"body":` + string(body) + `}`)
+		return e
+	}
+	// Sealed within the window, but before server-2 started: it cannot
+	// know whether it took it before a restart.
+	e := forwarded(srvs[1].Addr, beforeStart.Add(-time.Second), "x")
+	assert.Contains(t, reason(t, e), "sealed before what this server remembers", "a put sealed before the owner started")
+
+	c := clientserver.NewClient(wire.NewNode("client"), []string{srvs[0].Addr}, 0, programtest.Patience)
+	defer c.Close()
+	// A key that server-1 does not own: its put goes out forwarded.
+	var key string
+	for i := 0; key == ""; i++ {
+		require.Less(t, i, 100, "no key among 100 lives elsewhere")
+		k := "r" + strconv.Itoa(i)
+		res, err := c.Put(ctx, k, "old")
+		require.NoError(t, err)
+		if res.Server != "server-1" {
+			key = k
+		}
+	}
+	// The forwarded put as the trace shows it: what a listener on the
+	// network captured.
+	sent := rec.WaitN(t, 1, func(e trace.Event) bool {
+		return e.Node == "server-1" && e.Kind == trace.KindSend && e.Msg != nil && e.Msg.Type == "put" &&
+			strings.Contains(string(e.Msg.Body), `"key":"`+key+`"`)
+	})[0].Msg
+	var sealed clientserver.Sealed
+	require.NoError(t, json.Unmarshal(sent.Body, &sealed))
+	captured, err := json.Marshal(wire.Envelope{From: sent.From, To: sent.To, Type: sent.Type, ID: sent.ID, Clock: sent.Clock, Body: sent.Body})
+	require.NoError(t, err)
+	_, err = c.Put(ctx, key, "new")
+	require.NoError(t, err)
+
+	t.Run("the captured put sent again", func(t *testing.T) {
+		e, _ := dialRaw(t, sealed.Receiver).call(string(captured))
+		assert.Contains(t, reason(t, e), "a replay")
+	})
+	t.Run("a put sealed long ago, or in the future", func(t *testing.T) {
+		assert.Contains(t, reason(t, forwarded(sealed.Receiver, time.Now().Add(-time.Minute), key)), "stale")
+		assert.Contains(t, reason(t, forwarded(sealed.Receiver, time.Now().Add(time.Minute), key)), "in the future")
+	})
+	for _, s := range srvs {
+		r := clientserver.NewClient(wire.NewNode("reader"), []string{s.Addr}, 0, programtest.Patience)
+		res, err := r.Get(ctx, key)
+		r.Close()
+		require.NoError(t, err)
+		assert.Equal(t, "new", res.Value, "%s from %s", key, s.Addr)
+	}
+	_, err = c.Put(ctx, key, "newest")
+	require.NoError(t, err, "forwarding goes on working")
+}
+
 // TestHostileClocklessWriteInReplicateMode: clock is optional on the wire,
 // and a replica used the envelope's clock as the write's version, so a
 // client that sends none (nc) wrote with version 0 and every later put of

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash"
 	"strconv"
+	"time"
 
 	"dsdemo/models/wire"
 )
@@ -28,11 +29,11 @@ import (
 //	server-1                                         server-2
 //	   | replicate {"msg":{"key":"a",...},                |
 //	   |   "sender":"127.0.0.1:7101","receiver":"127.0.0.1:7102",
-//	   |   "nonce":"N","mac":HMAC(key, request|replicate|server-1|...|msg)}
+//	   |   "nonce":"N","issued":T,"mac":HMAC(key, request|replicate|server-1|...|msg)}
 //	   | -----------------------------------------------> | checks the MAC, then applies
 //	   | <----------------------------------------------- |
 //	   |   replicate_ok {"msg":{},"sender":"127.0.0.1:7102","receiver":"127.0.0.1:7101",
-//	   |   "nonce":"N","mac":HMAC(key, reply|replicate_ok|server-2|...)}
+//	   |   "nonce":"N","issued":T2,"mac":HMAC(key, reply|replicate_ok|server-2|...)}
 //
 // What the MAC covers, and what an attacker who can read and resend the
 // messages could try:
@@ -45,6 +46,8 @@ import (
 //   - the nonce: random in each request, and repeated in its reply, so a
 //     reply can only answer the request it was made for (the wire's own id
 //     starts again at 1 when a server restarts, the nonce does not);
+//   - the time it was sealed (issued), so a request cannot be kept and
+//     sent again much later;
 //   - the body, byte for byte.
 //
 // The envelope's id and clock are stamped by the wire as it sends, after
@@ -53,14 +56,23 @@ import (
 // moves the receiver's Lamport clock, which any client may do within the
 // wire's bound. No decision rests on them alone.
 //
-// A message sent again later is still genuine. The seal does not stop that,
-// and it need not: a replicate sent again is harmless, because versions are
-// compared and an old write never wins over a newer one (nor over the
-// tombstone of a later delete); a sync sent again reads a page that the
-// replicate messages carried in the clear anyway; a catch_up sent again
-// makes a replica copy its peers once more, and clients go to the next
-// server meanwhile. Someone who can capture and resend messages can also
-// delay or drop them: what replay adds is no more than that.
+// A message sent again later is still genuine, and the MAC alone cannot
+// tell. What a replay does depends on the message:
+//
+//   - a forwarded put or del gets a fresh version from the owner's clock,
+//     so sent again it would overwrite every newer write of its key. The
+//     owner takes each forwarded request once: replay.go refuses a nonce
+//     it has seen, and a request sealed too long ago or before the server
+//     started (it cannot know what it took before);
+//   - a replicate carries its version, and an old write never wins over a
+//     newer one (nor over the tombstone of a later delete): sent again, it
+//     changes nothing;
+//   - a sync sent again reads a page that the replicate messages carried in
+//     the clear anyway; a catch_up sent again makes a replica copy its
+//     peers once more, and clients go to the next server meanwhile.
+//
+// Someone who can capture and resend messages can also delay or drop them:
+// for these three, what replay adds is no more than that.
 //
 // The key only authenticates; it does not encrypt. Anyone who can watch the
 // network reads every key and value, as with every other message here.
@@ -77,6 +89,7 @@ type Sealed struct {
 	Sender   string          `json:"sender"`   // the sender's address, as its peers know it
 	Receiver string          `json:"receiver"` // the address of the server it is meant for
 	Nonce    string          `json:"nonce"`    // random in a request; a reply carries its request's
+	Issued   int64           `json:"issued"`   // when it was sealed, in Unix milliseconds (replay.go)
 	MAC      string          `json:"mac"`      // HMAC-SHA256 under the group key, in hex
 }
 
@@ -101,7 +114,8 @@ var errBadReply = errors.New("no valid seal for this request")
 // bytes, so no two different messages give the same input.
 func (s *Server) mac(dir, typ, from string, sd *Sealed) []byte {
 	h := hmac.New(sha256.New, []byte(s.cfg.GroupKey))
-	for _, field := range []string{dir, typ, from, sd.Sender, sd.Receiver, sd.Nonce, string(sd.Msg)} {
+	issued := strconv.FormatInt(sd.Issued, 10)
+	for _, field := range []string{dir, typ, from, sd.Sender, sd.Receiver, sd.Nonce, issued, string(sd.Msg)} {
 		writeField(h, field)
 	}
 	return h.Sum(nil)
@@ -120,7 +134,7 @@ func (s *Server) seal(dir, typ, receiver, nonce string, msg any) (Sealed, error)
 	if err != nil {
 		return Sealed{}, fmt.Errorf("encode %s: %w", typ, err)
 	}
-	sd := Sealed{Msg: raw, Sender: s.self, Receiver: receiver, Nonce: nonce}
+	sd := Sealed{Msg: raw, Sender: s.self, Receiver: receiver, Nonce: nonce, Issued: time.Now().UnixMilli()}
 	sd.MAC = hex.EncodeToString(s.mac(dir, typ, s.node.Name, &sd))
 	return sd, nil
 }

@@ -104,13 +104,14 @@ type Config struct {
 
 // Server is the key-value server, alone or as one of a group.
 type Server struct {
-	node     *wire.Node
-	store    *Store
-	cfg      Config
-	self     string           // this server's address, canonical
-	group    []string         // every server's address, self included, sorted: the same list on each server
-	peers    map[string]*peer // the other servers, by address
-	reportMu sync.Mutex       // serialises state reports, so "keys" never goes backwards
+	node      *wire.Node
+	store     *Store
+	cfg       Config
+	self      string           // this server's address, canonical
+	group     []string         // every server's address, self included, sorted: the same list on each server
+	peers     map[string]*peer // the other servers, by address
+	forwarded *replayGuard     // the forwarded requests taken, each once (partition mode)
+	reportMu  sync.Mutex       // serialises state reports, so "keys" never goes backwards
 
 	behind    chan struct{} // buffered 1: wakes the catch-up (replicate mode)
 	mu        sync.Mutex    // guards catching, restarted, and each peer's name and suspect
@@ -150,7 +151,7 @@ func NewServer(n *wire.Node, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{node: n, store: NewStore(), cfg: cfg, self: self, group: []string{self},
-		peers: map[string]*peer{}, behind: make(chan struct{}, 1)}
+		peers: map[string]*peer{}, forwarded: newReplayGuard(processStart), behind: make(chan struct{}, 1)}
 	for _, p := range cfg.Peers {
 		addr, err := canonical(p)
 		if err != nil {
@@ -248,6 +249,9 @@ func (s *Server) serveClient(ctx context.Context, req wire.Envelope) (any, error
 		r = Request{}
 		if err := s.open(req, request, &body.Sealed, &r); err != nil {
 			return nil, err
+		}
+		if err := s.forwarded.admit(body.Sealed, time.Now()); err != nil {
+			return nil, fmt.Errorf("%s refused: %w", req.Type, err)
 		}
 	}
 	switch {
