@@ -24,23 +24,6 @@ import (
 // These tests attack the server through the wire's limits (models/wire,
 // limits.go): what a peer can make a server hold, and for how long.
 
-// peakRSS is the most memory the process pid has had resident, from Linux's
-// VmHWM, in bytes.
-func peakRSS(t *testing.T, pid int) int64 {
-	t.Helper()
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	require.NoError(t, err)
-	for line := range strings.Lines(string(status)) {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			require.NoError(t, err)
-			return kb << 10
-		}
-	}
-	t.Fatal("no VmHWM in /proc status")
-	return 0
-}
-
 // waitReadEmpty waits until no connection to the server at addr has bytes
 // the server has not read yet, from the receive queues in /proc/net/tcp.
 func waitReadEmpty(t *testing.T, addr string) {
@@ -104,7 +87,7 @@ func TestHostileUnfinishedLargeFramesStayWithinTheBudget(t *testing.T) {
 	// The writes returned when the bytes were in the kernel's buffers; the
 	// server has them once it has read its sockets empty.
 	waitReadEmpty(t, srv.Addr)
-	peak := peakRSS(t, srv.Cmd.Process.Pid)
+	peak := programtest.PeakRSS(t, srv.Cmd.Process.Pid)
 
 	var busy, answered atomic.Int64
 	for _, c := range conns {
@@ -128,7 +111,7 @@ func TestHostileUnfinishedLargeFramesStayWithinTheBudget(t *testing.T) {
 	}
 	wg.Wait()
 	t.Logf("peak RSS %d MiB with %d unfinished frames of 1 MiB; %d answered, %d of them refused as busy", peak>>20, peers, answered.Load(), busy.Load())
-	assert.Less(t, peak, int64(4*wire.MaxHeld), "peak RSS of the server: the budget, garbage not yet collected, and the runtime's own share")
+	assert.Less(t, peak, uint64(4*wire.MaxHeld), "peak RSS of the server: the budget, garbage not yet collected, and the runtime's own share")
 	assert.Equal(t, int64(peers), answered.Load(), "every frame was answered")
 	assert.GreaterOrEqual(t, busy.Load(), int64(peers-wire.MaxHeld/wire.MaxFrame), "frames past the budget are refused as busy")
 
@@ -190,9 +173,9 @@ func TestHostileClientThatDoesNotReadIsDisconnected(t *testing.T) {
 	case <-time.After(programtest.Patience + 2*wire.WriteTimeout):
 		t.Fatal("the server never disconnected a peer that does not read")
 	}
-	peak := peakRSS(t, srv.Cmd.Process.Pid)
+	peak := programtest.PeakRSS(t, srv.Cmd.Process.Pid)
 	t.Logf("peak RSS %d MiB", peak>>20)
-	assert.Less(t, peak, int64(wire.MaxHeld*3), "peak RSS of the server")
+	assert.Less(t, peak, uint64(wire.MaxHeld*3), "peak RSS of the server")
 }
 
 // encoding/json turns each byte that is not UTF-8 into U+FFFD, so "k\xff"

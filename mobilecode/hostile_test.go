@@ -42,22 +42,6 @@ func scriptDir(t *testing.T, scripts map[string]string) string {
 	return dir
 }
 
-// peakRSS is the most memory the running process pid has held (VmHWM).
-func peakRSS(t *testing.T, pid int) uint64 {
-	t.Helper()
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	require.NoError(t, err)
-	for line := range strings.Lines(string(status)) {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kib, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			require.NoError(t, err)
-			return kib << 10
-		}
-	}
-	t.Fatalf("no VmHWM in /proc/%d/status", pid)
-	return 0
-}
-
 // runMeasured runs bin to its end like programtest.Run and also returns the
 // most memory the process held (its maximum resident set).
 func runMeasured(t *testing.T, bin string, args ...string) (stdout, stderr string, code int, peak uint64) {
@@ -206,7 +190,7 @@ func TestHostileConcurrentRemoteEvaluationsEachHaveTheirOwnBudget(t *testing.T) 
 	// Three budgets and the server's own memory, with room for the
 	// collector's lag; the attacks alone ask for gigabytes.
 	bound := 3*heap + 2*heap + 64<<20
-	peak := peakRSS(t, srv.Cmd.Process.Pid)
+	peak := programtest.PeakRSS(t, srv.Cmd.Process.Pid)
 	assert.LessOrEqual(t, peak, bound, "codeserver peak RSS %d MiB", peak>>20)
 	t.Logf("codeserver peak RSS: %d MiB", peak>>20)
 
@@ -466,7 +450,7 @@ func TestHostileConcurrentRunsAreBounded(t *testing.T) {
 	// room for the collector's lag; without the bound, 16 runs hold 768 MiB.
 	heap := mobilecode.DefaultLimits.Heap
 	limit := bound*heap + 2*heap + 64<<20
-	peak := peakRSS(t, srv.Cmd.Process.Pid)
+	peak := programtest.PeakRSS(t, srv.Cmd.Process.Pid)
 	assert.LessOrEqual(t, peak, limit, "codeserver peak RSS %d MiB", peak>>20)
 	t.Logf("codeserver peak RSS: %d MiB", peak>>20)
 

@@ -212,26 +212,10 @@ func TestHostileLargeResponsesStayWithinCacheSize(t *testing.T) {
 		assert.Equal(t, size, got[i], "every client gets its whole answer, stored or not")
 	}
 	const margin = 40 << 20 // the Go runtime, buffers, and garbage not yet collected
-	peak := peakRSS(t, cp.Cmd.Process.Pid)
+	peak := programtest.PeakRSS(t, cp.Cmd.Process.Pid)
 	t.Logf("peak RSS of the proxy: %d MiB", peak>>20)
-	assert.Less(t, peak, int64(cacheSize+margin), "peak RSS %d MiB with --cache-size 8MiB", peak>>20)
+	assert.Less(t, peak, uint64(cacheSize+margin), "peak RSS %d MiB with --cache-size 8MiB", peak>>20)
 	noCrash(t, cp)
-}
-
-// peakRSS reads a process's peak resident set size (VmHWM) from /proc.
-func peakRSS(t *testing.T, pid int) int64 {
-	t.Helper()
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	require.NoError(t, err)
-	for line := range strings.SplitSeq(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			require.NoError(t, err)
-			return kb << 10
-		}
-	}
-	t.Fatal("no VmHWM in /proc/PID/status")
-	return 0
 }
 
 // TestHostileSIGTERMWithStalledClientExits: a client that stops reading a
