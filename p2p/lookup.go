@@ -321,7 +321,9 @@ func (p *Peer) storeOwn(ctx context.Context, it Item) (Stored, error) {
 	if !p.ownsLocked(Hash(it.Key)) {
 		pred := p.pred
 		p.mu.Unlock()
-		return Stored{}, fmt.Errorf("not the successor of %q: %s is closer to it", it.Key, pred)
+		// A refusal, not a failure: nothing was stored, so the caller may
+		// look the key up again (the same as when another peer refuses).
+		return Stored{}, &wire.RemoteError{From: p.self.String(), Reason: fmt.Sprintf("not the successor of %q: %s is closer to it", it.Key, pred)}
 	}
 	it.Version = p.node.Clock.Tick()
 	p.items[it.Key] = it
