@@ -36,6 +36,7 @@ type demo struct {
 
 	session *launch.Session // the experiment x steps through; nil until one is chosen
 	player  Player
+	lane    *lane // the order in which controls reach the launcher
 }
 
 // Messages of a demo.
@@ -44,6 +45,7 @@ type (
 	doneMsg  struct {      // a control finished
 		text  string
 		procs []launch.Proc // the processes after it; nil when unknown
+		seq   uint64        // its ticket in the lane; 0 for a note that took no ticket
 	}
 	stepMsg struct { // the player carried out a step
 		index int
@@ -64,7 +66,7 @@ func newDemo(c *common, opts Options, ctl Controller, m catalog.Model, events <-
 		pace = DefaultPace
 	}
 	return &demo{c: c, ctl: ctl, model: m, events: events, auto: opts.Auto, pace: pace,
-		drop: map[string]int{}, cut: map[string]bool{}}
+		drop: map[string]int{}, cut: map[string]bool{}, lane: &lane{}}
 }
 
 // choose makes e the experiment that x steps through.
@@ -178,13 +180,13 @@ func (d *demo) readFor(now time.Time) time.Duration {
 // churnStep lets one node leave or come back.
 func (d *demo) churnStep() tea.Cmd {
 	ctl, c := d.ctl, d.c
-	return func() tea.Msg {
+	return d.inLane(func() doneMsg {
 		did, err := ctl.Churn(context.Background())
 		if err != nil {
 			return doneMsg{text: "Churn: " + err.Error(), procs: ctl.Procs()}
 		}
 		return doneMsg{text: churnWords(c, did), procs: ctl.Procs()}
-	}
+	})
 }
 
 // next is x: the next step of the experiment (the first experiment of the
@@ -291,13 +293,13 @@ func (d *demo) key(msg tea.KeyPressMsg, sel selection) (tea.Cmd, bool) {
 		}), true
 	case pressed(msg, keys.AddClient):
 		added, failed := d.c.t("hinzugefügt: ", "added "), d.c.t("Client hinzufügen: ", "add client: ")
-		return func() tea.Msg {
+		return d.inLane(func() doneMsg {
 			name, err := ctl.AddClient(context.Background())
 			if err != nil {
 				return doneMsg{text: failed + err.Error(), procs: ctl.Procs()}
 			}
 			return doneMsg{text: added + name, procs: ctl.Procs()}
-		}, true
+		}), true
 	case pressed(msg, keys.Churn):
 		return d.toggleChurn(), true
 	case pressed(msg, keys.Next):
@@ -351,12 +353,20 @@ func (d *demo) stepMessage(sel selection) tea.Cmd {
 // processes as they are after it.
 func (d *demo) do(what string, f func() error) tea.Cmd {
 	ctl := d.ctl
-	return func() tea.Msg {
+	return d.inLane(func() doneMsg {
 		if err := f(); err != nil {
 			return doneMsg{text: what + ": " + err.Error(), procs: ctl.Procs()}
 		}
 		return doneMsg{text: what, procs: ctl.Procs()}
-	}
+	})
+}
+
+// inLane makes f a command that runs in the lane, after every control
+// asked for before it.
+func (d *demo) inLane(f func() doneMsg) tea.Cmd {
+	l := d.lane
+	c := l.add(f)
+	return func() tea.Msg { return l.wait(c) }
 }
 
 func (d *demo) onNode(node, verb string, f func(string) error) tea.Cmd {

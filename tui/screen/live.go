@@ -51,6 +51,7 @@ type live struct {
 	selected string
 	pane     int
 	status   string // the result of the last action
+	doneSeq  uint64 // the lane ticket of the last control reported in status
 	stopping bool   // q was pressed; the source is being stopped
 	now      time.Time
 	rate     rate
@@ -124,9 +125,11 @@ func (l *live) update(msg tea.Msg) tea.Cmd {
 	case procsMsg:
 		l.procs = msg
 	case doneMsg:
-		l.status = msg.text
-		if msg.procs != nil {
-			l.procs = msg.procs
+		if msg.seq == 0 || msg.seq > l.doneSeq { // an overtaken report is stale
+			l.status, l.doneSeq = msg.text, max(l.doneSeq, msg.seq)
+			if msg.procs != nil {
+				l.procs = msg.procs
+			}
 		}
 	case selectMsg:
 		l.selected = string(msg)

@@ -322,8 +322,9 @@ func TestRing(t *testing.T) {
 		assert.True(t, d.churn)
 		assert.Contains(t, m.live.title, "Churn")
 		require.NotNil(t, m.live.update(churnMsg{}), "a tick while churn is on steps and schedules the next")
-		assert.Equal(t, doneMsg{text: "churn: peer-2 leaves"}, d.churnStep()())
-		assert.Equal(t, []string{"churn"}, fake.calls)
+		assert.Equal(t, "churn: peer-2 leaves", d.churnStep()().(doneMsg).text)
+		// The tick's step was queued in the lane first, so it runs first.
+		assert.Equal(t, []string{"churn", "churn"}, fake.calls)
 		m.live.update(keyPress("c"))
 		assert.False(t, d.churn)
 		assert.Nil(t, m.live.update(churnMsg{}), "a tick after churn off does nothing")
@@ -453,4 +454,39 @@ func TestNothingIsCut(t *testing.T) {
 	for _, k := range []string{"x experiment", "? more", "q back"} {
 		assert.Contains(t, footer, k)
 	}
+}
+
+// Controls reach the launcher in the order the keys were pressed, however
+// the goroutines that carry them are scheduled.
+func TestLaneKeepsKeyOrder(t *testing.T) {
+	var l lane
+	var got []int
+	var cmds []func() doneMsg
+	for i := range 50 {
+		c := l.add(func() doneMsg { got = append(got, i); return doneMsg{text: fmt.Sprint(i)} })
+		cmds = append(cmds, func() doneMsg { return l.wait(c) })
+	}
+	var wg sync.WaitGroup
+	seqs := make([]uint64, len(cmds))
+	for i := len(cmds) - 1; i >= 0; i-- { // started last first
+		wg.Go(func() { seqs[i] = cmds[i]().seq })
+	}
+	wg.Wait()
+	want := make([]int, 50)
+	for i := range want {
+		want[i] = i
+		assert.Equal(t, uint64(i+1), seqs[i], "each report carries its own place")
+	}
+	assert.Equal(t, want, got)
+}
+
+// A report overtaken on its way to Update does not replace a later one.
+func TestStaleReportKeepsStatus(t *testing.T) {
+	m := NewReplay([]trace.Event{hello("server", "127.0.0.1:7100")}, Options{Lang: "en"})
+	resize(m, 100, 30)
+	m.live.update(doneMsg{text: "drop client-1 100%", seq: 3})
+	m.live.update(doneMsg{text: "drop client-1 50%", seq: 2})
+	assert.Equal(t, "drop client-1 100%", m.live.status)
+	m.live.update(doneMsg{text: "a note"})
+	assert.Equal(t, "a note", m.live.status)
 }
