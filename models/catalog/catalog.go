@@ -8,7 +8,7 @@
 //
 //	catalog.All() --> launcher home screen: title, summary, roles, experiments
 //	     |
-//	     +--> Model.StartOrder, Program.LaunchArgs --> bin/server, bin/client ...
+//	     +--> the launcher (tui/launch) --> bin/server, bin/client ...
 //	     |                                              (each says hello with its address)
 //	     +--> Experiment.Steps --> start, do, kill, partition, fault, wait ...
 //
@@ -28,9 +28,9 @@
 //	}
 //
 // The placeholder {addr:server} stands for the address the server listens
-// on. The launcher starts the server first (StartOrder), learns its address
-// from the server's hello, and then starts the client with
-// "--server 127.0.0.1:PORT" (LaunchArgs). Servers that need each other's
+// on. The launcher starts the server first, learns its address from the
+// server's hello, and then starts the client with
+// "--server 127.0.0.1:PORT". Servers that need each other's
 // addresses cannot wait for each other; they are marked ListenReserved and
 // the launcher picks their ports before it starts anything (see Listen).
 //
@@ -43,20 +43,25 @@
 // "found" is false), never by a piece of the body's text. The catalogue
 // imports no demo (models/* never does), so it names types and fields as
 // strings; each demo exports its types as constants and a Messages table
-// (type to body type) in its messages.go, and the catalogue's external test
-// package (messages_test.go) checks every name an entry uses against that
-// table. A renamed message or JSON field so fails a test, not a lesson.
+// (type to body type) in its messages.go, and checks in a test of its own
+// that every name its catalogue entry uses is in that table (see
+// Protocol). A renamed message or JSON field so fails a test, not a lesson.
+//
+// Each model's file registers its entry (register, in an init function)
+// at its place in the lecture, so adding a model adds a file and touches
+// no list.
 //
 // Validate checks an entry: every text in both languages, every name a step
 // or a placeholder uses belongs to a program of the model, every binary is
-// listed in programs.txt, the programs can
-// be started in some order, and the experiments make sense step by step
+// listed in programs.txt, and the experiments make sense step by step
 // (nothing is thawed that was not frozen).
 package catalog
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,7 +98,7 @@ type Role struct {
 
 // Program is one process of a model: which binary from bin/ runs under
 // which node name, and with which arguments of its own. The launcher adds the
-// common flags (see LaunchArgs).
+// common flags (program.Common).
 type Program struct {
 	Node   string   // node name, unique in the model, passed as --name: "server-2"
 	Role   string   // one of the model's Roles
@@ -278,9 +283,34 @@ func fieldIs(body []byte, field, want string) bool {
 // empty want matches anything.
 func same(want, got string) bool { return want == "" || want == got }
 
-// All returns the catalogue in the order the launcher lists it.
+// entry is one model of the catalogue and its place in the lecture.
+type entry struct {
+	place int
+	model func() Model
+}
+
+// entries holds what the model files register: each file of the catalogue
+// adds its own model in an init function, so a new model is a new file
+// here and no list elsewhere has to learn of it.
+var entries []entry
+
+// register adds a model to the catalogue at its place in the lecture: the
+// home screen lists models by place, lowest first. Places are spaced by
+// ten, so a model can be put between two others; two models on one place
+// are a programming error, caught by the catalogue's tests.
+func register(place int, model func() Model) {
+	entries = append(entries, entry{place, model})
+}
+
+// All returns the catalogue in the order the launcher lists it: the order
+// of the lecture.
 func All() []Model {
-	return []Model{clientServer(), cooperatingPartition(), cooperatingReplicate(), cachingProxy(), mobileCode(), peerToPeer(), multiTier()}
+	sorted := slices.SortedStableFunc(slices.Values(entries), func(a, b entry) int { return cmp.Compare(a.place, b.place) })
+	out := make([]Model, len(sorted))
+	for i, e := range sorted {
+		out[i] = e.model()
+	}
+	return out
 }
 
 // ByID returns the model with the given id.

@@ -6,6 +6,8 @@ import (
 	"dsdemo/models/i18n"
 )
 
+func init() { register(10, clientServer) }
+
 // clientServer is the lecture's first architecture model: one server offers
 // a service, clients ask for it.
 //

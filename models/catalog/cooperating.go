@@ -57,6 +57,8 @@ func groupRoles() []Role {
 	}
 }
 
+func init() { register(20, cooperatingPartition) }
+
 // The partition experiments use the keys a, c and g. The servers choose the
 // owner of a key by hash (FNV-1a modulo 3) from the sorted list of their
 // addresses, and these three keys have the hash remainders 1, 2 and 0: which
@@ -165,6 +167,8 @@ func forwarding() Experiment {
 		Steps: steps,
 	}
 }
+
+func init() { register(30, cooperatingReplicate) }
 
 func ownerDown() Experiment {
 	steps := putKeys(i18n.Text{

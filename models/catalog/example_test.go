@@ -2,13 +2,12 @@ package catalog_test
 
 import (
 	"fmt"
-	"strings"
 
 	"dsdemo/models/catalog"
 )
 
-// The launcher's view of a catalogue entry: list it, then start its programs
-// in order, passing on the address each server announced in its hello.
+// The home screen's view of a catalogue entry: its title, its roles and
+// its experiments. (How the launcher starts it: tui/launch.)
 func Example() {
 	m, _ := catalog.ByID("clientserver")
 	fmt.Println(m.Title.In("de"), "/", m.Title.In("en"))
@@ -19,23 +18,6 @@ func Example() {
 		fmt.Println("  experiment:", e.Title.In("en"))
 	}
 
-	order, err := m.StartOrder()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	addrs := map[string]string{}
-	for _, p := range order {
-		args, err := p.LaunchArgs("127.0.0.1:9000", addrs)
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
-		fmt.Println("bin/"+p.Binary, strings.Join(args, " "))
-		if p.Listen != catalog.NoListen {
-			addrs[p.Node] = "127.0.0.1:41234" // as its hello would report it
-		}
-	}
 	// Output:
 	// Client/Server / Client/server
 	//   role: server
@@ -45,8 +27,6 @@ func Example() {
 	//   experiment: Many clients, one server
 	//   experiment: A slow and lossy network
 	//   experiment: Predict the flow: where does the message go?
-	// bin/server --name server --listen 127.0.0.1:0 --trace 127.0.0.1:9000 --exit-with-collector
-	// bin/client --name client-1 --trace 127.0.0.1:9000 --exit-with-collector --server 127.0.0.1:41234
 }
 
 // Servers that need each other's addresses have reserved ports, so every

@@ -6,6 +6,8 @@ import (
 	"dsdemo/models/i18n"
 )
 
+func init() { register(50, mobileCode) }
+
 // mobileCode is the lecture's mobile code model: the server delivers code,
 // the client runs it in a sandbox, and the code calls home.
 //

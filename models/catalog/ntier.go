@@ -6,6 +6,8 @@ import (
 	"dsdemo/models/i18n"
 )
 
+func init() { register(70, multiTier) }
+
 // multiTier is the lecture's multi-tier model as a flight-booking system:
 // the client asks the web tier, which asks an app instance, which asks the
 // data tier.

@@ -6,6 +6,8 @@ import (
 	"dsdemo/models/i18n"
 )
 
+func init() { register(60, peerToPeer) }
+
 // peerToPeer is the lecture's peer-to-peer model as a Chord ring: every
 // process is client and server at once, none knows all the others, and
 // peers come and go.

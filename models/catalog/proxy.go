@@ -6,6 +6,8 @@ import (
 	"dsdemo/models/i18n"
 )
 
+func init() { register(40, cachingProxy) }
+
 // cachingProxy is the lecture's proxy model: clients ask a proxy instead of
 // the server; it answers from its cache when it may, filters and restricts
 // access.

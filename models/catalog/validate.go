@@ -26,8 +26,8 @@ func ValidateAll(models []Model) error {
 
 // Validate checks that the model is complete and consistent: ids and node
 // names unique and well formed, every text in both languages, every role,
-// node and placeholder a program or step names present in the model, a
-// start order without cycles, at least two experiments, and steps that make
+// node and placeholder a program or step names present in the model (and
+// its address known when the program starts), at least two experiments, and steps that make
 // sense one after the other. It reports every problem it finds, one per line.
 func (m Model) Validate() error {
 	v := &validator{model: m}
@@ -144,11 +144,12 @@ func (v *validator) programs() {
 				v.errorf("node %q: {addr:%s} names no node of the model", p.Node, r)
 			} else if q.Listen == NoListen {
 				v.errorf("node %q: {addr:%s} names a node that serves nobody", p.Node, r)
+			} else if !p.Later && q.Later && q.Listen != ListenReserved {
+				// A reserved address is known before its program runs; an
+				// address learned from a hello is not.
+				v.errorf("node %q: {addr:%s} names a node only an experiment starts; make it ListenReserved", p.Node, r)
 			}
 		}
-	}
-	if _, err := m.StartOrder(); err != nil {
-		v.errorf("start order: %v", err)
 	}
 }
 

@@ -8,7 +8,7 @@
 //
 // Start first opens a trace collector on 127.0.0.1:0, then starts the
 // model's programs from bin/ (building the ones that are missing) in the
-// order the catalogue gives (catalog.Model.StartOrder). Each program is told
+// order the catalogue gives (startOrder). Each program is told
 // where the collector is (--trace), and each says hello there with the
 // address it listens on. The launcher waits for every hello before it starts
 // the next program, so a client is started only once the address of its

@@ -79,7 +79,7 @@ type Launcher struct {
 func Start(ctx context.Context, cfg Config) (*Launcher, error) {
 	cfg = withDefaults(cfg)
 	m := cfg.Model
-	order, err := m.StartOrder()
+	order, err := startOrder(m)
 	if err != nil {
 		return nil, fmt.Errorf("cannot start %s: %w", m.ID, err)
 	}

@@ -111,7 +111,7 @@ func (l *Launcher) spawn(prog catalog.Program) (*node, *process, error) {
 	if n.proc != nil && n.proc.alive() {
 		return nil, nil, fmt.Errorf("cannot start %s: it is already %s", prog.Node, n.proc.state)
 	}
-	args, err := prog.LaunchArgs(l.collector.Addr(), l.addrs)
+	args, err := launchArgs(prog, l.collector.Addr(), l.addrs)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot start %s: %w", prog.Node, err)
 	}
