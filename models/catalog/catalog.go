@@ -207,6 +207,22 @@ const (
 	StepPredict StepKind = "predict"
 )
 
+// state is a claim that node reports value for key.
+func state(node, key, value string) Match {
+	return Match{Kind: trace.KindState, Node: node, Key: key, Value: value}
+}
+
+// claiming adds claims to a step.
+func claiming(s Step, claims ...Match) Step {
+	s.Claims = append(s.Claims, claims...)
+	return s
+}
+
+// ClaimLimit is how long the player waits for a claimed state that the
+// node has not reported yet: a program reports a change a moment after it
+// happened.
+const ClaimLimit = 3 * time.Second
+
 // WaitLimit is how long a StepWait waits before the player reports that the
 // event did not come and lets the class go on.
 const WaitLimit = 10 * time.Second
@@ -223,6 +239,14 @@ type Step struct {
 	Choices []string      // predict: the nodes to choose from
 	Answer  string        // predict: the node that receives the held message
 	Explain i18n.Text     // predict: why, shown after the answer
+	// Claims are what the caption says about the nodes' state ("server-2
+	// is empty again"), as state matches (Node, Key, Value: keys "0").
+	// After carrying out the step the player checks each against the
+	// node's latest report, waiting up to ClaimLimit for it to come true;
+	// one that does not is the step's error, so the screen never says
+	// what the programs do not, and the launcher's tests, which play every
+	// experiment, fail when a caption and the programs part ways.
+	Claims []Match
 }
 
 // Match describes a trace event a StepWait waits for. Kind must be set;

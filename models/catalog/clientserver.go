@@ -134,7 +134,7 @@ func serverCrash() Experiment {
 			{Kind: StepRestart, Node: "server", Caption: i18n.Text{
 				DE: "Der Server startet neu, unter derselben Adresse, damit der Client ihn wiederfindet.",
 				EN: "The server starts again, at the same address, so the client finds it again.",
-			}},
+			}, Claims: []Match{state("server", "keys", "0")}},
 			{Kind: StepDo, Node: "client-1", Cmd: "get a", Caption: i18n.Text{
 				DE: "client-1 fragt noch einmal nach a.",
 				EN: "client-1 asks for a once more.",

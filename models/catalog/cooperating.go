@@ -188,7 +188,7 @@ func ownerDown() Experiment {
 		Step{Kind: StepRestart, Node: "server-3", Caption: i18n.Text{
 			DE: "server-3 startet unter seiner alten Adresse neu und besitzt wieder dieselben Schlüssel.",
 			EN: "server-3 starts again at its old address and owns the same keys again.",
-		}},
+		}, Claims: []Match{state("server-3", "keys", "0")}},
 	)
 	steps = append(steps, getKeys()...)
 	steps = append(steps, Step{Kind: StepCaption, Caption: i18n.Text{

@@ -124,13 +124,13 @@ func lastSeat() Experiment {
 				EN: "The search went through all three tiers; reading needs no transaction, and several readers may read at once.",
 			}),
 			{Kind: StepDo, Node: "client-1", Cmd: "race 5 20", Caption: i18n.Text{
-				DE: "Zwanzig Reisende buchen DS 330 im selben Augenblick. Die Webschicht verteilt sie auf beide App-Instanzen, beide fragen die Datenschicht.",
-				EN: "Twenty passengers book DS 330 at the same moment. The web tier spreads them over both app instances, and both ask the data tier.",
+				DE: "Zwanzig Reisende buchen DS 330 im selben Augenblick. Die Webschicht reicht sie reihum an die App-Instanzen weiter, die laufen, und jede fragt die Datenschicht.",
+				EN: "Twenty passengers book DS 330 at the same moment. The web tier hands them in turn to the app instances that are running, and each asks the data tier.",
 			}},
-			logged("client-1", "race for flight 5 with 20 passengers", i18n.Text{
+			claiming(logged("client-1", "race for flight 5 with 20 passengers", i18n.Text{
 				DE: "Eine Buchung bekommt den Platz, alle anderen hören 409: ausgebucht. Die Datenschicht schreibt nacheinander, und UPDATE … WHERE free > 0 nimmt nur einen Platz, der noch frei ist (Nebenläufigkeitstransparenz).",
 				EN: "One booking gets the seat, all others hear 409: full. The data tier writes one transaction after the other, and UPDATE … WHERE free > 0 takes only a seat that is still free (concurrency transparency).",
-			}),
+			}), state("db", "DS 330", "0 free")),
 		},
 	}
 }

@@ -199,6 +199,14 @@ func (v *validator) experiment(e Experiment) {
 		at := fmt.Sprintf("experiment %q step %d (%s)", e.ID, i+1, s.Kind)
 		fail := func(format string, args ...any) { v.errorf(at+": "+format, args...) }
 		v.text(at+" caption", s.Caption)
+		for _, c := range s.Claims {
+			if err := v.checkMatch(c); err != nil {
+				fail("claim: %v", err)
+			}
+			if c.Kind != trace.KindState || c.Node == "" || c.Key == "" {
+				fail("a claim is a state of a node: Kind state, Node and Key")
+			}
+		}
 		// need checks that the step names a node of the model in one of the wanted lives.
 		need := func(node string, want ...life) bool {
 			if _, ok := m.Program(node); !ok {

@@ -51,6 +51,7 @@ func TestLauncher(t *testing.T) {
 	t.Run("controls", func(t *testing.T) { testControls(t, bin) })
 	t.Run("start errors", func(t *testing.T) { testStartErrors(t, bin) })
 	t.Run("experiments", func(t *testing.T) { testExperiments(t, bin) })
+	t.Run("claims", func(t *testing.T) { testClaims(t, bin) })
 	t.Run("churn", func(t *testing.T) { testChurn(t, bin) })
 	t.Run("predict keeps the node alive", func(t *testing.T) { testPredictKeepsTheNodeAlive(t, bin) })
 	t.Run("predict after the sender gave up", func(t *testing.T) { testPredictAfterTheSenderGaveUp(t, bin) })

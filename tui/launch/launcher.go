@@ -56,14 +56,15 @@ type Launcher struct {
 
 	steerMu sync.Mutex // serialises control lines: held while computing and sending them (before mu)
 
-	mu     sync.Mutex                 // guards the fields below and the fields of each node and process
-	shut   bool                       // Close has begun: nothing may start any more
-	nodes  map[string]*node           // every node started so far (or being started), by name
-	order  []string                   // the names in nodes, in the order they were first started
-	addrs  map[string]string          // the listen address of each serving node: reserved, or from its hello
-	tmp    string                     // the run's own temporary directory, the programs' TMPDIR; removed by Close
-	cut    map[string]map[string]bool // node to the nodes it is partitioned from, both ways
-	shared map[trace.Op]trace.Control // faults set on every node, for nodes that start later
+	mu     sync.Mutex                   // guards the fields below and the fields of each node and process
+	shut   bool                         // Close has begun: nothing may start any more
+	nodes  map[string]*node             // every node started so far (or being started), by name
+	order  []string                     // the names in nodes, in the order they were first started
+	addrs  map[string]string            // the listen address of each serving node: reserved, or from its hello
+	states map[string]map[string]string // the latest value of each state key a node's current run reported
+	tmp    string                       // the run's own temporary directory, the programs' TMPDIR; removed by Close
+	cut    map[string]map[string]bool   // node to the nodes it is partitioned from, both ways
+	shared map[trace.Op]trace.Control   // faults set on every node, for nodes that start later
 }
 
 // Start starts a trace collector and the programs of cfg.Model that do not
@@ -108,6 +109,7 @@ func startAll(ctx context.Context, cfg Config, order []catalog.Program) (*Launch
 		closed: make(chan struct{}),
 		nodes:  map[string]*node{},
 		addrs:  map[string]string{},
+		states: map[string]map[string]string{},
 		cut:    map[string]map[string]bool{},
 		shared: map[trace.Op]trace.Control{},
 	}
@@ -173,8 +175,11 @@ func binaries(m catalog.Model) []string {
 // and address from its hello, passes the event on to OnEvent, and then to
 // the waits, so that whoever waits for an event finds it already shown.
 func (l *Launcher) handle(e trace.Event) {
-	if e.Kind == trace.KindHello {
+	switch e.Kind {
+	case trace.KindHello:
 		l.hello(e)
+	case trace.KindState:
+		l.noteState(e)
 	}
 	if l.cfg.OnEvent != nil {
 		l.cfg.OnEvent(e)
@@ -193,9 +198,34 @@ func (l *Launcher) hello(e trace.Event) {
 		return
 	}
 	n.proc.state = StateRunning
+	delete(l.states, e.Node) // a new run starts with what it reports itself
 	if e.Listen != "" && n.program.Listen != catalog.NoListen {
 		l.addrs[e.Node] = e.Listen
 	}
+}
+
+// noteState keeps the latest value of a state key a node reported, for
+// the claims an experiment's captions make (see stateOf). Only nodes the
+// launcher started are kept, so a stranger cannot grow the map.
+func (l *Launcher) noteState(e trace.Event) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.nodes[e.Node] == nil || e.Key == "" {
+		return
+	}
+	if l.states[e.Node] == nil {
+		l.states[e.Node] = map[string]string{}
+	}
+	l.states[e.Node][e.Key] = e.Value
+}
+
+// stateOf returns the latest value of key that node's current run
+// reported, and whether it reported one.
+func (l *Launcher) stateOf(node, key string) (string, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v, ok := l.states[node][key]
+	return v, ok
 }
 
 // Procs returns a snapshot of every process the launcher started, in the

@@ -81,7 +81,37 @@ func (p *Player) Next(ctx context.Context) (catalog.Step, error) {
 	if err := p.do(ctx, step, current); err != nil {
 		return step, fmt.Errorf("step %d (%s) of %s: %w", i+1, step.Kind, p.exp.ID, err)
 	}
+	if err := p.checkClaims(ctx, step.Claims); err != nil {
+		return step, fmt.Errorf("step %d (%s) of %s: %w", i+1, step.Kind, p.exp.ID, err)
+	}
 	return step, nil
+}
+
+// checkClaims checks what a step's caption claims about the nodes' state
+// against their latest reports, waiting up to catalog.ClaimLimit for a
+// report that has not come yet. A claim that does not come true is an
+// error that names what the node reports instead.
+func (p *Player) checkClaims(ctx context.Context, claims []catalog.Match) error {
+	l := p.l
+	for _, c := range claims {
+		w := l.events.watch(c, nil) // set before looking, so a report in between is not missed
+		got, reported := l.stateOf(c.Node, c.Key)
+		if reported && c.Matches(trace.Event{Kind: trace.KindState, Node: c.Node, Key: c.Key, Value: got}) {
+			l.events.drop(w)
+			continue
+		}
+		if _, err := w.wait(ctx, l.closed, catalog.ClaimLimit); err != nil {
+			l.events.drop(w)
+			if errors.Is(err, errClosed) || ctx.Err() != nil {
+				return err
+			}
+			if got, reported = l.stateOf(c.Node, c.Key); !reported {
+				got = "nothing"
+			}
+			return fmt.Errorf("the caption says %s has %s %s, but it reports %s", c.Node, c.Key, c.Value, got)
+		}
+	}
+	return nil
 }
 
 // watchFrom sets the watches of the run of wait and predict steps that

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dsdemo/models/catalog"
+	"dsdemo/models/i18n"
 	"dsdemo/models/program/programtest"
 	"dsdemo/models/trace"
 	"dsdemo/tui/launch"
@@ -46,6 +47,28 @@ func testExperiments(t *testing.T, bin string) {
 			})
 		}
 	}
+}
+
+// testClaims: a caption's claim about a node's state is checked against
+// what the node reports; a false one is the step's error and says what the
+// node reports instead.
+func testClaims(t *testing.T, bin string) {
+	l, _ := start(t, bin, "clientserver")
+	keys := func(v string) catalog.Match {
+		return catalog.Match{Kind: trace.KindState, Node: "server", Key: "keys", Value: v}
+	}
+	caption := i18n.Text{DE: "x", EN: "x"}
+	p := launch.NewPlayer(l, catalog.Experiment{ID: "claims", Steps: []catalog.Step{
+		{Kind: catalog.StepCaption, Caption: caption, Claims: []catalog.Match{keys("0")}},
+		{Kind: catalog.StepDo, Node: "client-1", Cmd: "put a 1", Caption: caption, Claims: []catalog.Match{keys("1")}},
+		{Kind: catalog.StepCaption, Caption: caption, Claims: []catalog.Match{keys("7")}},
+	}})
+	_, err := p.Next(t.Context())
+	require.NoError(t, err, "a fresh server reports no keys")
+	_, err = p.Next(t.Context())
+	require.NoError(t, err, "a claim may come true a moment after the step")
+	_, err = p.Next(t.Context())
+	require.ErrorContains(t, err, "the caption says server has keys 7, but it reports 1")
 }
 
 // testPredictKeepsTheNodeAlive plays the peer-to-peer prediction up to its
