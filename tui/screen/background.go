@@ -8,16 +8,10 @@ import (
 )
 
 // Background traffic is what the programs send on their own to keep the
-// system up (a ring's stabilise, notify and ping, a replica's sync, a
-// heartbeat), as opposed to what a client asked for. In a ring of seven
-// peers it is a hundred messages a second, and it buries the one lookup
-// the class is to follow; the b key dims it, hides it or shows it like the
-// rest, and while an experiment explains something it is dimmed unless the
-// user chose otherwise.
-//
-// Which message types are background is the model's to say, not the
-// screen's (catalog.Model.Background); a reply to a background request is
-// background too, so a model names only the requests.
+// system up (history/background.go says what it is and decides which
+// messages are); the b key dims it, hides it or shows it like the rest,
+// and while an experiment explains something it is dimmed unless the user
+// chose otherwise.
 
 // bgMode is how background traffic is drawn.
 type bgMode int
@@ -66,27 +60,13 @@ func (sc *scene) markBackground() {
 	if sc.isBackground == nil {
 		return
 	}
-	sc.bgRequests = map[requestKey]bool{}
-	for i := range sc.arrows {
-		if a := &sc.arrows[i]; a.ReplyTo == 0 && sc.isBackground(a.Type) {
-			sc.bgRequests[requestKey{a.From, a.ID}] = true
-		}
-	}
+	sc.bgRequests = history.BackgroundRequests(sc.arrows, sc.isBackground)
 }
 
 // requestKey names a request: its sender and its id.
-type requestKey struct {
-	from string
-	id   uint64
-}
+type requestKey = history.RequestKey
 
 // background reports whether a is background traffic.
 func (sc *scene) background(a *history.Arrow) bool {
-	if sc.isBackground == nil {
-		return false
-	}
-	if a.ReplyTo != 0 && sc.bgRequests[requestKey{a.To, a.ReplyTo}] {
-		return true
-	}
-	return sc.isBackground(a.Type)
+	return history.IsBackground(a, sc.isBackground, sc.bgRequests)
 }

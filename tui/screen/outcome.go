@@ -1,7 +1,6 @@
 package screen
 
 import (
-	"strconv"
 	"time"
 
 	"dsdemo/tui/history"
@@ -75,7 +74,7 @@ func (sc *scene) expiry() time.Duration { return max(5*time.Second, 2*sc.delay+2
 // outcome is what became of a, as far as the run shows by now.
 func (sc *scene) outcome(a *history.Arrow) outcome {
 	switch {
-	case a.Delivered() && isError(a.Type):
+	case a.Delivered() && a.ErrorReply():
 		return failed
 	case a.Delivered():
 		return delivered
@@ -109,15 +108,4 @@ func (sc *scene) settled(a *history.Arrow, o outcome) time.Time {
 		return a.Sent.Add(sc.expiry())
 	}
 	return a.Sent
-}
-
-// isError reports whether a message type is an error reply: the wire's
-// "error" envelope, or an HTTP status of 400 and above (the HTTP demos
-// name a reply by its status code).
-func isError(typ string) bool {
-	if typ == "error" {
-		return true
-	}
-	code, err := strconv.Atoi(typ)
-	return err == nil && len(typ) == 3 && code >= 400
 }
