@@ -32,7 +32,7 @@ func newBenchRing(b *testing.B, n, r int, period time.Duration) *benchRing {
 			b.Fatal(err)
 		}
 		name := fmt.Sprintf("peer-%d", i+1)
-		p := NewPeer(wire.NewNode(name), Config{Addr: ln.Addr().String(), ByName: true, Replicas: r, Stabilize: period, Timeout: time.Second})
+		p := NewPeer(wire.NewNode(name), PeerConfig{Addr: ln.Addr().String(), ByName: true, Replicas: r, Stabilize: period, Timeout: time.Second})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- p.Serve(ctx, ln) }()

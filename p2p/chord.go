@@ -11,11 +11,16 @@ import (
 	"sync"
 	"time"
 
+	"dsdemo/models/program"
 	"dsdemo/models/wire"
 )
 
-// Config is how a peer takes part in the ring.
-type Config struct {
+// PeerConfig is how a peer takes part in the ring: the flags of the
+// program peer.
+type PeerConfig struct {
+	// Join is the address of a peer of the ring to join through; "" starts
+	// a new ring.
+	Join string
 	// Addr is the address the peer listens on; the others reach it there.
 	Addr string
 	// ByName places the peer at the hash of its name, so that a demo's
@@ -37,7 +42,7 @@ type Config struct {
 	Timeout time.Duration
 }
 
-func (c *Config) defaults() {
+func (c *PeerConfig) defaults() {
 	if c.Replicas <= 0 {
 		c.Replicas = 3
 	}
@@ -48,6 +53,62 @@ func (c *Config) defaults() {
 	if c.Timeout <= 0 {
 		c.Timeout = time.Second
 	}
+}
+
+// The defaults of a peer's flags.
+const (
+	DefaultReplicas  = 3
+	DefaultStabilize = time.Second
+	DefaultTimeout   = time.Second
+)
+
+// RunPeer runs a peer on env's listener until ctx ends: it joins the ring
+// through cfg.Join (or starts a new one), serves, and takes commands from
+// the collector's "do" lines, since a peer is its own client too. When ctx
+// ends it leaves gracefully. A peer given a --name sits at the hash of its
+// name, so a demo's ring looks the same every time; one without sits at
+// the hash of its address, as in Chord.
+func RunPeer(ctx context.Context, env *program.Env, cfg PeerConfig) error {
+	if len(env.Args) > 0 {
+		return program.Usagef("a peer takes no arguments; to ask one, use --to ADDR %s", env.Args[0])
+	}
+	if cfg.Replicas < 1 || cfg.Replicas > MaxSuccessors {
+		return program.Usagef("--replicas must be from 1 to %d", MaxSuccessors)
+	}
+	if len(env.Node.Name) > MaxName {
+		return program.Usagef("--name must be at most %d bytes", MaxName)
+	}
+	cfg.Addr = env.Listener.Addr().String()
+	cfg.ByName = env.Node.Name != "peer"
+	p := NewPeer(env.Node, cfg)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	served := make(chan error, 1)
+	go func() { served <- p.Serve(ctx, env.Listener) }()
+	if cfg.Join != "" {
+		if err := p.Join(ctx, cfg.Join); err != nil {
+			cancel()
+			<-served
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stdout, "%s sits at position %s of the ring\n", p.Self().Name, p.Self().ID)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case line := <-env.Commands:
+				out, err := runOne(ctx, p, line)
+				if err != nil {
+					out = "error: " + err.Error()
+				}
+				fmt.Fprintln(env.Stdout, out)
+				env.Node.Trace.Logf("%s: %s", line, out)
+			}
+		}
+	}()
+	return <-served
 }
 
 // Item is one key with its value. Version is the Lamport time of the put at
@@ -63,7 +124,7 @@ type Item struct {
 // looks up keys and repairs its own routing state) at the same time.
 type Peer struct {
 	node *wire.Node
-	cfg  Config
+	cfg  PeerConfig
 	self NodeRef
 
 	// silent makes Serve stop without the goodbye, as if the process
@@ -90,7 +151,7 @@ type Peer struct {
 }
 
 // NewPeer returns a peer alone in a ring of its own, until Join.
-func NewPeer(n *wire.Node, cfg Config) *Peer {
+func NewPeer(n *wire.Node, cfg PeerConfig) *Peer {
 	cfg.defaults()
 	p := &Peer{node: n, cfg: cfg, items: map[string]Item{}, shown: map[string]string{}, run: context.Background()}
 	p.self = NodeRef{ID: Hash(cfg.Addr), Addr: cfg.Addr, Name: n.Name}

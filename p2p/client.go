@@ -6,10 +6,72 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"dsdemo/models/program"
 	"dsdemo/models/wire"
 )
+
+// ClientConfig is what a client asks: the flags of the program peer when
+// it is given --to.
+type ClientConfig struct {
+	// Peers are the peers to ask, in order of preference; the first that
+	// answers does the lookups.
+	Peers []string
+	// Session reads commands from stdin (and the collector's "do" lines)
+	// instead of running the one given as arguments.
+	Session bool
+	// Every > 0 makes a session put and get keys of its own at that pace,
+	// a steady flow of lookups to watch.
+	Every time.Duration
+}
+
+// ClientWait bounds one command of a client: long enough for a lookup that
+// has to wait for the ring to repair itself, short enough that a frozen
+// peer does not hang the client.
+const ClientWait = 15 * time.Second
+
+// RunClient asks the peers of cfg (the first that answers): one command
+// from the arguments, or a session of them.
+func RunClient(ctx context.Context, env *program.Env, cfg ClientConfig) error {
+	r := NewRemote(env.Node, cfg.Peers...)
+	defer r.Close()
+	if cfg.Session {
+		s := program.Session{Prompt: "p2p> ", Help: Usage, Every: cfg.Every, Auto: auto,
+			Run: func(ctx context.Context, line string) (string, error) { return runOne(ctx, r, line) }}
+		return s.Loop(ctx, env)
+	}
+	if len(env.Args) == 0 {
+		return program.Usagef("--to ADDR wants a command; %s", Usage)
+	}
+	out, err := runOne(ctx, r, strings.Join(env.Args, " "))
+	if out != "" {
+		fmt.Fprintln(env.Stdout, out)
+	}
+	return err
+}
+
+// auto is a session's i-th command of its own: it puts key auto-0, gets
+// it back, puts auto-1, gets an earlier key, and so on.
+func auto(i int) string {
+	if i%2 == 0 {
+		return fmt.Sprintf("put auto-%d %d", i/2, i/2)
+	}
+	return fmt.Sprintf("get auto-%d", (i*7)%(i/2+1))
+}
+
+// runOne runs one command within ClientWait.
+func runOne(ctx context.Context, r Ringer, line string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, ClientWait)
+	defer cancel()
+	out, err := Command(ctx, r, line)
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+		// Our own deadline ran out. A shorter one inside (a store's timeout)
+		// says more than this, and keeps its own words.
+		err = fmt.Errorf("%s: no answer within %s", line, ClientWait)
+	}
+	return out, err
+}
 
 // Ringer is what the commands put, get and ring need: a peer itself (a
 // peer is its own client) or a Remote one asked over the network.

@@ -95,7 +95,7 @@ func FuzzRingMessage(f *testing.F) {
 			require.NoError(t, readBody(wire.Envelope{Type: typ, Body: again}, newBody()), "read again: %s", again)
 			return
 		}
-		p := NewPeer(wire.NewNode("peer-1"), Config{Addr: "127.0.0.1:1", ByName: true, Timeout: 50 * time.Millisecond})
+		p := NewPeer(wire.NewNode("peer-1"), PeerConfig{Addr: "127.0.0.1:1", ByName: true, Timeout: 50 * time.Millisecond})
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		reply, err := p.handle(ctx, e)
