@@ -35,6 +35,8 @@ func newBenchRing(b *testing.B, n, r int, period time.Duration) *benchRing {
 		p := NewPeer(wire.NewNode(name), PeerConfig{Addr: ln.Addr().String(), ByName: true, Replicas: r, Stabilize: period, Timeout: time.Second})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
+		// Serve alone, not RunPeer: ending its context crashes the peer,
+		// with no goodbye, which is what the mass failure wants.
 		go func() { done <- p.Serve(ctx, ln) }()
 		br.peers, br.stop, br.done, br.alive = append(br.peers, p), append(br.stop, cancel), append(br.done, done), append(br.alive, true)
 		for try := 0; i > 0; try++ { // through a random peer, another one if that fails
@@ -167,7 +169,6 @@ func survivors(b *testing.B, n, r, keys int) int {
 func (br *benchRing) crashQuarter(b *testing.B) {
 	n := len(br.peers)
 	for _, i := range rand.Perm(n)[:n/4] {
-		br.peers[i].silent = true
 		br.stop[i]()
 		<-br.done[i]
 		br.alive[i] = false
@@ -193,8 +194,7 @@ func (br *benchRing) put(ctx context.Context, b *testing.B, key string) {
 func (br *benchRing) close() {
 	for i := range br.peers {
 		if br.alive[i] {
-			br.peers[i].silent = true
-			br.stop[i]()
+				br.stop[i]()
 			<-br.done[i]
 			br.alive[i] = false
 		}

@@ -108,7 +108,12 @@ func RunPeer(ctx context.Context, env *program.Env, cfg PeerConfig) error {
 			}
 		}
 	}()
-	return <-served
+	err := <-served
+	// Leave the ring gracefully: hand the own keys to the successor and
+	// tell the neighbours to link up with each other, so the ring does not
+	// have to find out by timeouts.
+	p.leave()
+	return err
 }
 
 // Item is one key with its value. Version is the Lamport time of the put at
@@ -126,10 +131,6 @@ type Peer struct {
 	node *wire.Node
 	cfg  PeerConfig
 	self NodeRef
-
-	// silent makes Serve stop without the goodbye, as if the process
-	// crashed. Only the benchmark's mass failure sets it.
-	silent bool
 
 	pools sync.Map // address -> *wire.Pool, one per peer this one talks to
 
@@ -166,9 +167,8 @@ func NewPeer(n *wire.Node, cfg PeerConfig) *Peer {
 func (p *Peer) Self() NodeRef { return p.self }
 
 // Serve answers the other peers and clients on ln and runs the maintenance
-// rounds until ctx ends. Then the peer leaves the ring gracefully: it hands
-// its keys to its successor and tells its neighbours to link up with each
-// other, so the ring does not have to find out by timeouts.
+// rounds until ctx ends. It leaves without a word, as a crashed peer
+// does; the goodbye is leave's.
 func (p *Peer) Serve(ctx context.Context, ln net.Listener) error {
 	p.report()
 	p.run = ctx
@@ -179,9 +179,6 @@ func (p *Peer) Serve(ctx context.Context, ln net.Listener) error {
 	for {
 		select {
 		case err := <-served:
-			if !p.silent {
-				p.leave()
-			}
 			return err
 		case <-tick.C:
 			p.Maintain(ctx)
