@@ -153,7 +153,8 @@ func runExport(args []string, stdout io.Writer) error {
 	default:
 		return usageErr(fmt.Sprintf("--format must be mermaid or svg, not %q", *format))
 	}
-	events, readErr := record.ReadFile(file)
+	run, readErr := record.ReadFile(file)
+	events := run.Events
 	if readErr != nil && len(events) == 0 {
 		return readErr
 	}
@@ -225,12 +226,12 @@ func runUI(o options) error {
 
 // runReplay plays a recorded run in the live view.
 func runReplay(o options, file string) error {
-	events, readErr := record.ReadFile(file)
-	if readErr != nil && len(events) == 0 {
+	run, readErr := record.ReadFile(file)
+	if readErr != nil && len(run.Events) == 0 {
 		return readErr
 	}
 	dir, _ := record.StateDir()
-	ui := screen.NewReplay(events, o.screenOptions(dir, nil))
+	ui := screen.NewReplay(run.Events, o.screenOptions(dir, nil))
 	if readErr != nil {
 		ui.Notice(readErr.Error())
 	}

@@ -8,11 +8,19 @@
 // events it saw live.
 //
 //	programs --events--> collector --Write--> clientserver-20261122-224501.jsonl
-//	                                                 |
-//	            replay, export <------ReadFile-------'
+//	experiment player --Narrator--Step------------^      |
+//	            replay, export <------ReadFile-----------'
+//
+// Besides the programs' events a recording holds two kinds of line of its
+// own, in the same shape: a step (KindStep) is a caption of the guided
+// experiment as the class read it, so a replay shows the captions and an
+// export can take one step's messages; a cut (KindCut) says the recording
+// reached its size limit and stopped taking messages there.
 //
 // Recordings live in the user's state directory (StateDir), one file per
-// run, named by the model and the time the run started.
+// run, named by the model and the time the run started. They do not pile
+// up: Create removes the oldest ones first when there are too many or they
+// take too much room (Policy), and never one a launcher is still writing.
 //
 // A crash of the launcher must not cost the run: the Writer buffers lines but
 // flushes them within half a second, so at most the last moment is lost, and
@@ -26,6 +34,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
+
+	"dsdemo/models/i18n"
+	"dsdemo/models/trace"
 )
 
 // StateDir returns the directory recordings are kept in:
@@ -59,3 +71,99 @@ type LineError struct {
 func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 
 func (e *LineError) Unwrap() error { return e.Err }
+
+// The kinds of the recording's own lines. No program sends them; a viewer
+// that knows only the trace protocol skips them as kinds it does not know.
+const (
+	KindStep trace.Kind = "step" // a caption of the guided experiment was shown (Step)
+	KindCut  trace.Kind = "cut"  // the recording stopped taking messages (Cut)
+)
+
+// Run is a recording as Read returns it.
+type Run struct {
+	Events []trace.Event // the programs' events, in the order the collector got them
+	Steps  []Step        // the captions of the guided experiment, in the order shown
+	Cut    Cut           // the zero Cut unless the recording reached its size limit
+}
+
+// Step is a caption of a guided experiment as the class read it above the
+// picture: a step's text, a question with its choices, the verdict on an
+// answer. A predict step gives several, one for each caption it showed.
+type Step struct {
+	Time       int64     `json:"t"`          // when it was shown, µs since 1970, as an event's Time
+	Experiment string    `json:"experiment"` // the experiment's id
+	Title      i18n.Text `json:"title"`      // the experiment's title
+	// Index is the step, counted from 0 (people count from 1); -1 is the
+	// experiment's summary, shown before its first step.
+	Index   int       `json:"index"`
+	Caption i18n.Text `json:"caption"`
+	Choices []string  `json:"choices,omitempty"` // a question's choices, in order
+	Chosen  string    `json:"chosen,omitempty"`  // a verdict: the class's answer ...
+	Actual  string    `json:"actual,omitempty"`  // ... and where the message really went
+}
+
+// Cut says where a recording stopped taking messages (see Policy.RunBytes).
+type Cut struct {
+	Time int64  // when, µs since 1970; 0: the recording was never cut
+	Left uint64 // how many events were left out after it, as far as known
+}
+
+// Start is when the run started: the time of its earliest event. It is the
+// zero time for a run without events.
+func (r Run) Start() time.Time {
+	var first int64
+	for _, ev := range r.Events {
+		if ev.Time != 0 && (first == 0 || ev.Time < first) {
+			first = ev.Time
+		}
+	}
+	if first == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(first)
+}
+
+// Model is the id of the model that was recorded, as its programs said in
+// their hello; "" when none said.
+func (r Run) Model() string {
+	for _, ev := range r.Events {
+		if ev.Kind == trace.KindHello && ev.Model != "" {
+			return ev.Model
+		}
+	}
+	return ""
+}
+
+// StepWindow is the time from the moment step first was shown to the moment
+// the step after last was (a zero to when last is the experiment's last
+// step): the messages of steps first to last. Steps count from 1, as people
+// count them. Only the first experiment of the recording counts.
+func (r Run) StepWindow(first, last int) (from, to time.Time, err error) {
+	if len(r.Steps) == 0 {
+		return from, to, errors.New("the recording holds no experiment steps (no experiment was played, or an older dsdemo recorded it)")
+	}
+	exp := r.Steps[0].Experiment
+	shown := map[int]int64{} // step index to when it was first shown
+	most := -1
+	for _, s := range r.Steps {
+		if s.Experiment != exp {
+			continue
+		}
+		if _, ok := shown[s.Index]; !ok {
+			shown[s.Index] = s.Time
+		}
+		most = max(most, s.Index)
+	}
+	if first < 1 || last < first {
+		return from, to, fmt.Errorf("steps %d-%d: want FIRST-LAST with 1 <= FIRST <= LAST", first, last)
+	}
+	start, ok := shown[first-1]
+	if !ok || last-1 > most {
+		return from, to, fmt.Errorf("steps %d-%d: the recording holds steps 1-%d of experiment %s", first, last, most+1, exp)
+	}
+	from = time.UnixMicro(start)
+	if end, ok := shown[last]; ok {
+		to = time.UnixMicro(end)
+	}
+	return from, to, nil
+}

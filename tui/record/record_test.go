@@ -64,7 +64,7 @@ func TestRoundTrip(t *testing.T) {
 
 	got, err := record.ReadFile(w.Path())
 	require.NoError(t, err)
-	assert.Equal(t, run(), got)
+	assert.Equal(t, run(), got.Events)
 }
 
 func TestUniqueNames(t *testing.T) {
@@ -105,7 +105,7 @@ func TestWriter(t *testing.T) {
 		require.NoError(t, w.Close())
 		got, err := record.ReadFile(w.Path())
 		require.NoError(t, err)
-		assert.Len(t, got, 8*200)
+		assert.Len(t, got.Events, 8*200)
 	})
 
 	t.Run("events reach the file without Close", func(t *testing.T) {
@@ -115,7 +115,7 @@ func TestWriter(t *testing.T) {
 		require.NoError(t, w.Write(run()[0]))
 		assert.Eventually(t, func() bool {
 			got, err := record.ReadFile(w.Path())
-			return err == nil && len(got) == 1
+			return err == nil && len(got.Events) == 1
 		}, 5*record.FlushEvery, 10*time.Millisecond, "a crash after this write would lose the event")
 	})
 
@@ -129,7 +129,7 @@ func TestWriter(t *testing.T) {
 		require.NoError(t, w.Close())
 		got, err := record.ReadFile(w.Path())
 		require.NoError(t, err)
-		assert.Equal(t, run()[:1], got)
+		assert.Equal(t, run()[:1], got.Events)
 	})
 
 	t.Run("write after close", func(t *testing.T) {
@@ -181,7 +181,7 @@ func TestRead(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := record.Read(strings.NewReader(tt.file))
-			assert.Equal(t, tt.want, got)
+			assert.Equal(t, tt.want, got.Events)
 			if tt.wantLine == 0 {
 				require.NoError(t, err)
 				return
@@ -200,7 +200,7 @@ func TestLongestLine(t *testing.T) {
 	require.Len(t, line, record.MaxLine)
 	got, err := record.Read(strings.NewReader(line))
 	require.NoError(t, err, "a line of exactly 1 MiB, newline included, is allowed")
-	assert.Len(t, got, 1)
+	assert.Len(t, got.Events, 1)
 }
 
 func TestReadFile(t *testing.T) {
@@ -208,7 +208,7 @@ func TestReadFile(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "run.jsonl")
 		require.NoError(t, os.WriteFile(path, []byte(lines(t)[0]+"not json\n"), 0o644))
 		got, err := record.ReadFile(path)
-		assert.Len(t, got, 1)
+		assert.Len(t, got.Events, 1)
 		require.Error(t, err)
 		assert.True(t, strings.HasPrefix(err.Error(), path+": line 2: not a trace event: "), "got %q", err)
 		var lineErr *record.LineError
