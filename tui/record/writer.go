@@ -40,8 +40,8 @@ var ErrClosed = errors.New("the recording is closed")
 // the path that has to take 50,000 events a second.
 type Writer struct {
 	path  string
-	file  *os.File // locked (see removeUnused) until Close, so no rotation removes it
-	limit int64    // Policy.RunBytes
+	file  *os.File      // locked (see removeUnused) until Close, so no rotation removes it
+	limit int64         // Policy.RunBytes
 	stop  chan struct{} // closed by Close to end the flushing goroutine
 	done  chan struct{} // closed when the flushing goroutine has ended
 
