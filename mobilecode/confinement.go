@@ -6,11 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
-	"runtime/metrics"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"go.starlark.net/starlark"
@@ -185,99 +182,6 @@ func execute(prog *starlark.Program, thread *starlark.Thread, predeclared starla
 	}()
 	_, err = prog.Init(thread, predeclared)
 	return err
-}
-
-// stopper records why the watchdog cancelled the thread; the first reason wins.
-type stopper struct{ err atomic.Pointer[error] }
-
-func (s *stopper) stop(thread *starlark.Thread, err error) {
-	if s.err.CompareAndSwap(nil, &err) {
-		thread.Cancel(err.Error())
-	}
-}
-
-func (s *stopper) reason() error {
-	if p := s.err.Load(); p != nil {
-		return *p
-	}
-	return nil
-}
-
-// heapSample is the metric the watchdog reads: bytes in heap objects now,
-// including garbage not yet collected, so growth shows at once and not only
-// after the next GC.
-const heapSample = "/memory/classes/heap/objects:bytes"
-
-func heapBytes() uint64 {
-	s := []metrics.Sample{{Name: heapSample}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return s[0].Value.Uint64()
-}
-
-// The heap the watchdog samples is the whole process's, garbage included:
-// with three runs at once, it may hold three budgets, and a run that has
-// ended leaves garbage behind until the collector comes. So a run's
-// watchdog allows for the budgets of every run that overlapped it: those in
-// progress when it started, and those started since.
-var (
-	budgetsInFlight atomic.Uint64 // the budgets of the runs in progress
-	budgetsStarted  atomic.Uint64 // the budgets of all runs ever started
-)
-
-// watchdogSlack is how many times those budgets the heap may grow by
-// before the watchdog stops a run. The budget counts only the large
-// allocations; the watchdog is the last line against many small ones (a
-// loop that appends a million numbers one by one), which the steps bound
-// too.
-const watchdogSlack = 2
-
-// watchdogCeiling is how far the heap may grow while a run lasts: the slack
-// times the budgets that overlapped it, but never more than the budgets of
-// MaxConcurrentRuns runs, however many started since. A server runs no more
-// at once, and without the cap a stream of runs, each starting as another
-// ends, would raise the ceiling of a long run without end.
-func watchdogCeiling(overlapping, heap uint64) uint64 {
-	if heap > math.MaxUint64/(watchdogSlack*MaxConcurrentRuns) {
-		return math.MaxUint64 // a budget this large leaves the watchdog nothing to bound
-	}
-	return watchdogSlack * min(overlapping, MaxConcurrentRuns*heap)
-}
-
-// watch is the watchdog: it cancels the thread when the deadline passes or
-// the heap grows by more than it allows, and ends when done is closed. It
-// returns the largest growth of the heap it saw.
-func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, stop *stopper, limits Limits) (peak uint64) {
-	overlapping := budgetsInFlight.Add(limits.Heap) // this run's and those in progress
-	started := budgetsStarted.Add(limits.Heap)
-	defer budgetsInFlight.Add(-limits.Heap)
-	base := heapBytes()
-	sample := func() uint64 {
-		if now := heapBytes(); now > base {
-			peak = max(peak, now-base)
-			return now - base
-		}
-		return 0
-	}
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-done:
-			sample()
-			return peak
-		case <-ctx.Done():
-			stop.stop(thread, ctxStop(ctx, limits))
-			<-done
-			return peak
-		case <-tick.C:
-			if limit := watchdogCeiling(overlapping+budgetsStarted.Load()-started, limits.Heap); sample() > limit {
-				stop.stop(thread, &HeapLimitError{Heap: limit})
-			}
-		}
-	}
 }
 
 // ctxStop is the reason for stopping once ctx is done: the timeout, or the
