@@ -253,8 +253,11 @@ type demo struct {
 	recording *record.Writer
 }
 
-// Play returns a player for the experiment e on this demo.
-func (d *demo) Play(e catalog.Experiment) screen.Player { return launch.NewPlayer(d.Launcher, e) }
+// Play returns a player for the experiment e on this demo, which notes in
+// the recording the captions the class reads, for the replay.
+func (d *demo) Play(e catalog.Experiment) screen.Player {
+	return d.recording.Narrate(e, launch.NewPlayer(d.Launcher, e))
+}
 
 func (d *demo) Close() error {
 	err := d.Launcher.Close()
