@@ -51,17 +51,17 @@ func (c *Client) Close() {
 
 // Get returns the value of key, or ErrNotFound.
 func (c *Client) Get(ctx context.Context, key string) (Result, error) {
-	return c.do(ctx, "get", Request{Key: key})
+	return c.do(ctx, TypeGet, Request{Key: key})
 }
 
 // Put sets key to value.
 func (c *Client) Put(ctx context.Context, key, value string) (Result, error) {
-	return c.do(ctx, "put", Request{Key: key, Value: value})
+	return c.do(ctx, TypePut, Request{Key: key, Value: value})
 }
 
 // Del removes key, or returns ErrNotFound when it was not there.
 func (c *Client) Del(ctx context.Context, key string) (Result, error) {
-	return c.do(ctx, "del", Request{Key: key})
+	return c.do(ctx, TypeDel, Request{Key: key})
 }
 
 // do sends one request, trying each server at most once. Only a transport
@@ -92,7 +92,7 @@ const maxStale = 8
 // refused because it is catching up.
 func (c *Client) round(ctx context.Context, typ string, req Request) (res Result, catchingUp bool, err error) {
 	res, catchingUp, lost, err := c.tryEach(ctx, typ, req)
-	if err != nil && lost != "" && typ != "get" {
+	if err != nil && lost != "" && typ != TypeGet {
 		// A refusal from the next server says nothing about the attempt
 		// that went unanswered: that one may still take effect.
 		return res, false, fmt.Errorf("%w: %s did not answer in time, so that attempt may still take effect; then %v", ErrUnknownOutcome, lost, err)
@@ -151,7 +151,7 @@ func decodeResult(reply wire.Envelope) (Result, error) {
 	if err := reply.UnmarshalBody(&res); err != nil {
 		return Result{}, err
 	}
-	if !res.Found && reply.Type != "put_ok" {
+	if !res.Found && reply.Type != TypePutOK {
 		return res, ErrNotFound
 	}
 	return res, nil

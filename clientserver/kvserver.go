@@ -25,67 +25,11 @@ const (
 	Replicate Mode = "replicate" // each key lives on every server
 )
 
-// Request is the body of get, put and del from a client. A request that
-// one server forwards to the owner of the key in partition mode is a
-// Request in a Sealed body instead (seal.go): only servers of the group
-// may forward. Even a forwarded request gives no right to store a key the
-// server does not own: it answers one with an error rather than pass it on
-// again.
-type Request struct {
-	Key   string `json:"key"`
-	Value string `json:"value,omitempty"`
-}
-
 // clientRequest is the body of get, put and del as it arrives: a Request
 // from a client, or a Sealed one from a server that forwards it.
 type clientRequest struct {
 	Request
 	Sealed
-}
-
-// Result is the body of get_ok, put_ok and del_ok. Server names the server
-// that holds the key, which in partition mode is not always the one asked.
-type Result struct {
-	Key    string `json:"key"`
-	Value  string `json:"value,omitempty"`
-	Found  bool   `json:"found"`
-	Server string `json:"server"`
-}
-
-// Replica is the body of replicate: one write, passed from the server that
-// took it to every other replica, with the version it was given there.
-type Replica struct {
-	Key     string  `json:"key"`
-	Value   string  `json:"value,omitempty"`
-	Deleted bool    `json:"deleted,omitempty"`
-	Version Version `json:"version"`
-}
-
-// ReplicateResult is the body of replicate_ok. Newer is set when the
-// replica already holds a newer version of the key and kept it: the write
-// is late, and the server that took it must not call it done. CatchingUp
-// says that the replica took the write but is still copying its peers, so
-// it does not count towards the majority.
-type ReplicateResult struct {
-	Newer      *Replica `json:"newer,omitempty"`
-	CatchingUp bool     `json:"catching_up,omitempty"`
-}
-
-// SyncRequest is the body of sync: a replica that catches up asks a peer
-// for the store's entries after the key After, one page at a time. The
-// seal names the asker, so the peer knows that it is alive again.
-type SyncRequest struct {
-	After string `json:"after"`
-}
-
-// SyncPage is the body of sync_ok: one page of entries, tombstones
-// included. Incomplete says that the replica answering has restarted and
-// not finished copying its own peers: its store may lack writes it once
-// took, so a copy of it alone proves nothing.
-type SyncPage struct {
-	Entries    []Replica `json:"entries"`
-	More       bool      `json:"more"`
-	Incomplete bool      `json:"incomplete,omitempty"`
 }
 
 // syncBytes bounds one sync_ok page, well within the wire's frame limit.
@@ -204,9 +148,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 func (s *Server) handle(ctx context.Context, req wire.Envelope) (any, error) {
 	switch req.Type {
-	case "get", "put", "del":
+	case TypeGet, TypePut, TypeDel:
 		return s.serveClient(ctx, req)
-	case "replicate", "sync", "catch_up":
+	case TypeReplicate, TypeSync, TypeCatchUp:
 		if s.cfg.Mode != Replicate {
 			return nil, fmt.Errorf("%s is a message between replicas, and this server is not one (--mode replicate)", req.Type)
 		}
@@ -278,7 +222,7 @@ func (s *Server) serveClient(ctx context.Context, req wire.Envelope) (any, error
 	}
 
 	res := Result{Key: r.Key, Server: s.node.Name}
-	if req.Type == "get" {
+	if req.Type == TypeGet {
 		res.Value, res.Found = s.store.Get(r.Key)
 	} else {
 		var err error
@@ -320,7 +264,7 @@ func (s *Server) forward(ctx context.Context, typ string, r Request, owner strin
 
 // write carries out a put or del and, in replicate mode, passes it on.
 func (s *Server) write(ctx context.Context, req wire.Envelope, r Request) (Result, error) {
-	w := Replica{Key: r.Key, Value: r.Value, Deleted: req.Type == "del", Version: Version{Node: s.node.Name}}
+	w := Replica{Key: r.Key, Value: r.Value, Deleted: req.Type == TypeDel, Version: Version{Node: s.node.Name}}
 	if s.cfg.Mode == Replicate {
 		if err := s.tooFew(); err != nil {
 			return Result{}, err
@@ -353,7 +297,7 @@ func (s *Server) write(ctx context.Context, req wire.Envelope, r Request) (Resul
 		}
 	}
 	res := Result{Key: r.Key, Server: s.node.Name, Found: existed}
-	if req.Type == "put" {
+	if req.Type == TypePut {
 		res.Value, res.Found = r.Value, true
 	}
 	return res, nil

@@ -112,7 +112,7 @@ func (s *Server) fanOut(ctx context.Context, w Replica, to []*peer) fanned {
 			cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 			defer cancel()
 			var res ReplicateResult
-			reply, err := s.ask(cctx, p, "replicate", w, &res)
+			reply, err := s.ask(cctx, p, TypeReplicate, w, &res)
 			var remote *wire.RemoteError
 			switch {
 			case ctx.Err() != nil:
@@ -156,7 +156,7 @@ func (s *Server) fanOut(ctx context.Context, w Replica, to []*peer) fanned {
 // server of the group (seal.go), with a sealed reply.
 func (s *Server) serveReplica(req wire.Envelope) (any, error) {
 	switch req.Type {
-	case "replicate":
+	case TypeReplicate:
 		var w Replica
 		sd, err := s.openRequest(req, &w)
 		if err != nil {
@@ -174,7 +174,7 @@ func (s *Server) serveReplica(req wire.Envelope) (any, error) {
 			res.CatchingUp = s.catchingUp()
 		}
 		return s.sealReply(req, sd, res)
-	case "sync":
+	case TypeSync:
 		var r SyncRequest
 		sd, err := s.openRequest(req, &r)
 		if err != nil {
@@ -192,7 +192,7 @@ func (s *Server) serveReplica(req wire.Envelope) (any, error) {
 		restarted := s.restarted
 		s.mu.Unlock()
 		return s.sealReply(req, sd, SyncPage{Entries: page, More: more, Incomplete: restarted})
-	default: // catch_up
+	default: // TypeCatchUp, the last one handle passes on
 		var none struct{}
 		sd, err := s.openRequest(req, &none)
 		if err != nil {
@@ -306,7 +306,7 @@ func (s *Server) watch(ctx context.Context, p *peer) {
 				return
 			}
 			cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
-			_, err := s.ask(cctx, p, "catch_up", struct{}{}, &struct{}{})
+			_, err := s.ask(cctx, p, TypeCatchUp, struct{}{}, &struct{}{})
 			cancel()
 			var remote *wire.RemoteError
 			if err == nil || errors.As(err, &remote) {
@@ -399,7 +399,7 @@ func (s *Server) needed(restarted bool) int {
 func (s *Server) tellToCatchUp(ctx context.Context, p *peer) {
 	cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	_, err := s.ask(cctx, p, "catch_up", struct{}{}, &struct{}{})
+	_, err := s.ask(cctx, p, TypeCatchUp, struct{}{}, &struct{}{})
 	var remote *wire.RemoteError
 	switch {
 	case ctx.Err() != nil, err == nil, errors.As(err, &remote):
@@ -477,7 +477,7 @@ func (s *Server) copyFrom(ctx context.Context, p *peer, after *string) (n int, w
 	for {
 		cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 		var page SyncPage
-		reply, err := s.ask(cctx, p, "sync", SyncRequest{After: *after}, &page)
+		reply, err := s.ask(cctx, p, TypeSync, SyncRequest{After: *after}, &page)
 		cancel()
 		if err != nil {
 			return n, false, err

@@ -81,18 +81,6 @@ import (
 // --group-key is not set.
 const GroupKeyEnv = "DSDEMO_GROUP_KEY"
 
-// Sealed is the body of a message between servers of a group and of its
-// reply: the message's own body, Msg, and the seal that proves a member
-// of the group sent it to this receiver.
-type Sealed struct {
-	Msg      json.RawMessage `json:"msg"`
-	Sender   string          `json:"sender"`   // the sender's address, as its peers know it
-	Receiver string          `json:"receiver"` // the address of the server it is meant for
-	Nonce    string          `json:"nonce"`    // random in a request; a reply carries its request's
-	Issued   int64           `json:"issued"`   // when it was sealed, in Unix milliseconds (replay.go)
-	MAC      string          `json:"mac"`      // HMAC-SHA256 under the group key, in hex
-}
-
 // sealed reports whether the body claims to be sealed at all.
 func (sd *Sealed) sealed() bool { return sd.Msg != nil || sd.MAC != "" }
 

@@ -5,24 +5,6 @@ import (
 	"sync"
 )
 
-// Version orders the writes to one key: a Lamport timestamp, with the name
-// of the server that took the write to break ties between equal clocks.
-// Every replica that sees the same writes keeps the same winner, in
-// whatever order they arrive. Versions are only ever compared, never added
-// to, so no arithmetic can wrap one around to "older".
-type Version struct {
-	Clock uint64 `json:"clock"`
-	Node  string `json:"node"`
-}
-
-// Less reports whether v is older than w.
-func (v Version) Less(w Version) bool {
-	if v.Clock != w.Clock {
-		return v.Clock < w.Clock
-	}
-	return v.Node < w.Node
-}
-
 // The limits of what the store keeps. They keep every entry, however its
 // bytes are escaped in JSON (at most six bytes for one), well inside one
 // wire frame, so a replicate or sync_ok message can always carry it.
