@@ -55,7 +55,7 @@ func (b *Browser) Get(ctx context.Context, path string, header http.Header) (str
 	}
 	first, _, _ := strings.Cut(strings.TrimSpace(string(body)), "\n")
 	summary := fmt.Sprintf("%s · X-Cache %s · Age %s · %d bytes · %s", resp.Status,
-		orDash(resp.Header.Get("X-Cache")), orDash(resp.Header.Get("Age")), len(body), first)
+		orDash(resp.Header.Get(HeaderXCache)), orDash(resp.Header.Get("Age")), len(body), first)
 	if resp.StatusCode >= 400 {
 		return "", fmt.Errorf("%s", summary)
 	}

@@ -213,7 +213,7 @@ func (o *Origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.write(w, r)
 	n := o.served.Add(1)
 	if o.node != nil {
-		o.node.Trace.State("served", strconv.FormatInt(n, 10))
+		o.node.Trace.State(StateServed, strconv.FormatInt(n, 10))
 	}
 }
 

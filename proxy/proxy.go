@@ -20,14 +20,6 @@ import (
 	"dsdemo/models/wire"
 )
 
-// The X-Cache values: where an answer came from.
-const (
-	Hit         = "HIT"         // from the cache, fresh, without asking the origin
-	Miss        = "MISS"        // from the origin
-	Revalidated = "REVALIDATED" // from the cache, after the origin said 304 Not Modified
-	Stale       = "STALE"       // from the cache although stale, because the origin failed
-)
-
 // Config sets up a caching proxy.
 type Config struct {
 	Origin    *url.URL
@@ -151,7 +143,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (p *Proxy) refuse(w http.ResponseWriter, code int, why string) {
 	p.node.Trace.Logf("%d: %s", code, why)
-	w.Header().Set("X-Cache", Miss)
+	w.Header().Set(HeaderXCache, Miss)
 	http.Error(w, why, code)
 }
 
@@ -221,7 +213,7 @@ func (p *Proxy) modify(resp *http.Response) error {
 		return nil
 	}
 	p.count(Miss)
-	resp.Header.Set("X-Cache", Miss)
+	resp.Header.Set(HeaderXCache, Miss)
 	if ok, why := storable(req, resp); !ok {
 		p.node.Trace.Logf("not cached: %s %s (%s)", req.Method, req.URL.Path, why)
 		return nil
@@ -258,7 +250,7 @@ func (p *Proxy) replace(resp *http.Response, e *entry, source string, now time.T
 	resp.Status = fmt.Sprintf("%d %s", e.status, http.StatusText(e.status))
 	resp.Header = e.header.Clone()
 	resp.Header.Set("Age", strconv.Itoa(int(e.age(now).Seconds())))
-	resp.Header.Set("X-Cache", source)
+	resp.Header.Set(HeaderXCache, source)
 	resp.Body = io.NopCloser(bytes.NewReader(e.body))
 	resp.ContentLength = int64(len(e.body))
 	resp.Header.Set("Content-Length", strconv.Itoa(len(e.body)))
@@ -292,7 +284,7 @@ func (p *Proxy) serveStored(w http.ResponseWriter, r *http.Request, e *entry, so
 		h[name] = values
 	}
 	h.Set("Age", strconv.Itoa(int(e.age(now).Seconds())))
-	h.Set("X-Cache", source)
+	h.Set(HeaderXCache, source)
 	h.Set("Content-Length", strconv.Itoa(len(e.body)))
 	w.WriteHeader(e.status)
 	if r.Method != http.MethodHead {
@@ -339,8 +331,8 @@ func (p *Proxy) report() {
 		return
 	}
 	entries, size := p.cache.Stats()
-	p.node.Trace.State("cache", fmt.Sprintf("%d entries, %d bytes", entries, size))
-	p.node.Trace.State("hit ratio", fmt.Sprintf("%.2f (%d hit, %d revalidated, %d stale, %d miss)",
+	p.node.Trace.State(StateCache, fmt.Sprintf("%d entries, %d bytes", entries, size))
+	p.node.Trace.State(StateHitRatio, fmt.Sprintf("%.2f (%d hit, %d revalidated, %d stale, %d miss)",
 		p.HitRatio(), p.hits.Load(), p.revalidated.Load(), p.stale.Load(), p.misses.Load()))
 }
 

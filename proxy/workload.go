@@ -245,5 +245,5 @@ func (w *loadWorker) get(ctx context.Context, path string) (xcache string, err e
 	if resp.StatusCode >= 400 {
 		return "", fmt.Errorf("GET %s: %s", path, resp.Status)
 	}
-	return resp.Header.Get("X-Cache"), nil
+	return resp.Header.Get(HeaderXCache), nil
 }
