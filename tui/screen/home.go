@@ -2,6 +2,7 @@ package screen
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -58,23 +59,57 @@ func (h *home) view(c *common, width, height int) string {
 		}
 		list.WriteString(line + "\n")
 	}
+	foot := footer{c: c}
+	foot.layout(c.homeKeys.list(), width)
+	room := height - foot.height()
+	if h.err != "" {
+		room -= lipgloss.Height(wrap(h.err, width))
+	}
 	detailW := max(width-listW-3, 20)
-	detail := h.detail(c, detailW)
-	rule := strings.TrimSuffix(strings.Repeat(" │ \n", max(height-1, 1)), "\n")
+	detail := scrollTo(h.detail(c, detailW), room)
+	rule := strings.TrimSuffix(strings.Repeat(" │ \n", max(room, 1)), "\n")
 	body := lipgloss.JoinHorizontal(lipgloss.Top, lipgloss.NewStyle().Width(listW).Render(list.String()), rule, detail)
 	if h.err != "" {
 		body += "\n" + c.theme.Error.Render(wrap(h.err, width))
 	}
-	foot := footer{c: c}
-	foot.layout(c.homeKeys.list(), width)
 	return fit(body, width, height-foot.height()) + "\n" + foot.view()
 }
 
-func (h *home) detail(c *common, width int) string {
+// page is a text taller than the screen may be, and the lines that must
+// be seen: the chosen experiment.
+type page struct {
+	text        string
+	focus, last int // the first and last line to keep in view; -1: none
+}
+
+// scrollTo shows height lines of p, moved down just enough that its focus
+// is in view, with a mark where lines are left out above or below: the
+// page is scrolled, never cut without a word.
+func scrollTo(p page, height int) string {
+	lines := strings.Split(strings.TrimRight(p.text, "\n"), "\n")
+	if len(lines) <= height || height < 3 {
+		return strings.Join(lines, "\n")
+	}
+	top := 0
+	if p.focus >= 0 && p.last+2 > height { // the focus and a line of margin below it
+		top = min(p.last+2-height, p.focus-1, len(lines)-height)
+	}
+	view := slices.Clone(lines[top : top+height])
+	if top > 0 {
+		view[0] = "↑ …"
+	}
+	if top+height < len(lines) {
+		view[height-1] = "↓ …"
+	}
+	return strings.Join(view, "\n")
+}
+
+func (h *home) detail(c *common, width int) page {
 	m := h.model()
 	lang := c.lang
+	focus, last := -1, -1
 	var b strings.Builder
-	b.WriteString(c.theme.Title.Render(m.Title.In(lang)) + "\n")
+	b.WriteString(c.theme.Title.Render(wrap(m.Title.In(lang), width)) + "\n")
 	b.WriteString(wrap(m.Summary.In(lang), width) + "\n\n")
 	b.WriteString(c.theme.Title.Render(c.t("Rollen", "Roles")) + "\n")
 	for _, r := range m.Roles {
@@ -86,9 +121,11 @@ func (h *home) detail(c *common, width int) string {
 		if i == h.experiment {
 			mark = "▸ "
 		}
-		line := mark + e.Title.In(lang)
+		line := wrap(mark+e.Title.In(lang), width)
 		if i == h.experiment {
 			line = c.theme.Selected.Render(line) + "\n" + wrap("  "+e.Summary.In(lang), width)
+			focus = strings.Count(b.String(), "\n")
+			last = focus + strings.Count(line, "\n")
 		}
 		b.WriteString(line + "\n")
 	}
@@ -98,5 +135,5 @@ func (h *home) detail(c *common, width int) string {
 			b.WriteString(wrap(fmt.Sprintf("• %s: %s", s.Transparency.Name().In(lang), s.How.In(lang)), width) + "\n")
 		}
 	}
-	return b.String()
+	return page{text: b.String(), focus: focus, last: last}
 }

@@ -490,3 +490,29 @@ func TestStaleReportKeepsStatus(t *testing.T) {
 	m.live.update(doneMsg{text: "a note"})
 	assert.Equal(t, "a note", m.live.status)
 }
+
+// TestHomeNothingIsCut: at 80×24, in both languages, no line of the home
+// page is cut off at the edge, and every experiment of every model comes
+// into view when it is chosen.
+func TestHomeNothingIsCut(t *testing.T) {
+	for _, lang := range []string{"de", "en"} {
+		for _, size := range [][2]int{{80, 24}, {100, 30}} {
+			m := New(Options{Lang: lang, Catalog: catalog.All()})
+			resize(m, size[0], size[1])
+			for _, model := range catalog.All() {
+				for _, e := range model.Experiments {
+					press(m, "right")
+					view := ansi.Strip(m.View().Content)
+					for _, line := range strings.Split(view, "\n") {
+						require.False(t, strings.HasSuffix(line, "…") && !strings.HasSuffix(line, " …") && lipgloss.Width(line) >= size[0],
+							"%s %dx%d, %s: a line is cut: %q", lang, size[0], size[1], model.ID, line)
+					}
+					title := []rune(e.Title.In(lang))
+					assert.Contains(t, strings.Join(strings.Fields(view), " "), strings.Join(strings.Fields(string(title[:min(len(title), 16)])), " "),
+						"%s %dx%d: %s's experiment %q is not in view", lang, size[0], size[1], model.ID, e.ID)
+				}
+				press(m, "down")
+			}
+		}
+	}
+}
