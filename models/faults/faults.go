@@ -14,6 +14,10 @@
 // on a real network: the sender only notices that no reply comes. The
 // collector sets faults with control lines (package trace); tests set them by
 // calling the methods directly.
+//
+// Slow motion and step mode are the network's pace (Pace): a program that
+// waits for a peer reads it, so that its timeouts measure protocol time,
+// which slow motion stretches and step mode stops (wire.Node.WithTimeout).
 package faults
 
 import (
@@ -47,6 +51,7 @@ type Injector struct {
 	hold      bool
 	partition map[string]bool
 	held      map[uint64]chan struct{} // message id to the channel that releases it
+	paced     chan struct{}            // closed when delay or hold changes; nil until Pace is asked
 	rng       *rand.Rand
 }
 
@@ -66,6 +71,7 @@ func (f *Injector) SetDelay(d time.Duration) {
 	defer f.mu.Unlock()
 	defer f.update()
 	f.delay = d
+	f.repace()
 }
 
 // SetDrop loses each outgoing message with probability p.
@@ -90,6 +96,7 @@ func (f *Injector) SetHold(on bool) {
 	defer f.mu.Unlock()
 	defer f.update()
 	f.hold = on
+	f.repace()
 	if !on {
 		f.releaseAllLocked()
 	}
@@ -149,6 +156,39 @@ func (f *Injector) Reset() {
 	f.delay, f.drop, f.duplicate, f.hold = 0, 0, 0, false
 	clear(f.partition)
 	f.releaseAllLocked()
+	f.repace()
+}
+
+// Pace is how fast the network lets a protocol go: the slow motion and the
+// step mode in force. The other faults lose or copy messages but do not
+// change how long one takes.
+type Pace struct {
+	Delay time.Duration // every outgoing message waits this long (slow motion)
+	Hold  bool          // every outgoing message waits for its release (step mode)
+}
+
+// Pace returns the pace in force and a channel that is closed when it
+// changes, so that a timer measuring protocol time can adjust at once
+// instead of asking again and again. A nil *Injector is a network at full
+// speed, for ever: its channel is nil, which never closes.
+func (f *Injector) Pace() (Pace, <-chan struct{}) {
+	if f == nil {
+		return Pace{}, nil
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.paced == nil {
+		f.paced = make(chan struct{})
+	}
+	return Pace{Delay: f.delay, Hold: f.hold}, f.paced
+}
+
+// repace tells whoever asked for the pace that it changed; mu must be held.
+func (f *Injector) repace() {
+	if f.paced != nil {
+		close(f.paced)
+		f.paced = nil
+	}
 }
 
 // String describes the faults in force, such as "delay 300ms, drop 50%", or

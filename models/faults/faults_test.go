@@ -221,6 +221,49 @@ func TestReset(t *testing.T) {
 	})
 }
 
+func TestPace(t *testing.T) {
+	closed := func(ch <-chan struct{}) bool {
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	}
+	t.Run("slow motion and step mode change it", func(t *testing.T) {
+		f := faults.New(1)
+		for _, c := range []struct {
+			name   string
+			change func()
+			want   faults.Pace
+		}{
+			{"delay", func() { f.SetDelay(time.Second) }, faults.Pace{Delay: time.Second}},
+			{"hold", func() { f.SetHold(true) }, faults.Pace{Delay: time.Second, Hold: true}},
+			{"reset", f.Reset, faults.Pace{}},
+		} {
+			_, changed := f.Pace()
+			c.change()
+			assert.True(t, closed(changed), "%s tells the waiters", c.name)
+			got, _ := f.Pace()
+			assert.Equal(t, c.want, got, "after %s", c.name)
+		}
+	})
+	t.Run("other faults do not", func(t *testing.T) {
+		f := faults.New(1)
+		_, changed := f.Pace()
+		f.SetDrop(0.5)
+		f.SetDuplicate(0.5)
+		f.SetPartition([]string{"server"})
+		assert.False(t, closed(changed))
+	})
+	t.Run("a perfect network never changes", func(t *testing.T) {
+		var f *faults.Injector
+		got, changed := f.Pace()
+		assert.Equal(t, faults.Pace{}, got)
+		assert.Nil(t, changed)
+	})
+}
+
 func TestApply(t *testing.T) {
 	tests := []struct {
 		name    string

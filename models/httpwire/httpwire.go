@@ -21,6 +21,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -46,12 +47,56 @@ type Transport struct {
 	Node *wire.Node
 	// Base sends the requests; nil means http.DefaultTransport.
 	Base http.RoundTripper
+	// Timeout bounds each request, from sending it to the end of its
+	// response's body, in protocol time (wire.Node.WithTimeout): slow
+	// motion stretches it and step mode stops it, so a watched exchange
+	// is not given up as lost. Set it instead of http.Client.Timeout,
+	// which counts wall-clock time. 0 means no bound but the request's
+	// context.
+	Timeout time.Duration
 }
 
 // RoundTrip sends req as a traced message. A request the injector loses
-// never leaves: RoundTrip waits until the request's context ends, as a
-// client on a real network waits for a reply that will not come.
+// never leaves: RoundTrip waits until the request's context (or Timeout)
+// ends, as a client on a real network waits for a reply that will not come.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.Timeout <= 0 {
+		return t.roundTrip(req)
+	}
+	ctx, cancel := t.Node.WithTimeout(req.Context(), t.Timeout)
+	resp, err := t.roundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	// The body is still to be read under the timeout; its end ends it.
+	resp.Body = &timedBody{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// timedBody is a response body read under a Transport's Timeout: closing
+// it, or reading it to its end, stops the timer.
+type timedBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *timedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.cancel()
+	}
+	return n, err
+}
+
+func (b *timedBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// roundTrip is RoundTrip under the request's own context.
+func (t *Transport) roundTrip(req *http.Request) (*http.Response, error) {
 	base := t.Base
 	if base == nil {
 		base = http.DefaultTransport

@@ -178,3 +178,73 @@ func TestHostileServeStopsDespiteAClientThatDoesNotRead(t *testing.T) {
 		t.Fatal("Serve did not return after it was told to stop")
 	}
 }
+
+// A Transport's Timeout counts protocol time: the client is steered as the
+// launcher steers it, through control lines over its trace connection.
+func TestTransportTimeoutInProtocolTime(t *testing.T) {
+	// origin answers at once, or not at all while stall is open.
+	origin := func(t *testing.T, stall bool) string {
+		release := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if stall {
+				select {
+				case <-release:
+				case <-r.Context().Done():
+				}
+			}
+			io.WriteString(w, "hello")
+		}))
+		t.Cleanup(srv.Close)
+		t.Cleanup(func() { close(release) })
+		return srv.URL
+	}
+	fetch := func(t *testing.T, client *wire.Node, url string) (string, error) {
+		req, err := http.NewRequestWithContext(programtest.Context(t), "GET", url+"/static/a", nil)
+		require.NoError(t, err)
+		c := &http.Client{Transport: &httpwire.Transport{Node: client, Timeout: 200 * time.Millisecond}}
+		resp, err := c.Do(req)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		return string(body), err
+	}
+
+	t.Run("step mode stops it", func(t *testing.T) {
+		rec := programtest.NewRecorder(t)
+		client := programtest.StartNode(t, rec, "client")
+		url := origin(t, false)
+		rec.Steer(t, "client", trace.Control{Op: trace.OpHold, On: true})
+		type result struct {
+			body string
+			err  error
+		}
+		done := make(chan result, 1)
+		go func() {
+			body, err := fetch(t, client, url)
+			done <- result{body, err}
+		}()
+		rec.WaitN(t, 1, programtest.Msg(trace.KindHold, "client", "GET /static/a"))
+		select {
+		case r := <-done:
+			t.Fatalf("the request ended while it was held: %q, %v", r.body, r.err)
+		case <-time.After(time.Second):
+		}
+		rec.Steer(t, "client", trace.Control{Op: trace.OpHold, On: false})
+		r := <-done
+		require.NoError(t, r.err)
+		assert.Equal(t, "hello", r.body)
+	})
+	t.Run("a silent server still runs it out, later in slow motion", func(t *testing.T) {
+		rec := programtest.NewRecorder(t)
+		client := programtest.StartNode(t, rec, "client")
+		url := origin(t, true)
+		rec.Steer(t, "client", trace.Control{Op: trace.OpDelay, Ms: 300})
+		start := time.Now()
+		_, err := fetch(t, client, url)
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		want := 200 * time.Millisecond * (wire.SlowHop + 300*time.Millisecond) / wire.SlowHop
+		assert.GreaterOrEqual(t, time.Since(start), want)
+	})
+}

@@ -28,6 +28,16 @@
 // whether a message is delayed, dropped, duplicated, held or cut off by a
 // partition.
 //
+// A program's timeouts that wait for a peer count protocol time
+// (Node.WithTimeout, timeout.go), not wall-clock time. Why: slow motion and
+// step mode are for watching a protocol, not for changing it. At 3 s per
+// message a request and its reply take 6 s, and a client that gave up
+// after its usual 2 s would fill the run with errors its class never sees
+// at full speed. So slow motion stretches every such timeout (a message
+// leg counts for at most SlowHop) and step mode stops it; a dead peer is
+// still noticed, only later. Nothing of this travels on the wire: each
+// node reads its own pace from its fault injector.
+//
 // Bad input never crashes a peer: a line that is not JSON, not an envelope,
 // not UTF-8, longer than MaxFrame, or carrying a clock too far ahead to be
 // true (MaxClockJump) gets an "error" envelope with the reason, and the

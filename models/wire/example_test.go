@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"time"
 
+	"dsdemo/models/faults"
 	"dsdemo/models/wire"
 )
 
@@ -46,4 +48,33 @@ func Example() {
 	}
 	fmt.Println(reply.Type, string(reply.Body))
 	// Output: shout_ok {"text":"HELLO"}
+}
+
+// A client's timeout while the class steps through a run one message at a
+// time: it stands still in step mode and runs out only after step mode
+// ends. A program waits for a reply the same way:
+//
+//	ctx, cancel := node.WithTimeout(ctx, 2*time.Second)
+//	defer cancel()
+//	reply, err := conn.Call(ctx, "server", "get", body)
+func ExampleNode_WithTimeout() {
+	client := wire.NewNode("client")
+	client.Faults = faults.New(1)
+	client.Faults.SetHold(true) // what the launcher's "hold" control line does
+
+	ctx, cancel := client.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	select {
+	case <-ctx.Done():
+		fmt.Println("ran out in step mode")
+	case <-time.After(300 * time.Millisecond):
+		fmt.Println("step mode: the timeout stands still")
+	}
+
+	client.Faults.SetHold(false)
+	<-ctx.Done()
+	fmt.Println("step mode over:", ctx.Err())
+	// Output:
+	// step mode: the timeout stands still
+	// step mode over: context deadline exceeded
 }
