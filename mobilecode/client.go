@@ -7,12 +7,92 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"time"
 
 	"go.starlark.net/starlark"
 
+	"dsdemo/models/program"
 	"dsdemo/models/wire"
 )
+
+// SandboxConfig is what the sandbox program starts with: its flags. The
+// script to fetch and run is the program's one argument (env.Args).
+type SandboxConfig struct {
+	Server  string // the codeserver's address: the origin of the code
+	Trust   string // run only scripts signed by this public key: a NAME.pub file, or "demo"
+	Key     string // the client's own private key (NAME.key, or "demo"), to sign the scripts it sends; "" for none
+	Scripts string // the client's own NAME.star scripts to send are in this directory; "" for the built-in ones
+	Send    string // remote evaluation: send this script for the server to run, instead of fetching one
+	List    bool   // only list the scripts the server offers
+	Session bool   // an interactive sandbox: run scripts by name as they are typed or sent with do
+	Limits  Limits // of the sandbox's own runs; zero fields take the defaults
+}
+
+// check refuses a configuration that cannot work, before anything is read
+// or sent.
+func (cfg SandboxConfig) check(args []string) error {
+	switch {
+	case cfg.List:
+		return nil
+	case cfg.Send != "" && cfg.Key == "":
+		return program.Usagef("--send needs --key, the key that signs the script")
+	case cfg.Send == "" && (cfg.Trust == "" || (len(args) != 1 && !cfg.Session)):
+		return program.Usagef("want --trust PUBKEY and one SCRIPT name (or --list, or --session)")
+	}
+	return nil
+}
+
+// RunSandbox is the sandbox program. It lists what the server offers
+// (cfg.List), or fetches the script named in env.Args, refuses it unless
+// cfg.Trust signed it, and runs it (code on demand), or sends one of its
+// own scripts for the server to run (cfg.Send, remote evaluation), or
+// does any of these as commands arrive (cfg.Session).
+func RunSandbox(ctx context.Context, env *program.Env, cfg SandboxConfig) error {
+	if err := cfg.check(env.Args); err != nil {
+		return err
+	}
+	c := NewClient(env.Node, cfg.Server)
+	defer c.Close()
+	if cfg.List {
+		names, err := c.List(ctx)
+		for _, n := range names {
+			fmt.Fprintln(env.Stdout, n)
+		}
+		return err
+	}
+	var own ed25519.PrivateKey
+	if cfg.Key != "" {
+		var err error
+		if own, err = ReadPrivateKey(cfg.Key); err != nil {
+			return err
+		}
+	}
+	mine := EmbeddedScripts()
+	if cfg.Scripts != "" {
+		mine = os.DirFS(cfg.Scripts)
+	}
+	if cfg.Send != "" {
+		r, err := c.Evaluate(ctx, cfg.Send, own, mine)
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(env.Stdout, r.Output)
+		if r.Verdict != VerdictFinished {
+			return fmt.Errorf("on the server: %s", r.Verdict)
+		}
+		return nil
+	}
+	trust, err := ReadPublicKey(cfg.Trust)
+	if err != nil {
+		return err
+	}
+	if cfg.Session {
+		return c.Session(ctx, env, trust, cfg.Limits, own, mine)
+	}
+	_, err = c.FetchAndRun(ctx, env.Args[0], trust, cfg.Limits, env.Stdout)
+	return err
+}
 
 // ServerName is the node name a client addresses its requests to.
 const ServerName = "codeserver"

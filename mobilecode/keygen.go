@@ -1,25 +1,28 @@
 package mobilecode
 
 import (
-	"flag"
+	"context"
+	"crypto/rand"
 	"fmt"
-	"io"
+
+	"dsdemo/models/program"
 )
 
-// KeygenMain is "codeserver keygen --out NAME": it writes NAME.key and
-// NAME.pub and returns the exit code.
-func KeygenMain(rand io.Reader, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("keygen", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	out := fs.String("out", "", "write the key pair to `NAME`.key and NAME.pub")
-	if err := fs.Parse(args); err != nil || *out == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "codeserver: usage: codeserver keygen --out NAME")
-		return 2
+// KeygenConfig is what "codeserver keygen" starts with: its flags.
+type KeygenConfig struct {
+	Out string // the key pair goes to Out.key and Out.pub
+}
+
+// RunKeygen is "codeserver keygen --out NAME": it makes a fresh key pair
+// and writes NAME.key (private: it signs) and NAME.pub (public: it
+// verifies).
+func RunKeygen(_ context.Context, env *program.Env, cfg KeygenConfig) error {
+	if cfg.Out == "" || len(env.Args) > 0 {
+		return program.Usagef("usage: codeserver keygen --out NAME")
 	}
-	if err := GenerateKey(rand, *out); err != nil {
-		fmt.Fprintf(stderr, "codeserver: %v\n", err)
-		return 1
+	if err := GenerateKey(rand.Reader, cfg.Out); err != nil {
+		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s.key (private: keep it secret) and %s.pub (public: give it to clients)\n", *out, *out)
-	return 0
+	fmt.Fprintf(env.Stdout, "wrote %s.key (private: keep it secret) and %s.pub (public: give it to clients)\n", cfg.Out, cfg.Out)
+	return nil
 }

@@ -11,12 +11,14 @@ import (
 	"io"
 	"io/fs"
 	"net"
+	"os"
 	"path"
 	"slices"
 	"time"
 
 	"go.starlark.net/starlark"
 
+	"dsdemo/models/program"
 	"dsdemo/models/wire"
 )
 
@@ -29,6 +31,43 @@ var Embedded embed.FS
 func EmbeddedScripts() fs.FS {
 	sub, _ := fs.Sub(Embedded, "scripts") // cannot fail: the pattern above names it
 	return sub
+}
+
+// CodeserverConfig is what the codeserver program starts with: its flags.
+type CodeserverConfig struct {
+	Key     string // the private key that signs the scripts: a NAME.key file from keygen, or "demo" for the classroom key
+	Trust   string // run clients' scripts signed by this public key (a NAME.pub file, or "demo"); "" runs none
+	Scripts string // serve the NAME.star files of this directory; "" serves the built-in scripts
+	Tamper  string // serve this script with a broken signature, for the class; "" for none
+	Limits  Limits // of remote evaluations; zero fields take the defaults
+}
+
+// RunCodeserver is the codeserver program: it signs its scripts with the
+// key of cfg and serves them on env.Listener until ctx is done, answering
+// the calls they make home and, when cfg trusts a key, running scripts
+// that key signed (remote evaluation).
+func RunCodeserver(ctx context.Context, env *program.Env, cfg CodeserverConfig) error {
+	if cfg.Key == "" {
+		return program.Usagef("--key FILE is required (make one with: codeserver keygen --out NAME)")
+	}
+	sc := ServerConfig{Tamper: cfg.Tamper, Limits: cfg.Limits}
+	var err error
+	if sc.Key, err = ReadPrivateKey(cfg.Key); err != nil {
+		return err
+	}
+	if cfg.Trust != "" {
+		if sc.Trust, err = ReadPublicKey(cfg.Trust); err != nil {
+			return err
+		}
+	}
+	if cfg.Scripts != "" {
+		sc.Scripts = os.DirFS(cfg.Scripts)
+	}
+	s, err := NewServer(env.Node, sc)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, env.Listener)
 }
 
 // ServerConfig is what a codeserver starts with.
