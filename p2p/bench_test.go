@@ -194,7 +194,7 @@ func (br *benchRing) put(ctx context.Context, b *testing.B, key string) {
 func (br *benchRing) close() {
 	for i := range br.peers {
 		if br.alive[i] {
-				br.stop[i]()
+			br.stop[i]()
 			<-br.done[i]
 			br.alive[i] = false
 		}

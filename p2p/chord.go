@@ -116,14 +116,6 @@ func RunPeer(ctx context.Context, env *program.Env, cfg PeerConfig) error {
 	return err
 }
 
-// Item is one key with its value. Version is the Lamport time of the put at
-// the key's successor: where two copies disagree, the higher version wins.
-type Item struct {
-	Key     string `json:"key"`
-	Value   string `json:"value"`
-	Version uint64 `json:"version"`
-}
-
 // Peer is one participant of the ring: a server to the others (it answers
 // lookups, stores keys, takes part in maintenance) and a client of them (it
 // looks up keys and repairs its own routing state) at the same time.
@@ -193,26 +185,26 @@ func (p *Peer) Serve(ctx context.Context, ln net.Listener) error {
 // connection and type a message.
 func (p *Peer) handle(ctx context.Context, req wire.Envelope) (any, error) {
 	switch req.Type {
-	case "closest":
-		var b findBody
+	case TypeClosest:
+		var b FindBody
 		if err := readBody(req, &b); err != nil {
 			return nil, err
 		}
 		return p.closest(b.ID), nil
-	case "predecessor":
+	case TypePredecessor:
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		return neighbours{Pred: p.pred, Succs: slices.Clone(p.succs)}, nil
-	case "notify":
-		var b nodeBody
+		return Neighbours{Pred: p.pred, Succs: slices.Clone(p.succs)}, nil
+	case TypeNotify:
+		var b NodeBody
 		if err := readBody(req, &b); err != nil {
 			return nil, err
 		}
 		return struct{}{}, p.notified(ctx, b.Node)
-	case "ping":
-		return nodeBody{Node: p.self}, nil
-	case "store":
-		var b itemsBody
+	case TypePing:
+		return NodeBody{Node: p.self}, nil
+	case TypeStore:
+		var b ItemsBody
 		if err := readBody(req, &b); err != nil {
 			return nil, err
 		}
@@ -220,8 +212,8 @@ func (p *Peer) handle(ctx context.Context, req wire.Envelope) (any, error) {
 			return nil, errors.New("store takes exactly one item")
 		}
 		return p.storeOwn(ctx, b.Items[0])
-	case "replicate", "handover":
-		var b itemsBody
+	case TypeReplicate, TypeHandover:
+		var b ItemsBody
 		if err := readBody(req, &b); err != nil {
 			return nil, err
 		}
@@ -240,25 +232,25 @@ func (p *Peer) handle(ctx context.Context, req wire.Envelope) (any, error) {
 		}
 		p.merge(b.Items)
 		return struct{}{}, nil
-	case "fetch":
-		var b keyBody
+	case TypeFetch:
+		var b KeyBody
 		if err := readBody(req, &b); err != nil {
 			return nil, err
 		}
 		p.mu.Lock()
 		it, ok := p.items[b.Key]
 		p.mu.Unlock()
-		return fetched{Item: it, Found: ok, Peer: p.self}, nil
-	case "leave":
-		var b leaveBody
+		return Fetched{Item: it, Found: ok, Peer: p.self}, nil
+	case TypeLeave:
+		var b LeaveBody
 		if err := readBody(req, &b); err != nil {
 			return nil, err
 		}
 		return struct{}{}, p.left(ctx, b)
-	case "state":
+	case TypeState:
 		return p.State(), nil
-	case "put":
-		var b itemsBody
+	case TypePut:
+		var b ItemsBody
 		if err := readBody(req, &b); err != nil {
 			return nil, err
 		}
@@ -266,188 +258,16 @@ func (p *Peer) handle(ctx context.Context, req wire.Envelope) (any, error) {
 			return nil, errors.New("put takes one key and its value")
 		}
 		return p.Put(ctx, b.Items[0].Key, b.Items[0].Value)
-	case "get":
-		var b keyBody
+	case TypeGet:
+		var b KeyBody
 		if err := readBody(req, &b); err != nil {
 			return nil, err
 		}
 		return p.Get(ctx, b.Key)
-	case "ring":
+	case TypeRing:
 		return p.Ring(ctx)
 	}
 	return nil, fmt.Errorf("unknown message type %q (a peer knows closest, predecessor, notify, ping, store, replicate, handover, fetch, leave, state, put, get, ring)", req.Type)
-}
-
-// The message bodies.
-type (
-	findBody struct {
-		ID ID `json:"id"`
-	}
-	nodeBody struct {
-		Node NodeRef `json:"node"`
-	}
-	keyBody struct {
-		Key string `json:"key"`
-	}
-	itemsBody struct {
-		Items []Item `json:"items"`
-	}
-	neighbours struct {
-		Pred  NodeRef   `json:"pred"`
-		Succs []NodeRef `json:"succs"`
-	}
-	// step is a peer's answer to "closest": either the key's successor is
-	// its own successor (Done, with its whole successor list), or the
-	// peers it knows that are closer to the key, the closest first.
-	step struct {
-		Done  bool      `json:"done"`
-		Succs []NodeRef `json:"succs,omitempty"`
-		Next  []NodeRef `json:"next,omitempty"`
-	}
-	fetched struct {
-		Item  Item    `json:"item"`
-		Found bool    `json:"found"`
-		Peer  NodeRef `json:"peer"`
-	}
-	leaveBody struct {
-		Node  NodeRef   `json:"node"`  // the peer that leaves
-		Pred  NodeRef   `json:"pred"`  // its predecessor, for its successor
-		Succs []NodeRef `json:"succs"` // its successors, for its predecessor
-	}
-)
-
-// maxBatch bounds the items of one message: replicate and handover send
-// the keys in batches of at most this many.
-const maxBatch = 1024
-
-// checked is a message body that can say whether it is well formed: every
-// body a peer reads from the network, request or reply, is one.
-type checked interface{ check() error }
-
-// readBody decodes the body of e into v and checks it.
-func readBody(e wire.Envelope, v checked) error {
-	if err := e.UnmarshalBody(v); err != nil {
-		return err
-	}
-	if err := v.check(); err != nil {
-		return fmt.Errorf("%s message: %w", e.Type, err)
-	}
-	return nil
-}
-
-func checkKey(key string) error {
-	switch {
-	case key == "":
-		return errors.New("a key must not be empty")
-	case len(key) > MaxKey:
-		return fmt.Errorf("a key of %d bytes; at most %d", len(key), MaxKey)
-	}
-	return nil
-}
-
-func (it Item) check() error {
-	if err := checkKey(it.Key); err != nil {
-		return err
-	}
-	if len(it.Value) > MaxValue {
-		return fmt.Errorf("a value of %d bytes; at most %d", len(it.Value), MaxValue)
-	}
-	return nil
-}
-
-func (findBody) check() error   { return nil } // every uint32 is a position
-func (b nodeBody) check() error { return b.Node.check() }
-func (b keyBody) check() error  { return checkKey(b.Key) }
-
-func (b itemsBody) check() error {
-	if len(b.Items) == 0 || len(b.Items) > maxBatch {
-		return fmt.Errorf("%d items; from 1 to %d", len(b.Items), maxBatch)
-	}
-	for _, it := range b.Items {
-		if err := it.check(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (b neighbours) check() error {
-	if err := b.Pred.checkOptional(); err != nil {
-		return fmt.Errorf("predecessor: %w", err)
-	}
-	return checkList("successors", b.Succs, MaxSuccessors)
-}
-
-func (s step) check() error {
-	if s.Done && len(s.Succs) == 0 {
-		return errors.New("a lookup step that is done names no successor")
-	}
-	if err := checkList("successors", s.Succs, MaxSuccessors); err != nil {
-		return err
-	}
-	return checkList("closer peers", s.Next, maxRefs)
-}
-
-func (f fetched) check() error {
-	if f.Found {
-		if err := f.Item.check(); err != nil {
-			return err
-		}
-	}
-	return f.Peer.check()
-}
-
-func (b leaveBody) check() error {
-	if err := b.Node.check(); err != nil {
-		return err
-	}
-	if err := b.Pred.checkOptional(); err != nil {
-		return fmt.Errorf("predecessor: %w", err)
-	}
-	return checkList("successors", b.Succs, MaxSuccessors)
-}
-
-// verify asks n who it is before this peer adopts it as a neighbour: a
-// reference from the network is believed only when the peer at its
-// address answers with exactly that reference. Its position has been
-// recomputed already (NodeRef.check), so a liar can neither take a
-// position it does not hash to nor pass itself off as another peer.
-func (p *Peer) verify(ctx context.Context, n NodeRef) error {
-	if err := n.check(); err != nil {
-		return err
-	}
-	var who nodeBody
-	if err := p.call(ctx, n, "ping", struct{}{}, &who); err != nil {
-		// %v, not %w: a remote error inside would become the whole
-		// reason of this peer's own error reply.
-		return fmt.Errorf("%s does not answer at %s: %v", n, n.Addr, err)
-	}
-	if who.Node != n {
-		return fmt.Errorf("%s claims %s, but the peer there answers as %s", n, n.Addr, who.Node)
-	}
-	return nil
-}
-
-// vetted returns the first r peers of list (without self and repeats, as
-// trim does) that this peer already has as neighbours or that answer as
-// themselves when asked (verify); the others are left out.
-func (p *Peer) vetted(ctx context.Context, list []NodeRef, r int) []NodeRef {
-	p.mu.Lock()
-	known := append([]NodeRef{p.pred}, p.succs...)
-	p.mu.Unlock()
-	var out []NodeRef
-	for _, n := range trim(list, p.self, len(list)) {
-		if len(out) == r {
-			break
-		}
-		if n.Addr == p.self.Addr {
-			continue // trim's answer for an empty list
-		}
-		if slices.Contains(known, n) || p.verify(ctx, n) == nil {
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 // call sends one request to peer to and decodes its reply into out (nil:
@@ -462,7 +282,7 @@ func (p *Peer) vetted(ctx context.Context, list []NodeRef, r int) []NodeRef {
 // version behind the back of whoever put it.
 func (p *Peer) call(ctx context.Context, to NodeRef, typ string, body any, out checked) error {
 	wait := p.cfg.Timeout
-	if typ == "store" {
+	if typ == TypeStore {
 		// The successor copies the key to its r-1 successors before it
 		// answers, and may wait the timeout for each of them.
 		wait *= time.Duration(p.cfg.Replicas)
@@ -471,7 +291,7 @@ func (p *Peer) call(ctx context.Context, to NodeRef, typ string, body any, out c
 	defer cancel()
 	pool, _ := p.pools.LoadOrStore(to.Addr, wire.NewPool(p.node, to.Addr))
 	reply, err := pool.(*wire.Pool).Call(ctx, to.Name, typ, body)
-	if silent(err) && typ != "store" && ctx.Err() == nil {
+	if silent(err) && typ != TypeStore && ctx.Err() == nil {
 		reply, err = pool.(*wire.Pool).Call(ctx, to.Name, typ, body)
 	}
 	if err != nil {
@@ -553,34 +373,6 @@ func (p *Peer) report() {
 	for _, kv := range changed {
 		p.node.Trace.State(kv[0], kv[1])
 	}
-}
-
-// State is a peer's routing state and store, as "state" and "ring" show it.
-// Fingers lists each distinct finger once, nearest first: that is all a
-// peer knows of the ring beyond its neighbours, O(log N) peers.
-type State struct {
-	Self    NodeRef   `json:"self"`
-	Pred    NodeRef   `json:"pred"`
-	Succs   []NodeRef `json:"succs"`
-	Fingers []NodeRef `json:"fingers"`
-	Keys    int       `json:"keys"` // every key held, own and replicas
-	Own     int       `json:"own"`  // keys this peer is the successor of
-}
-
-func (s State) check() error {
-	if err := s.Self.check(); err != nil {
-		return err
-	}
-	if err := s.Pred.checkOptional(); err != nil {
-		return fmt.Errorf("predecessor: %w", err)
-	}
-	if err := checkList("successors", s.Succs, MaxSuccessors); err != nil {
-		return err
-	}
-	if s.Keys < 0 || s.Own < 0 || s.Own > s.Keys {
-		return fmt.Errorf("%d keys, %d of them own", s.Keys, s.Own)
-	}
-	return checkList("fingers", s.Fingers, Bits)
 }
 
 // State returns the peer's current routing state.

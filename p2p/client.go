@@ -121,7 +121,7 @@ func (r *Remote) call(ctx context.Context, typ string, body any, out checked) er
 			return ErrNotFound
 		case errors.As(err, &remote), ctx.Err() != nil:
 			return err
-		case typ == "put" && !unsent(err):
+		case typ == TypePut && !unsent(err):
 			return fmt.Errorf("%s did not answer the put, which it may have carried out: %w", pool.Addr(), err)
 		}
 	}
@@ -131,21 +131,21 @@ func (r *Remote) call(ctx context.Context, typ string, body any, out checked) er
 // Put asks the peer to store key.
 func (r *Remote) Put(ctx context.Context, key, value string) (Stored, error) {
 	var s Stored
-	err := r.call(ctx, "put", itemsBody{Items: []Item{{Key: key, Value: value}}}, &s)
+	err := r.call(ctx, TypePut, ItemsBody{Items: []Item{{Key: key, Value: value}}}, &s)
 	return s, err
 }
 
 // Get asks the peer for key.
 func (r *Remote) Get(ctx context.Context, key string) (Found, error) {
 	var f Found
-	err := r.call(ctx, "get", keyBody{Key: key}, &f)
+	err := r.call(ctx, TypeGet, KeyBody{Key: key}, &f)
 	return f, err
 }
 
 // Ring asks the peer to walk the ring.
 func (r *Remote) Ring(ctx context.Context) (RingView, error) {
 	var v RingView
-	err := r.call(ctx, "ring", struct{}{}, &v)
+	err := r.call(ctx, TypeRing, struct{}{}, &v)
 	return v, err
 }
 

@@ -390,7 +390,7 @@ func TestPutToASilentSuccessorIsNotSentAgain(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "did not answer the store, which it may have carried out")
 	stores := r.rec.Matching(func(e trace.Event) bool {
-		return e.Kind == trace.KindSend && e.Msg != nil && e.Msg.Type == "store"
+		return e.Kind == trace.KindSend && e.Msg != nil && e.Msg.Type == p2p.TypeStore
 	})
 	assert.Len(t, stores, 1, "store messages sent")
 }

@@ -15,15 +15,15 @@ import (
 // replyBodies are the replies a peer reads from the network, by the type
 // of the reply envelope, each with a new value to decode into.
 var replyBodies = map[string]func() checked{
-	"closest_ok":     func() checked { return new(step) },
-	"predecessor_ok": func() checked { return new(neighbours) },
-	"ping_ok":        func() checked { return new(nodeBody) },
-	"fetch_ok":       func() checked { return new(fetched) },
-	"state_ok":       func() checked { return new(State) },
-	"store_ok":       func() checked { return new(Stored) },
-	"put_ok":         func() checked { return new(Stored) },
-	"get_ok":         func() checked { return new(Found) },
-	"ring_ok":        func() checked { return new(RingView) },
+	TypeClosestOK:     func() checked { return new(Step) },
+	TypePredecessorOK: func() checked { return new(Neighbours) },
+	TypePingOK:        func() checked { return new(NodeBody) },
+	TypeFetchOK:       func() checked { return new(Fetched) },
+	TypeStateOK:       func() checked { return new(State) },
+	TypeStoreOK:       func() checked { return new(Stored) },
+	TypePutOK:         func() checked { return new(Stored) },
+	TypeGetOK:         func() checked { return new(Found) },
+	TypeRingOK:        func() checked { return new(RingView) },
 }
 
 // FuzzRingMessage feeds every ring message, request or reply, with any

@@ -19,14 +19,14 @@ const maxHops = 2 * Bits
 // this one knows that lie between itself and id, the closest to id first.
 // The best of them halves the remaining distance or better, which is why a
 // lookup takes O(log N) steps.
-func (p *Peer) closest(id ID) step {
+func (p *Peer) closest(id ID) Step {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.pred.IsZero() && Between(id, p.pred.ID, p.self.ID) {
-		return step{Done: true, Succs: p.ownListLocked()}
+		return Step{Done: true, Succs: p.ownListLocked()}
 	}
 	if Between(id, p.self.ID, p.succs[0].ID) {
-		return step{Done: true, Succs: slices.Clone(p.succs)}
+		return Step{Done: true, Succs: slices.Clone(p.succs)}
 	}
 	var next []NodeRef
 	for _, f := range p.fingers {
@@ -51,9 +51,9 @@ func (p *Peer) closest(id ID) step {
 		return 0
 	})
 	if len(next) == 0 { // nothing known in between: the successor it is
-		return step{Done: true, Succs: slices.Clone(p.succs)}
+		return Step{Done: true, Succs: slices.Clone(p.succs)}
 	}
-	return step{Next: next[:min(len(next), maxRefs)]}
+	return Step{Next: next[:min(len(next), maxRefs)]}
 }
 
 // ownListLocked is this peer followed by its successors: the r peers that
@@ -85,8 +85,8 @@ func (p *Peer) Lookup(ctx context.Context, id ID) (succs []NodeRef, hops int, er
 // When none of the peers a step named answers, it goes back to the step
 // before and asks that step's next-best peer: slower, but a lookup fails
 // only when no way round the silent peers is left.
-func (p *Peer) lookupFrom(ctx context.Context, id ID, first step) ([]NodeRef, int, error) {
-	path := []step{first} // the steps so far; the last one is where the lookup stands
+func (p *Peer) lookupFrom(ctx context.Context, id ID, first Step) ([]NodeRef, int, error) {
+	path := []Step{first} // the steps so far; the last one is where the lookup stands
 	asked := map[string]bool{p.self.Addr: true}
 	hops := 0
 	for {
@@ -113,8 +113,8 @@ func (p *Peer) lookupFrom(ctx context.Context, id ID, first step) ([]NodeRef, in
 			continue
 		}
 		asked[n.Addr] = true
-		var next step
-		err := p.call(ctx, n, "closest", findBody{ID: id}, &next)
+		var next Step
+		err := p.call(ctx, n, TypeClosest, FindBody{ID: id}, &next)
 		if ctx.Err() != nil {
 			return nil, hops, ctx.Err()
 		}
@@ -164,8 +164,8 @@ func (p *Peer) suspect(gone NodeRef) {
 // its new predecessor and hands over the keys that now belong to it.
 func (p *Peer) Join(ctx context.Context, addr string) error {
 	known := NodeRef{Addr: addr, Name: addr}
-	var first step
-	if err := p.call(ctx, known, "closest", findBody{ID: p.self.ID}, &first); err != nil {
+	var first Step
+	if err := p.call(ctx, known, TypeClosest, FindBody{ID: p.self.ID}, &first); err != nil {
 		var remote *wire.RemoteError
 		if errors.As(err, &remote) {
 			return fmt.Errorf("cannot join through %s: it is not a peer (it answered %q)", addr, remote.Reason)
@@ -211,42 +211,6 @@ func trim(list []NodeRef, self NodeRef, r int) []NodeRef {
 		return []NodeRef{self}
 	}
 	return out
-}
-
-// Stored is the answer to a put: which peer took the key, after how many hops.
-type Stored struct {
-	Key  string  `json:"key"`
-	Peer NodeRef `json:"peer"`
-	Hops int     `json:"hops"`
-}
-
-func (s Stored) check() error {
-	if err := checkKey(s.Key); err != nil {
-		return err
-	}
-	if s.Hops < 0 || s.Hops > maxHops {
-		return fmt.Errorf("%d hops; at most %d", s.Hops, maxHops)
-	}
-	return s.Peer.check()
-}
-
-// Found is the answer to a get: the value, the peer that held it and the
-// hops of the lookup.
-type Found struct {
-	Key   string  `json:"key"`
-	Value string  `json:"value"`
-	Peer  NodeRef `json:"peer"`
-	Hops  int     `json:"hops"`
-}
-
-func (f Found) check() error {
-	if err := (Item{Key: f.Key, Value: f.Value}).check(); err != nil {
-		return err
-	}
-	if f.Hops < 0 || f.Hops > maxHops {
-		return fmt.Errorf("%d hops; at most %d", f.Hops, maxHops)
-	}
-	return f.Peer.check()
 }
 
 // ErrNotFound is a get of a key no peer holds.
@@ -305,7 +269,7 @@ func (p *Peer) storeAt(ctx context.Context, s NodeRef, it Item, out *Stored) err
 		*out = st
 		return err
 	}
-	err := p.call(ctx, s, "store", itemsBody{Items: []Item{it}}, out)
+	err := p.call(ctx, s, TypeStore, ItemsBody{Items: []Item{it}}, out)
 	if silent(err) {
 		p.suspect(s)
 	}
@@ -330,7 +294,7 @@ func (p *Peer) storeOwn(ctx context.Context, it Item) (Stored, error) {
 	copies := p.ownListLocked()[1:]
 	p.mu.Unlock()
 	for _, s := range copies {
-		if err := p.call(ctx, s, "replicate", itemsBody{Items: []Item{it}}, nil); silent(err) && ctx.Err() == nil {
+		if err := p.call(ctx, s, TypeReplicate, ItemsBody{Items: []Item{it}}, nil); silent(err) && ctx.Err() == nil {
 			p.suspect(s) // the next rounds copy the keys to whoever follows
 		}
 	}
@@ -389,15 +353,15 @@ func (p *Peer) Get(ctx context.Context, key string) (Found, error) {
 	return Found{}, fmt.Errorf("no peer that should hold the key answered: %w", last)
 }
 
-func (p *Peer) fetch(ctx context.Context, s NodeRef, key string) (fetched, error) {
+func (p *Peer) fetch(ctx context.Context, s NodeRef, key string) (Fetched, error) {
 	if s.Addr == p.self.Addr {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		it, ok := p.items[key]
-		return fetched{Item: it, Found: ok, Peer: p.self}, nil
+		return Fetched{Item: it, Found: ok, Peer: p.self}, nil
 	}
-	var f fetched
-	err := p.call(ctx, s, "fetch", keyBody{Key: key}, &f)
+	var f Fetched
+	err := p.call(ctx, s, TypeFetch, KeyBody{Key: key}, &f)
 	if err == nil && f.Found && f.Item.Key != key {
 		err = fmt.Errorf("%s answered a fetch of %q with key %q", s, key, f.Item.Key)
 	}
@@ -419,31 +383,6 @@ func (p *Peer) pause(ctx context.Context) bool {
 	}
 }
 
-// RingView is the ring as one peer sees it: its own routing state, then
-// every peer met by following successor pointers once around.
-type RingView struct {
-	Self State   `json:"self"`
-	Walk []State `json:"walk"`
-}
-
-// maxWalk bounds the walk around the ring.
-const maxWalk = 1024
-
-func (v RingView) check() error {
-	if err := v.Self.check(); err != nil {
-		return err
-	}
-	if len(v.Walk) > maxWalk {
-		return fmt.Errorf("a walk of %d peers; at most %d", len(v.Walk), maxWalk)
-	}
-	for _, s := range v.Walk {
-		if err := s.check(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // Ring walks the ring from this peer along successor pointers, asking each
 // peer for its state. The walk is the only way to see all peers: no peer
 // keeps a list of them.
@@ -458,7 +397,7 @@ func (p *Peer) Ring(ctx context.Context) (RingView, error) {
 			if s.Addr == p.self.Addr {
 				return v, nil // once around
 			}
-			if err = p.call(ctx, s, "state", struct{}{}, &next); err == nil {
+			if err = p.call(ctx, s, TypeState, struct{}{}, &next); err == nil {
 				break
 			}
 		}

@@ -38,13 +38,13 @@ func (p *Peer) stabilize(ctx context.Context) {
 	for ctx.Err() == nil {
 		p.mu.Lock()
 		succ := p.succs[0]
-		var n neighbours
+		var n Neighbours
 		if succ.Addr == p.self.Addr { // alone, or the last one standing
-			n = neighbours{Pred: p.pred, Succs: slices.Clone(p.succs)}
+			n = Neighbours{Pred: p.pred, Succs: slices.Clone(p.succs)}
 		}
 		p.mu.Unlock()
 		if succ.Addr != p.self.Addr {
-			if err := p.call(ctx, succ, "predecessor", struct{}{}, &n); err != nil {
+			if err := p.call(ctx, succ, TypePredecessor, struct{}{}, &n); err != nil {
 				if ctx.Err() == nil {
 					p.suspect(succ) // try the next one on the list
 					continue
@@ -64,7 +64,7 @@ func (p *Peer) stabilize(ctx context.Context) {
 		succ = p.succs[0]
 		p.mu.Unlock()
 		if succ.Addr != p.self.Addr {
-			if err := p.call(ctx, succ, "notify", nodeBody{Node: p.self}, nil); silent(err) && ctx.Err() == nil {
+			if err := p.call(ctx, succ, TypeNotify, NodeBody{Node: p.self}, nil); silent(err) && ctx.Err() == nil {
 				p.suspect(succ)
 			}
 		}
@@ -125,7 +125,7 @@ func (p *Peer) notified(ctx context.Context, n NodeRef) error {
 		go func() {
 			ctx, cancel := context.WithTimeout(p.run, handoverTimeout)
 			defer cancel()
-			p.send(ctx, n, "handover", moved)
+			p.send(ctx, n, TypeHandover, moved)
 		}()
 	}
 	p.report()
@@ -142,8 +142,8 @@ func (p *Peer) checkPredecessor(ctx context.Context) {
 	if pred.IsZero() || pred.Addr == p.self.Addr {
 		return
 	}
-	var who nodeBody
-	if err := p.call(ctx, pred, "ping", struct{}{}, &who); (err != nil || who.Node != pred) && ctx.Err() == nil {
+	var who NodeBody
+	if err := p.call(ctx, pred, TypePing, struct{}{}, &who); (err != nil || who.Node != pred) && ctx.Err() == nil {
 		p.suspect(pred)
 	}
 }
@@ -208,7 +208,7 @@ func (p *Peer) replicate(ctx context.Context) {
 	p.mu.Unlock()
 	for addr, s := range targets {
 		if addr != "" {
-			p.send(ctx, s, "replicate", own)
+			p.send(ctx, s, TypeReplicate, own)
 		}
 	}
 }
@@ -243,7 +243,7 @@ func batches(items []Item) [][]Item {
 // dropped from the routing state, and the next round tries again.
 func (p *Peer) send(ctx context.Context, s NodeRef, typ string, items []Item) {
 	for _, batch := range batches(items) {
-		if err := p.call(ctx, s, typ, itemsBody{Items: batch}, nil); err != nil {
+		if err := p.call(ctx, s, typ, ItemsBody{Items: batch}, nil); err != nil {
 			if ctx.Err() == nil {
 				if silent(err) {
 					p.suspect(s)
@@ -283,11 +283,11 @@ func (p *Peer) leave() {
 	if succ.Addr == p.self.Addr {
 		return // alone: nobody to hand anything to
 	}
-	p.send(ctx, succ, "handover", own)
-	bye := leaveBody{Node: p.self, Pred: pred, Succs: succs}
-	_ = p.call(ctx, succ, "leave", bye, nil)
+	p.send(ctx, succ, TypeHandover, own)
+	bye := LeaveBody{Node: p.self, Pred: pred, Succs: succs}
+	_ = p.call(ctx, succ, TypeLeave, bye, nil)
 	if !pred.IsZero() && pred.Addr != succ.Addr {
-		_ = p.call(ctx, pred, "leave", bye, nil)
+		_ = p.call(ctx, pred, TypeLeave, bye, nil)
 	}
 }
 
@@ -297,7 +297,7 @@ func (p *Peer) leave() {
 // the neighbours it names are asked who they are before they are adopted,
 // so a forged leave cannot cut a live peer out of the ring or slip another
 // one in.
-func (p *Peer) left(ctx context.Context, b leaveBody) error {
+func (p *Peer) left(ctx context.Context, b LeaveBody) error {
 	p.mu.Lock()
 	wasPred, succs := p.pred == b.Node, slices.Clone(p.succs)
 	p.mu.Unlock()
