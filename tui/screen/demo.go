@@ -83,6 +83,14 @@ func (d *demo) init() tea.Cmd {
 	if d.session != nil && d.auto { // --auto: the experiment plays by itself from the start
 		return tea.Batch(d.listen(), d.next())
 	}
+	if d.session == nil && len(d.model.Experiments) > 0 {
+		// Started without an experiment, the model waits for something to
+		// do; say what.
+		first := d.model.Experiments[0].Title.In(d.c.lang)
+		note := fmt.Sprintf(d.c.t("Von selbst geschieht nichts: x spielt das erste Experiment („%s“), ? zeigt alle Tasten.",
+			"Nothing happens by itself: x plays the first experiment (“%s”), ? shows every key."), first)
+		return tea.Batch(d.listen(), func() tea.Msg { return doneMsg{text: note} })
+	}
 	return d.listen()
 }
 

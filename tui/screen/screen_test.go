@@ -516,3 +516,23 @@ func TestHomeNothingIsCut(t *testing.T) {
 		}
 	}
 }
+
+// A model started without an experiment says what to do next, instead of
+// waiting in silence.
+func TestStartWithoutExperimentSaysWhatNext(t *testing.T) {
+	m := New(Options{Lang: "en", Catalog: catalog.All()})
+	resize(m, 80, 24)
+	model, _ := catalog.ByID("clientserver")
+	events := make(chan trace.Event)
+	close(events)
+	_, cmd := m.Update(startedMsg{ctl: &fakeDemo{}, m: model, exp: -1, events: events})
+	require.NotNil(t, cmd)
+	batch, ok := cmd().(tea.BatchMsg)
+	require.True(t, ok, "listening and the note")
+	for _, c := range batch {
+		if msg, ok := c().(doneMsg); ok {
+			m.Update(msg)
+		}
+	}
+	assert.Contains(t, ansi.Strip(m.View().Content), "x plays the first experiment")
+}
