@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"charm.land/lipgloss/v2"
 	"fmt"
 	"strconv"
 	"strings"
@@ -203,11 +204,12 @@ func (m *Model) askView() string {
 		for _, p := range in.deal.Pairs {
 			leftW = max(leftW, textWidth(p.Left.In(lang)))
 		}
-		leftW = min(leftW, width/2)
+		leftW = min(leftW, (width-10)/2) // the left and right columns share the line
 		for i, p := range in.deal.Pairs {
 			k := in.rows[i]
-			line := padRight(cut(fmt.Sprintf("%d. %s", i+1, p.Left.In(lang)), leftW+3), leftW+3) + "  ↔  " +
-				fmt.Sprintf("[%d] %s", k+1, in.deal.Item(k).In(lang))
+			left := wrap(fmt.Sprintf("%d. %s", i+1, p.Left.In(lang)), leftW+3)
+			right := wrap(fmt.Sprintf("[%d] %s", k+1, in.deal.Item(k).In(lang)), width-2-(leftW+3)-5)
+			line := lipgloss.JoinHorizontal(lipgloss.Top, left, "  ↔  ", right)
 			b.WriteString(m.row(i == in.cursor, in.grabbed, line, width) + "\n")
 		}
 	case quiz.Order:
@@ -227,16 +229,30 @@ func (m *Model) askView() string {
 	return m.frame(b.String(), m.askKeys())
 }
 
-// row is one item line: the cursor as a reversed bar, a grabbed item with a
-// mark, so the state shows without colour too.
+// row is one item, wrapped under its mark: the cursor as a reversed bar,
+// a grabbed item with a mark, so the state shows without colour too.
+// Nothing is cut: a long option takes more lines.
 func (m *Model) row(cursor, grabbed bool, s string, width int) string {
+	mark := "  "
 	switch {
 	case cursor && grabbed:
-		return m.opts.Theme.Selected.Render(cut("⇅ "+s, width))
+		mark = "⇅ "
 	case cursor:
-		return m.opts.Theme.Selected.Render(cut("▸ "+s, width))
+		mark = "▸ "
 	}
-	return "  " + cut(s, width-2)
+	lines := strings.Split(wrap(s, width-2), "\n")
+	for i := range lines {
+		if i == 0 {
+			lines[i] = mark + lines[i]
+		} else {
+			lines[i] = "  " + lines[i]
+		}
+	}
+	out := strings.Join(lines, "\n")
+	if cursor {
+		return m.opts.Theme.Selected.Render(out)
+	}
+	return out
 }
 
 // header is the first line of a session: mode, position, topic, level, time.
@@ -261,7 +277,7 @@ func (m *Model) header() string {
 	if m.s.Mode() == quiz.Exam {
 		parts = append(parts, th.Caption.Render("⏱ "+clock(m.s.Left())))
 	}
-	return strings.Join(parts, " · ")
+	return fold(parts, " · ", m.width)
 }
 
 func (m *Model) askKeys() []key {

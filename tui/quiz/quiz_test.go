@@ -338,3 +338,30 @@ func TestProgram(t *testing.T) {
 	v := p.View()
 	assert.True(t, v.AltScreen)
 }
+
+// TestNarrowNothingIsCut: on a narrow screen every option and every pair
+// of a question wraps instead of ending in "…".
+func TestNarrowNothingIsCut(t *testing.T) {
+	m := newModel(t, Options{Progress: quiz.NewProgress(), ProgressPath: filepath.Join(t.TempDir(), quiz.ProgressFile)})
+	m.Update(tea.WindowSizeMsg{Width: 44, Height: 40})
+	press(m, "enter")
+	for range 5 {
+		d := m.in.deal
+		view := m.View()
+		assert.NotContains(t, view, "…", "%s: a line is cut", d.Question.ID)
+		words := strings.Join(strings.Fields(view), " ")
+		for k := range d.Shown {
+			for _, w := range strings.Fields(d.Item(k).EN) {
+				assert.Contains(t, words, w, "%s: option %d is not whole", d.Question.ID, k+1)
+			}
+		}
+		for _, p := range d.Pairs {
+			for _, w := range strings.Fields(p.Left.EN) {
+				assert.Contains(t, words, w, "%s: the left side of a pair is not whole", d.Question.ID)
+			}
+		}
+		cmds := answerRight(t, m)
+		m.Update(cmds[len(cmds)-1]())
+		press(m, "enter")
+	}
+}

@@ -33,8 +33,35 @@ func (m *Model) frame(body string, keys []key) string {
 	for _, k := range keys {
 		parts = append(parts, m.opts.Theme.Key.Render(k.key)+" "+k.does)
 	}
-	foot := cut(strings.Join(parts, "  "), m.width)
-	return fit(body, m.width, m.height-1) + "\n" + foot
+	foot := fold(parts, "  ", m.width)
+	return fit(body, m.width, m.height-lipgloss.Height(foot)) + "\n" + foot
+}
+
+// fold joins parts with sep into lines of at most width cells, breaking
+// only between parts (a part wider than the line is wrapped on its own):
+// a footer or header on a narrow screen takes two lines instead of losing
+// its end.
+func fold(parts []string, sep string, width int) string {
+	var lines []string
+	line := ""
+	for _, p := range parts {
+		switch {
+		case line == "":
+			line = p
+		case lipgloss.Width(line+sep+p) <= width:
+			line += sep + p
+		default:
+			lines = append(lines, line)
+			line = p
+		}
+	}
+	lines = append(lines, line)
+	for i, l := range lines {
+		if lipgloss.Width(l) > width {
+			lines[i] = strings.TrimRight(wrap(l, width), " ")
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // fit cuts or pads s to exactly height lines of at most width cells.
