@@ -16,7 +16,7 @@ import (
 // benchRing is a ring of many peers in one process, each on its own
 // loopback port, for the benchmark: real sockets, no trace.
 type benchRing struct {
-	peers  []*Peer
+	peers  []*peer
 	stop   []context.CancelFunc
 	done   []chan error
 	alive  []bool
@@ -32,16 +32,16 @@ func newBenchRing(b *testing.B, n, r int, period time.Duration) *benchRing {
 			b.Fatal(err)
 		}
 		name := fmt.Sprintf("peer-%d", i+1)
-		p := NewPeer(wire.NewNode(name), PeerConfig{Addr: ln.Addr().String(), ByName: true, Replicas: r, Stabilize: period, Timeout: time.Second})
+		p := newPeer(wire.NewNode(name), ln.Addr().String(), true, PeerConfig{Replicas: r, Stabilize: period, Timeout: time.Second})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
-		// Serve alone, not RunPeer: ending its context crashes the peer,
+		// serve alone, not RunPeer: ending its context crashes the peer,
 		// with no goodbye, which is what the mass failure wants.
-		go func() { done <- p.Serve(ctx, ln) }()
+		go func() { done <- p.serve(ctx, ln) }()
 		br.peers, br.stop, br.done, br.alive = append(br.peers, p), append(br.stop, cancel), append(br.done, done), append(br.alive, true)
 		for try := 0; i > 0; try++ { // through a random peer, another one if that fails
 			via := br.peers[rand.IntN(i)].self.Addr
-			err := p.Join(ctx, via)
+			err := p.join(ctx, via)
 			if err == nil {
 				break
 			}
@@ -55,8 +55,8 @@ func newBenchRing(b *testing.B, n, r int, period time.Duration) *benchRing {
 }
 
 // live returns the peers that have not been killed.
-func (br *benchRing) live() []*Peer {
-	var out []*Peer
+func (br *benchRing) live() []*peer {
+	var out []*peer
 	for i, p := range br.peers {
 		if br.alive[i] {
 			out = append(out, p)
@@ -80,7 +80,7 @@ func (br *benchRing) whole(fingers bool) bool {
 		return ids[i%len(ids)]
 	}
 	for _, p := range live {
-		s := p.State()
+		s := p.state()
 		i, _ := slices.BinarySearch(ids, p.self.ID)
 		if s.Pred.ID != ids[(i+len(ids)-1)%len(ids)] || s.Succs[0].ID != ids[(i+1)%len(ids)] {
 			return false
@@ -89,8 +89,8 @@ func (br *benchRing) whole(fingers bool) bool {
 			p.mu.Lock()
 			f := p.fingers
 			p.mu.Unlock()
-			for k := range Bits {
-				if f[k].ID != successor(p.self.ID.Add(1<<k)) {
+			for k := range bits {
+				if f[k].ID != successor(p.self.ID.add(1<<k)) {
 					return false
 				}
 			}
@@ -218,7 +218,7 @@ func benchRingOnce(b *testing.B, n, r int) {
 	hops := make([]int, 0, lookups)
 	for range lookups {
 		p := br.peers[rand.IntN(n)]
-		_, h, err := p.Lookup(ctx, ID(rand.Uint32()))
+		_, h, err := p.lookup(ctx, ID(rand.Uint32()))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -237,7 +237,7 @@ func benchRingOnce(b *testing.B, n, r int) {
 	// Routing state: distinct fingers per peer, against log2(N).
 	fingers := 0
 	for _, p := range br.peers {
-		fingers += len(p.State().Fingers)
+		fingers += len(p.state().Fingers)
 	}
 	b.ReportMetric(float64(fingers)/float64(n), "fingers-mean")
 

@@ -21,14 +21,6 @@ type PeerConfig struct {
 	// Join is the address of a peer of the ring to join through; "" starts
 	// a new ring.
 	Join string
-	// Addr is the address the peer listens on; the others reach it there.
-	Addr string
-	// ByName places the peer at the hash of its name, so that a demo's
-	// ring looks the same in every run. Otherwise it sits at the hash of
-	// Addr, as in Chord's paper (the hash of IP and port). Either way the
-	// others can recompute the position, and refuse a peer that claims
-	// another one.
-	ByName bool
 	// Replicas is r: the length of the successor list, and the number of
 	// peers that hold each key (its successor and the next r-1). The ring
 	// survives r-1 adjacent peers crashing at once. 0 means 3; at most
@@ -44,14 +36,14 @@ type PeerConfig struct {
 
 func (c *PeerConfig) defaults() {
 	if c.Replicas <= 0 {
-		c.Replicas = 3
+		c.Replicas = DefaultReplicas
 	}
 	c.Replicas = min(c.Replicas, MaxSuccessors)
 	if c.Stabilize <= 0 {
-		c.Stabilize = time.Second
+		c.Stabilize = DefaultStabilize
 	}
 	if c.Timeout <= 0 {
-		c.Timeout = time.Second
+		c.Timeout = DefaultTimeout
 	}
 }
 
@@ -78,21 +70,19 @@ func RunPeer(ctx context.Context, env *program.Env, cfg PeerConfig) error {
 	if len(env.Node.Name) > MaxName {
 		return program.Usagef("--name must be at most %d bytes", MaxName)
 	}
-	cfg.Addr = env.Listener.Addr().String()
-	cfg.ByName = env.Node.Name != "peer"
-	p := NewPeer(env.Node, cfg)
+	p := newPeer(env.Node, env.Listener.Addr().String(), env.Node.Name != "peer", cfg)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	served := make(chan error, 1)
-	go func() { served <- p.Serve(ctx, env.Listener) }()
+	go func() { served <- p.serve(ctx, env.Listener) }()
 	if cfg.Join != "" {
-		if err := p.Join(ctx, cfg.Join); err != nil {
+		if err := p.join(ctx, cfg.Join); err != nil {
 			cancel()
 			<-served
 			return err
 		}
 	}
-	fmt.Fprintf(env.Stdout, "%s sits at position %s of the ring\n", p.Self().Name, p.Self().ID)
+	fmt.Fprintf(env.Stdout, "%s sits at position %s of the ring\n", p.self.Name, p.self.ID)
 	go func() {
 		for {
 			select {
@@ -116,17 +106,17 @@ func RunPeer(ctx context.Context, env *program.Env, cfg PeerConfig) error {
 	return err
 }
 
-// Peer is one participant of the ring: a server to the others (it answers
+// peer is one participant of the ring: a server to the others (it answers
 // lookups, stores keys, takes part in maintenance) and a client of them (it
 // looks up keys and repairs its own routing state) at the same time.
-type Peer struct {
+type peer struct {
 	node *wire.Node
 	cfg  PeerConfig
 	self NodeRef
 
 	pools sync.Map // address -> *wire.Pool, one per peer this one talks to
 
-	// run is the context the peer runs under, set by Serve before it
+	// run is the context the peer runs under, set by serve before it
 	// answers anyone. Work that a request starts but that must outlast
 	// the request (the handover after a notify) runs on it, so it ends
 	// with the peer, never with the request or its connection.
@@ -135,7 +125,7 @@ type Peer struct {
 	mu      sync.Mutex         // guards the fields below
 	pred    NodeRef            // the peer just before this one; zero until known
 	succs   []NodeRef          // the next peers clockwise, nearest first; [self] when alone
-	fingers [Bits]NodeRef      // fingers[i] = successor(self + 2^i), zero until found
+	fingers [bits]NodeRef      // fingers[i] = successor(self + 2^i), zero until found
 	next    int                // the finger the next round repairs
 	items   map[string]Item    // every key this peer holds, its own and replicas
 	pushed  map[string]NodeRef // the peers the own keys were last copied to, by address, and under "" the predecessor then
@@ -143,25 +133,27 @@ type Peer struct {
 	shown   map[string]string  // the state last reported to the trace
 }
 
-// NewPeer returns a peer alone in a ring of its own, until Join.
-func NewPeer(n *wire.Node, cfg PeerConfig) *Peer {
+// newPeer returns a peer listening at addr, alone in a ring of its own
+// until it joins one. byName places it at the hash of its name, so that a
+// demo's ring looks the same in every run; otherwise it sits at the hash of
+// addr, as in Chord's paper (the hash of IP and port). Either way the
+// others can recompute the position, and refuse a peer that claims
+// another one.
+func newPeer(n *wire.Node, addr string, byName bool, cfg PeerConfig) *peer {
 	cfg.defaults()
-	p := &Peer{node: n, cfg: cfg, items: map[string]Item{}, shown: map[string]string{}, run: context.Background()}
-	p.self = NodeRef{ID: Hash(cfg.Addr), Addr: cfg.Addr, Name: n.Name}
-	if cfg.ByName {
+	p := &peer{node: n, cfg: cfg, items: map[string]Item{}, shown: map[string]string{}, run: context.Background()}
+	p.self = NodeRef{ID: Hash(addr), Addr: addr, Name: n.Name}
+	if byName {
 		p.self.ID = Hash(n.Name)
 	}
 	p.succs = []NodeRef{p.self}
 	return p
 }
 
-// Self returns the peer's own reference: its position, address and name.
-func (p *Peer) Self() NodeRef { return p.self }
-
-// Serve answers the other peers and clients on ln and runs the maintenance
+// serve answers the other peers and clients on ln and runs the maintenance
 // rounds until ctx ends. It leaves without a word, as a crashed peer
 // does; the goodbye is leave's.
-func (p *Peer) Serve(ctx context.Context, ln net.Listener) error {
+func (p *peer) serve(ctx context.Context, ln net.Listener) error {
 	p.report()
 	p.run = ctx
 	served := make(chan error, 1)
@@ -173,7 +165,7 @@ func (p *Peer) Serve(ctx context.Context, ln net.Listener) error {
 		case err := <-served:
 			return err
 		case <-tick.C:
-			p.Maintain(ctx)
+			p.maintain(ctx)
 		}
 	}
 }
@@ -183,7 +175,7 @@ func (p *Peer) Serve(ctx context.Context, ln net.Listener) error {
 // Every body is checked before it is used (readBody): a peer believes
 // nothing it is told without looking, because anybody can open a
 // connection and type a message.
-func (p *Peer) handle(ctx context.Context, req wire.Envelope) (any, error) {
+func (p *peer) handle(ctx context.Context, req wire.Envelope) (any, error) {
 	switch req.Type {
 	case TypeClosest:
 		var b FindBody
@@ -248,7 +240,7 @@ func (p *Peer) handle(ctx context.Context, req wire.Envelope) (any, error) {
 		}
 		return struct{}{}, p.left(ctx, b)
 	case TypeState:
-		return p.State(), nil
+		return p.state(), nil
 	case TypePut:
 		var b ItemsBody
 		if err := readBody(req, &b); err != nil {
@@ -280,7 +272,7 @@ func (p *Peer) handle(ctx context.Context, req wire.Envelope) (any, error) {
 // there) is sent once more when it is repeatable: asking and merging do no
 // harm twice. A store is not repeated, since it would give its key another
 // version behind the back of whoever put it.
-func (p *Peer) call(ctx context.Context, to NodeRef, typ string, body any, out checked) error {
+func (p *peer) call(ctx context.Context, to NodeRef, typ string, body any, out checked) error {
 	wait := p.cfg.Timeout
 	if typ == TypeStore {
 		// The successor copies the key to its r-1 successors before it
@@ -321,7 +313,7 @@ func unsent(err error) bool {
 
 // forget closes the connections to peers that are no longer part of this
 // peer's routing state, so a long-running peer holds O(log N) of them.
-func (p *Peer) forget() {
+func (p *peer) forget() {
 	p.mu.Lock()
 	keep := map[string]bool{p.pred.Addr: true}
 	for _, s := range p.succs {
@@ -342,11 +334,11 @@ func (p *Peer) forget() {
 
 // report tells the trace what changed in the peer's routing state, for the
 // launcher's ring: position, predecessor, successors, fingers, keys.
-func (p *Peer) report() {
+func (p *peer) report() {
 	if p.node.Trace == nil {
 		return
 	}
-	s := p.State()
+	s := p.state()
 	names := func(refs []NodeRef) string {
 		out := make([]string, len(refs))
 		for i, r := range refs {
@@ -375,13 +367,13 @@ func (p *Peer) report() {
 	}
 }
 
-// State returns the peer's current routing state.
-func (p *Peer) State() State {
+// state returns the peer's current routing state.
+func (p *peer) state() State {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := State{Self: p.self, Pred: p.pred, Succs: slices.Clone(p.succs), Keys: len(p.items)}
 	for _, f := range p.fingers {
-		if !f.IsZero() && f.Addr != p.self.Addr && !slices.Contains(s.Fingers, f) {
+		if !f.isZero() && f.Addr != p.self.Addr && !slices.Contains(s.Fingers, f) {
 			s.Fingers = append(s.Fingers, f)
 		}
 	}
@@ -397,6 +389,6 @@ func (p *Peer) State() State {
 // knows: id lies between its predecessor and itself. A peer that does not
 // know its predecessor yet (it just joined, or the old one died) takes
 // every key it is asked to store. The caller holds p.mu.
-func (p *Peer) ownsLocked(id ID) bool {
-	return p.pred.IsZero() || Between(id, p.pred.ID, p.self.ID)
+func (p *peer) ownsLocked(id ID) bool {
+	return p.pred.isZero() || between(id, p.pred.ID, p.self.ID)
 }

@@ -26,25 +26,25 @@ type ClientConfig struct {
 	Every time.Duration
 }
 
-// ClientWait bounds one command of a client: long enough for a lookup that
+// clientWait bounds one command of a client: long enough for a lookup that
 // has to wait for the ring to repair itself, short enough that a frozen
 // peer does not hang the client.
-const ClientWait = 15 * time.Second
+const clientWait = 15 * time.Second
 
 // RunClient asks the peers of cfg (the first that answers): one command
 // from the arguments, or a session of them.
 func RunClient(ctx context.Context, env *program.Env, cfg ClientConfig) error {
-	r := NewRemote(env.Node, cfg.Peers...)
-	defer r.Close()
+	c := newClient(env.Node, cfg.Peers...)
+	defer c.Close()
 	if cfg.Session {
-		s := program.Session{Prompt: "p2p> ", Help: Usage, Every: cfg.Every, Auto: auto,
-			Run: func(ctx context.Context, line string) (string, error) { return runOne(ctx, r, line) }}
+		s := program.Session{Prompt: "p2p> ", Help: usage, Every: cfg.Every, Auto: auto,
+			Run: func(ctx context.Context, line string) (string, error) { return runOne(ctx, c, line) }}
 		return s.Loop(ctx, env)
 	}
 	if len(env.Args) == 0 {
-		return program.Usagef("--to ADDR wants a command; %s", Usage)
+		return program.Usagef("--to ADDR wants a command; %s", usage)
 	}
-	out, err := runOne(ctx, r, strings.Join(env.Args, " "))
+	out, err := runOne(ctx, c, strings.Join(env.Args, " "))
 	if out != "" {
 		fmt.Fprintln(env.Stdout, out)
 	}
@@ -60,46 +60,46 @@ func auto(i int) string {
 	return fmt.Sprintf("get auto-%d", (i*7)%(i/2+1))
 }
 
-// runOne runs one command within ClientWait.
-func runOne(ctx context.Context, r Ringer, line string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, ClientWait)
+// runOne runs one command within clientWait.
+func runOne(ctx context.Context, r ringer, line string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, clientWait)
 	defer cancel()
-	out, err := Command(ctx, r, line)
+	out, err := command(ctx, r, line)
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
 		// Our own deadline ran out. A shorter one inside (a store's timeout)
 		// says more than this, and keeps its own words.
-		err = fmt.Errorf("%s: no answer within %s", line, ClientWait)
+		err = fmt.Errorf("%s: no answer within %s", line, clientWait)
 	}
 	return out, err
 }
 
-// Ringer is what the commands put, get and ring need: a peer itself (a
-// peer is its own client) or a Remote one asked over the network.
-type Ringer interface {
+// ringer is what the commands put, get and ring need: a peer itself (a
+// peer is its own client) or a client that asks one over the network.
+type ringer interface {
 	Put(ctx context.Context, key, value string) (Stored, error)
 	Get(ctx context.Context, key string) (Found, error)
 	Ring(ctx context.Context) (RingView, error)
 }
 
-// Remote is a client of the ring: it asks a peer, any peer, to put, get
+// client is a client of the ring: it asks a peer, any peer, to put, get
 // or show the ring, and that peer does the lookups. Given several peers it
 // asks the first that answers, so a client outlives the peer it knew.
-type Remote struct {
+type client struct {
 	pools []*wire.Pool
 }
 
-// NewRemote returns a client of the peers at addrs, in order of preference.
-func NewRemote(n *wire.Node, addrs ...string) *Remote {
-	r := &Remote{}
+// newClient returns a client of the peers at addrs, in order of preference.
+func newClient(n *wire.Node, addrs ...string) *client {
+	c := &client{}
 	for _, a := range addrs {
-		r.pools = append(r.pools, wire.NewPool(n, a))
+		c.pools = append(c.pools, wire.NewPool(n, a))
 	}
-	return r
+	return c
 }
 
 // Close closes the connections to the peers.
-func (r *Remote) Close() {
-	for _, p := range r.pools {
+func (c *client) Close() {
+	for _, p := range c.pools {
 		p.Close()
 	}
 }
@@ -108,17 +108,17 @@ func (r *Remote) Close() {
 // (a remote error) has answered; only a peer that cannot be reached is
 // passed over. A put is passed on only when it never reached the peer: a
 // peer that took it and then went silent may have stored it.
-func (r *Remote) call(ctx context.Context, typ string, body any, out checked) error {
+func (c *client) call(ctx context.Context, typ string, body any, out checked) error {
 	var err error
-	for _, pool := range r.pools {
+	for _, pool := range c.pools {
 		var reply wire.Envelope
 		reply, err = pool.Call(ctx, "peer", typ, body)
 		var remote *wire.RemoteError
 		switch {
 		case err == nil:
 			return readBody(reply, out)
-		case errors.As(err, &remote) && remote.Reason == ErrNotFound.Error():
-			return ErrNotFound
+		case errors.As(err, &remote) && remote.Reason == errNotFound.Error():
+			return errNotFound
 		case errors.As(err, &remote), ctx.Err() != nil:
 			return err
 		case typ == TypePut && !unsent(err):
@@ -129,32 +129,32 @@ func (r *Remote) call(ctx context.Context, typ string, body any, out checked) er
 }
 
 // Put asks the peer to store key.
-func (r *Remote) Put(ctx context.Context, key, value string) (Stored, error) {
+func (c *client) Put(ctx context.Context, key, value string) (Stored, error) {
 	var s Stored
-	err := r.call(ctx, TypePut, ItemsBody{Items: []Item{{Key: key, Value: value}}}, &s)
+	err := c.call(ctx, TypePut, ItemsBody{Items: []Item{{Key: key, Value: value}}}, &s)
 	return s, err
 }
 
 // Get asks the peer for key.
-func (r *Remote) Get(ctx context.Context, key string) (Found, error) {
+func (c *client) Get(ctx context.Context, key string) (Found, error) {
 	var f Found
-	err := r.call(ctx, TypeGet, KeyBody{Key: key}, &f)
+	err := c.call(ctx, TypeGet, KeyBody{Key: key}, &f)
 	return f, err
 }
 
 // Ring asks the peer to walk the ring.
-func (r *Remote) Ring(ctx context.Context) (RingView, error) {
+func (c *client) Ring(ctx context.Context) (RingView, error) {
 	var v RingView
-	err := r.call(ctx, TypeRing, struct{}{}, &v)
+	err := c.call(ctx, TypeRing, struct{}{}, &v)
 	return v, err
 }
 
-// Usage lists the commands, for --help and the session.
-const Usage = "commands: put KEY VALUE | get KEY | ring"
+// usage lists the commands, for --help and the session.
+const usage = "commands: put KEY VALUE | get KEY | ring"
 
-// Command runs one command line against a peer and returns what to print.
-// A get of a missing key returns ErrNotFound.
-func Command(ctx context.Context, r Ringer, line string) (string, error) {
+// command runs one command line against a peer and returns what to print.
+// A get of a missing key returns errNotFound.
+func command(ctx context.Context, r ringer, line string) (string, error) {
 	f := strings.Fields(line)
 	switch {
 	case len(f) == 3 && f[0] == "put":
@@ -174,13 +174,13 @@ func Command(ctx context.Context, r Ringer, line string) (string, error) {
 		if err != nil && len(v.Walk) == 0 {
 			return "", fmt.Errorf("ring: %w", err)
 		}
-		out := FormatRing(v)
+		out := formatRing(v)
 		if err != nil {
 			out += "\n" + err.Error()
 		}
 		return out, nil
 	}
-	return "", program.Usagef("%q is not a command; %s", line, Usage)
+	return "", program.Usagef("%q is not a command; %s", line, usage)
 }
 
 func hops(n int) string {
@@ -190,9 +190,9 @@ func hops(n int) string {
 	return fmt.Sprintf("%d hops", n)
 }
 
-// FormatRing prints a ring view: first what the asked peer itself knows,
+// formatRing prints a ring view: first what the asked peer itself knows,
 // then the peers met on the walk, in ring order.
-func FormatRing(v RingView) string {
+func formatRing(v RingView) string {
 	var b strings.Builder
 	s := v.Self
 	fmt.Fprintf(&b, "%s knows: predecessor %s, successors %s, fingers %s\n",

@@ -95,7 +95,7 @@ func FuzzRingMessage(f *testing.F) {
 			require.NoError(t, readBody(wire.Envelope{Type: typ, Body: again}, newBody()), "read again: %s", again)
 			return
 		}
-		p := NewPeer(wire.NewNode("peer-1"), PeerConfig{Addr: "127.0.0.1:1", ByName: true, Timeout: 50 * time.Millisecond})
+		p := newPeer(wire.NewNode("peer-1"), "127.0.0.1:1", true, PeerConfig{Timeout: 50 * time.Millisecond})
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		reply, err := p.handle(ctx, e)
@@ -110,6 +110,6 @@ func FuzzRingMessage(f *testing.F) {
 			require.NoError(t, it.check(), "kept %q", k)
 			require.LessOrEqual(t, it.Version, max(e.Clock, p.node.Clock.Now()), "kept %q from the future", k)
 		}
-		require.NoError(t, p.State().check(), "the peer's own state")
+		require.NoError(t, p.state().check(), "the peer's own state")
 	})
 }

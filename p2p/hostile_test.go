@@ -188,9 +188,9 @@ func (r *testRing) neverNamed(forged ...string) {
 func (r *testRing) traffic(names []string, puts int, prefix string, avoid string) {
 	r.t.Helper()
 	ctx := programtest.Context(r.t)
-	clients := make([]*p2p.Remote, len(names))
+	clients := make([]*p2p.Client, len(names))
 	for i, n := range names {
-		clients[i] = p2p.NewRemote(wire.NewNode("client"), r.procs[n].Addr)
+		clients[i] = p2p.NewClient(wire.NewNode("client"), r.procs[n].Addr)
 		defer clients[i].Close()
 	}
 	swallowed, served, wrong := 0, 0, 0
@@ -331,7 +331,7 @@ func TestHostileForgedClockIsRefused(t *testing.T) {
 	r.waitStable(names)
 	const key = "clockwork"
 	home := owner(names, key)
-	c := p2p.NewRemote(wire.NewNode("client"), r.procs[names[0]].Addr)
+	c := p2p.NewClient(wire.NewNode("client"), r.procs[names[0]].Addr)
 	defer c.Close()
 	ctx := programtest.Context(t)
 	_, err := c.Put(ctx, key, "first")
@@ -378,7 +378,7 @@ func TestHostileForgedClockIsRefused(t *testing.T) {
 		}
 	}
 	r.waitStable(alive)
-	via := p2p.NewRemote(wire.NewNode("client"), r.procs[alive[0]].Addr)
+	via := p2p.NewClient(wire.NewNode("client"), r.procs[alive[0]].Addr)
 	defer via.Close()
 	f, err = via.Get(ctx, key)
 	require.NoError(t, err)

@@ -12,30 +12,30 @@ import (
 
 // maxHops ends a lookup that goes round in circles, which only a ring
 // in the middle of repairs can make it do.
-const maxHops = 2 * Bits
+const maxHops = 2 * bits
 
 // closest is one step of a lookup at this peer: if id falls between this
 // peer and its successor, the successor is the answer; otherwise the peers
 // this one knows that lie between itself and id, the closest to id first.
 // The best of them halves the remaining distance or better, which is why a
 // lookup takes O(log N) steps.
-func (p *Peer) closest(id ID) Step {
+func (p *peer) closest(id ID) Step {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.pred.IsZero() && Between(id, p.pred.ID, p.self.ID) {
+	if !p.pred.isZero() && between(id, p.pred.ID, p.self.ID) {
 		return Step{Done: true, Succs: p.ownListLocked()}
 	}
-	if Between(id, p.self.ID, p.succs[0].ID) {
+	if between(id, p.self.ID, p.succs[0].ID) {
 		return Step{Done: true, Succs: slices.Clone(p.succs)}
 	}
 	var next []NodeRef
 	for _, f := range p.fingers {
-		if !f.IsZero() && Inside(f.ID, p.self.ID, id) && !slices.Contains(next, f) {
+		if !f.isZero() && inside(f.ID, p.self.ID, id) && !slices.Contains(next, f) {
 			next = append(next, f)
 		}
 	}
 	for _, s := range p.succs {
-		if Inside(s.ID, p.self.ID, id) && !slices.Contains(next, s) {
+		if inside(s.ID, p.self.ID, id) && !slices.Contains(next, s) {
 			next = append(next, s)
 		}
 	}
@@ -58,7 +58,7 @@ func (p *Peer) closest(id ID) Step {
 
 // ownListLocked is this peer followed by its successors: the r peers that
 // hold the keys this peer is the successor of.
-func (p *Peer) ownListLocked() []NodeRef {
+func (p *peer) ownListLocked() []NodeRef {
 	list := []NodeRef{p.self}
 	for _, s := range p.succs {
 		if len(list) == p.cfg.Replicas {
@@ -71,13 +71,13 @@ func (p *Peer) ownListLocked() []NodeRef {
 	return list
 }
 
-// Lookup finds the successor of id: the peer responsible for it, followed
+// lookup finds the successor of id: the peer responsible for it, followed
 // by that peer's successors (which hold its replicas). It works the way
 // Chord's paper describes, iteratively: this peer asks the closest peer it
 // knows, that one names a closer one, and so on; hops counts the peers
 // asked. A peer that does not answer in time is dropped from this peer's
 // routing state, and the next-best peer of the previous answer is asked.
-func (p *Peer) Lookup(ctx context.Context, id ID) (succs []NodeRef, hops int, err error) {
+func (p *peer) lookup(ctx context.Context, id ID) (succs []NodeRef, hops int, err error) {
 	return p.lookupFrom(ctx, id, p.closest(id))
 }
 
@@ -85,7 +85,7 @@ func (p *Peer) Lookup(ctx context.Context, id ID) (succs []NodeRef, hops int, er
 // When none of the peers a step named answers, it goes back to the step
 // before and asks that step's next-best peer: slower, but a lookup fails
 // only when no way round the silent peers is left.
-func (p *Peer) lookupFrom(ctx context.Context, id ID, first Step) ([]NodeRef, int, error) {
+func (p *peer) lookupFrom(ctx context.Context, id ID, first Step) ([]NodeRef, int, error) {
 	path := []Step{first} // the steps so far; the last one is where the lookup stands
 	asked := map[string]bool{p.self.Addr: true}
 	hops := 0
@@ -132,7 +132,7 @@ func (p *Peer) lookupFrom(ctx context.Context, id ID, first Step) ([]NodeRef, in
 
 // suspect removes a peer that did not answer from the routing state. The
 // maintenance rounds will find the right peers again.
-func (p *Peer) suspect(gone NodeRef) {
+func (p *peer) suspect(gone NodeRef) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.pred.Addr == gone.Addr {
@@ -150,7 +150,7 @@ func (p *Peer) suspect(gone NodeRef) {
 		// from it to the true successor. Alone only when none is left.
 		p.succs = []NodeRef{p.self}
 		for _, f := range p.fingers {
-			if !f.IsZero() && f.Addr != p.self.Addr {
+			if !f.isZero() && f.Addr != p.self.Addr {
 				p.succs = []NodeRef{f}
 				break
 			}
@@ -158,11 +158,11 @@ func (p *Peer) suspect(gone NodeRef) {
 	}
 }
 
-// Join makes this peer part of the ring that the peer at addr belongs to:
+// join makes this peer part of the ring that the peer at addr belongs to:
 // it looks up its own successor through that peer and takes it as its
 // first successor. Stabilization does the rest: the successor learns of
 // its new predecessor and hands over the keys that now belong to it.
-func (p *Peer) Join(ctx context.Context, addr string) error {
+func (p *peer) join(ctx context.Context, addr string) error {
 	known := NodeRef{Addr: addr, Name: addr}
 	var first Step
 	if err := p.call(ctx, known, TypeClosest, FindBody{ID: p.self.ID}, &first); err != nil {
@@ -195,7 +195,7 @@ func (p *Peer) Join(ctx context.Context, addr string) error {
 	p.mu.Lock()
 	p.succs = succs
 	p.mu.Unlock()
-	p.Maintain(ctx) // notify the successor now rather than a round later
+	p.maintain(ctx) // notify the successor now rather than a round later
 	return nil
 }
 
@@ -203,7 +203,7 @@ func (p *Peer) Join(ctx context.Context, addr string) error {
 func trim(list []NodeRef, self NodeRef, r int) []NodeRef {
 	var out []NodeRef
 	for _, n := range list {
-		if n.Addr != self.Addr && !n.IsZero() && !slices.ContainsFunc(out, func(o NodeRef) bool { return o.Addr == n.Addr }) && len(out) < r {
+		if n.Addr != self.Addr && !n.isZero() && !slices.ContainsFunc(out, func(o NodeRef) bool { return o.Addr == n.Addr }) && len(out) < r {
 			out = append(out, n)
 		}
 	}
@@ -213,8 +213,8 @@ func trim(list []NodeRef, self NodeRef, r int) []NodeRef {
 	return out
 }
 
-// ErrNotFound is a get of a key no peer holds.
-var ErrNotFound = errors.New("not found")
+// errNotFound is a get of a key no peer holds.
+var errNotFound = errors.New("not found")
 
 // attempts is how often put and get look a key up again when the peers
 // they found were gone or refused (a ring that is still forming, or
@@ -228,14 +228,14 @@ const attempts = 10
 // more) or cannot be reached is passed over for the next; one that took
 // the store and then did not answer is not: the put may have happened,
 // and Put says so rather than store the key a second time.
-func (p *Peer) Put(ctx context.Context, key, value string) (Stored, error) {
+func (p *peer) Put(ctx context.Context, key, value string) (Stored, error) {
 	if err := (Item{Key: key, Value: value}).check(); err != nil {
 		return Stored{}, err // the other peers would refuse it
 	}
 	id := Hash(key)
 	var last error
 	for range attempts {
-		succs, hops, err := p.Lookup(ctx, id)
+		succs, hops, err := p.lookup(ctx, id)
 		if err == nil {
 			for _, s := range succs {
 				var st Stored
@@ -263,7 +263,7 @@ func (p *Peer) Put(ctx context.Context, key, value string) (Stored, error) {
 }
 
 // storeAt asks s to store it as the key's successor (locally when s is this peer).
-func (p *Peer) storeAt(ctx context.Context, s NodeRef, it Item, out *Stored) error {
+func (p *peer) storeAt(ctx context.Context, s NodeRef, it Item, out *Stored) error {
 	if s.Addr == p.self.Addr {
 		st, err := p.storeOwn(ctx, it)
 		*out = st
@@ -280,7 +280,7 @@ func (p *Peer) storeAt(ctx context.Context, s NodeRef, it Item, out *Stored) err
 // r-1 successors before answering: once the put is acknowledged, r peers
 // hold the key. A peer that is not the key's successor refuses, so a
 // client that looked it up just before a join asks again.
-func (p *Peer) storeOwn(ctx context.Context, it Item) (Stored, error) {
+func (p *peer) storeOwn(ctx context.Context, it Item) (Stored, error) {
 	p.mu.Lock()
 	if !p.ownsLocked(Hash(it.Key)) {
 		pred := p.pred
@@ -303,7 +303,7 @@ func (p *Peer) storeOwn(ctx context.Context, it Item) (Stored, error) {
 }
 
 // merge keeps, for every item, the copy with the higher version.
-func (p *Peer) merge(items []Item) {
+func (p *peer) merge(items []Item) {
 	p.mu.Lock()
 	for _, it := range items {
 		if old, ok := p.items[it.Key]; !ok || it.Version > old.Version || (it.Version == old.Version && it.Value > old.Value) {
@@ -316,14 +316,14 @@ func (p *Peer) merge(items []Item) {
 
 // Get finds key at its successor, or at one of the next r-1 peers when the
 // successor is gone.
-func (p *Peer) Get(ctx context.Context, key string) (Found, error) {
+func (p *peer) Get(ctx context.Context, key string) (Found, error) {
 	if err := checkKey(key); err != nil {
 		return Found{}, err
 	}
 	id := Hash(key)
 	var last error
 	for range attempts {
-		succs, hops, err := p.Lookup(ctx, id)
+		succs, hops, err := p.lookup(ctx, id)
 		if err == nil {
 			answered := 0
 			for _, s := range succs {
@@ -341,7 +341,7 @@ func (p *Peer) Get(ctx context.Context, key string) (Found, error) {
 				}
 			}
 			if answered > 0 {
-				return Found{}, ErrNotFound
+				return Found{}, errNotFound
 			}
 		} else {
 			last = err
@@ -353,7 +353,7 @@ func (p *Peer) Get(ctx context.Context, key string) (Found, error) {
 	return Found{}, fmt.Errorf("no peer that should hold the key answered: %w", last)
 }
 
-func (p *Peer) fetch(ctx context.Context, s NodeRef, key string) (Fetched, error) {
+func (p *peer) fetch(ctx context.Context, s NodeRef, key string) (Fetched, error) {
 	if s.Addr == p.self.Addr {
 		p.mu.Lock()
 		defer p.mu.Unlock()
@@ -372,7 +372,7 @@ func (p *Peer) fetch(ctx context.Context, s NodeRef, key string) (Fetched, error
 }
 
 // pause waits one maintenance round, or until ctx ends.
-func (p *Peer) pause(ctx context.Context) bool {
+func (p *peer) pause(ctx context.Context) bool {
 	t := time.NewTimer(p.cfg.Stabilize)
 	defer t.Stop()
 	select {
@@ -386,8 +386,8 @@ func (p *Peer) pause(ctx context.Context) bool {
 // Ring walks the ring from this peer along successor pointers, asking each
 // peer for its state. The walk is the only way to see all peers: no peer
 // keeps a list of them.
-func (p *Peer) Ring(ctx context.Context) (RingView, error) {
-	v := RingView{Self: p.State()}
+func (p *peer) Ring(ctx context.Context) (RingView, error) {
+	v := RingView{Self: p.state()}
 	v.Walk = append(v.Walk, v.Self)
 	at := v.Self
 	for len(v.Walk) < maxWalk {

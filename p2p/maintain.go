@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Maintain runs one maintenance round, as every peer does periodically:
+// maintain runs one maintenance round, as every peer does periodically:
 //
 //   - stabilize: ask the successor for its predecessor; a peer that joined
 //     in between becomes the new successor. Then notify the successor
@@ -21,7 +21,7 @@ import (
 //
 // No peer ever learns the whole membership this way; each keeps O(log N)
 // others, and the ring still heals after joins, leaves and crashes.
-func (p *Peer) Maintain(ctx context.Context) {
+func (p *peer) maintain(ctx context.Context) {
 	p.stabilize(ctx)
 	p.checkPredecessor(ctx)
 	p.fixFinger(ctx)
@@ -34,7 +34,7 @@ func (p *Peer) Maintain(ctx context.Context) {
 // the successor answers is checked before it is believed: a peer it names
 // as its predecessor or successor joins this peer's list only after it
 // answered as itself (vetted).
-func (p *Peer) stabilize(ctx context.Context) {
+func (p *peer) stabilize(ctx context.Context) {
 	for ctx.Err() == nil {
 		p.mu.Lock()
 		succ := p.succs[0]
@@ -53,7 +53,7 @@ func (p *Peer) stabilize(ctx context.Context) {
 			}
 		}
 		list := append([]NodeRef{succ}, n.Succs...)
-		if x := n.Pred; !x.IsZero() && x.Addr != p.self.Addr && Inside(x.ID, p.self.ID, succ.ID) {
+		if x := n.Pred; !x.isZero() && x.Addr != p.self.Addr && inside(x.ID, p.self.ID, succ.ID) {
 			// Someone joined between us: it is the nearer successor. Its
 			// own list is fetched in the next round.
 			list = append([]NodeRef{x}, list...)
@@ -80,7 +80,7 @@ func (p *Peer) stabilize(ctx context.Context) {
 // of a whole stretch of the ring to whoever sent it. The keys between the
 // old and the new predecessor now belong to n, so they are handed over;
 // this peer keeps its copies, as n's first replica.
-func (p *Peer) notified(ctx context.Context, n NodeRef) error {
+func (p *peer) notified(ctx context.Context, n NodeRef) error {
 	if n == p.self {
 		return nil
 	}
@@ -88,7 +88,7 @@ func (p *Peer) notified(ctx context.Context, n NodeRef) error {
 		return fmt.Errorf("%s claims this peer's own address %s", n, n.Addr)
 	}
 	closer := func() bool { // the caller holds p.mu
-		return p.pred != n && (p.pred.IsZero() || Inside(n.ID, p.pred.ID, p.self.ID))
+		return p.pred != n && (p.pred.isZero() || inside(n.ID, p.pred.ID, p.self.ID))
 	}
 	p.mu.Lock()
 	ok := closer()
@@ -112,7 +112,7 @@ func (p *Peer) notified(ctx context.Context, n NodeRef) error {
 	var moved []Item
 	for _, it := range p.items {
 		id := Hash(it.Key)
-		if !Between(id, n.ID, p.self.ID) && (old.IsZero() || Between(id, old.ID, n.ID)) {
+		if !between(id, n.ID, p.self.ID) && (old.isZero() || between(id, old.ID, n.ID)) {
 			moved = append(moved, it)
 		}
 	}
@@ -135,11 +135,11 @@ func (p *Peer) notified(ctx context.Context, n NodeRef) error {
 // checkPredecessor forgets a predecessor that does not answer, or where
 // another peer now answers (it restarted under another name), so that a
 // live peer that notifies us can take its place.
-func (p *Peer) checkPredecessor(ctx context.Context) {
+func (p *peer) checkPredecessor(ctx context.Context) {
 	p.mu.Lock()
 	pred := p.pred
 	p.mu.Unlock()
-	if pred.IsZero() || pred.Addr == p.self.Addr {
+	if pred.isZero() || pred.Addr == p.self.Addr {
 		return
 	}
 	var who NodeBody
@@ -151,23 +151,23 @@ func (p *Peer) checkPredecessor(ctx context.Context) {
 // fixFinger repairs the next finger: fingers[i] is the successor of
 // self + 2^i. Fingers that fall before the previous finger need no lookup,
 // so a round fills every finger up to the first one that does.
-func (p *Peer) fixFinger(ctx context.Context) {
-	for range Bits {
+func (p *peer) fixFinger(ctx context.Context) {
+	for range bits {
 		p.mu.Lock()
 		i := p.next
-		p.next = (p.next + 1) % Bits
-		start := p.self.ID.Add(1 << i)
+		p.next = (p.next + 1) % bits
+		start := p.self.ID.add(1 << i)
 		known := p.succs[0]
-		if i > 0 && !p.fingers[i-1].IsZero() {
+		if i > 0 && !p.fingers[i-1].isZero() {
 			known = p.fingers[i-1]
 		}
-		if Between(start, p.self.ID, known.ID) {
+		if between(start, p.self.ID, known.ID) {
 			p.fingers[i] = known
 			p.mu.Unlock()
 			continue
 		}
 		p.mu.Unlock()
-		succs, _, err := p.Lookup(ctx, start)
+		succs, _, err := p.lookup(ctx, start)
 		if err != nil {
 			return
 		}
@@ -181,10 +181,10 @@ func (p *Peer) fixFinger(ctx context.Context) {
 // replicate copies this peer's own keys to its r-1 successors whenever the
 // set of successors changed, and every tenth round anyway. Copies it holds
 // for other peers are theirs to replicate.
-func (p *Peer) replicate(ctx context.Context) {
+func (p *peer) replicate(ctx context.Context) {
 	p.mu.Lock()
 	p.round++
-	if p.pred.IsZero() { // the own keys are not known until the predecessor is
+	if p.pred.isZero() { // the own keys are not known until the predecessor is
 		p.mu.Unlock()
 		return
 	}
@@ -241,7 +241,7 @@ func batches(items []Item) [][]Item {
 
 // send sends items to peer s in batches; a peer that does not answer is
 // dropped from the routing state, and the next round tries again.
-func (p *Peer) send(ctx context.Context, s NodeRef, typ string, items []Item) {
+func (p *peer) send(ctx context.Context, s NodeRef, typ string, items []Item) {
 	for _, batch := range batches(items) {
 		if err := p.call(ctx, s, typ, ItemsBody{Items: batch}, nil); err != nil {
 			if ctx.Err() == nil {
@@ -267,7 +267,7 @@ const handoverTimeout = 10 * time.Second
 
 // leave is a graceful departure: the own keys go to the successor, and the
 // neighbours learn of each other at once.
-func (p *Peer) leave() {
+func (p *peer) leave() {
 	ctx, cancel := context.WithTimeout(context.Background(), leaveTimeout)
 	defer cancel()
 	p.mu.Lock()
@@ -286,7 +286,7 @@ func (p *Peer) leave() {
 	p.send(ctx, succ, TypeHandover, own)
 	bye := LeaveBody{Node: p.self, Pred: pred, Succs: succs}
 	_ = p.call(ctx, succ, TypeLeave, bye, nil)
-	if !pred.IsZero() && pred.Addr != succ.Addr {
+	if !pred.isZero() && pred.Addr != succ.Addr {
 		_ = p.call(ctx, pred, TypeLeave, bye, nil)
 	}
 }
@@ -297,7 +297,7 @@ func (p *Peer) leave() {
 // the neighbours it names are asked who they are before they are adopted,
 // so a forged leave cannot cut a live peer out of the ring or slip another
 // one in.
-func (p *Peer) left(ctx context.Context, b LeaveBody) error {
+func (p *peer) left(ctx context.Context, b LeaveBody) error {
 	p.mu.Lock()
 	wasPred, succs := p.pred == b.Node, slices.Clone(p.succs)
 	p.mu.Unlock()
@@ -309,7 +309,7 @@ func (p *Peer) left(ctx context.Context, b LeaveBody) error {
 		return fmt.Errorf("%s still answers at %s: it has not left", b.Node, b.Node.Addr)
 	}
 	var pred NodeRef
-	if wasPred && !b.Pred.IsZero() && b.Pred.Addr != p.self.Addr && p.verify(ctx, b.Pred) == nil {
+	if wasPred && !b.Pred.isZero() && b.Pred.Addr != p.self.Addr && p.verify(ctx, b.Pred) == nil {
 		pred = b.Pred
 	}
 	if i >= 0 {

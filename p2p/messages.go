@@ -62,7 +62,7 @@ const (
 	MaxName       = 64                   // bytes of a peer's name
 	MaxSuccessors = 16                   // peers in a successor list, and so the largest r
 	maxAddr       = 64                   // bytes of a peer's address (host:port)
-	maxRefs       = Bits + MaxSuccessors // peers one lookup step may name: fingers and successors
+	maxRefs       = bits + MaxSuccessors // peers one lookup step may name: fingers and successors
 )
 
 // maxBatch bounds the items of one message: replicate and handover send

@@ -6,10 +6,10 @@ import (
 	"fmt"
 )
 
-// Bits is the size of the identifier space: positions on the ring run from
-// 0 to 2^Bits-1 and then wrap around to 0. Chord's paper uses all 160 bits
+// bits is the size of the identifier space: positions on the ring run from
+// 0 to 2^bits-1 and then wrap around to 0. Chord's paper uses all 160 bits
 // of SHA-1; 32 are plenty for a classroom and print as 8 hex digits.
-const Bits = 32
+const bits = 32
 
 // ID is a position on the ring. Peers and keys share the one identifier
 // space, which is what makes the hashing consistent: a key lives at the
@@ -27,31 +27,31 @@ func Hash(s string) ID {
 // String prints an ID as 8 hex digits, the way the ring shows positions.
 func (id ID) String() string { return fmt.Sprintf("%08x", uint32(id)) }
 
-// Add returns the position d steps clockwise from id, wrapping around.
-func (id ID) Add(d uint64) ID { return ID(uint64(id) + d) }
+// add returns the position d steps clockwise from id, wrapping around.
+func (id ID) add(d uint64) ID { return ID(uint64(id) + d) }
 
-// Between reports whether x lies in the ring interval (a, b]: clockwise
+// between reports whether x lies in the ring interval (a, b]: clockwise
 // after a, up to and including b. When a == b the interval is the whole
 // ring, as for a peer that is alone and responsible for every key.
-func Between(x, a, b ID) bool {
+func between(x, a, b ID) bool {
 	if a < b {
 		return a < x && x <= b
 	}
 	return a < x || x <= b // the interval wraps past 0 (or is the whole ring)
 }
 
-// Inside reports whether x lies strictly inside (a, b), both ends excluded.
+// inside reports whether x lies strictly inside (a, b), both ends excluded.
 // When a == b it is the whole ring but a itself.
-func Inside(x, a, b ID) bool {
-	return Between(x, a, b) && x != b
+func inside(x, a, b ID) bool {
+	return between(x, a, b) && x != b
 }
 
-// IsZero reports whether r names nobody.
-func (r NodeRef) IsZero() bool { return r.Addr == "" }
+// isZero reports whether r names nobody.
+func (r NodeRef) isZero() bool { return r.Addr == "" }
 
 // String prints a peer as name@position.
 func (r NodeRef) String() string {
-	if r.IsZero() {
+	if r.isZero() {
 		return "-"
 	}
 	return fmt.Sprintf("%s@%s", r.Name, r.ID)

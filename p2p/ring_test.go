@@ -30,8 +30,8 @@ func TestBetween(t *testing.T) {
 		{3, 3, 3, true, false},
 	} {
 		t.Run(fmt.Sprintf("%s in (%s,%s]", tc.x, tc.a, tc.b), func(t *testing.T) {
-			assert.Equal(t, tc.between, Between(tc.x, tc.a, tc.b), "Between")
-			assert.Equal(t, tc.inside, Inside(tc.x, tc.a, tc.b), "Inside")
+			assert.Equal(t, tc.between, between(tc.x, tc.a, tc.b), "Between")
+			assert.Equal(t, tc.inside, inside(tc.x, tc.a, tc.b), "Inside")
 		})
 	}
 }
@@ -65,10 +65,10 @@ func TestBatchesStayWithinTheFrameLimit(t *testing.T) {
 	var sizes []int
 	kept := 0
 	for _, batch := range batches(items) {
-		b, err := json.Marshal(itemsBody{Items: batch})
+		b, err := json.Marshal(ItemsBody{Items: batch})
 		require.NoError(t, err)
 		assert.Less(t, len(b)+200, wire.MaxFrame, "a batch of %d items in %d bytes, and the envelope around it", len(batch), len(b))
-		assert.NoError(t, itemsBody{Items: batch}.check())
+		assert.NoError(t, ItemsBody{Items: batch}.check())
 		sizes = append(sizes, len(batch))
 		kept += len(batch)
 	}

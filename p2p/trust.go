@@ -108,7 +108,7 @@ func (b LeaveBody) check() error {
 // check refuses a reference read from the network that no peer could
 // have: one without a name or a usable address, or one whose position is
 // not where its name or address puts it. A peer's position is the hash of
-// its name, or of its address when it has none of its own (NewPeer), so
+// its name, or of its address when it has none of its own (newPeer), so
 // anybody can recompute it; a peer that claims another position lies.
 func (r NodeRef) check() error {
 	if r.Addr == "" || r.Name == "" {
@@ -182,7 +182,7 @@ func (s State) check() error {
 	if s.Keys < 0 || s.Own < 0 || s.Own > s.Keys {
 		return fmt.Errorf("%d keys, %d of them own", s.Keys, s.Own)
 	}
-	return checkList("fingers", s.Fingers, Bits)
+	return checkList("fingers", s.Fingers, bits)
 }
 
 func (v RingView) check() error {
@@ -205,7 +205,7 @@ func (v RingView) check() error {
 // address answers with exactly that reference. Its position has been
 // recomputed already (NodeRef.check), so a liar can neither take a
 // position it does not hash to nor pass itself off as another peer.
-func (p *Peer) verify(ctx context.Context, n NodeRef) error {
+func (p *peer) verify(ctx context.Context, n NodeRef) error {
 	if err := n.check(); err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ func (p *Peer) verify(ctx context.Context, n NodeRef) error {
 // vetted returns the first r peers of list (without self and repeats, as
 // trim does) that this peer already has as neighbours or that answer as
 // themselves when asked (verify); the others are left out.
-func (p *Peer) vetted(ctx context.Context, list []NodeRef, r int) []NodeRef {
+func (p *peer) vetted(ctx context.Context, list []NodeRef, r int) []NodeRef {
 	p.mu.Lock()
 	known := append([]NodeRef{p.pred}, p.succs...)
 	p.mu.Unlock()
