@@ -120,7 +120,7 @@ func BenchmarkServeHit(b *testing.B) {
 	}))
 	defer origin.Close()
 	u, _ := url.Parse(origin.URL)
-	p, err := proxy.New(wire.NewNode("proxy"), proxy.Config{Origin: u, Block: []string{"/ads/*"}, Token: "class"})
+	p, err := proxy.New(wire.NewNode("proxy"), proxy.ProxyConfig{Origin: u, Block: []string{"/ads/*"}, Token: "class"})
 	if err != nil {
 		b.Fatal(err)
 	}

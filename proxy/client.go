@@ -13,6 +13,64 @@ import (
 	"dsdemo/models/wire"
 )
 
+// ClientConfig sets up the load program, the client of the proxy model.
+// It is one of two clients: a browser that fetches one resource at a time
+// (a command such as "get /static/a", or a session the launcher drives),
+// or a load run of many clients at once.
+type ClientConfig struct {
+	URL     string        // the proxy (or the origin) to ask, e.g. http://127.0.0.1:7300
+	Timeout time.Duration // for one request; 0 means no limit
+
+	// A browser.
+	Session bool          // an interactive session, fed from stdin and the collector's do lines
+	Every   time.Duration // in a session, fetch a resource of its own this often; 0 never
+	Token   string        // sent as Proxy-Authorization: Bearer TOKEN, if set
+
+	// A load run: Requests GET requests in all, Concurrency at a time, for
+	// the Keys paths PathPrefix0 ... PathPrefix(Keys-1), chosen with a Zipf
+	// popularity of exponent Zipf (> 1; 0 chooses every path equally often).
+	Concurrency int
+	Requests    int
+	Keys        int
+	PathPrefix  string
+	Zipf        float64
+	// MaxFailed is the share of failed requests, from 0 to 1, that a run
+	// may have and still succeed. A run in which every request failed
+	// fails whatever MaxFailed says: it measured nothing.
+	MaxFailed float64
+}
+
+// RunClient is the load program. With arguments it runs them as one
+// browser command; with Session or Every it is an interactive browser;
+// otherwise it is a load run, which prints what it measured.
+func RunClient(ctx context.Context, env *program.Env, cfg ClientConfig) error {
+	if len(env.Args) > 0 || cfg.Session || cfg.Every > 0 {
+		b := NewBrowser(env.Node, cfg.URL, cfg.Token, cfg.Timeout)
+		if len(env.Args) == 0 {
+			return b.Session(ctx, env, cfg.Every)
+		}
+		out, err := b.Command(ctx, strings.Join(env.Args, " "))
+		if err == nil {
+			fmt.Fprintln(env.Stdout, out)
+		}
+		return err
+	}
+	res, err := Load(ctx, env.Node, LoadConfig{
+		URL: cfg.URL, Paths: KeyPaths(cfg.PathPrefix, max(cfg.Keys, 0)),
+		Concurrency: cfg.Concurrency, Requests: cfg.Requests, Zipf: cfg.Zipf,
+		MaxFailed: cfg.MaxFailed, Timeout: cfg.Timeout,
+		// The common --seed, which repeats a run's faults, repeats its choice of resources too.
+		Seed: env.Seed,
+	})
+	if res.Requests > 0 {
+		fmt.Fprintln(env.Stdout, res)
+	}
+	if ctx.Err() != nil {
+		return nil // stopped by a signal: what was measured is printed
+	}
+	return err
+}
+
 // Browser is a client that fetches one resource at a time, as a person with
 // a browser would: the interactive client of the proxy model, which the
 // launcher drives with "do get /static/a".

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -100,5 +101,90 @@ func TestProxyProcesses(t *testing.T) {
 		_, status, msg := get(t, "/static/never-seen")
 		assert.Equal(t, http.StatusBadGateway, status)
 		assert.True(t, strings.HasPrefix(msg, "the origin cannot be reached"), msg)
+	})
+}
+
+// TestLoadFailsWhenItsRequestsFail: a load run whose requests fail says
+// so in its exit code and names how many failed and the first reason, so
+// that a script (or make bench) cannot take a run that measured errors for
+// a measurement (issue 23).
+func TestLoadFailsWhenItsRequestsFail(t *testing.T) {
+	dir := programtest.Build(t, "dsdemo/proxy/origin", "dsdemo/proxy/cacheproxy", "dsdemo/proxy/load")
+	load := filepath.Join(dir, "load")
+
+	t.Run("a dead address", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		dead := ln.Addr().String()
+		require.NoError(t, ln.Close()) // nobody listens there now
+		out, errOut, code := programtest.Run(t, load, "--url", "http://"+dead, "-n", "20", "-c", "2")
+		assert.Equal(t, 1, code, errOut)
+		assert.Contains(t, out, " 20 errors")
+		assert.Regexp(t, `^load: all 20 requests failed; the first: .*connection refused\n$`, errOut)
+	})
+
+	origin := programtest.StartServer(t, filepath.Join(dir, "origin"), "--listen", "127.0.0.1:0")
+	cp := programtest.StartServer(t, filepath.Join(dir, "cacheproxy"), "--listen", "127.0.0.1:0", "--origin", "http://"+origin.Addr)
+	url := "http://" + cp.Addr
+	resp, _ := request(t, "GET", url+"/static/k0") // stored, fresh for 60 s
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.NoError(t, origin.Cmd.Process.Kill())
+	origin.Wait(t)
+
+	t.Run("a proxy whose origin is gone", func(t *testing.T) {
+		out, errOut, code := programtest.Run(t, load, "--url", url, "-n", "20", "-c", "2", "--path-prefix", "/static/never-seen-")
+		assert.Equal(t, 1, code, errOut)
+		assert.Contains(t, out, " 20 errors")
+		assert.Regexp(t, `^load: all 20 requests failed; the first: GET /static/never-seen-\d+: 502 Bad Gateway\n$`, errOut)
+	})
+	// Of four resources one is in the cache: about three in four requests fail.
+	t.Run("more than --max-failed failed", func(t *testing.T) {
+		out, errOut, code := programtest.Run(t, load, "--url", url, "-n", "200", "--keys", "4", "--zipf", "0")
+		assert.Equal(t, 1, code, errOut)
+		m := regexp.MustCompile(`(\d+) errors`).FindStringSubmatch(out)
+		require.NotNil(t, m, out)
+		assert.Regexp(t, `^load: `+m[1]+` of 200 requests failed, more than --max-failed 0.5 allows; the first: GET /static/k[123]: 502 Bad Gateway\n$`, errOut)
+	})
+	t.Run("within --max-failed", func(t *testing.T) {
+		out, errOut, code := programtest.Run(t, load, "--url", url, "-n", "200", "--keys", "4", "--zipf", "0", "--max-failed", "0.9")
+		assert.Equal(t, 0, code, errOut)
+		assert.Contains(t, out, "200 requests")
+		assert.Empty(t, errOut)
+	})
+	t.Run("--max-failed out of range: exit 2", func(t *testing.T) {
+		_, errOut, code := programtest.Run(t, load, "--url", url, "--max-failed", "1.5")
+		assert.Equal(t, 2, code)
+		assert.Equal(t, "load: --max-failed must be a share from 0 to 1, not 1.5\n", errOut)
+	})
+}
+
+// TestCacheProxyRefusesBadFlagsBeforeListening: a command line the proxy
+// cannot run with is refused with one line and exit 2, before it prints
+// "listening on": a launcher or a student must not believe it started.
+func TestCacheProxyRefusesBadFlagsBeforeListening(t *testing.T) {
+	bin := filepath.Join(programtest.Build(t, "dsdemo/proxy/cacheproxy"), "cacheproxy")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--origin", "ftp://127.0.0.1:7200"}, `invalid value "ftp://127.0.0.1:7200" for flag -origin: want an http:// URL`},
+		{[]string{"--origin", "127.0.0.1:7200"}, `for flag -origin: want an http:// URL`},
+		{[]string{"--cache-size", "lots"}, `for flag -cache-size: "lots" is not a size`},
+		{[]string{"--cache-size", "1MiB", "--max-entry", "2MiB"}, "for flag -max-entry: the largest entry (2097152 bytes) must fit into the cache (1048576 bytes)"},
+		{[]string{"--max-entry", "2MiB", "--cache-size", "1MiB"}, "for flag -cache-size: the largest entry (2097152 bytes) must fit into the cache (1048576 bytes)"},
+		{[]string{"--max-entry", "65MiB"}, "must fit into the cache (67108864 bytes)"},
+		{[]string{"--allow", "10.0.0.0"}, `for flag -allow: want a network such as 10.0.0.0/8`},
+		{[]string{"--block", "ads/*"}, "must start with /"},
+	} {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			out, errOut, code := programtest.Run(t, bin, append([]string{"--listen", "127.0.0.1:0"}, c.args...)...)
+			assert.Equal(t, 2, code, errOut)
+			assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %q", errOut)
+			assert.Contains(t, errOut, c.want)
+			assert.Empty(t, out, "the program said it was listening, then failed")
+		})
+	}
+	t.Run("without --origin: the origin's default address", func(t *testing.T) {
+		programtest.StartServer(t, bin, "--listen", "127.0.0.1:0")
 	})
 }

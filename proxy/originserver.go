@@ -10,8 +10,38 @@ import (
 	"sync/atomic"
 	"time"
 
+	"dsdemo/models/httpwire"
+	"dsdemo/models/program"
 	"dsdemo/models/wire"
 )
+
+// OriginConfig sets up the origin program.
+type OriginConfig struct {
+	// Delay is how long the origin waits before every answer, as a slow or
+	// distant server would; 0 (or less) answers at once.
+	Delay time.Duration
+}
+
+// SetDelay reads the origin program's --delay, a duration such as 300ms
+// that is not negative. It fits flag.Func, so a bad value is refused while
+// the flags are read, before the program says it is listening.
+func (c *OriginConfig) SetDelay(s string) error {
+	d, err := time.ParseDuration(s)
+	switch {
+	case err != nil:
+		return fmt.Errorf("want a duration such as 300ms, not %q", s)
+	case d < 0:
+		return fmt.Errorf("a delay must not be negative, not %s", d)
+	}
+	c.Delay = d
+	return nil
+}
+
+// RunOrigin is the origin program: it serves the origin's resources on
+// env.Listener until ctx ends.
+func RunOrigin(ctx context.Context, env *program.Env, cfg OriginConfig) error {
+	return httpwire.Serve(ctx, env.Node, env.Listener, NewOrigin(cfg.Delay, env.Node))
+}
 
 // Origin is the server behind the proxy: the one that owns the resources.
 // Each kind of resource answers with different caching headers, so that a

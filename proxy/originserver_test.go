@@ -388,9 +388,10 @@ func TestOriginProgram(t *testing.T) {
 		assert.Equal(t, 0, srv.Wait(t))
 		assert.NotEqual(t, http.StatusOK, <-status, "the slow request is not answered as if it had been served")
 	})
-	t.Run("bad --delay: one line, exit 2", func(t *testing.T) {
-		_, errOut, code := programtest.Run(t, bin, "--listen", "127.0.0.1:0", "--delay", "-1s")
+	t.Run("bad --delay: one line, exit 2, and no listening on", func(t *testing.T) {
+		out, errOut, code := programtest.Run(t, bin, "--listen", "127.0.0.1:0", "--delay", "-1s")
 		assert.Equal(t, 2, code)
-		assert.Equal(t, "origin: --delay must not be negative, not -1s\n", errOut)
+		assert.Equal(t, `origin: invalid value "-1s" for flag -delay: a delay must not be negative, not -1s (see --help)`+"\n", errOut)
+		assert.Empty(t, out, "the program said it was listening, then failed")
 	})
 }

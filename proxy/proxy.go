@@ -17,29 +17,127 @@ import (
 	"time"
 
 	"dsdemo/models/httpwire"
+	"dsdemo/models/program"
 	"dsdemo/models/wire"
 )
 
-// Config sets up a caching proxy.
-type Config struct {
-	Origin    *url.URL
-	CacheSize int64 // bytes; 0 means 64 MiB
+// ProxyConfig sets up a caching proxy. Its zero value is a proxy in front
+// of http://127.0.0.1:7200, where the origin program listens by default,
+// with a cache of 64 MiB.
+type ProxyConfig struct {
+	Origin    *url.URL // the origin server; nil means http://127.0.0.1:7200
+	CacheSize int64    // bytes; 0 means 64 MiB
 	// MaxEntry is the largest body the cache keeps, in bytes; 0 means a
 	// quarter of CacheSize. A larger answer still reaches its client, it
 	// is only not stored.
 	MaxEntry int64
 	// Block are path patterns (path.Match, e.g. "/private/*") answered with
-	// 403; see CheckBlockPattern and Proxy.blocked for how they match.
+	// 403; see AddBlock and Proxy.blocked for how they match.
 	Block   []string
 	Allow   []netip.Prefix // client networks let in; empty lets everyone in
 	Token   string         // if set, clients must send "Proxy-Authorization: Bearer TOKEN"
-	Timeout time.Duration  // how long to wait for the origin's answer; 0 means 10 s
+	Timeout time.Duration  // how long to wait for the origin's answer; 0 (or less) means 10 s
+}
+
+// defaultOrigin is where the origin program listens unless told otherwise.
+var defaultOrigin = &url.URL{Scheme: "http", Host: "127.0.0.1:7200"}
+
+// The Set and Add methods read the cacheproxy program's flags. Each fits
+// flag.Func and checks its value at once, together with what is set
+// already, so that a bad command line is refused while the flags are read,
+// before the program says it is listening.
+
+// SetOrigin reads the origin's URL, such as http://127.0.0.1:7200.
+func (c *ProxyConfig) SetOrigin(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "http" || u.Host == "" {
+		return fmt.Errorf("want an http:// URL such as http://127.0.0.1:7200, not %q", s)
+	}
+	c.Origin = u
+	return nil
+}
+
+// SetCacheSize reads the cache's size, such as 64MiB (see parseSize).
+func (c *ProxyConfig) SetCacheSize(s string) error { return c.setSize(&c.CacheSize, s) }
+
+// SetMaxEntry reads the largest answer the cache keeps, such as 8MiB.
+func (c *ProxyConfig) SetMaxEntry(s string) error { return c.setSize(&c.MaxEntry, s) }
+
+func (c *ProxyConfig) setSize(field *int64, s string) error {
+	n, err := ParseSize(s)
+	if err != nil {
+		return err
+	}
+	*field = n
+	_, err = c.complete()
+	return err
+}
+
+// AddBlock adds a path pattern to block (see CheckBlockPattern).
+func (c *ProxyConfig) AddBlock(pattern string) error {
+	if err := CheckBlockPattern(pattern); err != nil {
+		return err
+	}
+	c.Block = append(c.Block, pattern)
+	return nil
+}
+
+// AddAllow adds a network of clients to let in, such as 10.0.0.0/8.
+func (c *ProxyConfig) AddAllow(cidr string) error {
+	prefix, err := netip.ParsePrefix(cidr)
+	if err != nil {
+		return fmt.Errorf("want a network such as 10.0.0.0/8 or ::1/128, not %q", cidr)
+	}
+	c.Allow = append(c.Allow, prefix)
+	return nil
+}
+
+// complete returns the config with its defaults filled in, or an error
+// that names what is wrong with it.
+func (c ProxyConfig) complete() (ProxyConfig, error) {
+	if c.Origin == nil {
+		c.Origin = defaultOrigin
+	}
+	if c.Origin.Host == "" {
+		return c, errors.New("the proxy needs an origin URL with a host")
+	}
+	if c.CacheSize == 0 {
+		c.CacheSize = 64 << 20
+	}
+	if c.MaxEntry == 0 {
+		c.MaxEntry = c.CacheSize / 4
+	}
+	switch {
+	case c.CacheSize < 0:
+		return c, fmt.Errorf("the cache size must not be negative, not %d", c.CacheSize)
+	case c.MaxEntry < 0 || c.MaxEntry > c.CacheSize:
+		return c, fmt.Errorf("the largest entry (%d bytes) must fit into the cache (%d bytes)", c.MaxEntry, c.CacheSize)
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 10 * time.Second
+	}
+	for _, pattern := range c.Block {
+		if err := CheckBlockPattern(pattern); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// RunProxy is the cacheproxy program: it serves clients on env.Listener
+// until ctx ends, in front of cfg.Origin.
+func RunProxy(ctx context.Context, env *program.Env, cfg ProxyConfig) error {
+	px, err := New(env.Node, cfg)
+	if err != nil {
+		return program.Usagef("%v", err)
+	}
+	return httpwire.Serve(ctx, env.Node, env.Listener, px)
 }
 
 // Proxy is a caching reverse proxy in front of one origin.
 type Proxy struct {
 	node  *wire.Node
-	cfg   Config
+	cfg   ProxyConfig
 	block []string // cfg.Block in lower case, as they are matched
 	cache *Cache
 	guard tokenGuard
@@ -60,30 +158,13 @@ type exchangeKey struct{}
 
 // New returns a proxy for node n, or an error that names what is wrong
 // with cfg.
-func New(n *wire.Node, cfg Config) (*Proxy, error) {
-	if cfg.Origin == nil || cfg.Origin.Host == "" {
-		return nil, errors.New("the proxy needs an origin URL with a host")
-	}
-	if cfg.CacheSize == 0 {
-		cfg.CacheSize = 64 << 20
-	}
-	if cfg.MaxEntry == 0 {
-		cfg.MaxEntry = cfg.CacheSize / 4
-	}
-	switch {
-	case cfg.CacheSize < 0:
-		return nil, fmt.Errorf("the cache size must not be negative, not %d", cfg.CacheSize)
-	case cfg.MaxEntry < 0 || cfg.MaxEntry > cfg.CacheSize:
-		return nil, fmt.Errorf("the largest entry (%d bytes) must fit into the cache (%d bytes)", cfg.MaxEntry, cfg.CacheSize)
-	}
-	if cfg.Timeout == 0 {
-		cfg.Timeout = 10 * time.Second
+func New(n *wire.Node, cfg ProxyConfig) (*Proxy, error) {
+	cfg, err := cfg.complete()
+	if err != nil {
+		return nil, err
 	}
 	p := &Proxy{node: n, cfg: cfg, cache: NewCache(cfg.CacheSize)}
 	for _, pattern := range cfg.Block {
-		if err := CheckBlockPattern(pattern); err != nil {
-			return nil, err
-		}
 		p.block = append(p.block, strings.ToLower(pattern))
 	}
 	base := &http.Transport{

@@ -28,7 +28,7 @@ type fixture struct {
 	calls  atomic.Int64 // requests that reached the origin
 }
 
-func newFixture(t *testing.T, cfg proxy.Config, origin http.HandlerFunc) *fixture {
+func newFixture(t *testing.T, cfg proxy.ProxyConfig, origin http.HandlerFunc) *fixture {
 	f := &fixture{}
 	f.origin = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.calls.Add(1)
@@ -75,7 +75,7 @@ func TestFreshness(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			f := newFixture(t, proxy.Config{}, answer(c.cacheControl))
+			f := newFixture(t, proxy.ProxyConfig{}, answer(c.cacheControl))
 			first, _, body1 := f.get(t, "/r")
 			second, _, body2 := f.get(t, "/r")
 			assert.Equal(t, proxy.Miss, first)
@@ -90,7 +90,7 @@ func TestFreshness(t *testing.T) {
 		})
 	}
 	t.Run("expired", func(t *testing.T) {
-		f := newFixture(t, proxy.Config{}, func(w http.ResponseWriter, r *http.Request) {
+		f := newFixture(t, proxy.ProxyConfig{}, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Expires", time.Now().Add(-time.Minute).UTC().Format(http.TimeFormat))
 			w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
 			io.WriteString(w, "old")
@@ -100,7 +100,7 @@ func TestFreshness(t *testing.T) {
 		assert.Equal(t, proxy.Miss, x)
 	})
 	t.Run("the client asks for a fresh answer", func(t *testing.T) {
-		f := newFixture(t, proxy.Config{}, answer("max-age=60"))
+		f := newFixture(t, proxy.ProxyConfig{}, answer("max-age=60"))
 		f.get(t, "/r")
 		x, _, _ := f.get(t, "/r", "Cache-Control", "no-cache")
 		assert.Equal(t, proxy.Miss, x, "no validator: a full new answer")
@@ -108,7 +108,7 @@ func TestFreshness(t *testing.T) {
 }
 
 func TestAge(t *testing.T) {
-	f := newFixture(t, proxy.Config{}, func(w http.ResponseWriter, r *http.Request) {
+	f := newFixture(t, proxy.ProxyConfig{}, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "max-age=600")
 		w.Header().Set("Age", "100") // a cache before the origin held it 100 s
 		io.WriteString(w, "x")
@@ -123,7 +123,7 @@ func TestAge(t *testing.T) {
 
 func TestRevalidation(t *testing.T) {
 	var conditional atomic.Int64
-	f := newFixture(t, proxy.Config{}, func(w http.ResponseWriter, r *http.Request) {
+	f := newFixture(t, proxy.ProxyConfig{}, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("ETag", `"v1"`)
 		w.Header().Set("Cache-Control", "no-cache")
 		if r.Header.Get("If-None-Match") == `"v1"` {
@@ -143,7 +143,7 @@ func TestRevalidation(t *testing.T) {
 }
 
 func TestVary(t *testing.T) {
-	f := newFixture(t, proxy.Config{}, func(w http.ResponseWriter, r *http.Request) {
+	f := newFixture(t, proxy.ProxyConfig{}, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "max-age=60")
 		w.Header().Set("Vary", "Accept-Language")
 		if strings.HasPrefix(r.Header.Get("Accept-Language"), "de") {
@@ -165,7 +165,7 @@ func TestVary(t *testing.T) {
 
 func TestOriginFailure(t *testing.T) {
 	t.Run("stale-if-error masks a dead origin", func(t *testing.T) {
-		f := newFixture(t, proxy.Config{}, answer("max-age=0, stale-if-error=600"))
+		f := newFixture(t, proxy.ProxyConfig{}, answer("max-age=0, stale-if-error=600"))
 		_, _, body := f.get(t, "/s")
 		f.origin.Close()
 		x, status, stale := f.get(t, "/s")
@@ -175,7 +175,7 @@ func TestOriginFailure(t *testing.T) {
 	})
 	t.Run("stale-if-error masks a 500", func(t *testing.T) {
 		var broken atomic.Bool
-		f := newFixture(t, proxy.Config{}, func(w http.ResponseWriter, r *http.Request) {
+		f := newFixture(t, proxy.ProxyConfig{}, func(w http.ResponseWriter, r *http.Request) {
 			if broken.Load() {
 				http.Error(w, "down", http.StatusInternalServerError)
 				return
@@ -191,7 +191,7 @@ func TestOriginFailure(t *testing.T) {
 		assert.Equal(t, "good", body)
 	})
 	t.Run("without it: 502", func(t *testing.T) {
-		f := newFixture(t, proxy.Config{}, answer("max-age=0"))
+		f := newFixture(t, proxy.ProxyConfig{}, answer("max-age=0"))
 		f.get(t, "/s")
 		f.origin.Close()
 		_, status, body := f.get(t, "/s")
@@ -200,7 +200,7 @@ func TestOriginFailure(t *testing.T) {
 	})
 	t.Run("a hanging origin: 504", func(t *testing.T) {
 		release := make(chan struct{})
-		f := newFixture(t, proxy.Config{Timeout: 200 * time.Millisecond}, func(w http.ResponseWriter, r *http.Request) {
+		f := newFixture(t, proxy.ProxyConfig{Timeout: 200 * time.Millisecond}, func(w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-release:
 			case <-r.Context().Done():
@@ -212,7 +212,7 @@ func TestOriginFailure(t *testing.T) {
 		assert.Contains(t, body, "did not answer within 200ms")
 	})
 	t.Run("a body cut off half way is not stored", func(t *testing.T) {
-		f := newFixture(t, proxy.Config{}, func(w http.ResponseWriter, r *http.Request) {
+		f := newFixture(t, proxy.ProxyConfig{}, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Cache-Control", "max-age=60")
 			w.Header().Set("Content-Length", "1000")
 			io.WriteString(w, "only part of it")
@@ -230,7 +230,7 @@ func TestOriginFailure(t *testing.T) {
 }
 
 func TestEviction(t *testing.T) {
-	f := newFixture(t, proxy.Config{CacheSize: 3000, MaxEntry: 1000}, func(w http.ResponseWriter, r *http.Request) {
+	f := newFixture(t, proxy.ProxyConfig{CacheSize: 3000, MaxEntry: 1000}, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "max-age=60")
 		io.WriteString(w, strings.Repeat("x", 900))
 	})
@@ -249,21 +249,21 @@ func TestEviction(t *testing.T) {
 
 func TestFilterAndAccess(t *testing.T) {
 	t.Run("block", func(t *testing.T) {
-		f := newFixture(t, proxy.Config{Block: []string{"/private/*"}}, answer("max-age=60"))
+		f := newFixture(t, proxy.ProxyConfig{Block: []string{"/private/*"}}, answer("max-age=60"))
 		_, status, body := f.get(t, "/private/diary")
 		assert.Equal(t, http.StatusForbidden, status)
 		assert.Contains(t, body, "matches /private/*")
 		assert.Zero(t, f.calls.Load(), "a blocked request never reaches the origin")
 	})
 	t.Run("allow", func(t *testing.T) {
-		f := newFixture(t, proxy.Config{Allow: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}, answer("max-age=60"))
+		f := newFixture(t, proxy.ProxyConfig{Allow: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}, answer("max-age=60"))
 		_, status, body := f.get(t, "/x")
 		assert.Equal(t, http.StatusForbidden, status)
 		assert.Contains(t, body, "not in an allowed network")
 		assert.Zero(t, f.calls.Load())
 	})
 	t.Run("token", func(t *testing.T) {
-		f := newFixture(t, proxy.Config{Token: "s3cret"}, answer("max-age=60"))
+		f := newFixture(t, proxy.ProxyConfig{Token: "s3cret"}, answer("max-age=60"))
 		_, status, _ := f.get(t, "/x")
 		assert.Equal(t, http.StatusProxyAuthRequired, status)
 		_, status, _ = f.get(t, "/x", "Proxy-Authorization", "Bearer wrong")
@@ -305,7 +305,7 @@ func TestSetCookie(t *testing.T) {
 		return resp.Header.Get("X-Cache"), resp.Header.Get("Set-Cookie")
 	}
 	t.Run("not public: not stored", func(t *testing.T) {
-		f := newFixture(t, proxy.Config{}, cookie("max-age=60"))
+		f := newFixture(t, proxy.ProxyConfig{}, cookie("max-age=60"))
 		_, c1 := cookieOf(t, f)
 		x, c2 := cookieOf(t, f)
 		assert.Equal(t, proxy.Miss, x)
@@ -313,7 +313,7 @@ func TestSetCookie(t *testing.T) {
 	})
 	for _, cc := range []string{"public, max-age=60", "s-maxage=60"} {
 		t.Run(cc+": stored without the cookie", func(t *testing.T) {
-			f := newFixture(t, proxy.Config{}, cookie(cc))
+			f := newFixture(t, proxy.ProxyConfig{}, cookie(cc))
 			_, c1 := cookieOf(t, f)
 			x, c2 := cookieOf(t, f)
 			assert.Equal(t, "session=1", c1)
@@ -322,7 +322,7 @@ func TestSetCookie(t *testing.T) {
 		})
 	}
 	t.Run("a 304's cookie goes to its own client only", func(t *testing.T) {
-		f := newFixture(t, proxy.Config{}, cookie("public, no-cache"))
+		f := newFixture(t, proxy.ProxyConfig{}, cookie("public, no-cache"))
 		cookieOf(t, f)
 		x, c := cookieOf(t, f)
 		assert.Equal(t, proxy.Revalidated, x)
@@ -334,7 +334,7 @@ func TestSetCookie(t *testing.T) {
 
 func TestLargeBodies(t *testing.T) {
 	body := strings.Repeat("x", 5000)
-	f := newFixture(t, proxy.Config{CacheSize: 16 << 10, MaxEntry: 4000}, func(w http.ResponseWriter, r *http.Request) {
+	f := newFixture(t, proxy.ProxyConfig{CacheSize: 16 << 10, MaxEntry: 4000}, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "max-age=60")
 		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
 		if r.URL.Query().Get("chunked") != "" {

@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -35,6 +34,10 @@ type LoadConfig struct {
 	// rare), and it is what makes a small cache pay off. 0 chooses every
 	// path equally often.
 	Zipf float64
+
+	// MaxFailed is the share of failed requests, from 0 to 1, a run may
+	// have and still succeed; a run in which all failed always fails.
+	MaxFailed float64
 
 	Timeout time.Duration // for one request; 0 means no limit
 	Seed    uint64        // for the choice of paths: the same seed repeats a run
@@ -83,8 +86,9 @@ func KeyPaths(prefix string, n int) []string {
 
 // Load runs a load against cfg.URL from node n: every request goes through
 // httpwire, so a trace shows it. If ctx ends, Load stops early and returns
-// what it measured so far with ctx's error. A run in which every request
-// failed returns an error that wraps one of the failures.
+// what it measured so far with ctx's error. A run in which more than
+// cfg.MaxFailed of the requests failed, or every one, returns an error that
+// says how many failed and wraps the first failure.
 func Load(ctx context.Context, n *wire.Node, cfg LoadConfig) (LoadResult, error) {
 	if err := cfg.check(); err != nil {
 		return LoadResult{}, err
@@ -115,11 +119,13 @@ func Load(ctx context.Context, n *wire.Node, cfg LoadConfig) (LoadResult, error)
 	res := LoadResult{Elapsed: time.Since(start)}
 
 	var latency []time.Duration
-	var failure error
+	var first *loadWorker // the worker whose failure came first
 	for _, w := range workers {
 		res.add(w.res)
 		latency = append(latency, w.latency...)
-		failure = cmp.Or(failure, w.firstErr)
+		if w.firstErr != nil && (first == nil || w.firstErrAt.Before(first.firstErrAt)) {
+			first = w
+		}
 	}
 	slices.Sort(latency)
 	if len(latency) > 0 {
@@ -129,8 +135,14 @@ func Load(ctx context.Context, n *wire.Node, cfg LoadConfig) (LoadResult, error)
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	if res.Errors == res.Requests {
-		return res, fmt.Errorf("all %d requests failed: %w", res.Requests, failure)
+	switch {
+	case res.Errors == 0:
+		return res, nil
+	case res.Errors == res.Requests:
+		return res, fmt.Errorf("all %d requests failed; the first: %w", res.Requests, first.firstErr)
+	case float64(res.Errors) > cfg.MaxFailed*float64(res.Requests):
+		return res, fmt.Errorf("%d of %d requests failed, more than --max-failed %g allows; the first: %w",
+			res.Errors, res.Requests, cfg.MaxFailed, first.firstErr)
 	}
 	return res, nil
 }
@@ -164,6 +176,8 @@ func (cfg LoadConfig) check() error {
 		return program.Usagef("--zipf must be above 1 (or 0 for uniform), not %v", cfg.Zipf)
 	case cfg.Timeout < 0:
 		return program.Usagef("--timeout must not be negative, not %s", cfg.Timeout)
+	case !(cfg.MaxFailed >= 0 && cfg.MaxFailed <= 1):
+		return program.Usagef("--max-failed must be a share from 0 to 1, not %v", cfg.MaxFailed)
 	}
 	return nil
 }
@@ -171,13 +185,15 @@ func (cfg LoadConfig) check() error {
 // loadWorker is one client of a load run. It counts on its own, so the
 // clients never wait for each other; Load adds the counts up at the end.
 type loadWorker struct {
-	client   *http.Client
-	base     string
-	paths    []string
-	pick     func() int // the index of the next path
-	res      LoadResult // Requests, Errors and the X-Cache counts
-	latency  []time.Duration
-	firstErr error
+	client  *http.Client
+	base    string
+	paths   []string
+	pick    func() int // the index of the next path
+	res     LoadResult // Requests, Errors and the X-Cache counts
+	latency []time.Duration
+
+	firstErr   error // the worker's first failure, and when it came
+	firstErrAt time.Time
 }
 
 // newLoadWorker returns worker i with a random source of its own: shared
@@ -208,7 +224,7 @@ func (w *loadWorker) request(ctx context.Context) {
 	if err != nil {
 		w.res.Errors++
 		if w.firstErr == nil {
-			w.firstErr = err
+			w.firstErr, w.firstErrAt = err, time.Now()
 		}
 		return
 	}

@@ -7,18 +7,15 @@ import (
 	"context"
 	"os"
 
-	"dsdemo/models/httpwire"
 	"dsdemo/models/program"
 	"dsdemo/proxy"
 )
 
 func main() {
 	p := program.New("origin", "proxy", "127.0.0.1:7200", "[--delay D]")
-	delay := p.Flags.Duration("delay", 0, "wait `D` before every answer, as a slow or distant server would")
+	var cfg proxy.OriginConfig
+	p.Flags.Func("delay", "wait `D` before every answer, as a slow or distant server would (default 0)", cfg.SetDelay)
 	os.Exit(p.Main(func(ctx context.Context, env *program.Env) error {
-		if *delay < 0 {
-			return program.Usagef("--delay must not be negative, not %s", *delay)
-		}
-		return httpwire.Serve(ctx, env.Node, env.Listener, proxy.NewOrigin(*delay, env.Node))
+		return proxy.RunOrigin(ctx, env, cfg)
 	}))
 }
