@@ -10,15 +10,15 @@
 // the key's position. The three peers of "try it" below, and the key
 // "apple":
 //
-//	                 p1 (b78f5766) <------ client: put apple red
-//	                ^              \
-//	               /                \
-//	              /                  v
-//	  p3 (e4fbe62d)                   p2 (c5fd961c)
-//	              ^                  /
-//	               \                /
-//	                +--- apple ----+
-//	                    (d0be2dc4)
+//	               p1 (b78f5766) <------ client: put apple red
+//	              ^              \
+//	             /                \
+//	            /                  v
+//	p3 (e4fbe62d)                   p2 (c5fd961c)
+//	            ^                  /
+//	             \                /
+//	              +--- apple ----+
+//	                  (d0be2dc4)
 //
 // Each arrow points from a peer to its successor. "apple" lies between p2
 // and p3, so p3 is its successor and holds it; copies go to the next r-1
