@@ -4,6 +4,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -11,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -29,7 +31,8 @@ import (
 
 const usage = `usage: dsdemo [flags]                                    the terminal UI
        dsdemo replay [flags] FILE                        play a recorded run
-       dsdemo export FILE --format mermaid|svg [--out FILE]   write a diagram of a run
+       dsdemo export FILE [--format mermaid|svg] [--out FILE] [--from T] [--to T] [--steps N-M] [--no-background]
+                                                         write a diagram of a run (see export --help)
        dsdemo quiz [--topic T] [--exam N] | --stats | --check FILE   practise for the exam (see quiz --help)
 
 Recorded runs are in %s.
@@ -126,18 +129,37 @@ func parseOptions(args []string, stdout io.Writer) (options, []string, error) {
 	return o, fs.Args(), nil
 }
 
+// exportUsage is the help of dsdemo export; the flags follow it.
+const exportUsage = `usage: dsdemo export FILE [flags]
+
+Writes a sequence diagram of a recorded run, or of the part the flags choose.
+Times count from the start of the run; steps from 1, as the captions did.
+
+`
+
 // runExport writes a diagram of a recorded run.
 func runExport(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	format := fs.String("format", "mermaid", "mermaid or svg")
+	format := fs.String("format", "mermaid", "`mermaid` or svg")
 	out := fs.String("out", "", "write to `FILE` instead of stdout")
+	from := fs.Duration("from", 0, "leave out the messages sent before `TIME` into the run, e.g. 2m")
+	to := fs.Duration("to", 0, "leave out the messages sent from `TIME` into the run on, e.g. 3m30s")
+	steps := fs.String("steps", "", "only the messages of the experiment's steps `FIRST-LAST` (2-4) or of one step (3)")
+	noBackground := fs.Bool("no-background", false, "leave out the model's background traffic (a ring's upkeep, a replica's sync)")
+	lang := fs.String("lang", i18n.FromEnv(), "language of the words the diagram adds: `de` or en")
 	// The file may come before or after the flags.
 	var file string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		file, args = args[0], args[1:]
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, exportUsage)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return nil
+		}
 		return usageErr(fmt.Sprintf("export: %v", err))
 	}
 	if file == "" && fs.NArg() == 1 {
@@ -153,28 +175,84 @@ func runExport(args []string, stdout io.Writer) error {
 	default:
 		return usageErr(fmt.Sprintf("--format must be mermaid or svg, not %q", *format))
 	}
-	run, readErr := record.ReadFile(file)
-	events := run.Events
-	if readErr != nil && len(events) == 0 {
-		return readErr
+	if !i18n.Known(*lang) {
+		return usageErr(fmt.Sprintf("--lang must be de or en, not %q", *lang))
 	}
-	if *out == "" {
-		if err := write(stdout, events); err != nil {
-			return err
-		}
-	} else if err := writeFile(*out, events, write); err != nil {
+	window, err := exportWindow(*from, *to, *steps)
+	if err != nil {
 		return err
 	}
+	run, readErr := record.ReadFile(file)
+	if readErr != nil && len(run.Events) == 0 {
+		return readErr
+	}
+	opts, err := window(run)
+	if err != nil {
+		return err
+	}
+	opts.Lang = *lang
+	if *noBackground {
+		m, ok := catalog.ByID(run.Model())
+		if !ok {
+			return fmt.Errorf("--no-background: the recording's model %q is not one this dsdemo knows", run.Model())
+		}
+		opts.Background = m.Background
+	}
+	draw := func(w io.Writer) error { return write(w, run.Events, opts) }
+	if *out == "" {
+		err = draw(stdout)
+	} else {
+		err = writeFile(*out, draw)
+	}
 	// A broken file still gives the diagram of what could be read, and says so.
-	return readErr
+	return cmp.Or(err, readErr)
 }
 
-func writeFile(path string, events []trace.Event, write func(io.Writer, []trace.Event) error) error {
+// exportWindow checks the window flags of export and returns what turns
+// them into Options for a run: times from its start, or the times its
+// steps were shown.
+func exportWindow(from, to time.Duration, steps string) (func(record.Run) (export.Options, error), error) {
+	switch {
+	case from < 0 || to < 0:
+		return nil, usageErr("--from and --to are times into the run: 0 or more")
+	case to > 0 && to <= from:
+		return nil, usageErr(fmt.Sprintf("--to %v must come after --from %v", to, from))
+	case steps != "" && (from > 0 || to > 0):
+		return nil, usageErr("--steps and --from/--to each choose a window: give one of them")
+	case steps == "":
+		return func(run record.Run) (export.Options, error) {
+			var o export.Options
+			start := run.Start()
+			if from > 0 {
+				o.From = start.Add(from)
+			}
+			if to > 0 {
+				o.To = start.Add(to)
+			}
+			return o, nil
+		}, nil
+	}
+	firstText, lastText, isRange := strings.Cut(steps, "-")
+	if !isRange {
+		lastText = firstText
+	}
+	first, err1 := strconv.Atoi(firstText)
+	last, err2 := strconv.Atoi(lastText)
+	if err1 != nil || err2 != nil || first < 1 || last < first {
+		return nil, usageErr(fmt.Sprintf("--steps must be FIRST-LAST (2-4) or one step (3), counted from 1, not %q", steps))
+	}
+	return func(run record.Run) (export.Options, error) {
+		from, to, err := run.StepWindow(first, last)
+		return export.Options{From: from, To: to}, err
+	}, nil
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := write(f, events); err != nil {
+	if err := write(f); err != nil {
 		f.Close()
 		return err
 	}
@@ -242,7 +320,7 @@ func runReplay(o options, file string) error {
 func (o options) screenOptions(dir string, start screen.Starter) screen.Options {
 	return screen.Options{
 		Lang: o.lang, Theme: o.theme, Auto: o.auto, Pace: o.pace, Catalog: catalog.All(), Start: start,
-		Export: func(events []trace.Event) (string, error) { return exportBoth(dir, events) },
+		Export: func(events []trace.Event) (string, error) { return exportBoth(dir, events, o.lang) },
 		Quiz:   o.quizPage,
 	}
 }
@@ -266,16 +344,19 @@ func (d *demo) Close() error {
 
 // exportBoth writes the Mermaid and the SVG diagram of events into dir and
 // returns the paths.
-func exportBoth(dir string, events []trace.Event) (string, error) {
+func exportBoth(dir string, events []trace.Event, lang string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
 	base := filepath.Join(dir, "diagram-"+time.Now().Format("20060102-150405"))
-	if err := writeFile(base+".mmd", events, export.Mermaid); err != nil {
-		return "", err
-	}
-	if err := writeFile(base+".svg", events, export.SVG); err != nil {
-		return "", err
+	opts := export.Options{Lang: lang}
+	for _, f := range []struct {
+		ext  string
+		draw func(io.Writer, []trace.Event, export.Options) error
+	}{{".mmd", export.Mermaid}, {".svg", export.SVG}} {
+		if err := writeFile(base+f.ext, func(w io.Writer) error { return f.draw(w, events, opts) }); err != nil {
+			return "", err
+		}
 	}
 	return base + ".mmd, .svg", nil
 }

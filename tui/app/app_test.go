@@ -51,7 +51,7 @@ func TestExport(t *testing.T) {
 		code, out, errOut := main("export", file, "--format", "mermaid")
 		require.Equal(t, 0, code, errOut)
 		assert.True(t, strings.HasPrefix(out, "sequenceDiagram\n"), out)
-		assert.Contains(t, out, "put_ok")
+		assert.Contains(t, out, "server-->>client: put → ok ✓")
 	})
 	t.Run("svg to a file", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "run.svg")
@@ -83,6 +83,74 @@ func TestExport(t *testing.T) {
 		code, _, errOut := main("export", filepath.Join(t.TempDir(), "nope.jsonl"))
 		assert.Equal(t, 1, code)
 		assert.Equal(t, 1, strings.Count(errOut, "\n"), errOut)
+	})
+}
+
+// TestExportWindow exports parts of a real recording (tui/record's
+// testdata): the client/server model playing its first experiment.
+func TestExportWindow(t *testing.T) {
+	file := filepath.Join("..", "record", "testdata", "clientserver.jsonl")
+	arrows := func(out string) []string {
+		var got []string
+		for _, line := range strings.Split(out, "\n") {
+			if _, label, ok := strings.Cut(line, ": "); ok && !strings.Contains(line, "participant") {
+				got = append(got, label)
+			}
+		}
+		return got
+	}
+	t.Run("a step", func(t *testing.T) {
+		code, out, errOut := main("export", file, "--steps", "6")
+		require.Equal(t, 0, code, errOut)
+		assert.Equal(t, []string{"get b ✓", "get b → not found server=server ✓"}, arrows(out))
+	})
+	t.Run("steps", func(t *testing.T) {
+		code, out, errOut := main("export", file, "--steps", "2-5")
+		require.Equal(t, 0, code, errOut)
+		assert.Equal(t, []string{"put a=1 ✓", "put a=1 → found server=server ✓", "get a ✓", "get a → 1 found server=server ✓"}, arrows(out))
+	})
+	t.Run("a window of time", func(t *testing.T) {
+		// The run's first put was sent 35 ms after the first hello.
+		code, out, errOut := main("export", file, "--from", "0s", "--to", "30ms")
+		require.Equal(t, 0, code, errOut)
+		assert.Empty(t, arrows(out))
+		code, out, errOut = main("export", file, "--from", "30ms", "--to", "1h", "--no-background", "--lang", "de")
+		require.Equal(t, 0, code, errOut)
+		assert.Len(t, arrows(out), 10, "every message, as the client/server model has no background traffic")
+	})
+	t.Run("help", func(t *testing.T) {
+		code, out, _ := main("export", "--help")
+		assert.Equal(t, 0, code)
+		assert.Contains(t, out, "-steps FIRST-LAST")
+	})
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"steps that were not recorded", []string{"--steps", "7-9"}, 1, "steps 7-9: the recording holds steps 1-7 of experiment first-request"},
+		{"steps in the wrong order", []string{"--steps", "4-2"}, 2, "--steps must be FIRST-LAST"},
+		{"steps that are no numbers", []string{"--steps", "two"}, 2, "--steps must be FIRST-LAST"},
+		{"steps and times", []string{"--steps", "2", "--from", "1m"}, 2, "give one of them"},
+		{"to before from", []string{"--from", "2m", "--to", "1m"}, 2, "--to 1m0s must come after --from 2m0s"},
+		{"a negative time", []string{"--from", "-1m"}, 2, "0 or more"},
+		{"a time that is no time", []string{"--to", "soon"}, 2, "invalid value"},
+		{"a language", []string{"--lang", "fr"}, 2, "--lang must be de or en"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errOut := main(append([]string{"export", file}, c.args...)...)
+			assert.Equal(t, c.code, code)
+			assert.Contains(t, errOut, c.stderr)
+			assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %q", errOut)
+			assert.Empty(t, out)
+		})
+	}
+	t.Run("no background of a model this dsdemo does not know", func(t *testing.T) {
+		code, _, errOut := main("export", recording(t), "--no-background")
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, `--no-background: the recording's model "" is not one this dsdemo knows`)
 	})
 }
 

@@ -35,7 +35,7 @@ func BenchmarkMermaid(b *testing.B) {
 	events := busyRun(10000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := export.Mermaid(io.Discard, events); err != nil {
+		if err := export.Mermaid(io.Discard, events, export.Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -45,7 +45,7 @@ func BenchmarkSVG(b *testing.B) {
 	events := busyRun(10000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := export.SVG(io.Discard, events); err != nil {
+		if err := export.SVG(io.Discard, events, export.Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -38,17 +38,36 @@
 // a partition, or abandoned by its sender) ends in a cross, the second copy
 // of a duplicated message is marked, and a message still held in step mode,
 // or never received, stops short of its receiver.
+//
+// A label reads as a person would say it (label.go): "put a=1 ✓" for a put
+// that arrived, "get b → not found ✓" for the reply to a get, with the
+// live view's outcome marks (✓ ⚠ ✗ ⊘ ⏸). A slide rarely wants a whole run:
+// Options take the messages sent in a window of time (a step range of a
+// recorded experiment is one, see record.Run.StepWindow) and can leave out
+// the model's background traffic, as the live view's b key hides it.
 package export
 
 import (
-	"bytes"
-	"encoding/json"
-	"strings"
-	"unicode/utf8"
+	"slices"
+	"time"
 
 	"dsdemo/models/trace"
 	"dsdemo/tui/history"
 )
+
+// Options choose the part of a run a diagram shows. The zero Options draw
+// the whole run, with English words.
+type Options struct {
+	// From and To keep the messages sent at From or later and before To;
+	// a zero time leaves that side open.
+	From, To time.Time
+	// Background lists the request types that are background traffic
+	// (catalog.Model.Background); they and their replies are left out.
+	Background []string
+	// Lang is the language of the words a label adds about a message's
+	// fate ("dropped", "verworfen"): "de" or "en"; "" is English.
+	Lang string
+}
 
 // diagram is a run as a sequence diagram: who takes part, and the messages
 // between them in Lamport order.
@@ -58,12 +77,35 @@ type diagram struct {
 	labels []string // the label of each arrow
 }
 
-// newDiagram pairs the events into arrows. Besides the programs that sent
-// events, a receiver that was never traced (an address nobody said hello
-// with) is a participant too, so that every arrow has two ends.
-func newDiagram(events []trace.Event) diagram {
+// newDiagram pairs the events into arrows and keeps those opts choose.
+// Besides the programs that sent events, a receiver that was never traced
+// (an address nobody said hello with) is a participant too, so that every
+// arrow has two ends. When opts leave messages out, only the nodes that
+// sent or received one of the rest take part, so a window of a big run
+// draws no empty lifelines.
+func newDiagram(events []trace.Event, opts Options) diagram {
 	store := history.FromEvents(events)
-	d := diagram{arrows: store.Arrows()}
+	all := store.Arrows()
+	requests := requestsOf(all)
+	var isBackground func(string) bool
+	if len(opts.Background) > 0 {
+		isBackground = func(typ string) bool { return slices.Contains(opts.Background, typ) }
+	}
+	background := history.BackgroundRequests(all, isBackground)
+
+	var d diagram
+	for i := range all {
+		a := &all[i]
+		if !opts.window(a) || history.IsBackground(a, isBackground, background) {
+			continue
+		}
+		d.arrows = append(d.arrows, *a)
+		d.labels = append(d.labels, label(a, requests.of(all, a), opts.Lang))
+	}
+	used := map[string]bool{}
+	for i := range d.arrows {
+		used[d.arrows[i].From], used[d.arrows[i].To] = true, true
+	}
 	seen := map[string]bool{}
 	add := func(name string) {
 		if !seen[name] {
@@ -72,105 +114,52 @@ func newDiagram(events []trace.Event) diagram {
 		}
 	}
 	for _, n := range store.Nodes() {
-		add(n.Name)
+		if opts.whole() || used[n.Name] {
+			add(n.Name)
+		}
 	}
 	for i := range d.arrows {
 		add(d.arrows[i].From)
 		add(d.arrows[i].To)
-		d.labels = append(d.labels, label(&d.arrows[i]))
 	}
 	return d
 }
 
-// label is the text on a message's arrow: its type, a summary of its body,
-// and, in brackets, what became of it if it did not simply arrive.
-func label(a *history.Arrow) string {
-	text := a.Type
-	if text == "" {
-		text = "message"
-	}
-	if s := summary(a.Body); s != "" {
-		text += " " + s
-	}
-	if f := fate(a); f != "" {
-		text += " (" + f + ")"
-	}
-	return text
+// window reports whether a was sent in the window of time opts keep.
+func (o Options) window(a *history.Arrow) bool {
+	return (o.From.IsZero() || !a.Sent.Before(o.From)) && (o.To.IsZero() || a.Sent.Before(o.To))
 }
 
-// fate says what became of a message that did not simply arrive once, or ""
-// if it did.
-func fate(a *history.Arrow) string {
-	var parts []string
-	if a.Fault == "duplicate" {
-		parts = append(parts, "duplicate")
-	}
-	switch {
-	case a.Lost():
-		parts = append(parts, "lost: "+a.Fault)
-	case a.Held:
-		parts = append(parts, "held")
-	case !a.Delivered():
-		parts = append(parts, "no recv")
-	}
-	return strings.Join(parts, ", ")
-}
+// whole reports whether opts keep every message.
+func (o Options) whole() bool { return o.From.IsZero() && o.To.IsZero() && len(o.Background) == 0 }
 
-// maxSummary is the longest body summary, in characters, a label shows.
-const maxSummary = 24
+// requests finds the request a reply answers: the index of each request
+// among the run's arrows, by its key. Of a duplicated request, the first
+// copy is the one.
+type requests map[history.RequestKey]int
 
-// summary is a short text for a message body: the plain values of its
-// top-level fields, "a 1" for {"key":"a","value":"1"}, cut to maxSummary
-// characters. Nested objects and arrays are left out; a body that is not a
-// JSON object or a plain value gives "".
-func summary(body json.RawMessage) string {
-	if len(body) == 0 {
-		return ""
-	}
-	if s, ok := plainValue(body); ok {
-		return shorten(s, maxSummary)
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return ""
-	}
-	var parts []string
-	for dec.More() {
-		var value json.RawMessage
-		if _, err := dec.Token(); err != nil { // the field's name
-			return ""
-		}
-		if err := dec.Decode(&value); err != nil {
-			return ""
-		}
-		if s, ok := plainValue(value); ok {
-			parts = append(parts, s)
+func requestsOf(arrows []history.Arrow) requests {
+	r := requests{}
+	for i := range arrows {
+		if a := &arrows[i]; a.ReplyTo == 0 {
+			key := history.RequestKey{From: a.From, ID: a.ID}
+			if _, ok := r[key]; !ok {
+				r[key] = i
+			}
 		}
 	}
-	return shorten(strings.Join(parts, " "), maxSummary)
+	return r
 }
 
-// plainValue returns a JSON string, number or boolean as text; ok is false
-// for null, an object or an array.
-func plainValue(v json.RawMessage) (string, bool) {
-	v = bytes.TrimSpace(v)
-	if len(v) == 0 {
-		return "", false
+// of returns the request reply answers, or nil when it is a request or its
+// request is not in the run.
+func (r requests) of(arrows []history.Arrow, reply *history.Arrow) *history.Arrow {
+	key, ok := reply.Answers()
+	if !ok {
+		return nil
 	}
-	switch v[0] {
-	case '"':
-		var s string
-		return s, json.Unmarshal(v, &s) == nil
-	case '{', '[', 'n':
-		return "", false
+	if i, ok := r[key]; ok {
+		return &arrows[i]
 	}
-	return string(v), true
-}
-
-// shorten cuts s to at most n characters, the last one an ellipsis.
-func shorten(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
+	return nil
 }

@@ -71,21 +71,21 @@ func cooperatingServers() []trace.Event {
 func TestMermaid(t *testing.T) {
 	t.Run("cooperating servers", func(t *testing.T) {
 		var out strings.Builder
-		require.NoError(t, export.Mermaid(&out, cooperatingServers()))
+		require.NoError(t, export.Mermaid(&out, cooperatingServers(), export.Options{}))
 		want := `sequenceDiagram
     participant p1 as server-1
     participant p2 as server-2
     participant client
-    client->>p1: put a 1
-    p1-->>client: put_ok a 1 true
-    client->>p1: get b
-    p1->>p2: get b
-    p2-->>p1: get_ok b 2 true
-    p1-->>client: get_ok b 2 true
-    client-xp1: del a (lost: drop)
-    client->>p1: del b
-    client->>p1: del b (duplicate)
-    p1--)client: del_ok b true (held)
+    client->>p1: put a=1 ✓
+    p1-->>client: put a=1 → found ✓
+    client->>p1: get b ✓
+    p1->>p2: get b ✓
+    p2-->>p1: get b → 2 found ✓
+    p1-->>client: get b → 2 found ✓
+    client-xp1: del a ✗ dropped
+    client->>p1: del b ✓
+    client->>p1: del b ✓ (copy)
+    p1--)client: del b → found ⏸ held
 `
 		assert.Equal(t, want, out.String())
 	})
@@ -96,26 +96,26 @@ func TestMermaid(t *testing.T) {
 			message(trace.KindSend, "p1", "p1", "a<&>b", "ping", 1, 0, 1, 1, `"x#1;y"`, "partition"),
 		}
 		var out strings.Builder
-		require.NoError(t, export.Mermaid(&out, events))
+		require.NoError(t, export.Mermaid(&out, events, export.Options{}))
 		want := `sequenceDiagram
     participant p2 as end
     participant p1
     participant p3 as 127.0.0.1:7100
     participant p4 as a#lt;#amp;#gt;b
-    p2-)p3: ping (no recv)
-    p1-xp4: ping x#35;1#59;y (lost: partition)
+    p2-)p3: ping not received
+    p1-xp4: ping x#35;1#59;y ✗ partition
 `
 		assert.Equal(t, want, out.String())
 	})
 
 	t.Run("an empty run", func(t *testing.T) {
 		var out strings.Builder
-		require.NoError(t, export.Mermaid(&out, nil))
+		require.NoError(t, export.Mermaid(&out, nil, export.Options{}))
 		assert.Equal(t, "sequenceDiagram\n", out.String())
 	})
 
 	t.Run("a failing writer", func(t *testing.T) {
-		err := export.Mermaid(failingWriter{}, cooperatingServers())
+		err := export.Mermaid(failingWriter{}, cooperatingServers(), export.Options{})
 		assert.ErrorIs(t, err, errDiskFull)
 	})
 }
@@ -128,15 +128,15 @@ func ExampleMermaid() {
 		{V: 1, Kind: trace.KindRecv, Node: "server", Clock: 2, Msg: put},
 		{V: 1, Kind: trace.KindSend, Node: "server", Clock: 3, Msg: ok, Fault: "drop"},
 	}
-	if err := export.Mermaid(os.Stdout, events); err != nil {
+	if err := export.Mermaid(os.Stdout, events, export.Options{}); err != nil {
 		fmt.Println(err)
 	}
 	// Output:
 	// sequenceDiagram
 	//     participant client
 	//     participant server
-	//     client->>server: put a 1
-	//     server--xclient: put_ok (lost: drop)
+	//     client->>server: put a=1 ✓
+	//     server--xclient: put a=1 → ok ✗ dropped
 }
 
 // svgElement is an element of the SVG, as far as the tests look at it.
@@ -195,7 +195,7 @@ func withClass(elements []svgElement, class string) []svgElement {
 func TestSVG(t *testing.T) {
 	t.Run("cooperating servers", func(t *testing.T) {
 		var out bytes.Buffer
-		require.NoError(t, export.SVG(&out, cooperatingServers()))
+		require.NoError(t, export.SVG(&out, cooperatingServers(), export.Options{}))
 		elements := parseSVG(t, out.Bytes())
 		require.NotEmpty(t, elements)
 		assert.Equal(t, "svg", elements[0].name)
@@ -221,7 +221,7 @@ func TestSVG(t *testing.T) {
 			message(trace.KindSend, "a<&>b", "a<&>b", "x\"y", "<script>", 1, 0, 1, 1, "", ""),
 		}
 		var out bytes.Buffer
-		require.NoError(t, export.SVG(&out, events))
+		require.NoError(t, export.SVG(&out, events, export.Options{}))
 		assert.Contains(t, out.String(), "a&lt;&amp;&gt;b")
 		assert.NotContains(t, out.String(), "<script>")
 		elements := parseSVG(t, out.Bytes())
@@ -233,7 +233,7 @@ func TestSVG(t *testing.T) {
 		}
 		assert.Contains(t, texts, "a<&>b")
 		assert.Contains(t, texts, `x"y`)
-		assert.Contains(t, texts, "<script> (no recv)")
+		assert.Contains(t, texts, "<script> not received")
 	})
 
 	t.Run("a message a node sends itself", func(t *testing.T) {
@@ -242,7 +242,7 @@ func TestSVG(t *testing.T) {
 			message(trace.KindRecv, "peer", "peer", "peer", "stabilize", 1, 0, 1, 2, "", ""),
 		}
 		var out bytes.Buffer
-		require.NoError(t, export.SVG(&out, events))
+		require.NoError(t, export.SVG(&out, events, export.Options{}))
 		elements := parseSVG(t, out.Bytes())
 		assert.Len(t, withClass(elements, "lifeline"), 1)
 		assert.Len(t, withClass(elements, "message"), 1)
@@ -251,12 +251,12 @@ func TestSVG(t *testing.T) {
 
 	t.Run("an empty run", func(t *testing.T) {
 		var out bytes.Buffer
-		require.NoError(t, export.SVG(&out, nil))
+		require.NoError(t, export.SVG(&out, nil, export.Options{}))
 		assert.Equal(t, "svg", parseSVG(t, out.Bytes())[0].name)
 	})
 
 	t.Run("a failing writer", func(t *testing.T) {
-		assert.ErrorIs(t, export.SVG(failingWriter{}, cooperatingServers()), errDiskFull)
+		assert.ErrorIs(t, export.SVG(failingWriter{}, cooperatingServers(), export.Options{}), errDiskFull)
 	})
 }
 

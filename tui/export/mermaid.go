@@ -13,19 +13,20 @@ import (
 	"dsdemo/tui/history"
 )
 
-// Mermaid writes the run as a Mermaid sequence diagram: one participant per
-// node, in the order they first appeared, and one arrow per message, in
-// Lamport order. Requests are solid lines, replies dotted; a delivered
-// message ends in an arrowhead, a lost one in a cross, and one that was held
-// or never received in an open arrow:
+// Mermaid writes the run, or the part of it opts choose, as a Mermaid
+// sequence diagram: one participant per node, in the order they first
+// appeared, and one arrow per message, in Lamport order. Requests are solid
+// lines, replies dotted; a delivered message ends in an arrowhead, a lost
+// one in a cross, and one that was held or never received in an open
+// arrow:
 //
-//	client->>server: put a 1
-//	server--xclient: put_ok a 1 (lost: drop)
+//	client->>server: put a=1 ✓
+//	server--xclient: put a=1 → ok ✗ dropped
 //
 // A node name that Mermaid would not read as a name, such as client-1 or
 // 127.0.0.1:7100, gets a short alias: participant p1 as client-1.
-func Mermaid(w io.Writer, events []trace.Event) error {
-	d := newDiagram(events)
+func Mermaid(w io.Writer, events []trace.Event, opts Options) error {
+	d := newDiagram(events, opts)
 	ids := mermaidIDs(d.nodes)
 	bw := bufio.NewWriter(w)
 	bw.WriteString("sequenceDiagram\n")

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"dsdemo/models/i18n"
 	"dsdemo/models/trace"
 	"dsdemo/tui/history"
 )
@@ -24,7 +25,7 @@ const (
 	rowH      = 26  // vertical distance between two events
 	charW     = 7   // width of a character
 	minLaneW  = 120 // narrowest lane
-	maxLabelW = 32  // characters of an arrow's label that widen the lanes at most
+	maxLabelW = 44  // characters of an arrow's label that widen the lanes at most
 )
 
 // Colours of the picture; lost messages are red, duplicates orange.
@@ -35,7 +36,8 @@ const (
 	doubleInk = "#d35400"
 )
 
-// SVG writes the run as a standalone SVG Lamport diagram: a lifeline for
+// SVG writes the run, or the part of it opts choose, as a standalone SVG
+// Lamport diagram: a lifeline for
 // every node with its name on top, and an arrow for every message from the
 // row of its send to the row of its recv. Rows follow the Lamport clocks of
 // the events, so the picture reads top to bottom in causal order; the small
@@ -48,9 +50,9 @@ const (
 // class "message", with "lost", "held", "pending" or "duplicate" added, so
 // a style sheet of a web page can restyle it. Hovering over a message shows
 // its clocks.
-func SVG(w io.Writer, events []trace.Event) error {
-	d := newDiagram(events)
-	s := &svgWriter{w: bufio.NewWriter(w), lane: map[string]int{}}
+func SVG(w io.Writer, events []trace.Event, opts Options) error {
+	d := newDiagram(events, opts)
+	s := &svgWriter{w: bufio.NewWriter(w), lane: map[string]int{}, lang: opts.Lang}
 	s.layout(d)
 	s.header()
 	for _, name := range d.nodes {
@@ -81,6 +83,7 @@ type svgWriter struct {
 	row    map[uint64]int // Lamport clock to row
 	side   map[point]int  // -1: the clock is written left of the event, +1: right
 	points []point        // the sends and recvs in Lamport order
+	lang   string         // of the picture's title
 
 	laneW, width, height int
 }
@@ -146,7 +149,10 @@ func (s *svgWriter) header() {
 	s.printf(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
 		`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="monospace" font-size="12">`+"\n",
 		s.width, s.height, s.width, s.height)
-	s.printf("<title>Lamport diagram: one lifeline per node, messages in the order of their Lamport clocks</title>\n")
+	s.printf("<title>%s</title>\n", i18n.Text{
+		DE: "Lamport-Diagramm: eine Lebenslinie je Knoten, die Nachrichten in der Reihenfolge ihrer Lamport-Uhren",
+		EN: "Lamport diagram: one lifeline per node, messages in the order of their Lamport clocks",
+	}.In(s.lang))
 	s.printf("<defs>\n%s%s</defs>\n", arrowhead("head", ink), arrowhead("head-duplicate", doubleInk))
 	s.printf(`<rect width="100%%" height="100%%" fill="white"/>` + "\n")
 }
@@ -180,7 +186,8 @@ func (s *svgWriter) message(a *history.Arrow, label string) {
 	st := styleOf(a)
 
 	s.printf(`<g class="%s"><title>`, st.class)
-	s.text(fmt.Sprintf("%s from %s to %s, clock %d to %s", label, a.From, a.To, a.SendClock, recvClock(a)))
+	s.text(fmt.Sprintf(i18n.Text{DE: "%s von %s an %s, Uhr %d bis %s", EN: "%s from %s to %s, clock %d to %s"}.In(s.lang),
+		label, a.From, a.To, a.SendClock, recvClock(a)))
 	s.printf("</title>")
 	s.line(x1, y1, x2, y2, st)
 	if a.Lost() {
@@ -283,7 +290,7 @@ func (s *svgWriter) event(p point) {
 
 func recvClock(a *history.Arrow) string {
 	if !a.Delivered() {
-		return "none"
+		return "–"
 	}
 	return fmt.Sprint(a.RecvClock)
 }

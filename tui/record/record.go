@@ -135,35 +135,41 @@ func (r Run) Model() string {
 }
 
 // StepWindow is the time from the moment step first was shown to the moment
-// the step after last was (a zero to when last is the experiment's last
-// step): the messages of steps first to last. Steps count from 1, as people
-// count them. Only the first experiment of the recording counts.
+// the class went on past step last (a zero to when nothing came after it):
+// the messages of steps first to last. Steps count from 1, as people count
+// them. Only the first experiment of the recording counts; a second one
+// played after it ends its last step.
 func (r Run) StepWindow(first, last int) (from, to time.Time, err error) {
 	if len(r.Steps) == 0 {
 		return from, to, errors.New("the recording holds no experiment steps (no experiment was played, or an older dsdemo recorded it)")
 	}
-	exp := r.Steps[0].Experiment
-	shown := map[int]int64{} // step index to when it was first shown
-	most := -1
-	for _, s := range r.Steps {
-		if s.Experiment != exp {
-			continue
-		}
-		if _, ok := shown[s.Index]; !ok {
-			shown[s.Index] = s.Time
-		}
-		most = max(most, s.Index)
+	name := fmt.Sprintf("steps %d-%d", first, last)
+	if first == last {
+		name = fmt.Sprintf("step %d", first)
 	}
 	if first < 1 || last < first {
-		return from, to, fmt.Errorf("steps %d-%d: want FIRST-LAST with 1 <= FIRST <= LAST", first, last)
+		return from, to, fmt.Errorf("%s: want FIRST-LAST with 1 <= FIRST <= LAST", name)
 	}
-	start, ok := shown[first-1]
-	if !ok || last-1 > most {
-		return from, to, fmt.Errorf("steps %d-%d: the recording holds steps 1-%d of experiment %s", first, last, most+1, exp)
+	exp, most := r.Steps[0].Experiment, -1
+	for _, s := range r.Steps {
+		if s.Experiment == exp {
+			most = max(most, s.Index)
+		}
 	}
-	from = time.UnixMicro(start)
-	if end, ok := shown[last]; ok {
-		to = time.UnixMicro(end)
+	if last > most+1 {
+		return from, to, fmt.Errorf("%s: the recording holds steps 1-%d of experiment %s", name, most+1, exp)
+	}
+	begun := false
+	for _, s := range r.Steps {
+		switch {
+		case !begun && s.Experiment == exp && s.Index == first-1:
+			begun, from = true, time.UnixMicro(s.Time)
+		case begun && (s.Experiment != exp || s.Index > last-1):
+			return from, time.UnixMicro(s.Time), nil
+		}
+	}
+	if !begun {
+		return from, to, fmt.Errorf("%s: step %d of experiment %s was not shown", name, first, exp)
 	}
 	return from, to, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +86,12 @@ func TestSteps(t *testing.T) {
 		}
 		_, _, err := record.Run{Events: events}.StepWindow(1, 1)
 		assert.ErrorContains(t, err, "the recording holds no experiment steps")
+
+		next := got
+		next.Steps = append(slices.Clone(got.Steps), record.Step{Time: at(9 * time.Second), Experiment: "predict", Index: -1})
+		_, to, err := next.StepWindow(3, 3)
+		require.NoError(t, err)
+		assert.Equal(t, start.Add(9*time.Second), to.UTC(), "the next experiment ends the last step")
 	})
 }
 
