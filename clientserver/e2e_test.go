@@ -72,17 +72,34 @@ func TestCommandLine(t *testing.T) {
 			assert.Contains(t, out, flag)
 		}
 	})
-	t.Run("bad mode, exit 2", func(t *testing.T) {
-		_, errOut, code := programtest.Run(t, server, "--listen", "127.0.0.1:0", "--mode", "mirror", "--peers", "127.0.0.1:1")
-		assert.Equal(t, 2, code)
-		assert.Equal(t, "server: --mode must be partition or replicate, not \"mirror\"\n", errOut)
-	})
-	t.Run("a group without a key, exit 2", func(t *testing.T) {
-		_, errOut, code := programtest.Run(t, server, "--listen", "127.0.0.1:0", "--mode", "replicate", "--peers", "127.0.0.1:1")
-		assert.Equal(t, 2, code)
-		assert.Equal(t, 1, strings.Count(errOut, "\n"), "stderr %q", errOut)
-		assert.Contains(t, errOut, "--group-key")
-	})
+	// A server whose flags do not fit together fails before it listens, so
+	// its stdout never claims that it is serving.
+	badFlags := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"mirror mode", []string{"--mode", "mirror", "--peers", "127.0.0.1:1"},
+			`server: --mode must be partition or replicate, not "mirror"`},
+		{"a group without a key", []string{"--mode", "replicate", "--peers", "127.0.0.1:1"},
+			"server: --mode replicate needs --group-key KEY (or $DSDEMO_GROUP_KEY), the secret the servers of the group share"},
+		{"a group without peers", []string{"--mode", "partition", "--group-key", "k"},
+			"server: --mode partition needs --peers"},
+		{"peers without a group", []string{"--peers", "127.0.0.1:1"},
+			"server: --peers needs --mode partition or --mode replicate"},
+		{"a bad peer address", []string{"--mode", "partition", "--peers", "127.0.0.1", "--group-key", "k"},
+			`server: --peers: bad address "127.0.0.1": address 127.0.0.1: missing port in address`},
+		{"a negative timeout", []string{"--timeout", "-1s"},
+			"server: --timeout must be positive, not -1s"},
+	}
+	for _, b := range badFlags {
+		t.Run(b.name+", exit 2 before listening", func(t *testing.T) {
+			out, errOut, code := programtest.Run(t, server, append([]string{"--listen", "127.0.0.1:0"}, b.args...)...)
+			assert.Equal(t, 2, code)
+			assert.Equal(t, b.want+"\n", errOut)
+			assert.Empty(t, out, "stdout of a server that does not serve")
+		})
+	}
 	t.Run("address in use, exit 1", func(t *testing.T) {
 		srv := programtest.StartServer(t, server, "--listen", "127.0.0.1:0")
 		_, errOut, code := programtest.Run(t, server, "--listen", srv.Addr)
@@ -99,6 +116,25 @@ func TestCommandLine(t *testing.T) {
 		assert.Equal(t, 1, code)
 		assert.Contains(t, errOut, "cannot reach trace collector")
 	})
+}
+
+// TestBaseline checks the benchmark's yardstick as a program of its own:
+// a bad address is an error and exit 1, and a signal stops it with exit 0.
+func TestBaseline(t *testing.T) {
+	baseline := filepath.Join(programtest.Build(t, "dsdemo/clientserver/baseline"), "baseline")
+	t.Run("bad address, exit 1", func(t *testing.T) {
+		out, errOut, code := programtest.Run(t, baseline, "--listen", "127.0.0.1")
+		assert.Equal(t, 1, code)
+		assert.Empty(t, out)
+		assert.Equal(t, "baseline: cannot listen on 127.0.0.1: address 127.0.0.1: missing port in address\n", errOut)
+	})
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String()+", exit 0", func(t *testing.T) {
+			srv := programtest.StartServer(t, baseline, "--listen", "127.0.0.1:0")
+			require.NoError(t, srv.Cmd.Process.Signal(sig))
+			assert.Equal(t, 0, srv.Wait(t))
+		})
+	}
 }
 
 // freeAddr returns a loopback address nobody listens on.
@@ -259,6 +295,34 @@ func TestSession(t *testing.T) {
 		cl.WaitLine(t, "> get b")
 		cl.Stdin.Close()
 		assert.Equal(t, 0, cl.Wait(t), "exit code at the end of input")
+	})
+}
+
+// TestLoadMode checks that the exit code of a load run (--bench) tells the
+// truth: a run in which the service answered nothing is a failure, and one
+// that the user stops is not.
+func TestLoadMode(t *testing.T) {
+	server, client := programs(t)
+	t.Run("every request failed, exit 1", func(t *testing.T) {
+		out, errOut, code := programtest.Run(t, client, "--server", freeAddr(t), "--bench", "-c", "2", "-n", "10")
+		assert.Equal(t, 1, code)
+		assert.Regexp(t, `^10 requests in .*, 10 errors\n`, out)
+		assert.Regexp(t, `^client: every one of the 10 requests failed, the first with: no server answered: cannot reach 127\.0\.0\.1:\d+: connection refused\n$`, errOut)
+	})
+	t.Run("no clients, exit 2", func(t *testing.T) {
+		_, errOut, code := programtest.Run(t, client, "--server", freeAddr(t), "--bench", "-c", "0")
+		assert.Equal(t, 2, code)
+		assert.Equal(t, "client: --bench needs -c and -n of at least 1\n", errOut)
+	})
+	t.Run("SIGINT ends the run, exit 0", func(t *testing.T) {
+		srv := programtest.StartServer(t, server, "--listen", "127.0.0.1:0")
+		rec := programtest.NewRecorder(t)
+		load := programtest.Start(t, client, "--server", srv.Addr, "--trace", rec.Addr(), "--name", "load", "--bench", "-c", "2", "-n", "1000000000")
+		rec.WaitFor(t, "the first answer", programtest.Has(programtest.Msg(trace.KindRecv, "load", clientserver.TypePutOK)))
+		require.NoError(t, load.Cmd.Process.Signal(syscall.SIGINT))
+		assert.Equal(t, 0, load.Wait(t))
+		out, _ := load.Output()
+		assert.Contains(t, out, "interrupted: the keys were not read back")
 	})
 }
 

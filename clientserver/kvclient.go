@@ -4,12 +4,87 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"dsdemo/models/program"
 	"dsdemo/models/wire"
 )
+
+// ClientConfig is the client program's command line.
+type ClientConfig struct {
+	Servers     []string      // in order of preference; the client fails over along the list
+	Timeout     time.Duration // how long one attempt waits for a server
+	Every       time.Duration // in a session, send a request of our own this often
+	Bench       bool          // a load run instead of commands
+	Concurrency int           // load run: clients at once
+	Requests    int           // load run: requests in all
+}
+
+// RunClient is the client program: one command given as arguments, a load
+// run (--bench), or an interactive session reading commands from stdin and
+// from the collector's "do" lines until stdin ends or ctx is done.
+func RunClient(ctx context.Context, env *program.Env, cfg ClientConfig) error {
+	switch {
+	case len(cfg.Servers) == 0:
+		return program.Usagef("--server needs at least one address")
+	case cfg.Timeout <= 0:
+		return program.Usagef("--timeout must be positive, not %s", cfg.Timeout)
+	case cfg.Bench && (cfg.Concurrency < 1 || cfg.Requests < 1):
+		return program.Usagef("--bench needs -c and -n of at least 1")
+	}
+	if cfg.Bench {
+		res := runLoad(ctx, env.Node, cfg)
+		fmt.Fprintln(env.Stdout, res)
+		return res.failure()
+	}
+	c := NewClient(env.Node, cfg.Servers, 0, cfg.Timeout)
+	defer c.Close()
+	if len(env.Args) > 0 {
+		out, err := c.command(ctx, strings.Join(env.Args, " "))
+		var bad *commandError
+		if errors.As(err, &bad) {
+			return program.Usagef("%v", err)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, out)
+		return nil
+	}
+	return session(ctx, env, c, cfg.Every)
+}
+
+// session is the interactive client: program.Session with the key-value
+// commands, and five keys written and read in turn for --every.
+func session(ctx context.Context, env *program.Env, c *Client, every time.Duration) error {
+	s := program.Session{
+		Prompt: "kv> ",
+		Help:   "commands: get KEY | put KEY VALUE | del KEY | help | quit",
+		Every:  every,
+		Auto:   autoCommand,
+		Run: func(ctx context.Context, line string) (string, error) {
+			result, err := c.command(ctx, line)
+			if errors.Is(err, ErrNotFound) {
+				return "not found", nil
+			}
+			return result, err
+		},
+	}
+	return s.Loop(ctx, env)
+}
+
+// autoCommand is the request number i of a client started with --every: it
+// writes and reads five keys in turn, a flow easy to follow on a diagram.
+func autoCommand(i int) string {
+	key := string(rune('a' + i/2%5))
+	if i%2 == 0 {
+		return "put " + key + " " + strconv.Itoa(i/2+1)
+	}
+	return "get " + key
+}
 
 // ErrNotFound is the answer to a get or del of a key the service does not hold.
 var ErrNotFound = errors.New("not found")
@@ -200,9 +275,9 @@ func (c *Client) failover(conn *wire.Conn, cause error) {
 	}
 }
 
-// Command runs one command line as typed at the REPL ("get a", "put a 1",
+// command runs one command line as typed at the REPL ("get a", "put a 1",
 // "del a") and returns what to print.
-func (c *Client) Command(ctx context.Context, line string) (string, error) {
+func (c *Client) command(ctx context.Context, line string) (string, error) {
 	verb, rest, _ := strings.Cut(strings.TrimSpace(line), " ")
 	rest = strings.TrimSpace(rest)
 	key, value, _ := strings.Cut(rest, " ")
@@ -218,12 +293,12 @@ func (c *Client) Command(ctx context.Context, line string) (string, error) {
 		_, err := c.Del(ctx, key)
 		return "deleted", err
 	}
-	return "", &CommandError{Line: line}
+	return "", &commandError{line: line}
 }
 
-// CommandError is a command line the client does not understand.
-type CommandError struct{ Line string }
+// commandError is a command line the client does not understand.
+type commandError struct{ line string }
 
-func (e *CommandError) Error() string {
-	return fmt.Sprintf("cannot do %q: want get KEY, put KEY VALUE or del KEY", e.Line)
+func (e *commandError) Error() string {
+	return fmt.Sprintf("cannot do %q: want get KEY, put KEY VALUE or del KEY", e.line)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net"
+	"os"
 	"slices"
 	"strconv"
 	"sync"
@@ -35,14 +36,14 @@ type clientRequest struct {
 // syncBytes bounds one sync_ok page, well within the wire's frame limit.
 const syncBytes = wire.MaxFrame / 2
 
-// Config sets up a server.
-type Config struct {
-	Mode    Mode
-	Self    string        // this server's own address, as its peers know it
+// ServerConfig is the server program's command line.
+type ServerConfig struct {
+	Mode    Mode          // Alone, or how to cooperate with Peers
 	Peers   []string      // the other servers' addresses; empty when Alone
 	Timeout time.Duration // how long to wait for a peer before suspecting it; 0 means one second
 	// GroupKey is the secret the servers of a group share, to tell each
-	// other from clients (seal.go). A group mode needs one.
+	// other from clients (seal.go). A group mode needs one; "" takes it
+	// from $DSDEMO_GROUP_KEY.
 	GroupKey string
 }
 
@@ -50,7 +51,7 @@ type Config struct {
 type Server struct {
 	node      *wire.Node
 	store     *Store
-	cfg       Config
+	cfg       ServerConfig
 	self      string           // this server's address, canonical
 	group     []string         // every server's address, self included, sorted: the same list on each server
 	peers     map[string]*peer // the other servers, by address
@@ -63,44 +64,81 @@ type Server struct {
 	restarted bool          // this replica has started and not yet finished its first catch-up
 }
 
-// ParseMode checks a --mode flag.
-func ParseMode(s string) (Mode, error) {
-	switch m := Mode(s); m {
-	case Alone, Partition, Replicate:
-		return m, nil
+// RunServer is the server program: it answers clients, and in a group its
+// peers, on env.Listener until ctx is done.
+func RunServer(ctx context.Context, env *program.Env, cfg ServerConfig) error {
+	cfg, err := cfg.settle()
+	if err != nil {
+		return err
 	}
-	return "", program.Usagef("--mode must be partition or replicate, not %q", s)
+	if env.Listener == nil {
+		return errors.New("a server needs an address to listen on")
+	}
+	s, err := NewServer(env.Node, env.Listener.Addr().String(), cfg)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, env.Listener)
 }
 
-// NewServer returns a server for node n. Addresses are resolved once, so
-// every server of a group computes the same owners from the same list.
-func NewServer(n *wire.Node, cfg Config) (*Server, error) {
+// Check reports the first thing wrong with cfg, as a usage error: a mode
+// that does not exist, a group without peers or without a key, peers
+// without a group, a timeout that is not positive, an address that is not
+// one. It starts nothing, so a main can ask before it listens, and a
+// server with bad flags never says that it is listening.
+func (cfg ServerConfig) Check() error {
+	_, err := cfg.settle()
+	return err
+}
+
+// settle checks cfg and fills in what it leaves to a default. The peers'
+// addresses are resolved once, here, so every server of a group computes
+// the same owners from the same list.
+func (cfg ServerConfig) settle() (ServerConfig, error) {
+	switch cfg.Mode {
+	case Alone, Partition, Replicate:
+	default:
+		return cfg, program.Usagef("--mode must be partition or replicate, not %q", string(cfg.Mode))
+	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = time.Second
 	}
 	if cfg.Timeout < 0 {
-		return nil, program.Usagef("--timeout must be positive, not %s", cfg.Timeout)
+		return cfg, program.Usagef("--timeout must be positive, not %s", cfg.Timeout)
 	}
-	if cfg.Mode == Alone && len(cfg.Peers) > 0 {
-		return nil, program.Usagef("--peers needs --mode partition or --mode replicate")
+	if cfg.GroupKey == "" {
+		cfg.GroupKey = os.Getenv(GroupKeyEnv)
 	}
-	if cfg.Mode != Alone && len(cfg.Peers) == 0 {
-		return nil, program.Usagef("--mode %s needs --peers", cfg.Mode)
+	switch {
+	case cfg.Mode == Alone && len(cfg.Peers) > 0:
+		return cfg, program.Usagef("--peers needs --mode partition or --mode replicate")
+	case cfg.Mode != Alone && len(cfg.Peers) == 0:
+		return cfg, program.Usagef("--mode %s needs --peers", cfg.Mode)
+	case cfg.Mode != Alone && cfg.GroupKey == "":
+		return cfg, program.Usagef("--mode %s needs --group-key KEY (or $%s), the secret the servers of the group share", cfg.Mode, GroupKeyEnv)
 	}
-	if cfg.Mode != Alone && cfg.GroupKey == "" {
-		return nil, program.Usagef("--mode %s needs --group-key KEY (or $%s), the secret the servers of the group share", cfg.Mode, GroupKeyEnv)
+	peers := make([]string, 0, len(cfg.Peers))
+	for _, p := range cfg.Peers {
+		addr, err := canonical(p)
+		if err != nil {
+			return cfg, program.Usagef("--peers: %v", err)
+		}
+		peers = append(peers, addr)
 	}
-	self, err := canonical(cfg.Self)
+	cfg.Peers = peers
+	return cfg, nil
+}
+
+// NewServer returns a server for node n listening on self, with a cfg
+// that settle has checked.
+func NewServer(n *wire.Node, self string, cfg ServerConfig) (*Server, error) {
+	self, err := canonical(self)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{node: n, store: NewStore(), cfg: cfg, self: self, group: []string{self},
 		peers: map[string]*peer{}, forwarded: newReplayGuard(processStart), behind: make(chan struct{}, 1)}
-	for _, p := range cfg.Peers {
-		addr, err := canonical(p)
-		if err != nil {
-			return nil, program.Usagef("--peers: %v", err)
-		}
+	for _, addr := range cfg.Peers {
 		if addr == self || s.peers[addr] != nil {
 			continue
 		}
