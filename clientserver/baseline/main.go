@@ -2,16 +2,23 @@
 // minimal JSON-lines key-value server with no Lamport clock, no trace and no
 // faults, speaking just enough of the wire format for the same client.
 // `make bench` runs the real server against it; see BENCHMARKS.md.
+//
+// It imports no dsdemo package on purpose: what it costs is what the
+// standard library costs, and nothing of the toolkit.
 package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 )
 
 type envelope struct {
@@ -36,16 +43,37 @@ var (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:7199", "address to listen on")
 	flag.Parse()
-	ln, err := net.Listen("tcp", *listen)
-	if err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, *listen); err != nil {
 		fmt.Fprintln(os.Stderr, "baseline:", err)
 		os.Exit(1)
 	}
+}
+
+// run serves on addr until ctx is done (SIGINT or SIGTERM). The store is
+// in memory and there is nothing to flush, so stopping is closing the
+// listener; the connections go with the process.
+func run(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	var op *net.OpError
+	if errors.As(err, &op) {
+		err = op.Err // "listen tcp ADDR: " would say again what the sentence says
+	}
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", addr, err)
+	}
 	fmt.Println("listening on", ln.Addr())
+	defer context.AfterFunc(ctx, func() { ln.Close() })()
 	for {
 		conn, err := ln.Accept()
-		if err != nil {
-			continue
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case errors.Is(err, net.ErrClosed):
+			return err
+		case err != nil:
+			continue // one failed accept (too many open files) does not stop the others
 		}
 		go serve(conn)
 	}
