@@ -1,4 +1,4 @@
-package mobilecode_test
+package mobilecode
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"net"
 	"testing"
 
-	"dsdemo/mobilecode"
 	"dsdemo/models/wire"
 )
 
@@ -19,7 +18,7 @@ func BenchmarkFetchVerifyRun(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := mobilecode.NewServer(wire.NewNode("codeserver"), mobilecode.ServerConfig{Key: priv})
+	srv, err := newServer(wire.NewNode("codeserver"), serverConfig{Key: priv})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -31,11 +30,11 @@ func BenchmarkFetchVerifyRun(b *testing.B) {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, ln) }()
 	defer func() { cancel(); <-served }()
-	c := mobilecode.NewClient(wire.NewNode("sandbox"), ln.Addr().String())
+	c := newClient(wire.NewNode("sandbox"), ln.Addr().String())
 	defer c.Close()
 
 	for b.Loop() {
-		if _, err := c.FetchAndRun(ctx, "convert", pub, mobilecode.Limits{}, io.Discard); err != nil {
+		if _, err := c.FetchAndRun(ctx, "convert", pub, Limits{}, io.Discard); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -47,7 +46,7 @@ func BenchmarkSandboxSteps(b *testing.B) {
 	src := []byte("n = 0\nfor i in range(20000):\n    n += i\n")
 	var steps uint64
 	for b.Loop() {
-		res, err := mobilecode.Run(context.Background(), "steps", src, mobilecode.Limits{}, nil, io.Discard)
+		res, err := runScript(context.Background(), "steps", src, Limits{}, nil, io.Discard)
 		if err != nil {
 			b.Fatal(err)
 		}

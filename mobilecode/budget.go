@@ -24,14 +24,14 @@ import (
 //
 // Starlark has no hook for this, so the sandbox makes one (instrument.go):
 // it rewrites each such operation of the script into a call of a checked
-// version, defined here. Integers are limited too, to MaxIntBits, so that
+// version, defined here. Integers are limited too, to maxIntBits, so that
 // arithmetic and int() of a string stay fast.
 
-// MaxIntBits is the size of the largest integer a script may make.
-const MaxIntBits = 1 << 16
+// maxIntBits is the size of the largest integer a script may make.
+const maxIntBits = 1 << 16
 
 // maxIntDigits is the longest string int() converts: enough for any
-// integer of MaxIntBits in base 10.
+// integer of maxIntBits in base 10.
 const maxIntDigits = 20_000
 
 // What values cost, in bytes, for the budget's estimates.
@@ -41,26 +41,26 @@ const (
 	pairSize  = 64 // a 2-tuple, as enumerate and items make them
 )
 
-// AllocLimitError: an operation would have taken the run past its
+// allocLimitError: an operation would have taken the run past its
 // allocation budget. It was refused before it allocated.
-type AllocLimitError struct {
+type allocLimitError struct {
 	Op    string // the refused operation: "operator *", "join", "slice"
 	Limit uint64 // the budget, Limits.Heap
 }
 
-func (e *AllocLimitError) Error() string {
+func (e *allocLimitError) Error() string {
 	return fmt.Sprintf("stopped: %s would go past the %d MiB this run may allocate", e.Op, e.Limit>>20)
 }
 
-// IntLimitError: an operation would have made an integer larger than
-// MaxIntBits, or int() was given a string longer than any such integer.
-type IntLimitError struct {
+// intLimitError: an operation would have made an integer larger than
+// maxIntBits, or int() was given a string longer than any such integer.
+type intLimitError struct {
 	Op   string // the refused operation
 	What string // what it would have made or was given
 }
 
-func (e *IntLimitError) Error() string {
-	return fmt.Sprintf("stopped: %s %s: integers are limited to %d bits (%d digits)", e.Op, e.What, MaxIntBits, maxIntDigits)
+func (e *intLimitError) Error() string {
+	return fmt.Sprintf("stopped: %s %s: integers are limited to %d bits (%d digits)", e.Op, e.What, maxIntBits, maxIntDigits)
 }
 
 // budget is what one run may still allocate. Only the run's own goroutine
@@ -87,7 +87,7 @@ func budgetOf(thread *starlark.Thread) *budget {
 // charge takes n bytes from the budget, or refuses op.
 func (b *budget) charge(op string, n int64) error {
 	if n < 0 || n > b.left {
-		return &AllocLimitError{Op: op, Limit: b.limit}
+		return &allocLimitError{Op: op, Limit: b.limit}
 	}
 	b.left -= n
 	return nil
@@ -339,7 +339,7 @@ var universeCosts = map[string]costFunc{
 	"int": func(_ *budget, _ starlark.Value, args starlark.Tuple, _ []starlark.Tuple) (int64, error) {
 		if len(args) > 0 {
 			if s, ok := starlark.AsString(args[0]); ok && len(s) > maxIntDigits {
-				return 0, &IntLimitError{Op: "int()", What: fmt.Sprintf("of a string of %d characters", len(s))}
+				return 0, &intLimitError{Op: "int()", What: fmt.Sprintf("of a string of %d characters", len(s))}
 			}
 		}
 		return 0, nil
@@ -483,8 +483,8 @@ func (b *budget) checkBinary(name string, op syntax.Token, x, y starlark.Value) 
 	yi, yInt := y.(starlark.Int)
 	if xInt && yInt {
 		bits := intResultBits(op, xi, yi)
-		if bits > MaxIntBits {
-			return &IntLimitError{Op: name, What: fmt.Sprintf("would make an integer of about %d bits", bits)}
+		if bits > maxIntBits {
+			return &intLimitError{Op: name, What: fmt.Sprintf("would make an integer of about %d bits", bits)}
 		}
 		if bits <= 64 {
 			return nil // a small integer allocates nothing

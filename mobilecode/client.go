@@ -52,7 +52,7 @@ func RunSandbox(ctx context.Context, env *program.Env, cfg SandboxConfig) error 
 	if err := cfg.check(env.Args); err != nil {
 		return err
 	}
-	c := NewClient(env.Node, cfg.Server)
+	c := newClient(env.Node, cfg.Server)
 	defer c.Close()
 	if cfg.List {
 		names, err := c.List(ctx)
@@ -64,11 +64,11 @@ func RunSandbox(ctx context.Context, env *program.Env, cfg SandboxConfig) error 
 	var own ed25519.PrivateKey
 	if cfg.Key != "" {
 		var err error
-		if own, err = ReadPrivateKey(cfg.Key); err != nil {
+		if own, err = readPrivateKey(cfg.Key); err != nil {
 			return err
 		}
 	}
-	mine := EmbeddedScripts()
+	mine := embeddedScripts()
 	if cfg.Scripts != "" {
 		mine = os.DirFS(cfg.Scripts)
 	}
@@ -78,12 +78,12 @@ func RunSandbox(ctx context.Context, env *program.Env, cfg SandboxConfig) error 
 			return err
 		}
 		fmt.Fprint(env.Stdout, r.Output)
-		if r.Verdict != VerdictFinished {
+		if r.Verdict != verdictFinished {
 			return fmt.Errorf("on the server: %s", r.Verdict)
 		}
 		return nil
 	}
-	trust, err := ReadPublicKey(cfg.Trust)
+	trust, err := readPublicKey(cfg.Trust)
 	if err != nil {
 		return err
 	}
@@ -94,34 +94,34 @@ func RunSandbox(ctx context.Context, env *program.Env, cfg SandboxConfig) error 
 	return err
 }
 
-// ServerName is the node name a client addresses its requests to.
-const ServerName = "codeserver"
+// serverName is the node name a client addresses its requests to.
+const serverName = "codeserver"
 
-// Client talks to one codeserver: the origin of the code it fetches.
-type Client struct {
+// client talks to one codeserver: the origin of the code it fetches.
+type client struct {
 	pool *wire.Pool
 }
 
-// NewClient returns a client of the codeserver at addr.
-func NewClient(node *wire.Node, addr string) *Client {
-	return &Client{pool: wire.NewPool(node, addr)}
+// newClient returns a client of the codeserver at addr.
+func newClient(node *wire.Node, addr string) *client {
+	return &client{pool: wire.NewPool(node, addr)}
 }
 
 // Close closes the client's connections.
-func (c *Client) Close() { c.pool.Close() }
+func (c *client) Close() { c.pool.Close() }
 
-// ReplyTimeout is how long the client waits for any answer of the server.
+// replyTimeout is how long the client waits for any answer of the server.
 // A server that never answers, or answers with a line too long to read,
 // does not make the client hang.
-const ReplyTimeout = 30 * time.Second
+const replyTimeout = 30 * time.Second
 
 // maxBody is the largest message body the client sends: a wire frame, less
 // room for the envelope around the body.
 const maxBody = wire.MaxFrame - 1<<10
 
-// call is one request to the server, bounded by ReplyTimeout. A body
+// call is one request to the server, bounded by replyTimeout. A body
 // too large for one frame is refused before it is sent.
-func (c *Client) call(ctx context.Context, typ string, body any) (wire.Envelope, error) {
+func (c *client) call(ctx context.Context, typ string, body any) (wire.Envelope, error) {
 	raw, err := json.Marshal(body)
 	if err != nil {
 		return wire.Envelope{}, fmt.Errorf("encode %s: %w", typ, err)
@@ -129,13 +129,13 @@ func (c *Client) call(ctx context.Context, typ string, body any) (wire.Envelope,
 	if len(raw) > maxBody {
 		return wire.Envelope{}, fmt.Errorf("a %s message of %d KiB does not fit in one message (at most %d KiB)", typ, len(raw)>>10, maxBody>>10)
 	}
-	ctx, cancel := context.WithTimeout(ctx, ReplyTimeout)
+	ctx, cancel := context.WithTimeout(ctx, replyTimeout)
 	defer cancel()
-	return c.pool.Call(ctx, ServerName, typ, json.RawMessage(raw))
+	return c.pool.Call(ctx, serverName, typ, json.RawMessage(raw))
 }
 
 // List returns the names of the scripts the server offers.
-func (c *Client) List(ctx context.Context) ([]string, error) {
+func (c *client) List(ctx context.Context) ([]string, error) {
 	reply, err := c.call(ctx, TypeList, struct{}{})
 	if err != nil {
 		return nil, fmt.Errorf("cannot list scripts: %w", err)
@@ -151,27 +151,27 @@ func (c *Client) List(ctx context.Context) ([]string, error) {
 // refuses a script under another name than the one asked for: a genuine
 // signature of another script (say hostile-loop when aggregate was asked
 // for) proves only that the other script is genuine.
-func (c *Client) Fetch(ctx context.Context, name string) (Script, error) {
+func (c *client) Fetch(ctx context.Context, name string) (script, error) {
 	name = scriptName(name)
 	reply, err := c.call(ctx, TypeFetch, FetchRequest{Name: name})
 	if err != nil {
-		return Script{}, fmt.Errorf("cannot fetch %s: %w", name, err)
+		return script{}, fmt.Errorf("cannot fetch %s: %w", name, err)
 	}
-	s, err := DecodeFetch(reply.Body)
+	s, err := decodeFetch(reply.Body)
 	if err != nil {
-		return Script{}, err
+		return script{}, err
 	}
 	if s.Name != name {
-		return Script{}, fmt.Errorf("refused: asked for %s, but the server sent %s", name, s.Name)
+		return script{}, fmt.Errorf("refused: asked for %s, but the server sent %s", name, s.Name)
 	}
 	return s, nil
 }
 
 // Origin returns the origin.call of scripts fetched from this server: it can
 // reach this server and no other (same-origin).
-func (c *Client) Origin() CallFunc {
+func (c *client) Origin() callFunc {
 	return func(ctx context.Context, op string, args starlark.Value) (starlark.Value, error) {
-		goArgs, err := ToGo(args)
+		goArgs, err := goValue(args)
 		if err != nil {
 			return nil, err
 		}
@@ -183,14 +183,14 @@ func (c *Client) Origin() CallFunc {
 		if err := reply.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
-		return FromGo(r.Result)
+		return starlarkValue(r.Result)
 	}
 }
 
 // RunRemote sends a signed script for the server to run (remote
 // evaluation). It sends it once: a request that may have run is never sent
 // again by itself.
-func (c *Client) RunRemote(ctx context.Context, req RunRequest) (RunReply, error) {
+func (c *client) RunRemote(ctx context.Context, req runRequest) (RunReply, error) {
 	reply, err := c.call(ctx, TypeRun, req.Body())
 	if err != nil {
 		return RunReply{}, fmt.Errorf("remote evaluation of %s: %w", req.Name, err)
@@ -200,25 +200,25 @@ func (c *Client) RunRemote(ctx context.Context, req RunRequest) (RunReply, error
 	return r, err
 }
 
-// PrepareRun takes the script NAME.star from scripts and signs it with the
+// prepareRun takes the script NAME.star from scripts and signs it with the
 // client's key, with a fresh nonce and the time, for RunRemote.
-func PrepareRun(name string, key ed25519.PrivateKey, scripts fs.FS) (RunRequest, error) {
+func prepareRun(name string, key ed25519.PrivateKey, scripts fs.FS) (runRequest, error) {
 	name = scriptName(name)
 	if err := checkName(name); err != nil {
-		return RunRequest{}, fmt.Errorf("cannot send %s: %w", name, err)
+		return runRequest{}, fmt.Errorf("cannot send %s: %w", name, err)
 	}
 	src, err := readScript(scripts, name+".star")
 	if err != nil {
-		return RunRequest{}, fmt.Errorf("cannot send %s: %w", name, err)
+		return runRequest{}, fmt.Errorf("cannot send %s: %w", name, err)
 	}
-	return NewRunRequest(key, name, src)
+	return newRunRequest(key, name, src)
 }
 
 // Evaluate is remote evaluation from the client's side: it takes the script
 // NAME.star from scripts, signs it with the client's key and sends it to the
 // server, which runs it in its own sandbox and sends back what it showed.
-func (c *Client) Evaluate(ctx context.Context, name string, key ed25519.PrivateKey, scripts fs.FS) (RunReply, error) {
-	req, err := PrepareRun(name, key, scripts)
+func (c *client) Evaluate(ctx context.Context, name string, key ed25519.PrivateKey, scripts fs.FS) (RunReply, error) {
+	req, err := prepareRun(name, key, scripts)
 	if err != nil {
 		return RunReply{}, err
 	}
@@ -228,13 +228,13 @@ func (c *Client) Evaluate(ctx context.Context, name string, key ed25519.PrivateK
 // FetchAndRun is code on demand from the client's side: fetch the script,
 // refuse it unless trust signed it, then run it in the sandbox with
 // origin.call going home to this server and show writing to show.
-func (c *Client) FetchAndRun(ctx context.Context, name string, trust ed25519.PublicKey, limits Limits, show io.Writer) (Result, error) {
+func (c *client) FetchAndRun(ctx context.Context, name string, trust ed25519.PublicKey, limits Limits, show io.Writer) (runResult, error) {
 	s, err := c.Fetch(ctx, name)
 	if err != nil {
-		return Result{Verdict: err.Error()}, err
+		return runResult{Verdict: err.Error()}, err
 	}
-	if err := Verify(trust, s.Name, s.Src, s.Sig); err != nil {
-		return Result{Verdict: err.Error()}, err
+	if err := verifyScript(trust, s.Name, s.Src, s.Sig); err != nil {
+		return runResult{Verdict: err.Error()}, err
 	}
-	return Run(ctx, s.Name, s.Src, limits, c.Origin(), show)
+	return runScript(ctx, s.Name, s.Src, limits, c.Origin(), show)
 }

@@ -18,102 +18,101 @@ import (
 )
 
 // Limits bound what one run of a script may use. A zero field takes its
-// default (DefaultLimits).
+// default (defaultLimits).
 type Limits struct {
 	Steps   uint64        // Starlark execution steps; stops endless loops
 	Timeout time.Duration // wall-clock time; stops slow calls and long runs
 	Heap    uint64        // bytes the run may allocate (its budget); steps do not bound memory
 }
 
-// DefaultLimits are enough for every useful script in scripts/ and stop every
+// defaultLimits are enough for every useful script in scripts/ and stop every
 // hostile one within a fraction of a second.
-var DefaultLimits = Limits{Steps: 1_000_000, Timeout: 2 * time.Second, Heap: 64 << 20}
+var defaultLimits = Limits{Steps: 1_000_000, Timeout: 2 * time.Second, Heap: 64 << 20}
 
 func (l Limits) withDefaults() Limits {
 	if l.Steps == 0 {
-		l.Steps = DefaultLimits.Steps
+		l.Steps = defaultLimits.Steps
 	}
 	if l.Timeout == 0 {
-		l.Timeout = DefaultLimits.Timeout
+		l.Timeout = defaultLimits.Timeout
 	}
 	if l.Heap == 0 {
-		l.Heap = DefaultLimits.Heap
+		l.Heap = defaultLimits.Heap
 	}
 	return l
 }
 
-// CallFunc carries a script's origin.call(op, args) home. The sandbox hands
+// callFunc carries a script's origin.call(op, args) home. The sandbox hands
 // the script no other way out, so the func decides the same-origin rule: it
 // talks only to the server the code came from.
-type CallFunc func(ctx context.Context, op string, args starlark.Value) (starlark.Value, error)
+type callFunc func(ctx context.Context, op string, args starlark.Value) (starlark.Value, error)
 
-// Result tells how a run went, for the inspector.
-type Result struct {
+// runResult tells how a run went, for the inspector.
+type runResult struct {
 	Steps    uint64        // execution steps used
 	Duration time.Duration // wall-clock time of the run
-	Heap     uint64        // the largest growth of the heap seen while it ran, in bytes
 	Alloc    uint64        // bytes charged to the run's allocation budget
 	Verdict  string        // "finished", or the one-line reason it stopped
 }
 
-// VerdictFinished is the verdict of a script that ran to its end.
-const VerdictFinished = "finished"
+// verdictFinished is the verdict of a script that ran to its end.
+const verdictFinished = "finished"
 
-// StepLimitError: the script ran more steps than Limits.Steps (an endless loop).
-type StepLimitError struct{ Steps uint64 }
+// stepLimitError: the script ran more steps than Limits.Steps (an endless loop).
+type stepLimitError struct{ Steps uint64 }
 
-func (e *StepLimitError) Error() string { return fmt.Sprintf("stopped: more than %d steps", e.Steps) }
+func (e *stepLimitError) Error() string { return fmt.Sprintf("stopped: more than %d steps", e.Steps) }
 
-// TimeoutError: the script ran longer than Limits.Timeout.
-type TimeoutError struct{ Timeout time.Duration }
+// timeoutError: the script ran longer than Limits.Timeout.
+type timeoutError struct{ Timeout time.Duration }
 
-func (e *TimeoutError) Error() string { return fmt.Sprintf("stopped: ran longer than %s", e.Timeout) }
+func (e *timeoutError) Error() string { return fmt.Sprintf("stopped: ran longer than %s", e.Timeout) }
 
-// HeapLimitError: the process heap grew by more than the watchdog allows
+// heapLimitError: the process heap grew by more than the watchdog allows
 // while the script ran (many small allocations the budget does not see).
-type HeapLimitError struct{ Heap uint64 }
+type heapLimitError struct{ Heap uint64 }
 
-func (e *HeapLimitError) Error() string {
+func (e *heapLimitError) Error() string {
 	return fmt.Sprintf("stopped: the heap grew by more than %d MiB", e.Heap>>20)
 }
 
-// RecursionError: a function called itself, which Starlark forbids so that
+// recursionError: a function called itself, which Starlark forbids so that
 // every script's call depth is bounded.
-type RecursionError struct{ Err error }
+type recursionError struct{ Err error }
 
-func (e *RecursionError) Error() string {
+func (e *recursionError) Error() string {
 	return fmt.Sprintf("stopped: recursion is not allowed in the sandbox (%v)", firstLine(e.Err))
 }
-func (e *RecursionError) Unwrap() error { return e.Err }
+func (e *recursionError) Unwrap() error { return e.Err }
 
-// ScriptError: the script itself failed (a syntax error, an undefined name,
+// scriptError: the script itself failed (a syntax error, an undefined name,
 // a refused load, an error from origin.call).
-type ScriptError struct{ Err error }
+type scriptError struct{ Err error }
 
-func (e *ScriptError) Error() string { return "the script failed: " + firstLine(e.Err) }
-func (e *ScriptError) Unwrap() error { return e.Err }
+func (e *scriptError) Error() string { return "the script failed: " + firstLine(e.Err) }
+func (e *scriptError) Unwrap() error { return e.Err }
 
-// ErrLoadRefused is what a script's load statement gets: code in the sandbox
+// errLoadRefused is what a script's load statement gets: code in the sandbox
 // may not pull in other code.
-var ErrLoadRefused = errors.New("load is refused in the sandbox: a script may use only origin.call and show")
+var errLoadRefused = errors.New("load is refused in the sandbox: a script may use only origin.call and show")
 
-// PanicError: something inside the sandbox failed in a way nobody
+// panicError: something inside the sandbox failed in a way nobody
 // foresaw (a bug in a built-in). The run stops with this error and the
 // program around it goes on.
-type PanicError struct{ Value any }
+type panicError struct{ Value any }
 
-func (e *PanicError) Error() string {
+func (e *panicError) Error() string {
 	return fmt.Sprintf("stopped: the sandbox failed inside (%v)", e.Value)
 }
 
-// Run runs the script src in a sandbox and writes its show output to show.
+// runScript runs the script src in a sandbox and writes its show output to show.
 // The script's only capabilities are origin.call (through call) and show;
 // Starlark itself has no file, network, time or OS access. The run stops at
 // the first limit it reaches; the error then says which one.
-func Run(ctx context.Context, name string, src []byte, limits Limits, call CallFunc, show io.Writer) (Result, error) {
+func runScript(ctx context.Context, name string, src []byte, limits Limits, call callFunc, show io.Writer) (runResult, error) {
 	limits = limits.withDefaults()
 	if err := checkScriptSize(len(src)); err != nil {
-		return Result{Verdict: err.Error()}, err
+		return runResult{Verdict: err.Error()}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, limits.Timeout)
 	defer cancel()
@@ -124,13 +123,13 @@ func Run(ctx context.Context, name string, src []byte, limits Limits, call CallF
 	}
 	prog, err := compile(name, src, predeclared)
 	if err != nil {
-		err = &ScriptError{Err: err}
-		return Result{Verdict: err.Error()}, err
+		err = &scriptError{Err: err}
+		return runResult{Verdict: err.Error()}, err
 	}
 
 	thread := &starlark.Thread{
 		Name: name,
-		Load: func(*starlark.Thread, string) (starlark.StringDict, error) { return nil, ErrLoadRefused },
+		Load: func(*starlark.Thread, string) (starlark.StringDict, error) { return nil, errLoadRefused },
 		// Starlark's own print would write to the process's stderr; in the
 		// sandbox it goes where show goes.
 		Print: func(_ *starlark.Thread, msg string) { fmt.Fprintln(show, msg) },
@@ -141,15 +140,14 @@ func Run(ctx context.Context, name string, src []byte, limits Limits, call CallF
 	var stop stopper
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	var heapGrowth uint64 // written by the watchdog only, read after wg.Wait
-	wg.Go(func() { heapGrowth = watch(ctx, done, thread, &stop, limits) })
+	wg.Go(func() { watch(ctx, done, thread, &stop, limits) })
 
 	start := time.Now()
 	err = execute(prog, thread, predeclared)
 	close(done)
 	wg.Wait() // the watchdog has ended: no goroutine outlives the run
 
-	res := Result{Steps: thread.ExecutionSteps(), Duration: time.Since(start), Heap: heapGrowth, Alloc: budget.used(), Verdict: VerdictFinished}
+	res := runResult{Steps: thread.ExecutionSteps(), Duration: time.Since(start), Alloc: budget.used(), Verdict: verdictFinished}
 	stopped := stop.reason()
 	if stopped == nil && err != nil && ctx.Err() != nil {
 		// A blocked origin.call saw the deadline before the watchdog did.
@@ -177,7 +175,7 @@ func compile(name string, src []byte, predeclared starlark.StringDict) (*starlar
 func execute(prog *starlark.Program, thread *starlark.Thread, predeclared starlark.StringDict) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &PanicError{Value: r}
+			err = &panicError{Value: r}
 		}
 	}()
 	_, err = prog.Init(thread, predeclared)
@@ -188,7 +186,7 @@ func execute(prog *starlark.Program, thread *starlark.Thread, predeclared starla
 // caller cancelled the run (for instance on Ctrl-C).
 func ctxStop(ctx context.Context, limits Limits) error {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &TimeoutError{Timeout: limits.Timeout}
+		return &timeoutError{Timeout: limits.Timeout}
 	}
 	return fmt.Errorf("stopped: %w", ctx.Err())
 }
@@ -202,9 +200,9 @@ func classify(err, stopped error, limits Limits) error {
 		return stopped
 	}
 	var (
-		alloc    *AllocLimitError
-		bigInt   *IntLimitError
-		panicked *PanicError
+		alloc    *allocLimitError
+		bigInt   *intLimitError
+		panicked *panicError
 	)
 	switch {
 	case errors.As(err, &alloc):
@@ -214,16 +212,16 @@ func classify(err, stopped error, limits Limits) error {
 	case errors.As(err, &panicked):
 		return panicked
 	case strings.Contains(err.Error(), "cancelled: too many steps"):
-		return &StepLimitError{Steps: limits.Steps}
+		return &stepLimitError{Steps: limits.Steps}
 	case strings.Contains(err.Error(), "called recursively"):
-		return &RecursionError{Err: err}
+		return &recursionError{Err: err}
 	}
-	return &ScriptError{Err: err}
+	return &scriptError{Err: err}
 }
 
 // capabilities are the only names a script gets beyond Starlark's own
 // built-ins: origin.call and show.
-func capabilities(ctx context.Context, call CallFunc, show io.Writer) starlark.StringDict {
+func capabilities(ctx context.Context, call callFunc, show io.Writer) starlark.StringDict {
 	originCall := starlark.NewBuiltin("call", func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var op string
 		var arg starlark.Value = starlark.None
@@ -267,9 +265,9 @@ func firstLine(err error) string {
 // func gives the Limits once the flags are parsed, or a usage error naming
 // a flag whose value is out of range.
 func LimitFlags(fs *flag.FlagSet) func() (Limits, error) {
-	steps := fs.Uint64("steps", DefaultLimits.Steps, "stop a script after `N` execution steps")
-	timeout := fs.Duration("timeout", DefaultLimits.Timeout, "stop a script after this `DURATION`")
-	heap := fs.Uint64("heap", DefaultLimits.Heap>>20, "a script may allocate `MIB` MiB in all")
+	steps := fs.Uint64("steps", defaultLimits.Steps, "stop a script after `N` execution steps")
+	timeout := fs.Duration("timeout", defaultLimits.Timeout, "stop a script after this `DURATION`")
+	heap := fs.Uint64("heap", defaultLimits.Heap>>20, "a script may allocate `MIB` MiB in all")
 	return func() (Limits, error) {
 		switch {
 		case *steps == 0:

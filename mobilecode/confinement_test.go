@@ -1,4 +1,4 @@
-package mobilecode_test
+package mobilecode
 
 import (
 	"context"
@@ -11,27 +11,25 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.starlark.net/starlark"
-
-	"dsdemo/mobilecode"
 )
 
-func run(t *testing.T, src string, limits mobilecode.Limits, call mobilecode.CallFunc) (string, mobilecode.Result, error) {
+func run(t *testing.T, src string, limits Limits, call callFunc) (string, runResult, error) {
 	t.Helper()
 	var out strings.Builder
-	res, err := mobilecode.Run(context.Background(), "test", []byte(src), limits, call, &out)
+	res, err := runScript(context.Background(), "test", []byte(src), limits, call, &out)
 	return out.String(), res, err
 }
 
 func TestRunFinishes(t *testing.T) {
-	out, res, err := run(t, `show("sum", 1 + 2, [3]); print("printed")`, mobilecode.Limits{}, nil)
+	out, res, err := run(t, `show("sum", 1 + 2, [3]); print("printed")`, Limits{}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "sum 3 [3]\nprinted\n", out)
-	assert.Equal(t, mobilecode.VerdictFinished, res.Verdict)
+	assert.Equal(t, verdictFinished, res.Verdict)
 	assert.Positive(t, res.Steps)
 }
 
 func TestRunOriginCall(t *testing.T) {
-	out, _, err := run(t, `r = origin.call("rates"); show(r["USD"])`, mobilecode.Limits{}, mobilecode.LocalCall)
+	out, _, err := run(t, `r = origin.call("rates"); show(r["USD"])`, Limits{}, localCall)
 	require.NoError(t, err)
 	assert.Equal(t, "1.08\n", out)
 }
@@ -44,25 +42,25 @@ func TestRunStops(t *testing.T) {
 	tests := []struct {
 		name   string
 		src    string
-		limits mobilecode.Limits
-		call   mobilecode.CallFunc
+		limits Limits
+		call   callFunc
 		target any
 		want   string
 	}{
-		{"endless loop", "while True:\n    pass\n", mobilecode.Limits{Steps: 1000}, nil,
-			new(*mobilecode.StepLimitError), "stopped: more than 1000 steps"},
-		{"slow call home", `origin.call("echo")`, mobilecode.Limits{Timeout: 50 * time.Millisecond}, blocking,
-			new(*mobilecode.TimeoutError), "stopped: ran longer than 50ms"},
-		{"memory", "c = []\nwhile True:\n    c.append('x' * (1 << 20))\n", mobilecode.Limits{Heap: 16 << 20}, nil,
-			new(*mobilecode.AllocLimitError), "stopped: operator * would go past the 16 MiB this run may allocate"},
-		{"recursion", "def f(n):\n    return f(n + 1)\nf(0)\n", mobilecode.Limits{}, nil,
-			new(*mobilecode.RecursionError), "stopped: recursion is not allowed in the sandbox (function f called recursively)"},
-		{"load", `load("os.star", "open")`, mobilecode.Limits{}, nil,
-			new(*mobilecode.ScriptError), "the script failed: cannot load os.star: " + mobilecode.ErrLoadRefused.Error()},
-		{"open", `open("/etc/passwd")`, mobilecode.Limits{}, nil,
-			new(*mobilecode.ScriptError), "the script failed: test:1:1: undefined: open"},
-		{"no origin", `origin.call("rates")`, mobilecode.Limits{}, nil,
-			new(*mobilecode.ScriptError), "the script failed: this sandbox has no origin to call"},
+		{"endless loop", "while True:\n    pass\n", Limits{Steps: 1000}, nil,
+			new(*stepLimitError), "stopped: more than 1000 steps"},
+		{"slow call home", `origin.call("echo")`, Limits{Timeout: 50 * time.Millisecond}, blocking,
+			new(*timeoutError), "stopped: ran longer than 50ms"},
+		{"memory", "c = []\nwhile True:\n    c.append('x' * (1 << 20))\n", Limits{Heap: 16 << 20}, nil,
+			new(*allocLimitError), "stopped: operator * would go past the 16 MiB this run may allocate"},
+		{"recursion", "def f(n):\n    return f(n + 1)\nf(0)\n", Limits{}, nil,
+			new(*recursionError), "stopped: recursion is not allowed in the sandbox (function f called recursively)"},
+		{"load", `load("os.star", "open")`, Limits{}, nil,
+			new(*scriptError), "the script failed: cannot load os.star: " + errLoadRefused.Error()},
+		{"open", `open("/etc/passwd")`, Limits{}, nil,
+			new(*scriptError), "the script failed: test:1:1: undefined: open"},
+		{"no origin", `origin.call("rates")`, Limits{}, nil,
+			new(*scriptError), "the script failed: this sandbox has no origin to call"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,8 +78,8 @@ func TestRunStops(t *testing.T) {
 func TestRunLeavesNoGoroutine(t *testing.T) {
 	before := runtime.NumGoroutine()
 	for range 20 {
-		_, _, _ = run(t, "show(1)", mobilecode.Limits{}, nil)
-		_, _, _ = run(t, "while True:\n    pass\n", mobilecode.Limits{Steps: 100}, nil)
+		_, _, _ = run(t, "show(1)", Limits{}, nil)
+		_, _, _ = run(t, "while True:\n    pass\n", Limits{Steps: 100}, nil)
 	}
 	// A goroutine that has called wg.Done may need a moment to exit.
 	deadline := time.Now().Add(5 * time.Second)

@@ -15,16 +15,16 @@ import (
 // conversion would never end, and the program would die when its stack
 // ran out) or range(1 << 40) (a trillion numbers).
 const (
-	MaxValueDepth = 32        // levels of nesting: lists in dicts in lists...
-	MaxCallSize   = 256 << 10 // bytes of data in one origin.call, as ToGo counts them
+	maxValueDepth = 32        // levels of nesting: lists in dicts in lists...
+	maxCallSize   = 256 << 10 // bytes of data in one origin.call, as goValue counts them
 )
 
-// ToGo turns a Starlark value into plain data (nil, bool, int64, float64,
+// goValue turns a Starlark value into plain data (nil, bool, int64, float64,
 // string, []any, map[string]any) that can travel as JSON. Functions and
 // other values that are not data cannot leave the sandbox, nor can values
-// nested deeper than MaxValueDepth, larger than MaxCallSize (a string
+// nested deeper than maxValueDepth, larger than maxCallSize (a string
 // counts its bytes, anything else 8) or containing themselves.
-func ToGo(v starlark.Value) (any, error) {
+func goValue(v starlark.Value) (any, error) {
 	c := toGo{inside: map[starlark.Value]bool{}}
 	return c.convert(v, 0)
 }
@@ -34,18 +34,18 @@ type toGo struct {
 	inside map[starlark.Value]bool // the lists and dicts being converted
 }
 
-// count adds n bytes, or refuses when the value grows past MaxCallSize.
+// count adds n bytes, or refuses when the value grows past maxCallSize.
 func (c *toGo) count(n int) error {
-	if n > MaxCallSize-c.size {
-		return fmt.Errorf("a value of more than %d KiB is too large to leave the sandbox", MaxCallSize>>10)
+	if n > maxCallSize-c.size {
+		return fmt.Errorf("a value of more than %d KiB is too large to leave the sandbox", maxCallSize>>10)
 	}
 	c.size += n
 	return nil
 }
 
 func (c *toGo) convert(v starlark.Value, depth int) (any, error) {
-	if depth > MaxValueDepth {
-		return nil, fmt.Errorf("a value nested deeper than %d levels cannot leave the sandbox", MaxValueDepth)
+	if depth > maxValueDepth {
+		return nil, fmt.Errorf("a value nested deeper than %d levels cannot leave the sandbox", maxValueDepth)
 	}
 	if err := c.count(8); err != nil {
 		return nil, err
@@ -120,15 +120,15 @@ func firstChars(s string) string {
 	return s
 }
 
-// FromGo turns JSON-decoded data into a Starlark value. Whole numbers become
+// starlarkValue turns JSON-decoded data into a Starlark value. Whole numbers become
 // ints, so a script can use them as counts and indexes. Data nested deeper
-// than MaxValueDepth is refused; its size is bounded by the wire frame it
+// than maxValueDepth is refused; its size is bounded by the wire frame it
 // came in.
-func FromGo(x any) (starlark.Value, error) { return fromGo(x, 0) }
+func starlarkValue(x any) (starlark.Value, error) { return fromGo(x, 0) }
 
 func fromGo(x any, depth int) (starlark.Value, error) {
-	if depth > MaxValueDepth {
-		return nil, fmt.Errorf("a value nested deeper than %d levels cannot enter the sandbox", MaxValueDepth)
+	if depth > maxValueDepth {
+		return nil, fmt.Errorf("a value nested deeper than %d levels cannot enter the sandbox", maxValueDepth)
 	}
 	switch x := x.(type) {
 	case nil:

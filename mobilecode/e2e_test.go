@@ -1,4 +1,4 @@
-package mobilecode_test
+package mobilecode
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"dsdemo/mobilecode"
 	"dsdemo/models/program/programtest"
 	"dsdemo/models/wire"
 )
@@ -91,7 +90,7 @@ func TestScripts(t *testing.T) {
 		other := keygen(t, codeserver, "other")
 		out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", other+".pub", "calculator")
 		assert.Equal(t, 1, code)
-		assert.Equal(t, "sandbox: "+mobilecode.ErrBadSignature.Error()+"\n", errOut)
+		assert.Equal(t, "sandbox: "+errBadSignature.Error()+"\n", errOut)
 		assert.Empty(t, out, "a refused script must not run")
 	})
 }
@@ -102,7 +101,7 @@ func TestTamperedScriptNeverRuns(t *testing.T) {
 
 	out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", key+".pub", "calculator")
 	assert.Equal(t, 1, code)
-	assert.Equal(t, "sandbox: "+mobilecode.ErrBadSignature.Error()+"\n", errOut)
+	assert.Equal(t, "sandbox: "+errBadSignature.Error()+"\n", errOut)
 	assert.Empty(t, out, "a tampered script must not run")
 
 	out, _, code = programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", key+".pub", "convert")
@@ -114,14 +113,14 @@ func TestRemoteEvaluation(t *testing.T) {
 	codeserver, sandbox, key := setup(t)
 	client := keygen(t, codeserver, "client")
 	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--trust", client+".pub", "--timeout", "1m")
-	priv, err := mobilecode.ReadPrivateKey(client + ".key")
+	priv, err := readPrivateKey(client + ".key")
 	require.NoError(t, err)
-	c := mobilecode.NewClient(wire.NewNode("client"), srv.Addr)
+	c := newClient(wire.NewNode("client"), srv.Addr)
 	t.Cleanup(c.Close)
 	ctx := context.Background()
 
-	sign := func(name string, src []byte) mobilecode.RunRequest {
-		req, err := mobilecode.NewRunRequest(priv, name, src)
+	sign := func(name string, src []byte) runRequest {
+		req, err := newRunRequest(priv, name, src)
 		require.NoError(t, err)
 		return req
 	}
@@ -130,7 +129,7 @@ func TestRemoteEvaluation(t *testing.T) {
 		got, err := c.RunRemote(ctx, sign("rem", src))
 		require.NoError(t, err)
 		assert.Equal(t, "usd 1.08\n", got.Output)
-		assert.Equal(t, mobilecode.VerdictFinished, got.Verdict)
+		assert.Equal(t, verdictFinished, got.Verdict)
 		assert.Positive(t, got.Steps)
 	})
 	t.Run("same limits as the client", func(t *testing.T) {
@@ -144,15 +143,15 @@ func TestRemoteEvaluation(t *testing.T) {
 		got, err := c.RunRemote(ctx, sign("chatty", chatty))
 		require.NoError(t, err)
 		assert.Equal(t, "the script failed: output longer than 64 KiB", got.Verdict)
-		assert.LessOrEqual(t, len(got.Output), mobilecode.MaxRunOutput)
+		assert.LessOrEqual(t, len(got.Output), maxRunOutput)
 	})
-	tampered := map[string]func(r *mobilecode.RunRequest){
-		"source":      func(r *mobilecode.RunRequest) { r.Src = append(r.Src, '#') },
-		"name":        func(r *mobilecode.RunRequest) { r.Name = "other" },
-		"nonce":       func(r *mobilecode.RunRequest) { r.Nonce[0] ^= 1 },
-		"time":        func(r *mobilecode.RunRequest) { r.Issued = r.Issued.Add(time.Millisecond) },
-		"signature":   func(r *mobilecode.RunRequest) { r.Sig[0] ^= 1 },
-		"script sig.": func(r *mobilecode.RunRequest) { r.Sig = mobilecode.Sign(priv, r.Name, r.Src) },
+	tampered := map[string]func(r *runRequest){
+		"source":      func(r *runRequest) { r.Src = append(r.Src, '#') },
+		"name":        func(r *runRequest) { r.Name = "other" },
+		"nonce":       func(r *runRequest) { r.Nonce[0] ^= 1 },
+		"time":        func(r *runRequest) { r.Issued = r.Issued.Add(time.Millisecond) },
+		"signature":   func(r *runRequest) { r.Sig[0] ^= 1 },
+		"script sig.": func(r *runRequest) { r.Sig = signScript(priv, r.Name, r.Src) },
 	}
 	for what, tamper := range tampered {
 		t.Run("tampered "+what+" is refused", func(t *testing.T) {
@@ -160,7 +159,7 @@ func TestRemoteEvaluation(t *testing.T) {
 			tamper(&req)
 			_, err := c.RunRemote(ctx, req)
 			require.Error(t, err)
-			assert.True(t, strings.HasSuffix(err.Error(), mobilecode.ErrBadSignature.Error()), err.Error())
+			assert.True(t, strings.HasSuffix(err.Error(), errBadSignature.Error()), err.Error())
 		})
 	}
 	t.Run("unsigned is refused", func(t *testing.T) {
@@ -168,7 +167,7 @@ func TestRemoteEvaluation(t *testing.T) {
 		req.Sig = nil
 		_, err := c.RunRemote(ctx, req)
 		require.Error(t, err)
-		assert.True(t, strings.HasSuffix(err.Error(), mobilecode.ErrUnsigned.Error()), err.Error())
+		assert.True(t, strings.HasSuffix(err.Error(), errUnsigned.Error()), err.Error())
 	})
 	t.Run("sandbox --send", func(t *testing.T) {
 		scripts := t.TempDir()

@@ -1,4 +1,4 @@
-package mobilecode_test
+package mobilecode
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"dsdemo/mobilecode"
 	"dsdemo/models/wire"
 )
 
@@ -26,17 +25,17 @@ func FuzzDecodeFetch(f *testing.F) {
 	f.Add([]byte(`[1,2]`))
 	f.Add([]byte(`{`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		s, err := mobilecode.DecodeFetch(raw)
+		s, err := decodeFetch(raw)
 		if err != nil {
 			return
 		}
-		if s.Name == "" || len(s.Name) > mobilecode.MaxNameLen || len(s.Src) > mobilecode.MaxScriptSize {
+		if s.Name == "" || len(s.Name) > maxNameLen || len(s.Src) > maxScriptSize {
 			t.Fatalf("accepted a script out of bounds: name %q, %d bytes", s.Name, len(s.Src))
 		}
 		// What decodes must survive the trip back over the wire.
 		again, err := json.Marshal(s.Body())
 		require.NoError(t, err)
-		s2, err := mobilecode.DecodeFetch(again)
+		s2, err := decodeFetch(again)
 		require.NoError(t, err)
 		assert.Equal(t, s.Name, s2.Name)
 		assert.Equal(t, s.Sig, s2.Sig)
@@ -49,17 +48,17 @@ func FuzzDecodeRun(f *testing.F) {
 	f.Add([]byte(`{"name":"rem","nonce":"AAAAAAAAAAAAAAAAAAAAAA==","issued":-5}`))
 	f.Add([]byte(`{"name":"../etc/passwd"}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		r, err := mobilecode.DecodeRun(raw)
+		r, err := decodeRun(raw)
 		if err != nil {
 			return
 		}
-		if r.Name == "" || len(r.Name) > mobilecode.MaxNameLen || len(r.Src) > mobilecode.MaxScriptSize ||
-			len(r.Nonce) != mobilecode.NonceSize || r.Issued.UnixMilli() <= 0 {
+		if r.Name == "" || len(r.Name) > maxNameLen || len(r.Src) > maxScriptSize ||
+			len(r.Nonce) != nonceSize || r.Issued.UnixMilli() <= 0 {
 			t.Fatalf("accepted a run request out of bounds: %+v", r)
 		}
 		again, err := json.Marshal(r.Body())
 		require.NoError(t, err)
-		r2, err := mobilecode.DecodeRun(again)
+		r2, err := decodeRun(again)
 		require.NoError(t, err)
 		assert.Equal(t, r, r2)
 	})
@@ -73,17 +72,17 @@ func FuzzCallReply(f *testing.F) {
 	f.Add([]byte(`{"result":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}`))
 	f.Add([]byte(`{"result":1e400}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		var r mobilecode.CallReply
+		var r CallReply
 		if json.Unmarshal(raw, &r) != nil {
 			return
 		}
-		v, err := mobilecode.FromGo(r.Result)
-		if err != nil || len(raw) > mobilecode.MaxCallSize/8 {
+		v, err := starlarkValue(r.Result)
+		if err != nil || len(raw) > maxCallSize/8 {
 			return
 		}
-		// What a script was given, it can send home again (ToGo counts at
+		// What a script was given, it can send home again (goValue counts at
 		// most 8 bytes for each byte of JSON).
-		if _, err := mobilecode.ToGo(v); err != nil {
+		if _, err := goValue(v); err != nil {
 			t.Fatalf("cannot send back what arrived: %v", err)
 		}
 	})
@@ -99,11 +98,11 @@ func FuzzServerHandle(f *testing.F) {
 	f.Add("call", []byte(`{"op":"products","args":{"category":7}}`))
 	f.Add("run", []byte(`{"name":"rem","src":"show(1)","nonce":"AAAAAAAAAAAAAAAAAAAAAA==","issued":1700000000000,"sig":"AAEC"}`))
 	f.Add("nope", []byte(`null`))
-	key, err := mobilecode.ReadPrivateKey(mobilecode.Demo)
+	key, err := readPrivateKey(demoName)
 	require.NoError(f, err)
-	trust, err := mobilecode.ReadPublicKey(mobilecode.Demo)
+	trust, err := readPublicKey(demoName)
 	require.NoError(f, err)
-	srv, err := mobilecode.NewServer(wire.NewNode(mobilecode.ServerName), mobilecode.ServerConfig{Key: key, Trust: trust})
+	srv, err := newServer(wire.NewNode(serverName), serverConfig{Key: key, Trust: trust})
 	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, typ string, body []byte) {
 		reply, err := srv.Handle(context.Background(), wire.Envelope{Type: typ, Body: body})

@@ -1,4 +1,4 @@
-package mobilecode_test
+package mobilecode
 
 import (
 	"bufio"
@@ -21,7 +21,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"dsdemo/mobilecode"
 	"dsdemo/models/program/programtest"
 	"dsdemo/models/wire"
 )
@@ -150,7 +149,7 @@ func TestHostileAllocationsAreRefusedBeforeTheyHappen(t *testing.T) {
 
 func TestHostileConcurrentRemoteEvaluationsEachHaveTheirOwnBudget(t *testing.T) {
 	sandbox, srv, client := remoteEvaluator(t)
-	heap := mobilecode.DefaultLimits.Heap
+	heap := defaultLimits.Heap
 	dir := scriptDir(t, map[string]string{
 		// Each takes 40 MiB of its own 64 MiB: three at once are 120 MiB.
 		"modest-1": "s = 'a' * (40 << 20)\nfor i in range(100000):\n    pass\nshow(len(s))\n",
@@ -203,18 +202,18 @@ func TestHostileConcurrentRemoteEvaluationsEachHaveTheirOwnBudget(t *testing.T) 
 // script it holds a genuine signature for.
 func TestHostileSandboxRunsOnlyTheScriptItAskedFor(t *testing.T) {
 	_, sandbox, key := setup(t)
-	priv, err := mobilecode.ReadPrivateKey(key + ".key")
+	priv, err := readPrivateKey(key + ".key")
 	require.NoError(t, err)
 	loop := []byte("n = 0\nwhile True:\n    n += 1\n")
-	swapped := mobilecode.Script{Name: "hostile-loop", Src: loop, Sig: mobilecode.Sign(priv, "hostile-loop", loop)}
+	swapped := script{Name: "hostile-loop", Src: loop, Sig: signScript(priv, "hostile-loop", loop)}
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() {
-		served <- wire.Serve(ctx, wire.NewNode(mobilecode.ServerName), ln, func(_ context.Context, req wire.Envelope) (any, error) {
-			if req.Type == mobilecode.TypeFetch {
+		served <- wire.Serve(ctx, wire.NewNode(serverName), ln, func(_ context.Context, req wire.Envelope) (any, error) {
+			if req.Type == TypeFetch {
 				return swapped.Body(), nil
 			}
 			return nil, errors.New("this server only swaps scripts")
@@ -344,26 +343,26 @@ func TestHostileReplayedRunIsRefused(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "total stock worth")
 
-	run := mitm.captured(t, mobilecode.TypeRun)
+	run := mitm.captured(t, TypeRun)
 	for range 3 {
 		got := reason(t, sendLine(t, srv.Addr, run))
-		assert.Equal(t, mobilecode.ErrReplay.Error(), got, "the captured request sent again")
+		assert.Equal(t, errReplay.Error(), got, "the captured request sent again")
 	}
 
 	// A request built with the client's own code, signed at another time.
-	priv, err := mobilecode.ReadPrivateKey(client + ".key")
+	priv, err := readPrivateKey(client + ".key")
 	require.NoError(t, err)
-	c := mobilecode.NewClient(wire.NewNode("mallory"), srv.Addr)
+	c := newClient(wire.NewNode("mallory"), srv.Addr)
 	t.Cleanup(c.Close)
 	src := []byte(friendly)
 	at := func(issued time.Time) error {
-		nonce := make([]byte, mobilecode.NonceSize)
+		nonce := make([]byte, nonceSize)
 		_, err := rand.Read(nonce)
 		require.NoError(t, err)
-		_, err = c.RunRemote(programtest.Context(t), mobilecode.SignRun(priv, "friendly", src, nonce, issued))
+		_, err = c.RunRemote(programtest.Context(t), signRun(priv, "friendly", src, nonce, issued))
 		return err
 	}
-	err = at(time.Now().Add(-2 * mobilecode.ReplayWindow))
+	err = at(time.Now().Add(-2 * replayWindow))
 	assert.ErrorContains(t, err, "refused: the run request is stale: signed 2m0s ago, and a request is valid for 1m0s")
 	err = at(time.Now().Add(time.Hour))
 	assert.ErrorContains(t, err, "refused: the run request is signed 1h0m0s in the future: the client's clock is wrong")
@@ -386,11 +385,11 @@ func TestHostileOversizedScriptIsRefused(t *testing.T) {
 	})
 	t.Run("run request", func(t *testing.T) {
 		srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--trust", key+".pub")
-		priv, err := mobilecode.ReadPrivateKey(key + ".key")
+		priv, err := readPrivateKey(key + ".key")
 		require.NoError(t, err)
-		req, err := mobilecode.NewRunRequest(priv, "big", []byte(big[:200<<10]))
+		req, err := newRunRequest(priv, "big", []byte(big[:200<<10]))
 		require.NoError(t, err)
-		c := mobilecode.NewClient(wire.NewNode("mallory"), srv.Addr)
+		c := newClient(wire.NewNode("mallory"), srv.Addr)
 		t.Cleanup(c.Close)
 		_, err = c.RunRemote(programtest.Context(t), req)
 		assert.ErrorContains(t, err, "bad run message: the script has 200 KiB, and a script may have at most 128 KiB")
@@ -414,20 +413,20 @@ func TestHostileConcurrentRunsAreBounded(t *testing.T) {
 	const timeout = 4 * time.Second
 	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key",
 		"--trust", client+".pub", "--timeout", timeout.String(), "--steps", strconv.FormatUint(1<<62, 10))
-	priv, err := mobilecode.ReadPrivateKey(client + ".key")
+	priv, err := readPrivateKey(client + ".key")
 	require.NoError(t, err)
 	ctx := programtest.Context(t)
 
 	// Each slow run holds 48 MiB of its 64 MiB budget until it times out.
 	slow := []byte("s = 'x' * (48 << 20)\nwhile True:\n    pass\n")
-	const bound = mobilecode.MaxConcurrentRuns
+	const bound = maxConcurrentRuns
 	n := 4 * bound
-	replies, errs := make([]mobilecode.RunReply, n), make([]error, n)
+	replies, errs := make([]RunReply, n), make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		req, err := mobilecode.NewRunRequest(priv, "slow", slow)
+		req, err := newRunRequest(priv, "slow", slow)
 		require.NoError(t, err)
-		c := mobilecode.NewClient(wire.NewNode(fmt.Sprintf("mallory-%d", i)), srv.Addr) // a connection each
+		c := newClient(wire.NewNode(fmt.Sprintf("mallory-%d", i)), srv.Addr) // a connection each
 		t.Cleanup(c.Close)
 		wg.Go(func() { replies[i], errs[i] = c.RunRemote(ctx, req) })
 	}
@@ -436,11 +435,11 @@ func TestHostileConcurrentRunsAreBounded(t *testing.T) {
 	ran, busy := 0, 0
 	for i, err := range errs {
 		if err != nil {
-			assert.ErrorContains(t, err, mobilecode.ErrBusy.Error(), "run %d", i)
+			assert.ErrorContains(t, err, errBusy.Error(), "run %d", i)
 			busy++
 			continue
 		}
-		assert.Equal(t, (&mobilecode.TimeoutError{Timeout: timeout}).Error(), replies[i].Verdict, "run %d", i)
+		assert.Equal(t, (&timeoutError{Timeout: timeout}).Error(), replies[i].Verdict, "run %d", i)
 		ran++
 	}
 	assert.Equal(t, bound, ran, "runs the server ran")
@@ -448,15 +447,15 @@ func TestHostileConcurrentRunsAreBounded(t *testing.T) {
 
 	// The budgets of the runs at once and the server's own memory, with
 	// room for the collector's lag; without the bound, 16 runs hold 768 MiB.
-	heap := mobilecode.DefaultLimits.Heap
+	heap := defaultLimits.Heap
 	limit := bound*heap + 2*heap + 64<<20
 	peak := programtest.PeakRSS(t, srv.Cmd.Process.Pid)
 	assert.LessOrEqual(t, peak, limit, "codeserver peak RSS %d MiB", peak>>20)
 	t.Logf("codeserver peak RSS: %d MiB", peak>>20)
 
-	c := mobilecode.NewClient(wire.NewNode("alice"), srv.Addr)
+	c := newClient(wire.NewNode("alice"), srv.Addr)
 	t.Cleanup(c.Close)
-	req, err := mobilecode.NewRunRequest(priv, "friendly", []byte(friendly))
+	req, err := newRunRequest(priv, "friendly", []byte(friendly))
 	require.NoError(t, err)
 	reply, err := c.RunRemote(ctx, req)
 	require.NoError(t, err, "a run after the attack")

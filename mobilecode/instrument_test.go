@@ -1,4 +1,4 @@
-package mobilecode_test
+package mobilecode
 
 import (
 	"context"
@@ -10,8 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
-
-	"dsdemo/mobilecode"
 )
 
 // plain runs src in Starlark as it comes, without the sandbox's
@@ -150,13 +148,13 @@ print(n)`,
 		t.Run(name, func(t *testing.T) {
 			wantOut, wantErr := plain(t, src)
 			var out strings.Builder
-			_, err := mobilecode.Run(context.Background(), "test", []byte(src), mobilecode.Limits{}, nil, &out)
+			_, err := runScript(context.Background(), "test", []byte(src), Limits{}, nil, &out)
 			assert.Equal(t, wantOut, out.String(), "what the script printed")
 			if wantErr == "" {
 				assert.NoError(t, err)
 				return
 			}
-			var se *mobilecode.ScriptError
+			var se *scriptError
 			require.True(t, errors.As(err, &se), "want a script error %q, got %v", wantErr, err)
 			assert.Equal(t, "the script failed: "+wantErr, err.Error())
 		})
@@ -167,12 +165,12 @@ func TestRunTurnsAPanicIntoTheRunsError(t *testing.T) {
 	broken := func(context.Context, string, starlark.Value) (starlark.Value, error) {
 		panic("a bug in a built-in")
 	}
-	_, res, err := run(t, `origin.call("rates")`, mobilecode.Limits{}, broken)
-	var p *mobilecode.PanicError
+	_, res, err := run(t, `origin.call("rates")`, Limits{}, broken)
+	var p *panicError
 	require.True(t, errors.As(err, &p), "got %T: %v", err, err)
 	assert.Equal(t, "stopped: the sandbox failed inside (a bug in a built-in)", res.Verdict)
 
-	out, _, err := run(t, `show("still", "fine")`, mobilecode.Limits{}, nil)
+	out, _, err := run(t, `show("still", "fine")`, Limits{}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "still fine\n", out)
 }

@@ -9,44 +9,34 @@ import (
 )
 
 // The message types of the mobile code protocol. Each request of type T is
-// answered by T+"_ok" or by an error envelope.
+// answered by T+"_ok" (wire.Serve's convention) or by an error envelope.
+// List and fetch are code on demand, call is a running script calling
+// home, run is remote evaluation.
 const (
-	TypeList  = "list"  // which scripts do you offer?
-	TypeFetch = "fetch" // send me this script with its signature (code on demand)
-	TypeCall  = "call"  // a running script calls home for data
-	TypeRun   = "run"   // run my signed script for me (remote evaluation)
+	TypeList    = "list"  // {} -> list_ok ListReply: which scripts do you offer?
+	TypeFetch   = "fetch" // FetchRequest -> fetch_ok ScriptBody: send me this script with its signature
+	TypeCall    = "call"  // CallRequest -> call_ok CallReply: a running script asks its origin for data
+	TypeRun     = "run"   // RunBody -> run_ok RunReply: run my signed script for me
+	TypeListOK  = TypeList + "_ok"
+	TypeFetchOK = TypeFetch + "_ok"
+	TypeCallOK  = TypeCall + "_ok"
+	TypeRunOK   = TypeRun + "_ok"
 )
 
-// MaxScriptSize is the largest script the programs accept, send or offer.
-// Useful scripts are a few KiB; the limit keeps every message that carries
-// a script well inside one wire frame, even when JSON escapes every byte.
-const MaxScriptSize = 128 << 10
-
-// MaxNameLen is the longest script name.
-const MaxNameLen = 64
-
-// NonceSize is the length of a run request's nonce, in bytes.
-const NonceSize = 16
-
-// Script is a piece of mobile code as it travels: its name, its source and
-// the signature over both.
-type Script struct {
-	Name string
-	Src  []byte
-	Sig  []byte
+// Messages maps each message type to the type of its body, for tools that
+// check names against the protocol: the catalogue's tests check that every
+// type and body field a guided experiment waits for is one of these, so a
+// renamed field fails a test instead of silently breaking a lesson.
+var Messages = map[string]any{
+	TypeList: struct{}{}, TypeListOK: ListReply{},
+	TypeFetch: FetchRequest{}, TypeFetchOK: ScriptBody{},
+	TypeCall: CallRequest{}, TypeCallOK: CallReply{},
+	TypeRun: RunBody{}, TypeRunOK: RunReply{},
 }
 
-// RunRequest is a remote evaluation as the client signs it: the script, a
-// nonce and the time of signing. The signature covers all of them, so the
-// server can refuse a request it has seen before (a replay) and one too old
-// to remember.
-type RunRequest struct {
-	Name   string
-	Src    []byte
-	Nonce  []byte    // NonceSize random bytes, new for every request
-	Issued time.Time // when the client signed it, to the millisecond
-	Sig    []byte
-}
+// The bodies, as they travel in the envelope's "body". Scripts travel as
+// text and signatures and nonces in base64, so a student reading the wire
+// with nc sees the code itself.
 
 // ListReply is the body of list_ok.
 type ListReply struct {
@@ -93,13 +83,48 @@ type RunReply struct {
 	Verdict string `json:"verdict"`
 }
 
+// The forms the programs work with, and how they are decoded from the
+// bodies: a decoder checks the form of what arrived, never whether it is
+// genuine, which is the signature's job (sign.go).
+
+// maxScriptSize is the largest script the programs accept, send or offer.
+// Useful scripts are a few KiB; the limit keeps every message that carries
+// a script well inside one wire frame, even when JSON escapes every byte.
+const maxScriptSize = 128 << 10
+
+// maxNameLen is the longest script name.
+const maxNameLen = 64
+
+// nonceSize is the length of a run request's nonce, in bytes.
+const nonceSize = 16
+
+// script is a piece of mobile code as it travels: its name, its source and
+// the signature over both.
+type script struct {
+	Name string
+	Src  []byte
+	Sig  []byte
+}
+
+// runRequest is a remote evaluation as the client signs it: the script, a
+// nonce and the time of signing. The signature covers all of them, so the
+// server can refuse a request it has seen before (a replay) and one too old
+// to remember.
+type runRequest struct {
+	Name   string
+	Src    []byte
+	Nonce  []byte    // nonceSize random bytes, new for every request
+	Issued time.Time // when the client signed it, to the millisecond
+	Sig    []byte
+}
+
 // Body returns s as it travels.
-func (s Script) Body() ScriptBody {
+func (s script) Body() ScriptBody {
 	return ScriptBody{Name: s.Name, Src: string(s.Src), Sig: base64.StdEncoding.EncodeToString(s.Sig)}
 }
 
 // Body returns r as it travels.
-func (r RunRequest) Body() RunBody {
+func (r runRequest) Body() RunBody {
 	return RunBody{
 		Name:   r.Name,
 		Src:    string(r.Src),
@@ -109,38 +134,38 @@ func (r RunRequest) Body() RunBody {
 	}
 }
 
-// DecodeFetch decodes a fetch_ok body into a Script. It checks the form
-// only; whether the signature fits is Verify's job.
-func DecodeFetch(raw []byte) (Script, error) {
+// decodeFetch decodes a fetch_ok body into a script. It checks the form
+// only; whether the signature fits is verifyScript's job.
+func decodeFetch(raw []byte) (script, error) {
 	var b ScriptBody
 	if err := json.Unmarshal(raw, &b); err != nil {
-		return Script{}, fmt.Errorf("bad script message: %w", err)
+		return script{}, fmt.Errorf("bad script message: %w", err)
 	}
-	s := Script{Name: b.Name, Src: []byte(b.Src)}
+	s := script{Name: b.Name, Src: []byte(b.Src)}
 	var err error
 	if err = checkScript(s.Name, s.Src); err == nil {
 		s.Sig, err = decodeBase64("signature", b.Sig)
 	}
 	if err != nil {
-		return Script{}, fmt.Errorf("bad script message: %w", err)
+		return script{}, fmt.Errorf("bad script message: %w", err)
 	}
 	return s, nil
 }
 
-// DecodeRun decodes a run body into a RunRequest. It checks the form only;
+// decodeRun decodes a run body into a runRequest. It checks the form only;
 // whether the signature fits and the request is fresh is the server's job.
-func DecodeRun(raw []byte) (RunRequest, error) {
+func decodeRun(raw []byte) (runRequest, error) {
 	var b RunBody
 	if err := json.Unmarshal(raw, &b); err != nil {
-		return RunRequest{}, fmt.Errorf("bad run message: %w", err)
+		return runRequest{}, fmt.Errorf("bad run message: %w", err)
 	}
-	r := RunRequest{Name: b.Name, Src: []byte(b.Src), Issued: time.UnixMilli(b.Issued)}
+	r := runRequest{Name: b.Name, Src: []byte(b.Src), Issued: time.UnixMilli(b.Issued)}
 	err := checkScript(r.Name, r.Src)
 	if err == nil {
 		r.Nonce, err = decodeBase64("nonce", b.Nonce)
 	}
-	if err == nil && len(r.Nonce) != NonceSize {
-		err = fmt.Errorf("the nonce has %d bytes, want %d", len(r.Nonce), NonceSize)
+	if err == nil && len(r.Nonce) != nonceSize {
+		err = fmt.Errorf("the nonce has %d bytes, want %d", len(r.Nonce), nonceSize)
 	}
 	if err == nil && b.Issued <= 0 {
 		err = fmt.Errorf("no time of signing (issued)")
@@ -149,7 +174,7 @@ func DecodeRun(raw []byte) (RunRequest, error) {
 		r.Sig, err = decodeBase64("signature", b.Sig)
 	}
 	if err != nil {
-		return RunRequest{}, fmt.Errorf("bad run message: %w", err)
+		return runRequest{}, fmt.Errorf("bad run message: %w", err)
 	}
 	return r, nil
 }
@@ -170,40 +195,30 @@ func checkScript(name string, src []byte) error {
 	return checkScriptSize(len(src))
 }
 
-// checkName accepts 1 to MaxNameLen letters, digits, '-', '_' and '.', not
+// checkName accepts 1 to maxNameLen letters, digits, '-', '_' and '.', not
 // starting with '.': a name that is also a safe file name and one word in a
 // session command.
 func checkName(name string) error {
-	ok := name != "" && len(name) <= MaxNameLen && name[0] != '.'
+	ok := name != "" && len(name) <= maxNameLen && name[0] != '.'
 	for _, c := range name {
 		ok = ok && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_.", c))
 	}
 	if ok {
 		return nil
 	}
-	if len(name) > MaxNameLen {
-		return fmt.Errorf("a script name of %d bytes: want at most %d", len(name), MaxNameLen)
+	if len(name) > maxNameLen {
+		return fmt.Errorf("a script name of %d bytes: want at most %d", len(name), maxNameLen)
 	}
-	return fmt.Errorf("bad script name %q: want 1 to %d letters, digits, '-', '_' or '.'", name, MaxNameLen)
+	return fmt.Errorf("bad script name %q: want 1 to %d letters, digits, '-', '_' or '.'", name, maxNameLen)
 }
 
-// checkScriptSize refuses a script larger than MaxScriptSize.
+// checkScriptSize refuses a script larger than maxScriptSize.
 func checkScriptSize(size int) error {
-	if size > MaxScriptSize {
-		return fmt.Errorf("the script has %d KiB, and a script may have at most %d KiB", size>>10, MaxScriptSize>>10)
+	if size > maxScriptSize {
+		return fmt.Errorf("the script has %d KiB, and a script may have at most %d KiB", size>>10, maxScriptSize>>10)
 	}
 	return nil
 }
 
 // scriptName is the name a request means: "aggregate.star" is "aggregate".
 func scriptName(name string) string { return strings.TrimSuffix(name, ".star") }
-
-// Messages maps each message type to the type of its body, for tools that
-// check names against the protocol: the catalogue's tests check that every
-// type and body field a guided experiment waits for is one of these.
-var Messages = map[string]any{
-	TypeList: struct{}{}, TypeList + "_ok": ListReply{},
-	TypeFetch: FetchRequest{}, TypeFetch + "_ok": ScriptBody{},
-	TypeCall: CallRequest{}, TypeCall + "_ok": CallReply{},
-	TypeRun: RunBody{}, TypeRun + "_ok": RunReply{},
-}

@@ -22,14 +22,14 @@ import (
 	"dsdemo/models/wire"
 )
 
-// Embedded holds the scripts in scripts/, the codeserver's default offer.
+// embedded holds the scripts in scripts/, the codeserver's default offer.
 //
 //go:embed scripts/*.star
-var Embedded embed.FS
+var embedded embed.FS
 
-// EmbeddedScripts returns the scripts directory of Embedded.
-func EmbeddedScripts() fs.FS {
-	sub, _ := fs.Sub(Embedded, "scripts") // cannot fail: the pattern above names it
+// embeddedScripts returns the scripts directory of embedded.
+func embeddedScripts() fs.FS {
+	sub, _ := fs.Sub(embedded, "scripts") // cannot fail: the pattern above names it
 	return sub
 }
 
@@ -50,70 +50,70 @@ func RunCodeserver(ctx context.Context, env *program.Env, cfg CodeserverConfig) 
 	if cfg.Key == "" {
 		return program.Usagef("--key FILE is required (make one with: codeserver keygen --out NAME)")
 	}
-	sc := ServerConfig{Tamper: cfg.Tamper, Limits: cfg.Limits}
+	sc := serverConfig{Tamper: cfg.Tamper, Limits: cfg.Limits}
 	var err error
-	if sc.Key, err = ReadPrivateKey(cfg.Key); err != nil {
+	if sc.Key, err = readPrivateKey(cfg.Key); err != nil {
 		return err
 	}
 	if cfg.Trust != "" {
-		if sc.Trust, err = ReadPublicKey(cfg.Trust); err != nil {
+		if sc.Trust, err = readPublicKey(cfg.Trust); err != nil {
 			return err
 		}
 	}
 	if cfg.Scripts != "" {
 		sc.Scripts = os.DirFS(cfg.Scripts)
 	}
-	s, err := NewServer(env.Node, sc)
+	s, err := newServer(env.Node, sc)
 	if err != nil {
 		return err
 	}
 	return s.Serve(ctx, env.Listener)
 }
 
-// ServerConfig is what a codeserver starts with.
-type ServerConfig struct {
+// serverConfig is what a codeserver starts with.
+type serverConfig struct {
 	Key     ed25519.PrivateKey // signs every script it offers
-	Scripts fs.FS              // NAME.star files at its top; nil means EmbeddedScripts
+	Scripts fs.FS              // NAME.star files at its top; nil means embeddedScripts
 	Tamper  string             // a script served with a broken signature, for the class; "" for none
 	Trust   ed25519.PublicKey  // whose scripts it runs for clients (remote evaluation); nil runs none
 	Limits  Limits             // for remote evaluation; zero fields take the defaults
 }
 
-// MaxConcurrentRuns is how many remote evaluations a server runs at once.
+// maxConcurrentRuns is how many remote evaluations a server runs at once.
 // Each run may allocate its whole budget (Limits.Heap), and a signature
 // proves only who wrote a script, not that it is kind: with the classroom's
 // demo key, whose seed is published, anyone can sign one. Without a bound,
 // the wire's MaxConns connections could start 2048 runs of 64 MiB each. A
-// run beyond the bound is refused at once (ErrBusy), not queued: a queue
+// run beyond the bound is refused at once (errBusy), not queued: a queue
 // would need a bound of its own, and the client's wait would run into its
 // reply timeout anyway. Four is enough for a class taking turns, and keeps
 // the server's memory at a few budgets.
-const MaxConcurrentRuns = 4
+const maxConcurrentRuns = 4
 
-// ErrBusy: the server already runs MaxConcurrentRuns remote evaluations.
+// errBusy: the server already runs maxConcurrentRuns remote evaluations.
 // The request was neither checked nor run, so the client may send it again.
-var ErrBusy = fmt.Errorf("busy: the server already runs %d remote evaluations at once; try again later", MaxConcurrentRuns)
+var errBusy = fmt.Errorf("busy: the server already runs %d remote evaluations at once; try again later", maxConcurrentRuns)
 
-// Server offers signed scripts (code on demand), answers the calls those
+// server offers signed scripts (code on demand), answers the calls those
 // scripts make home, and runs signed scripts for clients (remote evaluation).
-type Server struct {
+type server struct {
 	node    *wire.Node
-	scripts map[string]Script // by name; read-only after NewServer
+	scripts map[string]script // by name; read-only after newServer
 	trust   ed25519.PublicKey
 	limits  Limits
 	replays *replayGuard
-	running chan struct{} // one token per remote evaluation in progress; capacity MaxConcurrentRuns
+	running chan struct{} // one token per remote evaluation in progress; capacity maxConcurrentRuns
 }
 
-// NewServer loads and signs the scripts of cfg.
-func NewServer(node *wire.Node, cfg ServerConfig) (*Server, error) {
+// newServer loads and signs the scripts of cfg.
+func newServer(node *wire.Node, cfg serverConfig) (*server, error) {
 	if len(cfg.Key) != ed25519.PrivateKeySize {
 		return nil, errors.New("the codeserver needs its private key to sign scripts (--key FILE)")
 	}
 	if cfg.Scripts == nil {
-		cfg.Scripts = EmbeddedScripts()
+		cfg.Scripts = embeddedScripts()
 	}
-	scripts, err := LoadScripts(cfg.Scripts, cfg.Key)
+	scripts, err := loadScripts(cfg.Scripts, cfg.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -124,17 +124,17 @@ func NewServer(node *wire.Node, cfg ServerConfig) (*Server, error) {
 		}
 		s.Sig[0] ^= 0xff // one flipped byte is enough to break it
 	}
-	return &Server{node: node, scripts: scripts, trust: cfg.Trust, limits: cfg.Limits, replays: newReplayGuard(processStart),
-		running: make(chan struct{}, MaxConcurrentRuns)}, nil
+	return &server{node: node, scripts: scripts, trust: cfg.Trust, limits: cfg.Limits, replays: newReplayGuard(processStart),
+		running: make(chan struct{}, maxConcurrentRuns)}, nil
 }
 
-// LoadScripts reads every NAME.star at the top of fsys and signs it with key.
-func LoadScripts(fsys fs.FS, key ed25519.PrivateKey) (map[string]Script, error) {
+// loadScripts reads every NAME.star at the top of fsys and signs it with key.
+func loadScripts(fsys fs.FS, key ed25519.PrivateKey) (map[string]script, error) {
 	files, err := fs.Glob(fsys, "*.star")
 	if err != nil {
 		return nil, fmt.Errorf("cannot list scripts: %w", err)
 	}
-	scripts := make(map[string]Script, len(files))
+	scripts := make(map[string]script, len(files))
 	for _, file := range files {
 		name := scriptName(path.Base(file))
 		src, err := readScript(fsys, file)
@@ -144,7 +144,7 @@ func LoadScripts(fsys fs.FS, key ed25519.PrivateKey) (map[string]Script, error) 
 		if err != nil {
 			return nil, fmt.Errorf("cannot offer %s: %w", name, err)
 		}
-		scripts[name] = Script{Name: name, Src: src, Sig: Sign(key, name, src)}
+		scripts[name] = script{Name: name, Src: src, Sig: signScript(key, name, src)}
 	}
 	if len(scripts) == 0 {
 		return nil, errors.New("no scripts to offer: want NAME.star files")
@@ -152,7 +152,7 @@ func LoadScripts(fsys fs.FS, key ed25519.PrivateKey) (map[string]Script, error) 
 	return scripts, nil
 }
 
-// readScript reads a script file; one over MaxScriptSize is refused
+// readScript reads a script file; one over maxScriptSize is refused
 // without reading all of it.
 func readScript(fsys fs.FS, file string) ([]byte, error) {
 	f, err := fsys.Open(file)
@@ -160,11 +160,11 @@ func readScript(fsys fs.FS, file string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	src, err := io.ReadAll(io.LimitReader(f, MaxScriptSize+1))
+	src, err := io.ReadAll(io.LimitReader(f, maxScriptSize+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(src) > MaxScriptSize {
+	if len(src) > maxScriptSize {
 		size := int64(len(src))
 		if info, err := f.Stat(); err == nil {
 			size = max(size, info.Size())
@@ -175,12 +175,12 @@ func readScript(fsys fs.FS, file string) ([]byte, error) {
 }
 
 // Serve answers requests on ln until ctx is done.
-func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	return wire.Serve(ctx, s.node, ln, s.Handle)
 }
 
 // Handle answers one request; it is the server's wire.Handler.
-func (s *Server) Handle(ctx context.Context, req wire.Envelope) (any, error) {
+func (s *server) Handle(ctx context.Context, req wire.Envelope) (any, error) {
 	switch req.Type {
 	case TypeList:
 		names := make([]string, 0, len(s.scripts))
@@ -204,7 +204,7 @@ func (s *Server) Handle(ctx context.Context, req wire.Envelope) (any, error) {
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
-		res, err := ServeCall(ctx, r.Op, r.Args)
+		res, err := serveCall(ctx, r.Op, r.Args)
 		return CallReply{Result: res}, err
 	case TypeRun:
 		return s.run(ctx, req.Body)
@@ -216,9 +216,9 @@ func (s *Server) Handle(ctx context.Context, req wire.Envelope) (any, error) {
 // in the same sandbox, under the same limits, once its signature checks out
 // and the request is fresh (replay.go). Each run has its own allocation
 // budget, so runs at the same time do not take each other's memory, and at
-// most MaxConcurrentRuns run at once, so their budgets together are bounded.
-func (s *Server) run(ctx context.Context, body []byte) (any, error) {
-	req, err := DecodeRun(body)
+// most maxConcurrentRuns run at once, so their budgets together are bounded.
+func (s *server) run(ctx context.Context, body []byte) (any, error) {
+	req, err := decodeRun(body)
 	if err != nil {
 		return nil, err
 	}
@@ -231,8 +231,8 @@ func (s *Server) run(ctx context.Context, body []byte) (any, error) {
 	case s.running <- struct{}{}:
 		defer func() { <-s.running }()
 	default:
-		s.node.Trace.Logf("refused a remote evaluation of %s: already %d running", req.Name, MaxConcurrentRuns)
-		return nil, ErrBusy
+		s.node.Trace.Logf("refused a remote evaluation of %s: already %d running", req.Name, maxConcurrentRuns)
+		return nil, errBusy
 	}
 	if err := req.Verify(s.trust); err != nil {
 		return nil, err
@@ -240,14 +240,14 @@ func (s *Server) run(ctx context.Context, body []byte) (any, error) {
 	if err := s.replays.admit(req, time.Now()); err != nil {
 		return nil, err
 	}
-	out := &cappedBuffer{max: MaxRunOutput}
-	res, _ := Run(ctx, req.Name, req.Src, s.limits, LocalCall, out)
+	out := &cappedBuffer{max: maxRunOutput}
+	res, _ := runScript(ctx, req.Name, req.Src, s.limits, localCall, out)
 	return RunReply{Output: out.String(), Steps: res.Steps, Verdict: res.Verdict}, nil
 }
 
-// MaxRunOutput bounds what a remotely evaluated script may show, so that its
+// maxRunOutput bounds what a remotely evaluated script may show, so that its
 // reply always fits in one wire frame.
-const MaxRunOutput = 64 << 10
+const maxRunOutput = 64 << 10
 
 // cappedBuffer is a bytes.Buffer that refuses to grow beyond max bytes; the
 // script's show then fails, which stops the script.
@@ -263,14 +263,14 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 	return b.Buffer.Write(p)
 }
 
-// LocalCall is origin.call for code running on the server itself: the
+// localCall is origin.call for code running on the server itself: the
 // origin is right here, so the call goes straight to the data API.
-func LocalCall(ctx context.Context, op string, args starlark.Value) (starlark.Value, error) {
-	goArgs, err := ToGo(args)
+func localCall(ctx context.Context, op string, args starlark.Value) (starlark.Value, error) {
+	goArgs, err := goValue(args)
 	if err != nil {
 		return nil, err
 	}
-	res, err := ServeCall(ctx, op, goArgs)
+	res, err := serveCall(ctx, op, goArgs)
 	if err != nil {
 		return nil, err
 	}
@@ -287,5 +287,5 @@ func viaJSON(x any) (starlark.Value, error) {
 	if err := json.Unmarshal(raw, &plain); err != nil {
 		return nil, fmt.Errorf("decode result: %w", err)
 	}
-	return FromGo(plain)
+	return starlarkValue(plain)
 }

@@ -21,8 +21,8 @@ import (
 // "list" asks what the server offers. The launcher drives it with do lines;
 // each run's steps, time and verdict are reported as the "last run" state,
 // which the launcher's inspector shows.
-func (c *Client) Session(ctx context.Context, env *program.Env, trust ed25519.PublicKey, limits Limits, key ed25519.PrivateKey, scripts fs.FS) error {
-	var last *RunRequest // the last run request sent; only the session's loop touches it
+func (c *client) Session(ctx context.Context, env *program.Env, trust ed25519.PublicKey, limits Limits, key ed25519.PrivateKey, scripts fs.FS) error {
+	var last *runRequest // the last run request sent; only the session's loop touches it
 	s := program.Session{
 		Prompt: "sandbox> ",
 		Help:   "commands: run NAME | send NAME | replay | list | help | quit",
@@ -39,7 +39,7 @@ func (c *Client) Session(ctx context.Context, env *program.Env, trust ed25519.Pu
 				if key == nil {
 					return "", errors.New("send needs the client's own key: start the sandbox with --key")
 				}
-				req, err := PrepareRun(name, key, scripts)
+				req, err := prepareRun(name, key, scripts)
 				if err != nil {
 					return "", err
 				}
@@ -58,7 +58,7 @@ func (c *Client) Session(ctx context.Context, env *program.Env, trust ed25519.Pu
 }
 
 // sendAndReport evaluates a script remotely and reports it as the last run.
-func (c *Client) sendAndReport(ctx context.Context, env *program.Env, req RunRequest) (string, error) {
+func (c *client) sendAndReport(ctx context.Context, env *program.Env, req runRequest) (string, error) {
 	r, err := c.RunRemote(ctx, req)
 	verdict := r.Verdict
 	if err != nil {
@@ -71,7 +71,7 @@ func (c *Client) sendAndReport(ctx context.Context, env *program.Env, req RunReq
 	return strings.TrimRight(r.Output, "\n") + fmt.Sprintf("\n(on the server: %s, %d steps)", r.Verdict, r.Steps), nil
 }
 
-func (c *Client) runAndReport(ctx context.Context, env *program.Env, name string, trust ed25519.PublicKey, limits Limits) (string, error) {
+func (c *client) runAndReport(ctx context.Context, env *program.Env, name string, trust ed25519.PublicKey, limits Limits) (string, error) {
 	var out bytes.Buffer
 	res, err := c.FetchAndRun(ctx, name, trust, limits, &out)
 	verdict := res.Verdict

@@ -17,11 +17,11 @@ import (
 // NAME.key holds the 64-byte ed25519 private key (keep it secret, it signs),
 // NAME.pub the 32-byte public key (give it to every client, it verifies).
 
-// ErrUnsigned: the script came without a signature.
-var ErrUnsigned = errors.New("refused: the script is not signed")
+// errUnsigned: the script came without a signature.
+var errUnsigned = errors.New("refused: the script is not signed")
 
-// ErrBadSignature: the signature does not fit the script and the trusted key.
-var ErrBadSignature = errors.New("refused: the signature does not match (tampered or signed by another key)")
+// errBadSignature: the signature does not fit the script and the trusted key.
+var errBadSignature = errors.New("refused: the signature does not match (tampered or signed by another key)")
 
 // What a signature covers. Every signed message is a list of fields, each
 // framed as a netstring ("9:aggregate,": the length, a colon, the bytes, a
@@ -46,58 +46,58 @@ func signed(fields ...string) []byte {
 	return msg
 }
 
-// Sign signs the script name with source src, as the codeserver does for
+// signScript signs the script name with source src, as the codeserver does for
 // code on demand. The signature covers the name, so a sandbox that asked
 // for one script can tell when it got another.
-func Sign(priv ed25519.PrivateKey, name string, src []byte) []byte {
+func signScript(priv ed25519.PrivateKey, name string, src []byte) []byte {
 	return ed25519.Sign(priv, signed(purposeScript, name, string(src)))
 }
 
-// Verify checks that sig is pub's signature of the script name with source src.
-func Verify(pub ed25519.PublicKey, name string, src, sig []byte) error {
+// verifyScript checks that sig is pub's signature of the script name with source src.
+func verifyScript(pub ed25519.PublicKey, name string, src, sig []byte) error {
 	return verify(pub, sig, signed(purposeScript, name, string(src)))
 }
 
 func verify(pub ed25519.PublicKey, sig, msg []byte) error {
 	if len(sig) == 0 {
-		return ErrUnsigned
+		return errUnsigned
 	}
 	if len(pub) != ed25519.PublicKeySize || !ed25519.Verify(pub, msg, sig) {
-		return ErrBadSignature
+		return errBadSignature
 	}
 	return nil
 }
 
-// NewRunRequest signs the script name with source src for remote
+// newRunRequest signs the script name with source src for remote
 // evaluation, with a fresh random nonce and the time now.
-func NewRunRequest(priv ed25519.PrivateKey, name string, src []byte) (RunRequest, error) {
-	nonce := make([]byte, NonceSize)
+func newRunRequest(priv ed25519.PrivateKey, name string, src []byte) (runRequest, error) {
+	nonce := make([]byte, nonceSize)
 	if _, err := rand.Read(nonce); err != nil {
-		return RunRequest{}, fmt.Errorf("make a nonce: %w", err)
+		return runRequest{}, fmt.Errorf("make a nonce: %w", err)
 	}
-	return SignRun(priv, name, src, nonce, time.Now()), nil
+	return signRun(priv, name, src, nonce, time.Now()), nil
 }
 
-// SignRun signs a run request with the given nonce and time of signing
+// signRun signs a run request with the given nonce and time of signing
 // (kept to the millisecond, as it travels).
-func SignRun(priv ed25519.PrivateKey, name string, src, nonce []byte, issued time.Time) RunRequest {
-	r := RunRequest{Name: name, Src: src, Nonce: nonce, Issued: time.UnixMilli(issued.UnixMilli())}
+func signRun(priv ed25519.PrivateKey, name string, src, nonce []byte, issued time.Time) runRequest {
+	r := runRequest{Name: name, Src: src, Nonce: nonce, Issued: time.UnixMilli(issued.UnixMilli())}
 	r.Sig = ed25519.Sign(priv, r.signed())
 	return r
 }
 
 // Verify checks that r is signed by pub: its name, nonce, time and source.
-func (r RunRequest) Verify(pub ed25519.PublicKey) error {
+func (r runRequest) Verify(pub ed25519.PublicKey) error {
 	return verify(pub, r.Sig, r.signed())
 }
 
-func (r RunRequest) signed() []byte {
+func (r runRequest) signed() []byte {
 	return signed(purposeRun, r.Name, string(r.Nonce), strconv.FormatInt(r.Issued.UnixMilli(), 10), string(r.Src))
 }
 
-// GenerateKey makes a key pair from the randomness in rand and writes it to
+// generateKey makes a key pair from the randomness in rand and writes it to
 // NAME.key and NAME.pub (the private key file readable only by its owner).
-func GenerateKey(rand io.Reader, name string) error {
+func generateKey(rand io.Reader, name string) error {
 	pub, priv, err := ed25519.GenerateKey(rand)
 	if err != nil {
 		return fmt.Errorf("generate key: %w", err)
@@ -111,27 +111,27 @@ func GenerateKey(rand io.Reader, name string) error {
 	return nil
 }
 
-// Demo is the name of the classroom key pair: "--key demo" and "--trust
+// demoName is the name of the classroom key pair: "--key demo" and "--trust
 // demo" use it, so the launcher can start a codeserver and its sandboxes
 // without key files. Its seed is written in this file, so anybody can sign
 // with it: it shows how signatures work and protects nothing.
-const Demo = "demo"
+const demoName = "demo"
 
 var demoKey = ed25519.NewKeyFromSeed([]byte("dsdemo classroom key: not secret")[:ed25519.SeedSize])
 
-// ReadPrivateKey reads a NAME.key file, or returns the demo key for "demo".
-func ReadPrivateKey(path string) (ed25519.PrivateKey, error) {
-	if path == Demo {
+// readPrivateKey reads a NAME.key file, or returns the demo key for "demo".
+func readPrivateKey(path string) (ed25519.PrivateKey, error) {
+	if path == demoName {
 		return demoKey, nil
 	}
 	b, err := readHexKey(path, ed25519.PrivateKeySize)
 	return ed25519.PrivateKey(b), err
 }
 
-// ReadPublicKey reads a NAME.pub file, or returns the demo key's public half
+// readPublicKey reads a NAME.pub file, or returns the demo key's public half
 // for "demo".
-func ReadPublicKey(path string) (ed25519.PublicKey, error) {
-	if path == Demo {
+func readPublicKey(path string) (ed25519.PublicKey, error) {
+	if path == demoName {
 		return demoKey.Public().(ed25519.PublicKey), nil
 	}
 	b, err := readHexKey(path, ed25519.PublicKeySize)

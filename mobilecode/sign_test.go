@@ -1,4 +1,4 @@
-package mobilecode_test
+package mobilecode
 
 import (
 	"crypto/ed25519"
@@ -8,8 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"dsdemo/mobilecode"
 )
 
 func TestVerify(t *testing.T) {
@@ -18,7 +16,7 @@ func TestVerify(t *testing.T) {
 	otherPub, otherPriv, err := ed25519.GenerateKey(rand.Reader)
 	require.NoError(t, err)
 	src := []byte(`show("hi")`)
-	sig := mobilecode.Sign(priv, "hello", src)
+	sig := signScript(priv, "hello", src)
 
 	tampered := append([]byte(nil), sig...)
 	tampered[0] ^= 1
@@ -30,44 +28,44 @@ func TestVerify(t *testing.T) {
 		want     error
 	}{
 		{"signed", pub, "hello", src, sig, nil},
-		{"unsigned", pub, "hello", src, nil, mobilecode.ErrUnsigned},
-		{"source changed", pub, "hello", []byte(`show("ha")`), sig, mobilecode.ErrBadSignature},
-		{"signature changed", pub, "hello", src, tampered, mobilecode.ErrBadSignature},
-		{"signature moved to another script", pub, "hello2", src, sig, mobilecode.ErrBadSignature},
-		{"signed by another key", pub, "hello", src, mobilecode.Sign(otherPriv, "hello", src), mobilecode.ErrBadSignature},
-		{"another trusted key", otherPub, "hello", src, sig, mobilecode.ErrBadSignature},
+		{"unsigned", pub, "hello", src, nil, errUnsigned},
+		{"source changed", pub, "hello", []byte(`show("ha")`), sig, errBadSignature},
+		{"signature changed", pub, "hello", src, tampered, errBadSignature},
+		{"signature moved to another script", pub, "hello2", src, sig, errBadSignature},
+		{"signed by another key", pub, "hello", src, signScript(otherPriv, "hello", src), errBadSignature},
+		{"another trusted key", otherPub, "hello", src, sig, errBadSignature},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, mobilecode.Verify(tt.pub, tt.script, tt.src, tt.sig))
+			assert.Equal(t, tt.want, verifyScript(tt.pub, tt.script, tt.src, tt.sig))
 		})
 	}
 }
 
 func TestKeyFiles(t *testing.T) {
 	name := filepath.Join(t.TempDir(), "k")
-	require.NoError(t, mobilecode.GenerateKey(rand.Reader, name))
-	priv, err := mobilecode.ReadPrivateKey(name + ".key")
+	require.NoError(t, generateKey(rand.Reader, name))
+	priv, err := readPrivateKey(name + ".key")
 	require.NoError(t, err)
-	pub, err := mobilecode.ReadPublicKey(name + ".pub")
+	pub, err := readPublicKey(name + ".pub")
 	require.NoError(t, err)
-	assert.NoError(t, mobilecode.Verify(pub, "a", nil, mobilecode.Sign(priv, "a", nil)))
+	assert.NoError(t, verifyScript(pub, "a", nil, signScript(priv, "a", nil)))
 
-	_, err = mobilecode.ReadPublicKey(name + ".key")
+	_, err = readPublicKey(name + ".key")
 	assert.ErrorContains(t, err, "is not a key file")
 }
 
 func TestDemoKey(t *testing.T) {
-	priv, err := mobilecode.ReadPrivateKey(mobilecode.Demo)
+	priv, err := readPrivateKey(demoName)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := mobilecode.ReadPublicKey(mobilecode.Demo)
+	pub, err := readPublicKey(demoName)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sig := mobilecode.Sign(priv, "hello", []byte("show(1)"))
-	if err := mobilecode.Verify(pub, "hello", []byte("show(1)"), sig); err != nil {
+	sig := signScript(priv, "hello", []byte("show(1)"))
+	if err := verifyScript(pub, "hello", []byte("show(1)"), sig); err != nil {
 		t.Errorf("the demo pair does not match: %v", err)
 	}
 }

@@ -66,27 +66,25 @@ const watchdogSlack = 2
 
 // watchdogCeiling is how far the heap may grow while a run lasts: the slack
 // times the budgets that overlapped it, but never more than the budgets of
-// MaxConcurrentRuns runs, however many started since. A server runs no more
+// maxConcurrentRuns runs, however many started since. A server runs no more
 // at once, and without the cap a stream of runs, each starting as another
 // ends, would raise the ceiling of a long run without end.
 func watchdogCeiling(overlapping, heap uint64) uint64 {
-	if heap > math.MaxUint64/(watchdogSlack*MaxConcurrentRuns) {
+	if heap > math.MaxUint64/(watchdogSlack*maxConcurrentRuns) {
 		return math.MaxUint64 // a budget this large leaves the watchdog nothing to bound
 	}
-	return watchdogSlack * min(overlapping, MaxConcurrentRuns*heap)
+	return watchdogSlack * min(overlapping, maxConcurrentRuns*heap)
 }
 
 // watch is the watchdog: it cancels the thread when the deadline passes or
-// the heap grows by more than it allows, and ends when done is closed. It
-// returns the largest growth of the heap it saw.
-func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, stop *stopper, limits Limits) (peak uint64) {
+// the heap grows by more than it allows, and ends when done is closed.
+func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, stop *stopper, limits Limits) {
 	overlapping := budgetsInFlight.Add(limits.Heap) // this run's and those in progress
 	started := budgetsStarted.Add(limits.Heap)
 	defer budgetsInFlight.Add(-limits.Heap)
 	base := heapBytes()
-	sample := func() uint64 {
+	growth := func() uint64 {
 		if now := heapBytes(); now > base {
-			peak = max(peak, now-base)
 			return now - base
 		}
 		return 0
@@ -96,15 +94,14 @@ func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, s
 	for {
 		select {
 		case <-done:
-			sample()
-			return peak
+			return
 		case <-ctx.Done():
 			stop.stop(thread, ctxStop(ctx, limits))
 			<-done
-			return peak
+			return
 		case <-tick.C:
-			if limit := watchdogCeiling(overlapping+budgetsStarted.Load()-started, limits.Heap); sample() > limit {
-				stop.stop(thread, &HeapLimitError{Heap: limit})
+			if limit := watchdogCeiling(overlapping+budgetsStarted.Load()-started, limits.Heap); growth() > limit {
+				stop.stop(thread, &heapLimitError{Heap: limit})
 			}
 		}
 	}

@@ -14,8 +14,8 @@ func TestWatchdogCeilingIsCappedAtTheRunsAtOnce(t *testing.T) {
 		want        uint64
 	}{
 		{"one run alone", heap, heap, watchdogSlack * heap},
-		{"the runs a server allows at once", MaxConcurrentRuns * heap, heap, watchdogSlack * MaxConcurrentRuns * heap},
-		{"a stream of 2048 runs", 2048 * heap, heap, watchdogSlack * MaxConcurrentRuns * heap},
+		{"the runs a server allows at once", maxConcurrentRuns * heap, heap, watchdogSlack * maxConcurrentRuns * heap},
+		{"a stream of 2048 runs", 2048 * heap, heap, watchdogSlack * maxConcurrentRuns * heap},
 		{"an absurd budget does not wrap", math.MaxUint64, math.MaxUint64 / 2, math.MaxUint64},
 	}
 	for _, tt := range tests {
