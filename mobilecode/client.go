@@ -73,15 +73,7 @@ func RunSandbox(ctx context.Context, env *program.Env, cfg SandboxConfig) error 
 		mine = os.DirFS(cfg.Scripts)
 	}
 	if cfg.Send != "" {
-		r, err := c.Evaluate(ctx, cfg.Send, own, mine)
-		if err != nil {
-			return err
-		}
-		fmt.Fprint(env.Stdout, r.Output)
-		if r.Verdict != verdictFinished {
-			return fmt.Errorf("on the server: %s", r.Verdict)
-		}
-		return nil
+		return c.evaluateAndShow(ctx, env.Stdout, cfg.Send, own, mine)
 	}
 	trust, err := readPublicKey(cfg.Trust)
 	if err != nil {
@@ -223,6 +215,21 @@ func (c *client) Evaluate(ctx context.Context, name string, key ed25519.PrivateK
 		return RunReply{}, err
 	}
 	return c.RunRemote(ctx, req)
+}
+
+// evaluateAndShow is "sandbox --send NAME": remote evaluation, with what
+// the script showed on the server written to show. A run the server
+// stopped is an error, as it is for a run in the sandbox itself.
+func (c *client) evaluateAndShow(ctx context.Context, show io.Writer, name string, key ed25519.PrivateKey, scripts fs.FS) error {
+	r, err := c.Evaluate(ctx, name, key, scripts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(show, r.Output)
+	if r.Verdict != verdictFinished {
+		return fmt.Errorf("on the server: %s", r.Verdict)
+	}
+	return nil
 }
 
 // FetchAndRun is code on demand from the client's side: fetch the script,

@@ -70,7 +70,8 @@ func RunCodeserver(ctx context.Context, env *program.Env, cfg CodeserverConfig) 
 	return s.Serve(ctx, env.Listener)
 }
 
-// serverConfig is what a codeserver starts with.
+// serverConfig is a CodeserverConfig with its files read: the keys
+// themselves and the file system of the scripts.
 type serverConfig struct {
 	Key     ed25519.PrivateKey // signs every script it offers
 	Scripts fs.FS              // NAME.star files at its top; nil means embeddedScripts
