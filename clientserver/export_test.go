@@ -18,7 +18,7 @@ func SealRequest(key, from, typ, sender, receiver string, msg any) (Sealed, erro
 // SealRequestAt is SealRequest at another time than now, as a member whose
 // clock is wrong would seal it, or one that kept it a while.
 func SealRequestAt(issued time.Time, key, from, typ, sender, receiver string, msg any) (Sealed, error) {
-	s := &Server{node: wire.NewNode(from), cfg: ServerConfig{GroupKey: key}, self: sender}
+	s := &server{node: wire.NewNode(from), cfg: ServerConfig{GroupKey: key}, self: sender}
 	sd, err := s.seal(request, typ, receiver, rand.Text(), msg)
 	sd.Issued = issued.UnixMilli()
 	sd.MAC = hex.EncodeToString(s.mac(request, typ, from, &sd))

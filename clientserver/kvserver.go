@@ -47,10 +47,10 @@ type ServerConfig struct {
 	GroupKey string
 }
 
-// Server is the key-value server, alone or as one of a group.
-type Server struct {
+// server is the key-value server, alone or as one of a group.
+type server struct {
 	node      *wire.Node
-	store     *Store
+	store     *store
 	cfg       ServerConfig
 	self      string           // this server's address, canonical
 	group     []string         // every server's address, self included, sorted: the same list on each server
@@ -74,11 +74,11 @@ func RunServer(ctx context.Context, env *program.Env, cfg ServerConfig) error {
 	if env.Listener == nil {
 		return errors.New("a server needs an address to listen on")
 	}
-	s, err := NewServer(env.Node, env.Listener.Addr().String(), cfg)
+	s, err := newServer(env.Node, env.Listener.Addr().String(), cfg)
 	if err != nil {
 		return err
 	}
-	return s.Serve(ctx, env.Listener)
+	return s.serve(ctx, env.Listener)
 }
 
 // Check reports the first thing wrong with cfg, as a usage error: a mode
@@ -129,14 +129,14 @@ func (cfg ServerConfig) settle() (ServerConfig, error) {
 	return cfg, nil
 }
 
-// NewServer returns a server for node n listening on self, with a cfg
+// newServer returns a server for node n listening on self, with a cfg
 // that settle has checked.
-func NewServer(n *wire.Node, self string, cfg ServerConfig) (*Server, error) {
+func newServer(n *wire.Node, self string, cfg ServerConfig) (*server, error) {
 	self, err := canonical(self)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{node: n, store: NewStore(), cfg: cfg, self: self, group: []string{self},
+	s := &server{node: n, store: newStore(), cfg: cfg, self: self, group: []string{self},
 		peers: map[string]*peer{}, forwarded: newReplayGuard(processStart), behind: make(chan struct{}, 1)}
 	for _, addr := range cfg.Peers {
 		if addr == self || s.peers[addr] != nil {
@@ -158,8 +158,8 @@ func canonical(addr string) (string, error) {
 	return a.String(), nil
 }
 
-// Serve answers clients and peers on ln until ctx is done.
-func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+// serve answers clients and peers on ln until ctx is done.
+func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	defer func() {
 		for _, p := range s.peers {
 			p.pool.Close()
@@ -184,7 +184,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return wire.Serve(ctx, s.node, ln, s.handle)
 }
 
-func (s *Server) handle(ctx context.Context, req wire.Envelope) (any, error) {
+func (s *server) handle(ctx context.Context, req wire.Envelope) (any, error) {
 	switch req.Type {
 	case TypeGet, TypePut, TypeDel:
 		return s.serveClient(ctx, req)
@@ -218,7 +218,7 @@ func staleWrite(kept *Replica) error {
 		reasonStale, kept.Key, kept.Version.Clock, kept.Version.Node)
 }
 
-func (s *Server) serveClient(ctx context.Context, req wire.Envelope) (any, error) {
+func (s *server) serveClient(ctx context.Context, req wire.Envelope) (any, error) {
 	var body clientRequest
 	if err := req.UnmarshalBody(&body); err != nil {
 		return nil, err
@@ -261,7 +261,7 @@ func (s *Server) serveClient(ctx context.Context, req wire.Envelope) (any, error
 
 	res := Result{Key: r.Key, Server: s.node.Name}
 	if req.Type == TypeGet {
-		res.Value, res.Found = s.store.Get(r.Key)
+		res.Value, res.Found = s.store.get(r.Key)
 	} else {
 		var err error
 		if res, err = s.write(ctx, req, r); err != nil {
@@ -275,7 +275,7 @@ func (s *Server) serveClient(ctx context.Context, req wire.Envelope) (any, error
 }
 
 // owner returns the address of the server that owns key in partition mode.
-func (s *Server) owner(key string) string {
+func (s *server) owner(key string) string {
 	h := fnv.New32a()
 	h.Write([]byte(key))
 	return s.group[h.Sum32()%uint32(len(s.group))]
@@ -283,7 +283,7 @@ func (s *Server) owner(key string) string {
 
 // forward passes a client's request for a key this server does not own,
 // sealed, to its owner and returns the owner's answer.
-func (s *Server) forward(ctx context.Context, typ string, r Request, owner string) (any, error) {
+func (s *server) forward(ctx context.Context, typ string, r Request, owner string) (any, error) {
 	cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	var res Result
@@ -301,7 +301,7 @@ func (s *Server) forward(ctx context.Context, typ string, r Request, owner strin
 }
 
 // write carries out a put or del and, in replicate mode, passes it on.
-func (s *Server) write(ctx context.Context, req wire.Envelope, r Request) (Result, error) {
+func (s *server) write(ctx context.Context, req wire.Envelope, r Request) (Result, error) {
 	w := Replica{Key: r.Key, Value: r.Value, Deleted: req.Type == TypeDel, Version: Version{Node: s.node.Name}}
 	if s.cfg.Mode == Replicate {
 		if err := s.tooFew(); err != nil {
@@ -341,12 +341,12 @@ func (s *Server) write(ctx context.Context, req wire.Envelope, r Request) (Resul
 	return res, nil
 }
 
-// apply writes to the local store; see Store.Apply.
-func (s *Server) apply(w Replica) (existed bool, kept *Replica) {
-	existed, kept = s.store.Apply(w)
+// apply writes to the local store; see store.apply.
+func (s *server) apply(w Replica) (existed bool, kept *Replica) {
+	existed, kept = s.store.apply(w)
 	if kept == nil && existed == w.Deleted { // the number of keys changed
 		s.reportMu.Lock()
-		s.node.Trace.State("keys", strconv.Itoa(s.store.Len()))
+		s.node.Trace.State("keys", strconv.Itoa(s.store.len()))
 		s.reportMu.Unlock()
 	}
 	return existed, kept

@@ -102,8 +102,8 @@ type Version struct {
 	Node  string `json:"node"`
 }
 
-// Less reports whether v is older than w.
-func (v Version) Less(w Version) bool {
+// less reports whether v is older than w.
+func (v Version) less(w Version) bool {
 	if v.Clock != w.Clock {
 		return v.Clock < w.Clock
 	}

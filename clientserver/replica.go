@@ -23,7 +23,7 @@ type peer struct {
 	pool *wire.Pool
 	wake chan struct{} // buffered 1: the peer has just become suspect
 
-	// guarded by Server.mu
+	// guarded by server.mu
 	name    string // its node name once it has spoken to us; its address until then
 	suspect bool   // it missed a deadline and has not answered since: writes do not wait for it
 }
@@ -37,10 +37,10 @@ const (
 )
 
 // majority is how many servers must hold a write before a client is told ok.
-func (s *Server) majority() int { return len(s.group)/2 + 1 }
+func (s *server) majority() int { return len(s.group)/2 + 1 }
 
 // reachable returns the peers that are not suspect.
-func (s *Server) reachable() []*peer {
+func (s *server) reachable() []*peer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var up []*peer
@@ -55,7 +55,7 @@ func (s *Server) reachable() []*peer {
 // tooFew refuses a write before it is carried out when fewer than a
 // majority of the group answer; nil when enough do, as far as this server
 // knows.
-func (s *Server) tooFew() error {
+func (s *server) tooFew() error {
 	if n := 1 + len(s.reachable()); n < s.majority() {
 		return fmt.Errorf("too few servers: %d of %d answer, fewer than a majority (%d); the write was not carried out",
 			n, len(s.group), s.majority())
@@ -67,7 +67,7 @@ func (s *Server) tooFew() error {
 // replicas, and says whether the client may be told ok. Every error it
 // returns either means that w will never be the key's value anywhere (a
 // stale write), or says that the outcome is unknown.
-func (s *Server) replicate(ctx context.Context, w Replica) error {
+func (s *server) replicate(ctx context.Context, w Replica) error {
 	sent := s.fanOut(ctx, w, s.reachable())
 	if sent.newer != nil {
 		// A replica holds a newer version than w: this server had missed
@@ -101,7 +101,7 @@ type fanned struct {
 // fanOut sends w to the peers to, all at once, and waits for their
 // answers, each for at most the timeout. A peer that does not answer in
 // time becomes suspect, so the next write does not wait for it.
-func (s *Server) fanOut(ctx context.Context, w Replica, to []*peer) fanned {
+func (s *server) fanOut(ctx context.Context, w Replica, to []*peer) fanned {
 	var (
 		mu  sync.Mutex // guards out
 		wg  sync.WaitGroup
@@ -138,7 +138,7 @@ func (s *Server) fanOut(ctx context.Context, w Replica, to []*peer) fanned {
 			switch {
 			case res.Newer != nil:
 				out.ahead = append(out.ahead, p)
-				if out.newer == nil || out.newer.Version.Less(res.Newer.Version) {
+				if out.newer == nil || out.newer.Version.less(res.Newer.Version) {
 					out.newer = res.Newer
 				}
 			case res.CatchingUp:
@@ -154,7 +154,7 @@ func (s *Server) fanOut(ctx context.Context, w Replica, to []*peer) fanned {
 
 // serveReplica answers the messages between replicas, each sealed by a
 // server of the group (seal.go), with a sealed reply.
-func (s *Server) serveReplica(req wire.Envelope) (any, error) {
+func (s *server) serveReplica(req wire.Envelope) (any, error) {
 	switch req.Type {
 	case TypeReplicate:
 		var w Replica
@@ -168,7 +168,7 @@ func (s *Server) serveReplica(req wire.Envelope) (any, error) {
 		// A replicate that an attacker sends again is harmless: it carries
 		// its version, and an older one never replaces a newer one.
 		res := ReplicateResult{}
-		if _, kept := s.apply(w); kept != nil && w.Version.Less(kept.Version) {
+		if _, kept := s.apply(w); kept != nil && w.Version.less(kept.Version) {
 			res.Newer = kept
 		} else {
 			res.CatchingUp = s.catchingUp()
@@ -187,7 +187,7 @@ func (s *Server) serveReplica(req wire.Envelope) (any, error) {
 			s.learn(p, req.From)
 			s.answered(p)
 		}
-		page, more := s.store.Since(r.After, syncBytes)
+		page, more := s.store.since(r.After, syncBytes)
 		s.mu.Lock()
 		restarted := s.restarted
 		s.mu.Unlock()
@@ -223,7 +223,7 @@ func checkReplica(w Replica, sent uint64) error {
 }
 
 // suspected reports whether p is suspect.
-func (s *Server) suspected(p *peer) bool {
+func (s *server) suspected(p *peer) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return p.suspect
@@ -232,7 +232,7 @@ func (s *Server) suspected(p *peer) bool {
 // suspect marks p as suspect after it missed a deadline (or could not be
 // reached): from now on writes neither wait for it nor go to it, and its
 // watcher asks it from time to time whether it is back.
-func (s *Server) suspect(p *peer, cause error) {
+func (s *server) suspect(p *peer, cause error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if p.suspect {
@@ -248,7 +248,7 @@ func (s *Server) suspect(p *peer, cause error) {
 }
 
 // answered ends the suspicion of p, which has answered again.
-func (s *Server) answered(p *peer) {
+func (s *server) answered(p *peer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !p.suspect {
@@ -260,7 +260,7 @@ func (s *Server) answered(p *peer) {
 }
 
 // reportSuspects tells the trace which peers are suspect; s.mu is held.
-func (s *Server) reportSuspects() {
+func (s *server) reportSuspects() {
 	var names []string
 	for _, p := range s.peers {
 		if p.suspect {
@@ -276,7 +276,7 @@ func (s *Server) reportSuspects() {
 }
 
 // learn remembers the node name p gave in a message.
-func (s *Server) learn(p *peer, name string) {
+func (s *server) learn(p *peer, name string) {
 	if name == "" || len(name) > maxNode {
 		return
 	}
@@ -285,7 +285,7 @@ func (s *Server) learn(p *peer, name string) {
 	p.name = name
 }
 
-func (s *Server) nameOf(p *peer) string {
+func (s *server) nameOf(p *peer) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return p.name
@@ -294,7 +294,7 @@ func (s *Server) nameOf(p *peer) string {
 // watch runs for as long as the server does. Each time p becomes suspect
 // it asks p, with growing pauses, to catch up; the first answer ends the
 // suspicion, and p then copies what it missed from its peers.
-func (s *Server) watch(ctx context.Context, p *peer) {
+func (s *server) watch(ctx context.Context, p *peer) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -318,7 +318,7 @@ func (s *Server) watch(ctx context.Context, p *peer) {
 
 // catchingUp reports whether this replica refuses clients while it copies
 // its peers.
-func (s *Server) catchingUp() bool {
+func (s *server) catchingUp() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.catching
@@ -326,7 +326,7 @@ func (s *Server) catchingUp() bool {
 
 // fallBehind records that this replica may have missed writes (it has just
 // started, or a peer suspected it) and wakes the catch-up.
-func (s *Server) fallBehind() {
+func (s *server) fallBehind() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.catching {
@@ -347,7 +347,7 @@ func (s *Server) fallBehind() {
 // After its first catch-up a replica that has just started asks its peers
 // to catch up in turn: it may have taken writes before it crashed that a
 // peer missed, and the server that would have told that peer is itself.
-func (s *Server) catchUp(ctx context.Context) {
+func (s *server) catchUp(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -386,7 +386,7 @@ func (s *Server) catchUp(ctx context.Context) {
 //
 // With three servers: a replica that was frozen copies one peer, one that
 // restarted copies both.
-func (s *Server) needed(restarted bool) int {
+func (s *server) needed(restarted bool) int {
 	n := len(s.group) - s.majority()
 	if restarted {
 		n++
@@ -396,7 +396,7 @@ func (s *Server) needed(restarted bool) int {
 
 // tellToCatchUp asks p to catch up. A peer that does not answer becomes
 // suspect, and its watcher asks it again until it does.
-func (s *Server) tellToCatchUp(ctx context.Context, p *peer) {
+func (s *server) tellToCatchUp(ctx context.Context, p *peer) {
 	cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	_, err := s.ask(cctx, p, TypeCatchUp, struct{}{}, &struct{}{})
@@ -419,7 +419,7 @@ func (s *Server) tellToCatchUp(ctx context.Context, p *peer) {
 // lost, and need shrinks to the peers left. When every peer left answers
 // but is catching up after a restart, nobody holds more than this replica
 // has copied: it stops there. ok is false when ctx ended first.
-func (s *Server) copyPeers(ctx context.Context, need int) (copied int, ok bool) {
+func (s *server) copyPeers(ctx context.Context, need int) (copied int, ok bool) {
 	pending := make([]*peer, 0, len(s.peers))
 	for _, addr := range s.group {
 		if p := s.peers[addr]; p != nil {
@@ -472,7 +472,7 @@ func (s *Server) copyPeers(ctx context.Context, need int) (copied int, ok bool) 
 // copyFrom copies the entries of p's store after *after, page by page, and
 // returns how many; *after is the last key copied. whole reports that p
 // was not itself catching up after a restart while it sent them.
-func (s *Server) copyFrom(ctx context.Context, p *peer, after *string) (n int, whole bool, err error) {
+func (s *server) copyFrom(ctx context.Context, p *peer, after *string) (n int, whole bool, err error) {
 	whole = true
 	for {
 		cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)

@@ -100,7 +100,7 @@ var errBadReply = errors.New("no valid seal for this request")
 // mac computes the MAC of a message of type typ, going in direction dir,
 // sent by the node named from. Each field goes in as its length and its
 // bytes, so no two different messages give the same input.
-func (s *Server) mac(dir, typ, from string, sd *Sealed) []byte {
+func (s *server) mac(dir, typ, from string, sd *Sealed) []byte {
 	h := hmac.New(sha256.New, []byte(s.cfg.GroupKey))
 	issued := strconv.FormatInt(sd.Issued, 10)
 	for _, field := range []string{dir, typ, from, sd.Sender, sd.Receiver, sd.Nonce, issued, string(sd.Msg)} {
@@ -117,7 +117,7 @@ func writeField(h hash.Hash, field string) {
 
 // seal puts msg, of type typ and going in direction dir to the server at
 // receiver, in a Sealed body.
-func (s *Server) seal(dir, typ, receiver, nonce string, msg any) (Sealed, error) {
+func (s *server) seal(dir, typ, receiver, nonce string, msg any) (Sealed, error) {
 	raw, err := json.Marshal(msg)
 	if err != nil {
 		return Sealed{}, fmt.Errorf("encode %s: %w", typ, err)
@@ -129,7 +129,7 @@ func (s *Server) seal(dir, typ, receiver, nonce string, msg any) (Sealed, error)
 
 // open checks that sd, the body of env going in direction dir, was sealed
 // by a member of the group for this server, and decodes its Msg into msg.
-func (s *Server) open(env wire.Envelope, dir string, sd *Sealed, msg any) error {
+func (s *server) open(env wire.Envelope, dir string, sd *Sealed, msg any) error {
 	got, err := hex.DecodeString(sd.MAC)
 	if s.cfg.GroupKey == "" || err != nil || !hmac.Equal(got, s.mac(dir, env.Type, env.From, sd)) {
 		return fmt.Errorf("%s refused: %w", env.Type, errNotMember)
@@ -146,7 +146,7 @@ func (s *Server) open(env wire.Envelope, dir string, sd *Sealed, msg any) error 
 // openRequest decodes the body of req, a message only a member may send,
 // checks its seal and decodes its Msg into msg. It returns the seal, whose
 // sender and nonce the reply needs.
-func (s *Server) openRequest(req wire.Envelope, msg any) (Sealed, error) {
+func (s *server) openRequest(req wire.Envelope, msg any) (Sealed, error) {
 	var sd Sealed
 	if err := req.UnmarshalBody(&sd); err != nil {
 		return sd, fmt.Errorf("%s refused: %w", req.Type, errNotMember)
@@ -155,7 +155,7 @@ func (s *Server) openRequest(req wire.Envelope, msg any) (Sealed, error) {
 }
 
 // sealReply seals res, the answer to the request req sealed as sd.
-func (s *Server) sealReply(req wire.Envelope, sd Sealed, res any) (any, error) {
+func (s *server) sealReply(req wire.Envelope, sd Sealed, res any) (any, error) {
 	return s.seal(reply, req.Type+"_ok", sd.Sender, sd.Nonce, res)
 }
 
@@ -163,7 +163,7 @@ func (s *Server) sealReply(req wire.Envelope, sd Sealed, res any) (any, error) {
 // decodes the sealed reply into answer. It returns the reply's envelope.
 // An error reply comes back as a *wire.RemoteError, and a reply without a
 // valid seal for this very request as an error wrapping errBadReply.
-func (s *Server) ask(ctx context.Context, p *peer, typ string, msg, answer any) (wire.Envelope, error) {
+func (s *server) ask(ctx context.Context, p *peer, typ string, msg, answer any) (wire.Envelope, error) {
 	nonce := rand.Text()
 	sd, err := s.seal(request, typ, p.addr, nonce, msg)
 	if err != nil {

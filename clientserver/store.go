@@ -14,9 +14,9 @@ const (
 	maxNode  = 256      // bytes of a version's server name
 )
 
-// Store is a server's key-value state. A deleted key stays as a tombstone
+// store is a server's key-value state. A deleted key stays as a tombstone
 // with its version, so a late, older write cannot bring it back.
-type Store struct {
+type store struct {
 	mu      sync.RWMutex // guards entries and live
 	entries map[string]entry
 	live    int // keys that are not deleted
@@ -28,11 +28,11 @@ type entry struct {
 	version Version
 }
 
-// NewStore returns an empty store.
-func NewStore() *Store { return &Store{entries: map[string]entry{}} }
+// newStore returns an empty store.
+func newStore() *store { return &store{entries: map[string]entry{}} }
 
-// Get returns the value of key and whether it is there.
-func (s *Store) Get(key string) (string, bool) {
+// get returns the value of key and whether it is there.
+func (s *store) get(key string) (string, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	e, ok := s.entries[key]
@@ -42,16 +42,16 @@ func (s *Store) Get(key string) (string, bool) {
 	return e.value, true
 }
 
-// Apply writes w (or, with w.Deleted, removes w.Key) unless the store
+// apply writes w (or, with w.Deleted, removes w.Key) unless the store
 // already holds the same or a newer version of the key. It reports whether
 // the key existed before, and, when w did not take effect, the entry the
 // store keeps instead.
-func (s *Store) Apply(w Replica) (existed bool, kept *Replica) {
+func (s *store) apply(w Replica) (existed bool, kept *Replica) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, ok := s.entries[w.Key]
 	existed = ok && !old.deleted
-	if ok && !old.version.Less(w.Version) {
+	if ok && !old.version.less(w.Version) {
 		return existed, &Replica{Key: w.Key, Value: old.value, Deleted: old.deleted, Version: old.version}
 	}
 	s.entries[w.Key] = entry{value: w.Value, deleted: w.Deleted, version: w.Version}
@@ -64,18 +64,18 @@ func (s *Store) Apply(w Replica) (existed bool, kept *Replica) {
 	return existed, nil
 }
 
-// Len returns the number of keys that are not deleted.
-func (s *Store) Len() int {
+// len returns the number of keys that are not deleted.
+func (s *store) len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.live
 }
 
-// Since returns entries, tombstones included, in key order, starting after
+// since returns entries, tombstones included, in key order, starting after
 // the key after: one page of the store for a replica that catches up. The
 // page holds at least one entry and, beyond the first, no more than fit in
 // about maxBytes of JSON. More reports whether entries are left after it.
-func (s *Store) Since(after string, maxBytes int) (page []Replica, more bool) {
+func (s *store) since(after string, maxBytes int) (page []Replica, more bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	keys := make([]string, 0, len(s.entries))

@@ -12,6 +12,11 @@ import (
 	"dsdemo/models/wire"
 )
 
+// This file is the checker the tests of replicate mode judge by
+// (jepsen_test.go), and its own tests are history_test.go. It is test code
+// in package clientserver, so the external tests can use its names while
+// the package's API stays what a student needs.
+//
 // A history judges a replicated store from the outside, the way Jepsen does:
 // clients record every write they send (when it was invoked, when it
 // completed, what they were told), faults hit the servers while they run,
