@@ -309,7 +309,7 @@ func runReplay(o options, file string) error {
 		return readErr
 	}
 	dir, _ := record.StateDir()
-	ui := screen.NewReplay(run.Events, o.screenOptions(dir, nil))
+	ui := screen.ReplayRun(filepath.Base(file), run, o.screenOptions(dir, nil))
 	if readErr != nil {
 		ui.Notice(readErr.Error())
 	}
