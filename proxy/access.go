@@ -19,14 +19,14 @@ import (
 // request, so a refused request costs the origin nothing.
 
 // The proxy token's defence against guessing: a client (one IPv4 address,
-// or one IPv6 /64, which one user usually has whole) may send TokenStrikes
-// wrong tokens within TokenWindow; after that it is answered 429 Too Many
+// or one IPv6 /64, which one user usually has whole) may send tokenStrikes
+// wrong tokens within tokenWindow; after that it is answered 429 Too Many
 // Requests until the window is over, whatever token it sends. Guessing a
-// token then takes TokenWindow per TokenStrikes tries instead of thousands
+// token then takes tokenWindow per tokenStrikes tries instead of thousands
 // of tries a second.
 const (
-	TokenStrikes = 10
-	TokenWindow  = time.Minute
+	tokenStrikes = 10
+	tokenWindow  = time.Minute
 )
 
 // maxGuarded bounds the table of clients with wrong tokens: an attacker
@@ -52,10 +52,10 @@ func (g *tokenGuard) wait(client netip.Prefix, now time.Time) time.Duration {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	s, ok := g.strikes[client]
-	if !ok || s.n < TokenStrikes {
+	if !ok || s.n < tokenStrikes {
 		return 0
 	}
-	left := s.since.Add(TokenWindow).Sub(now)
+	left := s.since.Add(tokenWindow).Sub(now)
 	if left <= 0 {
 		delete(g.strikes, client)
 		return 0
@@ -71,7 +71,7 @@ func (g *tokenGuard) strike(client netip.Prefix, now time.Time) {
 		g.strikes = map[netip.Prefix]*strikes{}
 	}
 	s, ok := g.strikes[client]
-	if ok && now.Sub(s.since) >= TokenWindow {
+	if ok && now.Sub(s.since) >= tokenWindow {
 		s.n, s.since = 0, now // an old window: start a new one
 	}
 	if !ok {
@@ -90,7 +90,7 @@ func (g *tokenGuard) forgetOldestLocked(now time.Time) {
 	var oldest netip.Prefix
 	var oldestSince time.Time
 	for client, s := range g.strikes {
-		if now.Sub(s.since) >= TokenWindow {
+		if now.Sub(s.since) >= tokenWindow {
 			delete(g.strikes, client)
 			continue
 		}
@@ -130,7 +130,7 @@ func sameToken(got, want string) bool {
 
 // admit checks the client's address and token; code 0 lets it in. It sets
 // the headers a refusal needs on w.
-func (p *Proxy) admit(w http.ResponseWriter, r *http.Request) (code int, why string) {
+func (p *cachingProxy) admit(w http.ResponseWriter, r *http.Request) (code int, why string) {
 	if len(p.cfg.Allow) > 0 {
 		ap, err := netip.ParseAddrPort(r.RemoteAddr)
 		allowed := false
@@ -162,16 +162,16 @@ func (p *Proxy) admit(w http.ResponseWriter, r *http.Request) (code int, why str
 	return 0, ""
 }
 
-// CheckBlockPattern says what is wrong with a --block pattern, or nil: it
+// checkBlockPattern says what is wrong with a --block pattern, or nil: it
 // must be a path.Match pattern that starts with "/", and its character
 // classes ([...]) may not hold an upper-case letter, as a character or
 // inside a range. Patterns match regardless of case because the proxy
-// lower-cases both pattern and path (Proxy.blocked), and lower-casing a
+// lower-cases both pattern and path (cachingProxy.blocked), and lower-casing a
 // class can change what it means: [Z-a] would become [z-a], an empty range
 // that blocks nothing, and [!-_] (which holds A to Z) would no longer match
 // the lower-cased letters of a path. A class of lower-case letters, digits
 // and other characters ([a-z], [0-9], [^a-z]) means the same either way.
-func CheckBlockPattern(pattern string) error {
+func checkBlockPattern(pattern string) error {
 	if !strings.HasPrefix(pattern, "/") {
 		return fmt.Errorf("block pattern %q must start with /, as a path does", pattern)
 	}
@@ -264,7 +264,7 @@ func resolvePath(p string) string {
 // blocked returns the --block pattern that a resolved path matches. A
 // pattern matches regardless of case, and blocks what lies below a path it
 // matches as well: "/ads/*" blocks /ADS/x and /ads/x/y.
-func (p *Proxy) blocked(resolved string) (pattern string, ok bool) {
+func (p *cachingProxy) blocked(resolved string) (pattern string, ok bool) {
 	if len(p.block) == 0 {
 		return "", false
 	}

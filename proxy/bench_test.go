@@ -1,4 +1,4 @@
-package proxy_test
+package proxy
 
 import (
 	"io"
@@ -18,7 +18,6 @@ import (
 
 	"dsdemo/models/program/programtest"
 	"dsdemo/models/wire"
-	"dsdemo/proxy"
 )
 
 // BenchmarkHits compares the cache proxy's hit throughput with nginx's
@@ -120,7 +119,7 @@ func BenchmarkServeHit(b *testing.B) {
 	}))
 	defer origin.Close()
 	u, _ := url.Parse(origin.URL)
-	p, err := proxy.New(wire.NewNode("proxy"), proxy.ProxyConfig{Origin: u, Block: []string{"/ads/*"}, Token: "class"})
+	p, err := newCachingProxy(wire.NewNode("proxy"), ProxyConfig{Origin: u, Block: []string{"/ads/*"}, Token: "class"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -131,7 +130,7 @@ func BenchmarkServeHit(b *testing.B) {
 	for b.Loop() {
 		w := httptest.NewRecorder()
 		p.ServeHTTP(w, req)
-		if w.Header().Get("X-Cache") != proxy.Hit {
+		if w.Header().Get("X-Cache") != Hit {
 			b.Fatalf("X-Cache %q", w.Header().Get("X-Cache"))
 		}
 	}

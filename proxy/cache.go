@@ -119,12 +119,12 @@ func cacheKey(host string, u *url.URL) string {
 	return strings.ToLower(host) + u.RequestURI()
 }
 
-// Cache is a shared HTTP cache bounded by bytes: when it is full, the least
+// sharedCache is a shared HTTP cache bounded by bytes: when it is full, the least
 // recently used entries go. Bodies still arriving, which may be stored once
 // they are complete, count against the same bound (reserve), so the cache
 // with everything on its way into it never holds more than its size. It is
 // safe for concurrent use.
-type Cache struct {
+type sharedCache struct {
 	mu      sync.Mutex // guards every field below, and each entry's elem
 	max     int64
 	size    int64               // of the stored entries
@@ -133,13 +133,13 @@ type Cache struct {
 	byKey   map[string][]*entry // cache key to its variants
 }
 
-// NewCache returns an empty cache of at most maxBytes.
-func NewCache(maxBytes int64) *Cache {
-	return &Cache{max: maxBytes, lru: list.New(), byKey: map[string][]*entry{}}
+// newSharedCache returns an empty cache of at most maxBytes.
+func newSharedCache(maxBytes int64) *sharedCache {
+	return &sharedCache{max: maxBytes, lru: list.New(), byKey: map[string][]*entry{}}
 }
 
 // lookup returns the variant stored under key for req, or nil.
-func (c *Cache) lookup(key string, req *http.Request) *entry {
+func (c *sharedCache) lookup(key string, req *http.Request) *entry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, e := range c.byKey[key] {
@@ -154,7 +154,7 @@ func (c *Cache) lookup(key string, req *http.Request) *entry {
 // reserve sets n bytes aside for a body on its way in, making room by
 // evicting the least recently used entries. It fails, and sets nothing
 // aside, when the bodies already on their way leave no room.
-func (c *Cache) reserve(n int64) bool {
+func (c *sharedCache) reserve(n int64) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if n < 0 || c.pending+n > c.max {
@@ -166,7 +166,7 @@ func (c *Cache) reserve(n int64) bool {
 }
 
 // release gives back bytes reserve set aside, for a body that will not be stored.
-func (c *Cache) release(n int64) {
+func (c *sharedCache) release(n int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.pending -= n
@@ -174,7 +174,7 @@ func (c *Cache) release(n int64) {
 
 // store keeps a complete response, whose body's capacity was reserved, and
 // replaces the variant it supersedes. match is the request it answered.
-func (c *Cache) store(e *entry, match *http.Request) {
+func (c *sharedCache) store(e *entry, match *http.Request) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.pending -= int64(cap(e.body))
@@ -189,7 +189,7 @@ func (c *Cache) store(e *entry, match *http.Request) {
 
 // swap puts fresh in old's place, if old is still stored: a revalidated
 // entry replaces the one it refreshed.
-func (c *Cache) swap(old, fresh *entry) {
+func (c *sharedCache) swap(old, fresh *entry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old.elem == nil {
@@ -200,13 +200,13 @@ func (c *Cache) swap(old, fresh *entry) {
 }
 
 // remove takes e out of the cache, if it is still stored.
-func (c *Cache) remove(e *entry) {
+func (c *sharedCache) remove(e *entry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.removeLocked(e)
 }
 
-func (c *Cache) insertLocked(e *entry) {
+func (c *sharedCache) insertLocked(e *entry) {
 	e.elem = c.lru.PushFront(e)
 	c.byKey[e.key] = append(c.byKey[e.key], e)
 	c.size += e.size
@@ -215,13 +215,13 @@ func (c *Cache) insertLocked(e *entry) {
 
 // shrinkLocked evicts the least recently used entries until what is
 // stored and what is on its way fit into the cache.
-func (c *Cache) shrinkLocked() {
+func (c *sharedCache) shrinkLocked() {
 	for c.size+c.pending > c.max && c.lru.Len() > 0 {
 		c.removeLocked(c.lru.Back().Value.(*entry))
 	}
 }
 
-func (c *Cache) removeLocked(e *entry) {
+func (c *sharedCache) removeLocked(e *entry) {
 	if e.elem == nil {
 		return
 	}
@@ -242,16 +242,16 @@ func (c *Cache) removeLocked(e *entry) {
 	}
 }
 
-// Stats returns the number of entries and the bytes they take.
-func (c *Cache) Stats() (entries int, bytes int64) {
+// stats returns the number of entries and the bytes they take.
+func (c *sharedCache) stats() (entries int, bytes int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.lru.Len(), c.size
 }
 
-// Keys returns the keys of the stored entries (host, path and query), most
+// keys returns the keys of the stored entries (host, path and query), most
 // recently used first.
-func (c *Cache) Keys() []string {
+func (c *sharedCache) keys() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var keys []string
@@ -272,8 +272,8 @@ func headerSize(h http.Header) int64 {
 	return n
 }
 
-// ParseSize reads a size such as "64MiB", "512KiB", "1GiB" or "4096".
-func ParseSize(s string) (int64, error) {
+// parseSize reads a size such as "64MiB", "512KiB", "1GiB" or "4096".
+func parseSize(s string) (int64, error) {
 	units := []struct {
 		suffix string
 		factor int64

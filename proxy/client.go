@@ -45,18 +45,18 @@ type ClientConfig struct {
 // otherwise it is a load run, which prints what it measured.
 func RunClient(ctx context.Context, env *program.Env, cfg ClientConfig) error {
 	if len(env.Args) > 0 || cfg.Session || cfg.Every > 0 {
-		b := NewBrowser(env.Node, cfg.URL, cfg.Token, cfg.Timeout)
+		b := newBrowser(env.Node, cfg.URL, cfg.Token, cfg.Timeout)
 		if len(env.Args) == 0 {
-			return b.Session(ctx, env, cfg.Every)
+			return b.session(ctx, env, cfg.Every)
 		}
-		out, err := b.Command(ctx, strings.Join(env.Args, " "))
+		out, err := b.command(ctx, strings.Join(env.Args, " "))
 		if err == nil {
 			fmt.Fprintln(env.Stdout, out)
 		}
 		return err
 	}
-	res, err := Load(ctx, env.Node, LoadConfig{
-		URL: cfg.URL, Paths: KeyPaths(cfg.PathPrefix, max(cfg.Keys, 0)),
+	res, err := runLoad(ctx, env.Node, loadConfig{
+		URL: cfg.URL, Paths: keyPaths(cfg.PathPrefix, max(cfg.Keys, 0)),
 		Concurrency: cfg.Concurrency, Requests: cfg.Requests, Zipf: cfg.Zipf,
 		MaxFailed: cfg.MaxFailed, Timeout: cfg.Timeout,
 		// The common --seed, which repeats a run's faults, repeats its choice of resources too.
@@ -71,27 +71,27 @@ func RunClient(ctx context.Context, env *program.Env, cfg ClientConfig) error {
 	return err
 }
 
-// Browser is a client that fetches one resource at a time, as a person with
+// browser is a client that fetches one resource at a time, as a person with
 // a browser would: the interactive client of the proxy model, which the
 // launcher drives with "do get /static/a".
-type Browser struct {
+type browser struct {
 	base   string
 	token  string // sent as Proxy-Authorization: Bearer TOKEN, if set
 	client *http.Client
 }
 
-// NewBrowser returns a browser of node n that asks base (the proxy's URL)
+// newBrowser returns a browser of node n that asks base (the proxy's URL)
 // and shows the proxy token, if any.
-func NewBrowser(n *wire.Node, base, token string, timeout time.Duration) *Browser {
-	return &Browser{base: strings.TrimSuffix(base, "/"), token: token, client: &http.Client{
+func newBrowser(n *wire.Node, base, token string, timeout time.Duration) *browser {
+	return &browser{base: strings.TrimSuffix(base, "/"), token: token, client: &http.Client{
 		Timeout:   timeout,
 		Transport: &httpwire.Transport{Node: n},
 	}}
 }
 
-// Get fetches path and sums the answer up in one line: status, where it
+// get fetches path and sums the answer up in one line: status, where it
 // came from, its age and size, and the first line of its body.
-func (b *Browser) Get(ctx context.Context, path string, header http.Header) (string, error) {
+func (b *browser) get(ctx context.Context, path string, header http.Header) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", b.base+path, nil)
 	if err != nil {
 		return "", fmt.Errorf("bad path %q: %w", path, err)
@@ -127,9 +127,9 @@ func orDash(s string) string {
 	return s
 }
 
-// Command runs one command line: "get PATH", optionally followed by a
+// command runs one command line: "get PATH", optionally followed by a
 // language for Accept-Language ("get /vary/a de").
-func (b *Browser) Command(ctx context.Context, line string) (string, error) {
+func (b *browser) command(ctx context.Context, line string) (string, error) {
 	fields := strings.Fields(line)
 	if len(fields) < 2 || len(fields) > 3 || fields[0] != "get" || !strings.HasPrefix(fields[1], "/") {
 		return "", program.Usagef("cannot do %q: want get /PATH [LANGUAGE]", line)
@@ -138,18 +138,18 @@ func (b *Browser) Command(ctx context.Context, line string) (string, error) {
 	if len(fields) == 3 {
 		header.Set("Accept-Language", fields[2])
 	}
-	return b.Get(ctx, fields[1], header)
+	return b.get(ctx, fields[1], header)
 }
 
-// Session is the browser's interactive session; with every > 0 it also
+// session is the browser's interactive session; with every > 0 it also
 // fetches a few resources in turn by itself.
-func (b *Browser) Session(ctx context.Context, env *program.Env, every time.Duration) error {
+func (b *browser) session(ctx context.Context, env *program.Env, every time.Duration) error {
 	s := program.Session{
 		Prompt: "get> ",
 		Help:   "commands: get /PATH [LANGUAGE] | help | quit   (GET / lists the origin's resources)",
 		Every:  every,
 		Auto:   func(i int) string { return "get " + browsed[i%len(browsed)] },
-		Run:    b.Command,
+		Run:    b.command,
 	}
 	return s.Loop(ctx, env)
 }

@@ -1,4 +1,4 @@
-package proxy_test
+package proxy
 
 import (
 	"bufio"
@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dsdemo/models/program/programtest"
-	"dsdemo/proxy"
+	"dsdemo/models/trace"
 )
 
 // TestProxyProcesses runs the real origin and cache proxy programs and
@@ -40,30 +41,30 @@ func TestProxyProcesses(t *testing.T) {
 
 	t.Run("max-age: the second answer is a hit", func(t *testing.T) {
 		first, second := twice(t, "/static/a")
-		assert.Equal(t, proxy.Miss, first)
-		assert.Equal(t, proxy.Hit, second)
+		assert.Equal(t, Miss, first)
+		assert.Equal(t, Hit, second)
 	})
 	t.Run("no-cache with an ETag: revalidated", func(t *testing.T) {
 		first, second := twice(t, "/etag/a")
-		assert.Equal(t, proxy.Miss, first)
-		assert.Equal(t, proxy.Revalidated, second)
+		assert.Equal(t, Miss, first)
+		assert.Equal(t, Revalidated, second)
 	})
 	t.Run("private: never stored", func(t *testing.T) {
 		first, second := twice(t, "/private/a")
-		assert.Equal(t, proxy.Miss, first)
-		assert.Equal(t, proxy.Miss, second)
+		assert.Equal(t, Miss, first)
+		assert.Equal(t, Miss, second)
 	})
 	t.Run("no-store: never stored", func(t *testing.T) {
 		first, second := twice(t, "/nostore/a")
-		assert.Equal(t, proxy.Miss, first)
-		assert.Equal(t, proxy.Miss, second)
+		assert.Equal(t, Miss, first)
+		assert.Equal(t, Miss, second)
 	})
 	t.Run("Vary: one entry per language", func(t *testing.T) {
 		_, _, de := get(t, "/vary/a", "Accept-Language", "de")
 		_, _, en := get(t, "/vary/a", "Accept-Language", "en")
 		x, _, de2 := get(t, "/vary/a", "Accept-Language", "de")
 		assert.NotEqual(t, de, en)
-		assert.Equal(t, proxy.Hit, x)
+		assert.Equal(t, Hit, x)
 		assert.Equal(t, de, de2)
 	})
 	t.Run("a blocked path never reaches the origin", func(t *testing.T) {
@@ -95,7 +96,7 @@ func TestProxyProcesses(t *testing.T) {
 		origin.Wait(t)
 		x, status, stale := get(t, "/stale/a")
 		// max-age=1: within the first second the copy is still fresh.
-		assert.Contains(t, []string{proxy.Stale, proxy.Hit}, x)
+		assert.Contains(t, []string{Stale, Hit}, x)
 		assert.Equal(t, http.StatusOK, status)
 		assert.Equal(t, body, stale)
 		_, status, msg := get(t, "/static/never-seen")
@@ -186,5 +187,88 @@ func TestCacheProxyRefusesBadFlagsBeforeListening(t *testing.T) {
 	}
 	t.Run("without --origin: the origin's default address", func(t *testing.T) {
 		programtest.StartServer(t, bin, "--listen", "127.0.0.1:0")
+	})
+}
+
+// TestOriginProgram runs the origin as a real process: its command line,
+// its answers over TCP, its "served" state in the trace, and its shutdown.
+func TestOriginProgram(t *testing.T) {
+	bin := filepath.Join(programtest.Build(t, "dsdemo/proxy/origin"), "origin")
+	rec := programtest.NewRecorder(t)
+	const delay = 30 * time.Millisecond
+	srv := programtest.StartServer(t, bin, "--listen", "127.0.0.1:0", "--delay", delay.String(), "--trace", rec.Addr())
+	o := &testOrigin{url: "http://" + srv.Addr}
+
+	start := time.Now()
+	resp, body := o.do(t, "GET", "/static/a")
+	assert.GreaterOrEqual(t, time.Since(start), delay, "--delay")
+	assert.Equal(t, "max-age=60", resp.Header.Get("Cache-Control"))
+	assert.Equal(t, "resource /static/a, version 1\n", body)
+	assert.Equal(t, "origin", resp.Header.Get("Dsdemo-From"), "the answer went through httpwire")
+	resp, _ = o.do(t, "GET", "/static/a", "If-Modified-Since", resp.Header.Get("Last-Modified"))
+	assert.Equal(t, http.StatusNotModified, resp.StatusCode)
+
+	served := func(value string) func(trace.Event) bool {
+		return func(ev trace.Event) bool {
+			return ev.Kind == trace.KindState && ev.Key == "served" && ev.Value == value
+		}
+	}
+	rec.WaitFor(t, `state served=2`, programtest.Has(served("2")))
+	events := rec.All()
+	assert.Equal(t, trace.KindHello, events[0].Kind)
+	assert.Equal(t, "proxy", events[0].Model)
+	assert.Equal(t, srv.Addr, events[0].Listen)
+
+	t.Run("SIGTERM while a request waits: exit 0", func(t *testing.T) {
+		status := make(chan int, 1) // 0: no answer at all
+		go func() {
+			resp, err := http.Get(o.url + "/slow/a?ms=600000")
+			if err != nil {
+				status <- 0
+				return
+			}
+			resp.Body.Close()
+			status <- resp.StatusCode
+		}()
+		rec.WaitFor(t, "the slow request to arrive", programtest.Has(programtest.Msg(trace.KindRecv, "origin", "GET /slow/a")))
+		require.NoError(t, srv.Cmd.Process.Signal(syscall.SIGTERM))
+		assert.Equal(t, 0, srv.Wait(t))
+		assert.NotEqual(t, http.StatusOK, <-status, "the slow request is not answered as if it had been served")
+	})
+	t.Run("bad --delay: one line, exit 2, and no listening on", func(t *testing.T) {
+		out, errOut, code := programtest.Run(t, bin, "--listen", "127.0.0.1:0", "--delay", "-1s")
+		assert.Equal(t, 2, code)
+		assert.Equal(t, `origin: invalid value "-1s" for flag -delay: a delay must not be negative, not -1s (see --help)`+"\n", errOut)
+		assert.Empty(t, out, "the program said it was listening, then failed")
+	})
+}
+
+var loadLine = regexp.MustCompile(`^(\d+) requests in [\d.]+s: \d+ req/s, p50 \S+, p99 \S+, (\d+) errors, hit ratio 0\.00 \(0 hit, 0 miss, 0 revalidated, 0 stale\)$`)
+
+// TestLoadProgram runs the load program against a real origin process.
+func TestLoadProgram(t *testing.T) {
+	dir := programtest.Build(t, "dsdemo/proxy/origin", "dsdemo/proxy/load")
+	bin := filepath.Join(dir, "load")
+	origin := programtest.StartServer(t, filepath.Join(dir, "origin"), "--listen", "127.0.0.1:0")
+	url := "http://" + origin.Addr
+
+	t.Run("a run", func(t *testing.T) {
+		out, errOut, code := programtest.Run(t, bin, "--url", url, "-c", "3", "-n", "200", "--keys", "5", "--zipf", "0")
+		require.Equal(t, 0, code, errOut)
+		m := loadLine.FindStringSubmatch(strings.TrimSpace(out))
+		require.NotNil(t, m, "output %q", out)
+		assert.Equal(t, "200", m[1])
+		assert.Equal(t, "0", m[2])
+	})
+	t.Run("every request failed: exit 1", func(t *testing.T) {
+		out, errOut, code := programtest.Run(t, bin, "--url", url, "-n", "10", "--path-prefix", "/missing/")
+		assert.Equal(t, 1, code)
+		assert.Contains(t, out, "10 errors")
+		assert.Regexp(t, `^load: all 10 requests failed; the first: GET /missing/\d+: 404 Not Found\n$`, errOut)
+	})
+	t.Run("bad flag value: exit 2", func(t *testing.T) {
+		_, errOut, code := programtest.Run(t, bin, "--zipf", "0.5")
+		assert.Equal(t, 2, code)
+		assert.Equal(t, "load: --zipf must be above 1 (or 0 for uniform), not 0.5\n", errOut)
 	})
 }

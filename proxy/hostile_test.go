@@ -1,4 +1,4 @@
-package proxy_test
+package proxy
 
 import (
 	"bufio"
@@ -20,7 +20,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dsdemo/models/program/programtest"
-	"dsdemo/proxy"
 )
 
 // The hostile-input suite of the proxy model: each test is one way an
@@ -96,7 +95,7 @@ func TestHostileRevalidationUnderLoadDoesNotCrash(t *testing.T) {
 
 	resp, body := request(t, "GET", "http://"+cp.Addr+"/etag/r1")
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "the proxy still answers")
-	assert.Equal(t, proxy.Revalidated, resp.Header.Get("X-Cache"))
+	assert.Equal(t, Revalidated, resp.Header.Get("X-Cache"))
 	assert.Equal(t, "resource /etag/r1, version 1\n", body)
 	noCrash(t, cp)
 }
@@ -167,8 +166,8 @@ func TestHostileSetCookieIsNeverReplayed(t *testing.T) {
 	t.Run("not marked public: not stored", func(t *testing.T) {
 		x1, c1 := get(t, alice, "/session/login")
 		x2, c2 := get(t, bob, "/session/login")
-		assert.Equal(t, proxy.Miss, x1)
-		assert.Equal(t, proxy.Miss, x2, "bob's request reached the origin")
+		assert.Equal(t, Miss, x1)
+		assert.Equal(t, Miss, x2, "bob's request reached the origin")
 		assert.NotEmpty(t, c1)
 		assert.NotEmpty(t, c2)
 		assert.NotEqual(t, c1, c2, "bob got alice's session")
@@ -176,9 +175,9 @@ func TestHostileSetCookieIsNeverReplayed(t *testing.T) {
 	t.Run("marked public: stored without the cookie", func(t *testing.T) {
 		x1, c1 := get(t, alice, "/session/welcome?public=1")
 		x2, c2 := get(t, bob, "/session/welcome?public=1")
-		assert.Equal(t, proxy.Miss, x1)
+		assert.Equal(t, Miss, x1)
 		assert.NotEmpty(t, c1, "alice gets her own cookie")
-		assert.Equal(t, proxy.Hit, x2)
+		assert.Equal(t, Hit, x2)
 		assert.Empty(t, c2, "bob got alice's cookie from the cache")
 	})
 }
@@ -237,7 +236,7 @@ func TestHostileSIGTERMWithStalledClientExits(t *testing.T) {
 	require.NoError(t, conn.SetReadDeadline(time.Now().Add(programtest.Patience)))
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	require.NoError(t, err)
-	require.Equal(t, proxy.Hit, resp.Header.Get("X-Cache"))
+	require.Equal(t, Hit, resp.Header.Get("X-Cache"))
 	// From here on the client reads nothing: the proxy's write to it stalls.
 
 	require.NoError(t, cp.Cmd.Process.Signal(syscall.SIGTERM))
@@ -302,8 +301,8 @@ func TestHostileTokenGuessingIsThrottled(t *testing.T) {
 		statuses[resp.StatusCode]++
 		last = resp
 	}
-	assert.Equal(t, proxy.TokenStrikes, statuses[http.StatusForbidden], "wrong tokens answered 403 before the client is slowed down")
-	assert.Equal(t, 50-proxy.TokenStrikes, statuses[http.StatusTooManyRequests])
+	assert.Equal(t, tokenStrikes, statuses[http.StatusForbidden], "wrong tokens answered 403 before the client is slowed down")
+	assert.Equal(t, 50-tokenStrikes, statuses[http.StatusTooManyRequests])
 	retry, err := strconv.Atoi(last.Header.Get("Retry-After"))
 	require.NoError(t, err, "Retry-After")
 	assert.Positive(t, retry)
@@ -320,7 +319,7 @@ func TestHostileTokenGuessingIsThrottled(t *testing.T) {
 func TestHostileNoStoreOn304RemovesTheEntry(t *testing.T) {
 	_, cp := hostilePair(t)
 	url := "http://" + cp.Addr + "/withdrawn/a"
-	for i, want := range []string{proxy.Miss, proxy.Revalidated, proxy.Miss} {
+	for i, want := range []string{Miss, Revalidated, Miss} {
 		resp, body := request(t, "GET", url)
 		require.Equal(t, http.StatusOK, resp.StatusCode, body)
 		assert.Equal(t, "resource /withdrawn/a, version 1\n", body)

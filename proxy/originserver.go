@@ -40,10 +40,10 @@ func (c *OriginConfig) SetDelay(s string) error {
 // RunOrigin is the origin program: it serves the origin's resources on
 // env.Listener until ctx ends.
 func RunOrigin(ctx context.Context, env *program.Env, cfg OriginConfig) error {
-	return httpwire.Serve(ctx, env.Node, env.Listener, NewOrigin(cfg.Delay, env.Node))
+	return httpwire.Serve(ctx, env.Node, env.Listener, newOriginServer(cfg.Delay, env.Node))
 }
 
-// Origin is the server behind the proxy: the one that owns the resources.
+// originServer is the server behind the proxy: the one that owns the resources.
 // Each kind of resource answers with different caching headers, so that a
 // student can watch the proxy follow each rule. Its answers are small texts
 // naming the resource and its version, so a test can tell an old copy from
@@ -60,9 +60,9 @@ func RunOrigin(ctx context.Context, env *program.Env, cfg OriginConfig) error {
 // Some resources play a careless origin on purpose, so that the proxy's
 // defences can be seen at work: /host/ believes whatever host a request
 // claims, /session/ starts a session in an answer it lets caches keep.
-type Origin struct {
+type originServer struct {
 	delay    time.Duration
-	node     *wire.Node // nil: nobody watches
+	node     *wire.Node // whose trace hears how many requests it served
 	started  time.Time  // the Last-Modified date of every /static/ resource
 	served   atomic.Int64
 	sessions atomic.Int64 // the last session number /session/ handed out
@@ -71,18 +71,14 @@ type Origin struct {
 	versions map[string]int // path to its current version; a path not in it is at version 1
 }
 
-// NewOrigin returns an origin that waits delay before each answer, as a
-// slow server far away would, and reports to node's trace how many
-// requests it has served. node may be nil.
-func NewOrigin(delay time.Duration, node *wire.Node) *Origin {
+// newOriginServer returns an origin that waits delay before each answer,
+// as a slow server far away would, and reports to node's trace how many
+// requests it has served.
+func newOriginServer(delay time.Duration, node *wire.Node) *originServer {
 	// Last-Modified has a resolution of one second: truncating keeps the
 	// date a client sends back in If-Modified-Since equal to ours.
-	return &Origin{delay: delay, node: node, started: time.Now().UTC().Truncate(time.Second), versions: map[string]int{}}
+	return &originServer{delay: delay, node: node, started: time.Now().UTC().Truncate(time.Second), versions: map[string]int{}}
 }
-
-// Served returns how many requests the origin has answered so far, with
-// any status; a request given up before its answer was ready does not count.
-func (o *Origin) Served() int64 { return o.served.Load() }
 
 // originResource is one kind of resource: every path prefix+NAME is one,
 // NAME being any single path segment.
@@ -90,25 +86,25 @@ type originResource struct {
 	prefix    string
 	about     string // its line in the index at /
 	changes   bool   // POST or ?bump=1 makes a new version
-	represent func(o *Origin, r *http.Request, a *originAnswer) error
+	represent func(o *originServer, r *http.Request, a *originAnswer) error
 }
 
 // originResources are what the origin offers, in the order the index lists them.
 var originResources = []originResource{
 	{"/static/", "max-age=60 + fixed Last-Modified: fresh 60 s, then If-Modified-Since; never changes", false,
-		func(o *Origin, _ *http.Request, a *originAnswer) error {
+		func(o *originServer, _ *http.Request, a *originAnswer) error {
 			a.header.Set("Cache-Control", "max-age=60")
 			a.header.Set("Last-Modified", o.started.Format(http.TimeFormat))
 			return nil
 		}},
 	{"/etag/", `ETag "vN" + no-cache: may be stored, but revalidated every time (If-None-Match, 304)`, true,
-		func(_ *Origin, _ *http.Request, a *originAnswer) error {
+		func(_ *originServer, _ *http.Request, a *originAnswer) error {
 			a.header.Set("ETag", `"v`+strconv.Itoa(a.version)+`"`)
 			a.header.Set("Cache-Control", "no-cache")
 			return nil
 		}},
 	{"/withdrawn/", `ETag "vN" + no-cache, but its 304 says no-store: a revalidation that takes back the permission to keep a copy`, true,
-		func(_ *Origin, r *http.Request, a *originAnswer) error {
+		func(_ *originServer, r *http.Request, a *originAnswer) error {
 			a.header.Set("ETag", `"v`+strconv.Itoa(a.version)+`"`)
 			a.header.Set("Cache-Control", "no-cache")
 			if a.notModified(r) {
@@ -117,17 +113,17 @@ var originResources = []originResource{
 			return nil
 		}},
 	{"/private/", "private, max-age=60: only the user's own cache may keep it, never a shared proxy", true,
-		func(_ *Origin, _ *http.Request, a *originAnswer) error {
+		func(_ *originServer, _ *http.Request, a *originAnswer) error {
 			a.header.Set("Cache-Control", "private, max-age=60")
 			return nil
 		}},
 	{"/nostore/", "no-store: no cache may keep a copy", true,
-		func(_ *Origin, _ *http.Request, a *originAnswer) error {
+		func(_ *originServer, _ *http.Request, a *originAnswer) error {
 			a.header.Set("Cache-Control", "no-store")
 			return nil
 		}},
 	{"/vary/", "Vary: Accept-Language, max-age=60: German for de, else English; a copy per language", true,
-		func(_ *Origin, r *http.Request, a *originAnswer) error {
+		func(_ *originServer, r *http.Request, a *originAnswer) error {
 			a.header.Set("Cache-Control", "max-age=60")
 			a.header.Set("Vary", "Accept-Language")
 			if strings.HasPrefix(strings.ToLower(strings.TrimSpace(r.Header.Get("Accept-Language"))), "de") {
@@ -139,18 +135,18 @@ var originResources = []originResource{
 			return nil
 		}},
 	{"/stale/", "max-age=1, stale-if-error=600: stale after 1 s, still usable 10 min if the origin fails", true,
-		func(_ *Origin, _ *http.Request, a *originAnswer) error {
+		func(_ *originServer, _ *http.Request, a *originAnswer) error {
 			a.header.Set("Cache-Control", "max-age=1, stale-if-error=600")
 			return nil
 		}},
 	{"/host/", "max-age=60, names the host it was asked as (Forwarded, X-Forwarded-Host or Host): a naive origin that trusts them", true,
-		func(_ *Origin, r *http.Request, a *originAnswer) error {
+		func(_ *originServer, r *http.Request, a *originAnswer) error {
 			a.header.Set("Cache-Control", "max-age=60")
 			a.body += "link: http://" + requestedHost(r) + r.URL.Path + "\n"
 			return nil
 		}},
 	{"/session/", "Set-Cookie: session=N, max-age=60 (?public=1 adds public): a login a shared cache must not hand on", true,
-		func(o *Origin, r *http.Request, a *originAnswer) error {
+		func(o *originServer, r *http.Request, a *originAnswer) error {
 			cc := "max-age=60"
 			if r.URL.Query().Get("public") == "1" {
 				cc = "public, max-age=60"
@@ -160,9 +156,9 @@ var originResources = []originResource{
 			return nil
 		}},
 	{"/big/", "max-age=60, NAME is a size (/big/30MiB, at most 1GiB): a large answer, streamed", false,
-		func(_ *Origin, r *http.Request, a *originAnswer) error {
+		func(_ *originServer, r *http.Request, a *originAnswer) error {
 			name := strings.TrimPrefix(r.URL.Path, "/big/")
-			n, err := ParseSize(name)
+			n, err := parseSize(name)
 			if err != nil || n > maxBig {
 				*a = originText(http.StatusBadRequest, "/big/SIZE wants a size up to 1GiB, such as 30MiB, not %q", name)
 				return nil
@@ -172,7 +168,7 @@ var originResources = []originResource{
 			return nil
 		}},
 	{"/slow/", "max-age=60, answered ?ms= milliseconds later (default 5000): an origin that hangs", true,
-		func(_ *Origin, r *http.Request, a *originAnswer) error {
+		func(_ *originServer, r *http.Request, a *originAnswer) error {
 			ms := 5000
 			if v := r.URL.Query().Get("ms"); v != "" {
 				n, err := strconv.Atoi(v)
@@ -228,7 +224,7 @@ func originText(status int, format string, args ...any) originAnswer {
 }
 
 // ServeHTTP answers one request, after the origin's delay.
-func (o *Origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (o *originServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a, err := o.answer(r)
 	if err == nil {
 		err = originWait(r.Context(), o.delay)
@@ -241,15 +237,12 @@ func (o *Origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.write(w, r)
-	n := o.served.Add(1)
-	if o.node != nil {
-		o.node.Trace.State(StateServed, strconv.FormatInt(n, 10))
-	}
+	o.node.Trace.State(StateServed, strconv.FormatInt(o.served.Add(1), 10))
 }
 
 // answer routes the request to its resource and decides the answer. An
 // error means the request ended before the answer was ready.
-func (o *Origin) answer(r *http.Request) (originAnswer, error) {
+func (o *originServer) answer(r *http.Request) (originAnswer, error) {
 	if r.URL.Path == "/" {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			return originNotAllowed(r, "GET, HEAD"), nil
@@ -309,7 +302,7 @@ func originNotAllowed(r *http.Request, allow string) originAnswer {
 }
 
 // index lists the resources with what their headers tell a cache.
-func (o *Origin) index() originAnswer {
+func (o *originServer) index() originAnswer {
 	var b strings.Builder
 	b.WriteString("This origin's resources (NAME is any word; POST or ?bump=1 makes a new version):\n")
 	for _, res := range originResources {
@@ -321,14 +314,14 @@ func (o *Origin) index() originAnswer {
 	return originAnswer{status: http.StatusOK, header: http.Header{}, body: b.String()}
 }
 
-func (o *Origin) version(path string) int {
+func (o *originServer) version(path string) int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return max(o.versions[path], 1)
 }
 
 // bump makes a new version of the resource at path and returns its number.
-func (o *Origin) bump(path string) int {
+func (o *originServer) bump(path string) int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.versions[path] = max(o.versions[path], 1) + 1

@@ -1,16 +1,12 @@
-package proxy_test
+package proxy
 
 import (
 	"cmp"
 	"context"
-	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,44 +14,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dsdemo/models/program/programtest"
-	"dsdemo/models/trace"
-	"dsdemo/proxy"
+	"dsdemo/models/wire"
 )
-
-// ExampleOrigin shows revalidation from the client's side: the second
-// request says which version it holds, and the origin answers 304 Not
-// Modified without sending the resource again.
-func ExampleOrigin() {
-	srv := httptest.NewServer(proxy.NewOrigin(0, nil))
-	defer srv.Close()
-
-	resp, _ := http.Get(srv.URL + "/etag/a")
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	fmt.Print(resp.Status, " ETag: ", resp.Header.Get("ETag"), "\n", string(body))
-
-	req, _ := http.NewRequest("GET", srv.URL+"/etag/a", nil)
-	req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
-	resp, _ = http.DefaultClient.Do(req)
-	resp.Body.Close()
-	fmt.Println(resp.Status, "ETag:", resp.Header.Get("ETag"))
-	// Output:
-	// 200 OK ETag: "v1"
-	// resource /etag/a, version 1
-	// 304 Not Modified ETag: "v1"
-}
 
 // testOrigin is an origin served over loopback for one test.
 type testOrigin struct {
-	*proxy.Origin
+	*originServer
 	url string
 }
 
 func startTestOrigin(t *testing.T, delay time.Duration) *testOrigin {
-	o := proxy.NewOrigin(delay, nil)
+	o := newOriginServer(delay, wire.NewNode("origin"))
 	srv := httptest.NewServer(o)
 	t.Cleanup(srv.Close)
-	return &testOrigin{Origin: o, url: srv.URL}
+	return &testOrigin{originServer: o, url: srv.URL}
 }
 
 // do sends one request with headers given as name, value pairs and returns
@@ -311,7 +283,7 @@ func TestOriginWaits(t *testing.T) {
 		{"a client that gives up on slow", "/slow/a", 0}, // 5 s by default
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			o := proxy.NewOrigin(c.delay, nil)
+			o := newOriginServer(c.delay, wire.NewNode("origin"))
 			returned := make(chan struct{}, 1)
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				o.ServeHTTP(w, r)
@@ -329,7 +301,7 @@ func TestOriginWaits(t *testing.T) {
 			case <-time.After(programtest.Patience):
 				t.Fatal("the handler still waits after the client left")
 			}
-			assert.Zero(t, o.Served())
+			assert.Zero(t, o.served.Load())
 		})
 	}
 }
@@ -340,58 +312,5 @@ func TestOriginCountsServed(t *testing.T) {
 		o.do(t, "GET", path)
 	}
 	o.do(t, "GET", "/etag/a", "If-None-Match", `"v1"`)
-	assert.Equal(t, int64(5), o.Served(), "every answer counts: hits, 404s and 304s alike")
-}
-
-// TestOriginProgram runs the origin as a real process: its command line,
-// its answers over TCP, its "served" state in the trace, and its shutdown.
-func TestOriginProgram(t *testing.T) {
-	bin := filepath.Join(programtest.Build(t, "dsdemo/proxy/origin"), "origin")
-	rec := programtest.NewRecorder(t)
-	const delay = 30 * time.Millisecond
-	srv := programtest.StartServer(t, bin, "--listen", "127.0.0.1:0", "--delay", delay.String(), "--trace", rec.Addr())
-	o := &testOrigin{url: "http://" + srv.Addr}
-
-	start := time.Now()
-	resp, body := o.do(t, "GET", "/static/a")
-	assert.GreaterOrEqual(t, time.Since(start), delay, "--delay")
-	assert.Equal(t, "max-age=60", resp.Header.Get("Cache-Control"))
-	assert.Equal(t, "resource /static/a, version 1\n", body)
-	assert.Equal(t, "origin", resp.Header.Get("Dsdemo-From"), "the answer went through httpwire")
-	resp, _ = o.do(t, "GET", "/static/a", "If-Modified-Since", resp.Header.Get("Last-Modified"))
-	assert.Equal(t, http.StatusNotModified, resp.StatusCode)
-
-	served := func(value string) func(trace.Event) bool {
-		return func(ev trace.Event) bool {
-			return ev.Kind == trace.KindState && ev.Key == "served" && ev.Value == value
-		}
-	}
-	rec.WaitFor(t, `state served=2`, programtest.Has(served("2")))
-	events := rec.All()
-	assert.Equal(t, trace.KindHello, events[0].Kind)
-	assert.Equal(t, "proxy", events[0].Model)
-	assert.Equal(t, srv.Addr, events[0].Listen)
-
-	t.Run("SIGTERM while a request waits: exit 0", func(t *testing.T) {
-		status := make(chan int, 1) // 0: no answer at all
-		go func() {
-			resp, err := http.Get(o.url + "/slow/a?ms=600000")
-			if err != nil {
-				status <- 0
-				return
-			}
-			resp.Body.Close()
-			status <- resp.StatusCode
-		}()
-		rec.WaitFor(t, "the slow request to arrive", programtest.Has(programtest.Msg(trace.KindRecv, "origin", "GET /slow/a")))
-		require.NoError(t, srv.Cmd.Process.Signal(syscall.SIGTERM))
-		assert.Equal(t, 0, srv.Wait(t))
-		assert.NotEqual(t, http.StatusOK, <-status, "the slow request is not answered as if it had been served")
-	})
-	t.Run("bad --delay: one line, exit 2, and no listening on", func(t *testing.T) {
-		out, errOut, code := programtest.Run(t, bin, "--listen", "127.0.0.1:0", "--delay", "-1s")
-		assert.Equal(t, 2, code)
-		assert.Equal(t, `origin: invalid value "-1s" for flag -delay: a delay must not be negative, not -1s (see --help)`+"\n", errOut)
-		assert.Empty(t, out, "the program said it was listening, then failed")
-	})
+	assert.Equal(t, int64(5), o.served.Load(), "every answer counts: hits, 404s and 304s alike")
 }

@@ -32,7 +32,7 @@ type ProxyConfig struct {
 	// is only not stored.
 	MaxEntry int64
 	// Block are path patterns (path.Match, e.g. "/private/*") answered with
-	// 403; see AddBlock and Proxy.blocked for how they match.
+	// 403; see AddBlock and cachingProxy.blocked for how they match.
 	Block   []string
 	Allow   []netip.Prefix // client networks let in; empty lets everyone in
 	Token   string         // if set, clients must send "Proxy-Authorization: Bearer TOKEN"
@@ -64,7 +64,7 @@ func (c *ProxyConfig) SetCacheSize(s string) error { return c.setSize(&c.CacheSi
 func (c *ProxyConfig) SetMaxEntry(s string) error { return c.setSize(&c.MaxEntry, s) }
 
 func (c *ProxyConfig) setSize(field *int64, s string) error {
-	n, err := ParseSize(s)
+	n, err := parseSize(s)
 	if err != nil {
 		return err
 	}
@@ -73,9 +73,9 @@ func (c *ProxyConfig) setSize(field *int64, s string) error {
 	return err
 }
 
-// AddBlock adds a path pattern to block (see CheckBlockPattern).
+// AddBlock adds a path pattern to block (see checkBlockPattern).
 func (c *ProxyConfig) AddBlock(pattern string) error {
-	if err := CheckBlockPattern(pattern); err != nil {
+	if err := checkBlockPattern(pattern); err != nil {
 		return err
 	}
 	c.Block = append(c.Block, pattern)
@@ -117,7 +117,7 @@ func (c ProxyConfig) complete() (ProxyConfig, error) {
 		c.Timeout = 10 * time.Second
 	}
 	for _, pattern := range c.Block {
-		if err := CheckBlockPattern(pattern); err != nil {
+		if err := checkBlockPattern(pattern); err != nil {
 			return c, err
 		}
 	}
@@ -127,19 +127,19 @@ func (c ProxyConfig) complete() (ProxyConfig, error) {
 // RunProxy is the cacheproxy program: it serves clients on env.Listener
 // until ctx ends, in front of cfg.Origin.
 func RunProxy(ctx context.Context, env *program.Env, cfg ProxyConfig) error {
-	px, err := New(env.Node, cfg)
+	px, err := newCachingProxy(env.Node, cfg)
 	if err != nil {
 		return program.Usagef("%v", err)
 	}
 	return httpwire.Serve(ctx, env.Node, env.Listener, px)
 }
 
-// Proxy is a caching reverse proxy in front of one origin.
-type Proxy struct {
+// cachingProxy is a caching reverse proxy in front of one origin.
+type cachingProxy struct {
 	node  *wire.Node
 	cfg   ProxyConfig
 	block []string // cfg.Block in lower case, as they are matched
-	cache *Cache
+	cache *sharedCache
 	guard tokenGuard
 	rp    *httputil.ReverseProxy
 
@@ -156,14 +156,14 @@ type exchange struct {
 
 type exchangeKey struct{}
 
-// New returns a proxy for node n, or an error that names what is wrong
+// newCachingProxy returns a proxy for node n, or an error that names what is wrong
 // with cfg.
-func New(n *wire.Node, cfg ProxyConfig) (*Proxy, error) {
+func newCachingProxy(n *wire.Node, cfg ProxyConfig) (*cachingProxy, error) {
 	cfg, err := cfg.complete()
 	if err != nil {
 		return nil, err
 	}
-	p := &Proxy{node: n, cfg: cfg, cache: NewCache(cfg.CacheSize)}
+	p := &cachingProxy{node: n, cfg: cfg, cache: newSharedCache(cfg.CacheSize)}
 	for _, pattern := range cfg.Block {
 		p.block = append(p.block, strings.ToLower(pattern))
 	}
@@ -183,12 +183,9 @@ func New(n *wire.Node, cfg ProxyConfig) (*Proxy, error) {
 	return p, nil
 }
 
-// Cache returns the proxy's cache.
-func (p *Proxy) Cache() *Cache { return p.cache }
-
 // ServeHTTP answers one client request: access control, filter, cache,
 // origin, in that order.
-func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (p *cachingProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if code, why := p.admit(w, r); code != 0 {
 		p.refuse(w, code, why)
 		return
@@ -222,7 +219,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.rp.ServeHTTP(w, x.in)
 }
 
-func (p *Proxy) refuse(w http.ResponseWriter, code int, why string) {
+func (p *cachingProxy) refuse(w http.ResponseWriter, code int, why string) {
 	p.node.Trace.Logf("%d: %s", code, why)
 	w.Header().Set(HeaderXCache, Miss)
 	http.Error(w, why, code)
@@ -240,7 +237,7 @@ func (p *Proxy) refuse(w http.ResponseWriter, code int, why string) {
 // go here, also when written with underscores, which some servers read as
 // dashes. The host SetXForwarded passes on is the client's Host header,
 // which is why the cache key holds it (cacheKey).
-func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
+func (p *cachingProxy) rewrite(pr *httputil.ProxyRequest) {
 	pr.SetURL(p.cfg.Origin)
 	for name := range pr.Out.Header {
 		dashed := strings.ReplaceAll(strings.ToLower(name), "_", "-")
@@ -263,7 +260,7 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 
 // modify handles the origin's answer: a 304 or a failure turns into the
 // stored response, a storable answer is kept while it streams to the client.
-func (p *Proxy) modify(resp *http.Response) error {
+func (p *cachingProxy) modify(resp *http.Response) error {
 	req := resp.Request
 	x := req.Context().Value(exchangeKey{}).(*exchange) // ServeHTTP always sets it
 	now := time.Now()
@@ -325,7 +322,7 @@ func (p *Proxy) modify(resp *http.Response) error {
 }
 
 // replace turns the origin's response into the stored one.
-func (p *Proxy) replace(resp *http.Response, e *entry, source string, now time.Time) {
+func (p *cachingProxy) replace(resp *http.Response, e *entry, source string, now time.Time) {
 	p.count(source)
 	resp.StatusCode = e.status
 	resp.Status = fmt.Sprintf("%d %s", e.status, http.StatusText(e.status))
@@ -340,7 +337,7 @@ func (p *Proxy) replace(resp *http.Response, e *entry, source string, now time.T
 
 // fail answers when the origin could not be reached or did not answer in
 // time: with the stored response if stale-if-error allows, else 502 or 504.
-func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (p *cachingProxy) fail(w http.ResponseWriter, r *http.Request, err error) {
 	x, _ := r.Context().Value(exchangeKey{}).(*exchange)
 	now := time.Now()
 	if x != nil && x.stored != nil && x.stored.usableOnError(now) {
@@ -358,7 +355,7 @@ func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // serveStored writes a stored response to the client.
-func (p *Proxy) serveStored(w http.ResponseWriter, r *http.Request, e *entry, source string, now time.Time) {
+func (p *cachingProxy) serveStored(w http.ResponseWriter, r *http.Request, e *entry, source string, now time.Time) {
 	p.count(source)
 	h := w.Header()
 	for name, values := range e.header {
@@ -383,7 +380,7 @@ func (p *Proxy) serveStored(w http.ResponseWriter, r *http.Request, e *entry, so
 	p.report()
 }
 
-func (p *Proxy) count(source string) {
+func (p *cachingProxy) count(source string) {
 	switch source {
 	case Hit:
 		p.hits.Add(1)
@@ -396,8 +393,8 @@ func (p *Proxy) count(source string) {
 	}
 }
 
-// HitRatio is the share of answers that came from the cache.
-func (p *Proxy) HitRatio() float64 {
+// hitRatio is the share of answers that came from the cache.
+func (p *cachingProxy) hitRatio() float64 {
 	cached := p.hits.Load() + p.revalidated.Load() + p.stale.Load()
 	all := cached + p.misses.Load()
 	if all == 0 {
@@ -407,14 +404,14 @@ func (p *Proxy) HitRatio() float64 {
 }
 
 // report shows the cache in the trace: what it holds and how well it works.
-func (p *Proxy) report() {
+func (p *cachingProxy) report() {
 	if p.node.Trace == nil {
 		return
 	}
-	entries, size := p.cache.Stats()
+	entries, size := p.cache.stats()
 	p.node.Trace.State(StateCache, fmt.Sprintf("%d entries, %d bytes", entries, size))
 	p.node.Trace.State(StateHitRatio, fmt.Sprintf("%.2f (%d hit, %d revalidated, %d stale, %d miss)",
-		p.HitRatio(), p.hits.Load(), p.revalidated.Load(), p.stale.Load(), p.misses.Load()))
+		p.hitRatio(), p.hits.Load(), p.revalidated.Load(), p.stale.Load(), p.misses.Load()))
 }
 
 // capture keeps a copy of a body while it streams to the client, and hands
@@ -426,7 +423,7 @@ func (p *Proxy) report() {
 // larger than limit is given up as well.
 type capture struct {
 	io.ReadCloser
-	cache  *Cache
+	cache  *sharedCache
 	buf    []byte // the copy so far; its capacity is reserved in the cache
 	limit  int64  // the most one entry's body may take
 	want   int64  // Content-Length, or -1
@@ -489,7 +486,5 @@ func (c *capture) grow(need int) bool {
 func (c *capture) giveUp(why string) {
 	c.cache.release(int64(cap(c.buf)))
 	c.buf, c.done = nil, nil
-	if c.gaveUp != nil {
-		c.gaveUp(why)
-	}
+	c.gaveUp(why)
 }

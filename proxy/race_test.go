@@ -1,6 +1,6 @@
 //go:build race
 
-package proxy_test
+package proxy
 
 // raceEnabled is true when the tests run with -race: the programs they start
 // are then built with -race too.

@@ -19,11 +19,11 @@ import (
 	"dsdemo/models/wire"
 )
 
-// LoadConfig is a load run: Requests GET requests in all, sent by
+// loadConfig is a load run: Requests GET requests in all, sent by
 // Concurrency clients at once, each choosing its next path at random.
-type LoadConfig struct {
+type loadConfig struct {
 	URL   string   // the proxy (or the origin) to load, e.g. http://127.0.0.1:7300
-	Paths []string // the paths to choose from, e.g. KeyPaths("/static/k", 100)
+	Paths []string // the paths to choose from, e.g. keyPaths("/static/k", 100)
 
 	Concurrency int
 	Requests    int
@@ -43,10 +43,10 @@ type LoadConfig struct {
 	Seed    uint64        // for the choice of paths: the same seed repeats a run
 }
 
-// LoadResult is what a load run measured. Hits, Misses, Revalidated and
+// loadResult is what a load run measured. Hits, Misses, Revalidated and
 // Stale count the answers by their X-Cache header; answers without one (an
 // origin has none) count as none of them.
-type LoadResult struct {
+type loadResult struct {
 	Requests int // answered or failed; requests cut short by the end of the run are not counted
 	Errors   int // no answer, an answer cut short, or a status of 400 or more
 	Elapsed  time.Duration
@@ -55,9 +55,9 @@ type LoadResult struct {
 	Hits, Misses, Revalidated, Stale int
 }
 
-// HitRatio is the share of answers with an X-Cache header that came from the
+// hitRatio is the share of answers with an X-Cache header that came from the
 // cache (a hit, revalidated or stale), as the proxy itself counts it.
-func (r LoadResult) HitRatio() float64 {
+func (r loadResult) hitRatio() float64 {
 	cached := r.Hits + r.Revalidated + r.Stale
 	if all := cached + r.Misses; all > 0 {
 		return float64(cached) / float64(all)
@@ -65,18 +65,18 @@ func (r LoadResult) HitRatio() float64 {
 	return 0
 }
 
-func (r LoadResult) String() string {
+func (r loadResult) String() string {
 	rate := 0.0
 	if r.Elapsed > 0 {
 		rate = float64(r.Requests) / r.Elapsed.Seconds()
 	}
 	return fmt.Sprintf("%d requests in %.2fs: %.0f req/s, p50 %s, p99 %s, %d errors, hit ratio %.2f (%d hit, %d miss, %d revalidated, %d stale)",
 		r.Requests, r.Elapsed.Seconds(), rate, r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.Errors,
-		r.HitRatio(), r.Hits, r.Misses, r.Revalidated, r.Stale)
+		r.hitRatio(), r.Hits, r.Misses, r.Revalidated, r.Stale)
 }
 
-// KeyPaths returns the n paths prefix0, prefix1, ... prefix(n-1).
-func KeyPaths(prefix string, n int) []string {
+// keyPaths returns the n paths prefix0, prefix1, ... prefix(n-1).
+func keyPaths(prefix string, n int) []string {
 	paths := make([]string, n)
 	for i := range paths {
 		paths[i] = prefix + strconv.Itoa(i)
@@ -84,14 +84,14 @@ func KeyPaths(prefix string, n int) []string {
 	return paths
 }
 
-// Load runs a load against cfg.URL from node n: every request goes through
-// httpwire, so a trace shows it. If ctx ends, Load stops early and returns
+// runLoad runs a load against cfg.URL from node n: every request goes through
+// httpwire, so a trace shows it. If ctx ends, runLoad stops early and returns
 // what it measured so far with ctx's error. A run in which more than
 // cfg.MaxFailed of the requests failed, or every one, returns an error that
 // says how many failed and wraps the first failure.
-func Load(ctx context.Context, n *wire.Node, cfg LoadConfig) (LoadResult, error) {
+func runLoad(ctx context.Context, n *wire.Node, cfg loadConfig) (loadResult, error) {
 	if err := cfg.check(); err != nil {
-		return LoadResult{}, err
+		return loadResult{}, err
 	}
 	// One pool of connections for all clients, with room to keep one idle
 	// per client: without it, connections beyond the default two per host
@@ -116,7 +116,7 @@ func Load(ctx context.Context, n *wire.Node, cfg LoadConfig) (LoadResult, error)
 		})
 	}
 	wg.Wait()
-	res := LoadResult{Elapsed: time.Since(start)}
+	res := loadResult{Elapsed: time.Since(start)}
 
 	var latency []time.Duration
 	var first *loadWorker // the worker whose failure came first
@@ -148,7 +148,7 @@ func Load(ctx context.Context, n *wire.Node, cfg LoadConfig) (LoadResult, error)
 }
 
 // add counts the requests of one client's part of the run.
-func (r *LoadResult) add(part LoadResult) {
+func (r *loadResult) add(part loadResult) {
 	r.Requests += part.Requests
 	r.Errors += part.Errors
 	r.Hits += part.Hits
@@ -158,7 +158,7 @@ func (r *LoadResult) add(part LoadResult) {
 }
 
 // check says what is wrong with cfg, naming the load program's flags.
-func (cfg LoadConfig) check() error {
+func (cfg loadConfig) check() error {
 	u, err := url.Parse(cfg.URL)
 	relative := slices.IndexFunc(cfg.Paths, func(p string) bool { return !strings.HasPrefix(p, "/") })
 	switch {
@@ -183,13 +183,13 @@ func (cfg LoadConfig) check() error {
 }
 
 // loadWorker is one client of a load run. It counts on its own, so the
-// clients never wait for each other; Load adds the counts up at the end.
+// clients never wait for each other; runLoad adds the counts up at the end.
 type loadWorker struct {
 	client  *http.Client
 	base    string
 	paths   []string
 	pick    func() int // the index of the next path
-	res     LoadResult // Requests, Errors and the X-Cache counts
+	res     loadResult // Requests, Errors and the X-Cache counts
 	latency []time.Duration
 
 	firstErr   error // the worker's first failure, and when it came
@@ -199,7 +199,7 @@ type loadWorker struct {
 // newLoadWorker returns worker i with a random source of its own: shared
 // sources would need a lock, and seeding each from (Seed, i) keeps a run
 // repeatable.
-func newLoadWorker(client *http.Client, cfg LoadConfig, i int) *loadWorker {
+func newLoadWorker(client *http.Client, cfg loadConfig, i int) *loadWorker {
 	w := &loadWorker{client: client, base: strings.TrimSuffix(cfg.URL, "/"), paths: cfg.Paths,
 		latency: make([]time.Duration, 0, cfg.Requests/cfg.Concurrency+1)}
 	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(i)))

@@ -1,12 +1,10 @@
-package proxy_test
+package proxy
 
 import (
 	"context"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,7 +18,6 @@ import (
 	"dsdemo/models/program"
 	"dsdemo/models/program/programtest"
 	"dsdemo/models/wire"
-	"dsdemo/proxy"
 )
 
 // loadTarget is a server for load runs that counts the requests per path
@@ -71,12 +68,12 @@ func xCacheByPath(w http.ResponseWriter, r *http.Request) {
 
 func TestLoadCounts(t *testing.T) {
 	lt := startLoadTarget(t, xCacheByPath)
-	cfg := proxy.LoadConfig{
+	cfg := loadConfig{
 		URL:         lt.URL,
 		Paths:       []string{"/HIT", "/MISS", "/REVALIDATED", "/STALE", "/none", "/hit-from-elsewhere"},
 		Concurrency: 4, Requests: 600, Timeout: programtest.Patience,
 	}
-	res, err := proxy.Load(t.Context(), wire.NewNode("load"), cfg)
+	res, err := runLoad(t.Context(), wire.NewNode("load"), cfg)
 	require.NoError(t, err)
 
 	assert.Equal(t, 600, res.Requests)
@@ -101,8 +98,8 @@ func TestLoadDistribution(t *testing.T) {
 	const keys, requests = 20, 2000
 	perPath := func(t *testing.T, zipf float64, concurrency, requests int, seed uint64) []int {
 		lt := startLoadTarget(t, xCacheByPath)
-		cfg := proxy.LoadConfig{URL: lt.URL, Paths: proxy.KeyPaths("/k", keys), Concurrency: concurrency, Requests: requests, Zipf: zipf, Seed: seed}
-		_, err := proxy.Load(t.Context(), wire.NewNode("load"), cfg)
+		cfg := loadConfig{URL: lt.URL, Paths: keyPaths("/k", keys), Concurrency: concurrency, Requests: requests, Zipf: zipf, Seed: seed}
+		_, err := runLoad(t.Context(), wire.NewNode("load"), cfg)
 		require.NoError(t, err)
 		counts := make([]int, keys)
 		for i, p := range cfg.Paths {
@@ -145,8 +142,8 @@ func TestLoadErrors(t *testing.T) {
 			}
 			xCacheByPath(w, r)
 		})
-		cfg := proxy.LoadConfig{URL: lt.URL, Paths: []string{"/bad", "/HIT"}, Concurrency: 3, Requests: 300, MaxFailed: 1}
-		res, err := proxy.Load(t.Context(), node, cfg)
+		cfg := loadConfig{URL: lt.URL, Paths: []string{"/bad", "/HIT"}, Concurrency: 3, Requests: 300, MaxFailed: 1}
+		res, err := runLoad(t.Context(), node, cfg)
 		require.NoError(t, err, "some requests succeeded, and any share may fail")
 		assert.Equal(t, 300, res.Requests)
 		assert.Equal(t, lt.count("/bad"), res.Errors)
@@ -160,7 +157,7 @@ func TestLoadErrors(t *testing.T) {
 				conn.Close()
 			}
 		})
-		res, err := proxy.Load(t.Context(), node, proxy.LoadConfig{URL: lt.URL, Paths: []string{"/x"}, Concurrency: 2, Requests: 20})
+		res, err := runLoad(t.Context(), node, loadConfig{URL: lt.URL, Paths: []string{"/x"}, Concurrency: 2, Requests: 20})
 		assert.Equal(t, 20, res.Requests)
 		assert.Equal(t, 20, res.Errors)
 		require.Error(t, err)
@@ -171,15 +168,15 @@ func TestLoadErrors(t *testing.T) {
 			w.Header().Set("Content-Length", "1000")
 			w.Write([]byte("only part of it"))
 		})
-		res, err := proxy.Load(t.Context(), node, proxy.LoadConfig{URL: lt.URL, Paths: []string{"/x"}, Concurrency: 1, Requests: 5})
+		res, err := runLoad(t.Context(), node, loadConfig{URL: lt.URL, Paths: []string{"/x"}, Concurrency: 1, Requests: 5})
 		assert.Equal(t, 5, res.Errors)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "the answer broke off")
 	})
 	t.Run("a server that hangs: the timeout", func(t *testing.T) {
 		lt := startLoadTarget(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
-		cfg := proxy.LoadConfig{URL: lt.URL, Paths: []string{"/x"}, Concurrency: 2, Requests: 4, Timeout: 20 * time.Millisecond}
-		res, err := proxy.Load(t.Context(), node, cfg)
+		cfg := loadConfig{URL: lt.URL, Paths: []string{"/x"}, Concurrency: 2, Requests: 4, Timeout: 20 * time.Millisecond}
+		res, err := runLoad(t.Context(), node, cfg)
 		assert.Equal(t, 4, res.Errors)
 		assert.GreaterOrEqual(t, res.P50, cfg.Timeout)
 		var timeout net.Error
@@ -196,7 +193,7 @@ func TestLoadErrors(t *testing.T) {
 			}
 			xCacheByPath(w, r)
 		})
-		res, err := proxy.Load(ctx, node, proxy.LoadConfig{URL: lt.URL, Paths: []string{"/HIT"}, Concurrency: 2, Requests: 1_000_000})
+		res, err := runLoad(ctx, node, loadConfig{URL: lt.URL, Paths: []string{"/HIT"}, Concurrency: 2, Requests: 1_000_000})
 		require.ErrorIs(t, err, context.Canceled)
 		assert.Less(t, res.Requests, 1000, "the run stopped soon after its context ended")
 		assert.Zero(t, res.Errors, "requests cut short by the stop are not failures")
@@ -204,26 +201,26 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestLoadConfigErrors(t *testing.T) {
-	good := proxy.LoadConfig{URL: "http://127.0.0.1:1", Paths: proxy.KeyPaths("/k", 3), Concurrency: 1, Requests: 1}
+	good := loadConfig{URL: "http://127.0.0.1:1", Paths: keyPaths("/k", 3), Concurrency: 1, Requests: 1}
 	cases := []struct {
 		name   string
-		change func(*proxy.LoadConfig)
+		change func(*loadConfig)
 		want   string
 	}{
-		{"no URL", func(c *proxy.LoadConfig) { c.URL = "" }, `--url must be an http:// URL, not ""`},
-		{"not HTTP", func(c *proxy.LoadConfig) { c.URL = "ftp://host/" }, `--url must be an http:// URL, not "ftp://host/"`},
-		{"no paths", func(c *proxy.LoadConfig) { c.Paths = nil }, "--keys must be at least 1: there is nothing to ask for"},
-		{"relative path", func(c *proxy.LoadConfig) { c.Paths = proxy.KeyPaths("k", 2) }, `--path-prefix must start with /, as a path does, not "k0"`},
-		{"no clients", func(c *proxy.LoadConfig) { c.Concurrency = 0 }, "-c must be at least 1, not 0"},
-		{"no requests", func(c *proxy.LoadConfig) { c.Requests = -1 }, "-n must be at least 1, not -1"},
-		{"zipf too small", func(c *proxy.LoadConfig) { c.Zipf = 1 }, "--zipf must be above 1 (or 0 for uniform), not 1"},
-		{"negative timeout", func(c *proxy.LoadConfig) { c.Timeout = -time.Second }, "--timeout must not be negative, not -1s"},
+		{"no URL", func(c *loadConfig) { c.URL = "" }, `--url must be an http:// URL, not ""`},
+		{"not HTTP", func(c *loadConfig) { c.URL = "ftp://host/" }, `--url must be an http:// URL, not "ftp://host/"`},
+		{"no paths", func(c *loadConfig) { c.Paths = nil }, "--keys must be at least 1: there is nothing to ask for"},
+		{"relative path", func(c *loadConfig) { c.Paths = keyPaths("k", 2) }, `--path-prefix must start with /, as a path does, not "k0"`},
+		{"no clients", func(c *loadConfig) { c.Concurrency = 0 }, "-c must be at least 1, not 0"},
+		{"no requests", func(c *loadConfig) { c.Requests = -1 }, "-n must be at least 1, not -1"},
+		{"zipf too small", func(c *loadConfig) { c.Zipf = 1 }, "--zipf must be above 1 (or 0 for uniform), not 1"},
+		{"negative timeout", func(c *loadConfig) { c.Timeout = -time.Second }, "--timeout must not be negative, not -1s"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := good
 			c.change(&cfg)
-			_, err := proxy.Load(t.Context(), wire.NewNode("load"), cfg)
+			_, err := runLoad(t.Context(), wire.NewNode("load"), cfg)
 			var usage *program.UsageError
 			require.ErrorAs(t, err, &usage)
 			assert.Equal(t, c.want, err.Error())
@@ -232,39 +229,9 @@ func TestLoadConfigErrors(t *testing.T) {
 }
 
 func TestLoadResultString(t *testing.T) {
-	res := proxy.LoadResult{Requests: 10000, Elapsed: 2 * time.Second, P50: 1200 * time.Microsecond, P99: 8 * time.Millisecond, Hits: 8300, Misses: 1700}
+	res := loadResult{Requests: 10000, Elapsed: 2 * time.Second, P50: 1200 * time.Microsecond, P99: 8 * time.Millisecond, Hits: 8300, Misses: 1700}
 	assert.Equal(t, "10000 requests in 2.00s: 5000 req/s, p50 1.2ms, p99 8ms, 0 errors, hit ratio 0.83 (8300 hit, 1700 miss, 0 revalidated, 0 stale)", res.String())
-	assert.Equal(t, 0.0, proxy.LoadResult{Requests: 5}.HitRatio(), "no X-Cache at all")
-	assert.Equal(t, 0.75, proxy.LoadResult{Hits: 1, Revalidated: 1, Stale: 1, Misses: 1}.HitRatio(), "revalidated and stale answers came from the cache too")
-	assert.Equal(t, []string{"/static/k0", "/static/k1", "/static/k2"}, proxy.KeyPaths("/static/k", 3))
-}
-
-var loadLine = regexp.MustCompile(`^(\d+) requests in [\d.]+s: \d+ req/s, p50 \S+, p99 \S+, (\d+) errors, hit ratio 0\.00 \(0 hit, 0 miss, 0 revalidated, 0 stale\)$`)
-
-// TestLoadProgram runs the load program against a real origin process.
-func TestLoadProgram(t *testing.T) {
-	dir := programtest.Build(t, "dsdemo/proxy/origin", "dsdemo/proxy/load")
-	bin := filepath.Join(dir, "load")
-	origin := programtest.StartServer(t, filepath.Join(dir, "origin"), "--listen", "127.0.0.1:0")
-	url := "http://" + origin.Addr
-
-	t.Run("a run", func(t *testing.T) {
-		out, errOut, code := programtest.Run(t, bin, "--url", url, "-c", "3", "-n", "200", "--keys", "5", "--zipf", "0")
-		require.Equal(t, 0, code, errOut)
-		m := loadLine.FindStringSubmatch(strings.TrimSpace(out))
-		require.NotNil(t, m, "output %q", out)
-		assert.Equal(t, "200", m[1])
-		assert.Equal(t, "0", m[2])
-	})
-	t.Run("every request failed: exit 1", func(t *testing.T) {
-		out, errOut, code := programtest.Run(t, bin, "--url", url, "-n", "10", "--path-prefix", "/missing/")
-		assert.Equal(t, 1, code)
-		assert.Contains(t, out, "10 errors")
-		assert.Regexp(t, `^load: all 10 requests failed; the first: GET /missing/\d+: 404 Not Found\n$`, errOut)
-	})
-	t.Run("bad flag value: exit 2", func(t *testing.T) {
-		_, errOut, code := programtest.Run(t, bin, "--zipf", "0.5")
-		assert.Equal(t, 2, code)
-		assert.Equal(t, "load: --zipf must be above 1 (or 0 for uniform), not 0.5\n", errOut)
-	})
+	assert.Equal(t, 0.0, loadResult{Requests: 5}.hitRatio(), "no X-Cache at all")
+	assert.Equal(t, 0.75, loadResult{Hits: 1, Revalidated: 1, Stale: 1, Misses: 1}.hitRatio(), "revalidated and stale answers came from the cache too")
+	assert.Equal(t, []string{"/static/k0", "/static/k1", "/static/k2"}, keyPaths("/static/k", 3))
 }
