@@ -2,6 +2,8 @@ package screen
 
 import (
 	"sort"
+	"strings"
+	"unicode"
 
 	"dsdemo/models/catalog"
 	"dsdemo/models/i18n"
@@ -85,9 +87,22 @@ func (r *replay) shown() (record.Step, bool) {
 	return r.steps[n-1], true
 }
 
+// caption is the caption shown at this moment of the replay. A recording
+// is a file anyone may hand over, so what it says is shown as text only:
+// a control character (an escape sequence that would steer the terminal)
+// becomes a space.
 func (r *replay) caption() i18n.Text {
 	s, _ := r.shown()
-	return s.Caption
+	return i18n.Text{DE: printable(s.Caption.DE), EN: printable(s.Caption.EN)}
+}
+
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // explaining: while a caption explains something, background traffic is
@@ -100,7 +115,7 @@ func (r *replay) explaining() bool {
 func (r *replay) badges(c *common) []string {
 	out := r.recording.badges(c)
 	if s, ok := r.shown(); ok {
-		out = append(out, c.t("Experiment: ", "experiment: ")+s.Title.In(c.lang))
+		out = append(out, c.t("Experiment: ", "experiment: ")+printable(s.Title.In(c.lang)))
 	}
 	if r.cut.Time != 0 && r.clock >= r.cut.Time {
 		out = append(out, c.theme.Held.Render(c.t("✂ Aufzeichnung ab hier ohne Nachrichten", "✂ recording holds no messages from here")))

@@ -133,3 +133,19 @@ func TestReplayOfACutRecording(t *testing.T) {
 	press(m, "n")
 	assert.Contains(t, titleLine(m), "✂ recording holds no messages from here")
 }
+
+// TestHostileReplayCaption: a recording is a file anyone may hand over; an
+// escape sequence in its captions reaches the terminal as text, not as a
+// command.
+func TestHostileReplayCaption(t *testing.T) {
+	events := []trace.Event{hello("server", "127.0.0.1:7100")}
+	events[0].Time = 1_000_000
+	steps := []record.Step{{Time: 1_000_000, Experiment: "x", Title: i18n.Text{EN: "t\x1b[2J"},
+		Caption: i18n.Text{EN: "look\x1b]52;c;aGk=\x07 here\r\nnow"}}}
+	m := ReplayRun("evil.jsonl", record.Run{Events: events, Steps: steps}, Options{Lang: "en"})
+	resize(m, 120, 30)
+	press(m, "space", "n")
+	assert.Equal(t, "look ]52;c;aGk=  here  now", m.live.src.caption().EN)
+	assert.NotContains(t, m.View().Content, "\x1b]52")
+	assert.NotContains(t, m.View().Content, "\x1b[2J")
+}
