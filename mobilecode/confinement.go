@@ -18,7 +18,7 @@ import (
 )
 
 // Limits bound what one run of a script may use. A zero field takes its
-// default (defaultLimits).
+// default: 1,000,000 steps, 2 s, 64 MiB (defaultLimits).
 type Limits struct {
 	Steps   uint64        // Starlark execution steps; stops endless loops
 	Timeout time.Duration // wall-clock time; stops slow calls and long runs
