@@ -20,6 +20,32 @@ import (
 	"dsdemo/models/wire"
 )
 
+// BookerConfig is how the booker runs: the flags of the program booker.
+type BookerConfig struct {
+	// Web is the web tier's URL, http://HOST:PORT.
+	Web string
+	// Timeout bounds each request to the web tier.
+	Timeout time.Duration
+}
+
+// RunBooker runs the booker: the one command of env.Args, or without one
+// an interactive session that the launcher can drive with "do" lines.
+func RunBooker(ctx context.Context, env *program.Env, cfg BookerConfig) error {
+	if !strings.HasPrefix(cfg.Web, "http://") {
+		return program.Usagef("--web must be an http:// URL, not %q", cfg.Web)
+	}
+	b := NewBooker(env.Node, cfg.Web, cfg.Timeout)
+	if len(env.Args) == 0 {
+		s := program.Session{Prompt: "book> ", Help: BookerHelp, Run: b.Command}
+		return s.Loop(ctx, env)
+	}
+	out, err := b.Command(ctx, strings.Join(env.Args, " "))
+	if err == nil {
+		fmt.Fprintln(env.Stdout, out)
+	}
+	return err
+}
+
 // APIError is an answer of the web tier's JSON API with an error status.
 type APIError struct {
 	Status int
@@ -412,11 +438,4 @@ func parseID(s, what string) (int64, error) {
 		return 0, program.Usagef("a %s is given by its number, not %q", what, s)
 	}
 	return id, nil
-}
-
-// Session is the booker's interactive session, which the launcher drives
-// with "do" lines.
-func (b *Booker) Session(ctx context.Context, env *program.Env) error {
-	s := program.Session{Prompt: "book> ", Help: BookerHelp, Run: b.Command}
-	return s.Loop(ctx, env)
 }

@@ -8,8 +8,30 @@ import (
 	"strings"
 	"time"
 
+	"dsdemo/models/program"
 	"dsdemo/models/wire"
 )
+
+// AppConfig is how an app tier instance runs: the flags of the program app.
+type AppConfig struct {
+	// DB is the data tier's address: the only tier the app tier asks.
+	DB string
+	// Timeout is how long the app tier waits for the data tier's answer.
+	Timeout time.Duration
+}
+
+// RunApp runs an app tier instance on env's listener until ctx ends.
+// Start several on different ports and give the web tier all of them:
+// they keep no state of their own, so any of them can answer any request.
+func RunApp(ctx context.Context, env *program.Env, cfg AppConfig) error {
+	if cfg.DB == "" {
+		return program.Usagef("--db needs the data tier's address")
+	}
+	if cfg.Timeout <= 0 {
+		return program.Usagef("--timeout must be positive, not %s", cfg.Timeout)
+	}
+	return NewAppTier(env.Node, cfg.DB, cfg.Timeout).Serve(ctx, env.Listener)
+}
 
 // AppTier is the application tier: it checks every request against the
 // business rules and asks the data tier for what it needs. It keeps no

@@ -12,7 +12,35 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"time"
+
+	"dsdemo/models/httpwire"
+	"dsdemo/models/program"
 )
+
+// WebConfig is how the web tier runs: the flags of the program web.
+type WebConfig struct {
+	// Apps are the app tier instances, asked in turn; one that fails is
+	// skipped for the next.
+	Apps []string
+	// Timeout is how long the web tier waits for one app instance.
+	Timeout time.Duration
+}
+
+// RunWeb runs the web tier on env's listener until ctx ends: HTML pages
+// for a browser and a JSON API for curl and the booker, made from what the
+// app tier instances answer.
+func RunWeb(ctx context.Context, env *program.Env, cfg WebConfig) error {
+	if len(cfg.Apps) == 0 {
+		return program.Usagef("--app needs at least one address")
+	}
+	if cfg.Timeout <= 0 {
+		return program.Usagef("--timeout must be positive, not %s", cfg.Timeout)
+	}
+	apps := NewAppTiers(env.Node, cfg.Apps, cfg.Timeout)
+	defer apps.Close()
+	return httpwire.Serve(ctx, env.Node, env.Listener, NewWebTier(apps))
+}
 
 // MaxBody is the largest request body the web tier reads, in bytes: a
 // booking is a few dozen bytes, and a bigger body is refused with 413.

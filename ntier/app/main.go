@@ -14,15 +14,10 @@ import (
 
 func main() {
 	p := program.New("app", "ntier", "127.0.0.1:7510", "[--db ADDR]")
-	db := p.Flags.String("db", "127.0.0.1:7520", "the data tier's `ADDR`")
-	timeout := p.Flags.Duration("timeout", 3*time.Second, "how long to wait for the data tier")
+	var cfg ntier.AppConfig
+	p.Flags.StringVar(&cfg.DB, "db", "127.0.0.1:7520", "the data tier's `ADDR`")
+	p.Flags.DurationVar(&cfg.Timeout, "timeout", 3*time.Second, "how long to wait for the data tier")
 	os.Exit(p.Main(func(ctx context.Context, env *program.Env) error {
-		if *db == "" {
-			return program.Usagef("--db needs the data tier's address")
-		}
-		if *timeout <= 0 {
-			return program.Usagef("--timeout must be positive, not %s", *timeout)
-		}
-		return ntier.NewAppTier(env.Node, *db, *timeout).Serve(ctx, env.Listener)
+		return ntier.RunApp(ctx, env, cfg)
 	}))
 }

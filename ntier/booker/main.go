@@ -6,9 +6,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"dsdemo/models/program"
@@ -18,20 +16,10 @@ import (
 func main() {
 	p := program.New("booker", "ntier", "", "[flags] [search [FROM [TO [DATE]]] | book FLIGHT NAME | booking ID REF | cancel ID REF | race FLIGHT N]")
 	p.Commands = true
-	web := p.Flags.String("web", "http://127.0.0.1:7500", "the web tier's `URL`")
-	timeout := p.Flags.Duration("timeout", 10*time.Second, "give up on a request after `D`")
+	var cfg ntier.BookerConfig
+	p.Flags.StringVar(&cfg.Web, "web", "http://127.0.0.1:7500", "the web tier's `URL`")
+	p.Flags.DurationVar(&cfg.Timeout, "timeout", 10*time.Second, "give up on a request after `D`")
 	os.Exit(p.Main(func(ctx context.Context, env *program.Env) error {
-		if !strings.HasPrefix(*web, "http://") {
-			return program.Usagef("--web must be an http:// URL, not %q", *web)
-		}
-		b := ntier.NewBooker(env.Node, *web, *timeout)
-		if len(env.Args) == 0 {
-			return b.Session(ctx, env)
-		}
-		out, err := b.Command(ctx, strings.Join(env.Args, " "))
-		if err == nil {
-			fmt.Fprintln(env.Stdout, out)
-		}
-		return err
+		return ntier.RunBooker(ctx, env, cfg)
 	}))
 }

@@ -4,13 +4,49 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync/atomic"
 	"time"
 
+	"dsdemo/models/program"
 	"dsdemo/models/wire"
 	"dsdemo/ntier"
 )
+
+// DBConfig is how the data tier runs: the flags of the program db.
+type DBConfig struct {
+	// Data is the directory of the database file. "" puts it in the
+	// system's temporary directory, in a folder named after the listen
+	// port (and the trace collector's port, when there is one): a restart
+	// at the same address finds its data again, while a new demo in the
+	// launcher, which has a new collector, starts with a fresh timetable.
+	Data string
+}
+
+// RunDB runs the data tier on env's listener until ctx ends, on the
+// database in cfg.Data, which it creates with the timetable on first use.
+func RunDB(ctx context.Context, env *program.Env, cfg DBConfig) error {
+	dir := cfg.Data
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "dsdemo-ntier-"+port(env.Listener.Addr().String()))
+		if env.Trace != "" {
+			dir += "-" + port(env.Trace)
+		}
+	}
+	store, err := Open(ctx, dir, time.Now())
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return NewServer(env.Node, store).Serve(ctx, env.Listener)
+}
+
+func port(addr string) string {
+	_, p, _ := net.SplitHostPort(addr)
+	return p
+}
 
 // Server answers the application tier's operations on a Store over the
 // wire. It knows no business rule: it stores what the app tier sends and

@@ -9,25 +9,17 @@ import (
 	"os"
 	"time"
 
-	"dsdemo/models/httpwire"
 	"dsdemo/models/program"
 	"dsdemo/ntier"
 )
 
 func main() {
 	p := program.New("web", "ntier", "127.0.0.1:7500", "[--app ADDR,ADDR]")
+	var cfg ntier.WebConfig
 	apps := p.Flags.String("app", "127.0.0.1:7510", "the app tier instances, `ADDR,ADDR`")
-	timeout := p.Flags.Duration("timeout", 5*time.Second, "how long to wait for an app instance")
+	p.Flags.DurationVar(&cfg.Timeout, "timeout", 5*time.Second, "how long to wait for an app instance")
 	os.Exit(p.Main(func(ctx context.Context, env *program.Env) error {
-		addrs := program.List(*apps)
-		if len(addrs) == 0 {
-			return program.Usagef("--app needs at least one address")
-		}
-		if *timeout <= 0 {
-			return program.Usagef("--timeout must be positive, not %s", *timeout)
-		}
-		tiers := ntier.NewAppTiers(env.Node, addrs, *timeout)
-		defer tiers.Close()
-		return httpwire.Serve(ctx, env.Node, env.Listener, ntier.NewWebTier(tiers))
+		cfg.Apps = program.List(*apps)
+		return ntier.RunWeb(ctx, env, cfg)
 	}))
 }
