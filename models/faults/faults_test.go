@@ -359,6 +359,7 @@ func newFaultyClient(t *testing.T) *faultyClient {
 	n.Faults = faults.New(7)
 	n.Trace, err = trace.Dial(programtest.Context(t), col.Addr(), n.Name, nil)
 	require.NoError(t, err)
+	n.Trace.Hello("client", "test", 1, "")
 	t.Cleanup(func() { n.Trace.Close("test over") })
 	return &faultyClient{node: n, faults: n.Faults, trace: rec}
 }

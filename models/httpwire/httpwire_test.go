@@ -31,6 +31,7 @@ func setup(t *testing.T) (origin, client *wire.Node, url string, rec *programtes
 		n.Faults = faults.New(1)
 		em, err := trace.Dial(t.Context(), rec.Addr(), name, nil)
 		require.NoError(t, err)
+		em.Hello(name, "test", 1, "")
 		t.Cleanup(func() { em.Close("test over") })
 		n.Trace = em
 		return n

@@ -4,10 +4,18 @@
 // and the exit code.
 //
 //	main() --> Program.Main --> parse flags (--name --listen --trace ...; see Common)
-//	                            listen, print "listening on HOST:PORT"
-//	                            dial the collector, say hello
-//	                            run(ctx, env)   <- the program's own work
+//	                            listen, dial the collector
+//	                            run(ctx, env)   <- the program's own work: it checks
+//	                              |                its own flags, keys and files, then
+//	                              |                serves: env.Listener.Accept
+//	                              +-- first Accept: print "listening on HOST:PORT", say hello
 //	                            say bye, exit 0 / 1 / 2
+//
+// A server announces itself only when it starts to accept connections, so
+// its "listening on" line and its hello tell the truth: it is ready. One
+// that fails before (a missing key, a data directory it cannot create)
+// prints only its error and says nothing to the collector. A program that
+// serves nobody (a client) says hello as soon as it runs.
 //
 // Exit codes: 0 when run returns nil (also after SIGINT or SIGTERM), 1 when it
 // returns an error, 2 for a usage error (a bad flag or argument). Every error
@@ -24,6 +32,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 
 	"dsdemo/models/faults"
@@ -116,19 +125,23 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	if p.Commands {
 		commands = make(chan string, 16)
 	}
+	// The "listening on" line may come from whichever goroutine first
+	// accepts, while the program prints its own lines.
+	out := &lockedWriter{w: stdout}
 	env := &Env{Node: node, Args: fs.Args(), Seed: common.Seed, Trace: common.Trace,
-		Stdout: TextWriter{W: stdout}, Stdin: stdin, Commands: commands, terminal: stdout}
+		Stdout: TextWriter{W: out}, Stdin: stdin, Commands: commands, terminal: stdout}
 
+	var ln net.Listener
 	if serves {
-		ln, err := net.Listen("tcp", common.Listen)
+		var err error
+		ln, err = net.Listen("tcp", common.Listen)
 		if err != nil {
 			fmt.Fprintf(stderr, "%s: cannot listen on %s: %v\n", p.Role, common.Listen, oneLine(err))
 			return 1
 		}
 		defer ln.Close()
-		env.Listener = ln
-		fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
 	}
+	hello := func() {}
 
 	if common.Trace != "" {
 		em, err := trace.Dial(ctx, common.Trace, node.Name, func(c trace.Control) {
@@ -140,14 +153,14 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		}
 		node.Trace = em
 		listenAddr := ""
-		if env.Listener != nil {
-			listenAddr = env.Listener.Addr().String()
+		if ln != nil {
+			listenAddr = ln.Addr().String()
 		}
 		model := p.Model
 		if p.ModelFor != nil && p.ModelFor() != "" {
 			model = p.ModelFor()
 		}
-		em.Hello(p.Role, model, os.Getpid(), listenAddr)
+		hello = func() { em.Hello(p.Role, model, os.Getpid(), listenAddr) }
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithCancel(ctx)
 		defer cancel()
@@ -161,6 +174,15 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 			case <-ctx.Done():
 			}
 		}()
+	}
+
+	if ln != nil {
+		env.Listener = &announcer{Listener: ln, announce: func() {
+			fmt.Fprintf(out, "listening on %s\n", ln.Addr())
+			hello()
+		}}
+	} else {
+		hello()
 	}
 
 	err := run(ctx, env)
@@ -181,6 +203,34 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		return 1
 	}
 	return 0
+}
+
+// announcer is the listener a serving program gets: its first Accept
+// announces the program, with the "listening on" line and the hello, since
+// a program that accepts connections has checked what it needs and is
+// ready to serve. Serve and http.Server call Accept, so a program's code
+// does nothing for it.
+type announcer struct {
+	net.Listener
+	once     sync.Once
+	announce func()
+}
+
+func (a *announcer) Accept() (net.Conn, error) {
+	a.once.Do(a.announce)
+	return a.Listener.Accept()
+}
+
+// lockedWriter lets several goroutines write whole lines to one writer.
+type lockedWriter struct {
+	mu sync.Mutex // guards w
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // control carries out one control line: faults go to the injector, "do"

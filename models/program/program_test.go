@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +19,7 @@ import (
 	"dsdemo/models/program"
 	"dsdemo/models/program/programtest"
 	"dsdemo/models/trace"
+	"dsdemo/models/wire"
 )
 
 // run runs a test program with the given run function and returns its exit
@@ -68,15 +73,34 @@ func TestHelp(t *testing.T) {
 }
 
 func TestListen(t *testing.T) {
-	t.Run("a server prints its address and gets the listener", func(t *testing.T) {
+	t.Run("a server prints its address when it starts to accept", func(t *testing.T) {
 		p := program.New("server", "test", "127.0.0.1:7", "")
 		var addr string
-		code, out, _ := run(t, p, []string{"--listen", "127.0.0.1:0"}, func(_ context.Context, env *program.Env) error {
+		code, out, errOut := run(t, p, []string{"--listen", "127.0.0.1:0"}, func(_ context.Context, env *program.Env) error {
 			addr = env.Listener.Addr().String()
-			return nil
+			fmt.Fprintln(env.Stdout, "ready soon")
+			peer, err := net.Dial("tcp", addr)
+			if err != nil {
+				return err
+			}
+			defer peer.Close()
+			conn, err := env.Listener.Accept()
+			if err != nil {
+				return err
+			}
+			return conn.Close()
 		})
-		assert.Equal(t, 0, code)
-		assert.Equal(t, "listening on "+addr+"\n", out)
+		assert.Equal(t, 0, code, errOut)
+		assert.Equal(t, "ready soon\nlistening on "+addr+"\n", out)
+	})
+	t.Run("a server that fails before it accepts prints no address", func(t *testing.T) {
+		p := program.New("server", "test", "127.0.0.1:7", "")
+		code, out, errOut := run(t, p, []string{"--listen", "127.0.0.1:0"}, func(context.Context, *program.Env) error {
+			return errors.New("cannot read the key")
+		})
+		assert.Equal(t, 1, code)
+		assert.Empty(t, out)
+		assert.Equal(t, "server: cannot read the key\n", errOut)
 	})
 	t.Run("a client has no --listen", func(t *testing.T) {
 		p := program.New("client", "test", "", "")
@@ -173,4 +197,75 @@ func TestCommonArgsRoundTrip(t *testing.T) {
 	assert.Equal(t, []string{"--name", "server-2", "--listen", "127.0.0.1:0", "--seed", "42"}, want.Args())
 	assert.Equal(t, []string{"--trace", "127.0.0.1:9", "--exit-with-collector"},
 		program.Common{Trace: "127.0.0.1:9", ExitWithCollector: true}.Args())
+}
+
+// silentCollector accepts one trace connection and returns, once it
+// closes, every byte the program wrote on it.
+func silentCollector(t *testing.T) (addr string, written <-chan string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	got := make(chan string, 1)
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			got <- "accept: " + err.Error()
+			return
+		}
+		defer conn.Close()
+		conn.SetReadDeadline(time.Now().Add(programtest.Patience))
+		b, _ := io.ReadAll(conn)
+		got <- string(b)
+	}()
+	return ln.Addr().String(), got
+}
+
+// TestAnnounceWhenReady starts a real program that needs a key before it
+// serves, as the code server does: "listening on" and the hello come only
+// once it accepts connections, so a launcher or a student never sees an
+// address that is about to go away.
+func TestAnnounceWhenReady(t *testing.T) {
+	bin := filepath.Join(programtest.Build(t, "dsdemo/models/program/testdata/keyserver"), "keyserver")
+	key := filepath.Join(t.TempDir(), "key")
+	require.NoError(t, os.WriteFile(key, []byte("secret"), 0o600))
+
+	fails := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"without its key", nil, 2, "keyserver: --key FILE is required\n"},
+		{"with a key it cannot read", []string{"--key", key + ".missing"}, 1, "keyserver: cannot read the key: open " + key + ".missing: no such file or directory\n"},
+	}
+	for _, c := range fails {
+		t.Run(c.name, func(t *testing.T) {
+			addr, written := silentCollector(t)
+			args := append([]string{"--listen", "127.0.0.1:0", "--trace", addr}, c.args...)
+			out, errOut, code := programtest.Run(t, bin, args...)
+			assert.Equal(t, c.wantCode, code)
+			assert.Empty(t, out, "no listening on")
+			assert.Equal(t, c.wantErr, errOut, "one sentence")
+			assert.Empty(t, <-written, "not even a hello for the collector")
+		})
+	}
+
+	t.Run("with its key", func(t *testing.T) {
+		rec := programtest.NewRecorder(t)
+		p := programtest.StartServer(t, bin, "--listen", "127.0.0.1:0", "--key", key, "--trace", rec.Addr())
+		evs := rec.WaitN(t, 2, func(ev trace.Event) bool { return ev.Node == "keyserver" })
+		assert.Equal(t, trace.KindHello, evs[0].Kind, "the hello comes first")
+		assert.Equal(t, uint64(1), evs[0].Seq)
+		assert.Equal(t, p.Addr, evs[0].Listen, "the same address as its listening on line")
+		assert.Equal(t, trace.KindState, evs[1].Kind, "what it reported while it got ready comes after")
+
+		n := wire.NewNode("client")
+		conn, err := wire.Dial(programtest.Context(t), n, p.Addr)
+		require.NoError(t, err)
+		defer conn.Close()
+		reply, err := conn.Call(programtest.Context(t), "keyserver", "echo", "hi")
+		require.NoError(t, err)
+		assert.JSONEq(t, `"hi"`, string(reply.Body))
+	})
 }

@@ -25,6 +25,7 @@ func BenchmarkEmit(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer e.Close("done")
+	e.Hello("client", "bench", 1, "")
 	ev := trace.Event{Kind: trace.KindSend, Clock: 12, Msg: &trace.Message{From: "client-1", To: "server", Type: "put", ID: 7, Clock: 12, Size: 120,
 		Body: []byte(`{"key":"user:42","value":"Ada Lovelace"}`)}}
 	for b.Loop() {

@@ -17,6 +17,12 @@ const QueueSize = 8192
 // Emitter sends one program's events to a collector and receives its control
 // lines. All methods are safe on a nil *Emitter and do nothing: a program
 // without a collector pays one nil check per event.
+//
+// The collector learns who a program is from its hello, so the hello is
+// the first line an Emitter writes: events emitted before Hello wait in the
+// queue until it comes. A program says hello when it is ready (a server
+// when it starts to accept connections); one that stops before then says
+// nothing at all, not even bye.
 type Emitter struct {
 	node      string
 	conn      net.Conn
@@ -25,6 +31,10 @@ type Emitter struct {
 	queue   chan Event
 	dropped atomic.Uint64 // events lost to a full queue or a gone collector
 	gone    atomic.Bool   // the collector stopped reading or closed
+
+	helloOnce sync.Once
+	hello     Event         // set by Hello before it closes helloed
+	helloed   chan struct{} // closed by Hello: the writer may begin
 
 	closeOnce sync.Once
 	byeReason string        // set by Close before it closes closing
@@ -47,6 +57,7 @@ func Dial(ctx context.Context, addr, node string, onControl func(Control)) (*Emi
 		conn:      conn,
 		onControl: onControl,
 		queue:     make(chan Event, QueueSize),
+		helloed:   make(chan struct{}),
 		closing:   make(chan struct{}),
 		written:   make(chan struct{}),
 		hungUp:    make(chan struct{}),
@@ -77,9 +88,18 @@ func (e *Emitter) Emit(ev Event) {
 	}
 }
 
-// Hello reports that the program has started.
+// Hello reports that the program has started: a server gives the
+// address it accepts connections on. It is written before every other
+// event, and only the first call counts.
 func (e *Emitter) Hello(role, model string, pid int, listen string) {
-	e.Emit(Event{Kind: KindHello, Role: role, Model: model, PID: pid, Listen: listen})
+	if e == nil {
+		return
+	}
+	e.helloOnce.Do(func() {
+		e.hello = Event{V: Version, Kind: KindHello, Node: e.node, Time: time.Now().UnixMicro(),
+			Role: role, Model: model, PID: pid, Listen: listen}
+		close(e.helloed)
+	})
 }
 
 // State reports a key/value pair the program wants a viewer to show, such as
@@ -171,6 +191,13 @@ func (e *Emitter) write() {
 		}
 		return emit(ev)
 	}
+	if !e.awaitHello() {
+		return // no hello, so nothing: the collector never knew this program
+	}
+	if !emit(&e.hello) || w.Flush() != nil {
+		e.hangUp()
+		return
+	}
 	for {
 		select {
 		case ev := <-e.queue:
@@ -194,6 +221,22 @@ func (e *Emitter) write() {
 				w.Flush()
 			}
 			return
+		}
+	}
+}
+
+// awaitHello waits until Hello or Close, and reports whether Hello came
+// (also when Close came right after it).
+func (e *Emitter) awaitHello() bool {
+	select {
+	case <-e.helloed:
+		return true
+	case <-e.closing:
+		select {
+		case <-e.helloed:
+			return true
+		default:
+			return false
 		}
 	}
 }

@@ -84,6 +84,7 @@ func TestEmitterSeqUnderConcurrency(t *testing.T) {
 	const goroutines, each = 8, 200
 	col, rec := collect(t)
 	em := dialEmitter(t, col.Addr(), "busy", nil)
+	em.Hello("server", "clientserver", 1, "127.0.0.1:1")
 	var wg sync.WaitGroup
 	for g := range goroutines {
 		wg.Go(func() {
@@ -96,8 +97,8 @@ func TestEmitterSeqUnderConcurrency(t *testing.T) {
 	got := rec.WaitN(t, goroutines*each, kind(trace.KindState))
 	require.Zero(t, em.Dropped(), "the queue holds all %d events", goroutines*each)
 	for i, ev := range got {
-		if ev.Seq != uint64(i+1) {
-			assert.Fail(t, "seq out of step", "event %d: got seq %d, want %d", i, ev.Seq, i+1)
+		if ev.Seq != uint64(i+2) { // after the hello
+			assert.Fail(t, "seq out of step", "event %d: got seq %d, want %d", i, ev.Seq, i+2)
 			break
 		}
 	}
@@ -114,6 +115,7 @@ func stalledEmitter(t *testing.T, node string) (em *trace.Emitter, resume func(k
 	t.Cleanup(func() { ln.Close() })
 	em, err = trace.Dial(programtest.Context(t), ln.Addr().String(), node, nil)
 	require.NoError(t, err)
+	em.Hello("server", "clientserver", 1, "127.0.0.1:1")
 	require.NoError(t, ln.(*net.TCPListener).SetDeadline(time.Now().Add(programtest.Patience)))
 	nc, err := ln.Accept()
 	require.NoError(t, err)
@@ -268,13 +270,15 @@ func TestEmitterAnswersBadControlWithLog(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { ln.Close() })
 	controls := make(chan trace.Control, 10)
-	dialEmitter(t, ln.Addr().String(), "client-1", func(c trace.Control) { controls <- c })
+	em := dialEmitter(t, ln.Addr().String(), "client-1", func(c trace.Control) { controls <- c })
+	em.Hello("client", "clientserver", 1, "")
 	require.NoError(t, ln.(*net.TCPListener).SetDeadline(time.Now().Add(programtest.Patience)))
 	nc, err := ln.Accept()
 	require.NoError(t, err)
 	t.Cleanup(func() { nc.Close() })
 	require.NoError(t, nc.SetDeadline(time.Now().Add(programtest.Patience)))
 	sc := bufio.NewScanner(nc)
+	require.True(t, sc.Scan(), "the hello: %v", sc.Err())
 
 	tests := []struct {
 		name     string
@@ -355,6 +359,7 @@ func TestEmitterCloseSendsBye(t *testing.T) {
 	const logs = 100
 	col, rec := collect(t)
 	em := dialEmitter(t, col.Addr(), "server-1", nil)
+	em.Hello("server", "clientserver", 1, "127.0.0.1:1")
 	for i := range logs {
 		em.Logf("line %d", i)
 	}
@@ -365,16 +370,56 @@ func TestEmitterCloseSendsBye(t *testing.T) {
 	require.Len(t, byes, 1)
 	assert.Equal(t, "interrupted", byes[0].Text)
 	assert.Equal(t, "server-1", byes[0].Node)
-	assert.Equal(t, uint64(logs+1), byes[0].Seq)
+	assert.Equal(t, uint64(logs+2), byes[0].Seq, "after the hello and the logs")
 
 	got := rec.Matching(everyEvent)
-	assert.Len(t, got, logs+1, "every queued event arrives before bye")
+	assert.Len(t, got, logs+2, "every queued event arrives before bye")
 	assert.Equal(t, trace.KindBye, got[len(got)-1].Kind, "bye is last")
 	select {
 	case <-em.HungUp():
 	case <-time.After(programtest.Patience):
 		require.FailNow(t, "HungUp not closed after Close")
 	}
+}
+
+func TestEmitterHelloComesFirst(t *testing.T) {
+	// A server reports its state while it gets ready, and says hello only
+	// when it accepts connections: the collector still reads the hello first.
+	col, rec := collect(t)
+	em := dialEmitter(t, col.Addr(), "db", nil)
+	em.State("file", "flights.db")
+	em.Logf("opened")
+	em.Hello("db", "ntier", 1, "127.0.0.1:7000")
+	em.Hello("db", "ntier", 2, "127.0.0.1:7001") // only the first counts
+
+	got := rec.WaitN(t, 3, everyEvent)
+	require.Len(t, got, 3)
+	assert.Equal(t, trace.KindHello, got[0].Kind)
+	assert.Equal(t, "127.0.0.1:7000", got[0].Listen)
+	assert.Equal(t, []uint64{1, 2, 3}, []uint64{got[0].Seq, got[1].Seq, got[2].Seq})
+	assert.Equal(t, trace.KindState, got[1].Kind)
+	assert.Equal(t, trace.KindLog, got[2].Kind)
+}
+
+func TestEmitterWithoutHelloSaysNothing(t *testing.T) {
+	// A program that stops before it is ready (a bad flag, a missing
+	// file) never said hello, so it says nothing at all, not even bye.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	em, err := trace.Dial(programtest.Context(t), ln.Addr().String(), "db", nil)
+	require.NoError(t, err)
+	require.NoError(t, ln.(*net.TCPListener).SetDeadline(time.Now().Add(programtest.Patience)))
+	nc, err := ln.Accept()
+	require.NoError(t, err)
+	t.Cleanup(func() { nc.Close() })
+	em.State("file", "flights.db")
+	em.Close("cannot open the data directory")
+
+	require.NoError(t, nc.SetReadDeadline(time.Now().Add(programtest.Patience)))
+	got, err := io.ReadAll(nc)
+	require.NoError(t, err, "the connection closes")
+	assert.Empty(t, string(got))
 }
 
 func TestDialWithoutCollector(t *testing.T) {

@@ -132,6 +132,7 @@ func traceTo(t *testing.T, nodes ...*wire.Node) *programtest.EventLog {
 	for _, n := range nodes {
 		em, err := trace.Dial(programtest.Context(t), col.Addr(), n.Name, nil)
 		require.NoError(t, err)
+		em.Hello(n.Name, "test", 1, "")
 		t.Cleanup(func() { em.Close("test over") })
 		n.Trace = em
 	}
