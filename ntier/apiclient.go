@@ -275,6 +275,7 @@ func (b *Booker) reference(verb string, id int64, given []string) (string, error
 // RaceResult counts the answers of a race.
 type RaceResult struct {
 	Booked, Full, Failed int
+	FirstFailure error // the first failure to arrive, nil when none failed
 }
 
 // Race sends n bookings for one flight at the same moment, each for
@@ -301,6 +302,9 @@ func (b *Booker) Race(ctx context.Context, flight int64, n int) RaceResult {
 				res.Full++
 			default:
 				res.Failed++
+				if res.FirstFailure == nil {
+					res.FirstFailure = err
+				}
 			}
 		})
 	}
@@ -418,7 +422,13 @@ func (b *Booker) Command(ctx context.Context, line string) (string, error) {
 			return "", program.Usagef("race needs 1 to 1000 passengers, not %q", args[1])
 		}
 		r := b.Race(ctx, id, n)
-		return fmt.Sprintf("race for flight %d with %d passengers: %d booked, %d told the flight is full, %d failed", id, n, r.Booked, r.Full, r.Failed), nil
+		out := fmt.Sprintf("race for flight %d with %d passengers: %d booked, %d told the flight is full, %d failed", id, n, r.Booked, r.Full, r.Failed)
+		if r.Failed == n {
+			// Not one answer from the system: a load run that only failed
+			// is a failure, whatever it counted, and the exit code says so.
+			return "", fmt.Errorf("%s; every booking failed, the first with: %w", out, r.FirstFailure)
+		}
+		return out, nil
 	}
 	return "", program.Usagef("cannot do %q; %s", line, BookerHelp)
 }

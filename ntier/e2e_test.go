@@ -593,6 +593,12 @@ func TestCommandLine(t *testing.T) {
 		assert.Equal(t, 1, code)
 		assert.Equal(t, "booker: the web tier cannot be reached: connection refused\n", errOut)
 	})
+	t.Run("a race in which every booking fails, exit 1", func(t *testing.T) {
+		_, errOut, code := programtest.Run(t, filepath.Join(bin, "booker"), "--web", "http://127.0.0.1:1", "race", "5", "3")
+		assert.Equal(t, 1, code)
+		assert.Equal(t, "booker: race for flight 5 with 3 passengers: 0 booked, 0 told the flight is full, 3 failed; "+
+			"every booking failed, the first with: the web tier cannot be reached: connection refused\n", errOut)
+	})
 	t.Run("the booker books", func(t *testing.T) {
 		s := startTiers(t, bin, 1)
 		out, errOut, code := programtest.Run(t, filepath.Join(bin, "booker"), "--web", s.url, "book", "7", "Ada", "Lovelace")
@@ -602,6 +608,9 @@ func TestCommandLine(t *testing.T) {
 		out, errOut, code = programtest.Run(t, filepath.Join(bin, "booker"), "--web", s.url, "race", "5", "4")
 		assert.Equal(t, 0, code, errOut)
 		assert.Equal(t, "race for flight 5 with 4 passengers: 1 booked, 3 told the flight is full, 0 failed\n", out)
+		_, errOut, code = programtest.Run(t, filepath.Join(bin, "booker"), "--web", s.url, "race", "999", "2")
+		assert.Equal(t, 1, code, "a race for a flight that does not exist")
+		assert.Contains(t, errOut, "2 failed; every booking failed, the first with: 404 Not Found: ")
 	})
 }
 
