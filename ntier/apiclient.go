@@ -275,7 +275,8 @@ func (b *Booker) reference(verb string, id int64, given []string) (string, error
 // RaceResult counts the answers of a race.
 type RaceResult struct {
 	Booked, Full, Failed int
-	FirstFailure error // the first failure to arrive, nil when none failed
+	// FirstFailure is the first failure to arrive; nil when none failed.
+	FirstFailure error
 }
 
 // Race sends n bookings for one flight at the same moment, each for

@@ -61,31 +61,31 @@ func (a *AppTier) Serve(ctx context.Context, ln net.Listener) error {
 
 func (a *AppTier) handle(ctx context.Context, req wire.Envelope) (any, error) {
 	switch req.Type {
-	case "search":
+	case TypeSearch:
 		var q FlightQuery
 		if err := req.UnmarshalBody(&q); err != nil {
 			return nil, err
 		}
 		return a.Search(ctx, q)
-	case "flight":
+	case TypeFlight:
 		var r Ref
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
 		return a.Flight(ctx, r.ID)
-	case "book":
+	case TypeBook:
 		var b BookingRequest
 		if err := req.UnmarshalBody(&b); err != nil {
 			return nil, err
 		}
 		return a.Book(ctx, b)
-	case "booking":
+	case TypeBooking:
 		var r BookingRef
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
 		return a.Booking(ctx, r)
-	case "cancel":
+	case TypeCancel:
 		var r BookingRef
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
@@ -101,7 +101,7 @@ func (a *AppTier) Search(ctx context.Context, q FlightQuery) (Answer, error) {
 	if err := CheckQuery(q); err != nil {
 		return Refuse(Invalid, "%v", err), nil
 	}
-	return a.ask(ctx, "search_flights", q, false)
+	return a.ask(ctx, TypeSearchFlights, q, false)
 }
 
 // Flight returns one flight.
@@ -109,7 +109,7 @@ func (a *AppTier) Flight(ctx context.Context, id int64) (Answer, error) {
 	if id <= 0 {
 		return Refuse(NotFound, "there is no flight %d", id), nil
 	}
-	return a.ask(ctx, "get_flight", Ref{ID: id}, false)
+	return a.ask(ctx, TypeGetFlight, Ref{ID: id}, false)
 }
 
 // Book books a seat. The rules: the name is a passenger's name, the
@@ -135,7 +135,7 @@ func (a *AppTier) Book(ctx context.Context, b BookingRequest) (Answer, error) {
 	if a.departed(*f.Flight) {
 		return Refuse(Invalid, "flight %s left at %s; it can no longer be booked", f.Flight.Number, f.Flight.Departs), nil
 	}
-	return a.ask(ctx, "book_seat", b, true)
+	return a.ask(ctx, TypeBookSeat, b, true)
 }
 
 // Booking returns the booking r names. A reference that cannot be one is
@@ -146,7 +146,7 @@ func (a *AppTier) Booking(ctx context.Context, r BookingRef) (Answer, error) {
 	if r.ID <= 0 || len(r.Reference) != ReferenceLen {
 		return NoBooking(r.ID), nil
 	}
-	return a.ask(ctx, "get_booking", r, false)
+	return a.ask(ctx, TypeGetBooking, r, false)
 }
 
 // Cancel cancels a booking whose flight has not left yet. A booking that
@@ -167,7 +167,7 @@ func (a *AppTier) Cancel(ctx context.Context, r BookingRef) (Answer, error) {
 	if a.departed(Flight{Departs: b.Booking.Departs}) {
 		return Refuse(Invalid, "flight %s has left; booking %d can no longer be cancelled", b.Booking.Number, r.ID), nil
 	}
-	return a.ask(ctx, "cancel_booking", r, true)
+	return a.ask(ctx, TypeCancelBooking, r, true)
 }
 
 // departed reports whether a flight has left, in the app's local time.

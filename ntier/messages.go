@@ -1,12 +1,70 @@
 package ntier
 
-import (
-	"crypto/rand"
-	"fmt"
-	"strings"
-	"time"
-	"unicode"
-	"unicode/utf8"
+import "fmt"
+
+// The message types between the tiers, on the wire (models/wire). Each
+// request of type T is answered by T_ok, whose body is an Answer, or by an
+// error envelope when the tier could not do its job at all. The web tier
+// sends the use cases to an app tier instance; the app tier sends the data
+// operations to the data tier. Between the booker (or a browser) and the
+// web tier it is HTTP, whose messages are named by method and path and
+// answered by a status code such as "201" (see the web tier's routes).
+const (
+	// web tier -> app tier: the use cases.
+	TypeSearch  = "search"  // FlightQuery -> Answer.Flights
+	TypeFlight  = "flight"  // Ref -> Answer.Flight
+	TypeBook    = "book"    // BookingRequest -> Answer.Booking, or Refused full, invalid, not_found, unknown
+	TypeBooking = "booking" // BookingRef -> Answer.Booking, or Refused not_found
+	TypeCancel  = "cancel"  // BookingRef -> Answer.Booking (cancelled), or Refused
+
+	// app tier -> data tier: the data operations.
+	TypeSearchFlights = "search_flights" // FlightQuery -> Answer.Flights
+	TypeGetFlight     = "get_flight"     // Ref -> Answer.Flight
+	TypeBookSeat      = "book_seat"      // BookingRequest -> Answer.Booking (Replayed when its request id booked before), or Refused full
+	TypeGetBooking    = "get_booking"    // BookingRef -> Answer.Booking, or Refused not_found
+	TypeCancelBooking = "cancel_booking" // BookingRef -> Answer.Booking (cancelled)
+
+	TypeSearchOK        = TypeSearch + "_ok"
+	TypeFlightOK        = TypeFlight + "_ok"
+	TypeBookOK          = TypeBook + "_ok"
+	TypeBookingOK       = TypeBooking + "_ok"
+	TypeCancelOK        = TypeCancel + "_ok"
+	TypeSearchFlightsOK = TypeSearchFlights + "_ok"
+	TypeGetFlightOK     = TypeGetFlight + "_ok"
+	TypeBookSeatOK      = TypeBookSeat + "_ok"
+	TypeGetBookingOK    = TypeGetBooking + "_ok"
+	TypeCancelBookingOK = TypeCancelBooking + "_ok"
+)
+
+// Messages maps each wire message type to the type of its body, for tools
+// that check names against the protocol: the catalogue's tests check that
+// every type and body field a guided experiment waits for is one of these.
+var Messages = map[string]any{
+	TypeSearch: FlightQuery{}, TypeFlight: Ref{}, TypeBook: BookingRequest{}, TypeBooking: BookingRef{}, TypeCancel: BookingRef{},
+	TypeSearchFlights: FlightQuery{}, TypeGetFlight: Ref{}, TypeBookSeat: BookingRequest{}, TypeGetBooking: BookingRef{}, TypeCancelBooking: BookingRef{},
+	TypeSearchOK: Answer{}, TypeFlightOK: Answer{}, TypeBookOK: Answer{}, TypeBookingOK: Answer{}, TypeCancelOK: Answer{},
+	TypeSearchFlightsOK: Answer{}, TypeGetFlightOK: Answer{}, TypeBookSeatOK: Answer{}, TypeGetBookingOK: Answer{}, TypeCancelBookingOK: Answer{},
+}
+
+// MaxBody is the largest request body the web tier reads, in bytes: a
+// booking is a few dozen bytes, and a bigger body is refused with 413.
+const MaxBody = 8 << 10
+
+// The headers of the web tier's JSON API beyond HTTP's own.
+const (
+	// HeaderIdempotencyKey carries the request id of POST /api/bookings:
+	// a client that sends the same booking again (its answer was lost)
+	// sends the same key, and gets the booking the first one made. Without
+	// it the web tier draws one for the request. Every answer to a booking
+	// names the key, so a client learns the one drawn for it.
+	HeaderIdempotencyKey = "Idempotency-Key"
+	// HeaderReplayed is "true" on a 201 whose booking was made by an
+	// earlier request with the same key.
+	HeaderReplayed = "Idempotent-Replayed"
+	// HeaderReference carries a booking's reference to GET and DELETE
+	// /api/bookings/{id}. It is a header, not part of the URL, because URLs
+	// end up in logs and browser histories.
+	HeaderReference = "Booking-Reference"
 )
 
 // Flight is one flight as every tier sees it. Departs is local time in the
@@ -119,122 +177,9 @@ func NoBooking(id int64) Answer {
 	return Refuse(NotFound, "there is no booking %d with this reference", id)
 }
 
-// TimeLayout is the form of Flight.Departs.
-const TimeLayout = "2006-01-02T15:04"
-
-// MaxNameLen is the longest passenger name, in characters.
-const MaxNameLen = 60
-
-// CheckPassenger says what is wrong with a passenger's name, or returns
-// nil: 2 to 60 characters, letters, spaces, hyphens, apostrophes and dots
-// only, beginning with a letter. O'Brien and Jean-Luc are names; a line of
-// SQL or HTML is not. The rule is a business rule of the app tier: the data
-// tier would store any text safely, because its SQL is parameterised.
-func CheckPassenger(name string) error {
-	n := utf8.RuneCountInString(name)
-	switch {
-	case strings.TrimSpace(name) == "":
-		return fmt.Errorf("a passenger name is needed")
-	case n < 2 || n > MaxNameLen:
-		return fmt.Errorf("a passenger name has 2 to %d characters, not %d", MaxNameLen, n)
-	case !unicode.IsLetter([]rune(name)[0]):
-		return fmt.Errorf("a passenger name begins with a letter: %q", name)
-	}
-	for _, r := range name {
-		if !unicode.IsLetter(r) && r != ' ' && r != '-' && r != '\'' && r != '.' {
-			return fmt.Errorf("a passenger name has only letters, spaces, hyphens, apostrophes and dots, not %q in %q", r, name)
-		}
-	}
-	return nil
-}
-
-// CheckQuery says what is wrong with a search, or returns nil.
-func CheckQuery(q FlightQuery) error {
-	for _, city := range []string{q.From, q.To} {
-		if utf8.RuneCountInString(city) > MaxNameLen {
-			return fmt.Errorf("a city name has at most %d characters", MaxNameLen)
-		}
-	}
-	if q.Date != "" {
-		if _, err := time.Parse("2006-01-02", q.Date); err != nil {
-			return fmt.Errorf("a date is written YYYY-MM-DD, not %q", q.Date)
-		}
-	}
-	return nil
-}
-
-// Normalize trims the spaces a form leaves around names.
-func (q FlightQuery) Normalize() FlightQuery {
-	return FlightQuery{From: strings.TrimSpace(q.From), To: strings.TrimSpace(q.To), Date: strings.TrimSpace(q.Date)}
-}
-
 // ReferenceLen is the length of a booking reference: 10 characters of the
 // base32 alphabet (A to Z, 2 to 7) are 50 random bits. Someone who tries a
 // thousand references a second on one booking needs some 18,000 years on
 // average, and a reference is only ever checked against the booking whose
 // id comes with it, so many bookings do not make the search easier.
 const ReferenceLen = 10
-
-// NewReference draws a booking reference from the operating system's
-// cryptographic random source: unguessable, unlike a counter or a
-// math/rand number, whose next value follows from the last ones.
-func NewReference() string { return rand.Text()[:ReferenceLen] }
-
-// NormalizeReference makes a reference as typed comparable: without the
-// spaces around it, in upper case (K7qz... is K7QZ...).
-func NormalizeReference(ref string) string { return strings.ToUpper(strings.TrimSpace(ref)) }
-
-// NewRequestID draws a request id: 26 characters, 128 random bits.
-func NewRequestID() string { return rand.Text() }
-
-// The bounds of a request id.
-const (
-	MinRequestLen = 16
-	MaxRequestLen = 64
-)
-
-// CheckRequestID says what is wrong with a request id, or returns nil: 16
-// to 64 letters, digits, hyphens and underscores (a UUID is one). It must
-// be long because it is as secret as a reference: whoever repeats a
-// booking's request id gets that booking back.
-func CheckRequestID(id string) error {
-	if len(id) < MinRequestLen || len(id) > MaxRequestLen {
-		return fmt.Errorf("a request id has %d to %d characters, not %d", MinRequestLen, MaxRequestLen, len(id))
-	}
-	for _, r := range id {
-		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_') {
-			return fmt.Errorf("a request id has only letters, digits, hyphens and underscores, not %q", r)
-		}
-	}
-	return nil
-}
-
-// The message types between the tiers (on the wire; between browser or
-// booker and the web tier it is HTTP, whose messages are named by method
-// and path, and answered by a status code such as "201"). Each request of
-// type T is answered by T+"_ok", whose body is an Answer, or by an error
-// envelope.
-const (
-	// web tier -> app tier: the use cases.
-	TypeSearch  = "search"  // FlightQuery
-	TypeFlight  = "flight"  // Ref
-	TypeBook    = "book"    // BookingRequest
-	TypeBooking = "booking" // BookingRef
-	TypeCancel  = "cancel"  // BookingRef
-	// app tier -> data tier: the data operations.
-	TypeSearchFlights = "search_flights" // FlightQuery
-	TypeGetFlight     = "get_flight"     // Ref
-	TypeBookSeat      = "book_seat"      // BookingRequest
-	TypeGetBooking    = "get_booking"    // BookingRef
-	TypeCancelBooking = "cancel_booking" // BookingRef
-)
-
-// Messages maps each wire message type to the type of its body, for tools
-// that check names against the protocol: the catalogue's tests check that
-// every type and body field a guided experiment waits for is one of these.
-var Messages = map[string]any{
-	TypeSearch: FlightQuery{}, TypeFlight: Ref{}, TypeBook: BookingRequest{}, TypeBooking: BookingRef{}, TypeCancel: BookingRef{},
-	TypeSearchFlights: FlightQuery{}, TypeGetFlight: Ref{}, TypeBookSeat: BookingRequest{}, TypeGetBooking: BookingRef{}, TypeCancelBooking: BookingRef{},
-	TypeSearch + "_ok": Answer{}, TypeFlight + "_ok": Answer{}, TypeBook + "_ok": Answer{}, TypeBooking + "_ok": Answer{}, TypeCancel + "_ok": Answer{},
-	TypeSearchFlights + "_ok": Answer{}, TypeGetFlight + "_ok": Answer{}, TypeBookSeat + "_ok": Answer{}, TypeGetBooking + "_ok": Answer{}, TypeCancelBooking + "_ok": Answer{},
-}

@@ -42,27 +42,6 @@ func RunWeb(ctx context.Context, env *program.Env, cfg WebConfig) error {
 	return httpwire.Serve(ctx, env.Node, env.Listener, NewWebTier(apps))
 }
 
-// MaxBody is the largest request body the web tier reads, in bytes: a
-// booking is a few dozen bytes, and a bigger body is refused with 413.
-const MaxBody = 8 << 10
-
-// The headers of the JSON API beyond HTTP's own.
-const (
-	// HeaderIdempotencyKey carries the request id of POST /api/bookings:
-	// a client that sends the same booking again (its answer was lost)
-	// sends the same key, and gets the booking the first one made. Without
-	// it the web tier draws one for the request. Every answer to a booking
-	// names the key, so a client learns the one drawn for it.
-	HeaderIdempotencyKey = "Idempotency-Key"
-	// HeaderReplayed is "true" on a 201 whose booking was made by an
-	// earlier request with the same key.
-	HeaderReplayed = "Idempotent-Replayed"
-	// HeaderReference carries a booking's reference to GET and DELETE
-	// /api/bookings/{id}. It is a header, not part of the URL, because URLs
-	// end up in logs and browser histories.
-	HeaderReference = "Booking-Reference"
-)
-
 //go:embed templates/*.html
 var templateFiles embed.FS
 
@@ -144,23 +123,23 @@ func (w *WebTier) ServeHTTP(rw http.ResponseWriter, r *http.Request) { w.mux.Ser
 // change anything; all of them may be sent to another instance when one
 // fails (see AppTiers.Ask).
 func (w *WebTier) search(ctx context.Context, q FlightQuery) (Answer, error) {
-	return w.apps.Ask(ctx, "search", q, false)
+	return w.apps.Ask(ctx, TypeSearch, q, false)
 }
 
 func (w *WebTier) getFlight(ctx context.Context, id int64) (Answer, error) {
-	return w.apps.Ask(ctx, "flight", Ref{ID: id}, false)
+	return w.apps.Ask(ctx, TypeFlight, Ref{ID: id}, false)
 }
 
 func (w *WebTier) bookSeat(ctx context.Context, b BookingRequest) (Answer, error) {
-	return w.apps.Ask(ctx, "book", b, true)
+	return w.apps.Ask(ctx, TypeBook, b, true)
 }
 
 func (w *WebTier) getBooking(ctx context.Context, r BookingRef) (Answer, error) {
-	return w.apps.Ask(ctx, "booking", r, false)
+	return w.apps.Ask(ctx, TypeBooking, r, false)
 }
 
 func (w *WebTier) cancelBooking(ctx context.Context, r BookingRef) (Answer, error) {
-	return w.apps.Ask(ctx, "cancel", r, true)
+	return w.apps.Ask(ctx, TypeCancel, r, true)
 }
 
 // status is the HTTP status for an answer that is a refusal or a failure,

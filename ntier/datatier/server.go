@@ -85,14 +85,14 @@ func (s *Server) report(f ntier.Flight) {
 
 func (s *Server) handle(ctx context.Context, req wire.Envelope) (any, error) {
 	switch req.Type {
-	case "search_flights":
+	case ntier.TypeSearchFlights:
 		var q ntier.FlightQuery
 		if err := req.UnmarshalBody(&q); err != nil {
 			return nil, err
 		}
 		flights, err := s.store.Search(ctx, q)
 		return ntier.Answer{Flights: flights}, err
-	case "get_flight":
+	case ntier.TypeGetFlight:
 		var r ntier.Ref
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
@@ -102,7 +102,7 @@ func (s *Server) handle(ctx context.Context, req wire.Envelope) (any, error) {
 			return ntier.Refuse(ntier.NotFound, "there is no flight %d", r.ID), err
 		}
 		return ntier.Answer{Flight: &f}, nil
-	case "book_seat":
+	case ntier.TypeBookSeat:
 		var b ntier.BookingRequest
 		if err := req.UnmarshalBody(&b); err != nil {
 			return nil, err
@@ -112,7 +112,7 @@ func (s *Server) handle(ctx context.Context, req wire.Envelope) (any, error) {
 			s.node.Trace.State("replayed", strconv.FormatInt(s.replayed.Add(1), 10))
 		}
 		return a, err
-	case "get_booking":
+	case ntier.TypeGetBooking:
 		var r ntier.BookingRef
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
@@ -122,7 +122,7 @@ func (s *Server) handle(ctx context.Context, req wire.Envelope) (any, error) {
 			return ntier.NoBooking(r.ID), err
 		}
 		return ntier.Answer{Booking: &b}, nil
-	case "cancel_booking":
+	case ntier.TypeCancelBooking:
 		var r ntier.BookingRef
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err

@@ -41,6 +41,7 @@ package datatier
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/subtle"
 	"database/sql"
 	"errors"
@@ -222,12 +223,17 @@ func giveReferences(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
+// newReference draws a booking reference from the operating system's
+// cryptographic random source: unguessable, unlike a counter or a
+// math/rand number, whose next value follows from the last ones.
+func newReference() string { return rand.Text()[:ntier.ReferenceLen] }
+
 // freeReference draws a reference that no booking has yet. With 2^50
 // references a clash is as good as impossible, but the UNIQUE index would
 // turn one into a failed booking, and looking costs one indexed read.
 func freeReference(ctx context.Context, tx *sql.Tx) (string, error) {
 	for range 8 {
-		ref := ntier.NewReference()
+		ref := newReference()
 		var taken int
 		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM bookings WHERE reference = ?`, ref).Scan(&taken)
 		if err != nil || taken == 0 {
