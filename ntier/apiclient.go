@@ -34,64 +34,64 @@ func RunBooker(ctx context.Context, env *program.Env, cfg BookerConfig) error {
 	if !strings.HasPrefix(cfg.Web, "http://") {
 		return program.Usagef("--web must be an http:// URL, not %q", cfg.Web)
 	}
-	b := NewBooker(env.Node, cfg.Web, cfg.Timeout)
+	b := newBooker(env.Node, cfg.Web, cfg.Timeout)
 	if len(env.Args) == 0 {
-		s := program.Session{Prompt: "book> ", Help: BookerHelp, Run: b.Command}
+		s := program.Session{Prompt: "book> ", Help: bookerHelp, Run: b.command}
 		return s.Loop(ctx, env)
 	}
-	out, err := b.Command(ctx, strings.Join(env.Args, " "))
+	out, err := b.command(ctx, strings.Join(env.Args, " "))
 	if err == nil {
 		fmt.Fprintln(env.Stdout, out)
 	}
 	return err
 }
 
-// APIError is an answer of the web tier's JSON API with an error status.
-type APIError struct {
+// httpError is an answer of the web tier's JSON API with an error status.
+type httpError struct {
 	Status int
 	Reason string
 }
 
-func (e *APIError) Error() string {
+func (e *httpError) Error() string {
 	return fmt.Sprintf("%d %s: %s", e.Status, http.StatusText(e.Status), e.Reason)
 }
 
-// Booker is the client of the n-tier model: it uses the web tier's JSON
+// booker is the client of the n-tier model: it uses the web tier's JSON
 // API, as a travel agent's program or a phone app would, and its requests
 // carry the trace headers, so the launcher draws them. It keeps the
 // references of the bookings it made (its "wallet"), because nobody else
 // will tell them. It is safe for concurrent use.
-type Booker struct {
+type booker struct {
 	base   string
 	client *http.Client
 
-	mu     sync.Mutex // guards wallet
-	wallet []Booking  // the bookings this booker made, at most walletSize, oldest first
+	mu   sync.Mutex // guards kept
+	kept []Booking  // the bookings this booker made, at most walletSize, oldest first
 }
 
 // walletSize is how many of its bookings a booker remembers.
 const walletSize = 50
 
-// BookAttempts is how often Book sends one booking at most, with the same
+// bookAttempts is how often Book sends one booking at most, with the same
 // request id, while the outcome stays unknown.
-const BookAttempts = 3
+const bookAttempts = 3
 
-// NewBooker returns a booker of node n for the web tier at base
+// newBooker returns a booker of node n for the web tier at base
 // (http://HOST:PORT) that waits at most timeout for an answer.
-func NewBooker(n *wire.Node, base string, timeout time.Duration) *Booker {
+func newBooker(n *wire.Node, base string, timeout time.Duration) *booker {
 	// Room for many idle connections, so a race of many bookings at once
 	// does not open and close a connection for each.
 	transport := &http.Transport{MaxIdleConnsPerHost: 256}
-	return &Booker{base: strings.TrimSuffix(base, "/"), client: &http.Client{
+	return &booker{base: strings.TrimSuffix(base, "/"), client: &http.Client{
 		Timeout:   timeout,
 		Transport: &httpwire.Transport{Node: n, Base: transport},
 	}}
 }
 
 // call sends one API request with the given headers and decodes a 2xx
-// answer into out; any other status comes back as an *APIError. It
+// answer into out; any other status comes back as an *httpError. It
 // returns the answer's header.
-func (b *Booker) call(ctx context.Context, method, path string, header http.Header, in, out any) (http.Header, error) {
+func (b *booker) call(ctx context.Context, method, path string, header http.Header, in, out any) (http.Header, error) {
 	var body io.Reader
 	if in != nil {
 		raw, err := json.Marshal(in)
@@ -113,21 +113,21 @@ func (b *Booker) call(ctx context.Context, method, path string, header http.Head
 	resp, err := b.client.Do(req)
 	if err != nil {
 		if notSent(err) {
-			return nil, fmt.Errorf("the web tier cannot be reached: %s", Cause(err))
+			return nil, fmt.Errorf("the web tier cannot be reached: %s", cause(err))
 		}
-		return nil, &LostAnswer{Cause: Cause(err)}
+		return nil, &lostAnswer{why: cause(err)}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return nil, &LostAnswer{Cause: "the answer broke off: " + Cause(err)}
+		return nil, &lostAnswer{why: "the answer broke off: " + cause(err)}
 	}
 	if resp.StatusCode/100 != 2 {
 		var e apiError
 		if json.Unmarshal(raw, &e) != nil || e.Error == "" {
 			e.Error = strings.TrimSpace(string(raw))
 		}
-		return resp.Header, &APIError{Status: resp.StatusCode, Reason: e.Error}
+		return resp.Header, &httpError{Status: resp.StatusCode, Reason: e.Error}
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		return resp.Header, fmt.Errorf("the web tier answered %s with nonsense: %w", path, err)
@@ -135,24 +135,24 @@ func (b *Booker) call(ctx context.Context, method, path string, header http.Head
 	return resp.Header, nil
 }
 
-// LostAnswer is the failure of a request that went out to the web tier
+// lostAnswer is the failure of a request that went out to the web tier
 // and got no answer: it may have been done.
-type LostAnswer struct{ Cause string }
+type lostAnswer struct{ why string }
 
-func (e *LostAnswer) Error() string {
-	return "the web tier did not answer (" + e.Cause + "); the request may or may not have been done"
+func (e *lostAnswer) Error() string {
+	return "the web tier did not answer (" + e.why + "); the request may or may not have been done"
 }
 
 // unknownOutcome reports whether err leaves open whether a write was done:
 // the web tier did not answer, or answered that it does not know (502).
 func unknownOutcome(err error) bool {
-	var lost *LostAnswer
-	var api *APIError
+	var lost *lostAnswer
+	var api *httpError
 	return errors.As(err, &lost) || errors.As(err, &api) && api.Status == http.StatusBadGateway
 }
 
-// Search returns the flights matching q.
-func (b *Booker) Search(ctx context.Context, q FlightQuery) ([]Flight, error) {
+// search returns the flights matching q.
+func (b *booker) search(ctx context.Context, q FlightQuery) ([]Flight, error) {
 	v := url.Values{}
 	for k, s := range map[string]string{"from": q.From, "to": q.To, "date": q.Date} {
 		if s != "" {
@@ -168,25 +168,25 @@ func (b *Booker) Search(ctx context.Context, q FlightQuery) ([]Flight, error) {
 	return flights, err
 }
 
-// Receipt is what Book learned about one booking.
-type Receipt struct {
+// receipt is what Book learned about one booking.
+type receipt struct {
 	Booking  Booking
 	Request  string // the request id every attempt carried
 	Attempts int    // how often it was sent
 	Replayed bool   // the booking was made by an earlier attempt
 }
 
-// Book books a seat; a full flight is an *APIError with status 409. It
+// book books a seat; a full flight is an *httpError with status 409. It
 // draws a request id and sends the booking with it; while the outcome is
 // unknown (no answer, or 502) it sends the same booking with the same id
-// again, at most BookAttempts times in all, a moment apart: the data tier
+// again, at most bookAttempts times in all, a moment apart: the data tier
 // books a request id once, so asking again is how a client finds out. The
 // booking goes into the wallet.
-func (b *Booker) Book(ctx context.Context, flight int64, passenger string) (Receipt, error) {
-	r := Receipt{Request: NewRequestID()}
+func (b *booker) book(ctx context.Context, flight int64, passenger string) (receipt, error) {
+	r := receipt{Request: newRequestID()}
 	header := http.Header{HeaderIdempotencyKey: {r.Request}}
 	var err error
-	for r.Attempts < BookAttempts {
+	for r.Attempts < bookAttempts {
 		if r.Attempts > 0 {
 			select {
 			case <-time.After(time.Duration(r.Attempts) * 500 * time.Millisecond):
@@ -211,19 +211,19 @@ func (b *Booker) Book(ctx context.Context, flight int64, passenger string) (Rece
 	return r, nil
 }
 
-// Booking reads one booking with its reference.
-func (b *Booker) Booking(ctx context.Context, id int64, reference string) (Booking, error) {
+// booking reads one booking with its reference.
+func (b *booker) booking(ctx context.Context, id int64, reference string) (Booking, error) {
 	var bk Booking
 	_, err := b.call(ctx, "GET", "/api/bookings/"+strconv.FormatInt(id, 10), http.Header{HeaderReference: {reference}}, nil, &bk)
 	return bk, err
 }
 
-// Cancel cancels a booking and returns it, cancelled. Cancelling twice is
+// cancel cancels a booking and returns it, cancelled. Cancelling twice is
 // harmless, so a cancellation whose answer was lost is simply sent again.
-func (b *Booker) Cancel(ctx context.Context, id int64, reference string) (Booking, error) {
+func (b *booker) cancel(ctx context.Context, id int64, reference string) (Booking, error) {
 	var bk Booking
 	var err error
-	for attempt := range BookAttempts {
+	for attempt := range bookAttempts {
 		if attempt > 0 {
 			select {
 			case <-time.After(time.Duration(attempt) * 500 * time.Millisecond):
@@ -241,30 +241,30 @@ func (b *Booker) Cancel(ctx context.Context, id int64, reference string) (Bookin
 
 // remember puts a booking into the wallet, forgetting the oldest when it
 // is full.
-func (b *Booker) remember(bk Booking) {
+func (b *booker) remember(bk Booking) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if len(b.wallet) == walletSize {
-		b.wallet = slices.Delete(b.wallet, 0, 1)
+	if len(b.kept) == walletSize {
+		b.kept = slices.Delete(b.kept, 0, 1)
 	}
-	b.wallet = append(b.wallet, bk)
+	b.kept = append(b.kept, bk)
 }
 
-// Wallet returns the bookings this booker made, oldest first, as they
+// wallet returns the bookings this booker made, oldest first, as they
 // were made.
-func (b *Booker) Wallet() []Booking {
+func (b *booker) wallet() []Booking {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return slices.Clone(b.wallet)
+	return slices.Clone(b.kept)
 }
 
 // reference is the reference of booking id for the command verb: the one
 // given, or the one in the wallet.
-func (b *Booker) reference(verb string, id int64, given []string) (string, error) {
+func (b *booker) reference(verb string, id int64, given []string) (string, error) {
 	if len(given) == 1 {
 		return given[0], nil
 	}
-	for _, bk := range b.Wallet() {
+	for _, bk := range b.wallet() {
 		if bk.ID == id {
 			return bk.Reference, nil
 		}
@@ -272,30 +272,30 @@ func (b *Booker) reference(verb string, id int64, given []string) (string, error
 	return "", program.Usagef("booking %d was not made here; give its reference too (%s %d REFERENCE)", id, verb, id)
 }
 
-// RaceResult counts the answers of a race.
-type RaceResult struct {
+// raceResult counts the answers of a race.
+type raceResult struct {
 	Booked, Full, Failed int
 	// FirstFailure is the first failure to arrive; nil when none failed.
 	FirstFailure error
 }
 
-// Race sends n bookings for one flight at the same moment, each for
+// race sends n bookings for one flight at the same moment, each for
 // another passenger, and counts the answers: however many race, no more
 // are booked than there were free seats.
-func (b *Booker) Race(ctx context.Context, flight int64, n int) RaceResult {
+func (b *booker) race(ctx context.Context, flight int64, n int) raceResult {
 	var (
 		mu  sync.Mutex // guards res
-		res RaceResult
+		res raceResult
 		wg  sync.WaitGroup
 	)
 	start := make(chan struct{})
 	for i := range n {
 		wg.Go(func() {
 			<-start
-			_, err := b.race(ctx, flight, RacerName(i))
+			_, err := b.raceOnce(ctx, flight, racerName(i))
 			mu.Lock()
 			defer mu.Unlock()
-			var api *APIError
+			var api *httpError
 			switch {
 			case err == nil:
 				res.Booked++
@@ -314,9 +314,9 @@ func (b *Booker) Race(ctx context.Context, flight int64, n int) RaceResult {
 	return res
 }
 
-// RacerName is the name of the i-th passenger of a race: "Racer A",
+// racerName is the name of the i-th passenger of a race: "Racer A",
 // "Racer B", ... "Racer AA", valid names without digits.
-func RacerName(i int) string {
+func racerName(i int) string {
 	var s []byte
 	for i++; i > 0; i = (i - 1) / 26 {
 		s = append([]byte{byte('A' + (i-1)%26)}, s...)
@@ -324,23 +324,23 @@ func RacerName(i int) string {
 	return "Racer " + string(s)
 }
 
-// race books once for another passenger: one attempt, and nothing goes
+// raceOnce books once for another passenger: one attempt, and nothing goes
 // into the wallet, since the racers stand for many other clients.
-func (b *Booker) race(ctx context.Context, flight int64, passenger string) (Booking, error) {
+func (b *booker) raceOnce(ctx context.Context, flight int64, passenger string) (Booking, error) {
 	var bk Booking
-	header := http.Header{HeaderIdempotencyKey: {NewRequestID()}}
+	header := http.Header{HeaderIdempotencyKey: {newRequestID()}}
 	_, err := b.call(ctx, "POST", "/api/bookings", header, BookingRequest{Flight: flight, Passenger: passenger}, &bk)
 	return bk, err
 }
 
-// BookerHelp lists the booker's commands.
-const BookerHelp = "commands: search [FROM [TO [DATE]]] | book FLIGHT NAME | booking ID [REF] | cancel ID [REF] | mine | race FLIGHT N | help | quit"
+// bookerHelp lists the booker's commands.
+const bookerHelp = "commands: search [FROM [TO [DATE]]] | book FLIGHT NAME | booking ID [REF] | cancel ID [REF] | mine | race FLIGHT N | help | quit"
 
-// Command runs one command line and returns what to print.
-func (b *Booker) Command(ctx context.Context, line string) (string, error) {
+// command runs one command line and returns what to print.
+func (b *booker) command(ctx context.Context, line string) (string, error) {
 	fields := strings.Fields(line)
 	if len(fields) == 0 {
-		return "", program.Usagef("no command; %s", BookerHelp)
+		return "", program.Usagef("no command; %s", bookerHelp)
 	}
 	verb, args := fields[0], fields[1:]
 	switch {
@@ -348,7 +348,7 @@ func (b *Booker) Command(ctx context.Context, line string) (string, error) {
 		var q FlightQuery
 		args = append(args, "", "", "") // the fields not given match any flight
 		q.From, q.To, q.Date = args[0], args[1], args[2]
-		flights, err := b.Search(ctx, q)
+		flights, err := b.search(ctx, q)
 		if err != nil {
 			return "", err
 		}
@@ -365,7 +365,7 @@ func (b *Booker) Command(ctx context.Context, line string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		r, err := b.Book(ctx, id, strings.Join(args[1:], " "))
+		r, err := b.book(ctx, id, strings.Join(args[1:], " "))
 		if err != nil {
 			if unknownOutcome(err) {
 				return "", fmt.Errorf("%w (asked %d times with request id %s; asking again with it later tells)", err, r.Attempts, r.Request)
@@ -388,25 +388,25 @@ func (b *Booker) Command(ctx context.Context, line string) (string, error) {
 			return "", err
 		}
 		if verb == "cancel" {
-			bk, err := b.Cancel(ctx, id, ref)
+			bk, err := b.cancel(ctx, id, ref)
 			if err != nil {
 				return "", err
 			}
 			return fmt.Sprintf("cancelled: booking %d, %s on %s (at %s)", bk.ID, bk.Passenger, bk.Number, bk.Cancelled), nil
 		}
-		bk, err := b.Booking(ctx, id, ref)
+		bk, err := b.booking(ctx, id, ref)
 		if err != nil {
 			return "", err
 		}
 		return describe(bk), nil
 	case verb == "mine" && len(args) == 0:
-		wallet := b.Wallet()
+		wallet := b.wallet()
 		if len(wallet) == 0 {
 			return "no bookings made here yet", nil
 		}
 		lines := make([]string, len(wallet))
 		for i, kept := range wallet {
-			bk, err := b.Booking(ctx, kept.ID, kept.Reference)
+			bk, err := b.booking(ctx, kept.ID, kept.Reference)
 			if err != nil {
 				return "", err
 			}
@@ -422,7 +422,7 @@ func (b *Booker) Command(ctx context.Context, line string) (string, error) {
 		if err != nil || n < 1 || n > 1000 {
 			return "", program.Usagef("race needs 1 to 1000 passengers, not %q", args[1])
 		}
-		r := b.Race(ctx, id, n)
+		r := b.race(ctx, id, n)
 		out := fmt.Sprintf("race for flight %d with %d passengers: %d booked, %d told the flight is full, %d failed", id, n, r.Booked, r.Full, r.Failed)
 		if r.Failed == n {
 			// Not one answer from the system: a load run that only failed
@@ -431,7 +431,7 @@ func (b *Booker) Command(ctx context.Context, line string) (string, error) {
 		}
 		return out, nil
 	}
-	return "", program.Usagef("cannot do %q; %s", line, BookerHelp)
+	return "", program.Usagef("cannot do %q; %s", line, bookerHelp)
 }
 
 // describe is one line about a booking.

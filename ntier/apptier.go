@@ -30,102 +30,101 @@ func RunApp(ctx context.Context, env *program.Env, cfg AppConfig) error {
 	if cfg.Timeout <= 0 {
 		return program.Usagef("--timeout must be positive, not %s", cfg.Timeout)
 	}
-	return NewAppTier(env.Node, cfg.DB, cfg.Timeout).Serve(ctx, env.Listener)
+	return newAppTier(env.Node, cfg.DB, cfg.Timeout).serve(ctx, env.Listener)
 }
 
-// AppTier is the application tier: it checks every request against the
+// appTier is the application tier: it checks every request against the
 // business rules and asks the data tier for what it needs. It keeps no
 // state of its own, so any number of app instances can serve the same web
 // tier side by side.
-type AppTier struct {
+type appTier struct {
 	node    *wire.Node
 	db      *wire.Pool    // the only way to the data
 	timeout time.Duration // how long to wait for the data tier
-	now     func() time.Time
 }
 
-// NewAppTier returns the app tier of node n, which reaches the data tier at
+// newAppTier returns the app tier of node n, which reaches the data tier at
 // dbAddr and gives it timeout to answer (0 means 3 seconds).
-func NewAppTier(n *wire.Node, dbAddr string, timeout time.Duration) *AppTier {
+func newAppTier(n *wire.Node, dbAddr string, timeout time.Duration) *appTier {
 	if timeout <= 0 {
 		timeout = 3 * time.Second
 	}
-	return &AppTier{node: n, db: wire.NewPool(n, dbAddr), timeout: timeout, now: time.Now}
+	return &appTier{node: n, db: wire.NewPool(n, dbAddr), timeout: timeout}
 }
 
-// Serve answers the web tier on ln until ctx is done.
-func (a *AppTier) Serve(ctx context.Context, ln net.Listener) error {
+// serve answers the web tier on ln until ctx is done.
+func (a *appTier) serve(ctx context.Context, ln net.Listener) error {
 	defer a.db.Close()
 	return wire.Serve(ctx, a.node, ln, a.handle)
 }
 
-func (a *AppTier) handle(ctx context.Context, req wire.Envelope) (any, error) {
+func (a *appTier) handle(ctx context.Context, req wire.Envelope) (any, error) {
 	switch req.Type {
 	case TypeSearch:
 		var q FlightQuery
 		if err := req.UnmarshalBody(&q); err != nil {
 			return nil, err
 		}
-		return a.Search(ctx, q)
+		return a.search(ctx, q)
 	case TypeFlight:
 		var r Ref
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
-		return a.Flight(ctx, r.ID)
+		return a.flight(ctx, r.ID)
 	case TypeBook:
 		var b BookingRequest
 		if err := req.UnmarshalBody(&b); err != nil {
 			return nil, err
 		}
-		return a.Book(ctx, b)
+		return a.book(ctx, b)
 	case TypeBooking:
 		var r BookingRef
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
-		return a.Booking(ctx, r)
+		return a.booking(ctx, r)
 	case TypeCancel:
 		var r BookingRef
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
-		return a.Cancel(ctx, r)
+		return a.cancel(ctx, r)
 	}
 	return nil, fmt.Errorf("unknown operation %q (want search, flight, book, booking or cancel)", req.Type)
 }
 
-// Search finds flights; cities and date are checked first.
-func (a *AppTier) Search(ctx context.Context, q FlightQuery) (Answer, error) {
-	q = q.Normalize()
-	if err := CheckQuery(q); err != nil {
+// search finds flights; cities and date are checked first.
+func (a *appTier) search(ctx context.Context, q FlightQuery) (Answer, error) {
+	q = q.normalize()
+	if err := checkQuery(q); err != nil {
 		return Refuse(Invalid, "%v", err), nil
 	}
 	return a.ask(ctx, TypeSearchFlights, q, false)
 }
 
-// Flight returns one flight.
-func (a *AppTier) Flight(ctx context.Context, id int64) (Answer, error) {
+// flight returns one flight.
+func (a *appTier) flight(ctx context.Context, id int64) (Answer, error) {
 	if id <= 0 {
 		return Refuse(NotFound, "there is no flight %d", id), nil
 	}
 	return a.ask(ctx, TypeGetFlight, Ref{ID: id}, false)
 }
 
-// Book books a seat. The rules: the name is a passenger's name, the
+// book books a seat. The rules: the name is a passenger's name, the
 // request has a request id, the flight exists and has not left yet.
 // Whether a seat is free is for the data tier to decide, inside its
 // transaction: asked here, the answer could be stale by the time the seat
 // is taken.
-func (a *AppTier) Book(ctx context.Context, b BookingRequest) (Answer, error) {
+func (a *appTier) book(ctx context.Context, b BookingRequest) (Answer, error) {
 	b.Passenger = strings.TrimSpace(b.Passenger)
-	if err := CheckPassenger(b.Passenger); err != nil {
+	if err := checkPassenger(b.Passenger); err != nil {
 		return Refuse(Invalid, "%v", err), nil
 	}
-	if err := CheckRequestID(b.Request); err != nil {
+	if err := checkRequestID(b.Request); err != nil {
 		return Refuse(Invalid, "%v", err), nil
 	}
-	f, err := a.Flight(ctx, b.Flight)
+	f, err := a.flight(ctx, b.Flight)
 	if err != nil || f.Refused != "" {
 		return f, err
 	}
@@ -138,23 +137,23 @@ func (a *AppTier) Book(ctx context.Context, b BookingRequest) (Answer, error) {
 	return a.ask(ctx, TypeBookSeat, b, true)
 }
 
-// Booking returns the booking r names. A reference that cannot be one is
+// booking returns the booking r names. A reference that cannot be one is
 // not worth a question to the data tier; its answer is the same as for a
 // wrong one.
-func (a *AppTier) Booking(ctx context.Context, r BookingRef) (Answer, error) {
-	r.Reference = NormalizeReference(r.Reference)
+func (a *appTier) booking(ctx context.Context, r BookingRef) (Answer, error) {
+	r.Reference = normalizeReference(r.Reference)
 	if r.ID <= 0 || len(r.Reference) != ReferenceLen {
 		return NoBooking(r.ID), nil
 	}
 	return a.ask(ctx, TypeGetBooking, r, false)
 }
 
-// Cancel cancels a booking whose flight has not left yet. A booking that
+// cancel cancels a booking whose flight has not left yet. A booking that
 // is cancelled already is answered as it is: the same cancellation sent
 // twice (its first answer was lost) is not an error.
-func (a *AppTier) Cancel(ctx context.Context, r BookingRef) (Answer, error) {
-	r.Reference = NormalizeReference(r.Reference)
-	b, err := a.Booking(ctx, r)
+func (a *appTier) cancel(ctx context.Context, r BookingRef) (Answer, error) {
+	r.Reference = normalizeReference(r.Reference)
+	b, err := a.booking(ctx, r)
 	if err != nil || b.Refused != "" {
 		return b, err
 	}
@@ -171,9 +170,9 @@ func (a *AppTier) Cancel(ctx context.Context, r BookingRef) (Answer, error) {
 }
 
 // departed reports whether a flight has left, in the app's local time.
-func (a *AppTier) departed(f Flight) bool {
-	t, err := time.ParseInLocation(TimeLayout, f.Departs, time.Local)
-	return err == nil && t.Before(a.now())
+func (a *appTier) departed(f Flight) bool {
+	t, err := time.ParseInLocation(timeLayout, f.Departs, time.Local)
+	return err == nil && t.Before(time.Now())
 }
 
 // ask sends one operation to the data tier and waits at most the timeout.
@@ -190,7 +189,7 @@ func (a *AppTier) departed(f Flight) bool {
 // shows with 503. A write (book_seat, cancel_booking) that may have gone
 // out may have been done: it is answered Unknown, never "cannot be
 // reached", because the seat may be sold.
-func (a *AppTier) ask(ctx context.Context, typ string, body any, write bool) (Answer, error) {
+func (a *appTier) ask(ctx context.Context, typ string, body any, write bool) (Answer, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.timeout)
 	defer cancel()
 	var (
@@ -205,7 +204,7 @@ func (a *AppTier) ask(ctx context.Context, typ string, body any, write bool) (An
 		}
 		mayBeDone = true
 		if attempt == 0 {
-			a.node.Trace.Logf("the connection to the data tier broke during %s (%s); asking once more", typ, Cause(err))
+			a.node.Trace.Logf("the connection to the data tier broke during %s (%s); asking once more", typ, cause(err))
 		}
 	}
 	var remote *wire.RemoteError
@@ -215,7 +214,7 @@ func (a *AppTier) ask(ctx context.Context, typ string, body any, write bool) (An
 		err = reply.UnmarshalBody(&ans)
 		return ans, err
 	case write && (mayBeDone || (!notSent(err) && !errors.As(err, &remote))):
-		why := Cause(err)
+		why := cause(err)
 		if errors.Is(err, context.DeadlineExceeded) {
 			why = "no answer within " + a.timeout.String()
 		}
@@ -225,13 +224,13 @@ func (a *AppTier) ask(ctx context.Context, typ string, body any, write bool) (An
 	case errors.Is(err, context.DeadlineExceeded):
 		return Answer{}, fmt.Errorf("the data tier (%s) did not answer %s within %s", a.db.Addr(), typ, a.timeout)
 	}
-	return Answer{}, fmt.Errorf("the data tier (%s) cannot be reached: %s", a.db.Addr(), Cause(err))
+	return Answer{}, fmt.Errorf("the data tier (%s) cannot be reached: %s", a.db.Addr(), cause(err))
 }
 
-// Cause is the last part of a network error, the part a student can act
+// cause is the last part of a network error, the part a student can act
 // on: "connection refused" rather than "dial tcp 127.0.0.1:7520: connect:
 // connection refused".
-func Cause(err error) string {
+func cause(err error) string {
 	var op *net.OpError
 	if errors.As(err, &op) && op.Err != nil {
 		err = op.Err

@@ -13,12 +13,12 @@ import (
 	"dsdemo/models/wire"
 )
 
-// TierError is the answer when the next tier cannot do a request at all:
+// tierError is the answer when the next tier cannot do a request at all:
 // it cannot be reached, does not answer in time, or cannot reach its own
 // next tier. The web tier shows it with 503 Service Unavailable and Reason.
-type TierError struct{ Reason string }
+type tierError struct{ Reason string }
 
-func (e *TierError) Error() string { return e.Reason }
+func (e *tierError) Error() string { return e.Reason }
 
 // restAfterTimeout is how long the web tier leaves an app instance alone
 // after it did not answer in time. An instance that refuses connections
@@ -46,39 +46,39 @@ func (a *appInstance) rest(until time.Time) {
 	a.restUntil = until
 }
 
-// AppTiers spreads the web tier's requests over the app instances in turn
+// balancer spreads the web tier's requests over the app instances in turn
 // (round robin) and fails over to the next one when an instance fails: the
 // four-tier variant, in which the app tier is several processes. It is
 // safe for concurrent use.
-type AppTiers struct {
+type balancer struct {
 	node    *wire.Node
 	apps    []*appInstance
 	turn    atomic.Uint64 // the instance the next request tries first, modulo len(apps)
 	timeout time.Duration // for one attempt
 }
 
-// NewAppTiers returns the app instances at addrs as node n reaches them,
+// newBalancer returns the app instances at addrs as node n reaches them,
 // giving each attempt timeout to answer (0 means 5 seconds: longer than the
 // app tier waits for the data tier, so its reason arrives first).
-func NewAppTiers(n *wire.Node, addrs []string, timeout time.Duration) *AppTiers {
+func newBalancer(n *wire.Node, addrs []string, timeout time.Duration) *balancer {
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
-	t := &AppTiers{node: n, timeout: timeout}
+	t := &balancer{node: n, timeout: timeout}
 	for _, addr := range addrs {
 		t.apps = append(t.apps, &appInstance{pool: wire.NewPool(n, addr)})
 	}
 	return t
 }
 
-// Close closes the idle connections to every instance.
-func (t *AppTiers) Close() {
+// close closes the idle connections to every instance.
+func (t *balancer) close() {
 	for _, a := range t.apps {
 		a.pool.Close()
 	}
 }
 
-// Ask sends one operation to an app instance and returns its answer. It
+// ask sends one operation to an app instance and returns its answer. It
 // tries the instances in turn, resting ones last, and moves on to the next
 // when one fails. That is safe because every operation of the app tier may
 // be sent twice: the reads change nothing, book carries its request id (the
@@ -88,12 +88,12 @@ func (t *AppTiers) Close() {
 // next is tried.
 //
 // A write (book, cancel) that failed after it went out may have been done
-// before the instance died. If no later attempt gets an answer, Ask
+// before the instance died. If no later attempt gets an answer, ask
 // answers Unknown instead of an error: the user must hear that the
 // outcome is unknown, never that the service cannot be reached when the
 // seat was sold. An error reply from an instance (it runs but cannot reach
-// the data tier) is passed on as it is. Every failure is a *TierError.
-func (t *AppTiers) Ask(ctx context.Context, typ string, body any, write bool) (Answer, error) {
+// the data tier) is passed on as it is. Every failure is a *tierError.
+func (t *balancer) ask(ctx context.Context, typ string, body any, write bool) (Answer, error) {
 	first := t.turn.Add(1) - 1
 	now := time.Now()
 	var order, resting []*appInstance
@@ -122,7 +122,7 @@ func (t *AppTiers) Ask(ctx context.Context, typ string, body any, write bool) (A
 			if err == nil {
 				var ans Answer
 				if err := reply.UnmarshalBody(&ans); err != nil {
-					return Answer{}, &TierError{Reason: fmt.Sprintf("the app tier (%s) answered %s with nonsense: %v", a.pool.Addr(), typ, err)}
+					return Answer{}, &tierError{Reason: fmt.Sprintf("the app tier (%s) answered %s with nonsense: %v", a.pool.Addr(), typ, err)}
 				}
 				return ans, nil
 			}
@@ -132,9 +132,9 @@ func (t *AppTiers) Ask(ctx context.Context, typ string, body any, write bool) (A
 					failures = append(failures, fmt.Sprintf("%s: %s", a.pool.Addr(), remote.Reason))
 					return unknown()
 				}
-				return Answer{}, &TierError{Reason: remote.Reason}
+				return Answer{}, &tierError{Reason: remote.Reason}
 			}
-			why = Cause(err)
+			why = cause(err)
 			timedOut := errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil
 			if timedOut {
 				why = fmt.Sprintf("no answer within %s", t.timeout)
@@ -148,7 +148,7 @@ func (t *AppTiers) Ask(ctx context.Context, typ string, body any, write bool) (A
 				if write && mayBeDone {
 					return unknown()
 				}
-				return Answer{}, &TierError{Reason: "the request was given up: " + ctx.Err().Error()}
+				return Answer{}, &tierError{Reason: "the request was given up: " + ctx.Err().Error()}
 			}
 			if notSent(err) || timedOut || attempt == 1 {
 				break
@@ -162,7 +162,7 @@ func (t *AppTiers) Ask(ctx context.Context, typ string, body any, write bool) (A
 	if write && mayBeDone {
 		return unknown()
 	}
-	return Answer{}, &TierError{Reason: "no app tier instance can be reached (" + strings.Join(failures, "; ") + ")"}
+	return Answer{}, &tierError{Reason: "no app tier instance can be reached (" + strings.Join(failures, "; ") + ")"}
 }
 
 // notSent reports whether err means that the request never left: the

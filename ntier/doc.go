@@ -79,7 +79,7 @@
 // not exist, so trying ids learns nothing. Bookings are not listed by
 // passenger name, because a name is no secret. Every HTML form that POSTs
 // carries a CSRF token, and the JSON API takes bookings only as
-// application/json (see WebTier and csrfGuard).
+// application/json (see webTier and csrfGuard).
 //
 // # The messages
 //

@@ -12,24 +12,24 @@ import (
 // The business rules: what the app tier checks before it asks the data
 // tier, and the request id every booking carries through the tiers.
 
-// TimeLayout is the form of Flight.Departs.
-const TimeLayout = "2006-01-02T15:04"
+// timeLayout is the form of Flight.Departs.
+const timeLayout = "2006-01-02T15:04"
 
-// MaxNameLen is the longest passenger name, in characters.
-const MaxNameLen = 60
+// maxNameLen is the longest passenger name, in characters.
+const maxNameLen = 60
 
-// CheckPassenger says what is wrong with a passenger's name, or returns
+// checkPassenger says what is wrong with a passenger's name, or returns
 // nil: 2 to 60 characters, letters, spaces, hyphens, apostrophes and dots
 // only, beginning with a letter. O'Brien and Jean-Luc are names; a line of
 // SQL or HTML is not. The rule is a business rule of the app tier: the data
 // tier would store any text safely, because its SQL is parameterised.
-func CheckPassenger(name string) error {
+func checkPassenger(name string) error {
 	n := utf8.RuneCountInString(name)
 	switch {
 	case strings.TrimSpace(name) == "":
 		return fmt.Errorf("a passenger name is needed")
-	case n < 2 || n > MaxNameLen:
-		return fmt.Errorf("a passenger name has 2 to %d characters, not %d", MaxNameLen, n)
+	case n < 2 || n > maxNameLen:
+		return fmt.Errorf("a passenger name has 2 to %d characters, not %d", maxNameLen, n)
 	case !unicode.IsLetter([]rune(name)[0]):
 		return fmt.Errorf("a passenger name begins with a letter: %q", name)
 	}
@@ -41,11 +41,11 @@ func CheckPassenger(name string) error {
 	return nil
 }
 
-// CheckQuery says what is wrong with a search, or returns nil.
-func CheckQuery(q FlightQuery) error {
+// checkQuery says what is wrong with a search, or returns nil.
+func checkQuery(q FlightQuery) error {
 	for _, city := range []string{q.From, q.To} {
-		if utf8.RuneCountInString(city) > MaxNameLen {
-			return fmt.Errorf("a city name has at most %d characters", MaxNameLen)
+		if utf8.RuneCountInString(city) > maxNameLen {
+			return fmt.Errorf("a city name has at most %d characters", maxNameLen)
 		}
 	}
 	if q.Date != "" {
@@ -56,31 +56,31 @@ func CheckQuery(q FlightQuery) error {
 	return nil
 }
 
-// Normalize trims the spaces a form leaves around names.
-func (q FlightQuery) Normalize() FlightQuery {
+// normalize trims the spaces a form leaves around names.
+func (q FlightQuery) normalize() FlightQuery {
 	return FlightQuery{From: strings.TrimSpace(q.From), To: strings.TrimSpace(q.To), Date: strings.TrimSpace(q.Date)}
 }
 
-// NormalizeReference makes a reference as typed comparable: without the
+// normalizeReference makes a reference as typed comparable: without the
 // spaces around it, in upper case (K7qz... is K7QZ...).
-func NormalizeReference(ref string) string { return strings.ToUpper(strings.TrimSpace(ref)) }
+func normalizeReference(ref string) string { return strings.ToUpper(strings.TrimSpace(ref)) }
 
-// NewRequestID draws a request id: 26 characters, 128 random bits.
-func NewRequestID() string { return rand.Text() }
+// newRequestID draws a request id: 26 characters, 128 random bits.
+func newRequestID() string { return rand.Text() }
 
 // The bounds of a request id.
 const (
-	MinRequestLen = 16
-	MaxRequestLen = 64
+	minRequestLen = 16
+	maxRequestLen = 64
 )
 
-// CheckRequestID says what is wrong with a request id, or returns nil: 16
+// checkRequestID says what is wrong with a request id, or returns nil: 16
 // to 64 letters, digits, hyphens and underscores (a UUID is one). It must
 // be long because it is as secret as a reference: whoever repeats a
 // booking's request id gets that booking back.
-func CheckRequestID(id string) error {
-	if len(id) < MinRequestLen || len(id) > MaxRequestLen {
-		return fmt.Errorf("a request id has %d to %d characters, not %d", MinRequestLen, MaxRequestLen, len(id))
+func checkRequestID(id string) error {
+	if len(id) < minRequestLen || len(id) > maxRequestLen {
+		return fmt.Errorf("a request id has %d to %d characters, not %d", minRequestLen, maxRequestLen, len(id))
 	}
 	for _, r := range id {
 		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_') {

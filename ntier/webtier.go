@@ -37,15 +37,15 @@ func RunWeb(ctx context.Context, env *program.Env, cfg WebConfig) error {
 	if cfg.Timeout <= 0 {
 		return program.Usagef("--timeout must be positive, not %s", cfg.Timeout)
 	}
-	apps := NewAppTiers(env.Node, cfg.Apps, cfg.Timeout)
-	defer apps.Close()
-	return httpwire.Serve(ctx, env.Node, env.Listener, NewWebTier(apps))
+	apps := newBalancer(env.Node, cfg.Apps, cfg.Timeout)
+	defer apps.close()
+	return httpwire.Serve(ctx, env.Node, env.Listener, newWebTier(apps))
 }
 
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-// WebTier is the presentation tier: HTML pages for a browser and the same
+// webTier is the presentation tier: HTML pages for a browser and the same
 // as JSON for curl and the booker, both made from the app tier's answers.
 // It holds no rules: whatever it shows, it was told by the app tier.
 //
@@ -82,16 +82,16 @@ var templateFiles embed.FS
 // A booking or cancellation that went out and got no answer is 502
 // "the outcome is unknown", with the request id to send it again with:
 // never 503, because the seat may have been sold.
-type WebTier struct {
-	apps  *AppTiers
+type webTier struct {
+	apps  *balancer
 	csrf  *csrfGuard
 	pages map[string]*template.Template // by file name, each with the layout
 	mux   *http.ServeMux
 }
 
-// NewWebTier returns the web tier that asks apps.
-func NewWebTier(apps *AppTiers) *WebTier {
-	w := &WebTier{apps: apps, csrf: newCSRFGuard(), pages: map[string]*template.Template{}, mux: http.NewServeMux()}
+// newWebTier returns the web tier that asks apps.
+func newWebTier(apps *balancer) *webTier {
+	w := &webTier{apps: apps, csrf: newCSRFGuard(), pages: map[string]*template.Template{}, mux: http.NewServeMux()}
 	layout := template.Must(template.ParseFS(templateFiles, "templates/layout.html"))
 	names, _ := templateFiles.ReadDir("templates")
 	for _, f := range names {
@@ -117,35 +117,35 @@ func NewWebTier(apps *AppTiers) *WebTier {
 	return w
 }
 
-func (w *WebTier) ServeHTTP(rw http.ResponseWriter, r *http.Request) { w.mux.ServeHTTP(rw, r) }
+func (w *webTier) ServeHTTP(rw http.ResponseWriter, r *http.Request) { w.mux.ServeHTTP(rw, r) }
 
 // The operations the web tier asks the app tier for. Only book and cancel
 // change anything; all of them may be sent to another instance when one
-// fails (see AppTiers.Ask).
-func (w *WebTier) search(ctx context.Context, q FlightQuery) (Answer, error) {
-	return w.apps.Ask(ctx, TypeSearch, q, false)
+// fails (see balancer.ask).
+func (w *webTier) search(ctx context.Context, q FlightQuery) (Answer, error) {
+	return w.apps.ask(ctx, TypeSearch, q, false)
 }
 
-func (w *WebTier) getFlight(ctx context.Context, id int64) (Answer, error) {
-	return w.apps.Ask(ctx, TypeFlight, Ref{ID: id}, false)
+func (w *webTier) getFlight(ctx context.Context, id int64) (Answer, error) {
+	return w.apps.ask(ctx, TypeFlight, Ref{ID: id}, false)
 }
 
-func (w *WebTier) bookSeat(ctx context.Context, b BookingRequest) (Answer, error) {
-	return w.apps.Ask(ctx, TypeBook, b, true)
+func (w *webTier) bookSeat(ctx context.Context, b BookingRequest) (Answer, error) {
+	return w.apps.ask(ctx, TypeBook, b, true)
 }
 
-func (w *WebTier) getBooking(ctx context.Context, r BookingRef) (Answer, error) {
-	return w.apps.Ask(ctx, TypeBooking, r, false)
+func (w *webTier) getBooking(ctx context.Context, r BookingRef) (Answer, error) {
+	return w.apps.ask(ctx, TypeBooking, r, false)
 }
 
-func (w *WebTier) cancelBooking(ctx context.Context, r BookingRef) (Answer, error) {
-	return w.apps.Ask(ctx, TypeCancel, r, true)
+func (w *webTier) cancelBooking(ctx context.Context, r BookingRef) (Answer, error) {
+	return w.apps.ask(ctx, TypeCancel, r, true)
 }
 
 // status is the HTTP status for an answer that is a refusal or a failure,
 // with the sentence that explains it; 0 when the answer is a yes.
 func status(a Answer, err error) (int, string) {
-	var tier *TierError
+	var tier *tierError
 	switch {
 	case errors.As(err, &tier):
 		return http.StatusServiceUnavailable, tier.Reason
@@ -198,9 +198,9 @@ func bodyError(err error) (int, string) {
 // Idempotency-Key header), checked, or a new one when it gave none.
 func requestID(given string) (string, error) {
 	if given == "" {
-		return NewRequestID(), nil
+		return newRequestID(), nil
 	}
-	return given, CheckRequestID(given)
+	return given, checkRequestID(given)
 }
 
 // ---- HTML pages ----
@@ -225,7 +225,7 @@ type page struct {
 // the browser (a booking page shows its reference), and no page may be
 // shown inside another site's frame, where a hidden cancel button could
 // be clicked by a visitor who thinks they click something else.
-func (w *WebTier) render(rw http.ResponseWriter, r *http.Request, code int, name string, p page) {
+func (w *webTier) render(rw http.ResponseWriter, r *http.Request, code int, name string, p page) {
 	p.CSRF = w.csrf.token(rw, r)
 	var buf bytes.Buffer
 	if err := w.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
@@ -240,7 +240,7 @@ func (w *WebTier) render(rw http.ResponseWriter, r *http.Request, code int, name
 	buf.WriteTo(rw)
 }
 
-func (w *WebTier) errorPage(rw http.ResponseWriter, r *http.Request, code int, reason string) {
+func (w *webTier) errorPage(rw http.ResponseWriter, r *http.Request, code int, reason string) {
 	w.render(rw, r, code, "error.html", page{Title: http.StatusText(code), Status: code, Error: reason})
 }
 
@@ -249,7 +249,7 @@ var errEmpty = errors.New("the app tier's answer lacks what was asked for")
 
 // answered shows the error page for a refusal or failure and reports
 // whether it did.
-func (w *WebTier) answered(rw http.ResponseWriter, r *http.Request, a Answer, err error) bool {
+func (w *webTier) answered(rw http.ResponseWriter, r *http.Request, a Answer, err error) bool {
 	code, reason := status(a, err)
 	if code != 0 {
 		w.errorPage(rw, r, code, reason)
@@ -259,7 +259,7 @@ func (w *WebTier) answered(rw http.ResponseWriter, r *http.Request, a Answer, er
 
 // form reads a POSTed form, at most MaxBody, and checks its CSRF token.
 // When either fails it shows the error page and returns false.
-func (w *WebTier) form(rw http.ResponseWriter, r *http.Request) bool {
+func (w *webTier) form(rw http.ResponseWriter, r *http.Request) bool {
 	r.Body = http.MaxBytesReader(rw, r.Body, MaxBody)
 	if err := r.ParseForm(); err != nil {
 		code, reason := bodyError(err)
@@ -274,7 +274,7 @@ func (w *WebTier) form(rw http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-func (w *WebTier) index(rw http.ResponseWriter, r *http.Request) {
+func (w *webTier) index(rw http.ResponseWriter, r *http.Request) {
 	a, err := w.search(r.Context(), FlightQuery{})
 	if w.answered(rw, r, a, err) {
 		return
@@ -282,7 +282,7 @@ func (w *WebTier) index(rw http.ResponseWriter, r *http.Request) {
 	w.render(rw, r, http.StatusOK, "index.html", page{Title: "Flights", Flights: a.Flights})
 }
 
-func (w *WebTier) results(rw http.ResponseWriter, r *http.Request) {
+func (w *webTier) results(rw http.ResponseWriter, r *http.Request) {
 	q := queryOf(r)
 	a, err := w.search(r.Context(), q)
 	if w.answered(rw, r, a, err) {
@@ -294,7 +294,7 @@ func (w *WebTier) results(rw http.ResponseWriter, r *http.Request) {
 // flight shows a flight and its booking form. The form gets a new request
 // id each time it is shown, so sending it twice (a double click, a reload
 // of the answer) books once, while a booking form shown again books again.
-func (w *WebTier) flight(rw http.ResponseWriter, r *http.Request) {
+func (w *webTier) flight(rw http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
 		w.errorPage(rw, r, http.StatusBadRequest, err.Error())
@@ -307,14 +307,14 @@ func (w *WebTier) flight(rw http.ResponseWriter, r *http.Request) {
 	if w.answered(rw, r, a, err) {
 		return
 	}
-	w.render(rw, r, http.StatusOK, "flight.html", page{Title: "Flight " + a.Flight.Number, Flight: a.Flight, Request: NewRequestID()})
+	w.render(rw, r, http.StatusOK, "flight.html", page{Title: "Flight " + a.Flight.Number, Flight: a.Flight, Request: newRequestID()})
 }
 
 // book shows the booking with its reference right in the answer to the
 // POST: a reference must not travel in a URL, so there is no redirect to
 // a page of the booking. Reloading the answer sends the same form again,
 // which the request id makes harmless.
-func (w *WebTier) book(rw http.ResponseWriter, r *http.Request) {
+func (w *webTier) book(rw http.ResponseWriter, r *http.Request) {
 	if !w.form(rw, r) {
 		return
 	}
@@ -343,7 +343,7 @@ func (w *WebTier) book(rw http.ResponseWriter, r *http.Request) {
 	w.render(rw, r, http.StatusOK, "booking.html", page{Title: "Booking confirmed", Booking: a.Booking, Replayed: a.Replayed})
 }
 
-func (w *WebTier) lookup(rw http.ResponseWriter, r *http.Request) {
+func (w *webTier) lookup(rw http.ResponseWriter, r *http.Request) {
 	w.render(rw, r, http.StatusOK, "bookings.html", page{Title: "My booking"})
 }
 
@@ -361,7 +361,7 @@ func formRef(r *http.Request) (BookingRef, error) {
 	return BookingRef{ID: id, Reference: r.PostForm.Get("reference")}, nil
 }
 
-func (w *WebTier) find(rw http.ResponseWriter, r *http.Request) {
+func (w *webTier) find(rw http.ResponseWriter, r *http.Request) {
 	if !w.form(rw, r) {
 		return
 	}
@@ -380,7 +380,7 @@ func (w *WebTier) find(rw http.ResponseWriter, r *http.Request) {
 	w.render(rw, r, http.StatusOK, "booking.html", page{Title: "Booking " + strconv.FormatInt(a.Booking.ID, 10), Booking: a.Booking})
 }
 
-func (w *WebTier) cancel(rw http.ResponseWriter, r *http.Request) {
+func (w *webTier) cancel(rw http.ResponseWriter, r *http.Request) {
 	if !w.form(rw, r) {
 		return
 	}
@@ -427,14 +427,14 @@ func apiAnswer(rw http.ResponseWriter, a Answer, err error) bool {
 	return code != 0
 }
 
-func (w *WebTier) apiFlights(rw http.ResponseWriter, r *http.Request) {
+func (w *webTier) apiFlights(rw http.ResponseWriter, r *http.Request) {
 	a, err := w.search(r.Context(), queryOf(r))
 	if !apiAnswer(rw, a, err) {
 		writeJSON(rw, http.StatusOK, nonNil(a.Flights))
 	}
 }
 
-func (w *WebTier) apiFlight(rw http.ResponseWriter, r *http.Request) {
+func (w *webTier) apiFlight(rw http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
 		writeJSON(rw, http.StatusBadRequest, apiError{Error: err.Error()})
@@ -452,7 +452,7 @@ func isJSON(r *http.Request) bool {
 	return err == nil && t == "application/json"
 }
 
-func (w *WebTier) apiBook(rw http.ResponseWriter, r *http.Request) {
+func (w *webTier) apiBook(rw http.ResponseWriter, r *http.Request) {
 	if !isJSON(r) {
 		writeJSON(rw, http.StatusUnsupportedMediaType, apiError{Error: "a booking is sent as JSON, with Content-Type: application/json"})
 		return
@@ -513,7 +513,7 @@ func decodeBooking(body io.Reader) (BookingRequest, error) {
 }
 
 // apiNoList answers the question for every booking, or a passenger's.
-func (w *WebTier) apiNoList(rw http.ResponseWriter, r *http.Request) {
+func (w *webTier) apiNoList(rw http.ResponseWriter, r *http.Request) {
 	rw.Header().Set("Allow", "POST")
 	writeJSON(rw, http.StatusMethodNotAllowed, apiError{Error: "bookings are not listed, not even by name: a name is no secret. " +
 		"Read a booking with GET /api/bookings/{id} and its reference in the " + HeaderReference + " header"})
@@ -526,7 +526,7 @@ func apiRef(r *http.Request) (BookingRef, error) {
 	return BookingRef{ID: id, Reference: r.Header.Get(HeaderReference)}, err
 }
 
-func (w *WebTier) apiBooking(rw http.ResponseWriter, r *http.Request) {
+func (w *webTier) apiBooking(rw http.ResponseWriter, r *http.Request) {
 	ref, err := apiRef(r)
 	if err != nil {
 		writeJSON(rw, http.StatusBadRequest, apiError{Error: err.Error()})
@@ -541,7 +541,7 @@ func (w *WebTier) apiBooking(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (w *WebTier) apiCancel(rw http.ResponseWriter, r *http.Request) {
+func (w *webTier) apiCancel(rw http.ResponseWriter, r *http.Request) {
 	ref, err := apiRef(r)
 	if err != nil {
 		writeJSON(rw, http.StatusBadRequest, apiError{Error: err.Error()})

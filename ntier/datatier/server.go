@@ -35,12 +35,12 @@ func RunDB(ctx context.Context, env *program.Env, cfg DBConfig) error {
 			dir += "-" + port(env.Trace)
 		}
 	}
-	store, err := Open(ctx, dir, time.Now())
+	db, err := open(ctx, dir, time.Now())
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	return NewServer(env.Node, store).Serve(ctx, env.Listener)
+	defer db.close()
+	return newServer(env.Node, db).serve(ctx, env.Listener)
 }
 
 func port(addr string) string {
@@ -48,56 +48,55 @@ func port(addr string) string {
 	return p
 }
 
-// Server answers the application tier's operations on a Store over the
+// server answers the application tier's operations on the store over the
 // wire. It knows no business rule: it stores what the app tier sends and
 // keeps the rules the data itself needs: a seat is sold only once, a
 // request id makes one booking, and a booking is shown only to whoever
 // has its reference. It reports to the trace how many book_seat requests
 // came again and were answered from their request id ("replayed").
-type Server struct {
+type server struct {
 	node     *wire.Node
-	store    *Store
-	now      func() time.Time
+	db       *store
 	replayed atomic.Int64 // book_seat requests answered with the booking their request id made before
 }
 
-// NewServer returns the data tier's server of node n on store s, and lets
-// the store report each flight's free seats to the trace as they change.
-func NewServer(n *wire.Node, s *Store) *Server {
-	srv := &Server{node: n, store: s, now: time.Now}
-	s.OnChange = srv.report
+// newServer returns the data tier's server of node n on db, and lets db
+// report each flight's free seats to the trace as they change.
+func newServer(n *wire.Node, db *store) *server {
+	srv := &server{node: n, db: db}
+	db.onChange = srv.report
 	return srv
 }
 
-// Serve answers the app tier on ln until ctx is done.
-func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	s.node.Trace.State("file", s.store.Path())
-	if flights, err := s.store.Search(ctx, ntier.FlightQuery{}); err == nil {
+// serve answers the app tier on ln until ctx is done.
+func (s *server) serve(ctx context.Context, ln net.Listener) error {
+	s.node.Trace.State("file", s.db.path)
+	if flights, err := s.db.search(ctx, ntier.FlightQuery{}); err == nil {
 		s.node.Trace.State("flights", strconv.Itoa(len(flights)))
 	}
 	return wire.Serve(ctx, s.node, ln, s.handle)
 }
 
 // report shows a flight's free seats in the trace, keyed by its number.
-func (s *Server) report(f ntier.Flight) {
+func (s *server) report(f ntier.Flight) {
 	s.node.Trace.State(f.Number, fmt.Sprintf("%d free", f.Free))
 }
 
-func (s *Server) handle(ctx context.Context, req wire.Envelope) (any, error) {
+func (s *server) handle(ctx context.Context, req wire.Envelope) (any, error) {
 	switch req.Type {
 	case ntier.TypeSearchFlights:
 		var q ntier.FlightQuery
 		if err := req.UnmarshalBody(&q); err != nil {
 			return nil, err
 		}
-		flights, err := s.store.Search(ctx, q)
+		flights, err := s.db.search(ctx, q)
 		return ntier.Answer{Flights: flights}, err
 	case ntier.TypeGetFlight:
 		var r ntier.Ref
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
-		f, ok, err := s.store.Flight(ctx, r.ID)
+		f, ok, err := s.db.flight(ctx, r.ID)
 		if err != nil || !ok {
 			return ntier.Refuse(ntier.NotFound, "there is no flight %d", r.ID), err
 		}
@@ -107,7 +106,7 @@ func (s *Server) handle(ctx context.Context, req wire.Envelope) (any, error) {
 		if err := req.UnmarshalBody(&b); err != nil {
 			return nil, err
 		}
-		a, err := s.store.Book(ctx, b, s.now())
+		a, err := s.db.book(ctx, b, time.Now())
 		if a.Replayed {
 			s.node.Trace.State("replayed", strconv.FormatInt(s.replayed.Add(1), 10))
 		}
@@ -117,7 +116,7 @@ func (s *Server) handle(ctx context.Context, req wire.Envelope) (any, error) {
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
-		b, ok, err := s.store.Booking(ctx, r)
+		b, ok, err := s.db.booking(ctx, r)
 		if err != nil || !ok {
 			return ntier.NoBooking(r.ID), err
 		}
@@ -127,7 +126,7 @@ func (s *Server) handle(ctx context.Context, req wire.Envelope) (any, error) {
 		if err := req.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
-		return s.store.Cancel(ctx, r, s.now())
+		return s.db.cancel(ctx, r, time.Now())
 	}
 	return nil, fmt.Errorf("unknown operation %q (want search_flights, get_flight, book_seat, get_booking or cancel_booking)", req.Type)
 }

@@ -57,8 +57,8 @@ import (
 	"dsdemo/ntier"
 )
 
-// FileName is the database file's name in the data directory.
-const FileName = "flights.db"
+// fileName is the database file's name in the data directory.
+const fileName = "flights.db"
 
 // migrations bring a database file to the schema of this program, one
 // step per version; the file counts the steps it has had in SQLite's
@@ -98,28 +98,28 @@ var migrations = []string{
 	DROP INDEX bookings_by_passenger;`,
 }
 
-// Store is the flights database. Reads may run side by side (WAL lets
+// store is the flights database. Reads may run side by side (WAL lets
 // readers go on while one writer writes); writes take turns.
-type Store struct {
+type store struct {
 	path   string
 	reader *sql.DB // a few connections for queries
 	writer *sql.DB // exactly one connection: the single writer
 
-	writeMu sync.Mutex // guards the write transactions and OnChange calls, so reported counts never go backwards
+	writeMu sync.Mutex // guards the write transactions and onChange calls, so reported counts never go backwards
 
-	// OnChange, if set, is called after each committed booking or
+	// onChange, if set, is called after each committed booking or
 	// cancellation with the flight as it is now (the server reports it to
 	// the trace). It is called with writeMu held, in commit order.
-	OnChange func(ntier.Flight)
+	onChange func(ntier.Flight)
 }
 
-// Open opens the database in dir, creating dir, the file, the tables and
+// open opens the database in dir, creating dir, the file, the tables and
 // the timetable on first use. The timetable's days count from now.
-func Open(ctx context.Context, dir string, now time.Time) (*Store, error) {
+func open(ctx context.Context, dir string, now time.Time) (*store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create the data directory: %w", err)
 	}
-	path := filepath.Join(dir, FileName)
+	path := filepath.Join(dir, fileName)
 	// _pragma lines run on every new connection; _txlock=immediate makes
 	// BeginTx send BEGIN IMMEDIATE.
 	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
@@ -135,26 +135,23 @@ func Open(ctx context.Context, dir string, now time.Time) (*Store, error) {
 		return nil, fmt.Errorf("cannot open %s: %w", path, err)
 	}
 	reader.SetMaxOpenConns(4)
-	s := &Store{path: path, reader: reader, writer: writer}
+	s := &store{path: path, reader: reader, writer: writer}
 	if err := s.prepare(ctx, now); err != nil {
-		s.Close()
+		s.close()
 		return nil, fmt.Errorf("cannot prepare %s: %w", path, err)
 	}
 	return s, nil
 }
 
-// Path is the database file.
-func (s *Store) Path() string { return s.path }
-
-// Close closes the database; WAL content is checkpointed into the file.
-func (s *Store) Close() error {
+// close closes the database; WAL content is checkpointed into the file.
+func (s *store) close() error {
 	return errors.Join(s.reader.Close(), s.writer.Close())
 }
 
 // prepare brings the schema up to date and, in an empty database, writes
 // the timetable, all in one transaction: a crash half-way leaves the file
 // as it was.
-func (s *Store) prepare(ctx context.Context, now time.Time) error {
+func (s *store) prepare(ctx context.Context, now time.Time) error {
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -272,9 +269,9 @@ func scanFlight(row interface{ Scan(...any) error }) (ntier.Flight, error) {
 	return f, err
 }
 
-// Search returns the flights that match q, by departure. Cities compare
+// search returns the flights that match q, by departure. Cities compare
 // without regard to ASCII case.
-func (s *Store) Search(ctx context.Context, q ntier.FlightQuery) ([]ntier.Flight, error) {
+func (s *store) search(ctx context.Context, q ntier.FlightQuery) ([]ntier.Flight, error) {
 	var where []string
 	var args []any
 	if q.From != "" {
@@ -307,8 +304,8 @@ func (s *Store) Search(ctx context.Context, q ntier.FlightQuery) ([]ntier.Flight
 	return flights, rows.Err()
 }
 
-// Flight returns the flight with the given id; ok is false when there is none.
-func (s *Store) Flight(ctx context.Context, id int64) (f ntier.Flight, ok bool, err error) {
+// flight returns the flight with the given id; ok is false when there is none.
+func (s *store) flight(ctx context.Context, id int64) (f ntier.Flight, ok bool, err error) {
 	f, err = scanFlight(s.reader.QueryRowContext(ctx, `SELECT `+flightColumns+` FROM flights WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, false, nil
@@ -327,10 +324,10 @@ func scanBooking(row interface{ Scan(...any) error }) (ntier.Booking, error) {
 	return b, err
 }
 
-// Booking returns the booking ref names; ok is false when there is none
+// booking returns the booking ref names; ok is false when there is none
 // with that id and that reference. Which of the two was wrong is not told:
 // a caller who tries ids must not learn which of them exist.
-func (s *Store) Booking(ctx context.Context, ref ntier.BookingRef) (b ntier.Booking, ok bool, err error) {
+func (s *store) booking(ctx context.Context, ref ntier.BookingRef) (b ntier.Booking, ok bool, err error) {
 	b, err = scanBooking(s.reader.QueryRowContext(ctx, bookingQuery+` WHERE b.id = ?`, ref.ID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return ntier.Booking{}, false, nil
@@ -346,11 +343,11 @@ func (s *Store) Booking(ctx context.Context, ref ntier.BookingRef) (b ntier.Book
 	return b, true, nil
 }
 
-// Book takes a seat on a flight for a passenger in one transaction and
+// book takes a seat on a flight for a passenger in one transaction and
 // returns the booking, or a Full or NotFound refusal. It is the only place
 // where a seat is taken. A request id that made a booking before is
 // answered with that booking (Replayed), and nothing changes.
-func (s *Store) Book(ctx context.Context, req ntier.BookingRequest, now time.Time) (ntier.Answer, error) {
+func (s *store) book(ctx context.Context, req ntier.BookingRequest, now time.Time) (ntier.Answer, error) {
 	if req.Request == "" {
 		return ntier.Refuse(ntier.Invalid, "book_seat needs a request id"), nil
 	}
@@ -381,7 +378,7 @@ func (s *Store) Book(ctx context.Context, req ntier.BookingRequest, now time.Tim
 }
 
 // noSeat tells a full flight from one that does not exist.
-func (s *Store) noSeat(ctx context.Context, tx *sql.Tx, flight int64, err error) (ntier.Answer, error) {
+func (s *store) noSeat(ctx context.Context, tx *sql.Tx, flight int64, err error) (ntier.Answer, error) {
 	if err != nil {
 		return ntier.Answer{}, err
 	}
@@ -396,15 +393,15 @@ func (s *Store) noSeat(ctx context.Context, tx *sql.Tx, flight int64, err error)
 	return ntier.Refuse(ntier.Full, "flight %s is full", number), nil
 }
 
-// Cancel marks the booking ref names as cancelled and gives its seat back,
+// cancel marks the booking ref names as cancelled and gives its seat back,
 // in one transaction, and returns the booking as it is now. A booking
 // cancelled before is returned as it is, and no seat is given back twice:
 // so a cancellation may be sent again when its answer was lost.
-func (s *Store) Cancel(ctx context.Context, ref ntier.BookingRef, now time.Time) (ntier.Answer, error) {
+func (s *store) cancel(ctx context.Context, ref ntier.BookingRef, now time.Time) (ntier.Answer, error) {
 	// The reference is checked before the transaction, so a wrong one
 	// costs no write lock; a booking is never deleted, so it is still
 	// there inside.
-	b, ok, err := s.Booking(ctx, ref)
+	b, ok, err := s.booking(ctx, ref)
 	if err != nil || !ok {
 		return ntier.NoBooking(ref.ID), err
 	}
@@ -428,7 +425,7 @@ func (s *Store) Cancel(ctx context.Context, ref ntier.BookingRef, now time.Time)
 
 // write runs do in a write transaction on the single writer and commits
 // it unless do refuses or fails. After a commit it reports the flight.
-func (s *Store) write(ctx context.Context, flight int64, do func(tx *sql.Tx) (ntier.Answer, error)) (ntier.Answer, error) {
+func (s *store) write(ctx context.Context, flight int64, do func(tx *sql.Tx) (ntier.Answer, error)) (ntier.Answer, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	tx, err := s.writer.BeginTx(ctx, nil)
@@ -447,8 +444,8 @@ func (s *Store) write(ctx context.Context, flight int64, do func(tx *sql.Tx) (nt
 	if err := tx.Commit(); err != nil {
 		return ntier.Answer{}, err
 	}
-	if s.OnChange != nil {
-		s.OnChange(f)
+	if s.onChange != nil {
+		s.onChange(f)
 	}
 	return a, nil
 }

@@ -1,4 +1,4 @@
-package ntier_test
+package ntier
 
 import (
 	"context"
@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dsdemo/models/wire"
-	"dsdemo/ntier"
 )
 
 // The booker sends a booking whose outcome is unknown (502) again with the
@@ -26,7 +25,7 @@ func TestBookerResendsWithTheSameKey(t *testing.T) {
 	answers := []string{"502", "502", "201"}
 	web := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		mu.Lock()
-		keys = append(keys, r.Header.Get(ntier.HeaderIdempotencyKey))
+		keys = append(keys, r.Header.Get(HeaderIdempotencyKey))
 		n := len(keys)
 		mu.Unlock()
 		rw.Header().Set("Content-Type", "application/json")
@@ -37,7 +36,7 @@ func TestBookerResendsWithTheSameKey(t *testing.T) {
 			rw.WriteHeader(http.StatusBadGateway)
 			rw.Write([]byte(`{"error":"The outcome is unknown: the app tier failed."}`))
 		case n <= len(answers):
-			rw.Header().Set(ntier.HeaderReplayed, "true")
+			rw.Header().Set(HeaderReplayed, "true")
 			rw.WriteHeader(http.StatusCreated)
 			rw.Write([]byte(`{"id":7,"reference":"K7QZM4XW2A","passenger":"Ada Lovelace"}`))
 		default:
@@ -46,22 +45,22 @@ func TestBookerResendsWithTheSameKey(t *testing.T) {
 		}
 	}))
 	defer web.Close()
-	b := ntier.NewBooker(wire.NewNode("client-1"), web.URL, 5*time.Second)
+	b := newBooker(wire.NewNode("client-1"), web.URL, 5*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
-	r, err := b.Book(ctx, 5, "Ada Lovelace")
+	r, err := b.book(ctx, 5, "Ada Lovelace")
 	require.NoError(t, err)
 	assert.Equal(t, 3, r.Attempts)
 	assert.True(t, r.Replayed)
 	assert.Equal(t, "K7QZM4XW2A", r.Booking.Reference)
 	require.Len(t, keys, 3)
-	assert.NoError(t, ntier.CheckRequestID(keys[0]))
+	assert.NoError(t, checkRequestID(keys[0]))
 	assert.Equal(t, []string{keys[0], keys[0], keys[0]}, keys, "one request id for every attempt")
-	assert.Equal(t, []ntier.Booking{r.Booking}, b.Wallet(), "the booking is kept with its reference")
+	assert.Equal(t, []Booking{r.Booking}, b.wallet(), "the booking is kept with its reference")
 
-	r, err = b.Book(ctx, 5, "Grace Hopper")
-	var api *ntier.APIError
+	r, err = b.book(ctx, 5, "Grace Hopper")
+	var api *httpError
 	require.ErrorAs(t, err, &api)
 	assert.Equal(t, http.StatusConflict, api.Status)
 	assert.Equal(t, 1, r.Attempts, "a refusal is an answer")

@@ -1,11 +1,9 @@
-package ntier_test
+package ntier
 
 import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-
-	"dsdemo/ntier"
 )
 
 func TestCheckPassenger(t *testing.T) {
@@ -29,15 +27,15 @@ func TestCheckPassenger(t *testing.T) {
 		{"-Ada", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := ntier.CheckPassenger(tc.name)
-			assert.Equal(t, tc.ok, err == nil, "CheckPassenger(%q) = %v", tc.name, err)
+			err := checkPassenger(tc.name)
+			assert.Equal(t, tc.ok, err == nil, "checkPassenger(%q) = %v", tc.name, err)
 		})
 	}
 }
 
 func TestRacerName(t *testing.T) {
 	for i, want := range map[int]string{0: "Racer A", 25: "Racer Z", 26: "Racer AA", 27: "Racer AB", 199: "Racer GR"} {
-		assert.Equal(t, want, ntier.RacerName(i))
-		assert.NoError(t, ntier.CheckPassenger(ntier.RacerName(i)))
+		assert.Equal(t, want, racerName(i))
+		assert.NoError(t, checkPassenger(racerName(i)))
 	}
 }
