@@ -22,6 +22,11 @@ type watch struct {
 	after *watch                 // the watch this one follows; nil: none
 
 	// Set once by the events hub, under its lock; matched is closed after.
+	// When it ends, after is let go: a watch that is over is never asked
+	// whether an event counts, and a holder that serves a predict step
+	// sets one watch after another for every message the node holds, so
+	// a chain kept through after would grow for as long as the class
+	// thinks (17 holds a second at a peer of the ring).
 	over    bool        // it matched or was given up
 	end     uint64      // the number of the event that ended it
 	event   trace.Event // the event that matched
@@ -64,7 +69,7 @@ func (h *events) drop(w *watch) {
 	if w.over {
 		return
 	}
-	w.over, w.end = true, h.count
+	w.over, w.end, w.after = true, h.count, nil
 	for i, x := range h.watches {
 		if x == w {
 			h.watches = append(h.watches[:i], h.watches[i+1:]...)
@@ -81,7 +86,7 @@ func (h *events) publish(e trace.Event) {
 	waiting := h.watches[:0]
 	for _, w := range h.watches {
 		if w.counts(h.count) && w.match.Matches(e) && (w.also == nil || w.also(e)) {
-			w.over, w.end, w.event = true, h.count, e
+			w.over, w.end, w.event, w.after = true, h.count, e, nil
 			close(w.matched)
 			continue
 		}
