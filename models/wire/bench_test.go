@@ -4,7 +4,9 @@ import (
 	"context"
 	"net"
 	"testing"
+	"time"
 
+	"dsdemo/models/faults"
 	"dsdemo/models/wire"
 )
 
@@ -79,4 +81,24 @@ func BenchmarkCall(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
+}
+
+// BenchmarkWithTimeout is the cost of a protocol-time timeout set and
+// cancelled around a call, beside context.WithTimeout's (plain): the price
+// of a timer that stands still in step mode.
+func BenchmarkWithTimeout(b *testing.B) {
+	n := wire.NewNode("client")
+	n.Faults = faults.New(1)
+	b.Run("protocol time", func(b *testing.B) {
+		for b.Loop() {
+			_, cancel := n.WithTimeout(context.Background(), time.Second)
+			cancel()
+		}
+	})
+	b.Run("plain", func(b *testing.B) {
+		for b.Loop() {
+			_, cancel := context.WithTimeout(context.Background(), time.Second)
+			cancel()
+		}
+	})
 }
