@@ -1,20 +1,30 @@
 // Package ntier is the multi-tier model of the lecture, built as a small
-// flight-booking system: the lecture's own example of a distributed
-// information system.
+// flight-booking system: a distributed information system in which a
+// server answers its client by asking another server in turn.
 //
-// # The model
+// # The picture
 //
-// In the client/server model one server does everything. In the multi-tier
-// model a server answers its client by asking another server in turn, and
-// each server (each tier) has one job:
+// Each tier is a program of its own with one job, and each talks only to
+// its neighbour:
 //
 //	presentation         application logic           data
 //	+---------+  HTTP   +--------+  wire    +--------+  wire       +------------+
 //	| browser | ------> |  web   | -------> |  app   | ----------> |     db     |
 //	| booker  | <------ | (HTML, | <------- | (rules,| <---------- | (SQLite,   |
-//	+---------+         |  JSON) |  search  | checks)|  book_seat  |  one file) |
-//	  client            +--------+  book    +--------+  get_flight +------------+
-//	                      tier 1             tier 2                   tier 3
+//	+---------+  GET,   |  JSON) |  search  | checks)|  get_flight |  one file) |
+//	  client     POST   +--------+  book    +--------+  book_seat  +------------+
+//	                      tier 1              tier 2                  tier 3
+//
+// One booking, message by message:
+//
+//	booker -> web   POST /api/bookings {"flight":7,"passenger":"Ada Lovelace"}   Idempotency-Key: K
+//	web -> app      book {flight, passenger, request: K}
+//	app -> db       get_flight {id: 7}              does it exist, has it left?
+//	db -> app       get_flight_ok {flight}
+//	app -> db       book_seat {flight, passenger, request: K}   one transaction
+//	db -> app       book_seat_ok {booking}
+//	app -> web      book_ok {booking}
+//	web -> booker   201 Created {"id":583,"reference":"G24GJ654ED",...}
 //
 // Each tier in a sentence:
 //
@@ -23,11 +33,11 @@
 //     business and no table of the database.
 //   - The application tier (app) holds the rules: what a passenger's name may
 //     be, that a flight must exist and must not have left, what a refusal
-//     says. It is the only tier that talks to the data tier.
-//   - The data tier (db) keeps the flights and bookings in a SQLite file and
-//     makes each booking one transaction, so a seat is never sold twice and
-//     the seat count never goes below zero, however many bookings arrive at
-//     once (concurrency transparency).
+//     says (rules.go). It is the only tier that talks to the data tier.
+//   - The data tier (db, package ntier/datatier) keeps the flights and
+//     bookings in a SQLite file and makes each booking one transaction, so
+//     a seat is never sold twice and the seat count never goes below zero,
+//     however many bookings arrive at once (concurrency transparency).
 //
 // Why may only the app tier reach the data tier? Because the rules live
 // there. A web tier that wrote to the database itself could book a seat for
@@ -38,8 +48,8 @@
 //
 // The four-tier variant puts several app instances behind the web tier:
 // web --app A,B spreads the requests over them in turn and skips one that
-// fails, so an app instance can fail or be added while the site goes on
-// (failure and scaling transparency):
+// fails (balancer.go), so an app instance can fail or be added while the
+// site goes on (failure and scaling transparency):
 //
 //	              +--> app-1 --+
 //	browser --> web            +--> db
@@ -78,46 +88,112 @@
 // an id with a wrong reference is answered 404 exactly like an id that does
 // not exist, so trying ids learns nothing. Bookings are not listed by
 // passenger name, because a name is no secret. Every HTML form that POSTs
-// carries a CSRF token, and the JSON API takes bookings only as
-// application/json (see webTier and csrfGuard).
+// carries a CSRF token (csrf.go), and the JSON API takes bookings only as
+// application/json (webtier.go says why).
 //
 // # The messages
 //
-// Between web and app and between app and db the tiers speak the wire's JSON
-// lines (models/wire), one named operation per message, so every query is a
-// visible arrow in the trace, and no tier ships SQL to another:
+// Between web and app and between app and db the tiers speak the wire's
+// JSON lines (models/wire), one named operation per message, so every
+// query is a visible arrow in the trace, and no tier ships SQL to another.
+// Each request T is answered by T_ok with an Answer; the constants and
+// bodies are in messages.go.
 //
-//	web -> app                               app -> db
-//	search   {"from","to","date"}            search_flights {"from","to","date"}
-//	flight   {"id"}                          get_flight     {"id"}
-//	book     {"flight","passenger","request"} get_flight, then book_seat {"flight","passenger","request"}
-//	booking  {"id","reference"}              get_booking    {"id","reference"}
-//	cancel   {"id","reference"}              get_booking, then cancel_booking {"id","reference"}
+//	type            body            answer          sent by
+//	search          FlightQuery     Flights         web to app: a search
+//	flight          Ref             Flight          web to app: one flight, for its booking form
+//	book            BookingRequest  Booking         web to app: a booking, with its request id
+//	booking         BookingRef      Booking         web to app: a booking, shown to whoever has its reference
+//	cancel          BookingRef      Booking         web to app: a cancellation
+//	search_flights  FlightQuery     Flights         app to db, for search
+//	get_flight      Ref             Flight          app to db, for flight, and before book_seat
+//	book_seat       BookingRequest  Booking         app to db, for book: one transaction
+//	get_booking     BookingRef      Booking         app to db, for booking, and before cancel_booking
+//	cancel_booking  BookingRef      Booking         app to db, for cancel
 //
-// Each is answered by TYPE_ok with an [Answer]. A refusal the business
-// expects (the flight is full, the name is not allowed, there is no such
-// flight) is an answer too, with Refused and a Reason, and so is Unknown,
-// the answer to a write that went out and got no answer. An error envelope
-// means the tier could not do its job at all, usually because the next
-// tier cannot be reached, and the web tier shows it as 503 with the reason.
+// A refusal the business expects (the flight is full, the name is not
+// allowed, there is no such flight) is an answer too, with Refused and a
+// Reason, and so is Unknown, the answer to a write that went out and got
+// no answer. An error envelope means the tier could not do its job at
+// all, usually because the next tier cannot be reached.
+//
+// The booker, curl and a browser's script speak HTTP to the web tier
+// (its JSON API; the HTML pages are listed in webtier.go):
+//
+//	GET    /api/flights?from=&to=&date=                 200 [Flight]
+//	GET    /api/flights/{id}                            200 Flight, 404
+//	POST   /api/bookings, Idempotency-Key: K            201 Booking (Idempotent-Replayed: true when K booked before),
+//	       {"flight":7,"passenger":"Ada Lovelace"}      400 against the rules, 409 full, 502 outcome unknown
+//	GET    /api/bookings/{id}, Booking-Reference: REF   200 Booking, 404
+//	DELETE /api/bookings/{id}, Booking-Reference: REF   200 Booking (cancelled), 404
+//
+// Any of them is 503 with the reason when the app tier, or behind it the
+// data tier, cannot be reached.
 //
 // # Try it
 //
-// In four terminals (or in the launcher: dsdemo, model ntier):
+// Build the programs (make build puts them in bin/), then start each tier
+// in a terminal of its own, data tier first:
 //
-//	go run ./ntier/db --data /tmp/flights
-//	go run ./ntier/app
-//	go run ./ntier/web
-//	go run ./ntier/booker search Berlin
+//	bin/db --data /tmp/flights
+//	bin/app
+//	bin/web
 //
-// then open http://127.0.0.1:7500 in a browser, or use the JSON API:
+// and ask from a fourth, with the booker, curl or a browser at
+// http://127.0.0.1:7500:
 //
 //	curl http://127.0.0.1:7500/api/flights
 //	curl -i -H 'Content-Type: application/json' -H 'Idempotency-Key: my-first-booking-0001' \
 //	     -d '{"flight":7,"passenger":"Ada Lovelace"}' http://127.0.0.1:7500/api/bookings
-//	curl -H 'Booking-Reference: K7QZM4XW2A' http://127.0.0.1:7500/api/bookings/584
-//	curl -X DELETE -H 'Booking-Reference: K7QZM4XW2A' http://127.0.0.1:7500/api/bookings/584
+//	curl -H 'Booking-Reference: G24GJ654ED' http://127.0.0.1:7500/api/bookings/583
+//	curl -X DELETE -H 'Booking-Reference: G24GJ654ED' http://127.0.0.1:7500/api/bookings/583
+//	bin/booker search Berlin
+//	bin/booker book 2 Grace Hopper
+//	bin/booker race 5 20                # twenty at once for the last seat of DS 330
 //
-// (the id and reference are those of the 201's body; the same POST sent
-// again answers the same booking).
+// (the id and reference are those of your 201's body; the same POST sent
+// again answers the same booking, with Idempotent-Replayed: true). For
+// four tiers, start a second app instance and give the web tier both:
+//
+//	bin/app --name app-2 --listen 127.0.0.1:7511
+//	bin/web --app 127.0.0.1:7510,127.0.0.1:7511
+//
+// The tiers behind the web tier read JSON lines, so nc can ask them too,
+// past the web tier but not past the rules:
+//
+//	echo '{"from":"me","type":"book","id":1,"body":{"flight":7,"passenger":"R2D2","request":"abcdefghijklmnop"}}' | nc 127.0.0.1 7510
+//	echo '{"from":"me","type":"get_flight","id":1,"body":{"id":7}}' | nc 127.0.0.1 7520
+//
+// # Teacher notes
+//
+// What to point at:
+//   - One booking is a chain of requests: the web tier is a server to the
+//     booker and a client of the app tier, the app tier a server to the
+//     web tier and a client of the data tier. Only the first arrow is HTTP.
+//   - The rules live in one place. Ask the app tier directly for R2D2: it
+//     refuses, and the web tier never had to know why.
+//   - The race: twenty bookings for one seat, one 201 and nineteen 409s,
+//     and the data tier's count for DS 330 stops at 0 free. The app tier
+//     never asks whether a seat is free; the transaction decides.
+//   - Kill one of two app instances during a booking: the web tier asks the
+//     other with the same request id, and one seat is sold. Kill the data
+//     tier: a clear 503 with the reason, then the bookings are still there
+//     after its restart.
+//
+// The usual wrong answers:
+//   - "Three tiers are three machines." A tier is a share of the
+//     responsibility; here all three run on one laptop, and any of them
+//     could move to another machine without the others changing.
+//   - "Let the web tier read the database directly, it is faster." Then it
+//     must repeat every rule, and every other client too; one missed rule
+//     and the data no longer says what the rules say.
+//   - "The app tier checks for a free seat, then books it." Between the
+//     check and the booking another booking can take the seat; only the
+//     data tier's transaction (UPDATE ... WHERE free > 0) can decide.
+//   - "When an app instance does not answer, send the booking to the other
+//     one." Only with the same request id, or a second seat is sold; and
+//     when nobody answers, the truth is "outcome unknown", not "failed".
+//   - "More app instances make booking faster." They add room for the
+//     rules; every booking is still one write at the single data tier,
+//     which is where the time goes (BENCHMARKS.md).
 package ntier
