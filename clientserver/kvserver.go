@@ -169,6 +169,9 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 		s.node.Trace.State("mode", string(s.cfg.Mode))
 		s.node.Trace.State("group", fmt.Sprint(s.group))
 	}
+	// A server starts empty, and says so: after a crash and a restart the
+	// viewer sees the store come back with nothing in it.
+	s.reportKeys()
 	if s.cfg.Mode == Replicate {
 		// A replica that starts may be one that crashed and came back: it
 		// copies its peers before it answers a client.
@@ -345,9 +348,14 @@ func (s *server) write(ctx context.Context, req wire.Envelope, r Request) (Resul
 func (s *server) apply(w Replica) (existed bool, kept *Replica) {
 	existed, kept = s.store.apply(w)
 	if kept == nil && existed == w.Deleted { // the number of keys changed
-		s.reportMu.Lock()
-		s.node.Trace.State("keys", strconv.Itoa(s.store.len()))
-		s.reportMu.Unlock()
+		s.reportKeys()
 	}
 	return existed, kept
+}
+
+// reportKeys tells the trace how many keys the store holds.
+func (s *server) reportKeys() {
+	s.reportMu.Lock()
+	defer s.reportMu.Unlock()
+	s.node.Trace.State("keys", strconv.Itoa(s.store.len()))
 }
