@@ -13,8 +13,13 @@
 // ordered by the Lamport clock of their send, so the diagram shows causes
 // before effects whatever the order the events reached the collector in.
 //
-// Memory is bounded: the store keeps the last Capacity events and arrows in
-// ring buffers; a run of a million events costs no more than one of Capacity.
+// Memory is bounded, whatever the programs send and however long a lecture
+// runs: the store keeps the newest events and arrows in ring buffers of a
+// fixed capacity, and counts the older ones it let go (Forgotten); it cuts
+// what no program of dsdemo sends but a foreign one might (a body over
+// trace.MaxBody, a log line or name of a megabyte), and it knows at most
+// MaxNodes nodes with at most MaxStateKeys state keys each. A run of a
+// million events costs no more than one of the capacity.
 package history
 
 import (
@@ -22,25 +27,56 @@ import (
 	"slices"
 	"sort"
 	"time"
+	"unicode/utf8"
 
 	"dsdemo/models/trace"
 )
 
-// DefaultCapacity is how many events and arrows a Store keeps.
+// DefaultCapacity is how many events and arrows a Store keeps: the newest,
+// the older ones are counted (Forgotten) and let go. 20,000 events are the
+// last 80 seconds of the busiest demo (a ring of seven peers and a client
+// report about 250 a second), more than the sequence diagram or the event
+// log can be scrolled back through in class. They cost about 16 MiB with
+// the ring's events, and at most 26 MiB when every event is as big as the
+// store keeps it (BenchmarkLongRun), so half an hour of a lecture costs no
+// more than its first two minutes. The recording keeps the whole run.
 const DefaultCapacity = 20000
+
+// Bounds on what a store keeps of each event and node. No program of
+// dsdemo comes near them; they are there for a foreign or broken program,
+// which may send any line up to the protocol's 1 MiB.
+const (
+	// MaxNodes is how many nodes a store knows. The largest model has a
+	// dozen, and a screen cannot draw more than a few dozen; events of
+	// further nodes are kept, their nodes are not.
+	MaxNodes = 256
+	// MaxStateKeys is how many state keys a node keeps. The programs of
+	// dsdemo report a handful each (a peer: id, pred, succ, fingers, keys,
+	// faults); a state event of a further key is counted in Node.LeftOut
+	// and not shown.
+	MaxStateKeys = 64
+	// maxName is the longest node name, role, message type, key or fault a
+	// store keeps, in bytes; maxText the longest log line or state value.
+	maxName = 256
+	maxText = 1024
+	// maxAddresses is how many listen addresses a store remembers: each
+	// hello of a restarted node may bring a new one.
+	maxAddresses = 4 * MaxNodes
+)
 
 // Node is one program of the run as its events describe it.
 type Node struct {
-	Name   string
-	Role   string
-	Model  string
-	Listen string
-	PID    int
-	State  map[string]string // the latest value of each state key
-	Keys   []string          // State's keys in the order they first appeared
-	Lost   uint64            // trace events the program could not deliver (its latest overflow count)
-	Bye    string            // why it stopped, once it said bye
-	Events uint64            // events received from it
+	Name    string
+	Role    string
+	Model   string
+	Listen  string
+	PID     int
+	State   map[string]string // the latest value of each state key
+	Keys    []string          // State's keys in the order they first appeared
+	Lost    uint64            // trace events the program could not deliver (its latest overflow count)
+	Bye     string            // why it stopped, once it said bye
+	Events  uint64            // events received from it
+	LeftOut uint64            // state events of keys beyond MaxStateKeys, not kept
 }
 
 // Arrow is one message from its sender to its receiver.
@@ -83,10 +119,11 @@ type Store struct {
 	arrows   ring[Arrow]
 	open     map[msgKey][]uint64 // message to the positions (see ring) of its arrows: two for a duplicated one
 
-	nodes   map[string]*Node
-	order   []string          // node names in the order of their first event
-	address map[string]string // listen address to node name
-	total   uint64
+	nodes    map[string]*Node  // at most MaxNodes
+	order    []string          // node names in the order of their first event
+	address  map[string]string // listen address to node name, at most maxAddresses
+	total    uint64            // events ever added
+	messages uint64            // arrows ever made
 }
 
 // New returns an empty store that keeps the last capacity events and arrows.
@@ -104,8 +141,10 @@ func New(capacity int) *Store {
 	}
 }
 
-// Add takes one event into the history.
+// Add takes one event into the history. It keeps a copy cut to the
+// store's bounds; ev itself is not changed.
 func (s *Store) Add(ev trace.Event) {
+	ev = trimmed(ev)
 	s.total++
 	s.events.push(ev)
 	n := s.node(ev.Node)
@@ -114,7 +153,7 @@ func (s *Store) Add(ev trace.Event) {
 	case trace.KindHello:
 		n.Role, n.Model, n.Listen, n.PID, n.Bye = ev.Role, ev.Model, ev.Listen, ev.PID, ""
 		if ev.Listen != "" {
-			s.address[ev.Listen] = ev.Node
+			s.learnAddress(ev.Listen, ev.Node)
 		}
 		// A restarted program counts its message ids from 1 again.
 		for k := range s.open {
@@ -124,6 +163,10 @@ func (s *Store) Add(ev trace.Event) {
 		}
 	case trace.KindState:
 		if _, ok := n.State[ev.Key]; !ok {
+			if len(n.Keys) >= MaxStateKeys {
+				n.LeftOut++
+				break
+			}
 			n.Keys = append(n.Keys, ev.Key)
 		}
 		n.State[ev.Key] = ev.Value
@@ -142,14 +185,34 @@ func (s *Store) Add(ev trace.Event) {
 	}
 }
 
+// node returns the node of that name, new on its first event. Past
+// MaxNodes a new name gets a node that is not kept, so its event is
+// counted nowhere but in Total.
 func (s *Store) node(name string) *Node {
 	n := s.nodes[name]
 	if n == nil {
 		n = &Node{Name: name, State: map[string]string{}}
-		s.nodes[name] = n
-		s.order = append(s.order, name)
+		if len(s.nodes) < MaxNodes {
+			s.nodes[name] = n
+			s.order = append(s.order, name)
+		}
 	}
 	return n
+}
+
+// learnAddress notes that node listens on addr. When the store remembers
+// maxAddresses already, it first forgets the addresses no node listens on
+// any more: those of nodes restarted elsewhere, whose old messages then
+// show the address instead of the name.
+func (s *Store) learnAddress(addr, node string) {
+	if _, known := s.address[addr]; !known && len(s.address) >= maxAddresses {
+		for a, name := range s.address {
+			if n := s.nodes[name]; n == nil || n.Listen != a {
+				delete(s.address, a)
+			}
+		}
+	}
+	s.address[addr] = node
 }
 
 // send records a send or hold. A send after a hold of the same message
@@ -211,6 +274,7 @@ func (s *Store) find(key msgKey, ok func(*Arrow) bool) *Arrow {
 }
 
 func (s *Store) push(key msgKey, a Arrow) {
+	s.messages++
 	s.arrows.push(a)
 	positions := s.open[key]
 	for len(positions) > 0 && s.arrows.at(positions[0]) == nil {
@@ -242,6 +306,18 @@ func (s *Store) resolve(to string) string {
 
 // Total is the number of events ever added, including those no longer kept.
 func (s *Store) Total() uint64 { return s.total }
+
+// Forgotten is the number of events the store has let go to stay within
+// its capacity: the oldest ones. A view says so, since what it shows is
+// then not the whole run.
+func (s *Store) Forgotten() uint64 { return s.total - uint64(len(s.events.buf)) }
+
+// Messages is the number of arrows ever made, including those no longer
+// kept: counting Arrows() stops growing once the store is full.
+func (s *Store) Messages() uint64 { return s.messages }
+
+// Capacity is how many events, and how many arrows, the store keeps.
+func (s *Store) Capacity() int { return s.capacity }
 
 // Events returns the kept events, oldest first.
 func (s *Store) Events() []trace.Event { return s.events.all() }
@@ -314,6 +390,39 @@ func FromEvents(events []trace.Event) *Store {
 		s.Add(ev)
 	}
 	return s
+}
+
+// trimmed returns ev cut to the store's bounds: a body over trace.MaxBody
+// is left out (its size stays), as an emitter of dsdemo would have done, and
+// over-long names and texts are cut. What is cut is copied, so nothing of
+// the long original stays reachable; an event within the bounds is
+// returned as it is, sharing its message with the caller's.
+func trimmed(ev trace.Event) trace.Event {
+	ev.Node, ev.Role, ev.Model, ev.Listen = cut(ev.Node, maxName), cut(ev.Role, maxName), cut(ev.Model, maxName), cut(ev.Listen, maxName)
+	ev.Fault, ev.Key = cut(ev.Fault, maxName), cut(ev.Key, maxName)
+	ev.Value, ev.Text = cut(ev.Value, maxText), cut(ev.Text, maxText)
+	if m := ev.Msg; m != nil && (len(m.Body) > trace.MaxBody || len(m.From) > maxName || len(m.To) > maxName || len(m.Type) > maxName) {
+		c := *m
+		c.From, c.To, c.Type = cut(c.From, maxName), cut(c.To, maxName), cut(c.Type, maxName)
+		if len(c.Body) > trace.MaxBody {
+			c.Body = nil
+		}
+		ev.Msg = &c
+	}
+	return ev
+}
+
+// cut returns s if it has at most limit bytes, else a copy of its start
+// (whole characters only) followed by "…".
+func cut(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	i := limit
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…" // a new string: the long one is not kept
 }
 
 // ring is a fixed-size ring buffer that overwrites its oldest element.
