@@ -126,7 +126,7 @@ func longRun(b *testing.B, length time.Duration) longRunResult {
 		}
 	}
 
-	onEvent = nil // from here on only the demo's own reference counts
+	onEvent = nil                                  // from here on only the demo's own reference counts
 	rt.send(tea.KeyPressMsg{Code: 'q', Text: "q"}) // stops the demo: back to home
 	for rt.live() {
 		rt.next()
