@@ -294,6 +294,11 @@ func (d *quietDemo) Churn(context.Context) (string, error)     { return "", nil 
 func (d *quietDemo) Partition(string, bool) error              { return nil }
 func (d *quietDemo) Control(string, trace.Control) error       { return nil }
 func (d *quietDemo) Play(catalog.Experiment) screen.Player     { return nil }
-func (d *quietDemo) Close() error                              { return d.recording.Close() }
+
+// Close lets go of the event callback, as a *launch.Launcher's Close does.
+func (d *quietDemo) Close() error {
+	d.onEvent = nil
+	return d.recording.Close()
+}
 
 var _ screen.Controller = (*quietDemo)(nil)

@@ -330,6 +330,10 @@ func (l *Launcher) Close() error {
 		if l.collector != nil {
 			errs = append(errs, l.collector.Close())
 		}
+		// The collector is done, so no event comes any more: let go of
+		// whoever listened, so a launcher kept after its run (tui/app
+		// keeps every one it started) does not keep the run's events.
+		l.cfg.OnEvent = nil
 		if l.tmp != "" {
 			errs = append(errs, os.RemoveAll(l.tmp))
 		}

@@ -36,7 +36,8 @@ type demo struct {
 
 	session *launch.Session // the experiment x steps through; nil until one is chosen
 	player  Player
-	lane    *lane // the order in which controls reach the launcher
+	lane    *lane  // the order in which controls reach the launcher
+	over    func() // called after the launcher closed (see startedMsg.over); may be nil
 }
 
 // Messages of a demo.
@@ -127,9 +128,12 @@ func (d *demo) tick(time.Time, bool) tea.Cmd {
 }
 
 func (d *demo) stop() tea.Cmd {
-	ctl := d.ctl
+	ctl, over := d.ctl, d.over
 	return func() tea.Msg {
-		ctl.Close() // returns once every process is reaped
+		ctl.Close() // returns once every process is reaped and the collector is done
+		if over != nil {
+			over()
+		}
 		return stoppedMsg{}
 	}
 }

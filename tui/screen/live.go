@@ -15,8 +15,12 @@ import (
 	"dsdemo/tui/launch"
 )
 
-// eventBuffer is how many events may wait between the collector and the UI.
-const eventBuffer = 1 << 16
+// eventBuffer is how many events may wait between the collector and the
+// UI: the live view takes them in batches at every redraw (100 ms), and a
+// busy ring sends about 250 events a second, so 4096 leave room for a
+// stall of many seconds. A bigger buffer only held memory (13 MiB a run at
+// 1 << 16, allocated at every start).
+const eventBuffer = 1 << 12
 
 // Panes of the lower half, cycled with tab.
 const (

@@ -129,6 +129,10 @@ type (
 		m      catalog.Model
 		exp    int
 		events <-chan trace.Event
+		// over is called once the demo's launcher has closed: no event
+		// comes after that, and over closes the channel, so the view's
+		// listener ends and nothing holds the run's events. Nil: nothing to do.
+		over func()
 	}
 	failedMsg struct{ err error }
 )
@@ -169,6 +173,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(tick(), m.live.update(msg))
 	case startedMsg:
 		d := newDemo(&m.c, m.opts, msg.ctl, msg.m, msg.events)
+		d.over = msg.over
 		if msg.exp >= 0 {
 			d.choose(msg.m.Experiments[msg.exp])
 		}
@@ -257,7 +262,7 @@ func (m *Model) start() tea.Cmd {
 		if err != nil {
 			return failedMsg{err}
 		}
-		return startedMsg{ctl: ctl, m: model, exp: exp, events: events}
+		return startedMsg{ctl: ctl, m: model, exp: exp, events: events, over: func() { close(events) }}
 	}
 }
 
