@@ -26,9 +26,12 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
+	"dsdemo/models/program"
 	"dsdemo/models/trace"
 )
 
@@ -414,8 +417,19 @@ func trimmed(ev trace.Event) trace.Event {
 }
 
 // cut returns s if it has at most limit bytes, else a copy of its start
-// (whole characters only) followed by "…".
+// (whole characters only) followed by "…". Either way control characters
+// are written out (\x1b): the text comes from the network, and a program
+// may not steer the terminal it is shown on; a newline or tab becomes a
+// space, as every field is shown on one line.
 func cut(s string, limit int) string {
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		s = string(program.Escape([]byte(strings.Map(func(r rune) rune {
+			if r == '\n' || r == '\t' || r == '\r' {
+				return ' '
+			}
+			return r
+		}, s))))
+	}
 	if len(s) <= limit {
 		return s
 	}

@@ -2,7 +2,9 @@ package history_test
 
 import (
 	"runtime"
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -167,4 +169,18 @@ func TestReceiverNamedAfterSend(t *testing.T) {
 	s.Add(msg(trace.KindSend, "c", "c", "127.0.0.1:7100", "put", 1, 0, 1, 1, "drop"))
 	s.Add(hello("server", "127.0.0.1:7100"))
 	assert.Equal(t, "server", s.Arrows()[0].To)
+}
+
+// TestHostileEscapeSequences: a program's names and texts cannot steer
+// the terminal they are shown on: control characters are written out.
+func TestHostileEscapeSequences(t *testing.T) {
+	s := history.New(10)
+	s.Add(trace.Event{V: trace.Version, Kind: trace.KindLog, Node: "evil\x1b[2J", Text: "clear\x1b]0;pwned\x07 the screen\nnow"})
+	s.Add(trace.Event{V: trace.Version, Kind: trace.KindState, Node: "evil\x1b[2J", Key: "k\x9b", Value: "v\x1b[31m"})
+	for _, ev := range s.Events() {
+		for _, f := range []string{ev.Node, ev.Text, ev.Key, ev.Value} {
+			assert.False(t, strings.ContainsFunc(f, unicode.IsControl), "%q keeps a control character", f)
+		}
+	}
+	assert.Equal(t, `clear\x1b]0;pwned\x07 the screen now`, s.Events()[0].Text)
 }
