@@ -82,9 +82,10 @@ func newBooker(n *wire.Node, base string, timeout time.Duration) *booker {
 	// Room for many idle connections, so a race of many bookings at once
 	// does not open and close a connection for each.
 	transport := &http.Transport{MaxIdleConnsPerHost: 256}
+	// The timeout is the transport's, in protocol time, not the client's
+	// wall-clock one: a booking watched in slow motion is not given up.
 	return &booker{base: strings.TrimSuffix(base, "/"), client: &http.Client{
-		Timeout:   timeout,
-		Transport: &httpwire.Transport{Node: n, Base: transport},
+		Transport: &httpwire.Transport{Node: n, Base: transport, Timeout: timeout},
 	}}
 }
 

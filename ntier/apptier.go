@@ -190,7 +190,7 @@ func (a *appTier) departed(f Flight) bool {
 // out may have been done: it is answered Unknown, never "cannot be
 // reached", because the seat may be sold.
 func (a *appTier) ask(ctx context.Context, typ string, body any, write bool) (Answer, error) {
-	ctx, cancel := context.WithTimeout(ctx, a.timeout)
+	ctx, cancel := a.node.WithTimeout(ctx, a.timeout)
 	defer cancel()
 	var (
 		reply     wire.Envelope

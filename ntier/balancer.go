@@ -116,7 +116,7 @@ func (t *balancer) ask(ctx context.Context, typ string, body any, write bool) (A
 	for i, a := range append(order, resting...) {
 		var why string
 		for attempt := range 2 {
-			actx, cancel := context.WithTimeout(ctx, t.timeout)
+			actx, cancel := t.node.WithTimeout(ctx, t.timeout)
 			reply, err := a.pool.Call(actx, "", typ, body)
 			cancel()
 			if err == nil {
