@@ -49,6 +49,7 @@ type Injector struct {
 	drop      float64
 	duplicate float64
 	hold      bool
+	still     bool // protocol time stands still (Pace.Still)
 	partition map[string]bool
 	held      map[uint64]chan struct{} // message id to the channel that releases it
 	paced     chan struct{}            // closed when delay or hold changes; nil until Pace is asked
@@ -102,6 +103,15 @@ func (f *Injector) SetHold(on bool) {
 	}
 }
 
+// SetStill stops protocol time (on) or lets it run again: see Pace.Still.
+// It changes nothing about the messages themselves.
+func (f *Injector) SetStill(on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.still = on
+	f.repace()
+}
+
 // Release lets the held message with this id go. It reports whether such a
 // message was waiting.
 func (f *Injector) Release(id uint64) bool {
@@ -153,7 +163,7 @@ func (f *Injector) Reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	defer f.update()
-	f.delay, f.drop, f.duplicate, f.hold = 0, 0, 0, false
+	f.delay, f.drop, f.duplicate, f.hold, f.still = 0, 0, 0, false, false
 	clear(f.partition)
 	f.releaseAllLocked()
 	f.repace()
@@ -165,6 +175,10 @@ func (f *Injector) Reset() {
 type Pace struct {
 	Delay time.Duration // every outgoing message waits this long (slow motion)
 	Hold  bool          // every outgoing message waits for its release (step mode)
+	// Still stops protocol time while messages go on: the collector asks a
+	// class a question about a message held at another node, and this
+	// node's timeouts wait for the answer too (trace.OpStill).
+	Still bool
 }
 
 // Pace returns the pace in force and a channel that is closed when it
@@ -180,7 +194,7 @@ func (f *Injector) Pace() (Pace, <-chan struct{}) {
 	if f.paced == nil {
 		f.paced = make(chan struct{})
 	}
-	return Pace{Delay: f.delay, Hold: f.hold}, f.paced
+	return Pace{Delay: f.delay, Hold: f.hold, Still: f.still}, f.paced
 }
 
 // repace tells whoever asked for the pace that it changed; mu must be held.
@@ -213,6 +227,9 @@ func (f *Injector) String() string {
 	if f.hold {
 		parts = append(parts, "hold")
 	}
+	if f.still {
+		parts = append(parts, "time still")
+	}
 	if len(f.partition) > 0 {
 		peers := make([]string, 0, len(f.partition))
 		for p := range f.partition {
@@ -239,6 +256,8 @@ func (f *Injector) Apply(c trace.Control) error {
 		f.SetDuplicate(c.P)
 	case trace.OpHold:
 		f.SetHold(c.On)
+	case trace.OpStill:
+		f.SetStill(c.On)
 	case trace.OpRelease:
 		if c.All {
 			f.ReleaseAll()

@@ -17,6 +17,7 @@ const (
 	OpDrop      Op = "drop"      // P: lose each outgoing message with probability P
 	OpDuplicate Op = "duplicate" // P: send each outgoing message twice with probability P
 	OpHold      Op = "hold"      // On: step mode; every outgoing message waits for a release
+	OpStill     Op = "still"     // On: protocol time stands still (the class thinks); messages go on as before
 	OpRelease   Op = "release"   // ID: let held message ID go; All: let every held message go
 	OpPartition Op = "partition" // Peers: names or addresses this node cannot reach (empty heals)
 	OpDo        Op = "do"        // Cmd: run a command as if typed, e.g. "put a 1"
@@ -65,7 +66,7 @@ func ParseControl(line []byte) (Control, error) {
 		if c.P < 0 || c.P > 1 {
 			return Control{}, fmt.Errorf("bad control line: %s probability %v is not between 0 and 1", c.Op, c.P)
 		}
-	case OpHold:
+	case OpHold, OpStill:
 	case OpPartition:
 		if len(c.Peers) > MaxPeers {
 			return Control{}, fmt.Errorf("bad control line: partition from %d peers, at most %d", len(c.Peers), MaxPeers)

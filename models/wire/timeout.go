@@ -107,7 +107,7 @@ func (c *protocolTimeout) count(f *faults.Injector, left time.Duration) {
 	for {
 		pace, changed := f.Pace()
 		var expired <-chan time.Time // stays nil in step mode: the timer stands still
-		if !pace.Hold {
+		if !pace.Hold && !pace.Still {
 			timer.Reset(wallTime(pace, left))
 			expired = timer.C
 		}
@@ -131,7 +131,7 @@ func (c *protocolTimeout) count(f *faults.Injector, left time.Duration) {
 // protocolTime is how much protocol time passes in wall of wall-clock time
 // at the given pace.
 func protocolTime(p faults.Pace, wall time.Duration) time.Duration {
-	if p.Hold {
+	if p.Hold || p.Still {
 		return 0
 	}
 	if p.Delay <= 0 {

@@ -56,6 +56,25 @@ func TestWithTimeoutStandsStillInStepMode(t *testing.T) {
 	assert.GreaterOrEqual(t, ended.Sub(released), 200*time.Millisecond, "all 200 ms run after step mode ends")
 }
 
+// While the class thinks about a message held at another node, time stands
+// still at this one too, though its own messages go on.
+func TestWithTimeoutStandsStillWhileTheClassThinks(t *testing.T) {
+	rec := programtest.NewRecorder(t)
+	n := programtest.StartNode(t, rec, "client")
+	rec.Steer(t, "client", trace.Control{Op: trace.OpStill, On: true})
+
+	ctx, cancel := n.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	notWithin(t, ctx, time.Second, "time stood still")
+	assert.Equal(t, faults.Verdict{Copies: 1}, n.Faults.Decide("server"), "messages go as before")
+
+	released := time.Now()
+	rec.Steer(t, "client", trace.Control{Op: trace.OpStill, On: false})
+	ended := waitDone(t, ctx)
+	assert.ErrorIs(t, ctx.Err(), context.DeadlineExceeded)
+	assert.GreaterOrEqual(t, ended.Sub(released), 200*time.Millisecond, "all 200 ms run after time runs again")
+}
+
 func TestWithTimeoutIsStretchedBySlowMotion(t *testing.T) {
 	rec := programtest.NewRecorder(t)
 	n := programtest.StartNode(t, rec, "client")

@@ -217,6 +217,10 @@ func (p *Player) hold(ctx context.Context, h *holder) error {
 	select {
 	case <-h.found:
 		p.asked, p.others = &h.asked, h.stop
+		// While the class thinks, protocol time stands still everywhere:
+		// a client that waits for a reply held at the server must not
+		// give up on it meanwhile (its own node is not in step mode).
+		p.l.Control("", trace.Control{Op: trace.OpStill, On: true})
 		if m := h.asked.Msg; m != nil {
 			p.gaveUp = p.l.events.watchMessage(catalog.Match{Kind: trace.KindSend, Fault: "abandoned"}, m.From, m.ID)
 		}
@@ -258,7 +262,9 @@ func (p *Player) Predict(ctx context.Context, choice string) (Outcome, error) {
 	gaveUp := p.gaveUp
 	p.gaveUp = nil
 	defer p.l.events.drop(gaveUp)
-	if err := p.l.Control(held.Node, trace.Control{Op: trace.OpHold, On: false}); err != nil {
+	err := p.l.Control(held.Node, trace.Control{Op: trace.OpHold, On: false})
+	p.l.Control("", trace.Control{Op: trace.OpStill, On: false}) // the class has answered: time runs again
+	if err != nil {
 		p.l.events.drop(arrived)
 		return Outcome{}, err
 	}
@@ -293,6 +299,7 @@ func (p *Player) letGo() {
 	if p.asked != nil {
 		p.others()
 		p.l.Control(p.asked.Node, trace.Control{Op: trace.OpHold, On: false})
+		p.l.Control("", trace.Control{Op: trace.OpStill, On: false})
 		p.asked = nil
 		if p.gaveUp != nil {
 			p.l.events.drop(p.gaveUp)
