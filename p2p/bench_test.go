@@ -43,6 +43,7 @@ func newBenchRing(b *testing.B, n, r int, period time.Duration) *benchRing {
 			via := br.peers[rand.IntN(i)].self.Addr
 			err := p.join(ctx, via)
 			if err == nil {
+				p.maintain(ctx) // notify the successor at once, as RunPeer does
 				break
 			}
 			if try == 3 {

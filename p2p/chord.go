@@ -71,16 +71,21 @@ func RunPeer(ctx context.Context, env *program.Env, cfg PeerConfig) error {
 		return program.Usagef("--name must be at most %d bytes", MaxName)
 	}
 	p := newPeer(env.Node, env.Listener.Addr().String(), env.Node.Name != "peer", cfg)
+	// Join before serving: the first Accept prints "listening on", and a
+	// peer that cannot join must not claim to be ready. Nobody asks this
+	// peer anything before it notifies its successor, which it does once
+	// it serves, since the successor then asks it who it is (verify).
+	if cfg.Join != "" {
+		if err := p.join(ctx, cfg.Join); err != nil {
+			return err
+		}
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	served := make(chan error, 1)
 	go func() { served <- p.serve(ctx, env.Listener) }()
 	if cfg.Join != "" {
-		if err := p.join(ctx, cfg.Join); err != nil {
-			cancel()
-			<-served
-			return err
-		}
+		p.maintain(ctx) // notify the successor now rather than a round later
 	}
 	fmt.Fprintf(env.Stdout, "%s sits at position %s of the ring\n", p.self.Name, p.self.ID)
 	go func() {
@@ -89,7 +94,7 @@ func RunPeer(ctx context.Context, env *program.Env, cfg PeerConfig) error {
 			case <-ctx.Done():
 				return
 			case line := <-env.Commands:
-				out, err := runOne(ctx, p, line)
+				out, err := runOne(ctx, p.node, p, line)
 				if err != nil {
 					out = "error: " + err.Error()
 				}
@@ -279,7 +284,7 @@ func (p *peer) call(ctx context.Context, to NodeRef, typ string, body any, out c
 		// answers, and may wait the timeout for each of them.
 		wait *= time.Duration(p.cfg.Replicas)
 	}
-	ctx, cancel := context.WithTimeout(ctx, wait)
+	ctx, cancel := p.node.WithTimeout(ctx, wait)
 	defer cancel()
 	pool, _ := p.pools.LoadOrStore(to.Addr, wire.NewPool(p.node, to.Addr))
 	reply, err := pool.(*wire.Pool).Call(ctx, to.Name, typ, body)

@@ -38,13 +38,13 @@ func RunClient(ctx context.Context, env *program.Env, cfg ClientConfig) error {
 	defer c.Close()
 	if cfg.Session {
 		s := program.Session{Prompt: "p2p> ", Help: usage, Every: cfg.Every, Auto: auto,
-			Run: func(ctx context.Context, line string) (string, error) { return runOne(ctx, c, line) }}
+			Run: func(ctx context.Context, line string) (string, error) { return runOne(ctx, env.Node, c, line) }}
 		return s.Loop(ctx, env)
 	}
 	if len(env.Args) == 0 {
 		return program.Usagef("--to ADDR wants a command; %s", usage)
 	}
-	out, err := runOne(ctx, c, strings.Join(env.Args, " "))
+	out, err := runOne(ctx, env.Node, c, strings.Join(env.Args, " "))
 	if out != "" {
 		fmt.Fprintln(env.Stdout, out)
 	}
@@ -60,9 +60,10 @@ func auto(i int) string {
 	return fmt.Sprintf("get auto-%d", (i*7)%(i/2+1))
 }
 
-// runOne runs one command within clientWait.
-func runOne(ctx context.Context, r ringer, line string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, clientWait)
+// runOne runs one command within clientWait of n's protocol time, so that
+// a command watched in slow motion or step mode is not given up.
+func runOne(ctx context.Context, n *wire.Node, r ringer, line string) (string, error) {
+	ctx, cancel := n.WithTimeout(ctx, clientWait)
 	defer cancel()
 	out, err := command(ctx, r, line)
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {

@@ -265,9 +265,11 @@ func TestBadInput(t *testing.T) {
 		require.NoError(t, err)
 		addr := ln.Addr().String()
 		ln.Close()
-		_, errOut, code := r.run("--listen", "127.0.0.1:0", "--join", addr)
+		out, errOut, code := r.run("--listen", "127.0.0.1:0", "--join", addr)
 		assert.Equal(t, 1, code)
 		assert.Equal(t, "peer: cannot join the ring: cannot reach "+addr+": connection refused\n", errOut)
+		// It joins before it serves, so it never claimed to be ready.
+		assert.NotContains(t, out, "listening on")
 	})
 	t.Run("join through something that is not a peer and says so", func(t *testing.T) {
 		ln := lineServer(t, func(line string) string {
@@ -279,8 +281,9 @@ func TestBadInput(t *testing.T) {
 	})
 	t.Run("join through something that never answers", func(t *testing.T) {
 		ln := lineServer(t, func(string) string { return "" })
-		_, errOut, code := r.run("--listen", "127.0.0.1:0", "--timeout", "200ms", "--join", ln)
+		out, errOut, code := r.run("--listen", "127.0.0.1:0", "--timeout", "200ms", "--join", ln)
 		assert.Equal(t, 1, code)
+		assert.NotContains(t, out, "listening on")
 		assert.Equal(t, "peer: cannot join through "+ln+": no answer within 200ms; is it a peer?\n", errOut)
 	})
 	t.Run("malformed ring messages get error replies", func(t *testing.T) {

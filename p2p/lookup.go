@@ -195,7 +195,6 @@ func (p *peer) join(ctx context.Context, addr string) error {
 	p.mu.Lock()
 	p.succs = succs
 	p.mu.Unlock()
-	p.maintain(ctx) // notify the successor now rather than a round later
 	return nil
 }
 

@@ -123,7 +123,7 @@ func (p *peer) notified(ctx context.Context, n NodeRef) error {
 		// Nor on the notify's context: the handover outlasts the request
 		// that started it, and is bounded on its own.
 		go func() {
-			ctx, cancel := context.WithTimeout(p.run, handoverTimeout)
+			ctx, cancel := p.node.WithTimeout(p.run, handoverTimeout)
 			defer cancel()
 			p.send(ctx, n, TypeHandover, moved)
 		}()
