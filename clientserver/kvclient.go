@@ -185,7 +185,7 @@ func (c *Client) tryEach(ctx context.Context, typ string, req Request) (res Resu
 		conn, err := c.connect(ctx)
 		if err == nil {
 			var reply wire.Envelope
-			actx, cancel := context.WithTimeout(ctx, c.timeout)
+			actx, cancel := c.node.WithTimeout(ctx, c.timeout)
 			reply, err = conn.Call(actx, "", typ, req)
 			cancel()
 			var remote *wire.RemoteError

@@ -287,7 +287,7 @@ func (s *server) owner(key string) string {
 // forward passes a client's request for a key this server does not own,
 // sealed, to its owner and returns the owner's answer.
 func (s *server) forward(ctx context.Context, typ string, r Request, owner string) (any, error) {
-	cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	cctx, cancel := s.node.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	var res Result
 	_, err := s.ask(cctx, s.peers[owner], typ, r, &res)

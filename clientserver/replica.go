@@ -109,7 +109,7 @@ func (s *server) fanOut(ctx context.Context, w Replica, to []*peer) fanned {
 	)
 	for _, p := range to {
 		wg.Go(func() {
-			cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+			cctx, cancel := s.node.WithTimeout(ctx, s.cfg.Timeout)
 			defer cancel()
 			var res ReplicateResult
 			reply, err := s.ask(cctx, p, TypeReplicate, w, &res)
@@ -305,7 +305,7 @@ func (s *server) watch(ctx context.Context, p *peer) {
 			if !pause(ctx, wait) {
 				return
 			}
-			cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+			cctx, cancel := s.node.WithTimeout(ctx, s.cfg.Timeout)
 			_, err := s.ask(cctx, p, TypeCatchUp, struct{}{}, &struct{}{})
 			cancel()
 			var remote *wire.RemoteError
@@ -397,7 +397,7 @@ func (s *server) needed(restarted bool) int {
 // tellToCatchUp asks p to catch up. A peer that does not answer becomes
 // suspect, and its watcher asks it again until it does.
 func (s *server) tellToCatchUp(ctx context.Context, p *peer) {
-	cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	cctx, cancel := s.node.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	_, err := s.ask(cctx, p, TypeCatchUp, struct{}{}, &struct{}{})
 	var remote *wire.RemoteError
@@ -475,7 +475,7 @@ func (s *server) copyPeers(ctx context.Context, need int) (copied int, ok bool) 
 func (s *server) copyFrom(ctx context.Context, p *peer, after *string) (n int, whole bool, err error) {
 	whole = true
 	for {
-		cctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+		cctx, cancel := s.node.WithTimeout(ctx, s.cfg.Timeout)
 		var page SyncPage
 		reply, err := s.ask(cctx, p, TypeSync, SyncRequest{After: *after}, &page)
 		cancel()

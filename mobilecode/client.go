@@ -91,18 +91,20 @@ const serverName = "codeserver"
 
 // client talks to one codeserver: the origin of the code it fetches.
 type client struct {
+	node *wire.Node // its timeouts count protocol time (wire.Node.WithTimeout)
 	pool *wire.Pool
 }
 
 // newClient returns a client of the codeserver at addr.
 func newClient(node *wire.Node, addr string) *client {
-	return &client{pool: wire.NewPool(node, addr)}
+	return &client{node: node, pool: wire.NewPool(node, addr)}
 }
 
 // Close closes the client's connections.
 func (c *client) Close() { c.pool.Close() }
 
-// replyTimeout is how long the client waits for any answer of the server.
+// replyTimeout is how long the client waits for any answer of the server,
+// in protocol time (wire.Node.WithTimeout), so slow motion does not cut it off.
 // A server that never answers, or answers with a line too long to read,
 // does not make the client hang.
 const replyTimeout = 30 * time.Second
@@ -121,7 +123,7 @@ func (c *client) call(ctx context.Context, typ string, body any) (wire.Envelope,
 	if len(raw) > maxBody {
 		return wire.Envelope{}, fmt.Errorf("a %s message of %d KiB does not fit in one message (at most %d KiB)", typ, len(raw)>>10, maxBody>>10)
 	}
-	ctx, cancel := context.WithTimeout(ctx, replyTimeout)
+	ctx, cancel := c.node.WithTimeout(ctx, replyTimeout)
 	defer cancel()
 	return c.pool.Call(ctx, serverName, typ, json.RawMessage(raw))
 }

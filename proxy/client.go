@@ -19,7 +19,7 @@ import (
 // or a load run of many clients at once.
 type ClientConfig struct {
 	URL     string        // the proxy (or the origin) to ask, e.g. http://127.0.0.1:7300
-	Timeout time.Duration // for one request; 0 means no limit
+	Timeout time.Duration // for one request, in protocol time; 0 means no limit
 
 	// A browser.
 	Session bool          // an interactive session, fed from stdin and the collector's do lines
@@ -84,8 +84,7 @@ type browser struct {
 // and shows the proxy token, if any.
 func newBrowser(n *wire.Node, base, token string, timeout time.Duration) *browser {
 	return &browser{base: strings.TrimSuffix(base, "/"), token: token, client: &http.Client{
-		Timeout:   timeout,
-		Transport: &httpwire.Transport{Node: n},
+		Transport: &httpwire.Transport{Node: n, Timeout: timeout},
 	}}
 }
 

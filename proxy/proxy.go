@@ -36,7 +36,7 @@ type ProxyConfig struct {
 	Block   []string
 	Allow   []netip.Prefix // client networks let in; empty lets everyone in
 	Token   string         // if set, clients must send "Proxy-Authorization: Bearer TOKEN"
-	Timeout time.Duration  // how long to wait for the origin's answer; 0 (or less) means 10 s
+	Timeout time.Duration  // how long the origin's answer, body included, may take in protocol time; 0 (or less) means 10 s
 }
 
 // defaultOrigin is where the origin program listens unless told otherwise.
@@ -168,15 +168,14 @@ func newCachingProxy(n *wire.Node, cfg ProxyConfig) (*cachingProxy, error) {
 		p.block = append(p.block, strings.ToLower(pattern))
 	}
 	base := &http.Transport{
-		Proxy:                 nil, // never a proxy behind the proxy
-		DialContext:           (&net.Dialer{Timeout: cfg.Timeout}).DialContext,
-		ResponseHeaderTimeout: cfg.Timeout,
-		MaxIdleConnsPerHost:   256,
-		IdleConnTimeout:       90 * time.Second,
+		Proxy:               nil, // never a proxy behind the proxy
+		DialContext:         (&net.Dialer{Timeout: cfg.Timeout}).DialContext,
+		MaxIdleConnsPerHost: 256,
+		IdleConnTimeout:     90 * time.Second,
 	}
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:        p.rewrite,
-		Transport:      &httpwire.Transport{Node: n, Base: base},
+		Transport:      &httpwire.Transport{Node: n, Base: base, Timeout: cfg.Timeout},
 		ModifyResponse: p.modify,
 		ErrorHandler:   p.fail,
 	}

@@ -39,7 +39,7 @@ type loadConfig struct {
 	// have and still succeed; a run in which all failed always fails.
 	MaxFailed float64
 
-	Timeout time.Duration // for one request; 0 means no limit
+	Timeout time.Duration // for one request, in protocol time; 0 means no limit
 	Seed    uint64        // for the choice of paths: the same seed repeats a run
 }
 
@@ -98,7 +98,7 @@ func runLoad(ctx context.Context, n *wire.Node, cfg loadConfig) (loadResult, err
 	// would be closed after each answer and opened again for the next.
 	base := &http.Transport{MaxIdleConns: cfg.Concurrency, MaxIdleConnsPerHost: cfg.Concurrency}
 	defer base.CloseIdleConnections()
-	client := &http.Client{Transport: &httpwire.Transport{Node: n, Base: base}, Timeout: cfg.Timeout}
+	client := &http.Client{Transport: &httpwire.Transport{Node: n, Base: base, Timeout: cfg.Timeout}}
 
 	var (
 		next    atomic.Int64
