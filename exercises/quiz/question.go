@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"dsdemo/models/i18n"
 )
@@ -85,9 +86,10 @@ type Answer struct {
 
 // Check reports whether a is a right answer to q.
 //
-// A Short answer is right when it contains one of the accepted keywords,
-// ignoring case and surrounding spaces. Keywords of both languages count: a
-// German student who writes the English term has still understood.
+// A Short answer is right when its words contain one of the accepted
+// keywords as whole words (see Tokens): "es sind 8" is right for the keyword
+// "8", "18" is not. Keywords of both languages count: a German student who
+// writes the English term has still understood.
 func (q *Question) Check(a Answer) bool {
 	switch q.Kind {
 	case Single:
@@ -111,14 +113,35 @@ func (q *Question) Check(a Answer) bool {
 	case Order:
 		return isIdentity(a.Picks, len(q.Steps))
 	case Short:
-		typed := strings.ToLower(strings.TrimSpace(a.Text))
-		if typed == "" {
-			return false
-		}
+		typed := Tokens(a.Text)
 		for _, k := range slices.Concat(q.Accept.DE, q.Accept.EN) {
-			if k = strings.ToLower(strings.TrimSpace(k)); k != "" && strings.Contains(typed, k) {
+			if containsRun(typed, Tokens(k)) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// Tokens splits a typed answer into the words and numbers a Short question
+// compares: runs of letters and digits, lower case, with ß written as ss.
+// Everything else (spaces, dashes, slashes, punctuation) only separates, so
+// "Publish/Subscribe" and "publish subscribe" are the same two words.
+// Umlauts stay as written: "Lösung" is not "Loesung".
+func Tokens(s string) []string {
+	s = strings.ReplaceAll(strings.ToLower(s), "ß", "ss")
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// containsRun reports whether words holds run as consecutive whole words.
+// An empty run is in nothing: a keyword of only punctuation accepts no answer.
+func containsRun(words, run []string) bool {
+	if len(run) == 0 {
+		return false
+	}
+	for i := 0; i+len(run) <= len(words); i++ {
+		if slices.Equal(words[i:i+len(run)], run) {
+			return true
 		}
 	}
 	return false

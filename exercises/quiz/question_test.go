@@ -110,3 +110,59 @@ func TestSolution(t *testing.T) {
 	assert.Equal(t, "4. The server runs the method", b.ByID("good-order").Solution("en")[3])
 	assert.Equal(t, []string{"Marshalling, Serialisierung"}, b.ByID("good-short").Solution("de"))
 }
+
+// TestShortWholeWords proves that a short answer is compared word by word:
+// an accepted "8" is found in "es sind 8" but not in "18" or "achtzehn".
+func TestShortWholeWords(t *testing.T) {
+	short := func(de, en []string) *Question {
+		return &Question{ID: "short", Kind: Short, Accept: Keywords{DE: de, EN: en}}
+	}
+	eight := short([]string{"8", "acht"}, []string{"8", "eight"})
+	two := short([]string{"2", "zwei", "zweischichtig"}, []string{"2", "two", "two-tier"})
+	pubsub := short([]string{"Publish/Subscribe", "Veröffentlichen und Abonnieren"}, []string{"pub/sub"})
+	street := short([]string{"Straße", "Lösung"}, []string{"road"})
+	cases := []struct {
+		name  string
+		q     *Question
+		typed string
+		right bool
+	}{
+		{"the number itself", eight, "8", true},
+		{"the number in a sentence", eight, "es sind 8", true},
+		{"the number with punctuation", eight, "8.", true},
+		{"the word listed", eight, "Acht", true},
+		{"the English word", eight, "eight kinds", true},
+		{"a longer number holding it", eight, "18", false},
+		{"a longer word holding it", eight, "achtzehn", false},
+		{"eighteen", eight, "eighteen", false},
+		{"a number glued to a word", eight, "8er", false},
+		{"two, not twelve", two, "12", false},
+		{"two", two, "2", true},
+		{"two words", two, "zwei Schichten", true},
+		{"a dashed keyword, typed with a space", two, "two tier", true},
+		{"a dashed keyword, typed as listed", two, "Two-Tier!", true},
+		{"the slash is a separator", pubsub, "publish subscribe", true},
+		{"the words must follow each other", pubsub, "subscribe publish", false},
+		{"a keyword of several words", pubsub, "das ist Veröffentlichen und Abonnieren", true},
+		{"a keyword of several words, one missing", pubsub, "Veröffentlichen, Abonnieren", false},
+		{"ß folds to ss", street, "STRASSE", true},
+		{"ss folds the other way too", street, "die Strasse", true},
+		{"umlauts as written", street, "Loesung", false},
+		{"umlaut upper case", street, "LÖSUNG", true},
+		{"nothing typed", eight, "   ", false},
+		{"only punctuation", eight, "?!", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := c.q.Check(Answer{Text: c.typed})
+			assert.Equal(t, c.right, got, "answer %q for keywords %v", c.typed, c.q.Accept)
+		})
+	}
+}
+
+func TestTokens(t *testing.T) {
+	assert.Equal(t, []string{"es", "sind", "8"}, Tokens("Es sind 8!"))
+	assert.Equal(t, []string{"publish", "subscribe"}, Tokens(" Publish/Subscribe "))
+	assert.Equal(t, []string{"grosse", "lösung"}, Tokens("Große Lösung"))
+	assert.Empty(t, Tokens(" -/- "))
+}
