@@ -151,11 +151,34 @@ type Shown struct {
 
 // Experiment is a guided experiment: a short script the launcher plays one
 // step at a time, with a caption above the diagram for each step.
+//
+// Experiments are written in YAML files, one per experiment, not in Go
+// (see experiments/README.md): the built-in ones are embedded from
+// experiments/MODEL/, an instructor's own are read from a directory of
+// their own (OwnDir, LoadOwn).
 type Experiment struct {
 	ID      string // unique in the model, lower case, e.g. "server-crash"
 	Title   i18n.Text
 	Summary i18n.Text // what the experiment shows, for the home screen
+	Notes   Notes     // for the instructor, not the class; all optional
 	Steps   []Step
+	// File and Line say where the experiment is written, for error
+	// messages an editor can jump to ("" and 0: not from a file).
+	File string
+	Line int
+	// Own marks an instructor's own experiment, read from their
+	// experiments directory, not built in.
+	Own bool
+}
+
+// Notes are what an instructor reads before playing an experiment and the
+// class need not see. Every field is optional; one that is set has both
+// languages.
+type Notes struct {
+	Goal          i18n.Text // the learning goal: what the class should take away
+	Ask           i18n.Text // the question to ask the class before the experiment or a step
+	Misconception i18n.Text // the wrong idea to expect, and what in the run refutes it
+	Slide         i18n.Text // the slide or chapter of the lecture it belongs to
 }
 
 // StepKind names what a step does.
@@ -247,6 +270,9 @@ type Step struct {
 	// what the programs do not, and the launcher's tests, which play every
 	// experiment, fail when a caption and the programs part ways.
 	Claims []Match
+	// Line is where the step is written in its experiment's file (0: not
+	// from a file), for error messages.
+	Line int
 }
 
 // Match describes a trace event a StepWait waits for. Kind must be set;
@@ -329,6 +355,34 @@ func register(place int, model func() Model) {
 // All returns the catalogue in the order the launcher lists it: the order
 // of the lecture.
 func All() []Model {
+	sorted := slices.SortedStableFunc(slices.Values(entries), func(a, b entry) int { return cmp.Compare(a.place, b.place) })
+	experiments, _ := builtin()
+	out := make([]Model, len(sorted))
+	for i, e := range sorted {
+		out[i] = e.model()
+		out[i].Experiments = nil
+		for _, x := range experiments[out[i].ID] {
+			out[i].Experiments = append(out[i].Experiments, x.clone())
+		}
+	}
+	return out
+}
+
+// clone returns a copy of e that shares no slice with it, so that a
+// caller may change its copy of the catalogue.
+func (e Experiment) clone() Experiment {
+	e.Steps = slices.Clone(e.Steps)
+	for i, s := range e.Steps {
+		e.Steps[i].Peers = slices.Clone(s.Peers)
+		e.Steps[i].Choices = slices.Clone(s.Choices)
+		e.Steps[i].Claims = slices.Clone(s.Claims)
+	}
+	return e
+}
+
+// goModels is All with the experiments written in Go, for the proof that
+// the files hold the same.
+func goModels() []Model {
 	sorted := slices.SortedStableFunc(slices.Values(entries), func(a, b entry) int { return cmp.Compare(a.place, b.place) })
 	out := make([]Model, len(sorted))
 	for i, e := range sorted {

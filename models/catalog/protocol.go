@@ -46,7 +46,11 @@ func (m Model) CheckProtocol(p Protocol) error {
 				continue
 			}
 			if err := p.check(s.Until.Type, s.Until.Field); err != nil {
-				errs = append(errs, fmt.Errorf("%s: experiment %q step %d: %w", m.ID, e.ID, i+1, err))
+				err = fmt.Errorf("%s: experiment %q step %d: %w", m.ID, e.ID, i+1, err)
+				if e.File != "" {
+					err = Error{e.File, s.Line, err.Error()}
+				}
+				errs = append(errs, err)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,7 +48,7 @@ func (m Model) Validate() error {
 	}
 	ids := map[string]bool{}
 	for _, e := range m.Experiments {
-		v.identifier("experiment id", e.ID)
+		v.at(e.File, e.Line)
 		if ids[e.ID] {
 			v.errorf("experiment id %q is used twice", e.ID)
 		}
@@ -57,14 +58,35 @@ func (m Model) Validate() error {
 	return errors.Join(v.errs...)
 }
 
+// ValidateExperiment checks one experiment of the model, as Validate
+// checks each: its id, its texts in both languages, and its steps one
+// after the other against the model's nodes. An experiment from a file
+// gets errors that begin with its file and line.
+func (m Model) ValidateExperiment(e Experiment) error {
+	v := &validator{model: m}
+	v.experiment(e)
+	return errors.Join(v.errs...)
+}
+
 // validator collects the problems of one model.
 type validator struct {
 	model Model
 	errs  []error
+	// file and line are where the experiment or step being checked is
+	// written; "" when it is not from a file.
+	file string
+	line int
 }
 
+// at says where the next errors are written.
+func (v *validator) at(file string, line int) { v.file, v.line = file, line }
+
 func (v *validator) errorf(format string, args ...any) {
-	v.errs = append(v.errs, fmt.Errorf("%s: "+format, append([]any{v.model.ID}, args...)...))
+	err := fmt.Errorf("%s: "+format, append([]any{v.model.ID}, args...)...)
+	if v.file != "" {
+		err = Error{v.file, v.line, err.Error()}
+	}
+	v.errs = append(v.errs, err)
 }
 
 // identifier checks an id or node name: lower-case letters, digits and
@@ -183,8 +205,19 @@ const (
 // node or thaw one that is not frozen.
 func (v *validator) experiment(e Experiment) {
 	m := v.model
+	v.at(e.File, e.Line)
+	defer v.at("", 0)
+	v.identifier("experiment id", e.ID)
 	v.text(fmt.Sprintf("experiment %q title", e.ID), e.Title)
 	v.text(fmt.Sprintf("experiment %q summary", e.ID), e.Summary)
+	for _, n := range []struct {
+		what string
+		text i18n.Text
+	}{{"goal", e.Notes.Goal}, {"ask", e.Notes.Ask}, {"misconception", e.Notes.Misconception}, {"slide", e.Notes.Slide}} {
+		if n.text != (i18n.Text{}) {
+			v.text(fmt.Sprintf("experiment %q notes %s", e.ID, n.what), n.text)
+		}
+	}
 	if len(e.Steps) == 0 {
 		v.errorf("experiment %q has no steps", e.ID)
 	}
@@ -196,6 +229,7 @@ func (v *validator) experiment(e Experiment) {
 		}
 	}
 	for i, s := range e.Steps {
+		v.at(e.File, cmp.Or(s.Line, e.Line))
 		at := fmt.Sprintf("experiment %q step %d (%s)", e.ID, i+1, s.Kind)
 		fail := func(format string, args ...any) { v.errorf(at+": "+format, args...) }
 		v.text(at+" caption", s.Caption)
