@@ -124,8 +124,13 @@ func (c *Collector) serve(conn net.Conn) {
 			c.nodes[node] = conn
 			c.mu.Unlock()
 		}
+		ev, refused := Bound(ev)
 		if c.onEvent != nil {
 			c.onEvent(ev)
+			if refused != nil {
+				// Tell the program's author why a timer or gauge shows as text.
+				c.onEvent(Event{V: Version, Kind: KindLog, Node: ev.Node, Time: ev.Time, Text: "typed state refused by the collector: " + refused.Error()})
+			}
 		}
 	}
 	if sc.Err() != nil && node != "" && c.onEvent != nil {

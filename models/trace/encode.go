@@ -53,9 +53,24 @@ func (ev *Event) AppendJSON(b []byte) []byte {
 	b = appendField(b, `,"fault":`, ev.Fault)
 	b = appendField(b, `,"key":`, ev.Key)
 	b = appendField(b, `,"value":`, ev.Value)
+	b = appendTyped(b, ev.Timer, ev.Gauge)
 	b = appendField(b, `,"text":`, ev.Text)
 	b = appendUint(b, `,"count":`, ev.Count)
 	return append(b, "}\n"...)
+}
+
+// appendTyped appends a state's timer or gauge. They are rare, so
+// encoding/json writes them (a float's format is its business).
+func appendTyped(b []byte, t *Timer, g *Gauge) []byte {
+	if t != nil {
+		q, _ := json.Marshal(t)
+		b = append(append(b, `,"timer":`...), q...)
+	}
+	if g != nil {
+		q, _ := json.Marshal(g)
+		b = append(append(b, `,"gauge":`...), q...)
+	}
+	return b
 }
 
 // appendField appends name and s, unless s is empty (omitempty).

@@ -38,7 +38,7 @@ const (
 	KindSend     Kind = "send"     // a message left (or was lost, see Fault)
 	KindRecv     Kind = "recv"     // a message arrived
 	KindHold     Kind = "hold"     // a message waits for the collector to release it
-	KindState    Kind = "state"    // a key/value the program wants shown
+	KindState    Kind = "state"    // a key/value the program wants shown, maybe a timer or gauge
 	KindLog      Kind = "log"      // a line of text for the event log
 	KindOverflow Kind = "overflow" // the emitter's queue was full: Count events lost so far
 	KindBye      Kind = "bye"      // the program is stopping; Text says why
@@ -68,6 +68,8 @@ type Event struct {
 
 	Key   string `json:"key,omitempty"`   // state
 	Value string `json:"value,omitempty"` // state
+	Timer *Timer `json:"timer,omitempty"` // state: a countdown to draw as a bar (state.go)
+	Gauge *Gauge `json:"gauge,omitempty"` // state: an amount of a most to draw as a bar (state.go)
 
 	Text  string `json:"text,omitempty"`  // log, bye
 	Count uint64 `json:"count,omitempty"` // overflow
