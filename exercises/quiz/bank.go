@@ -73,6 +73,7 @@ func (q *Question) countsFor(topic string) bool {
 type Stats struct {
 	Total         int
 	BothLanguages int          // questions written in German and English
+	Deepening     int          // questions beyond the syllabus (DeepeningTag)
 	ByTopic       []TopicCount // every topic of the syllabus, in its order
 }
 
@@ -89,6 +90,9 @@ func (b *Bank) Stats() Stats {
 	for _, q := range b.Questions {
 		if q.Has("de") && q.Has("en") {
 			s.BothLanguages++
+		}
+		if q.Deepening {
+			s.Deepening++
 		}
 	}
 	for _, t := range topics {

@@ -15,7 +15,9 @@
 // German and English, and an explanation shown after answering. The file
 // format is described in bank/README.md; Load reads a folder of such files
 // and reports every mistake at once, each as "file:line: what is wrong", so
-// that an instructor can fix a file in one go.
+// that an instructor can fix a file in one go. The tag DeepeningTag marks a
+// question beyond the syllabus: practice asks it, an exam only when
+// Config.Deepening says so.
 //
 // # Answers
 //

@@ -258,7 +258,14 @@ func (c *checker) question(n *yaml.Node) *Question {
 			c.errorf(v, "tags must be a list, like [architecture, middleware]")
 		}
 		for _, t := range v.Content {
-			tag := c.topic(resolve(t))
+			if t = resolve(t); t.Kind == yaml.ScalarNode && t.Value == DeepeningTag {
+				if q.Deepening {
+					c.errorf(t, "tag %q is given twice", DeepeningTag)
+				}
+				q.Deepening = true
+				continue
+			}
+			tag := c.tag(t)
 			if tag != "" && (tag == q.Topic || slices.Contains(q.Tags, tag)) {
 				c.errorf(t, "tag %q is given twice (topic and tags count once each)", tag)
 				continue
@@ -334,6 +341,19 @@ func (c *checker) topic(n *yaml.Node) string {
 	if _, ok := TopicByTag(tag); !ok {
 		if tag != "" || n.Kind == yaml.ScalarNode {
 			c.errorf(n, "unknown topic %q (want one of %s)", tag, strings.Join(topicTags(), ", "))
+		}
+		return ""
+	}
+	return tag
+}
+
+// tag reads one entry of `tags:`, a topic of the syllabus; DeepeningTag is
+// read before.
+func (c *checker) tag(n *yaml.Node) string {
+	tag := c.scalar(n, "tag")
+	if _, ok := TopicByTag(tag); !ok {
+		if tag != "" || n.Kind == yaml.ScalarNode {
+			c.errorf(n, "unknown tag %q (want %s or one of %s)", tag, DeepeningTag, strings.Join(topicTags(), ", "))
 		}
 		return ""
 	}

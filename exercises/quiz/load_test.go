@@ -58,7 +58,7 @@ func TestValidate(t *testing.T) {
 		`testdata/bad.yaml:63: needs 3 to 6 pairs, has 2`,
 		`testdata/bad.yaml:73: needs 3 to 8 steps, has 2`,
 		`testdata/bad.yaml:78: unknown topic "transparancy" ` + topicsList,
-		`testdata/bad.yaml:79: unknown topic "middelware" ` + topicsList,
+		`testdata/bad.yaml:79: unknown tag "middelware" (want deepening or one of` + strings.TrimPrefix(topicsList, "(want one of"),
 		`testdata/bad.yaml:88: level must be 1, 2 or 3, not "4"`,
 		`testdata/bad.yaml:94: id "Bad_ID" must be lower case letters, digits and dashes`,
 		`testdata/bad.yaml:101: unknown field "hint" in a question (want one of id, topic, tags, level, kind, question, choices, pairs, steps, accept, explain)`,

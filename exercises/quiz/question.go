@@ -31,8 +31,11 @@ type Question struct {
 	Topic string   // the main topic tag
 	Tags  []string // further topic tags the question counts for
 	Level int      // 1 easy, 2 medium, 3 hard
-	Kind  Kind
-	Text  i18n.Text // the question itself
+	// Deepening marks a question that goes beyond the syllabus (the tag
+	// DeepeningTag): practice asks it, an exam only when asked to.
+	Deepening bool
+	Kind      Kind
+	Text      i18n.Text // the question itself
 
 	Choices []Choice    // Single and Multiple
 	Pairs   []Pair      // Match

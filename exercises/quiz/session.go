@@ -24,6 +24,9 @@ type Config struct {
 	Mode  Mode
 	Topic string // only questions that count for this topic; "" for all
 	Lang  string // "de" or "en": only questions written in it; "" for any
+	// Deepening lets an exam ask questions tagged DeepeningTag too. An exam
+	// stays on the syllabus without it; practice always asks them.
+	Deepening bool
 	// Count is how many questions an exam has (0: DefaultExamCount); in
 	// practice, at most this many (0: all that match).
 	Count int
@@ -82,6 +85,9 @@ func NewSession(b *Bank, cfg Config) (*Session, error) {
 		cfg.Now = time.Now
 	}
 	pool := b.Select(cfg.Topic, cfg.Lang)
+	if cfg.Mode == Exam && !cfg.Deepening {
+		pool = slices.DeleteFunc(pool, func(q *Question) bool { return q.Deepening })
+	}
 	if len(pool) == 0 {
 		return nil, fmt.Errorf("the bank has no questions for topic %q in language %q", cfg.Topic, cfg.Lang)
 	}

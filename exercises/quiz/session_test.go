@@ -1,7 +1,10 @@
 package quiz
 
 import (
+	"os"
+	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -187,5 +190,61 @@ func TestExam(t *testing.T) {
 		require.NoError(t, err)
 		_, total := s.Position()
 		assert.Equal(t, 5, total)
+	})
+}
+
+// TestDeepening proves that an exam stays on the syllabus unless asked:
+// good-order of testdata/good.yaml, tagged deepening here.
+func TestDeepening(t *testing.T) {
+	data, err := os.ReadFile("testdata/good.yaml")
+	require.NoError(t, err)
+	tagged := strings.Replace(string(data), "tags: [messaging, sockets]", "tags: [messaging, deepening, sockets]", 1)
+	b, err := Load(fstest.MapFS{"good.yaml": {Data: []byte(tagged)}})
+	require.NoError(t, err)
+	deep := b.ByID("good-order")
+	require.True(t, deep.Deepening)
+	assert.Equal(t, []string{"middleware", "messaging", "sockets"}, deep.TopicTags(), "deepening is no topic")
+	assert.Equal(t, 1, b.Stats().Deepening)
+
+	asked := func(cfg Config) []string {
+		t.Helper()
+		s, err := NewSession(b, cfg)
+		require.NoError(t, err)
+		var ids []string
+		for !s.Over() {
+			q := s.Current().Question
+			ids = append(ids, q.ID)
+			s.Answer(rightAnswer(q))
+		}
+		return ids
+	}
+	t.Run("an exam leaves it out", func(t *testing.T) {
+		ids := asked(Config{Mode: Exam, Count: 10, Seed: 1, Now: newClock().Now})
+		assert.Len(t, ids, len(b.Questions)-1)
+		assert.NotContains(t, ids, "good-order")
+	})
+	t.Run("an exam with Deepening asks it", func(t *testing.T) {
+		ids := asked(Config{Mode: Exam, Count: 10, Deepening: true, Seed: 1, Now: newClock().Now})
+		assert.Contains(t, ids, "good-order")
+	})
+	t.Run("practice asks it", func(t *testing.T) {
+		assert.Contains(t, asked(Config{Mode: Practice, Seed: 1}), "good-order")
+	})
+	t.Run("an exam on a topic with only deepening questions has none", func(t *testing.T) {
+		only := &Bank{Questions: []*Question{deep}}
+		_, err := NewSession(only, Config{Mode: Exam, Topic: "middleware"})
+		assert.Error(t, err)
+	})
+	t.Run("the tag given twice is a mistake", func(t *testing.T) {
+		_, err := Load(fstest.MapFS{"a.yaml": {Data: []byte(`- id: twice
+  topic: jini
+  tags: [deepening, deepening]
+  level: 1
+  kind: short
+  question: {de: Wort, en: Word}
+  accept: {de: [Lookup], en: [lookup]}
+  explain: {de: So., en: So.}
+`)}})
+		assert.EqualError(t, err, `a.yaml:3: tag "deepening" is given twice`)
 	})
 }

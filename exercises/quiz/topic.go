@@ -33,6 +33,12 @@ var topics = []Topic{
 	{"jini", i18n.Text{DE: "Jini", EN: "Jini"}},
 }
 
+// DeepeningTag marks a question that goes beyond the syllabus, in `tags:`
+// beside the topics: a Chord finger table, say, where the lecture only
+// names peer-to-peer. It is not a topic and counts for no score; an exam
+// leaves such questions out unless Config.Deepening asks for them.
+const DeepeningTag = "deepening"
+
 // Topics returns the topics of the syllabus in the lecture's order.
 func Topics() []Topic { return append([]Topic(nil), topics...) }
 

@@ -273,6 +273,9 @@ func (m *Model) header() string {
 			parts = append(parts, t.Name.In(m.opts.Lang))
 		}
 		parts = append(parts, strings.Repeat("●", q.Level)+strings.Repeat("○", 3-q.Level))
+		if q.Deepening {
+			parts = append(parts, m.t("Vertiefung", "beyond the syllabus"))
+		}
 	}
 	if m.s.Mode() == quiz.Exam {
 		parts = append(parts, th.Caption.Render("⏱ "+clock(m.s.Left())))

@@ -49,6 +49,9 @@ type Options struct {
 	// ExamLimit the time for them (0: a minute per question).
 	ExamSize  int
 	ExamLimit time.Duration
+	// Deepening lets an exam ask questions beyond the syllabus too
+	// (quiz.DeepeningTag); practice always asks them.
+	Deepening bool
 	// Begin starts a session of Mode on Topic at once, without the start
 	// page, as `dsdemo quiz --topic T` or `--exam N` does.
 	Begin bool
@@ -211,7 +214,7 @@ func (m *Model) begin(mode quiz.Mode, topic string) tea.Cmd {
 	}
 	cfg := quiz.Config{Mode: mode, Topic: topic, Lang: m.opts.Lang, Seed: seed, Now: m.now}
 	if mode == quiz.Exam {
-		cfg.Count, cfg.Limit = m.examSize, m.opts.ExamLimit
+		cfg.Count, cfg.Limit, cfg.Deepening = m.examSize, m.opts.ExamLimit, m.opts.Deepening
 	}
 	s, err := quiz.NewSession(m.opts.Bank, cfg)
 	if err != nil {
