@@ -24,7 +24,6 @@
 //			{Node: "client-1", Role: "client", Binary: "client",
 //				Args: []string{"--server", "{addr:server}"}},
 //		},
-//		Experiments: []Experiment{...},
 //	}
 //
 // The placeholder {addr:server} stands for the address the server listens
@@ -37,6 +36,14 @@
 // The programs themselves are listed once, in programs.txt (see Packages):
 // the Makefile builds them from it, the launcher builds a missing one from
 // it, and an entry may only name a Binary it lists.
+//
+// The guided experiments are not Go but plain YAML files, one per
+// experiment, so that an instructor can read and write them without Go:
+// experiments/clientserver/20-server-crash.yaml and its neighbours,
+// embedded in the binary; All adds them to their model. An instructor's
+// own experiments, in the same format, come from a directory of their
+// own (AddOwn). experiments/README.md describes the format, in German and
+// English; ParseExperiment reads it, with errors that name file and line.
 //
 // An experiment waits for a message by its type and, where it matters, by
 // a named field of its body (Match.Field and Match.Is: "get_ok" whose
@@ -71,13 +78,15 @@ import (
 
 // Model is one architecture model of the lecture as the launcher offers it.
 type Model struct {
-	ID          string // unique in the catalogue, lower case, e.g. "clientserver"
-	Title       i18n.Text
-	Summary     i18n.Text // a few sentences for the home screen
-	Roles       []Role
-	Programs    []Program
-	Layout      Layout
-	Shows       []Shown // the transparencies a student can watch in this model
+	ID       string // unique in the catalogue, lower case, e.g. "clientserver"
+	Title    i18n.Text
+	Summary  i18n.Text // a few sentences for the home screen
+	Roles    []Role
+	Programs []Program
+	Layout   Layout
+	Shows    []Shown // the transparencies a student can watch in this model
+	// Experiments are read from the files in experiments/ID/; All fills
+	// them in, a model's function leaves them out.
 	Experiments []Experiment
 	// Churn names the nodes that come and go at random while the viewer
 	// has churn turned on (key c): each leaves gracefully and is started
@@ -202,7 +211,8 @@ const (
 	// StepRestart starts Node again with the same arguments and address
 	// (killing it first if it still runs) and waits for its hello.
 	StepRestart StepKind = "restart"
-	// StepPartition cuts Node off from Peers in both directions: the player
+	// StepPartition cuts Node off from Peers in both directions (with
+	// OneWay, in one: Node cannot reach Peers, they still reach Node): the player
 	// tells Node it cannot reach Peers, and each of Peers that it cannot
 	// reach Node. Each node keeps its cut-off peers until StepHeal, so the
 	// player sends a node the whole set each time. A node knows a peer by
@@ -230,17 +240,6 @@ const (
 	StepPredict StepKind = "predict"
 )
 
-// state is a claim that node reports value for key.
-func state(node, key, value string) Match {
-	return Match{Kind: trace.KindState, Node: node, Key: key, Value: value}
-}
-
-// claiming adds claims to a step.
-func claiming(s Step, claims ...Match) Step {
-	s.Claims = append(s.Claims, claims...)
-	return s
-}
-
 // ClaimLimit is how long the player waits for a claimed state that the
 // node has not reported yet: a program reports a change a moment after it
 // happened.
@@ -257,6 +256,7 @@ type Step struct {
 	Node    string        // start, do, kill, freeze, thaw, restart, partition; fault ("" = every node)
 	Cmd     string        // do: the command line, e.g. "put a 1"
 	Peers   []string      // partition: the nodes Node is cut off from
+	OneWay  bool          // partition: only Node cannot reach Peers; they still reach Node
 	Fault   trace.Control // fault: Op delay, drop, duplicate or hold, with its Ms, P or On
 	Until   Match         // wait, predict: the event to wait for
 	Choices []string      // predict: the nodes to choose from
@@ -360,7 +360,6 @@ func All() []Model {
 	out := make([]Model, len(sorted))
 	for i, e := range sorted {
 		out[i] = e.model()
-		out[i].Experiments = nil
 		for _, x := range experiments[out[i].ID] {
 			out[i].Experiments = append(out[i].Experiments, x.clone())
 		}
@@ -378,17 +377,6 @@ func (e Experiment) clone() Experiment {
 		e.Steps[i].Claims = slices.Clone(s.Claims)
 	}
 	return e
-}
-
-// goModels is All with the experiments written in Go, for the proof that
-// the files hold the same.
-func goModels() []Model {
-	sorted := slices.SortedStableFunc(slices.Values(entries), func(a, b entry) int { return cmp.Compare(a.place, b.place) })
-	out := make([]Model, len(sorted))
-	for i, e := range sorted {
-		out[i] = e.model()
-	}
-	return out
 }
 
 // ByID returns the model with the given id.

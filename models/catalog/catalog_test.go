@@ -67,10 +67,14 @@ func TestTransparencies(t *testing.T) {
 	assert.Equal(t, i18n.Text{}, Transparency("magic").Name(), "unknown transparency")
 }
 
-// The forwarding experiments rely on each server owning exactly one of the
-// partition keys. This mirrors how clientserver.Server picks an owner:
-// FNV-1a of the key modulo the group's size.
+// The partition experiments (experiments/cooperating-partition/) use the
+// keys a, c and g. The servers choose the owner of a key by hash (FNV-1a
+// modulo 3) from the sorted list of their addresses, and these three keys
+// have the hash remainders 1, 2 and 0: which server owns which key depends
+// on the ports, but each server owns exactly one of them. This mirrors how
+// clientserver.Server picks an owner.
 func TestPartitionKeysHaveOneOwnerEach(t *testing.T) {
+	partitionKeys := []string{"a", "c", "g"}
 	got := map[uint32]string{}
 	for _, key := range partitionKeys {
 		h := fnv.New32a()

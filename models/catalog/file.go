@@ -106,6 +106,7 @@ func ParseExperiment(file string, data []byte) (model string, e Experiment, err 
 			line, _ = strconv.Atoi(m[1])
 			msg = m[2]
 		}
+		line = firstBadLine(data, line)
 		if hint := syntaxHints[msg]; hint != "" {
 			msg += " (" + hint + ")"
 		}
@@ -146,6 +147,21 @@ func ParseExperiment(file string, data []byte) (model string, e Experiment, err 
 		}
 	}
 	return model, e, p.errs.err()
+}
+
+// firstBadLine finds the line of a YAML syntax error. The parser reports
+// a line near it, sometimes the one before (where a {...} it is in
+// begins, counted from 0); the mistake is on the first line from there on
+// up to which the file no longer reads as YAML.
+func firstBadLine(data []byte, reported int) int {
+	lines := strings.SplitAfter(string(data), "\n")
+	for n := max(reported, 1); n <= len(lines); n++ {
+		var doc yaml.Node
+		if yaml.Unmarshal([]byte(strings.Join(lines[:n], "")), &doc) != nil {
+			return n
+		}
+	}
+	return max(reported, 1)
 }
 
 // parser collects the mistakes of one file.

@@ -253,6 +253,9 @@ func (v *validator) experiment(e Experiment) {
 			}
 			return true
 		}
+		if s.OneWay && s.Kind != StepPartition {
+			fail("one-way is for a partition step, not %s", s.Kind)
+		}
 		switch s.Kind {
 		case StepCaption, StepHeal:
 		case StepStart:
