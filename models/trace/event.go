@@ -42,6 +42,28 @@ const (
 	KindLog      Kind = "log"      // a line of text for the event log
 	KindOverflow Kind = "overflow" // the emitter's queue was full: Count events lost so far
 	KindBye      Kind = "bye"      // the program is stopping; Text says why
+
+	// KindFault is the one kind no program sends: the collector writes it
+	// into its own stream when it does something to the run (kills a node,
+	// cuts it off, slows it down), so a recording says why the arrows
+	// changed. Fault names the action (the Fault... constants), Node the
+	// node it was done to ("" for every node), Peers the nodes a partition
+	// cuts Node off from, Value the new setting. Its Seq is 0.
+	KindFault Kind = "fault"
+)
+
+// The actions a fault event names in its Fault field.
+const (
+	FaultKill      = "kill"      // the node's process was killed (SIGKILL)
+	FaultFreeze    = "freeze"    // the node was stopped (SIGSTOP)
+	FaultThaw      = "thaw"      // the frozen node goes on (SIGCONT)
+	FaultRestart   = "restart"   // the node was started again
+	FaultPartition = "partition" // Node cannot reach Peers (Value "one-way": they still reach Node)
+	FaultHeal      = "heal"      // Node reaches every node again, and they it
+	FaultDrop      = "drop"      // Value: the new probability of losing a message, "0.3"
+	FaultDuplicate = "duplicate" // Value: the new probability of a second copy
+	FaultDelay     = "delay"     // Value: the new delay per message in milliseconds, "200"
+	FaultHold      = "hold"      // Value: "on" or "off", step mode
 )
 
 // Event is one line a program writes to its collector. Only the fields of its
@@ -64,7 +86,8 @@ type Event struct {
 	Listen string `json:"listen,omitempty"` // hello: host:port, empty for a client
 
 	Msg   *Message `json:"msg,omitempty"`   // send, recv, hold
-	Fault string   `json:"fault,omitempty"` // send: "drop", "partition", "abandoned" (never arrived) or "duplicate" (a second copy)
+	Fault string   `json:"fault,omitempty"` // send: "drop", "partition", "abandoned" (never arrived) or "duplicate" (a second copy); fault: the action
+	Peers []string `json:"peers,omitempty"` // fault: the nodes a partition cuts Node off from
 
 	Key   string `json:"key,omitempty"`   // state
 	Value string `json:"value,omitempty"` // state

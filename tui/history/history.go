@@ -81,6 +81,7 @@ type Node struct {
 	Bye     string            // why it stopped, once it said bye
 	Events  uint64            // events received from it
 	LeftOut uint64            // state events of keys beyond MaxStateKeys, not kept
+	Clock   uint64            // the Lamport time of its latest event that had one
 }
 
 // Arrow is one message from its sender to its receiver.
@@ -121,6 +122,7 @@ type Store struct {
 	capacity int
 	events   ring[trace.Event]
 	arrows   ring[Arrow]
+	faults   ring[Fault]         // what the launcher did to the run
 	open     map[msgKey][]uint64 // message to the positions (see ring) of its arrows: two for a duplicated one
 
 	nodes    map[string]*Node  // at most MaxNodes
@@ -139,6 +141,7 @@ func New(capacity int) *Store {
 		capacity: capacity,
 		events:   newRing[trace.Event](capacity),
 		arrows:   newRing[Arrow](capacity),
+		faults:   newRing[Fault](capacity),
 		open:     map[msgKey][]uint64{},
 		nodes:    map[string]*Node{},
 		address:  map[string]string{},
@@ -151,8 +154,15 @@ func (s *Store) Add(ev trace.Event) {
 	ev = trimmed(ev)
 	s.total++
 	s.events.push(ev)
+	if ev.Kind == trace.KindFault {
+		s.fault(ev) // the launcher's, not a node's
+		return
+	}
 	n := s.node(ev.Node)
 	n.Events++
+	if ev.Clock != 0 {
+		n.Clock = ev.Clock // a restarted program counts from 0 again
+	}
 	switch ev.Kind {
 	case trace.KindHello:
 		n.Role, n.Model, n.Listen, n.PID, n.Bye = ev.Role, ev.Model, ev.Listen, ev.PID, ""
@@ -404,6 +414,13 @@ func FromEvents(events []trace.Event) *Store {
 func trimmed(ev trace.Event) trace.Event {
 	ev.Node, ev.Role, ev.Model, ev.Listen = cut(ev.Node, maxName), cut(ev.Role, maxName), cut(ev.Model, maxName), cut(ev.Listen, maxName)
 	ev.Fault, ev.Key = cut(ev.Fault, maxName), cut(ev.Key, maxName)
+	if len(ev.Peers) > 0 {
+		peers := make([]string, 0, min(len(ev.Peers), maxPeers))
+		for _, p := range ev.Peers[:min(len(ev.Peers), maxPeers)] {
+			peers = append(peers, cut(p, maxName))
+		}
+		ev.Peers = peers
+	}
 	ev.Value, ev.Text = cut(ev.Value, maxText), cut(ev.Text, maxText)
 	if m := ev.Msg; m != nil && (len(m.Body) > trace.MaxBody || len(m.From) > maxName || len(m.To) > maxName || len(m.Type) > maxName) {
 		c := *m

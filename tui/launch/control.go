@@ -29,7 +29,8 @@ type addressed struct {
 // start later. Use Partition to cut nodes off from each other, so the
 // launcher can keep both sides in step.
 func (l *Launcher) Control(node string, c trace.Control) error {
-	return l.steer(func() ([]addressed, error) {
+	e, isFault := faultOf(node, c)
+	err := l.steer(func() ([]addressed, error) {
 		if node != "" {
 			if !l.connected(node) {
 				return nil, fmt.Errorf("cannot send %s to %s: it is not running", c.Op, node)
@@ -47,6 +48,10 @@ func (l *Launcher) Control(node string, c trace.Control) error {
 		}
 		return msgs, nil
 	})
+	if !isFault {
+		return err
+	}
+	return l.announce(e, err)
 }
 
 // steer computes control lines under l.mu and sends them. Sending is
@@ -86,26 +91,62 @@ func (l *Launcher) connected(node string) bool {
 }
 
 // Partition cuts node off from every other node, in both directions, when
-// on is true, and heals its partition when on is false. Each side is told
-// the names and the addresses of the nodes it cannot reach: a node knows a
-// peer only by its address until the peer's first message names it.
+// on is true, and heals every partition it is part of (one-way ones too)
+// when on is false. Each side is told the names and the addresses of the
+// nodes it cannot reach: a node knows a peer only by its address until the
+// peer's first message names it.
 func (l *Launcher) Partition(node string, on bool) error {
-	return l.steer(func() ([]addressed, error) {
+	e := begin(trace.FaultHeal, node)
+	if on {
+		e.Fault = trace.FaultPartition
+	}
+	return l.announce(e, l.steer(func() ([]addressed, error) {
 		if l.nodes[node] == nil {
 			return nil, fmt.Errorf("cannot partition %s: no such node was started", node)
 		}
 		if !on {
 			return l.rejoin(node), nil
 		}
-		others := slices.DeleteFunc(slices.Clone(l.order), func(n string) bool { return n == node })
-		return l.cutOff(node, others), nil
-	})
+		e.Peers = slices.DeleteFunc(slices.Clone(l.order), func(n string) bool { return n == node })
+		return l.cutOff(node, e.Peers, true), nil
+	}))
 }
 
-// cutOff adds a partition between node and each of peers, and returns the
-// control lines that tell every node involved its whole list. The caller
-// holds l.mu.
-func (l *Launcher) cutOff(node string, peers []string) []addressed {
+// partitionFrom cuts node and each of peers off from each other, in both
+// directions, as an experiment's partition step asks.
+func (l *Launcher) partitionFrom(node string, peers []string) error {
+	e := begin(trace.FaultPartition, node)
+	e.Peers = slices.Clone(peers)
+	return l.announce(e, l.steer(func() ([]addressed, error) { return l.cutOff(node, peers, true), nil }))
+}
+
+// PartitionOneWay cuts the links from node to each of peers in one
+// direction only: node cannot reach them, while they still reach node. It
+// is a link that fails one way, as a misconfigured firewall does: a
+// server's requests to another arrive, its answers are lost. Partition
+// with on false heals it, from either end.
+func (l *Launcher) PartitionOneWay(node string, peers ...string) error {
+	e := begin(trace.FaultPartition, node)
+	e.Peers, e.Value = slices.Clone(peers), "one-way"
+	return l.announce(e, l.steer(func() ([]addressed, error) {
+		for _, n := range append([]string{node}, peers...) {
+			if l.nodes[n] == nil {
+				return nil, fmt.Errorf("cannot partition %s from %s: no such node was started", node, n)
+			}
+		}
+		return l.cutOff(node, peers, false), nil
+	}))
+}
+
+// Heal ends every partition of the run.
+func (l *Launcher) Heal() error {
+	return l.announce(begin(trace.FaultHeal, ""), l.steer(func() ([]addressed, error) { return l.heal(), nil }))
+}
+
+// cutOff adds a partition from node to each of peers, and back when both
+// is true, and returns the control lines that tell every node involved its
+// whole list. The caller holds l.mu.
+func (l *Launcher) cutOff(node string, peers []string, both bool) []addressed {
 	link := func(a, b string) {
 		if l.cut[a] == nil {
 			l.cut[a] = map[string]bool{}
@@ -114,20 +155,40 @@ func (l *Launcher) cutOff(node string, peers []string) []addressed {
 	}
 	for _, p := range peers {
 		link(node, p)
-		link(p, node)
+		if both {
+			link(p, node)
+		}
 	}
 	return l.partitionLines(append([]string{node}, peers...))
 }
 
-// rejoin heals every partition node is part of, and returns the control
-// lines that tell every node involved its new list. The caller holds l.mu.
+// rejoin heals every partition node is part of, in either direction, and
+// returns the control lines that tell every node involved its new list.
+// The caller holds l.mu.
 func (l *Launcher) rejoin(node string) []addressed {
-	peers := slices.Sorted(maps.Keys(l.cut[node]))
-	for _, p := range peers {
+	involved := l.touching(node)
+	for _, p := range involved {
 		delete(l.cut[p], node)
 	}
 	delete(l.cut, node)
-	return l.partitionLines(append([]string{node}, peers...))
+	return l.partitionLines(involved)
+}
+
+// touching returns node and every node a partition links it with: those it
+// cannot reach and those that cannot reach it, sorted after node. The
+// caller holds l.mu.
+func (l *Launcher) touching(node string) []string {
+	others := map[string]bool{}
+	for p := range l.cut[node] {
+		others[p] = true
+	}
+	for p, unreachable := range l.cut {
+		if unreachable[node] {
+			others[p] = true
+		}
+	}
+	delete(others, node)
+	return append([]string{node}, slices.Sorted(maps.Keys(others))...)
 }
 
 // heal ends every partition. The caller holds l.mu.
@@ -167,8 +228,7 @@ func (l *Launcher) reapply(node string) error {
 		for _, op := range slices.Sorted(maps.Keys(faults)) {
 			msgs = append(msgs, addressed{node, faults[op]})
 		}
-		if len(l.cut[node]) > 0 {
-			involved := append([]string{node}, slices.Sorted(maps.Keys(l.cut[node]))...)
+		if involved := l.touching(node); len(involved) > 1 {
 			msgs = append(msgs, l.partitionLines(involved)...)
 		}
 		return msgs, nil

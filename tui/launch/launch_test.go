@@ -181,6 +181,38 @@ func testControls(t *testing.T, bin string) {
 		do(t, "client-1", "put b 3", catalog.Match{Kind: trace.KindRecv, Node: "server", Type: "put", From: "client-1"})
 	})
 
+	t.Run("one-way partition", func(t *testing.T) {
+		// The server cannot reach client-1, client-1 still reaches the
+		// server: the request arrives, the answer is lost.
+		require.NoError(t, l.PartitionOneWay("server", "client-1"))
+		assert.Equal(t, []string{"client-1"}, proc(t, l, "server").CutOff)
+		assert.Empty(t, proc(t, l, "client-1").CutOff, "client-1 still reaches the server")
+		at := mark(log)
+		do(t, "client-1", "put b 4", catalog.Match{Kind: trace.KindRecv, Node: "server", Type: "put", From: "client-1"})
+		waitFor(t, log, at, catalog.Match{Kind: trace.KindSend, Node: "server", Type: "put_ok", Fault: "partition"})
+		require.NoError(t, l.Partition("client-1", false), "healing either end heals a one-way partition")
+		assert.Empty(t, proc(t, l, "server").CutOff)
+		require.Error(t, l.PartitionOneWay("server", "nobody"))
+	})
+
+	t.Run("every action is an event", func(t *testing.T) {
+		var got []string
+		for _, e := range log.All() {
+			if e.Kind == trace.KindFault {
+				assert.Zero(t, e.Seq, "no program numbered it")
+				assert.Positive(t, e.Time)
+				got = append(got, strings.TrimSpace(fmt.Sprint(e.Fault, " ", e.Node, " ", strings.Join(e.Peers, ","), " ", e.Value)))
+			}
+		}
+		assert.Equal(t, []string{
+			"kill server", "restart server",
+			"hold client-1  on", "restart client-1", "hold client-1  off",
+			"freeze server", "thaw server",
+			"partition client-1 server", "heal client-1",
+			"partition server client-1 one-way", "heal client-1",
+		}, got)
+	})
+
 	t.Run("add a client", func(t *testing.T) {
 		name, err := l.AddClient(t.Context())
 		require.NoError(t, err)

@@ -63,7 +63,7 @@ type Launcher struct {
 	addrs  map[string]string            // the listen address of each serving node: reserved, or from its hello
 	states map[string]map[string]string // the latest value of each state key a node's current run reported
 	tmp    string                       // the run's own temporary directory, the programs' TMPDIR; removed by Close
-	cut    map[string]map[string]bool   // node to the nodes it is partitioned from, both ways
+	cut    map[string]map[string]bool   // node to the nodes it cannot reach (a two-way partition is in both lists)
 	shared map[trace.Op]trace.Control   // faults set on every node, for nodes that start later
 }
 
@@ -263,10 +263,11 @@ func (l *Launcher) Restart(ctx context.Context, node string) error {
 	if n == nil {
 		return fmt.Errorf("cannot restart %s: it was never started", node)
 	}
+	e := begin(trace.FaultRestart, node)
 	if err := l.stop(n); err != nil {
 		return fmt.Errorf("cannot restart %s: %w", node, err)
 	}
-	return l.start(ctx, n.program)
+	return l.announce(e, l.start(ctx, n.program))
 }
 
 // AddClient starts one more client, a copy of the model's first client

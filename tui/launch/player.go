@@ -148,9 +148,12 @@ func (p *Player) do(ctx context.Context, s catalog.Step, w *watch) error {
 	case catalog.StepRestart:
 		return l.Restart(ctx, s.Node)
 	case catalog.StepPartition:
-		return l.steer(func() ([]addressed, error) { return l.cutOff(s.Node, s.Peers), nil })
+		if s.OneWay {
+			return l.PartitionOneWay(s.Node, s.Peers...)
+		}
+		return l.partitionFrom(s.Node, s.Peers)
 	case catalog.StepHeal:
-		return l.steer(func() ([]addressed, error) { return l.heal(), nil })
+		return l.Heal()
 	case catalog.StepFault:
 		return l.Control(s.Node, s.Fault)
 	case catalog.StepWait:

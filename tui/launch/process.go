@@ -230,6 +230,7 @@ func (l *Launcher) stop(n *node) error {
 // Kill ends node at once with SIGKILL, as a crash or a power cut would: no
 // goodbye, nothing saved. It returns once the process is reaped.
 func (l *Launcher) Kill(node string) error {
+	e := begin(trace.FaultKill, node)
 	n, err := l.live(node, "kill")
 	if err != nil {
 		return err
@@ -237,18 +238,18 @@ func (l *Launcher) Kill(node string) error {
 	if err := l.stop(n); err != nil {
 		return fmt.Errorf("cannot kill %s: %w", node, err)
 	}
-	return nil
+	return l.announce(e, nil)
 }
 
 // Freeze stops node with SIGSTOP: the process is still there, the kernel
 // still accepts connections for it, but it does nothing until Thaw.
 func (l *Launcher) Freeze(node string) error {
-	return l.pause(node, "freeze", StateRunning, syscall.SIGSTOP, StateFrozen)
+	return l.announce(begin(trace.FaultFreeze, node), l.pause(node, "freeze", StateRunning, syscall.SIGSTOP, StateFrozen))
 }
 
 // Thaw lets a frozen node go on with SIGCONT.
 func (l *Launcher) Thaw(node string) error {
-	return l.pause(node, "thaw", StateFrozen, syscall.SIGCONT, StateRunning)
+	return l.announce(begin(trace.FaultThaw, node), l.pause(node, "thaw", StateFrozen, syscall.SIGCONT, StateRunning))
 }
 
 // pause sends sig to node when it is in state from, and notes that it is
