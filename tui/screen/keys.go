@@ -24,7 +24,7 @@ func t(de, en string) i18n.Text { return i18n.Text{DE: de, EN: en} }
 
 // homeKeys are the keys of the home page.
 type homeKeys struct {
-	Model, Experiment, Start, Quiz, Help, Quit binding
+	Model, Experiment, Start, Quiz, Glossary, Help, Quit binding
 }
 
 func newHomeKeys() homeKeys {
@@ -33,14 +33,31 @@ func newHomeKeys() homeKeys {
 		Experiment: bind("←/→", []string{"left", "right", "h", "l"}, t("Experiment", "experiment"), t("Experiment wählen", "choose an experiment")),
 		Start:      bind("enter", []string{"enter"}, t("starten", "start"), t("starten", "start")),
 		Quiz:       bind("Q", []string{"Q"}, t("Quiz", "quiz"), t("Quiz: für die Prüfung üben", "quiz: practise for the exam")),
+		Glossary:   bind("g", []string{"g"}, t("Glossar", "glossary"), t("Glossar: die Begriffe der Vorlesung", "glossary: the lecture's terms")),
 		Help:       bind("?", []string{"?"}, t("Hilfe", "help"), t("Hilfe", "help")),
 		Quit:       bind("q", []string{"q", "esc"}, t("beenden", "quit"), t("beenden", "quit")),
 	}
 }
 
 func (k homeKeys) list() []binding {
-	return []binding{k.Model, k.Experiment, k.Start, k.Quiz, k.Help, k.Quit}
+	return []binding{k.Model, k.Experiment, k.Start, k.Quiz, k.Glossary, k.Help, k.Quit}
 }
+
+// glossaryKeys are the keys of the glossary page; every other key types
+// into its filter.
+type glossaryKeys struct {
+	Scroll, Lang, Back binding
+}
+
+func newGlossaryKeys() glossaryKeys {
+	return glossaryKeys{
+		Scroll: bind("↑/↓", []string{"up", "down", "pgup", "pgdown"}, t("blättern", "scroll"), t("blättern (auch Bild↑/Bild↓)", "scroll (also PgUp/PgDn)")),
+		Lang:   bind("tab", []string{"tab"}, t("Sprache", "language"), t("Sprache wechseln", "switch the language")),
+		Back:   bind("esc", []string{"esc"}, t("Filter löschen/zurück", "clear filter/back"), t("Filter löschen, sonst zurück", "clear the filter, else back")),
+	}
+}
+
+func (k glossaryKeys) list() []binding { return []binding{k.Scroll, k.Lang, k.Back} }
 
 // liveKeys are the keys of the live view. A source that cannot do what a
 // key asks (a recording cannot kill a node) disables it, so the footer and

@@ -235,6 +235,13 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		if m.opts.Quiz != nil {
 			return m.openPage(m.opts.Quiz())
 		}
+	case pressed(msg, keys.Glossary):
+		p, err := newGlossaryPage(&m.c, m.opts.Catalog)
+		if err != nil {
+			m.home.err = err.Error()
+			return nil
+		}
+		return m.openPage(p)
 	case pressed(msg, keys.Start):
 		return m.start()
 	default:
