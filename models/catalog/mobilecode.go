@@ -18,8 +18,8 @@ func mobileCode() Model {
 		ID:    "mobilecode",
 		Title: i18n.Text{DE: "Mobiler Code", EN: "Mobile code"},
 		Summary: i18n.Text{
-			DE: "Nicht die Daten wandern zum Programm, sondern das Programm zum Client: Der Server liefert ein signiertes Skript, der Client führt es in einer Sandbox aus, und das Skript fragt beim Server nach Daten nach.",
-			EN: "Instead of the data travelling to the program, the program travels to the client: the server delivers a signed script, the client runs it in a sandbox, and the script calls home for data.",
+			DE: "Hier reist das Programm statt der Daten: Der Client holt sich ein vom Server signiertes Skript, lässt es eingesperrt laufen (Sandbox), und um an Daten zu kommen, wendet sich das Skript wieder an seinen Server.",
+			EN: "Here the program travels instead of the data: the client fetches a script the server has signed and runs it locked in (a sandbox), and to get data the script turns back to its server.",
 		},
 		Roles: []Role{
 			{Name: "server", Does: i18n.Text{

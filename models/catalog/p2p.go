@@ -28,10 +28,10 @@ func peerToPeer() Model {
 		ID:    "p2p",
 		Title: i18n.Text{DE: "Peer-to-Peer (Chord-Ring)", EN: "Peer-to-peer (Chord ring)"},
 		Summary: i18n.Text{
-			DE: "Jeder Prozess ist zugleich Client und Server. Die Peers liegen auf einem Ring aus Hashwerten; ein Schlüssel gehört dem ersten Peer hinter seinem Hashwert. " +
-				"Kein Peer kennt alle anderen: Jeder kennt seine Nachbarn und einige Abkürzungen (Finger), und eine Suche springt in wenigen Schritten über den Ring. Peers kommen und gehen, der Ring repariert sich selbst.",
-			EN: "Every process is client and server at once. The peers sit on a ring of hash values; a key belongs to the first peer after its hash. " +
-				"No peer knows all the others: each knows its neighbours and a few shortcuts (fingers), and a lookup jumps across the ring in a few hops. Peers come and go, and the ring repairs itself.",
+			DE: "Feste Rollen gibt es nicht: Jeder Peer stellt Anfragen und beantwortet welche. Die Peers liegen auf einem Ring aus Hashwerten; ein Schlüssel gehört dem ersten Peer hinter seinem Hashwert. " +
+				"Den Überblick über alle hat keiner: Jeder kennt seine Nachbarn und einige Abkürzungen (Finger), und eine Suche springt in wenigen Schritten über den Ring. Peers treten jederzeit bei oder verlassen den Ring, und der Ring repariert sich selbst.",
+			EN: "There are no fixed roles: every peer both asks and answers. The peers sit on a ring of hash values; a key belongs to the first peer after its hash. " +
+				"Nobody has the whole picture: each knows its neighbours and a few shortcuts (fingers), and a lookup jumps across the ring in a few hops. Peers join or leave at any time, and the ring repairs itself.",
 		},
 		Roles: []Role{
 			{Name: "peer", Does: i18n.Text{
