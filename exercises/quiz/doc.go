@@ -36,6 +36,42 @@
 // nothing is said until the time limit or the last answer, then Score gives
 // the result by topic.
 //
+// # Export
+//
+// Export writes the bank for a learning platform, as Moodle XML or GIFT
+// (`dsdemo quiz --export moodle|gift FILE`), each language in categories of
+// its own:
+//
+//	$course$/top/dsdemo/de/transparency   ← one category per language and topic
+//	    transparency-count                ← the question in German
+//	$course$/top/dsdemo/en/transparency
+//	    transparency-count                ← the same question in English
+//
+// Own categories, not the multilang filter's <span lang="de"
+// class="multilang"> pairs: the filter is off in a fresh Moodle, and short
+// answers and the right sides of a matching question are plain text that
+// the platform compares or lists, where spans would not work. A course
+// imports the folder of its language, or exports only that one (--lang).
+// The explanation becomes the general feedback; texts are plain text
+// (Moodle's plain_text, GIFT's [plain]), and GIFT's reserved characters
+// ~ = # { } : are escaped with a backslash. The kinds become:
+//
+//	single    multichoice with one answer at 100 %
+//	multiple  multichoice with several answers: the right ones share 100 %,
+//	          each wrong one takes away 100 % / (number of wrong ones), so
+//	          that ticking everything scores 0. Moodle gives part marks
+//	          where dsdemo grades all or nothing.
+//	match     matching: the left sides are asked, the right sides offered
+//	order     matching too, each step with its position (1 first): core
+//	          Moodle has no ordering question and GIFT cannot write one,
+//	          while matching works everywhere and grades the same
+//	short     shortanswer with every keyword of both languages at 100 %,
+//	          case ignored. Moodle compares the whole answer, so "es sind 8"
+//	          is wrong there although Check accepts it.
+//
+// Questions tagged deepening carry the Moodle tag "deepening" beside their
+// topics, so that a course can leave them out of its own exam.
+//
 // # Progress
 //
 // Progress counts, per question and per topic, how often it was asked and
