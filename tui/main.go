@@ -1,12 +1,13 @@
 // Command dsdemo is the launcher and live visualiser of the dsdemo
 // architecture models: it lists the models, starts their programs, shows the
 // messages between them, replays recorded runs and exports them as diagrams,
-// and drills the exam questions.
+// drills the exam questions and explains the lecture's terms.
 //
 //	dsdemo [--lang de|en] [--theme default|contrast] [--auto]   the terminal UI
 //	dsdemo replay FILE                                           play a recorded run
 //	dsdemo export FILE --format mermaid|svg [--out FILE]         write a diagram
 //	dsdemo quiz [--topic T] [--exam N] [--stats] [--check FILE]  the question bank
+//	dsdemo glossary [--lang de|en] [--format markdown] [TERM]    the lecture's terms
 package main
 
 import (

@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"dsdemo/exercises/glossary"
 	"dsdemo/models/i18n"
 )
 
@@ -233,7 +234,7 @@ var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 var kindFields = map[Kind]string{Single: "choices", Multiple: "choices", Match: "pairs", Order: "steps", Short: "accept"}
 
 func (c *checker) question(n *yaml.Node) *Question {
-	f := c.fields(n, "a question", "id", "topic", "tags", "level", "kind", "question", "choices", "pairs", "steps", "accept", "explain")
+	f := c.fields(n, "a question", "id", "topic", "tags", "level", "kind", "question", "choices", "pairs", "steps", "accept", "explain", "terms")
 	if f == nil {
 		return nil
 	}
@@ -309,6 +310,10 @@ func (c *checker) question(n *yaml.Node) *Question {
 		c.need(v, q.Explain, l, "explain")
 	}
 
+	if v := f["terms"]; v != nil {
+		q.Terms = c.terms(v)
+	}
+
 	// The kind decides which of choices, pairs, steps and accept it needs.
 	for _, field := range []string{"choices", "pairs", "steps", "accept"} {
 		if v := f[field]; v != nil && q.Kind != "" && kindFields[q.Kind] != field {
@@ -333,6 +338,34 @@ func (c *checker) question(n *yaml.Node) *Question {
 		}
 	}
 	return q
+}
+
+// terms reads `terms:`, ids of the glossary; the glossary file is read
+// for them, so a term it lacks is a mistake here.
+func (c *checker) terms(n *yaml.Node) []string {
+	if n.Kind != yaml.SequenceNode {
+		c.errorf(n, "terms must be a list of glossary ids, like [lease, jini]")
+		return nil
+	}
+	known, err := glossary.IDs()
+	if err != nil {
+		c.errorf(n, "cannot check the terms: the glossary %s has mistakes (go test ./exercises/glossary/ lists them)", glossary.File)
+		return nil
+	}
+	var ids []string
+	for _, item := range n.Content {
+		id := c.scalar(resolve(item), "a term")
+		switch {
+		case id == "":
+		case !known[id]:
+			c.errorf(item, "unknown term %q (want an id of %s)", id, glossary.File)
+		case slices.Contains(ids, id):
+			c.errorf(item, "term %q is given twice", id)
+		default:
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // topic reads one topic tag and checks it is in the syllabus.

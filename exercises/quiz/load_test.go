@@ -61,7 +61,7 @@ func TestValidate(t *testing.T) {
 		`testdata/bad.yaml:79: unknown tag "middelware" (want deepening or one of` + strings.TrimPrefix(topicsList, "(want one of"),
 		`testdata/bad.yaml:88: level must be 1, 2 or 3, not "4"`,
 		`testdata/bad.yaml:94: id "Bad_ID" must be lower case letters, digits and dashes`,
-		`testdata/bad.yaml:101: unknown field "hint" in a question (want one of id, topic, tags, level, kind, question, choices, pairs, steps, accept, explain)`,
+		`testdata/bad.yaml:101: unknown field "hint" in a question (want one of id, topic, tags, level, kind, question, choices, pairs, steps, accept, explain, terms)`,
 		`testdata/bad.yaml:111: pair 3 has the same right side as pair 1; each right side must differ`,
 		`testdata/bad.yaml:119: accept has no "en" keywords`,
 		`testdata/bad.yaml:121: field "choices" does not belong to a short question`,

@@ -44,6 +44,10 @@ type Question struct {
 
 	Explain i18n.Text // shown after answering
 
+	// Terms are ids of the glossary (exercises/glossary) the question asks
+	// about; the glossary lists the question under each of them.
+	Terms []string
+
 	File string // where the question is written, for error messages
 	Line int
 }

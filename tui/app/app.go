@@ -34,6 +34,7 @@ const usage = `usage: dsdemo [flags]                                    the term
        dsdemo export FILE [--format mermaid|svg] [--out FILE] [--from T] [--to T] [--steps N-M] [--no-background]
                                                          write a diagram of a run (see export --help)
        dsdemo quiz [--topic T] [--exam N] | --stats | --check FILE   practise for the exam (see quiz --help)
+       dsdemo glossary [--lang de|en] [--format text|markdown] [TERM]   the lecture's terms (see glossary --help)
 
 Recorded runs are in %s.
 
@@ -57,6 +58,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return exit(stderr, runExport(args[1:], stdout))
 		case "quiz":
 			return runQuiz(args[1:], stdout, stderr)
+		case "glossary":
+			return exit(stderr, runGlossary(args[1:], stdout))
 		case "replay":
 			opts, rest, err := parseOptions(args[1:], stdout)
 			if err != nil || rest == nil {
