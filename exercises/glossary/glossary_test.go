@@ -188,3 +188,27 @@ func TestSorted(t *testing.T) {
 	idx := func(id string) int { return slices.IndexFunc(de, func(t *glossary.Term) bool { return t.ID == id }) }
 	assert.Less(t, idx("oeffentlicher-schluessel"), idx("partitionierung"), "Ö sorts with O")
 }
+
+func TestLinks(t *testing.T) {
+	g, err := glossary.Embedded()
+	require.NoError(t, err)
+	lease := g.ByID("lease")
+	g.LinkQuestions("my-question", []string{"lease", "no-such-term"})
+	g.LinkQuestions("my-question", []string{"lease"})
+	var lines []string
+	for _, l := range g.Links(lease, "de", func(id string) string { return "<" + id + ">" }) {
+		lines = append(lines, l.String())
+	}
+	assert.Equal(t, []string{
+		"Quizfragen: jini-short-lease · jini-why-leasing · jini-lease-unplugged · javaspaces-lease-expiry · my-question",
+		"Siehe auch: Jini · JavaSpaces",
+	}, lines, "a question's terms: lists it under the term, once")
+
+	fresh, err := glossary.Embedded()
+	require.NoError(t, err)
+	assert.NotContains(t, fresh.ByID("lease").Seen.Questions, "my-question", "each caller gets its own glossary")
+
+	links := g.Links(g.ByID("dmz"), "en", func(id string) string { return "<" + id + ">" })
+	require.NotEmpty(t, links)
+	assert.Equal(t, "Demos: <ntier>", links[0].String())
+}
