@@ -1,11 +1,14 @@
 package app
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -18,9 +21,12 @@ import (
 	"dsdemo/tui/theme"
 )
 
-const quizUsage = `usage: dsdemo quiz [--topic T] [--exam N] [--lang de|en]   practise, or sit an exam of N questions
+const quizUsage = `usage: dsdemo quiz [--topic T] [--exam N [--deepening]] [--lang de|en]   practise, or sit an exam of N questions
        dsdemo quiz --stats                                     count the questions per topic
        dsdemo quiz --check FILE                                check a question file
+       dsdemo quiz --export moodle|gift FILE [--topic T] [--lang de|en]
+                                                               the bank for a learning platform (Moodle XML
+                                                               or GIFT); both languages unless --lang; FILE - is stdout
 
 Progress is kept in %s.
 Topics: %s
@@ -38,21 +44,35 @@ func runQuiz(args []string, stdout, stderr io.Writer) int {
 	themeName := fs.String("theme", theme.Default, "colours: `default` or contrast (for projectors)")
 	topic := fs.String("topic", "", "only questions of the `TOPIC`")
 	exam := fs.Int("exam", 0, "an exam of `N` questions across the topics, with a time limit")
+	deepening := fs.Bool("deepening", false, "let the exam ask questions beyond the syllabus too (practice always does)")
 	limit := fs.Duration("time", 0, "the exam's time `limit` (default a minute per question)")
 	stats := fs.Bool("stats", false, "print the number of questions in total and per topic")
 	check := fs.String("check", "", "check the question `FILE` and print every mistake")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stdout, quizUsage, progressPath(), strings.Join(topicTags(), ", "))
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
-			return 0
+	format := fs.String("export", "", "write the bank as `moodle` XML or gift to the FILE that follows")
+	// --export's FILE may stand between flags: read on after it.
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintf(stdout, quizUsage, progressPath(), strings.Join(topicTags(), ", "))
+				fs.SetOutput(stdout)
+				fs.PrintDefaults()
+				return 0
+			}
+			return exit(stderr, usageErr(fmt.Sprintf("quiz: %v (see dsdemo quiz --help)", err)))
 		}
-		return exit(stderr, usageErr(fmt.Sprintf("quiz: %v (see dsdemo quiz --help)", err)))
+		if fs.NArg() == 0 {
+			break
+		}
+		files, args = append(files, fs.Arg(0)), fs.Args()[1:]
 	}
 	switch {
-	case fs.NArg() > 0:
-		return exit(stderr, usageErr(fmt.Sprintf("quiz takes no arguments, only flags: %q", fs.Arg(0))))
+	case *format != "" && len(files) != 1:
+		return exit(stderr, usageErr("--export needs one FILE: dsdemo quiz --export moodle|gift FILE"))
+	case *format != "" && !slices.Contains(quiz.ExportFormats, *format):
+		return exit(stderr, usageErr(fmt.Sprintf("--export must be moodle or gift, not %q", *format)))
+	case *format == "" && len(files) > 0:
+		return exit(stderr, usageErr(fmt.Sprintf("quiz takes no arguments, only flags: %q", files[0])))
 	case !i18n.Known(*lang):
 		return exit(stderr, usageErr(fmt.Sprintf("--lang must be de or en, not %q", *lang)))
 	case !theme.Known(*themeName):
@@ -89,9 +109,18 @@ func runQuiz(args []string, stdout, stderr io.Writer) int {
 		printStats(stdout, bank.Stats(), *lang)
 		return 0
 	}
+	if *format != "" {
+		var langs []string // both, unless --lang is given
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "lang" {
+				langs = []string{*lang}
+			}
+		})
+		return exit(stderr, exportQuiz(stdout, files[0], *format, bank.Select(*topic, ""), langs))
+	}
 
 	opts := quizOptions(bank, *lang, *themeName)
-	opts.Topic, opts.ExamSize, opts.ExamLimit = *topic, *exam, *limit
+	opts.Topic, opts.ExamSize, opts.ExamLimit, opts.Deepening = *topic, *exam, *limit, *deepening
 	opts.Begin = *topic != "" || *exam > 0
 	if *exam > 0 {
 		opts.Mode = quiz.Exam
@@ -103,6 +132,29 @@ func runQuiz(args []string, stdout, stderr io.Writer) int {
 		err = errors.Join(err, p.Save(opts.ProgressPath))
 	}
 	return exit(stderr, err)
+}
+
+// exportQuiz writes qs for a learning platform to file ("-": stdout). The
+// file is written whole or not at all, so a failed export leaves no half
+// file behind for the platform to choke on.
+func exportQuiz(stdout io.Writer, file, format string, qs []*quiz.Question, langs []string) error {
+	var buf bytes.Buffer
+	if err := quiz.Export(&buf, format, qs, langs...); err != nil {
+		return err
+	}
+	if file == "-" {
+		_, err := stdout.Write(buf.Bytes())
+		return err
+	}
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := os.Rename(tmp, file); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
 }
 
 // quizOptions are the quiz screens' options with the student's progress
@@ -169,4 +221,5 @@ func printStats(w io.Writer, s quiz.Stats, lang string) {
 		}
 		fmt.Fprintf(w, "  %-16s %4d  %s%s\n", tc.Topic.Tag, tc.Questions, tc.Topic.Name.In(lang), mark)
 	}
+	fmt.Fprintf(w, "beyond the syllabus: %d   (tag %s; an exam asks them only with --deepening)\n", s.Deepening, quiz.DeepeningTag)
 }

@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"encoding/xml"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -66,6 +68,44 @@ func TestQuizStats(t *testing.T) {
 		assert.Contains(t, row, tc.Topic.Name.DE)
 		assert.Equal(t, tc.Questions < 5, strings.Contains(row, "(fewer than 5)"), row)
 	}
+	assert.True(t, strings.HasPrefix(lines[3+len(s.ByTopic)], "beyond the syllabus: "+strconv.Itoa(s.Deepening)+" "), lines[3+len(s.ByTopic)])
+}
+
+func TestQuizExport(t *testing.T) {
+	bank, err := quiz.Embedded()
+	if err != nil {
+		t.Skipf("the embedded bank does not validate (TestBank says where): %v", err)
+	}
+	t.Run("Moodle XML, both languages", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "bank.xml")
+		code, out, errOut := main("quiz", "--export", "moodle", file)
+		require.Equal(t, 0, code, errOut)
+		assert.Empty(t, out)
+		data, err := os.ReadFile(file)
+		require.NoError(t, err)
+		var doc struct {
+			Questions []struct {
+				Type string `xml:"type,attr"`
+			} `xml:"question"`
+		}
+		require.NoError(t, xml.Unmarshal(data, &doc))
+		n := 0
+		for _, q := range doc.Questions {
+			if q.Type != "category" {
+				n++
+			}
+		}
+		assert.Equal(t, 2*len(bank.Questions), n, "every question in German and in English")
+		_, err = os.Stat(file + ".tmp")
+		assert.True(t, os.IsNotExist(err), "no temporary file left behind")
+	})
+	t.Run("GIFT, one topic in one language, flags after the file, to stdout", func(t *testing.T) {
+		code, out, errOut := main("quiz", "--export", "gift", "-", "--topic", "jini", "--lang", "en")
+		require.Equal(t, 0, code, errOut)
+		assert.Contains(t, out, "$CATEGORY: $course$/top/dsdemo/en/jini\n")
+		assert.NotContains(t, out, "/de/")
+		assert.Equal(t, len(bank.Select("jini", "en")), strings.Count(out, "\n::"), "one question per jini question")
+	})
 }
 
 func TestQuizCommandLine(t *testing.T) {
@@ -84,6 +124,11 @@ func TestQuizCommandLine(t *testing.T) {
 		{"negative exam", []string{"quiz", "--exam", "-3"}, 2, "--exam must be a number of questions", ""},
 		{"bad flag", []string{"quiz", "--colour"}, 2, "-colour", ""},
 		{"an argument", []string{"quiz", "file.yaml"}, 2, "quiz takes no arguments", ""},
+		{"export without a file", []string{"quiz", "--export", "gift"}, 2, "--export needs one FILE", ""},
+		{"export to two files", []string{"quiz", "--export", "gift", "a.txt", "b.txt"}, 2, "--export needs one FILE", ""},
+		{"export in an unknown format", []string{"quiz", "--export", "qti", "out.xml"}, 2, `--export must be moodle or gift, not "qti"`, ""},
+		{"export to a missing folder", []string{"quiz", "--export", "gift", "/nonexistent/dir/bank.txt"}, 1, "dsdemo: export: ", ""},
+		{"help names export", []string{"quiz", "--help"}, 0, "", "dsdemo quiz --export moodle|gift FILE"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
