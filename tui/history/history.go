@@ -75,13 +75,15 @@ type Node struct {
 	Model   string
 	Listen  string
 	PID     int
-	State   map[string]string // the latest value of each state key
-	Keys    []string          // State's keys in the order they first appeared
-	Lost    uint64            // trace events the program could not deliver (its latest overflow count)
-	Bye     string            // why it stopped, once it said bye
-	Events  uint64            // events received from it
-	LeftOut uint64            // state events of keys beyond MaxStateKeys, not kept
-	Clock   uint64            // the Lamport time of its latest event that had one
+	State   map[string]string      // the latest value of each state key
+	Timers  map[string]Timer       // the state keys whose latest value is a timer
+	Gauges  map[string]trace.Gauge // the state keys whose latest value is a gauge
+	Keys    []string               // State's keys in the order they first appeared
+	Lost    uint64                 // trace events the program could not deliver (its latest overflow count)
+	Bye     string                 // why it stopped, once it said bye
+	Events  uint64                 // events received from it
+	LeftOut uint64                 // state events of keys beyond MaxStateKeys, not kept
+	Clock   uint64                 // the Lamport time of its latest event that had one
 }
 
 // Arrow is one message from its sender to its receiver.
@@ -151,6 +153,7 @@ func New(capacity int) *Store {
 // Add takes one event into the history. It keeps a copy cut to the
 // store's bounds; ev itself is not changed.
 func (s *Store) Add(ev trace.Event) {
+	ev, _ = trace.Bound(ev) // a recording may come from anywhere, not only from a collector
 	ev = trimmed(ev)
 	s.total++
 	s.events.push(ev)
@@ -184,6 +187,7 @@ func (s *Store) Add(ev trace.Event) {
 			n.Keys = append(n.Keys, ev.Key)
 		}
 		n.State[ev.Key] = ev.Value
+		n.typed(ev)
 	case trace.KindOverflow:
 		n.Lost = ev.Count
 	case trace.KindBye:
@@ -205,7 +209,7 @@ func (s *Store) Add(ev trace.Event) {
 func (s *Store) node(name string) *Node {
 	n := s.nodes[name]
 	if n == nil {
-		n = &Node{Name: name, State: map[string]string{}}
+		n = &Node{Name: name, State: map[string]string{}, Timers: map[string]Timer{}, Gauges: map[string]trace.Gauge{}}
 		if len(s.nodes) < MaxNodes {
 			s.nodes[name] = n
 			s.order = append(s.order, name)
@@ -422,6 +426,16 @@ func trimmed(ev trace.Event) trace.Event {
 		ev.Peers = peers
 	}
 	ev.Value, ev.Text = cut(ev.Value, maxText), cut(ev.Text, maxText)
+	if t := ev.Timer; t != nil && strings.ContainsFunc(t.Label, unicode.IsControl) {
+		c := *t
+		c.Label = cut(c.Label, trace.MaxLabel)
+		ev.Timer = &c
+	}
+	if g := ev.Gauge; g != nil && strings.ContainsFunc(g.Unit, unicode.IsControl) {
+		c := *g
+		c.Unit = cut(c.Unit, trace.MaxUnit)
+		ev.Gauge = &c
+	}
 	if m := ev.Msg; m != nil && (len(m.Body) > trace.MaxBody || len(m.From) > maxName || len(m.To) > maxName || len(m.Type) > maxName) {
 		c := *m
 		c.From, c.To, c.Type = cut(c.From, maxName), cut(c.To, maxName), cut(c.Type, maxName)
