@@ -41,6 +41,7 @@ func RunClient(ctx context.Context, env *program.Env, cfg ClientConfig) error {
 		return res.failure()
 	}
 	c := NewClient(env.Node, cfg.Servers, 0, cfg.Timeout)
+	c.waits = TimeoutState // a load run does not: a timer per request would drown its trace
 	defer c.Close()
 	if len(env.Args) > 0 {
 		out, err := c.command(ctx, strings.Join(env.Args, " "))
@@ -102,6 +103,7 @@ type Client struct {
 	node    *wire.Node
 	servers []string
 	timeout time.Duration // per attempt
+	waits   string        // the state key of the timer a waiting request reports; "": none
 
 	mu   sync.Mutex // guards cur and conn
 	cur  int        // index into servers of the server in use
@@ -186,7 +188,9 @@ func (c *Client) tryEach(ctx context.Context, typ string, req Request) (res Resu
 		if err == nil {
 			var reply wire.Envelope
 			actx, cancel := c.node.WithTimeout(ctx, c.timeout)
+			end := reportWait(c.node, c.waits, typ+" "+req.Key, c.timeout)
 			reply, err = conn.Call(actx, "", typ, req)
+			end(err)
 			cancel()
 			var remote *wire.RemoteError
 			switch {
