@@ -7,6 +7,7 @@
 //	dsdemo replay FILE                                           play a recorded run
 //	dsdemo export FILE --format mermaid|svg [--out FILE]         write a diagram
 //	dsdemo quiz [--topic T] [--exam N] [--stats] [--check FILE]  the question bank
+//	dsdemo quiz --export moodle|gift FILE [--topic T] [--lang L]  the bank for Moodle (XML or GIFT)
 //	dsdemo glossary [--lang de|en] [--format markdown] [TERM]    the lecture's terms
 package main
 
