@@ -171,7 +171,7 @@ func TestCommandLine(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command", "", true},
 		{"replay without file", []string{"replay"}, 2, "replay needs one FILE", "", true},
 		{"export without file", []string{"export"}, 2, "export needs one FILE", "", true},
-		{"bad format", []string{"export", "x.jsonl", "--format", "png"}, 2, "--format must be mermaid or svg", "", true},
+		{"bad format", []string{"export", "x.jsonl", "--format", "png"}, 2, "--format must be mermaid, svg or shiviz", "", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

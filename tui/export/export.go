@@ -74,7 +74,15 @@ type Options struct {
 type diagram struct {
 	nodes  []string // participants in the order they first appeared
 	arrows []history.Arrow
-	labels []string // the label of each arrow
+	labels []string        // the label of each arrow
+	faults []history.Fault // what the launcher did to the run, in the window
+	rows   []history.Row   // the arrows and the faults, each fault at its place (history.Rows)
+	lang   string
+}
+
+// faultLabel is the text of a fault's row: the mark, then what happened.
+func (d *diagram) faultLabel(f *history.Fault) string {
+	return history.FaultMark + " " + f.Label(d.lang)
 }
 
 // newDiagram pairs the events into arrows and keeps those opts choose.
@@ -93,7 +101,7 @@ func newDiagram(events []trace.Event, opts Options) diagram {
 	}
 	background := history.BackgroundRequests(all, isBackground)
 
-	var d diagram
+	d := diagram{lang: opts.Lang}
 	for i := range all {
 		a := &all[i]
 		if !opts.window(a) || history.IsBackground(a, isBackground, background) {
@@ -102,6 +110,12 @@ func newDiagram(events []trace.Event, opts Options) diagram {
 		d.arrows = append(d.arrows, *a)
 		d.labels = append(d.labels, label(a, requests.of(all, a), opts.Lang))
 	}
+	for _, f := range store.Faults() {
+		if (opts.From.IsZero() || !f.Time.Before(opts.From)) && (opts.To.IsZero() || f.Time.Before(opts.To)) {
+			d.faults = append(d.faults, f)
+		}
+	}
+	d.rows = history.Rows(d.arrows, d.faults)
 	used := map[string]bool{}
 	for i := range d.arrows {
 		used[d.arrows[i].From], used[d.arrows[i].To] = true, true

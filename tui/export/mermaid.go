@@ -22,7 +22,10 @@ import (
 //
 //	client->>server: put a=1 ✓
 //	server--xclient: put a=1 → ok ✗ dropped
+//	Note over client,server: ⚡ kill server
 //
+// What the launcher did to the run (a kill, a partition, a new drop rate)
+// is a note across every lifeline, at the place history.Rows gives it.
 // A node name that Mermaid would not read as a name, such as client-1 or
 // 127.0.0.1:7100, gets a short alias: participant p1 as client-1.
 func Mermaid(w io.Writer, events []trace.Event, opts Options) error {
@@ -37,14 +40,34 @@ func Mermaid(w io.Writer, events []trace.Event, opts Options) error {
 			fmt.Fprintf(bw, "    participant %s as %s\n", id, mermaidText(name))
 		}
 	}
-	for i := range d.arrows {
+	i := 0 // the rows hold the arrows in their order
+	for _, r := range d.rows {
+		if r.Fault != nil {
+			if over := mermaidOver(d.nodes, ids); over != "" {
+				fmt.Fprintf(bw, "    Note over %s: %s\n", over, mermaidText(d.faultLabel(r.Fault)))
+			}
+			continue
+		}
 		a := &d.arrows[i]
 		fmt.Fprintf(bw, "    %s%s%s: %s\n", ids[a.From], mermaidArrow(a), ids[a.To], mermaidText(d.labels[i]))
+		i++
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write the Mermaid diagram: %w", err)
 	}
 	return nil
+}
+
+// mermaidOver is where a fault's note goes: across every lifeline, from
+// the first participant to the last, so it reads as a row of its own.
+func mermaidOver(nodes []string, ids map[string]string) string {
+	switch len(nodes) {
+	case 0:
+		return ""
+	case 1:
+		return ids[nodes[0]]
+	}
+	return ids[nodes[0]] + "," + ids[nodes[len(nodes)-1]]
 }
 
 // mermaidArrow draws a request solid and a reply dotted, and ends the arrow

@@ -49,7 +49,9 @@ const (
 // Every lifeline has the class "lifeline" and every message is a group of
 // class "message", with "lost", "held", "pending" or "duplicate" added, so
 // a style sheet of a web page can restyle it. Hovering over a message shows
-// its clocks.
+// its clocks. What the launcher did to the run (a kill, a partition, a new
+// drop rate) is a strip across the picture, of class "fault", between the
+// rows of clocks where history.Rows places it, with its mark ⚡ and words.
 func SVG(w io.Writer, events []trace.Event, opts Options) error {
 	d := newDiagram(events, opts)
 	s := &svgWriter{w: bufio.NewWriter(w), lane: map[string]int{}, lang: opts.Lang}
@@ -63,6 +65,9 @@ func SVG(w io.Writer, events []trace.Event, opts Options) error {
 	}
 	for _, p := range s.points {
 		s.event(p)
+	}
+	for j, b := range s.bands {
+		s.band(j, b)
 	}
 	s.printf("</svg>\n")
 	if err := s.w.Flush(); err != nil {
@@ -84,8 +89,16 @@ type svgWriter struct {
 	side   map[point]int  // -1: the clock is written left of the event, +1: right
 	points []point        // the sends and recvs in Lamport order
 	lang   string         // of the picture's title
+	bands  []band         // the faults' rows, top to bottom
 
 	laneW, width, height int
+}
+
+// band is a fault's row: a strip across the picture above the row of
+// Lamport clocks it comes before (len(row): below the last).
+type band struct {
+	before int
+	label  string
 }
 
 // layout gives every node a lane and every Lamport clock that occurs a row,
@@ -124,7 +137,20 @@ func (s *svgWriter) layout(d diagram) {
 	}
 	s.laneW = max(minLaneW, widest*charW+2*charW)
 	s.width = 2*margin + s.laneW*max(len(d.nodes), 1)
-	s.height = 2*margin + headH + rowH*(len(s.row)+1)
+	i := 0 // the rows hold the arrows in their order
+	for _, r := range d.rows {
+		if r.Fault == nil {
+			i++
+			continue
+		}
+		b := band{before: len(s.row), label: d.faultLabel(r.Fault)}
+		if i < len(d.arrows) {
+			b.before = s.row[d.arrows[i].SendClock]
+		}
+		s.bands = append(s.bands, b)
+		s.width = max(s.width, 2*margin+(utf8.RuneCountInString(b.label)+4)*charW)
+	}
+	s.height = 2*margin + headH + rowH*(len(s.row)+len(s.bands)+1)
 }
 
 // direction is +1 for a message to a lane on the right, -1 for one to the
@@ -138,7 +164,30 @@ func (s *svgWriter) direction(a *history.Arrow) int {
 
 func (s *svgWriter) x(node string) int { return margin + s.laneW*s.lane[node] + s.laneW/2 }
 
-func (s *svgWriter) y(clock uint64) int { return margin + headH + rowH*(s.row[clock]+1) }
+// y is where the row of clock is: below its own rows before it and the
+// fault rows (bands) above it.
+func (s *svgWriter) y(clock uint64) int {
+	r := s.row[clock]
+	above := 0
+	for _, b := range s.bands {
+		if b.before <= r {
+			above++
+		}
+	}
+	return margin + headH + rowH*(r+above+1)
+}
+
+// band draws the j-th fault row across every lifeline: a strip with a
+// dashed border, its mark and its words, so that it reads as a fault
+// without its colour too.
+func (s *svgWriter) band(j int, b band) {
+	y := margin + headH + rowH*(b.before+j+1)
+	s.printf(`<g class="fault"><rect x="%d" y="%d" width="%d" height="%d" fill="#fdf2f0" stroke="%s" stroke-dasharray="4 3"/>`,
+		margin, y-rowH/2+3, s.width-2*margin, rowH-6, lostInk)
+	s.printf(`<text x="%d" y="%d" fill="%s">`, margin+charW, y+4, lostInk)
+	s.text(b.label)
+	s.printf("</text></g>\n")
+}
 
 func (s *svgWriter) printf(format string, args ...any) { fmt.Fprintf(s.w, format, args...) }
 

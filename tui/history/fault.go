@@ -130,7 +130,7 @@ func (f *Fault) Label(lang string) string {
 	}
 	node := f.Node
 	if node == "" {
-		node = t("alle Knoten", "every node")
+		node = t("allen Knoten", "every node") // "bei allen Knoten", "at every node"
 	}
 	peers := strings.Join(f.Peers, ", ")
 	switch f.Action {
