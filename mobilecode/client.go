@@ -245,5 +245,6 @@ func (c *client) FetchAndRun(ctx context.Context, name string, trust ed25519.Pub
 	if err := verifyScript(trust, s.Name, s.Src, s.Sig); err != nil {
 		return runResult{Verdict: err.Error()}, err
 	}
+	limits.wait = c.node.WithTimeout // a wait for the origin counts protocol time
 	return runScript(ctx, s.Name, s.Src, limits, c.Origin(), show)
 }

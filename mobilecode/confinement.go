@@ -19,10 +19,21 @@ import (
 
 // Limits bound what one run of a script may use. A zero field takes its
 // default: 1,000,000 steps, 2 s, 64 MiB (defaultLimits).
+//
+// Timeout is the run's time: the time the script spends running, on the
+// wall clock, and the time it spends waiting for origin.call, on the clock
+// its program counts waits on a peer in. In the sandbox that is protocol
+// time (wire.Node.WithTimeout): slow motion stretches a wait, and step mode
+// or a class thinking about a held call stops it, so a script is not
+// stopped for a reply the launcher holds back.
 type Limits struct {
 	Steps   uint64        // Starlark execution steps; stops endless loops
-	Timeout time.Duration // wall-clock time; stops slow calls and long runs
+	Timeout time.Duration // the run's time; stops slow calls and long runs
 	Heap    uint64        // bytes the run may allocate (its budget); steps do not bound memory
+
+	// wait bounds one wait for origin.call by what is left of Timeout;
+	// nil counts it on the wall clock (context.WithTimeout).
+	wait func(context.Context, time.Duration) (context.Context, context.CancelFunc)
 }
 
 // defaultLimits are enough for every useful script in scripts/ and stop every
@@ -38,6 +49,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.Heap == 0 {
 		l.Heap = defaultLimits.Heap
+	}
+	if l.wait == nil {
+		l.wait = context.WithTimeout
 	}
 	return l
 }
@@ -114,10 +128,19 @@ func runScript(ctx context.Context, name string, src []byte, limits Limits, call
 	if err := checkScriptSize(len(src)); err != nil {
 		return runResult{Verdict: err.Error()}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, limits.Timeout)
+	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	clock := &runClock{start: time.Now()}
+	var stop stopper
+	thread := &starlark.Thread{
+		Name: name,
+		Load: func(*starlark.Thread, string) (starlark.StringDict, error) { return nil, errLoadRefused },
+		// Starlark's own print would write to the process's stderr; in the
+		// sandbox it goes where show goes.
+		Print: func(_ *starlark.Thread, msg string) { fmt.Fprintln(show, msg) },
+	}
 
-	predeclared := capabilities(ctx, call, show)
+	predeclared := capabilities(ctx, call, waiting(clock, &stop, limits), show)
 	for k, v := range instrumented {
 		predeclared[k] = v
 	}
@@ -127,30 +150,21 @@ func runScript(ctx context.Context, name string, src []byte, limits Limits, call
 		return runResult{Verdict: err.Error()}, err
 	}
 
-	thread := &starlark.Thread{
-		Name: name,
-		Load: func(*starlark.Thread, string) (starlark.StringDict, error) { return nil, errLoadRefused },
-		// Starlark's own print would write to the process's stderr; in the
-		// sandbox it goes where show goes.
-		Print: func(_ *starlark.Thread, msg string) { fmt.Fprintln(show, msg) },
-	}
 	thread.SetMaxExecutionSteps(limits.Steps)
 	budget := newBudget(limits.Heap)
 	thread.SetLocal(budgetKey, budget)
-	var stop stopper
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Go(func() { watch(ctx, done, thread, &stop, limits) })
+	wg.Go(func() { watch(ctx, done, thread, &stop, clock, limits) })
 
-	start := time.Now()
 	err = execute(prog, thread, predeclared)
 	close(done)
 	wg.Wait() // the watchdog has ended: no goroutine outlives the run
 
-	res := runResult{Steps: thread.ExecutionSteps(), Duration: time.Since(start), Alloc: budget.used(), Verdict: verdictFinished}
+	res := runResult{Steps: thread.ExecutionSteps(), Duration: time.Since(clock.start), Alloc: budget.used(), Verdict: verdictFinished}
 	stopped := stop.reason()
 	if stopped == nil && err != nil && ctx.Err() != nil {
-		// A blocked origin.call saw the deadline before the watchdog did.
+		// A blocked origin.call saw the run cancelled before the watchdog did.
 		stopped = ctxStop(ctx, limits)
 	}
 	if err = classify(err, stopped, limits); err != nil {
@@ -182,13 +196,70 @@ func execute(prog *starlark.Program, thread *starlark.Thread, predeclared starla
 	return err
 }
 
-// ctxStop is the reason for stopping once ctx is done: the timeout, or the
-// caller cancelled the run (for instance on Ctrl-C).
+// ctxStop is the reason for stopping once ctx is done: the caller's
+// deadline passed, or the caller cancelled the run (for instance on Ctrl-C).
 func ctxStop(ctx context.Context, limits Limits) error {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return &timeoutError{Timeout: limits.Timeout}
 	}
 	return fmt.Errorf("stopped: %w", ctx.Err())
+}
+
+// waitFunc lets call, a script's origin.call, wait for its reply.
+type waitFunc func(ctx context.Context, thread *starlark.Thread, call func(context.Context) (starlark.Value, error)) (starlark.Value, error)
+
+// runClock measures a run's own time: the time since it started, less the
+// time it has spent waiting for origin.call, which waiting counts on its
+// own clock.
+type runClock struct {
+	start time.Time
+
+	mu       sync.Mutex
+	waited   time.Duration // wall-clock time of the waits that have ended
+	waitFrom time.Time     // when the wait under way began; zero when none is
+}
+
+// running is how long the run has been running, not waiting.
+func (c *runClock) running() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d := time.Since(c.start) - c.waited
+	if !c.waitFrom.IsZero() {
+		d -= time.Since(c.waitFrom)
+	}
+	return d
+}
+
+// wait marks the start of a wait and returns a func marking its end.
+func (c *runClock) wait() (end func()) {
+	c.mu.Lock()
+	c.waitFrom = time.Now()
+	c.mu.Unlock()
+	return func() {
+		c.mu.Lock()
+		c.waited += time.Since(c.waitFrom)
+		c.waitFrom = time.Time{}
+		c.mu.Unlock()
+	}
+}
+
+// waiting returns how origin.call waits: bounded by what is left of the
+// run's time, counted by limits.wait. A wait that uses it up stops the run
+// with a timeout, as running past it would.
+func waiting(clock *runClock, stop *stopper, limits Limits) waitFunc {
+	return func(ctx context.Context, thread *starlark.Thread, call func(context.Context) (starlark.Value, error)) (starlark.Value, error) {
+		left := limits.Timeout - clock.running()
+		end := clock.wait()
+		defer end()
+		wctx, cancel := limits.wait(ctx, left)
+		defer cancel()
+		v, err := call(wctx)
+		if err != nil && ctx.Err() == nil && errors.Is(wctx.Err(), context.DeadlineExceeded) {
+			stop.stop(thread, &timeoutError{Timeout: limits.Timeout})
+			return nil, stop.reason()
+		}
+		return v, err
+	}
 }
 
 // classify turns Starlark's error into the sandbox's reason for stopping.
@@ -221,8 +292,8 @@ func classify(err, stopped error, limits Limits) error {
 
 // capabilities are the only names a script gets beyond Starlark's own
 // built-ins: origin.call and show.
-func capabilities(ctx context.Context, call callFunc, show io.Writer) starlark.StringDict {
-	originCall := starlark.NewBuiltin("call", func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+func capabilities(ctx context.Context, call callFunc, wait waitFunc, show io.Writer) starlark.StringDict {
+	originCall := starlark.NewBuiltin("call", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var op string
 		var arg starlark.Value = starlark.None
 		if err := starlark.UnpackArgs(b.Name(), args, kwargs, "op", &op, "args?", &arg); err != nil {
@@ -231,7 +302,7 @@ func capabilities(ctx context.Context, call callFunc, show io.Writer) starlark.S
 		if call == nil {
 			return nil, errors.New("this sandbox has no origin to call")
 		}
-		return call(ctx, op, arg)
+		return wait(ctx, thread, func(ctx context.Context) (starlark.Value, error) { return call(ctx, op, arg) })
 	})
 	showFn := starlark.NewBuiltin("show", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 		budget := budgetOf(thread)

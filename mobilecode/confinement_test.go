@@ -34,6 +34,31 @@ func TestRunOriginCall(t *testing.T) {
 	assert.Equal(t, "1.08\n", out)
 }
 
+// A wait for origin.call counts on the clock its program counts waits in
+// (protocol time in the sandbox), not on the wall clock: a call the
+// launcher holds while a class thinks, longer than the run's whole time,
+// does not stop the run.
+func TestRunWaitsForTheOriginOnItsOwnClock(t *testing.T) {
+	standsStill := func(ctx context.Context, _ time.Duration) (context.Context, context.CancelFunc) {
+		return context.WithCancel(ctx) // step mode: protocol time does not pass
+	}
+	released := make(chan struct{})
+	held := func(ctx context.Context, _ string, _ starlark.Value) (starlark.Value, error) {
+		select {
+		case <-released:
+			return starlark.String("answer"), nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	limits := Limits{Timeout: 50 * time.Millisecond, wait: standsStill}
+	time.AfterFunc(4*limits.Timeout, func() { close(released) }) // the class answers late
+	out, res, err := run(t, `show(origin.call("echo"))`, limits, held)
+	require.NoError(t, err)
+	assert.Equal(t, "answer\n", out)
+	assert.Greater(t, res.Duration, limits.Timeout, "the run outlasted its time only by waiting")
+}
+
 func TestRunStops(t *testing.T) {
 	blocking := func(ctx context.Context, _ string, _ starlark.Value) (starlark.Value, error) {
 		<-ctx.Done()

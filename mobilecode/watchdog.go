@@ -76,9 +76,10 @@ func watchdogCeiling(overlapping, heap uint64) uint64 {
 	return watchdogSlack * min(overlapping, maxConcurrentRuns*heap)
 }
 
-// watch is the watchdog: it cancels the thread when the deadline passes or
-// the heap grows by more than it allows, and ends when done is closed.
-func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, stop *stopper, limits Limits) {
+// watch is the watchdog: it cancels the thread when the run has run for
+// longer than its time (clock), when ctx ends, or when the heap grows by
+// more than it allows, and ends when done is closed.
+func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, stop *stopper, clock *runClock, limits Limits) {
 	overlapping := budgetsInFlight.Add(limits.Heap) // this run's and those in progress
 	started := budgetsStarted.Add(limits.Heap)
 	defer budgetsInFlight.Add(-limits.Heap)
@@ -100,6 +101,9 @@ func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, s
 			<-done
 			return
 		case <-tick.C:
+			if clock.running() > limits.Timeout {
+				stop.stop(thread, &timeoutError{Timeout: limits.Timeout})
+			}
 			if limit := watchdogCeiling(overlapping+budgetsStarted.Load()-started, limits.Heap); growth() > limit {
 				stop.stop(thread, &heapLimitError{Heap: limit})
 			}
