@@ -36,12 +36,25 @@ func startDsdemoIn(t *testing.T, dir string, width, height int, env ...string) *
 	if err != nil {
 		t.Skip("tmux is not installed (CI installs it)")
 	}
-	term := &terminal{t: t, tmux: tmux, session: "dsdemo-test-" + filepath.Base(t.TempDir()), state: t.TempDir()}
+	term := &terminal{t: t, tmux: tmux, session: sessionName(t), state: t.TempDir()}
 	cmd := strings.Join(append(append([]string{"env", "XDG_STATE_HOME=" + term.state, "LANG=en_US.UTF-8"}, env...),
 		filepath.Join(dir, "tui"), "--lang", "en", "--bin", dir), " ")
 	term.run("new-session", "-d", "-s", term.session, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), cmd)
 	t.Cleanup(func() { exec.Command(tmux, "kill-session", "-t", term.session).Run() })
 	return term
+}
+
+// sessionName is a tmux session name of the test's own: the test's name
+// and its temporary directory's, in the letters tmux allows, so that
+// parallel subtests (whose directories are all named 001) do not meet.
+func sessionName(t *testing.T) string {
+	tidy := func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}
+	return strings.Map(tidy, "dsdemo-"+t.Name()+"-"+filepath.Base(filepath.Dir(t.TempDir())))
 }
 
 func (term *terminal) run(args ...string) string {
