@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 
+	tea "charm.land/bubbletea/v2"
+
 	"dsdemo/models/catalog"
 	"dsdemo/models/i18n"
 	"dsdemo/models/trace"
@@ -20,6 +22,8 @@ import (
 //   - the captions of the recorded experiment come as they came, each when
 //     the replay reaches the moment it was shown, in the language of the
 //     replay (a recording holds both);
+//   - x jumps to the moment the next caption was shown, so a recorded
+//     lesson can be gone through caption by caption;
 //   - the footer shows only the keys a replay carries out;
 //   - a recording that reached its size limit says so from the moment it
 //     was cut.
@@ -125,11 +129,27 @@ func (r *replay) badges(c *common) []string {
 
 // enable leaves the keys of a recording (n, +/-, the view's own), and of
 // those b only when the model has background traffic and e only when
-// there is somewhere to export to.
+// there is somewhere to export to; x when there are captions to jump to.
 func (r *replay) enable(keys *liveKeys) {
 	r.recording.enable(keys)
 	keys.Background.SetEnabled(r.canBackground)
 	keys.Export.SetEnabled(r.canExport)
+	keys.Next.SetEnabled(len(r.steps) > 0)
+	keys.Next.short, keys.Next.long = t("Text", "caption"), t("zum nächsten Text springen", "jump to the next caption")
+}
+
+// key: x jumps to the moment the next caption was shown; every other key
+// is the recording's.
+func (r *replay) key(msg tea.KeyPressMsg, sel selection) (tea.Cmd, bool) {
+	if !pressed(msg, r.c.liveKeys.Next) || len(r.steps) == 0 {
+		return r.recording.key(msg, sel)
+	}
+	n := sort.Search(len(r.steps), func(i int) bool { return r.steps[i].Time > r.clock })
+	if n == len(r.steps) {
+		note := r.c.t("kein weiterer Text in dieser Aufzeichnung", "no further caption in this recording")
+		return func() tea.Msg { return doneMsg{text: note} }, true
+	}
+	return r.jump(r.steps[n].Time), true
 }
 
 // Notice shows a line in the status bar, e.g. why a recording ends early.

@@ -98,7 +98,7 @@ func footerKeys(m *Model) []string {
 }
 
 func TestReplayFooterShowsOnlyReplayKeys(t *testing.T) {
-	replayKeys := []string{"space pause", "n event", "+/- speed", "←/→ node", "tab pane", "/ filter", "↑/↓ scroll", "? help", "q quit"}
+	replayKeys := []string{"x caption", "space pause", "n event", "+/- speed", "←/→ node", "tab pane", "/ filter", "↑/↓ scroll", "? help", "q quit"}
 	t.Run("a model without background traffic, nowhere to export to", func(t *testing.T) {
 		m := ReplayRun("run.jsonl", recorded(t), Options{Lang: "en", Catalog: catalog.All()})
 		resize(m, 200, 40)
@@ -109,6 +109,11 @@ func TestReplayFooterShowsOnlyReplayKeys(t *testing.T) {
 		}
 		press(m, "b")
 		assert.NotContains(t, m.View().Content, "background traffic", "b does nothing here")
+	})
+	t.Run("no captions to jump to", func(t *testing.T) {
+		m := ReplayRun("bare.jsonl", record.Run{Events: recorded(t).Events}, Options{Lang: "en", Catalog: catalog.All()})
+		resize(m, 200, 40)
+		assert.Equal(t, replayKeys[1:], footerKeys(m))
 	})
 	t.Run("a ring, exported", func(t *testing.T) {
 		run := record.Run{Events: []trace.Event{{V: 1, Kind: trace.KindHello, Node: "peer-1", Model: "p2p", Listen: "127.0.0.1:7300"}}}
@@ -121,6 +126,29 @@ func TestReplayFooterShowsOnlyReplayKeys(t *testing.T) {
 		press(m, "b")
 		assert.Contains(t, m.View().Content, "background traffic dimmed")
 	})
+}
+
+// TestReplayJumpsFromCaptionToCaption: x goes on to the moment the next
+// caption was shown, with the events up to it, and says so at the end.
+func TestReplayJumpsFromCaptionToCaption(t *testing.T) {
+	run := recorded(t)
+	m := ReplayRun("run.jsonl", run, Options{Lang: "en", Catalog: catalog.All()})
+	resize(m, 160, 50)
+	press(m, "space") // paused: only x moves the replay on
+	src := m.live.src.(*replay)
+	for i, step := range run.Steps {
+		press(m, "x")
+		assert.Equal(t, step.Time, src.clock, "x %d reaches the moment caption %d was shown", i+1, i+1)
+		assert.Equal(t, printable(step.Caption.EN), src.caption().EN, "x %d shows caption %d", i+1, i+1)
+		for _, ev := range run.Events[:src.next] {
+			assert.LessOrEqual(t, ev.Time, src.clock, "no event from after the caption")
+		}
+		if src.next < len(run.Events) {
+			assert.Greater(t, run.Events[src.next].Time, src.clock, "every event before the caption is shown")
+		}
+	}
+	press(m, "x")
+	assert.Contains(t, ansi.Strip(m.View().Content), "no further caption in this recording")
 }
 
 func TestReplayOfACutRecording(t *testing.T) {

@@ -108,8 +108,19 @@ func (r *recording) tick(now time.Time, paused bool) tea.Cmd {
 		r.at = now // a pause does not count as recording time
 		return nil
 	}
-	r.clock += int64(float64(now.Sub(r.at).Microseconds()) * r.speed)
-	r.at = now
+	r.at, r.clock = now, r.clock+int64(float64(now.Sub(r.at).Microseconds())*r.speed)
+	return r.due()
+}
+
+// jump goes on to recording time clock at once, with every event until
+// then.
+func (r *recording) jump(clock int64) tea.Cmd {
+	r.clock = max(r.clock, clock)
+	return r.due()
+}
+
+// due returns the events up to the recording time reached, as a message.
+func (r *recording) due() tea.Cmd {
 	start := r.next
 	for r.next < len(r.events) && r.events[r.next].Time <= r.clock {
 		r.next++
