@@ -144,6 +144,7 @@ type cachingProxy struct {
 	rp    *httputil.ReverseProxy
 
 	hits, misses, revalidated, stale atomic.Int64
+	fresh                            freshSlots // which paths' freshness the trace shows (freshness.go)
 }
 
 // exchange is what the proxy knows about one request while it forwards it.
@@ -207,6 +208,7 @@ func (p *cachingProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			now := time.Now()
 			if e.fresh(now) && !mustRevalidate(r, e.header) {
 				p.serveStored(w, r, e, Hit, now)
+				p.reportFresh(u.Path, e, now)
 				return
 			}
 			x.stored = e
@@ -280,6 +282,7 @@ func (p *cachingProxy) modify(resp *http.Response) error {
 		}
 		cookies := resp.Header.Values("Set-Cookie") // for this client only: not stored
 		p.replace(resp, fresh, Revalidated, now)
+		p.reportFresh(req.URL.Path, fresh, now)
 		for _, c := range cookies {
 			resp.Header.Add("Set-Cookie", c)
 		}
@@ -302,8 +305,10 @@ func (p *cachingProxy) modify(resp *http.Response) error {
 	header, vary := storedHeader(resp.Header), varyValues(x.in, resp.Header)
 	c := &capture{ReadCloser: resp.Body, cache: p.cache, limit: p.cfg.MaxEntry, want: resp.ContentLength}
 	c.done = func(body []byte) {
-		p.cache.store(newEntry(x.key, vary, resp.StatusCode, header, body, now), x.in)
+		e := newEntry(x.key, vary, resp.StatusCode, header, body, now)
+		p.cache.store(e, x.in)
 		p.report()
+		p.reportFresh(req.URL.Path, e, time.Now())
 	}
 	c.gaveUp = func(why string) {
 		p.node.Trace.Logf("not cached: %s %s (%s)", req.Method, req.URL.Path, why)
@@ -411,6 +416,7 @@ func (p *cachingProxy) report() {
 	p.node.Trace.State(StateCache, fmt.Sprintf("%d entries, %d bytes", entries, size))
 	p.node.Trace.State(StateHitRatio, fmt.Sprintf("%.2f (%d hit, %d revalidated, %d stale, %d miss)",
 		p.hitRatio(), p.hits.Load(), p.revalidated.Load(), p.stale.Load(), p.misses.Load()))
+	p.reportFill()
 }
 
 // capture keeps a copy of a body while it streams to the client, and hands
