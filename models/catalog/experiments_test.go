@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,7 +76,8 @@ func TestHostileExperimentFilesNameFileAndLine(t *testing.T) {
 		{"unknown message type", spoil("type: get_ok", "type: got_ok"), `8: clientserver: experiment "crash-and-back" step 2: message type "got_ok" is not in the demo's Messages`},
 		{"unknown body field", spoil("field: found", "field: fund"), `8: clientserver: experiment "crash-and-back" step 2: the body of get_ok has no field "fund"; it has found`},
 		{"step kind that does not exist", spoil("kill: server", "explode: server"), `6: step 1: "explode" is no step kind and no field of a step (kinds: start, do, kill`},
-		{"missing language", spoil("en: The server fails.", "fr: Le serveur tombe."), `7: unknown field "fr" in step 1 caption (want one of de, en)`},
+		{"missing language", spoil("en: The server fails.", "fr: Le serveur tombe."), `7: unknown field "fr" in step 1 caption (want de and en; a text in {...} with a comma needs quotes`},
+		{"a comma in a text", spoil("{de: Der Server fällt aus.,", "{de: Der Server fällt, aus.,"), `7: unknown field "aus." in step 1 caption (want de and en; a text in {...} with a comma needs quotes: {de: "a, b", en: ...})`},
 		{"missing English", spoil(", en: The server fails.", ""), `6: clientserver: experiment "crash-and-back" step 1 (kill) caption has no English text`},
 		{"unknown key", spoil("summary:", "summery:"), `4: unknown field "summery" in an experiment file (want one of model, id, title, summary, notes, steps)`},
 		{"unknown key in a wait", spoil("is:", "equals:"), `8: unknown field "equals" in step 2 wait (want one of kind, node, type`},
@@ -121,4 +123,50 @@ func TestBuiltinProtocolErrorsNameFileAndLine(t *testing.T) {
 	err := m.CheckProtocol(Protocol{Messages: map[string]any{"put_ok": struct{}{}}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `models/catalog/experiments/clientserver/10-first-request.yaml:26: clientserver: experiment "first-request" step 5: message type "get_ok" is not in the demo's Messages`)
+}
+
+// TestTemplatePassesCheck: what dsdemo experiments --new writes for each
+// model is an experiment as it stands, with a command for its programs.
+func TestTemplatePassesCheck(t *testing.T) {
+	for _, m := range All() {
+		t.Run(m.ID, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "new.yaml")
+			require.NoError(t, os.WriteFile(file, []byte(m.Template()), 0o644))
+			got, e, err := CheckFile(file, All(), nil)
+			require.NoError(t, err, "the template:\n%s", m.Template())
+			assert.Equal(t, m.ID, got.ID)
+			assert.True(t, slices.ContainsFunc(e.Steps, func(s Step) bool { return s.Kind == StepDo }), "the template sends a command")
+		})
+	}
+}
+
+// TestAddOwn: an instructor's directory with a good and a bad file gives
+// the good experiment, marked Own after the built-in ones, and the bad
+// file's error at its line.
+func TestAddOwn(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "good.yaml"), []byte(good), 0o644))
+	bad := strings.Replace(good, "kill: server", "kill: server-9", 1)
+	bad = strings.Replace(bad, "id: crash-and-back", "id: broken", 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte(bad), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not an experiment"), 0o644))
+
+	models, err := AddOwn(All(), dir, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), filepath.Join(dir, "bad.yaml")+`:6: clientserver: experiment "broken" step 1 (kill): no node "server-9" in the model`)
+	assert.NotContains(t, err.Error(), "good.yaml")
+	i := slices.IndexFunc(models, func(m Model) bool { return m.ID == "clientserver" })
+	exps := models[i].Experiments
+	last := exps[len(exps)-1]
+	assert.Equal(t, "crash-and-back", last.ID)
+	assert.True(t, last.Own)
+	assert.False(t, exps[0].Own, "the built-in ones are not marked")
+	assert.Len(t, exps, len(All()[i].Experiments)+1)
+	assert.NoError(t, models[i].Validate(), "the model with its own experiment is valid")
+
+	t.Run("a directory that does not exist holds none", func(t *testing.T) {
+		models, err := AddOwn(All(), filepath.Join(dir, "nothing"), nil)
+		require.NoError(t, err)
+		assert.Equal(t, All(), models)
+	})
 }

@@ -229,8 +229,13 @@ func (p *parser) text(n *yaml.Node, what string) i18n.Text {
 		p.errorf(n, `%s must be a text in each language, like {de: "...", en: "..."}`, what)
 		return i18n.Text{}
 	}
+	unknown := fmt.Sprintf("unknown field %%q in %s (want de and en)", what)
+	if n.Style == yaml.FlowStyle {
+		// {de: a, b, en: c} reads "b" as a field of its own.
+		unknown = fmt.Sprintf(`unknown field %%q in %s (want de and en; a text in {...} with a comma needs quotes: {de: "a, b", en: ...})`, what)
+	}
 	var t i18n.Text
-	if f := p.fields(n, what, "de", "en"); f != nil {
+	if f := p.fieldsOr(n, what, []string{"de", "en"}, unknown); f != nil {
 		if v := f["de"]; v != nil {
 			t.DE = p.scalar(v, what+" de")
 		}

@@ -52,6 +52,7 @@ func TestLauncher(t *testing.T) {
 	t.Run("start errors", func(t *testing.T) { testStartErrors(t, bin) })
 	t.Run("experiments", func(t *testing.T) { testExperiments(t, bin) })
 	t.Run("claims", func(t *testing.T) { testClaims(t, bin) })
+	t.Run("an instructor's experiment", func(t *testing.T) { testOwnExperiment(t, bin) })
 	t.Run("churn", func(t *testing.T) { testChurn(t, bin) })
 	t.Run("predict keeps the node alive", func(t *testing.T) { testPredictKeepsTheNodeAlive(t, bin) })
 	t.Run("predict outlasts the sender's timeout", func(t *testing.T) { testPredictOutlastsTheSendersTimeout(t, bin) })

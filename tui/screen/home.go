@@ -121,7 +121,11 @@ func (h *home) detail(c *common, width int) page {
 		if i == h.experiment {
 			mark = "▸ "
 		}
-		line := wrap(mark+e.Title.In(lang), width)
+		title := e.Title.In(lang)
+		if e.Own {
+			title += " ✎ " + c.t("eigenes", "own")
+		}
+		line := wrap(mark+title, width)
 		if i == h.experiment {
 			line = c.theme.Selected.Render(line) + "\n" + wrap("  "+e.Summary.In(lang), width)
 			focus = strings.Count(b.String(), "\n")

@@ -73,6 +73,9 @@ type Options struct {
 	Auto    bool   // play experiments without waiting for a key
 	Pace    int    // with Auto: words a minute a caption is read aloud at before the next step; 0: DefaultPace
 	Catalog []catalog.Model
+	// Warning is shown on the home page until the first model is started,
+	// e.g. which of the instructor's own experiment files has a mistake.
+	Warning string
 	Start   Starter
 	// Export writes a diagram of the events and returns where; may be nil.
 	Export func(events []trace.Event) (string, error)
@@ -146,7 +149,7 @@ func New(opts Options) *Model {
 		homeKeys: newHomeKeys(), liveKeys: newLiveKeys(), help: help.New()}
 	c.help.Styles = help.Styles{ShortKey: c.theme.Key, FullKey: c.theme.Key, ShortSeparator: c.theme.Faint,
 		FullSeparator: c.theme.Faint, Ellipsis: c.theme.Faint}
-	return &Model{opts: opts, c: c, home: home{models: opts.Catalog, experiment: -1}}
+	return &Model{opts: opts, c: c, home: home{models: opts.Catalog, experiment: -1, err: opts.Warning}}
 }
 
 // Init starts the redraw ticker.
