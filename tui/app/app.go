@@ -34,6 +34,7 @@ const usage = `usage: dsdemo [flags]                                    the term
        dsdemo export FILE [--format mermaid|svg|shiviz] [--out FILE] [--from T] [--to T] [--steps N-M] [--no-background]
                                                          write a diagram of a run (see export --help)
        dsdemo quiz [--topic T] [--exam N] | --stats | --check FILE   practise for the exam (see quiz --help)
+       dsdemo experiments --check FILE | --new MODEL | --list   write and check your own experiments (see experiments --help)
        dsdemo glossary [--lang de|en] [--format text|markdown] [TERM]   the lecture's terms (see glossary --help)
 
 Recorded runs are in %s.
@@ -48,6 +49,9 @@ type options struct {
 	auto  bool
 	pace  int
 	bin   string
+	// experiments is the directory of the instructor's own experiments;
+	// "": catalog.OwnDir.
+	experiments string
 }
 
 // Main runs the dsdemo command with args and returns its exit code.
@@ -58,6 +62,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return exit(stderr, runExport(args[1:], stdout))
 		case "quiz":
 			return runQuiz(args[1:], stdout, stderr)
+		case "experiments":
+			return runExperiments(args[1:], stdout, stderr)
 		case "glossary":
 			return exit(stderr, runGlossary(args[1:], stdout))
 		case "replay":
@@ -76,7 +82,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return exit(stderr, err)
 	}
 	if len(rest) > 0 {
-		return exit(stderr, usageErr(fmt.Sprintf("unknown command %q (want replay, export or quiz)", rest[0])))
+		return exit(stderr, usageErr(fmt.Sprintf("unknown command %q (want replay, export, quiz or experiments)", rest[0])))
 	}
 	return exit(stderr, runUI(opts))
 }
@@ -109,6 +115,7 @@ func parseOptions(args []string, stdout io.Writer) (options, []string, error) {
 	fs.StringVar(&o.theme, "theme", theme.Default, "colours: `default` or contrast (for projectors)")
 	fs.BoolVar(&o.auto, "auto", false, "play guided experiments without waiting for a key")
 	fs.IntVar(&o.pace, "pace", screen.DefaultPace, "with --auto: read each caption aloud at `WORDS` a minute before the next step (20 to 600)")
+	fs.StringVar(&o.experiments, "experiments", "", "`DIR` of your own experiments, listed beside the built-in ones (default "+ownDirHint()+")")
 	fs.StringVar(&o.bin, "bin", "", "`DIR` with the demo programs, missing ones built there (default bin/ of the dsdemo module)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -305,7 +312,15 @@ func runUI(o options) error {
 		mu.Unlock()
 		return d, nil
 	}
-	ui := screen.New(o.screenOptions(dir, start))
+	opts := o.screenOptions(dir, start)
+	// A bad file of the instructor's own is named on the home page; the
+	// good ones and the built-in experiments are there all the same.
+	models, ownErr := withOwn(o.experiments)
+	opts.Catalog = models
+	if ownErr != nil {
+		opts.Warning = ownErr.Error()
+	}
+	ui := screen.New(opts)
 	_, err = tea.NewProgram(ui).Run()
 	return err
 }
