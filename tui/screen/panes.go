@@ -368,6 +368,10 @@ func (in *inspector) lines(sc *scene, width, height int) []string {
 		lines = append(lines, fmt.Sprintf(in.c.t("Rolle %s · Modell %s · Adresse %s · PID %d · Ereignisse %d",
 			"role %s · model %s · listen %s · pid %d · events %d"), n.Role, n.Model, n.Listen, n.PID, n.Events))
 		for _, k := range n.Keys {
+			if line, ok := typedLine(in.c, n, k, sc.now); ok {
+				lines = append(lines, line)
+				continue
+			}
 			v := n.State[k]
 			if k == "faults" {
 				k, v = in.c.t("Fehler", "faults"), faultWords(in.c, v)

@@ -185,7 +185,9 @@ func (tp *topology) layout(sc *scene, width, height, y int) {
 	}
 }
 
-func (tp *topology) label(name string) string { return "⟦" + name + " " + tp.sc.marks[name] + "⟧" }
+func (tp *topology) label(name string) string {
+	return "⟦" + name + " " + tp.sc.marks[name] + tp.sc.badgeOf(name) + "⟧"
+}
 
 // update selects the node under a click.
 func (tp *topology) update(msg tea.Msg) tea.Cmd {
