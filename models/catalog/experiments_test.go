@@ -170,3 +170,19 @@ func TestAddOwn(t *testing.T) {
 		assert.Equal(t, All(), models)
 	})
 }
+
+// TestFormatExample: the example in experiments/README.md is an
+// experiment that passes the check, so the documentation cannot drift
+// from the format.
+func TestFormatExample(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("experiments", "README.md"))
+	require.NoError(t, err)
+	_, rest, ok := strings.Cut(string(doc), "```yaml\n")
+	require.True(t, ok, "the README has a YAML example")
+	example, _, _ := strings.Cut(rest, "```")
+	file := filepath.Join(t.TempDir(), "example.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(example), 0o644))
+	_, e, err := CheckFile(file, All(), nil)
+	require.NoError(t, err)
+	assert.NotEmpty(t, e.Notes.Goal.EN, "the example shows notes")
+}
