@@ -2,6 +2,7 @@ package screen
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -32,7 +33,8 @@ type demo struct {
 	slow  int            // index into slowMotion
 	drop  map[string]int // index into dropRates, by node
 	cut   map[string]bool
-	churn bool // peers of the model's Churn list come and go at random
+	way   map[string]int // a one-way partition of the node (P): 0 none, 1 it cannot reach the others, 2 they cannot reach it
+	churn bool           // peers of the model's Churn list come and go at random
 
 	session *launch.Session // the experiment x steps through; nil until one is chosen
 	player  Player
@@ -67,7 +69,7 @@ func newDemo(c *common, opts Options, ctl Controller, m catalog.Model, events <-
 		pace = DefaultPace
 	}
 	return &demo{c: c, ctl: ctl, model: m, events: events, auto: opts.Auto, pace: pace,
-		drop: map[string]int{}, cut: map[string]bool{}, lane: &lane{}}
+		drop: map[string]int{}, cut: map[string]bool{}, way: map[string]int{}, lane: &lane{}}
 }
 
 // choose makes e the experiment that x steps through.
@@ -294,6 +296,8 @@ func (d *demo) key(msg tea.KeyPressMsg, sel selection) (tea.Cmd, bool) {
 			what = fmt.Sprintf(d.c.t("%s abgetrennt", "partition %s cut off"), node)
 		}
 		return d.do(what, func() error { return ctl.Partition(node, on) }), true
+	case pressed(msg, keys.OneWay):
+		return d.oneWay(node), true
 	case pressed(msg, keys.Drop):
 		if node == "" {
 			return nil, true
@@ -432,3 +436,46 @@ func (d *demo) enable(*liveKeys) {}
 func (d *demo) runTime(now time.Time) time.Time { return now }
 
 func (d *demo) explaining() bool { return d.session != nil }
+
+// oneWayPartitioner is a Controller that can cut a link in one direction
+// only (the launcher can, launch.Launcher.PartitionOneWay).
+type oneWayPartitioner interface {
+	PartitionOneWay(node string, peers ...string) error
+}
+
+// oneWay is the P key: each press moves node on to the next direction of
+// a one-way partition: it cannot reach the others, the others cannot reach
+// it, healed again. Each change first heals what was cut before.
+func (d *demo) oneWay(node string) tea.Cmd {
+	ctl, ok := d.ctl.(oneWayPartitioner)
+	if node == "" || !ok {
+		return nil
+	}
+	d.way[node] = (d.way[node] + 1) % 3
+	d.cut[node] = false
+	way := d.way[node]
+	what := []string{
+		fmt.Sprintf(d.c.t("%s wieder verbunden", "partition %s healed"), node),
+		fmt.Sprintf(d.c.t("Einbahn: %s erreicht die anderen nicht", "one-way: %s cannot reach the others"), node),
+		fmt.Sprintf(d.c.t("Einbahn: die anderen erreichen %s nicht", "one-way: the others cannot reach %s"), node),
+	}[way]
+	return d.do(what, func() error {
+		if err := d.ctl.Partition(node, false); err != nil || way == 0 {
+			return err
+		}
+		var others []string
+		for _, p := range d.ctl.Procs() {
+			if p.Node != node {
+				others = append(others, p.Node)
+			}
+		}
+		if way == 1 {
+			return ctl.PartitionOneWay(node, others...)
+		}
+		var errs []error
+		for _, o := range others {
+			errs = append(errs, ctl.PartitionOneWay(o, node))
+		}
+		return errors.Join(errs...)
+	})
+}

@@ -65,7 +65,7 @@ func (k glossaryKeys) list() []binding { return []binding{k.Scroll, k.Lang, k.Ba
 type liveKeys struct {
 	Next, Predict, Pause, Step, Slow, Select, Pane, Filter, Export, Help, Back binding
 	Background                                                                 binding
-	Kill, Freeze, Restart, Partition, Drop, AddClient, Churn                   binding
+	Kill, Freeze, Restart, Partition, OneWay, Drop, AddClient, Churn           binding
 	Scroll                                                                     binding
 }
 
@@ -86,6 +86,9 @@ func newLiveKeys() liveKeys {
 		Freeze:    bind("f", []string{"f"}, t("einfrieren", "freeze"), t("einfrieren/auftauen", "freeze/thaw")),
 		Restart:   bind("r", []string{"r"}, t("neu starten", "restart"), t("neu starten, gleiche Adresse", "restart at the same address")),
 		Partition: bind("p", []string{"p"}, t("abtrennen", "partition"), t("vom Rest abtrennen/wieder verbinden", "partition from the others/heal")),
+		OneWay: bind("P", []string{"P"}, t("Einbahn", "one-way"),
+			t("Einbahn-Partition: Knoten erreicht die anderen nicht · sie ihn nicht · geheilt",
+				"one-way partition: the node cannot reach the others · they cannot reach it · healed")),
 		Drop:      bind("d", []string{"d"}, t("Verlust", "drop"), t("Verlustrate 0 · 25 · 50 · 100 %", "drop rate 0 · 25 · 50 · 100 %")),
 		AddClient: bind("a", []string{"a"}, t("Client", "client"), t("Client hinzufügen", "add a client")),
 		Churn:     bind("c", []string{"c"}, t("Churn", "churn"), t("Churn an/aus: Peers gehen und kommen zufällig", "churn on/off: peers leave and join at random")),
@@ -101,7 +104,7 @@ func newLiveKeys() liveKeys {
 // help and the way back are never left out (see footer).
 func (k liveKeys) list() []binding {
 	return []binding{k.Next, k.Predict, k.Pause, k.Step, k.Slow, k.Select, k.Kill, k.Freeze, k.Restart,
-		k.Partition, k.Drop, k.AddClient, k.Churn, k.Background, k.Pane, k.Filter, k.Scroll, k.Export, k.Help, k.Back}
+		k.Partition, k.OneWay, k.Drop, k.AddClient, k.Churn, k.Background, k.Pane, k.Filter, k.Scroll, k.Export, k.Help, k.Back}
 }
 
 // helpKeys turns bindings into the help bubble's key.Bindings, in lang,
