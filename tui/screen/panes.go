@@ -28,6 +28,7 @@ import (
 //	 7     │──get─✗       │      lost half way (⊘ given up by its sender)
 //	 9     │┄┄┄┄ get ┄┄┄┄☠│      to a node that is down (❄ frozen)
 //	11     ⏸ get → ?      │      held: where it goes is for the class to say
+//	    ⚡ ══ kill server ═════     what the launcher did: a row across every lifeline
 type sequence struct {
 	c      *common
 	sc     *scene
@@ -35,11 +36,15 @@ type sequence struct {
 	height int
 	scroll int             // rows scrolled back from the newest
 	rows   []history.Arrow // the arrows to draw: all, or all but the background
+	faults []history.Fault // what the launcher did, each a row of its own (history.Rows)
 }
 
 func (s *sequence) layout(sc *scene, width, height int) {
 	s.sc, s.width, s.height = sc, width, height
 	s.rows = sc.arrows
+	if sc.store != nil {
+		s.faults = sc.store.Faults()
+	}
 	if sc.bg == bgHide && sc.isBackground != nil && width > 0 {
 		s.rows = make([]history.Arrow, 0, len(sc.arrows))
 		for i := range sc.arrows {
@@ -77,14 +82,27 @@ func (s *sequence) view() string {
 		center[n] = seqGutter + i*col + col/2
 		head.WriteString(padRight(centerIn(n, col), col))
 	}
-	rows := s.height - 1
-	end := max(len(s.rows)-s.scroll, 0)
-	start := max(end-rows, 0)
+	rows := history.Rows(s.rows, s.faults)
+	end := max(len(rows)-s.scroll, 0)
+	start := max(end-(s.height-1), 0)
 	lines := []string{t.Title.Render(head.String())}
 	for i := start; i < end; i++ {
-		lines = append(lines, s.row(&s.rows[i], center, nodes))
+		if f := rows[i].Fault; f != nil {
+			lines = append(lines, s.faultRow(f))
+			continue
+		}
+		lines = append(lines, s.row(rows[i].Arrow, center, nodes))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// faultRow draws what the launcher did across the whole width, with its
+// mark and a double line, so it reads as a fault without colour too.
+func (s *sequence) faultRow(f *history.Fault) string {
+	label := []rune(" " + history.FaultMark + " " + f.Label(s.c.lang) + " ")
+	row := []rune(strings.Repeat(" ", seqGutter) + strings.Repeat("═", max(s.width-seqGutter, 0)))
+	copy(row[min(seqGutter+2, len(row)):], label)
+	return s.c.theme.Lost.Render(string(row[:min(len(row), max(s.width, 0))]))
 }
 
 func centerIn(s string, width int) string {
@@ -330,6 +348,9 @@ func describe(ev trace.Event) string {
 		return fmt.Sprintf("%s %-9s hello %s %s", at, ev.Node, ev.Role, ev.Listen)
 	case ev.Kind == trace.KindOverflow:
 		return fmt.Sprintf("%s %-9s overflow: %d trace events lost", at, ev.Node, ev.Count)
+	case ev.Kind == trace.KindFault:
+		f := history.Fault{Action: ev.Fault, Node: ev.Node, Peers: ev.Peers, Value: ev.Value}
+		return fmt.Sprintf("%s %-9s fault %s %s", at, ev.Node, history.FaultMark, f.Label("en"))
 	}
 	return fmt.Sprintf("%s %-9s %-5s %s", at, ev.Node, ev.Kind, ev.Text)
 }
