@@ -154,12 +154,10 @@ func (m Model) check(e Experiment, protocols Protocols) error {
 			return Errors{{e.File, e.Line, fmt.Sprintf("%s: experiment id %q is taken by %s; choose another", m.ID, e.ID, where)}}
 		}
 	}
-	if err := m.ValidateExperiment(e); err != nil {
-		return err
-	}
+	err := m.ValidateExperiment(e)
 	if p, ok := protocols[m.ID]; ok {
 		m.Experiments, m.Background = []Experiment{e}, nil
-		return m.CheckProtocol(p)
+		err = errors.Join(err, m.CheckProtocol(p))
 	}
-	return nil
+	return err
 }
