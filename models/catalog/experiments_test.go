@@ -122,7 +122,7 @@ func TestBuiltinProtocolErrorsNameFileAndLine(t *testing.T) {
 	require.True(t, ok)
 	err := m.CheckProtocol(Protocol{Messages: map[string]any{"put_ok": struct{}{}}})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `models/catalog/experiments/clientserver/10-first-request.yaml:26: clientserver: experiment "first-request" step 5: message type "get_ok" is not in the demo's Messages`)
+	assert.Contains(t, err.Error(), `models/catalog/experiments/clientserver/10-first-request.yaml:39: clientserver: experiment "first-request" step 5: message type "get_ok" is not in the demo's Messages`)
 }
 
 // TestTemplatePassesCheck: what dsdemo experiments --new writes for each
