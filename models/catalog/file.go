@@ -74,8 +74,8 @@ var (
 	fileFields  = []string{"model", "id", "title", "summary", "notes", "steps"}
 	noteFields  = []string{"goal", "ask", "misconception", "slide"}
 	stepKinds   = []StepKind{StepCaption, StepStart, StepDo, StepKill, StepFreeze, StepThaw, StepRestart, StepPartition, StepHeal, StepFault, StepWait, StepPredict}
-	stepFields  = []string{"caption", "cmd", "from", "choices", "answer", "explain", "claims"}
-	fieldOf     = map[string]StepKind{"cmd": StepDo, "from": StepPartition, "choices": StepPredict, "answer": StepPredict, "explain": StepPredict}
+	stepFields  = []string{"caption", "cmd", "from", "oneway", "choices", "answer", "explain", "claims"}
+	fieldOf     = map[string]StepKind{"cmd": StepDo, "from": StepPartition, "oneway": StepPartition, "choices": StepPredict, "answer": StepPredict, "explain": StepPredict}
 	waitFields  = []string{"kind", "node", "type", "from", "fault", "field", "is", "key", "value", "text"}
 	holdFields  = []string{"node", "type", "from", "field", "is"}
 	faultFields = []string{"node", "op", "ms", "p", "on"}
@@ -337,6 +337,13 @@ func (p *parser) kind(s *Step, v *yaml.Node, f map[string]*yaml.Node, what strin
 	}
 	if c := f["from"]; c != nil && s.Kind == StepPartition {
 		s.Peers = p.list(c, what+" from")
+	}
+	if c := f["oneway"]; c != nil && s.Kind == StepPartition {
+		oneWay, err := strconv.ParseBool(p.scalar(c, what+" oneway"))
+		if err != nil {
+			p.errorf(c, "%s oneway is true or false, not %q", what, c.Value)
+		}
+		s.OneWay = oneWay
 	}
 	if s.Kind == StepPredict {
 		if c := f["choices"]; c != nil {
