@@ -66,7 +66,7 @@ type liveKeys struct {
 	Next, Predict, Pause, Step, Slow, Select, Pane, Filter, Export, Help, Back binding
 	Background                                                                 binding
 	Kill, Freeze, Restart, Partition, OneWay, Drop, AddClient, Churn           binding
-	Scroll                                                                     binding
+	Scroll, Notes                                                              binding
 }
 
 func newLiveKeys() liveKeys {
@@ -96,6 +96,9 @@ func newLiveKeys() liveKeys {
 			t("Hintergrundverkehr (Wartung des Rings, Replikation, …) dimmen · ausblenden · zeigen",
 				"background traffic (ring upkeep, replication, …): dim · hide · show")),
 		Scroll: bind("↑/↓", []string{"up", "down", "pgup", "pgdown"}, t("blättern", "scroll"), t("im Bereich blättern (auch Bild↑/Bild↓)", "scroll the pane (also PgUp/PgDn)")),
+		Notes: bind("t", []string{"t"}, t("Notizen", "notes"),
+			t("Notizen für Lehrende (Lernziel, Frage an die Klasse, Fehlvorstellung, Folie) zeigen/verbergen",
+				"teacher notes (goal, question for the class, misconception, slide): show/hide")),
 	}
 }
 
@@ -104,7 +107,7 @@ func newLiveKeys() liveKeys {
 // help and the way back are never left out (see footer).
 func (k liveKeys) list() []binding {
 	return []binding{k.Next, k.Predict, k.Pause, k.Step, k.Slow, k.Select, k.Kill, k.Freeze, k.Restart,
-		k.Partition, k.OneWay, k.Drop, k.AddClient, k.Churn, k.Background, k.Pane, k.Filter, k.Scroll, k.Export, k.Help, k.Back}
+		k.Partition, k.OneWay, k.Drop, k.AddClient, k.Churn, k.Background, k.Pane, k.Filter, k.Scroll, k.Notes, k.Export, k.Help, k.Back}
 }
 
 // helpKeys turns bindings into the help bubble's key.Bindings, in lang,

@@ -71,8 +71,10 @@ type live struct {
 	log     eventLog
 	insp    inspector
 	foot    footer
-	bar     string // the status bar, wrapped
-	wide    bool   // the sequence diagram and another pane side by side
+	notes   notesPane // the teacher notes, drawn in place of the lower pane while shown
+	showing bool      // the notes are shown (t, or dsdemo --notes)
+	bar     string    // the status bar, wrapped
+	wide    bool      // the sequence diagram and another pane side by side
 }
 
 // rate measures events and messages per second over the last second.
@@ -89,7 +91,8 @@ func newLive(c *common, opts Options, src source, m catalog.Model) *live {
 	now := time.Now()
 	l := &live{c: c, src: src, model: m, store: history.New(history.DefaultCapacity), export: opts.Export,
 		now: now, rate: rate{at: now}, isBg: backgroundOf(m)}
-	l.caption.c, l.topo.c, l.seq.c, l.insp.c, l.foot.c = c, c, c, c, c
+	l.caption.c, l.topo.c, l.seq.c, l.insp.c, l.foot.c, l.notes.c = c, c, c, c, c, c
+	l.showing = opts.Notes
 	l.log = newEventLog(c)
 	l.insp.vp = newViewport()
 	l.layout()
@@ -173,6 +176,9 @@ func (l *live) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case pressed(msg, keys.Pane):
 		l.pane = (l.pane + 1) % panes
+		return nil
+	case pressed(msg, keys.Notes):
+		l.showing = !l.showing
 		return nil
 	case pressed(msg, keys.Filter):
 		l.pane = paneLog
@@ -310,6 +316,10 @@ func (l *live) layout() {
 	l.seq.layout(&l.sc, sizes[paneSequence], lowerH)
 	l.log.layout(&l.sc, sizes[paneLog], lowerH)
 	l.insp.layout(&l.sc, sizes[paneInspector], lowerH)
+	if l.showing {
+		e, next := notesOf(l.src)
+		l.notes.layout(e, next, notesWidth(l), lowerH)
+	}
 }
 
 // view draws the live view from what layout prepared.
@@ -339,6 +349,9 @@ func (l *live) lower() string {
 }
 
 func (l *live) paneView(pane int) string {
+	if l.showing {
+		return l.notes.view()
+	}
 	switch pane {
 	case paneLog:
 		return l.log.view()

@@ -72,6 +72,7 @@ type Options struct {
 	Theme   string // theme.Default or theme.Contrast
 	Auto    bool   // play experiments without waiting for a key
 	Pace    int    // with Auto: words a minute a caption is read aloud at before the next step; 0: DefaultPace
+	Notes   bool   // the live view opens with the experiment's teacher notes in place of the lower pane (t toggles them)
 	Catalog []catalog.Model
 	// Warning is shown on the home page until the first model is started,
 	// e.g. which of the instructor's own experiment files has a mistake.

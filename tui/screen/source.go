@@ -135,7 +135,7 @@ func (r *recording) due() tea.Cmd {
 // enable leaves only the keys that steer a replay: n, +/- and the view's own.
 func (r *recording) enable(keys *liveKeys) {
 	for _, b := range []*binding{&keys.Next, &keys.Predict, &keys.Kill, &keys.Freeze, &keys.Restart,
-		&keys.Partition, &keys.OneWay, &keys.Drop, &keys.AddClient, &keys.Churn} {
+		&keys.Partition, &keys.OneWay, &keys.Drop, &keys.AddClient, &keys.Churn, &keys.Notes} {
 		b.SetEnabled(false)
 	}
 	keys.Step.short, keys.Step.long = t("Ereignis", "event"), t("ein Ereignis weiter", "one event forward")
