@@ -102,15 +102,15 @@ type Broker struct {
 	clock   *protocolClock
 	ids     idAllocator
 
-	mu        sync.Mutex // guards everything below, and every buffer and subscription
-	queues    map[string]*buffer
-	topics    map[string]*topic
-	bytes     int64         // of every buffer's texts
-	room      chan struct{} // closed and replaced when a buffer gives up messages
-	deadlines deadlineHeap  // unacknowledged deliveries by ack deadline
-	report    reportBoard
-	replaying map[*buffer]map[uint64]*entry // the log's messages while it is read
-	lastTopicSub uint64 // names the subscriptions that are not durable
+	mu           sync.Mutex // guards everything below, and every buffer and subscription
+	queues       map[string]*buffer
+	topics       map[string]*topic
+	bytes        int64         // of every buffer's texts
+	room         chan struct{} // closed and replaced when a buffer gives up messages
+	deadlines    deadlineHeap  // unacknowledged deliveries by ack deadline
+	report       reportBoard
+	replaying    map[*buffer]map[uint64]*entry // the log's messages while it is read
+	lastTopicSub uint64                        // names the subscriptions that are not durable
 
 	sweep   chan struct{} // buffered 1: the earliest deadline changed
 	running sync.WaitGroup
@@ -199,8 +199,8 @@ func refuseConn(n *wire.Node, nc net.Conn) {
 // client is one connection of a producer or consumer.
 type client struct {
 	conn    *wire.Conn
-	subs    map[uint64]*subscription // guarded by the broker's mu
-	lastSub uint64                   // guarded by the broker's mu
+	subs    map[uint64]*subscription        // guarded by the broker's mu
+	lastSub uint64                          // guarded by the broker's mu
 	spawn   func(func(ctx context.Context)) // runs work that ends with the connection
 }
 

@@ -325,6 +325,7 @@ func (b *Broker) deadLetterLocked(buf *buffer, e *entry) string {
 	if err != nil {
 		b.node.Trace.Logf("message #%d dropped after %d deliveries: no room in %s: %v", e.msg.id, e.count, name, err)
 		b.removeLocked(buf, e)
+		b.dispatchLocked(buf)
 		return ""
 	}
 	b.node.Trace.Logf("message #%d delivered %d times without an ack: moved to %s", e.msg.id, e.count, name)
@@ -336,7 +337,7 @@ func (b *Broker) deadLetterLocked(buf *buffer, e *entry) string {
 	b.bytes += e.size()
 	dlq.putBack(&entry{msg: e.msg})
 	b.dispatchLocked(dlq)
-	b.report.markBuf(buf)
+	b.dispatchLocked(buf) // the consumer that gave it back has room again
 	return name
 }
 

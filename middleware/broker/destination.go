@@ -164,6 +164,6 @@ func (b *buffer) removeConsumer(s *subscription) {
 
 // topic is a publish/subscribe destination: one buffer per subscription.
 type topic struct {
-	name string            // "topic:news"
+	name string             // "topic:news"
 	subs map[string]*buffer // by subscription name: a durable name, or "~N" for a consumer's own
 }

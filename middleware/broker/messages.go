@@ -169,9 +169,9 @@ type Status struct {
 // DestinationStatus is one queue, or one subscription of a topic.
 type DestinationStatus struct {
 	Name         string `json:"name"`
-	Ready        int    `json:"ready"`    // waiting for a consumer
-	Unacked      int    `json:"unacked"`  // handed over, not yet acknowledged
-	Bytes        int64  `json:"bytes"`    // of the texts held
+	Ready        int    `json:"ready"`   // waiting for a consumer
+	Unacked      int    `json:"unacked"` // handed over, not yet acknowledged
+	Bytes        int64  `json:"bytes"`   // of the texts held
 	Consumers    int    `json:"consumers"`
 	Redelivered  int64  `json:"redelivered"`   // deliveries marked redelivered so far
 	DeadLettered int64  `json:"dead_lettered"` // messages moved to the dead-letter queue so far
