@@ -3,20 +3,18 @@ package mobilecode
 import (
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"dsdemo/models/catalog"
+	"dsdemo/models/catalog/catalogtest"
 )
 
-// TestCatalogueSpeaksOurProtocol: every message type and body field the
-// catalogue's experiments wait for, and every background type, is one this
-// package's programs send. A renamed message or JSON field fails here,
-// not in front of a class.
+// TestCatalogueSpeaksOurProtocol: the catalogue's protocol file of each
+// model this package's programs play says what Messages says, and every
+// message type and body field its experiments wait for, and every
+// background type, is one these programs send. A renamed message or JSON
+// field fails here, not in front of a class; after a change to Messages,
+// write the files anew with
+//
+//	go test ./mobilecode/ -run Catalogue -update-protocol
 func TestCatalogueSpeaksOurProtocol(t *testing.T) {
-	for _, id := range []string{"mobilecode"} {
-		m, ok := catalog.ByID(id)
-		require.True(t, ok, "the catalogue has no model %q", id)
-		assert.NoError(t, m.CheckProtocol(catalog.Protocol{Messages: Messages}))
-	}
+	catalogtest.SpeaksProtocol(t, catalog.Protocol{Messages: Messages}, "mobilecode")
 }

@@ -9,17 +9,27 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dsdemo/models/catalog"
+	"dsdemo/models/catalog/catalogtest"
 )
 
-// TestCatalogueSpeaksOurProtocol: every message the catalogue's
-// experiments wait for is an HTTP request or an answer, the only messages
-// the caching proxy's programs send, and every answer is one of the status
-// codes they give (Messages): a catalogue that waited for a 418 would wait
-// in front of a class for ever.
+// TestCatalogueSpeaksOurProtocol: the catalogue's protocol file of the
+// proxy model says what Messages says, and every message its experiments
+// wait for is an HTTP request or an answer, the only messages the caching
+// proxy's programs send. After a change to Messages, write the file anew
+// with
+//
+//	go test ./proxy/ -run Catalogue -update-protocol
 func TestCatalogueSpeaksOurProtocol(t *testing.T) {
+	catalogtest.SpeaksProtocol(t, catalog.Protocol{Messages: Messages, HTTP: true}, "proxy")
+}
+
+// TestCatalogueWaitsForOurStatusCodes: every answer the catalogue's
+// experiments wait for is one of the status codes the proxy's programs
+// give (Messages): a catalogue that waited for a 418 would wait in front
+// of a class for ever.
+func TestCatalogueWaitsForOurStatusCodes(t *testing.T) {
 	m, ok := catalog.ByID("proxy")
 	require.True(t, ok)
-	assert.NoError(t, m.CheckProtocol(catalog.Protocol{Messages: Messages, HTTP: true}))
 	for _, e := range m.Experiments {
 		for i, s := range e.Steps {
 			if _, err := strconv.Atoi(s.Until.Type); err == nil {

@@ -50,9 +50,13 @@
 // "found" is false), never by a piece of the body's text. The catalogue
 // imports no demo (models/* never does), so it names types and fields as
 // strings; each demo exports its types as constants and a Messages table
-// (type to body type) in its messages.go, and checks in a test of its own
-// that every name its catalogue entry uses is in that table (see
-// Protocol). A renamed message or JSON field so fails a test, not a lesson.
+// (type to body type) in its messages.go. The names of that table are
+// kept beside the model's experiments, in experiments/ID/protocol.yaml
+// (Vocabulary), which an instructor's own experiments are checked
+// against; the demo's own test keeps the file true to the table and
+// checks that every name its catalogue entry uses is in it (see Protocol
+// and package catalogtest). A renamed message or JSON field so fails a
+// test, not a lesson.
 //
 // Each model's file registers its entry (register, in an init function)
 // at its place in the lecture, so adding a model adds a file and touches
@@ -88,6 +92,9 @@ type Model struct {
 	// Experiments are read from the files in experiments/ID/; All fills
 	// them in, a model's function leaves them out.
 	Experiments []Experiment
+	// Vocabulary is what its programs send, from experiments/ID/protocol.yaml,
+	// to check experiments against; All fills it in, like Experiments.
+	Vocabulary Vocabulary
 	// Churn names the nodes that come and go at random while the viewer
 	// has churn turned on (key c): each leaves gracefully and is started
 	// again later. Empty: the model has no churn.
@@ -357,9 +364,11 @@ func register(place int, model func() Model) {
 func All() []Model {
 	sorted := slices.SortedStableFunc(slices.Values(entries), func(a, b entry) int { return cmp.Compare(a.place, b.place) })
 	experiments, _ := builtin()
+	vocabularies, _ := builtinVocabularies()
 	out := make([]Model, len(sorted))
 	for i, e := range sorted {
 		out[i] = e.model()
+		out[i].Vocabulary = vocabularies[out[i].ID].clone()
 		for _, x := range experiments[out[i].ID] {
 			out[i].Experiments = append(out[i].Experiments, x.clone())
 		}

@@ -34,6 +34,27 @@ var builtin = sync.OnceValues(func() (map[string][]Experiment, error) {
 	return readExperiments(builtinFiles, "experiments/*/*.yaml", builtinDir)
 })
 
+// builtinVocabularies reads the models' protocol files once, by model
+// id (see Vocabulary). The demos' tests write them and check them
+// (catalogtest.SpeaksProtocol); All leaves a broken one out.
+var builtinVocabularies = sync.OnceValues(func() (map[string]Vocabulary, error) {
+	names, err := fs.Glob(builtinFiles, "experiments/*/"+ProtocolFile)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]Vocabulary{}
+	var errs []error
+	for _, name := range names {
+		id := path.Base(path.Dir(name))
+		data, err := fs.ReadFile(builtinFiles, name)
+		if err == nil {
+			out[id], err = ParseVocabulary(ProtocolPath(id), data)
+		}
+		errs = append(errs, err)
+	}
+	return out, errors.Join(errs...)
+})
+
 // readExperiments parses the files of fsys that pattern matches, in the
 // order of their names, and returns the experiments by model id. A file
 // in a folder must be for the model the folder is named after. It returns
@@ -47,6 +68,9 @@ func readExperiments(fsys fs.FS, pattern, dir string) (map[string][]Experiment, 
 	out := map[string][]Experiment{}
 	var errs []error
 	for _, name := range names {
+		if path.Dir(name) != "." && path.Base(name) == ProtocolFile {
+			continue // a model's protocol, beside its experiments
+		}
 		file := path.Join(filepath.ToSlash(dir), name)
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -79,20 +103,14 @@ func OwnDir() (string, error) {
 	return filepath.Join(home, ".config", "dsdemo", "experiments"), nil
 }
 
-// Protocols are the protocols of the models by id, to check an
-// experiment's messages against (see Protocol). The catalogue imports no
-// demo; the dsdemo command, which does, passes them in. A model without
-// one is not checked.
-type Protocols map[string]Protocol
-
 // AddOwn reads an instructor's own experiments, every *.yaml file in dir,
-// checks each against its model (and its protocol, when protocols has
-// it), and returns models with the good ones added after the built-in
+// checks each against its model and its model's protocol (Vocabulary),
+// and returns models with the good ones added after the built-in
 // ones, marked Own. A file with a mistake is left out, and the error
 // names its file and line; the others are added all the same, so one bad
 // file does not cost a class the rest. A dir that does not exist holds
 // no experiments.
-func AddOwn(models []Model, dir string, protocols Protocols) ([]Model, error) {
+func AddOwn(models []Model, dir string) ([]Model, error) {
 	found, err := readExperiments(os.DirFS(dir), "*.yaml", dir)
 	errs := []error{err}
 	out := slices.Clone(models)
@@ -104,7 +122,7 @@ func AddOwn(models []Model, dir string, protocols Protocols) ([]Model, error) {
 				continue
 			}
 			e.Own = true
-			if err := out[i].check(e, protocols); err != nil {
+			if err := out[i].check(e); err != nil {
 				errs = append(errs, err)
 				continue
 			}
@@ -123,9 +141,9 @@ func unknownModel(file, model string, models []Model) error {
 }
 
 // CheckFile reads one experiment file and checks it as AddOwn would: its
-// fields, its model, its nodes and steps, and its messages when protocols
-// has its model's protocol. It returns the model and the experiment.
-func CheckFile(file string, models []Model, protocols Protocols) (Model, Experiment, error) {
+// fields, its model, its nodes and steps, and its messages against its
+// model's protocol. It returns the model and the experiment.
+func CheckFile(file string, models []Model) (Model, Experiment, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return Model{}, Experiment{}, fmt.Errorf("read experiment file: %w", err)
@@ -138,13 +156,13 @@ func CheckFile(file string, models []Model, protocols Protocols) (Model, Experim
 	if i < 0 {
 		return Model{}, e, unknownModel(file, model, models)
 	}
-	return models[i], e, models[i].check(e, protocols)
+	return models[i], e, models[i].check(e)
 }
 
 // check validates e as an experiment of m that m does not have yet (an
 // experiment from the same file is e itself), and its messages against
-// m's protocol if protocols has it.
-func (m Model) check(e Experiment, protocols Protocols) error {
+// m's protocol, when m has one.
+func (m Model) check(e Experiment) error {
 	for _, other := range m.Experiments {
 		if other.ID == e.ID && filepath.Clean(other.File) != filepath.Clean(e.File) {
 			where := "a built-in experiment"
@@ -155,9 +173,9 @@ func (m Model) check(e Experiment, protocols Protocols) error {
 		}
 	}
 	err := m.ValidateExperiment(e)
-	if p, ok := protocols[m.ID]; ok {
+	if m.Vocabulary.known() {
 		m.Experiments, m.Background = []Experiment{e}, nil
-		err = errors.Join(err, m.CheckProtocol(p))
+		err = errors.Join(err, m.CheckProtocol())
 	}
 	return err
 }

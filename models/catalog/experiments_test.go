@@ -39,7 +39,7 @@ func TestBuiltinExperimentFiles(t *testing.T) {
 func filesOf(t *testing.T) []string {
 	files, err := filepath.Glob(filepath.Join("experiments", "*", "*.yaml"))
 	require.NoError(t, err)
-	return files
+	return slices.DeleteFunc(files, func(f string) bool { return filepath.Base(f) == ProtocolFile })
 }
 
 // good is an instructor's experiment for the client/server model; the
@@ -61,7 +61,6 @@ type getOK struct {
 }
 
 func TestHostileExperimentFilesNameFileAndLine(t *testing.T) {
-	protocols := Protocols{"clientserver": {Messages: map[string]any{"get_ok": getOK{}}}}
 	spoil := func(old, new string) string {
 		require.Contains(t, good, old)
 		return strings.Replace(good, old, new, 1)
@@ -99,7 +98,7 @@ func TestHostileExperimentFilesNameFileAndLine(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			file := filepath.Join(t.TempDir(), "mine.yaml")
 			require.NoError(t, os.WriteFile(file, []byte(tc.file), 0o644))
-			_, _, err := CheckFile(file, All(), protocols)
+			_, _, err := CheckFile(file, All())
 			require.Error(t, err, "got no error, want %q", tc.want)
 			assert.Contains(t, err.Error(), file+":"+tc.want)
 		})
@@ -108,7 +107,7 @@ func TestHostileExperimentFilesNameFileAndLine(t *testing.T) {
 	t.Run("the good file passes", func(t *testing.T) {
 		file := filepath.Join(t.TempDir(), "mine.yaml")
 		require.NoError(t, os.WriteFile(file, []byte(good), 0o644))
-		m, e, err := CheckFile(file, All(), protocols)
+		m, e, err := CheckFile(file, All())
 		require.NoError(t, err)
 		assert.Equal(t, "clientserver", m.ID)
 		assert.Equal(t, []int{6, 8}, []int{e.Steps[0].Line, e.Steps[1].Line})
@@ -120,7 +119,8 @@ func TestHostileExperimentFilesNameFileAndLine(t *testing.T) {
 func TestBuiltinProtocolErrorsNameFileAndLine(t *testing.T) {
 	m, ok := ByID("clientserver")
 	require.True(t, ok)
-	err := m.CheckProtocol(Protocol{Messages: map[string]any{"put_ok": struct{}{}}})
+	m.Vocabulary = Protocol{Messages: map[string]any{"put_ok": struct{}{}}}.Vocabulary()
+	err := m.CheckProtocol()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `models/catalog/experiments/clientserver/10-first-request.yaml:39: clientserver: experiment "first-request" step 5: message type "get_ok" is not in the demo's Messages`)
 }
@@ -132,7 +132,7 @@ func TestTemplatePassesCheck(t *testing.T) {
 		t.Run(m.ID, func(t *testing.T) {
 			file := filepath.Join(t.TempDir(), "new.yaml")
 			require.NoError(t, os.WriteFile(file, []byte(m.Template()), 0o644))
-			got, e, err := CheckFile(file, All(), nil)
+			got, e, err := CheckFile(file, All())
 			require.NoError(t, err, "the template:\n%s", m.Template())
 			assert.Equal(t, m.ID, got.ID)
 			assert.True(t, slices.ContainsFunc(e.Steps, func(s Step) bool { return s.Kind == StepDo }), "the template sends a command")
@@ -151,7 +151,7 @@ func TestAddOwn(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte(bad), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not an experiment"), 0o644))
 
-	models, err := AddOwn(All(), dir, nil)
+	models, err := AddOwn(All(), dir)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), filepath.Join(dir, "bad.yaml")+`:6: clientserver: experiment "broken" step 1 (kill): no node "server-9" in the model`)
 	assert.NotContains(t, err.Error(), "good.yaml")
@@ -165,7 +165,7 @@ func TestAddOwn(t *testing.T) {
 	assert.NoError(t, models[i].Validate(), "the model with its own experiment is valid")
 
 	t.Run("a directory that does not exist holds none", func(t *testing.T) {
-		models, err := AddOwn(All(), filepath.Join(dir, "nothing"), nil)
+		models, err := AddOwn(All(), filepath.Join(dir, "nothing"))
 		require.NoError(t, err)
 		assert.Equal(t, All(), models)
 	})
@@ -182,7 +182,7 @@ func TestFormatExample(t *testing.T) {
 	example, _, _ := strings.Cut(rest, "```")
 	file := filepath.Join(t.TempDir(), "example.yaml")
 	require.NoError(t, os.WriteFile(file, []byte(example), 0o644))
-	_, e, err := CheckFile(file, All(), nil)
+	_, e, err := CheckFile(file, All())
 	require.NoError(t, err)
 	assert.NotEmpty(t, e.Notes.Goal.EN, "the example shows notes")
 }

@@ -8,26 +8,8 @@ import (
 	"os"
 	"strings"
 
-	"dsdemo/clientserver"
-	"dsdemo/mobilecode"
 	"dsdemo/models/catalog"
-	"dsdemo/ntier"
-	"dsdemo/p2p"
-	"dsdemo/proxy"
 )
-
-// protocols are what each model's programs say, so that an instructor's
-// experiment that waits for a message no program sends is refused with
-// its file and line, as the demos' own tests refuse a built-in one.
-var protocols = catalog.Protocols{
-	"clientserver":          {Messages: clientserver.Messages},
-	"cooperating-partition": {Messages: clientserver.Messages},
-	"cooperating-replicate": {Messages: clientserver.Messages},
-	"proxy":                 {Messages: proxy.Messages, HTTP: true},
-	"mobilecode":            {Messages: mobilecode.Messages},
-	"p2p":                   {Messages: p2p.Messages},
-	"ntier":                 {Messages: ntier.Messages, HTTP: true},
-}
 
 // experimentsUsage is the help of dsdemo experiments; the flags follow it.
 const experimentsUsage = `usage: dsdemo experiments --check FILE...        check experiment files; errors name file:line
@@ -87,7 +69,7 @@ func runExperiments(args []string, stdout, stderr io.Writer) int {
 func checkExperiments(files []string, stdout, stderr io.Writer) int {
 	code := 0
 	for _, file := range files {
-		m, e, err := catalog.CheckFile(file, catalog.All(), protocols)
+		m, e, err := catalog.CheckFile(file, catalog.All())
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			code = 1
@@ -156,7 +138,7 @@ func withOwn(dir string) ([]catalog.Model, error) {
 	} else if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		return catalog.All(), fmt.Errorf("--experiments %s: not a directory", dir)
 	}
-	return catalog.AddOwn(catalog.All(), dir, protocols)
+	return catalog.AddOwn(catalog.All(), dir)
 }
 
 // ownDirHint names the default directory of own experiments for help texts.

@@ -55,7 +55,7 @@ steps:
 func testOwnExperiment(t *testing.T, bin string) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "crash-and-back.yaml"), []byte(crashAndBack), 0o644))
-	models, err := catalog.AddOwn(catalog.All(), dir, nil)
+	models, err := catalog.AddOwn(catalog.All(), dir)
 	require.NoError(t, err)
 	m := models[slices.IndexFunc(models, func(m catalog.Model) bool { return m.ID == "clientserver" })]
 	i := slices.IndexFunc(m.Experiments, func(e catalog.Experiment) bool { return e.ID == "crash-and-back" })
