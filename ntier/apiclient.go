@@ -26,6 +26,10 @@ type BookerConfig struct {
 	Web string
 	// Timeout bounds each request to the web tier.
 	Timeout time.Duration
+	// App and DB are the addresses (HOST:PORT) of the tiers behind the
+	// web tier, for "direct app" and "direct db" only (direct.go); empty
+	// when the booker is not to try them.
+	App, DB string
 }
 
 // RunBooker runs the booker: the one command of env.Args, or without one
@@ -34,7 +38,11 @@ func RunBooker(ctx context.Context, env *program.Env, cfg BookerConfig) error {
 	if !strings.HasPrefix(cfg.Web, "http://") {
 		return program.Usagef("--web must be an http:// URL, not %q", cfg.Web)
 	}
+	if err := checkDirect(cfg); err != nil {
+		return err
+	}
 	b := newBooker(env.Node, cfg.Web, cfg.Timeout)
+	b.node, b.app, b.db = env.Node, cfg.App, cfg.DB
 	if len(env.Args) == 0 {
 		s := program.Session{Prompt: "book> ", Help: bookerHelp, Run: b.command}
 		return s.Loop(ctx, env)
@@ -64,6 +72,9 @@ func (e *httpError) Error() string {
 type booker struct {
 	base   string
 	client *http.Client
+	node   *wire.Node // for direct: the booker as the wire sees it
+	app    string     // for direct: the app tier's address, or ""
+	db     string     // for direct: the data tier's address, or ""
 
 	mu   sync.Mutex // guards kept
 	kept []Booking  // the bookings this booker made, at most walletSize, oldest first
@@ -335,7 +346,7 @@ func (b *booker) raceOnce(ctx context.Context, flight int64, passenger string) (
 }
 
 // bookerHelp lists the booker's commands.
-const bookerHelp = "commands: search [FROM [TO [DATE]]] | book FLIGHT NAME | booking ID [REF] | cancel ID [REF] | mine | race FLIGHT N | help | quit"
+const bookerHelp = "commands: search [FROM [TO [DATE]]] | book FLIGHT NAME | booking ID [REF] | cancel ID [REF] | mine | race FLIGHT N | direct app|db | help | quit"
 
 // command runs one command line and returns what to print.
 func (b *booker) command(ctx context.Context, line string) (string, error) {
@@ -414,6 +425,8 @@ func (b *booker) command(ctx context.Context, line string) (string, error) {
 			lines[i] = describe(bk)
 		}
 		return strings.Join(lines, "\n"), nil
+	case verb == "direct" && len(args) == 1:
+		return b.direct(ctx, args[0])
 	case verb == "race" && len(args) == 2:
 		id, err := parseID(args[0], "flight")
 		if err != nil {

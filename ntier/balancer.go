@@ -47,9 +47,9 @@ func (a *appInstance) rest(until time.Time) {
 }
 
 // balancer spreads the web tier's requests over the app instances in turn
-// (round robin) and fails over to the next one when an instance fails: the
-// four-tier variant, in which the app tier is several processes. It is
-// safe for concurrent use.
+// (round robin) and fails over to the next one when an instance fails:
+// the app tier replicated, as several processes of one tier. It is safe
+// for concurrent use.
 type balancer struct {
 	node    *wire.Node
 	apps    []*appInstance

@@ -46,14 +46,37 @@
 // stays as the rules say, and each tier can be changed, moved to another
 // machine or multiplied without the others noticing.
 //
-// The four-tier variant puts several app instances behind the web tier:
-// web --app A,B spreads the requests over them in turn and skips one that
-// fails (balancer.go), so an app instance can fail or be added while the
-// site goes on (failure and scaling transparency):
+// Several app instances behind the web tier are replication within the
+// application tier, not another tier: web --app A,B spreads the requests
+// over them in turn and skips one that fails (balancer.go), so an app
+// instance can fail or be added while the site goes on (failure and
+// scaling transparency):
 //
 //	              +--> app-1 --+
 //	browser --> web            +--> db
 //	              +--> app-2 --+
+//
+// # Four tiers and the DMZ
+//
+// Four tiers come from splitting the application tier, not from copying
+// it. Counted as in the lecture's figure of company data on the Internet,
+// the same programs are four tiers in three zones: the web client (the
+// booker, a browser) on the Internet, the web server in the DMZ between
+// two firewalls, the application server and the database in the intranet:
+//
+//	Internet     |      DMZ      |          intranet
+//	web client --|-> web server -|-> app server --> database
+//	(booker)     |   (web)       |   (app)          (db)
+//	tier 1       |   tier 2      |   tier 3         tier 4
+//	      outer firewall   inner firewall
+//
+// The outer firewall lets the Internet reach the web server only; the
+// inner one lets the DMZ reach the application server only. So the data
+// is reached from outside only through the app tier's rules, and whoever
+// takes over a machine in the DMZ is still a firewall away from the
+// database. The experiment four-tiers puts up both firewalls as one-way
+// partitions and tries them with the booker's "direct app" and "direct
+// db" (direct.go), which ask a tier past the web tier.
 //
 // # Asking twice, booking once
 //
@@ -152,8 +175,9 @@
 //	bin/booker race 5 20                # twenty at once for the last seat of DS 330
 //
 // (the id and reference are those of your 201's body; the same POST sent
-// again answers the same booking, with Idempotent-Replayed: true). For
-// four tiers, start a second app instance and give the web tier both:
+// again answers the same booking, with Idempotent-Replayed: true). To
+// replicate the application tier, start a second app instance and give
+// the web tier both:
 //
 //	bin/app --name app-2 --listen 127.0.0.1:7511
 //	bin/web --app 127.0.0.1:7510,127.0.0.1:7511
