@@ -112,7 +112,7 @@
 // same programs in bin/):
 //
 //	# terminal 1: two key pairs, then the codeserver on 127.0.0.1:7400; it
-//	# runs what client.key signed, and serves calculator with a broken signature
+//	# runs what client.key signed, and serves calculator with a line added after signing
 //	go run ./mobilecode/codeserver keygen --out /tmp/server
 //	go run ./mobilecode/codeserver keygen --out /tmp/client
 //	go run ./mobilecode/codeserver --key /tmp/server.key --trust /tmp/client.pub --tamper calculator
@@ -122,7 +122,7 @@
 //	go run ./mobilecode/sandbox --trust /tmp/server.pub convert         # prices in EUR, USD and GBP
 //	go run ./mobilecode/sandbox --trust /tmp/server.pub hostile-loop    # sandbox: stopped: more than 1000000 steps
 //	go run ./mobilecode/sandbox --trust /tmp/server.pub hostile-repeat  # stopped before the gigabyte is taken
-//	go run ./mobilecode/sandbox --trust /tmp/server.pub calculator      # refused: the signature does not match ...
+//	go run ./mobilecode/sandbox --trust /tmp/server.pub calculator      # refused: the signature does not match ... (the code was changed)
 //	go run ./mobilecode/sandbox --key /tmp/client.key --send aggregate  # runs on the server; only the totals come back
 //	go run ./mobilecode/sandbox --trust /tmp/server.pub --key /tmp/client.key --session
 //	sandbox> run convert
@@ -148,9 +148,11 @@
 //     "code to the server" the direction turns: the run arrow carries the
 //     code, run_ok only the result, and the product data never leaves the
 //     server. Put the two sequence diagrams side by side.
-//   - The tampered calculator: client-1's "last run" reads 0 steps. The
-//     script is refused before it starts, not stopped while it runs, and
-//     the other scripts of the same server still run.
+//   - The tampered calculator: its code gained a line after the server
+//     signed it (the fetch_ok arrow is that much bigger), and client-1's
+//     "last run" reads 0 steps. The changed script is refused before it
+//     starts, not stopped while it runs, and the other scripts of the same
+//     server still run.
 //   - hostile-thirdhost: the refusal comes from the codeserver, because
 //     origin.call has nowhere else to go. That is the same-origin rule.
 //   - client-1's inspector ("last run"): steps, time and the KiB a run was

@@ -38,7 +38,7 @@ type CodeserverConfig struct {
 	Key     string // the private key that signs the scripts: a NAME.key file from keygen, or "demo" for the classroom key
 	Trust   string // run clients' scripts signed by this public key (a NAME.pub file, or "demo"); "" runs none
 	Scripts string // serve the NAME.star files of this directory; "" serves the built-in scripts
-	Tamper  string // serve this script with a broken signature, for the class; "" for none
+	Tamper  string // serve this script changed after signing (tamperedLine appended), for the class; "" for none
 	Limits  Limits // of remote evaluations; zero fields take the defaults
 }
 
@@ -75,7 +75,7 @@ func RunCodeserver(ctx context.Context, env *program.Env, cfg CodeserverConfig) 
 type serverConfig struct {
 	Key     ed25519.PrivateKey // signs every script it offers
 	Scripts fs.FS              // NAME.star files at its top; nil means embeddedScripts
-	Tamper  string             // a script served with a broken signature, for the class; "" for none
+	Tamper  string             // a script served changed after signing, for the class; "" for none
 	Trust   ed25519.PublicKey  // whose scripts it runs for clients (remote evaluation); nil runs none
 	Limits  Limits             // for remote evaluation; zero fields take the defaults
 }
@@ -123,10 +123,24 @@ func newServer(node *wire.Node, cfg serverConfig) (*server, error) {
 		if !ok {
 			return nil, fmt.Errorf("cannot tamper with %q: no such script", cfg.Tamper)
 		}
-		s.Sig[0] ^= 0xff // one flipped byte is enough to break it
+		scripts[cfg.Tamper] = tamper(s)
 	}
 	return &server{node: node, scripts: scripts, trust: cfg.Trust, limits: cfg.Limits, replays: newReplayGuard(processStart),
 		running: make(chan struct{}, maxConcurrentRuns)}, nil
+}
+
+// tamperedLine is what an attacker on the way adds to the script --tamper
+// names: one line that calls home and shows the answer. The signature stays
+// the server's genuine one, made over the source without this line.
+const tamperedLine = "\nshow(\"injected on the way:\", origin.call(\"products\"))\n"
+
+// tamper returns s with tamperedLine appended to its source after it was
+// signed, as an attacker between server and client would change the code.
+// The client's check finds the changed code: the signature no longer
+// matches the source.
+func tamper(s script) script {
+	s.Src = append(slices.Clip(s.Src), tamperedLine...)
+	return s
 }
 
 // loadScripts reads every NAME.star at the top of fsys and signs it with key.

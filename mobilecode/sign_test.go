@@ -4,10 +4,13 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"dsdemo/models/wire"
 )
 
 func TestVerify(t *testing.T) {
@@ -40,6 +43,23 @@ func TestVerify(t *testing.T) {
 			assert.Equal(t, tt.want, verifyScript(tt.pub, tt.script, tt.src, tt.sig))
 		})
 	}
+}
+
+// TestTamperChangesTheCode: --tamper changes the script's code after it was
+// signed and keeps the genuine signature, so what the client refuses is
+// changed code, and the other scripts stay as they were.
+func TestTamperChangesTheCode(t *testing.T) {
+	genuine, err := newServer(wire.NewNode("codeserver"), serverConfig{Key: demoKey})
+	require.NoError(t, err)
+	tampered, err := newServer(wire.NewNode("codeserver"), serverConfig{Key: demoKey, Tamper: "calculator"})
+	require.NoError(t, err)
+
+	got, want := tampered.scripts["calculator"], genuine.scripts["calculator"]
+	assert.Equal(t, string(want.Src)+tamperedLine, string(got.Src), "the code gains one line")
+	assert.Equal(t, want.Sig, got.Sig, "the signature is the genuine one")
+	assert.Equal(t, errBadSignature, verifyScript(demoKey.Public().(ed25519.PublicKey), "calculator", got.Src, got.Sig))
+	assert.True(t, strings.HasPrefix(string(got.Src), string(want.Src)))
+	assert.Equal(t, genuine.scripts["convert"], tampered.scripts["convert"], "the other scripts are untouched")
 }
 
 func TestKeyFiles(t *testing.T) {

@@ -19,7 +19,7 @@ var topics = []Topic{
 	{"scalability", i18n.Text{DE: "Skalierbarkeit", EN: "Scalability"}},
 	{"security", i18n.Text{DE: "Sicherheit, Verschlüsselung, Signaturen", EN: "Security, encryption, signatures"}},
 	{"fault-tolerance", i18n.Text{DE: "Fehlertoleranz", EN: "Fault tolerance"}},
-	{"transparency", i18n.Text{DE: "Transparenz (die acht nach ISO)", EN: "Transparency (ISO's eight)"}},
+	{"transparency", i18n.Text{DE: "Transparenz (die acht der Vorlesung)", EN: "Transparency (the lecture's eight)"}},
 	{"architecture", i18n.Text{DE: "Architekturmodelle und Rollen", EN: "Architecture models and roles"}},
 	{"ntier", i18n.Text{DE: "N-Tier und DMZ", EN: "N-tier and DMZ"}},
 	{"sockets", i18n.Text{DE: "Sockets und Middleware", EN: "Sockets versus middleware"}},

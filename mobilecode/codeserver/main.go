@@ -18,7 +18,7 @@ func main() {
 	p := program.New("codeserver", "mobilecode", "127.0.0.1:7400", "--key FILE [--tamper NAME] [--trust PUBKEY [--steps N --timeout D --heap MIB]] | keygen --out NAME")
 	var cfg mobilecode.CodeserverConfig
 	p.Flags.StringVar(&cfg.Key, "key", "", "the private key that signs the scripts (`FILE` from keygen, or demo for the classroom key)")
-	p.Flags.StringVar(&cfg.Tamper, "tamper", "", "serve script `NAME` with a broken signature")
+	p.Flags.StringVar(&cfg.Tamper, "tamper", "", "serve script `NAME` with a line added after signing, as an attacker on the way would change it")
 	p.Flags.StringVar(&cfg.Trust, "trust", "", "run clients' scripts signed by this public key (`PUBKEY` file)")
 	p.Flags.StringVar(&cfg.Scripts, "scripts", "", "serve the NAME.star files in `DIR` (default: the built-in scripts)")
 	limits := mobilecode.LimitFlags(p.Flags) // of remote evaluations

@@ -112,8 +112,8 @@ func cooperatingReplicate() Model {
 				EN: "Every key exists three times, but the client writes and reads it as if it were one; only the diagram shows the replicate messages between the servers.",
 			}},
 			{Transparency: FailureTransparency, How: i18n.Text{
-				DE: "Stirbt der Server, mit dem der Client spricht, wiederholt der Client seine Anfrage beim nächsten; kein bestätigter Schreibauftrag geht verloren.",
-				EN: "When the server the client talks to dies, the client repeats its request at the next one; no confirmed write is lost.",
+				DE: "Stirbt der Server, mit dem der Client spricht, schickt die Client-Bibliothek die Anfrage an den nächsten: Vor der Anwendung ist der Ausfall verborgen, sie bekommt ihre Antwort. Der Client-Prozess selbst bemerkt ihn sehr wohl, er wartet eine Zeitschranke ab und wechselt den Server. Kein bestätigter Schreibauftrag geht verloren.",
+				EN: "When the server the client talks to dies, the client library sends the request to the next one: the failure is hidden from the application, which gets its answer. The client process itself does notice it: it waits out a timeout and switches servers. No confirmed write is lost.",
 			}},
 			{Transparency: LocationTransparency, How: i18n.Text{
 				DE: "Welcher Server antwortet, spielt für den Client keine Rolle: Jeder kennt jeden Schlüssel.",

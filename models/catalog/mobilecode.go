@@ -12,14 +12,14 @@ func init() { register(50, mobileCode) }
 //
 // Both sides use the classroom key pair ("--key demo", "--trust demo"),
 // so no key files are needed. The codeserver serves "calculator" with a
-// broken signature (--tamper), for the refusal experiment.
+// line appended after signing (--tamper), for the refusal experiment.
 func mobileCode() Model {
 	return Model{
 		ID:    "mobilecode",
 		Title: i18n.Text{DE: "Mobiler Code", EN: "Mobile code"},
 		Summary: i18n.Text{
-			DE: "Hier reist das Programm statt der Daten: Der Client holt sich ein vom Server signiertes Skript, lässt es eingesperrt laufen (Sandbox), und um an Daten zu kommen, wendet sich das Skript wieder an seinen Server.",
-			EN: "Here the program travels instead of the data: the client fetches a script the server has signed and runs it locked in (a sandbox), and to get data the script turns back to its server.",
+			DE: "Code auf Abruf (Code on Demand): Der Client holt sich ein vom Server signiertes Skript, prüft die Signatur und lässt es eingesperrt laufen (Sandbox). Gerechnet wird beim Client; die Daten dafür erfragt das Skript bei seinem Server. Ein Experiment dreht die Richtung um: Dort schickt der Client sein Skript zum Server (Remote Evaluation).",
+			EN: "Code on demand: the client fetches a script the server has signed, checks the signature and runs it locked in (a sandbox). The computing happens on the client; the data for it the script asks its server for. One experiment turns the direction round: there the client sends its script to the server (remote evaluation).",
 		},
 		Roles: []Role{
 			{Name: "server", Does: i18n.Text{

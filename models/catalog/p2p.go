@@ -70,8 +70,8 @@ func peerToPeer() Model {
 				EN: "Every key lives on three peers; when two neighbours crash, the third answers.",
 			}},
 			{Transparency: ScalingTransparency, How: i18n.Text{
-				DE: "Eine Suche braucht etwa ½·log2(N) Sprünge: Bei doppelt so vielen Peers nur einen halben Sprung mehr.",
-				EN: "A lookup takes about ½·log2(N) hops: twice as many peers cost only half a hop more.",
+				DE: "peer-7 tritt bei, ohne dass sich am Client, an den übrigen Peers oder am Suchverfahren etwas ändert: Schlüssel gibt nur sein Nachfolger ab, und die Antworten nennen weiter nur wenige Sprünge (hops).",
+				EN: "peer-7 joins without any change to the client, the other peers or the lookup procedure: only its successor hands keys over, and the answers still name only a few hops.",
 			}},
 		},
 	}

@@ -2,14 +2,18 @@ package catalog
 
 import "dsdemo/models/i18n"
 
-// Transparency is one of the eight kinds of transparency ISO names for a
-// distributed system (in the reference model for open distributed
-// processing): ways in which the system hides that it is distributed, so
-// that users and programmers can treat it as one whole.
+// Transparency is one of the eight kinds of transparency the lecture names
+// for a distributed system: ways in which the system hides that it is
+// distributed, so that users and programmers can treat it as one whole. The
+// lecture credits the eight to ISO; the list is the one of Coulouris,
+// Dollimore and Kindberg's textbook, which draws on ISO's reference model
+// for open distributed processing (RM-ODP), whose own list differs in part
+// (it has relocation, persistence and transaction transparency).
 type Transparency string
 
 // The eight transparencies. The German names are the lecture's; other books
-// say Ortstransparenz, Migrationstransparenz and Skalierungstransparenz.
+// say Ortstransparenz, Migrationstransparenz and Skalierungstransparenz,
+// and older English ones migration transparency for mobility transparency.
 const (
 	AccessTransparency      Transparency = "access"
 	LocationTransparency    Transparency = "location"
@@ -61,7 +65,7 @@ var transparencies = []transparency{
 		i18n.Text{DE: "Wer eine Ressource benutzt, muss nicht wissen, auf welchem Rechner sie liegt.",
 			EN: "Whoever uses a resource need not know which machine holds it."}},
 	{MigrationTransparency,
-		i18n.Text{DE: "Mobilitätstransparenz", EN: "Migration transparency"},
+		i18n.Text{DE: "Mobilitätstransparenz", EN: "Mobility transparency"},
 		i18n.Text{DE: "Eine Ressource kann an einen anderen Ort umziehen, ohne dass ihre Benutzer etwas ändern müssen.",
 			EN: "A resource can move to another place without its users having to change anything."}},
 	{ConcurrencyTransparency,
