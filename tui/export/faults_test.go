@@ -88,7 +88,7 @@ func TestFaultRowsInEveryExport(t *testing.T) {
 
 		out.Reset()
 		require.NoError(t, export.Mermaid(&out, run.Events, export.Options{Lang: "de"}))
-		assert.Contains(t, out.String(), "Note over server,p1: ⚡ server abgeschossen")
+		assert.Contains(t, out.String(), "Note over server,p1: ⚡ server hart beendet (SIGKILL)")
 		assert.Contains(t, out.String(), "Note over server,p1: ⚡ Einbahn: server erreicht client-1 nicht mehr, umgekehrt schon")
 	})
 

@@ -48,7 +48,7 @@ func TestHostileShiVizInput(t *testing.T) {
 	for _, e := range got {
 		texts = append(texts, e.host+": "+e.text)
 	}
-	assert.Contains(t, texts, "a: ⚡ a abgeschossen")
+	assert.Contains(t, texts, "a: ⚡ a hart beendet (SIGKILL)")
 	assert.Contains(t, texts, "a: ⚡ Schrittmodus an bei allen Knoten")
 	assert.Contains(t, texts, "b_node: ⚡ Schrittmodus an bei allen Knoten")
 	assert.Contains(t, texts, `a: recv ("x":1) ← stranger [stranger#7]`)

@@ -135,7 +135,7 @@ func (f *Fault) Label(lang string) string {
 	peers := strings.Join(f.Peers, ", ")
 	switch f.Action {
 	case trace.FaultKill:
-		return t("%s abgeschossen", "kill %s", node)
+		return t("%s hart beendet (SIGKILL)", "kill %s", node)
 	case trace.FaultFreeze:
 		return t("%s eingefroren", "freeze %s", node)
 	case trace.FaultThaw:

@@ -34,7 +34,7 @@ func TestFaultRows(t *testing.T) {
 	assert.Len(t, faults, 1)
 	assert.Equal(t, uint64(8), faults[0].Clock, "the killed node's latest clock")
 	assert.Equal(t, "kill s", faults[0].Label("en"))
-	assert.Equal(t, "s abgeschossen", faults[0].Label("de"))
+	assert.Equal(t, "s hart beendet (SIGKILL)", faults[0].Label("de"))
 
 	var rows []string
 	for _, r := range history.Rows(s.Arrows(), faults) {

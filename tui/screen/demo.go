@@ -277,7 +277,7 @@ func (d *demo) key(msg tea.KeyPressMsg, sel selection) (tea.Cmd, bool) {
 			return ctl.Control("", trace.Control{Op: trace.OpDelay, Ms: ms})
 		}), true
 	case pressed(msg, keys.Kill):
-		return d.onNode(node, d.c.t("abgeschossen", "kill"), ctl.Kill), true
+		return d.onNode(node, d.c.t("hart beendet", "kill"), ctl.Kill), true
 	case pressed(msg, keys.Freeze):
 		if sel.frozen {
 			return d.onNode(node, d.c.t("aufgetaut", "thaw"), ctl.Thaw), true

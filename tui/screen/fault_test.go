@@ -23,7 +23,7 @@ func TestReplayDrawsFaultRows(t *testing.T) {
 		trace.Event{V: 1, Kind: trace.KindFault, Node: "server", Fault: trace.FaultPartition, Peers: []string{"client-1"}, Value: "one-way", Time: end + 2000})
 	for lang, want := range map[string][]string{
 		"en": {"⚡ kill server", "⚡ one-way: server cannot reach client-1"},
-		"de": {"⚡ server abgeschossen", "⚡ Einbahn: server erreicht client-1 nicht mehr"},
+		"de": {"⚡ server hart beendet (SIGKILL)", "⚡ Einbahn: server erreicht client-1 nicht mehr"},
 	} {
 		t.Run(lang, func(t *testing.T) {
 			m := ReplayRun("run.jsonl", run, Options{Lang: lang, Catalog: catalog.All()})

@@ -82,7 +82,7 @@ func newLiveKeys() liveKeys {
 		Export:    bind("e", []string{"e"}, t("Export", "export"), t("Sequenzdiagramm exportieren", "export the sequence diagram")),
 		Help:      bind("?", []string{"?"}, t("Hilfe", "help"), t("Hilfe", "help")),
 		Back:      bind("q", []string{"q", "esc"}, t("zurück", "back"), t("zurück (beendet die Demo)", "back (stops the demo)")),
-		Kill:      bind("k", []string{"k"}, t("abschießen", "kill"), t("Knoten abschießen (SIGKILL)", "kill the node (SIGKILL)")),
+		Kill:      bind("k", []string{"k"}, t("beenden", "kill"), t("Knoten sofort beenden (SIGKILL)", "kill the node (SIGKILL)")),
 		Freeze:    bind("f", []string{"f"}, t("einfrieren", "freeze"), t("einfrieren/auftauen", "freeze/thaw")),
 		Restart:   bind("r", []string{"r"}, t("neu starten", "restart"), t("neu starten, gleiche Adresse", "restart at the same address")),
 		Partition: bind("p", []string{"p"}, t("abtrennen", "partition"), t("vom Rest abtrennen/wieder verbinden", "partition from the others/heal")),

@@ -23,7 +23,7 @@ func procWords(c *common, p launch.Proc) string {
 	case launch.StateFrozen:
 		return c.t("eingefroren", "frozen")
 	case launch.StateKilled:
-		return c.t("abgeschossen", "killed")
+		return c.t("hart beendet", "killed")
 	case launch.StateExited:
 		return fmt.Sprintf(c.t("beendet mit Code %d", "exited with code %d"), p.ExitCode)
 	}
