@@ -33,11 +33,12 @@ func ParseDest(dest string) (kind, name string, err error) {
 	if !ok || (kind != KindQueue && kind != KindTopic) {
 		return "", "", fmt.Errorf("destination %q must be queue:NAME or topic:NAME", cut(dest))
 	}
-	if err := checkName("destination", name, MaxName+len(DeadLetterSuffix)); err != nil {
-		return "", "", err
+	limit := MaxName
+	if strings.HasSuffix(name, DeadLetterSuffix) {
+		limit += len(DeadLetterSuffix)
 	}
-	if len(name) > MaxName && !strings.HasSuffix(name, DeadLetterSuffix) {
-		return "", "", fmt.Errorf("destination name of %d bytes is longer than %d", len(name), MaxName)
+	if err := checkName("destination", name, limit); err != nil {
+		return "", "", err
 	}
 	return kind, name, nil
 }
