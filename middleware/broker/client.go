@@ -18,6 +18,14 @@ type Client struct {
 	node    *wire.Node
 	conn    *wire.Conn
 	timeout time.Duration
+	// incoming holds what the broker sends unasked (deliver, error
+	// lines). A goroutine moves them there from the connection at once:
+	// the connection's reader also carries the replies to our calls, and
+	// a consumer that waits for an ack_ok must not find that reply stuck
+	// behind deliveries nobody has taken yet. The window bounds how many
+	// deliveries come unasked, so MaxWindow of room is enough.
+	incoming chan wire.Envelope
+	ended    error // why incoming was closed; written before it is
 }
 
 // Dial connects node n to the broker at addr.
@@ -28,7 +36,22 @@ func Dial(ctx context.Context, n *wire.Node, addr string, timeout time.Duration)
 	if err != nil {
 		return nil, err
 	}
-	return &Client{node: n, conn: conn, timeout: timeout}, nil
+	c := &Client{node: n, conn: conn, timeout: timeout, incoming: make(chan wire.Envelope, MaxWindow+16)}
+	go c.receive()
+	return c, nil
+}
+
+// receive moves the messages the broker sends unasked into incoming.
+func (c *Client) receive() {
+	defer close(c.incoming)
+	for {
+		e, err := c.conn.Recv(context.Background())
+		if err != nil {
+			c.ended = err
+			return
+		}
+		c.incoming <- e
+	}
 }
 
 // Close closes the connection; the broker gives back what it had handed
@@ -108,9 +131,15 @@ func (c *Client) Status(ctx context.Context) (Status, error) {
 // the broker comes back as a *wire.RemoteError.
 func (c *Client) Next(ctx context.Context) (Delivery, error) {
 	for {
-		e, err := c.conn.Recv(ctx)
-		if err != nil {
-			return Delivery{}, err
+		var e wire.Envelope
+		select {
+		case m, ok := <-c.incoming:
+			if !ok {
+				return Delivery{}, c.ended
+			}
+			e = m
+		case <-ctx.Done():
+			return Delivery{}, ctx.Err()
 		}
 		switch e.Type {
 		case TypeDeliver:
