@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -403,61 +404,141 @@ func TestHostileOversizedScriptIsRefused(t *testing.T) {
 
 // Anyone who can sign a run request (in class, with the published demo key)
 // could start as many remote evaluations at once as the wire takes
-// connections, each with its own budget. The server runs a few at once and
-// refuses the rest as busy, before it checks or runs them.
+// connections, each with its own budget. The server promises that at most
+// maxConcurrentRuns run at once, and that a request beyond them is refused
+// as busy at once, before it is checked or run.
+//
+// The test keeps every place taken with slow runs, waits until a probe is
+// refused (so they all run), and then sends more: each one the server
+// answers while those slow runs still run must be refused as busy. A slow
+// run ends at its timeout and not before, so "still run" is known without
+// guessing how fast a loaded machine is: until the timeout has passed since
+// the slow runs were sent. On a machine so busy that nothing is answered in
+// that time, the test tries again with the next slow runs.
 func TestHostileConcurrentRunsAreBounded(t *testing.T) {
 	codeserver, _, key := setup(t)
 	client := keygen(t, codeserver, "client")
-	// The slow runs end at the timeout: short enough to keep the test
-	// quick, long enough that every extra run arrives while they last.
 	const timeout = 4 * time.Second
 	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key",
 		"--trust", client+".pub", "--timeout", timeout.String(), "--steps", strconv.FormatUint(1<<62, 10))
 	priv, err := readPrivateKey(client + ".key")
 	require.NoError(t, err)
 	ctx := programtest.Context(t)
+	run := func(who, name string, src []byte) (RunReply, error) {
+		req, err := newRunRequest(priv, name, src)
+		require.NoError(t, err)
+		c := newClient(wire.NewNode(who), srv.Addr) // a connection each
+		defer c.Close()
+		return c.RunRemote(ctx, req)
+	}
 
 	// Each slow run holds 48 MiB of its 64 MiB budget until it times out.
+	// A worker sends its next slow run as soon as one ends (or a probe held
+	// the place for a moment), so the slow runs keep every place.
 	slow := []byte("s = 'x' * (48 << 20)\nwhile True:\n    pass\n")
 	const bound = maxConcurrentRuns
-	n := 4 * bound
-	replies, errs := make([]RunReply, n), make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		req, err := newRunRequest(priv, "slow", slow)
-		require.NoError(t, err)
-		c := newClient(wire.NewNode(fmt.Sprintf("mallory-%d", i)), srv.Addr) // a connection each
-		t.Cleanup(c.Close)
-		wg.Go(func() { replies[i], errs[i] = c.RunRemote(ctx, req) })
+	var (
+		stop    atomic.Bool
+		mu      sync.Mutex                   // guards sent
+		sent    = make([][]time.Time, bound) // when each worker sent each of its slow runs
+		workers sync.WaitGroup
+	)
+	for i := range bound {
+		workers.Go(func() {
+			for !stop.Load() {
+				mu.Lock()
+				sent[i] = append(sent[i], time.Now())
+				mu.Unlock()
+				reply, err := run(fmt.Sprintf("mallory-%d", i), "slow", slow)
+				if err == nil {
+					assert.Equal(t, (&timeoutError{Timeout: timeout}).Error(), reply.Verdict, "slow run of worker %d", i)
+				}
+			}
+		})
 	}
-	wg.Wait()
+	// heldSince returns a time no later than the send of any slow run that
+	// held a place when a probe sent at probe was refused: each worker has
+	// one run at a time, sent at its last send before probe or later.
+	heldSince := func(probe time.Time) time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		earliest := probe
+		for _, times := range sent {
+			last := probe
+			for _, at := range times {
+				if at.Before(probe) {
+					last = at
+				}
+			}
+			earliest = minTime(earliest, last)
+		}
+		return earliest
+	}
 
-	ran, busy := 0, 0
-	for i, err := range errs {
-		if err != nil {
-			assert.ErrorContains(t, err, errBusy.Error(), "run %d", i)
-			busy++
+	want := 3 * bound
+	refused, rounds := 0, 0
+	deadline := time.Now().Add(programtest.Patience)
+	for refused < want {
+		require.True(t, time.Now().Before(deadline), "within %s, only %d runs were answered while %d slow runs ran (%d rounds)",
+			programtest.Patience, refused, bound, rounds)
+		// A friendly probe finishes at once and frees its place before its
+		// reply leaves, so a busy probe means the slow runs hold every place.
+		probe := time.Now()
+		if _, err := run("probe", "friendly", []byte(friendly)); !isBusy(t, err) {
+			time.Sleep(20 * time.Millisecond) // the poll interval: let the slow runs begin
 			continue
 		}
-		assert.Equal(t, (&timeoutError{Timeout: timeout}).Error(), replies[i].Verdict, "run %d", i)
-		ran++
+		rounds++
+		stillRunning := heldSince(probe).Add(timeout)
+		for i := 0; refused < want; i++ {
+			reply, err := run(fmt.Sprintf("eve-%d", i), "slow", slow)
+			if !time.Now().Before(stillRunning) {
+				break // answered after a slow run may have ended: a place may have been free
+			}
+			require.Error(t, err, "a run was answered while %d slow runs ran, and it ran too: %+v", bound, reply)
+			if isBusy(t, err) {
+				refused++
+			}
+		}
 	}
-	assert.Equal(t, bound, ran, "runs the server ran")
-	assert.Equal(t, n-bound, busy, "runs refused as busy")
+	stop.Store(true)
+	workers.Wait()
+	t.Logf("%d runs answered while %d slow runs ran, each refused as busy (%d rounds)", refused, bound, rounds)
 
-	// The budgets of the runs at once and the server's own memory, with
-	// room for the collector's lag; without the bound, 16 runs hold 768 MiB.
+	// What the server lets the runs at once grow its heap by (the
+	// watchdog's ceiling: slack times their budgets; slow runs ending and
+	// starting again leave garbage the collector has not taken yet), and
+	// its own memory. Without the bound, 16 runs hold 768 MiB alive.
 	heap := defaultLimits.Heap
-	limit := bound*heap + 2*heap + 64<<20
+	limit := watchdogSlack*bound*heap + 64<<20
 	peak := programtest.PeakRSS(t, srv.Cmd.Process.Pid)
 	assert.LessOrEqual(t, peak, limit, "codeserver peak RSS %d MiB", peak>>20)
 	t.Logf("codeserver peak RSS: %d MiB", peak>>20)
 
-	c := newClient(wire.NewNode("alice"), srv.Addr)
-	t.Cleanup(c.Close)
-	req, err := newRunRequest(priv, "friendly", []byte(friendly))
-	require.NoError(t, err)
-	reply, err := c.RunRemote(ctx, req)
+	reply, err := run("alice", "friendly", []byte(friendly))
 	require.NoError(t, err, "a run after the attack")
 	assert.Equal(t, "usd 1.08\n", reply.Output)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// isBusy reports whether err is the server's busy refusal. Any other answer
+// of the server fails the test; an error of the machine (a connection not
+// taken in time under load) is no answer and reports false.
+func isBusy(t *testing.T, err error) bool {
+	t.Helper()
+	var remote *wire.RemoteError
+	if !errors.As(err, &remote) {
+		if err != nil {
+			t.Logf("no answer: %v", err)
+		}
+		return false
+	}
+	require.Equal(t, errBusy.Error(), remote.Reason)
+	return true
 }
