@@ -36,6 +36,8 @@ const usage = `usage: dsdemo [flags]                                    the term
        dsdemo quiz [--topic T] [--exam N] | --stats | --check FILE   practise for the exam (see quiz --help)
        dsdemo experiments --check FILE | --new MODEL | --list   write and check your own experiments (see experiments --help)
        dsdemo glossary [--lang de|en] [--format text|markdown] [TERM]   the lecture's terms (see glossary --help)
+       dsdemo handout MODEL/EXPERIMENT [--lang de|en] [--out FILE] [--no-notes] | --all DIR   an experiment as Markdown (see handout --help)
+       dsdemo notes MODEL/EXPERIMENT [--lang de|en]   the notes for instructors of an experiment
 
 Recorded runs are in %s.
 
@@ -48,6 +50,7 @@ type options struct {
 	theme string
 	auto  bool
 	pace  int
+	notes bool // the live view opens with the teacher notes shown
 	bin   string
 	// experiments is the directory of the instructor's own experiments;
 	// "": catalog.OwnDir.
@@ -66,6 +69,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return runExperiments(args[1:], stdout, stderr)
 		case "glossary":
 			return exit(stderr, runGlossary(args[1:], stdout))
+		case "handout", "notes":
+			return exit(stderr, runHandout(args[1:], args[0] == "notes", stdout))
 		case "replay":
 			opts, rest, err := parseOptions(args[1:], stdout)
 			if err != nil || rest == nil {
@@ -113,6 +118,7 @@ func parseOptions(args []string, stdout io.Writer) (options, []string, error) {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.lang, "lang", i18n.FromEnv(), "language of the texts: `de` or en (default from $LANG)")
 	fs.StringVar(&o.theme, "theme", theme.Default, "colours: `default` or contrast (for projectors)")
+	fs.BoolVar(&o.notes, "notes", false, "show the teacher notes of the experiment in the live view (key t toggles them)")
 	fs.BoolVar(&o.auto, "auto", false, "play guided experiments without waiting for a key")
 	fs.IntVar(&o.pace, "pace", screen.DefaultPace, "with --auto: read each caption aloud at `WORDS` a minute before the next step (20 to 600)")
 	fs.StringVar(&o.experiments, "experiments", "", "`DIR` of your own experiments, listed beside the built-in ones (default "+ownDirHint()+")")
@@ -342,7 +348,7 @@ func runReplay(o options, file string) error {
 
 func (o options) screenOptions(dir string, start screen.Starter) screen.Options {
 	return screen.Options{
-		Lang: o.lang, Theme: o.theme, Auto: o.auto, Pace: o.pace, Catalog: catalog.All(), Start: start,
+		Lang: o.lang, Theme: o.theme, Auto: o.auto, Pace: o.pace, Notes: o.notes, Catalog: catalog.All(), Start: start,
 		Export: func(events []trace.Event) (string, error) { return exportBoth(dir, events, o.lang) },
 		Quiz:   o.quizPage,
 	}
