@@ -9,6 +9,9 @@
 //	dsdemo quiz [--topic T] [--exam N] [--stats] [--check FILE]  the question bank
 //	dsdemo quiz --export moodle|gift FILE [--topic T] [--lang L]  the bank for Moodle (XML or GIFT)
 //	dsdemo glossary [--lang de|en] [--format markdown] [TERM]    the lecture's terms
+//	dsdemo --notes                                               the UI with the teacher notes shown (key t)
+//	dsdemo handout MODEL/EXPERIMENT [--no-notes] | --all DIR      an experiment as Markdown for the course page
+//	dsdemo notes MODEL/EXPERIMENT                                the teacher notes of an experiment
 package main
 
 import (
