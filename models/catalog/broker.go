@@ -56,7 +56,10 @@ func messageBroker() Model {
 			}},
 		},
 		Programs: []Program{
-			{Node: "consumer-1", Role: "consumer", Binary: "consumer", Args: args("--from", "queue:orders")},
+			// A minute to acknowledge, not the broker's ten seconds, so that
+			// a message stays with consumer-1 while the class talks about
+			// it (experiment redelivery freezes it while it holds one).
+			{Node: "consumer-1", Role: "consumer", Binary: "consumer", Args: args("--from", "queue:orders", "--ack-timeout", "1m")},
 			{Node: "consumer-2", Role: "consumer", Binary: "consumer", Later: true, Args: args("--from", "queue:orders")},
 			{Node: "consumer-3", Role: "consumer", Binary: "consumer", Later: true, Args: args("--from", "queue:orders")},
 			{Node: "reader-1", Role: "consumer", Binary: "consumer", Later: true, Args: args("--from", "topic:news")},
