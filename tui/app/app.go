@@ -87,7 +87,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return exit(stderr, err)
 	}
 	if len(rest) > 0 {
-		return exit(stderr, usageErr(fmt.Sprintf("unknown command %q (want replay, export, quiz or experiments)", rest[0])))
+		return exit(stderr, usageErr(fmt.Sprintf("unknown command %q (want replay, export, quiz, glossary, experiments, notes or handout)", rest[0])))
 	}
 	return exit(stderr, runUI(opts))
 }
