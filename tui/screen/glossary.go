@@ -114,14 +114,14 @@ func (p *glossaryPage) text(width int) string {
 			head += p.c.theme.Faint.Render(" · " + o)
 		}
 		b.WriteString(ansi.Wrap(head, width, "") + "\n")
-		b.WriteString(indent(ansi.Wordwrap(t.Def.In(p.lang), width-2, ""), "  ") + "\n")
+		b.WriteString(indent(ansi.Wrap(t.Def.In(p.lang), width-2, ""), "  ") + "\n")
 		for _, l := range p.g.Links(t, p.lang, p.demoName) {
-			b.WriteString(p.c.theme.Faint.Render(indent(ansi.Wordwrap(l.String(), width-2, ""), "  ")) + "\n")
+			b.WriteString(p.c.theme.Faint.Render(indent(ansi.Wrap(l.String(), width-2, ""), "  ")) + "\n")
 		}
 		b.WriteString("\n")
 	}
 	if p.matches == 0 {
-		b.WriteString(ansi.Wordwrap(i18n.Text{
+		b.WriteString(ansi.Wrap(i18n.Text{
 			DE: fmt.Sprintf("Kein Begriff enthält %q. esc löscht den Filter.", p.filter.Value()),
 			EN: fmt.Sprintf("No term contains %q. esc clears the filter.", p.filter.Value()),
 		}.In(p.lang), width, ""))
