@@ -19,7 +19,7 @@ import (
 
 // serveDirectory runs a directory inside the test on 127.0.0.1:0 and
 // returns it with a client of it; both stop when the test ends.
-func serveDirectory(t *testing.T, cfg rpc.DirectoryConfig) (*rpc.Directory, *rpc.DirectoryClient) {
+func serveDirectory(t testing.TB, cfg rpc.DirectoryConfig) (*rpc.Directory, *rpc.DirectoryClient) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
