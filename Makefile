@@ -35,6 +35,7 @@ bench: build
 	$(GO) test -v -run '^$$' -bench Hits -benchtime 1x ./proxy/
 	$(GO) test -v -run '^$$' -bench 'Ring|Survival' -benchtime 1x -timeout 60m ./p2p/
 	$(GO) test -v -run '^$$' -bench Bookings -benchtime 3x ./ntier/
+	$(GO) test -v -run '^$$' -bench VsNATS -benchtime 10000x -timeout 20m ./middleware/broker/
 
 demo: build
 	bin/dsdemo
