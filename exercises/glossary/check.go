@@ -24,7 +24,7 @@ func (g *Glossary) Check(r Refs) error {
 		if i < len(lines) {
 			line = lines[i]
 		}
-		errs = append(errs, Error{g.File, line, fmt.Sprintf(format, args...)})
+		errs = append(errs, Error{File: g.File, Line: line, Msg: fmt.Sprintf(format, args...)})
 	}
 	for _, t := range g.Terms {
 		for i, d := range t.Seen.Demos {
@@ -47,8 +47,5 @@ func (g *Glossary) Check(r Refs) error {
 			}
 		}
 	}
-	if len(errs) > 0 {
-		return errs.sorted()
-	}
-	return nil
+	return errs.Err()
 }

@@ -118,7 +118,7 @@ func TestLoadFolder(t *testing.T) {
 			`b.yaml:2: duplicate id "same" (first at a.yaml:1)`,
 			`empty.yaml:1: the file holds no questions`,
 			`map.yaml:1: the file must be a list of questions, each starting with "- id:"`,
-			`nolang.yaml:5: unknown field "fr" in question (want one of de, en)`,
+			`nolang.yaml:5: unknown field "fr" in question (want de and en; a text in {...} with a comma needs quotes: {de: "a, b", en: ...})`,
 			`nolang.yaml:5: question has neither a "de" nor an "en" text`,
 		}, "\n"), err.Error())
 	})

@@ -79,7 +79,7 @@ func readExperiments(fsys fs.FS, pattern, dir string) (map[string][]Experiment, 
 		}
 		model, e, err := ParseExperiment(filepath.FromSlash(file), data)
 		if folder := path.Base(path.Dir(name)); err == nil && folder != "." && folder != model {
-			err = Errors{{e.File, 1, fmt.Sprintf("the file is in the folder of model %q but says model: %s", folder, model)}}
+			err = Errors{{File: e.File, Line: 1, Msg: fmt.Sprintf("the file is in the folder of model %q but says model: %s", folder, model)}}
 		}
 		if err != nil {
 			errs = append(errs, err)
@@ -137,7 +137,7 @@ func unknownModel(file, model string, models []Model) error {
 	for _, m := range models {
 		ids = append(ids, m.ID)
 	}
-	return Error{file, 1, fmt.Sprintf("model %q is not in the catalogue (want one of %s)", model, strings.Join(ids, ", "))}
+	return Error{File: file, Line: 1, Msg: fmt.Sprintf("model %q is not in the catalogue (want one of %s)", model, strings.Join(ids, ", "))}
 }
 
 // CheckFile reads one experiment file and checks it as AddOwn would: its
@@ -169,7 +169,7 @@ func (m Model) check(e Experiment) error {
 			if other.File != "" {
 				where = fmt.Sprintf("%s:%d", other.File, other.Line)
 			}
-			return Errors{{e.File, e.Line, fmt.Sprintf("%s: experiment id %q is taken by %s; choose another", m.ID, e.ID, where)}}
+			return Errors{{File: e.File, Line: e.Line, Msg: fmt.Sprintf("%s: experiment id %q is taken by %s; choose another", m.ID, e.ID, where)}}
 		}
 	}
 	err := m.ValidateExperiment(e)

@@ -152,7 +152,7 @@ func (m Model) CheckProtocol() error {
 			if err := m.Vocabulary.check(s.Until.Type, s.Until.Field); err != nil {
 				err = fmt.Errorf("%s: experiment %q step %d: %w", m.ID, e.ID, i+1, err)
 				if e.File != "" {
-					err = Error{e.File, s.Line, err.Error()}
+					err = Error{File: e.File, Line: s.Line, Msg: err.Error()}
 				}
 				errs = append(errs, err)
 			}

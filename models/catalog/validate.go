@@ -84,7 +84,7 @@ func (v *validator) at(file string, line int) { v.file, v.line = file, line }
 func (v *validator) errorf(format string, args ...any) {
 	err := fmt.Errorf("%s: "+format, append([]any{v.model.ID}, args...)...)
 	if v.file != "" {
-		err = Error{v.file, v.line, err.Error()}
+		err = Error{File: v.file, Line: v.line, Msg: err.Error()}
 	}
 	v.errs = append(v.errs, err)
 }
