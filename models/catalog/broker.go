@@ -73,6 +73,7 @@ func messageBroker() Model {
 				Args: args("--to", "queue:orders", "--every", "2s")},
 		},
 		Layout: LayoutRow,
+		Adds:   "consumer", // key a: one more consumer of queue:orders, a copy of consumer-1
 		Shows: []Shown{
 			{Transparency: LocationTransparency, How: i18n.Text{
 				DE: "Produzent und Konsument kennen einander nicht, nur den Namen eines Ziels beim Broker; wer die Nachricht verarbeitet und wo er läuft, bleibt dem Absender verborgen.",

@@ -104,6 +104,10 @@ type Model struct {
 	// as opposed to what a client asked for. The live view dims or hides
 	// them, and their replies, with one key. Empty: nothing is background.
 	Background []string
+	// Adds is the role of which key a starts one more program: a copy of
+	// the model's first program in that role, named ROLE-N (consumer-4).
+	// Empty: "client".
+	Adds string
 }
 
 // Role is a part a program plays in a model, such as client or server.

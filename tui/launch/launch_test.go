@@ -51,6 +51,7 @@ func TestLauncher(t *testing.T) {
 	t.Run("controls", func(t *testing.T) { testControls(t, bin) })
 	t.Run("start errors", func(t *testing.T) { testStartErrors(t, bin) })
 	t.Run("experiments", func(t *testing.T) { testExperiments(t, bin) })
+	t.Run("a adds the catalogue's role", func(t *testing.T) { testAddsTheCataloguesRole(t, bin) })
 	t.Run("claims", func(t *testing.T) { testClaims(t, bin) })
 	t.Run("an instructor's experiment", func(t *testing.T) { testOwnExperiment(t, bin) })
 	t.Run("churn", func(t *testing.T) { testChurn(t, bin) })

@@ -1,6 +1,7 @@
 package launch
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -272,18 +273,21 @@ func (l *Launcher) Restart(ctx context.Context, node string) error {
 
 // AddClient starts one more client, a copy of the model's first client
 // program named client-N with the lowest N no node of the model uses, and
-// waits for its hello. It returns the new node's name.
+// waits for its hello. It returns the new node's name. A model whose
+// catalogue entry names another role in Adds gets one more of that role
+// instead (the broker model: consumer-N).
 func (l *Launcher) AddClient(ctx context.Context) (string, error) {
-	i := slices.IndexFunc(l.cfg.Model.Programs, func(p catalog.Program) bool { return p.Role == "client" })
+	role := cmp.Or(l.cfg.Model.Adds, "client")
+	i := slices.IndexFunc(l.cfg.Model.Programs, func(p catalog.Program) bool { return p.Role == role })
 	if i < 0 {
-		return "", fmt.Errorf("cannot add a client: the model %s has no client program", l.cfg.Model.ID)
+		return "", fmt.Errorf("cannot add a %s: the model %s has no %s program", role, l.cfg.Model.ID, role)
 	}
 	prog := l.cfg.Model.Programs[i]
 	prog.Later = false
 
 	l.mu.Lock()
 	for n := 1; ; n++ {
-		prog.Node = fmt.Sprintf("client-%d", n)
+		prog.Node = fmt.Sprintf("%s-%d", role, n)
 		if _, inModel := l.cfg.Model.Program(prog.Node); !inModel && l.nodes[prog.Node] == nil {
 			break
 		}
