@@ -442,12 +442,33 @@ func (sc *scene) order(procs []launch.Proc) []string {
 		}
 	}
 	if sc.model.Layout == catalog.LayoutRow {
-		// Left to right in the order a request goes: the clients, then the
-		// tiers, which started back to front.
-		slices.Reverse(servers)
-		return append(others, servers...)
+		// Left to right by the row's columns, the nodes of one role in
+		// the order they appeared (a role's nodes are all in one group).
+		all := append(servers, others...)
+		cols := sc.columns()
+		at := func(n string) int {
+			if i := slices.Index(cols, sc.role(n)); i >= 0 {
+				return i
+			}
+			return len(cols) // a node the catalogue does not know
+		}
+		slices.SortStableFunc(all, func(a, b string) int { return at(a) - at(b) })
+		return all
 	}
 	return append(servers, others...)
+}
+
+// columns returns a row layout's roles from left to right, in the order a
+// request goes: the reverse of the catalogue's order, which lists a tier
+// before the tiers that need its address (db, app, web, client).
+func (sc *scene) columns() []string {
+	var roles []string
+	for i := len(sc.model.Programs) - 1; i >= 0; i-- {
+		if r := sc.model.Programs[i].Role; !slices.Contains(roles, r) {
+			roles = append(roles, r)
+		}
+	}
+	return roles
 }
 
 func (sc *scene) proc(node string) (launch.Proc, bool) {
@@ -506,17 +527,10 @@ func (sc *scene) byPosition(peers []string) {
 }
 
 // tiers places a row layout's nodes in columns, one per role, in the order
-// a request goes: the reverse of the catalogue's order, which lists a tier
-// before the tiers that need its address (db, app, web, client). The
-// instances of a role (app-1, app-2) are stacked in their column, so an
-// edge from one tier to the next never crosses a sibling.
+// of columns. The instances of a role (app-1, app-2) are stacked in their
+// column, so an edge from one tier to the next never crosses a sibling.
 func (sc *scene) tiers(names []string, w, h int) map[string]point {
-	var roles []string
-	for i := len(sc.model.Programs) - 1; i >= 0; i-- {
-		if r := sc.model.Programs[i].Role; !slices.Contains(roles, r) {
-			roles = append(roles, r)
-		}
-	}
+	roles := sc.columns()
 	column := map[string][]string{}
 	for _, n := range names {
 		r := sc.role(n)

@@ -425,6 +425,29 @@ func TestTiers(t *testing.T) {
 	assert.NotEqual(t, at["app-1"].y, at["app-2"].y, "one above the other")
 }
 
+// TestRowOrder: a row layout orders the nodes by the catalogue's columns,
+// for any model, whatever order they said hello in: in the broker model
+// the producers left, the broker, the consumers right (an added one
+// last), in the sequence diagram and on the picture alike.
+func TestRowOrder(t *testing.T) {
+	m := New(Options{Lang: "en", Catalog: catalog.All()})
+	resize(m, 100, 30)
+	model, _ := catalog.ByID("broker")
+	m.Update(startedMsg{ctl: &fakeDemo{}, m: model, exp: -1, events: make(chan trace.Event)})
+	require.NotNil(t, m.live)
+	for _, n := range []string{"broker", "consumer-1", "producer-1", "consumer-4"} {
+		role := strings.TrimRight(strings.TrimRight(n, "0123456789"), "-")
+		feed(m, trace.Event{V: 1, Kind: trace.KindHello, Node: n, Role: role, Time: time.Now().UnixMicro()})
+	}
+	order := m.live.sc.order(nil)
+	assert.Equal(t, []string{"producer-1", "broker", "consumer-1", "consumer-4"}, order)
+	at := m.live.sc.tiers(order, 100, 14)
+	assert.Less(t, at["producer-1"].x, at["broker"].x)
+	assert.Less(t, at["broker"].x, at["consumer-1"].x)
+	assert.Equal(t, at["consumer-1"].x, at["consumer-4"].x, "the consumers share a column")
+	assert.Less(t, at["consumer-1"].y, at["consumer-4"].y, "the first consumer on top")
+}
+
 // TestNothingIsCut shows the longest question of the catalogue at 80×24:
 // the caption wraps and is shown whole, and the footer, folded onto two
 // lines, still names the experiment's key, the help and the way back.
