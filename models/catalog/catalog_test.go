@@ -3,6 +3,7 @@ package catalog
 import (
 	"encoding/json"
 	"hash/fnv"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,6 +19,18 @@ func TestAllIsValid(t *testing.T) {
 		t.Run(m.ID, func(t *testing.T) {
 			assert.NoError(t, m.Validate())
 		})
+	}
+}
+
+// TestAddsNamesARole: the role key a adds one more of is a role of the
+// model, with a program to copy.
+func TestAddsNamesARole(t *testing.T) {
+	for _, m := range All() {
+		if m.Adds == "" {
+			continue
+		}
+		assert.True(t, slices.ContainsFunc(m.Programs, func(p Program) bool { return p.Role == m.Adds }),
+			"%s: Adds %q is the role of none of its programs", m.ID, m.Adds)
 	}
 }
 
