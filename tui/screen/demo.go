@@ -431,7 +431,14 @@ func (d *demo) delay() time.Duration {
 	return time.Duration(max(slowMotion[d.slow], 500)) * time.Millisecond
 }
 
-func (d *demo) enable(*liveKeys) {}
+// enable names the role key a adds when the model adds another than a
+// client (the broker adds consumers).
+func (d *demo) enable(keys *liveKeys) {
+	if role := d.model.Adds; role != "" && role != "client" {
+		keys.AddClient.short = t(role, role)
+		keys.AddClient.long = t(role+" hinzufügen", "add a "+role)
+	}
+}
 
 func (d *demo) runTime(now time.Time) time.Time { return now }
 

@@ -446,6 +446,7 @@ func TestRowOrder(t *testing.T) {
 	assert.Less(t, at["broker"].x, at["consumer-1"].x)
 	assert.Equal(t, at["consumer-1"].x, at["consumer-4"].x, "the consumers share a column")
 	assert.Less(t, at["consumer-1"].y, at["consumer-4"].y, "the first consumer on top")
+	assert.Contains(t, footerKeys(m), "a consumer", "key a adds the role the catalogue names")
 }
 
 // TestNothingIsCut shows the longest question of the catalogue at 80×24:
