@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -21,39 +20,15 @@ import (
 	"dsdemo/models/wire"
 )
 
-var (
-	buildOnce sync.Once
-	binDir    string
-)
+// programs are the model's programs, built once for all its tests.
+var programs = programtest.Programs{Pkgs: []string{"dsdemo/middleware/broker/broker", "dsdemo/middleware/broker/producer", "dsdemo/middleware/broker/consumer"}}
 
-// bin returns the path of one of the model's programs, built once per run.
-func bin(t testing.TB, name string) string {
-	buildOnce.Do(func() {
-		binDir = programtest.Build(&onceT{t}, "dsdemo/middleware/broker/broker", "dsdemo/middleware/broker/producer", "dsdemo/middleware/broker/consumer")
-	})
-	if binDir == "" {
-		t.Fatal("the programs did not build")
-	}
-	return filepath.Join(binDir, name)
-}
-
-// onceT keeps the build directory for the whole run: programtest.Build
-// makes it with TempDir, which the first test would remove when it ends.
-type onceT struct{ testing.TB }
-
-func (o *onceT) TempDir() string {
-	dir, err := os.MkdirTemp("", "dsdemo-broker-test")
-	if err != nil {
-		o.Fatal(err)
-	}
-	return dir
-}
+// bin returns the path of one of the model's programs.
+func bin(t testing.TB, name string) string { return programs.Path(t, name) }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	programs.Remove()
 	os.Exit(code)
 }
 

@@ -34,17 +34,67 @@ func Build(t testing.TB, pkgs ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	args := append([]string{"build", "-o", dir + string(filepath.Separator)}, pkgs...)
-	// go test gives the test binary the GOROOT of the toolchain running it;
-	// use that go command rather than whichever one is first on PATH.
-	gocmd := "go"
-	if goroot := os.Getenv("GOROOT"); goroot != "" {
-		gocmd = filepath.Join(goroot, "bin", "go")
-	}
-	cmd := exec.Command(gocmd, args...)
+	cmd := exec.Command(goCommand(), args...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", strings.Join(pkgs, " "), err, out)
 	}
 	return dir
+}
+
+// Programs are packages built once for all the tests of a test binary
+// that ask for them, rather than once per test: declare them in a package
+// variable, and remove the directory in TestMain once the tests have run.
+//
+//	var programs = programtest.Programs{Pkgs: []string{"dsdemo/middleware/rpc/directory"}}
+//
+//	func TestMain(m *testing.M) { code := m.Run(); programs.Remove(); os.Exit(code) }
+type Programs struct {
+	Pkgs []string
+
+	once sync.Once
+	dir  string
+	err  string
+}
+
+// Path returns the path of the built program name, building them all the
+// first time.
+func (p *Programs) Path(t testing.TB, name string) string {
+	t.Helper()
+	p.once.Do(func() {
+		dir, err := os.MkdirTemp("", "dsdemo-programs")
+		if err != nil {
+			p.err = err.Error()
+			return
+		}
+		args := append([]string{"build", "-o", dir + string(filepath.Separator)}, p.Pkgs...)
+		if out, err := exec.Command(goCommand(), args...).CombinedOutput(); err != nil {
+			p.err = fmt.Sprintf("go build %s: %v\n%s", strings.Join(p.Pkgs, " "), err, out)
+			os.RemoveAll(dir)
+			return
+		}
+		p.dir = dir
+	})
+	if p.dir == "" {
+		t.Fatalf("the programs did not build: %s", p.err)
+	}
+	return filepath.Join(p.dir, name)
+}
+
+// Remove removes the built programs.
+func (p *Programs) Remove() {
+	if p.dir != "" {
+		os.RemoveAll(p.dir)
+	}
+}
+
+// goCommand is the go command of the toolchain running the test: go test
+// gives the test binary its GOROOT, which may differ from the first go on
+// PATH.
+func goCommand() string {
+	if goroot := os.Getenv("GOROOT"); goroot != "" {
+		return filepath.Join(goroot, "bin", "go")
+	}
+	return "go"
 }
 
 // Proc is a running program.
