@@ -248,17 +248,28 @@ func writePrograms(b *strings.Builder, m catalog.Model, e catalog.Experiment, la
 			}
 		}
 	}
-	for _, p := range m.Programs {
-		if !p.Later {
+	// Programs started later: those the experiment starts, in the order of
+	// the steps that start them, then the rest under one heading.
+	var unused []catalog.Program
+	for i, s := range e.Steps {
+		if s.Kind != catalog.StepStart {
 			continue
 		}
-		step := slices.IndexFunc(e.Steps, func(s catalog.Step) bool { return s.Kind == catalog.StepStart && s.Node == p.Node })
-		if step < 0 {
-			fmt.Fprintf(b, "# %s\n", t("nicht in diesem Experiment:", "not in this experiment:"))
-		} else {
-			fmt.Fprintf(b, "# %s %d:\n", t("erst in Schritt", "only at step"), step+1)
+		if p, ok := m.Program(s.Node); ok && p.Later && !slices.ContainsFunc(e.Steps[:i], func(s catalog.Step) bool { return s.Kind == catalog.StepStart && s.Node == p.Node }) {
+			fmt.Fprintf(b, "# %s %d:\n%s\n", t("erst in Schritt", "only at step"), i+1, handCommand(p, addrs))
 		}
-		fmt.Fprintf(b, "%s\n", handCommand(p, addrs))
+	}
+	for _, p := range m.Programs {
+		started := slices.ContainsFunc(e.Steps, func(s catalog.Step) bool { return s.Kind == catalog.StepStart && s.Node == p.Node })
+		if p.Later && !started {
+			unused = append(unused, p)
+		}
+	}
+	if len(unused) > 0 {
+		fmt.Fprintf(b, "# %s\n", t("nicht in diesem Experiment:", "not in this experiment:"))
+		for _, p := range unused {
+			fmt.Fprintf(b, "%s\n", handCommand(p, addrs))
+		}
 	}
 	b.WriteString("```\n\n")
 }

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -55,6 +56,16 @@ func checkHandout(t *testing.T, out string, m catalog.Model, e catalog.Experimen
 	for _, p := range m.Programs {
 		assert.Contains(t, out[programs:steps], "bin/"+p.Binary+" --name "+p.Node, "how to start %s by hand", p.Node)
 	}
+	started := map[string]bool{}
+	for i, s := range e.Steps {
+		if p, ok := m.Program(s.Node); ok && p.Later && s.Kind == catalog.StepStart && !started[p.Node] {
+			started[p.Node] = true
+			assert.Regexp(t, fmt.Sprintf(`# [^\n]* %d:\nbin/%s --name %s `, i+1, p.Binary, p.Node), out[programs:steps],
+				"%s under the step %d that starts it", p.Node, i+1)
+		}
+	}
+	unused := map[string]string{"de": "# nicht in diesem Experiment:", "en": "# not in this experiment:"}[lang]
+	assert.LessOrEqual(t, strings.Count(out, unused), 1, "the programs an experiment leaves out stand under one heading")
 	answers := strings.Index(out, "\n"+h.answers+"\n")
 	instructors := strings.Index(out, "\n"+h.notes+"\n")
 	end := len(out)
