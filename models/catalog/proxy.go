@@ -55,8 +55,8 @@ func cachingProxy() Model {
 				EN: "The client asks the proxy exactly as it would ask the server; only the X-Cache header tells whether the answer came from the cache.",
 			}},
 			{Transparency: PerformanceTransparency, How: i18n.Text{
-				DE: "Treffer im Cache sind schnell, ohne dass der Client etwas dafür tun muss.",
-				EN: "Cache hits are fast without the client doing anything for it.",
+				DE: "Wächst die Last, stellt man den Proxy vor den Ursprungsserver und nimmt ihm die wiederholten Anfragen ab; die Clients bleiben unverändert und merken es nur daran, dass Treffer schneller kommen.",
+				EN: "When the load grows, the proxy is put in front of the origin server and takes the repeated requests off it; the clients stay unchanged and notice only that hits come back faster.",
 			}},
 			{Transparency: FailureTransparency, How: i18n.Text{
 				DE: "Fällt der Server aus, liefert der Proxy für Ressourcen mit stale-if-error die letzte Kopie weiter.",
