@@ -35,9 +35,10 @@ var ErrClosed = errors.New("connection closed")
 // What a peer can make a Conn hold is bounded (see limits.go): a frame's
 // bytes count against the node's MaxHeld until Recv takes its message, the
 // inbox holds at most 64 messages, and a write the peer does not take
-// within WriteTimeout ends the connection. A Conn made by Serve also closes
-// when its peer is silent for IdleTimeout or takes longer than FrameTimeout
-// to send one frame.
+// within WriteTimeout ends the connection. A Conn accepted by Serve also
+// closes when its peer is silent for IdleTimeout, and one accepted by Serve
+// or ServeConns when its peer takes longer than FrameTimeout to send one
+// frame.
 type Conn struct {
 	node *Node
 	nc   net.Conn
@@ -55,7 +56,14 @@ type Conn struct {
 
 	inbox  chan inboxed  // messages for Recv
 	done   chan struct{} // closed when the reader has stopped
-	served bool          // made by Serve: the reader applies IdleTimeout and FrameTimeout
+	served *served       // accepted by Serve or ServeConns: the reader's time limits; nil for a dialled Conn
+}
+
+// served is what a Conn accepted by a server allows its peer: idle is how
+// long it may stay silent between frames (0: for ever); a frame once begun
+// must always arrive within FrameTimeout.
+type served struct {
+	idle time.Duration
 }
 
 // inboxed is a message waiting for Recv, with the bytes of the node's
@@ -76,10 +84,10 @@ func Dial(ctx context.Context, n *Node, addr string) (*Conn, error) {
 }
 
 // NewConn wraps an established connection and starts its reader.
-func NewConn(n *Node, nc net.Conn) *Conn { return newConn(n, nc, false) }
+func NewConn(n *Node, nc net.Conn) *Conn { return newConn(n, nc, nil) }
 
-// newConn is NewConn; served says the connection was accepted by Serve.
-func newConn(n *Node, nc net.Conn, served bool) *Conn {
+// newConn is NewConn; s is non-nil for a connection a server accepted.
+func newConn(n *Node, nc net.Conn, s *served) *Conn {
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &Conn{
 		node:    n,
@@ -90,7 +98,7 @@ func newConn(n *Node, nc net.Conn, served bool) *Conn {
 		pending: map[uint64]chan Envelope{},
 		inbox:   make(chan inboxed, 64),
 		done:    make(chan struct{}),
-		served:  served,
+		served:  s,
 	}
 	go c.read()
 	return c
@@ -361,17 +369,21 @@ func (c *Conn) read() {
 	close(c.done)
 }
 
-// readFrame reads the next frame. On a connection Serve accepted, the peer
-// has IdleTimeout to start it and FrameTimeout to finish it; a peer that
-// overstays is told why before the connection closes.
+// readFrame reads the next frame. On a connection a server accepted, the
+// peer has its idle time to start it (if it has one) and FrameTimeout to
+// finish it; a peer that overstays is told why before the connection closes.
 func (c *Conn) readFrame(fr *FrameReader) ([]byte, error) {
-	if !c.served {
+	if c.served == nil {
 		return fr.ReadFrame()
 	}
-	_ = c.nc.SetReadDeadline(time.Now().Add(IdleTimeout))
+	idle := time.Time{} // no deadline
+	if c.served.idle > 0 {
+		idle = time.Now().Add(c.served.idle)
+	}
+	_ = c.nc.SetReadDeadline(idle)
 	if err := fr.waitForData(); err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
-			c.refuse(0, fmt.Sprintf("closing: nothing received for %v", IdleTimeout))
+			c.refuse(0, fmt.Sprintf("closing: nothing received for %v", c.served.idle))
 		}
 		return nil, err
 	}

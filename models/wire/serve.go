@@ -21,6 +21,24 @@ type Handler func(ctx context.Context, req Envelope) (any, error)
 // MaxConns connections; each closes when its peer is silent for
 // IdleTimeout (see Conn for the other limits).
 func Serve(ctx context.Context, n *Node, ln net.Listener, h Handler) error {
+	return accept(ctx, n, ln, IdleTimeout, func(ctx context.Context, c *Conn) { ServeConn(ctx, c, h) })
+}
+
+// ServeConns accepts connections on ln for node n as Serve does, and hands
+// each to serve on its own goroutine; the connection closes when serve
+// returns. It is for a server that also speaks first: a broker pushing
+// messages to its consumers, a directory sending events to its
+// subscribers. Their peers may rightly stay silent for hours (a consumer
+// waiting for the next message), so these connections have no
+// IdleTimeout; MaxConns, FrameTimeout and the other limits of Conn hold as
+// for Serve.
+func ServeConns(ctx context.Context, n *Node, ln net.Listener, serve func(ctx context.Context, c *Conn)) error {
+	return accept(ctx, n, ln, 0, serve)
+}
+
+// accept is the loop of Serve and ServeConns. idle is how long a
+// connection may stay silent between frames; 0 means for ever.
+func accept(ctx context.Context, n *Node, ln net.Listener, idle time.Duration, serve func(ctx context.Context, c *Conn)) error {
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex // guards conns
@@ -48,12 +66,12 @@ func Serve(ctx context.Context, n *Node, ln net.Listener, h Handler) error {
 			refuseConn(n, nc)
 			continue
 		}
-		c := newConn(n, nc, true)
+		c := newConn(n, nc, &served{idle: idle})
 		mu.Lock()
 		conns[c] = true
 		mu.Unlock()
 		wg.Go(func() {
-			ServeConn(ctx, c, h)
+			serve(ctx, c)
 			c.Close()
 			mu.Lock()
 			delete(conns, c)
