@@ -17,6 +17,10 @@
 //	        |                                     |
 //	        +--- trace events ---> collector <----+
 //
+// Serve is for a server that only answers. A server that also speaks
+// first, a broker pushing messages to its consumers or a directory sending
+// events, accepts with ServeConns, which hands it each connection.
+//
 // Every Node (one process) carries a LamportClock: it ticks before each send,
 // and on each receive it jumps to max(local, received)+1. A reply's clock is
 // therefore always greater than its request's, which is what lets a viewer draw
