@@ -350,15 +350,16 @@ func (d *Directory) Lookup(r LookupRequest) (LookupResult, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	res := LookupResult{Matches: []Registration{}}
+	budget := maxProxyReply
 	if r.Name != "" {
 		if e := d.byName[r.Name]; e != nil && e.lease.deadline.After(now) && matches(r, e.req) {
-			res.Matches = append(res.Matches, e.view(now))
+			res.Matches = append(res.Matches, e.withProxy(now, &budget))
 		}
 		return res, nil
 	}
 	for _, e := range d.byName {
 		if e.lease.deadline.After(now) && matches(r, e.req) {
-			res.Matches = append(res.Matches, e.view(now))
+			res.Matches = append(res.Matches, e.withProxy(now, &budget))
 		}
 	}
 	sort.Slice(res.Matches, func(i, j int) bool { return res.Matches[i].Name < res.Matches[j].Name })
@@ -503,6 +504,9 @@ func checkRegistration(r RegisterRequest) error {
 	}
 	if _, port, err := net.SplitHostPort(r.Address); err != nil || port == "" {
 		return fmt.Errorf("address %q: want HOST:PORT", clip(r.Address))
+	}
+	if err := checkProxy(r.Proxy); err != nil {
+		return err
 	}
 	return checkAttrs(r.Attributes)
 }

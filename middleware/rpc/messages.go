@@ -15,6 +15,7 @@ const (
 	TypeSubscribe = "subscribe" // SubscribeRequest -> subscribe_ok Grant: tell me about changes
 	TypeEvent     = "event"     // Event, from the directory to a subscriber; no reply
 	TypeCall      = "call"      // Call -> call_ok Result: the marshalled remote call
+	TypeInvoke    = "invoke"    // Invoke -> invoke_ok InvokeResult: a downloaded proxy asks its device (jini.go)
 
 	TypeRegisterOK  = TypeRegister + "_ok"
 	TypeRenewOK     = TypeRenew + "_ok"
@@ -23,6 +24,7 @@ const (
 	TypeListOK      = TypeList + "_ok"
 	TypeSubscribeOK = TypeSubscribe + "_ok"
 	TypeCallOK      = TypeCall + "_ok"
+	TypeInvokeOK    = TypeInvoke + "_ok"
 )
 
 // Messages maps each message type to the type of its body, for tools that
@@ -36,6 +38,7 @@ var Messages = map[string]any{
 	TypeSubscribe: SubscribeRequest{}, TypeSubscribeOK: Grant{},
 	TypeEvent: Event{},
 	TypeCall:  Call{}, TypeCallOK: Result{},
+	TypeInvoke: Invoke{}, TypeInvokeOK: InvokeResult{},
 }
 
 // The kinds of change an Event reports.
@@ -70,6 +73,7 @@ type RegisterRequest struct {
 	Address    string            `json:"address"`
 	Attributes map[string]string `json:"attributes,omitempty"`
 	LeaseMS    int64             `json:"lease_ms,omitempty"`
+	Proxy      *Proxy            `json:"proxy,omitempty"` // a Jini service's own code for its clients (jini.go)
 }
 
 // Grant is the body of register_ok, renew_ok and subscribe_ok: a lease.
@@ -117,6 +121,7 @@ type Registration struct {
 	Attributes map[string]string `json:"attributes,omitempty"`
 	Lease      string            `json:"lease"`
 	LeftMS     int64             `json:"left_ms"`
+	Proxy      *Proxy            `json:"proxy,omitempty"` // in lookup_ok and list_ok, never in events (jini.go)
 }
 
 // SubscribeRequest is the body of subscribe: the registrations to hear
@@ -163,4 +168,30 @@ type Result struct {
 	Codec    string          `json:"codec"`
 	Results  json.RawMessage `json:"results"`
 	Replayed bool            `json:"replayed,omitempty"`
+}
+
+// Proxy is a Jini service's own code for its clients: a Starlark script
+// its vendor signed. It travels in the registration; a client that looks
+// the service up gets it with the match, checks the signature against a
+// key it trusts and runs it in a sandbox, where the script reaches its
+// device with invoke. The client needs no driver of its own (jini.go).
+// Script is the name the signature covers (the service's interface,
+// "Printer"), Source the code, Sig the ed25519 signature (base64).
+type Proxy struct {
+	Script string `json:"script"`
+	Source string `json:"source"`
+	Sig    []byte `json:"sig,omitempty"`
+}
+
+// Invoke is the body of invoke: one operation a downloaded proxy asks of
+// its device, in the device's own protocol. Only the proxy knows the ops
+// and their arguments; the client that runs the proxy never sees them.
+type Invoke struct {
+	Op   string          `json:"op"`
+	Args json.RawMessage `json:"args,omitempty"`
+}
+
+// InvokeResult is the body of invoke_ok: what the operation returned.
+type InvokeResult struct {
+	Result json.RawMessage `json:"result"`
 }
