@@ -176,8 +176,9 @@ func (c *Client) Invoke(ctx context.Context, iface, method string, args func(Enc
 			return c.decodeResult(res)
 		}
 		var remote *wire.RemoteError
-		if errors.As(err, &remote) || ctx.Err() != nil || errors.Is(err, errNoServer) {
-			return nil, err
+		var lookup *lookupError
+		if errors.As(err, &remote) || errors.As(err, &lookup) || ctx.Err() != nil {
+			return nil, err // an answer, or no server to send to: sending again cannot help
 		}
 		lastErr = err
 	}
@@ -203,8 +204,21 @@ func (e *NoReplyError) Error() string {
 
 func (e *NoReplyError) Unwrap() error { return e.Err }
 
-// errNoServer is a lookup that found nothing: no attempt can help.
-var errNoServer = errors.New("no server")
+// lookupError is a lookup that failed (err) or found nothing (err nil).
+// No call was sent, so it is no attempt, and no retry can help.
+type lookupError struct {
+	target string
+	err    error
+}
+
+func (e *lookupError) Error() string {
+	if e.err == nil {
+		return "nothing in the directory matches " + e.target
+	}
+	return fmt.Sprintf("lookup of %s failed: %v", e.target, e.err)
+}
+
+func (e *lookupError) Unwrap() error { return e.err }
 
 func (c *Client) decodeResult(res Result) (Decoder, error) {
 	if res.Codec != c.codec.Name {
@@ -320,10 +334,10 @@ func (c *Client) dropConn(conn *wire.Conn) {
 func (c *Client) lookupLocked(ctx context.Context) (string, error) {
 	matches, err := c.dir.Lookup(ctx, c.template())
 	if err != nil {
-		return "", fmt.Errorf("lookup of %s failed: %w", c.target(), err)
+		return "", &lookupError{target: c.target(), err: err}
 	}
 	if len(matches) == 0 {
-		return "", fmt.Errorf("%w: nothing in the directory matches %s", errNoServer, c.target())
+		return "", &lookupError{target: c.target()}
 	}
 	c.addr = matches[0].Address
 	c.node.Trace.State("server", fmt.Sprintf("%s at %s (looked up, lease %s)", matches[0].Name, c.addr, matches[0].Lease))
