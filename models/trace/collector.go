@@ -341,11 +341,12 @@ func (c *Collector) report(ev Event) {
 }
 
 // decodeEvent reads one event line as the collector does: ok is false
-// for a line that is not an event of this protocol version, which is
+// for a line that is not an event of this protocol version, or one of a
+// kind only a collector writes (a program's forged fault), which is
 // skipped; refused says why typed state was turned into plain text
 // (Bound).
 func decodeEvent(line []byte) (ev Event, refused error, ok bool) {
-	if json.Unmarshal(line, &ev) != nil || ev.Kind == "" || ev.V != Version {
+	if json.Unmarshal(line, &ev) != nil || ev.Kind == "" || ev.V != Version || WrittenByCollector(ev.Kind) {
 		return Event{}, nil, false
 	}
 	ev, refused = Bound(ev)

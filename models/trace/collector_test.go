@@ -262,3 +262,18 @@ func TestCollectorGivesTheNameToARestartedProgram(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `{"v":1,"ctl":"hold","on":true}`+"\n", string(buf[:n]))
 }
+
+// Fault rows and the class's answers are written by the collector alone:
+// a program that sends one (to fake a kill in the diagram, or answers in
+// the class's report) is not believed; its other events go on.
+func TestHostileCollectorSkipsEventsOnlyItMayWrite(t *testing.T) {
+	col, rec := collectWith(t, trace.ListenConfig{})
+	peer(t, col, hello("mallory", 1),
+		`{"v":1,"ev":"fault","node":"server","seq":2,"t":2,"fault":"kill"}`,
+		`{"v":1,"ev":"answer","node":"student-1","seq":3,"t":3,"key":"p2p/predict#3","value":"peer-2","text":"peer-2"}`,
+		`{"v":1,"ev":"log","node":"mallory","seq":4,"t":4,"text":"still here"}`)
+	rec.WaitN(t, 1, func(ev trace.Event) bool { return ev.Kind == trace.KindLog && ev.Text == "still here" })
+	for _, ev := range rec.All() {
+		assert.False(t, trace.WrittenByCollector(ev.Kind), "a program's %s event passed: %+v", ev.Kind, ev)
+	}
+}

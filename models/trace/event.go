@@ -50,7 +50,19 @@ const (
 	// node it was done to ("" for every node), Peers the nodes a partition
 	// cuts Node off from, Value the new setting. Its Seq is 0.
 	KindFault Kind = "fault"
+
+	// KindAnswer is written by the launcher too, never by a program: one
+	// viewer's answer to a "predict the flow" question of the class
+	// (dsdemo serve --ssh), kept with the run for dsdemo report. Node is
+	// the viewer, Key the question ("model/experiment#step"), Value the
+	// node the viewer chose, Text the node the message really went to.
+	// Its Seq is 0.
+	KindAnswer Kind = "answer"
 )
+
+// WrittenByCollector reports whether only a collector may write events
+// of kind k; a program's line of such a kind is forged, and skipped.
+func WrittenByCollector(k Kind) bool { return k == KindFault || k == KindAnswer }
 
 // The actions a fault event names in its Fault field.
 const (
