@@ -18,8 +18,12 @@ func main() {
 	p.Flags.DurationVar(&cfg.MaxLease, "max-lease", cfg.MaxLease, "the longest lease granted; a longer request gets this")
 	p.Flags.IntVar(&cfg.MaxRegistrations, "max-registrations", cfg.MaxRegistrations, "how many registrations the directory holds at most")
 	p.Flags.IntVar(&cfg.MaxSubscribers, "max-subscribers", cfg.MaxSubscribers, "how many subscriptions to changes it holds at most")
+	lan := p.Flags.Bool("lan", false, "also answer Jini's multicast discovery on the local network (with a --listen address the others can reach)")
 	p.ClientRun = func() bool { return cfg.Check() != nil }
 	os.Exit(p.Main(func(ctx context.Context, env *program.Env) error {
+		if *lan {
+			go rpc.AnswerLANDiscovery(ctx, env.Node, env.Listener.Addr().String())
+		}
 		return rpc.RunDirectory(ctx, env, cfg)
 	}))
 }
