@@ -17,7 +17,8 @@ import (
 )
 
 // programs are the model's programs, built once for all its tests.
-var programs = programtest.Programs{Pkgs: []string{"dsdemo/middleware/rpc/directory", "dsdemo/middleware/rpc/rpcserver", "dsdemo/middleware/rpc/rpcclient"}}
+var programs = programtest.Programs{Pkgs: []string{"dsdemo/middleware/rpc/directory", "dsdemo/middleware/rpc/rpcserver", "dsdemo/middleware/rpc/rpcclient",
+	"dsdemo/middleware/rpc/device", "dsdemo/middleware/rpc/jiniclient"}}
 
 // bin returns the path of one of the model's programs.
 func bin(t testing.TB, name string) string { return programs.Path(t, name) }
