@@ -353,7 +353,7 @@ func (c *JiniClient) listen(ctx context.Context, d *DirectoryClient) {
 		if err != nil {
 			cancel()
 			c.node.Trace.State(key, fmt.Sprintf("none (%v): trying again", err))
-			c.pause(ctx, c.cfg.Lease/3)
+			c.pause(ctx, min(c.cfg.Lease/3, time.Second))
 			continue
 		}
 		c.say("subscribed to the lookup service at %s: %s", d.Addr(), g.Lease)
