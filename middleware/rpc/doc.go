@@ -194,4 +194,67 @@
 //   - Slow motion stretches the client's timeouts but not the leases
 //     (wall-clock time): at very slow paces start the server with a longer
 //     --lease.
+//
+// # Jini: lookup services, leases, events and downloaded proxies
+//
+// The same directory is Jini's lookup service. A device (bin/device, a
+// printer or a projector) is a service: it is told the addresses of the
+// lookup services (unicast discovery; --lan adds multicast discovery,
+// jinilan.go), joins every one of them with its type, attributes and its
+// proxy under a lease of its own, renews each lease at a third, and joins
+// again wherever a renewal is refused (JoinManager, jinijoin.go). Two lookup
+// services hold the same registrations; either may fail.
+//
+//	                 +-----------------------------+
+//	printer -------> | lookup-1  Printer room=101  | <--- lookup Printer room=101 ---- jiniclient
+//	 register        |           proxy (signed)    | ---- lookup_ok + proxy --------->  check signature,
+//	 + proxy         |           lease L1          |                                    run it in the sandbox
+//	 renew every D/3 +-----------------------------+                                        |
+//	        \------> | lookup-2  (the same, lease of its own) | --- event expired ---> listener
+//	                 +----------------------------------------+                             |
+//	printer <------------------------------ invoke {op: print, args} -----------------------+
+//	        ------------------------------- invoke_ok {result} ---------------------------->
+//
+// The proxy is "the printer's driver, brought along": a Starlark script
+// (proxies/*.star) the vendor signs (ed25519, --key). It travels in the
+// registration and comes back with the lookup's match. The client
+// (bin/jiniclient) checks that it was signed for the interface it asked
+// for by the key it trusts (--trust), and refuses it otherwise before a
+// single step runs: the lookup service takes anything from anybody. Then it
+// runs the proxy in the mobile-code sandbox (models/sandbox: steps, time,
+// an allocation budget), which grants one name, device.call(op, args):
+// invoke to the address the device registered, nowhere else. The device's
+// own ops and fields live only in the proxy (jiniproxy.go, jinidevice.go).
+//
+//	type        body                    reply                       sent by
+//	invoke      Invoke {op, args}       invoke_ok {result}          a proxy, to its device
+//	register    ... proxy {script,      register_ok Grant           a device
+//	            source, sig}
+//	lookup_ok   matches, each with its proxy (up to 256 KiB of proxies a reply; look the others up by name)
+//
+// bin/jiniclient --watch is a listener: it subscribes to the events of
+// every lookup service, renews the subscriptions, subscribes again after a
+// lookup service comes back, and prints registered, expired and cancelled
+// (renewals are no news and are only counted). A device that is frozen
+// stops renewing and is dropped by each lookup service once its lease
+// there runs out; thawed, it finds its leases gone and joins again.
+//
+// In separate terminals:
+//
+//	bin/directory --listen 127.0.0.1:7800
+//	bin/directory --listen 127.0.0.1:7801
+//	bin/device --kind printer --lookup 127.0.0.1:7800,127.0.0.1:7801
+//	bin/device --kind projector --listen 127.0.0.1:7831 --lookup 127.0.0.1:7800,127.0.0.1:7801
+//	bin/jiniclient --lookup 127.0.0.1:7800,127.0.0.1:7801 --watch
+//	bin/jiniclient --lookup 127.0.0.1:7800,127.0.0.1:7801 use Printer room=101 print_text hello
+//	bin/jiniclient --lookup 127.0.0.1:7800,127.0.0.1:7801 proxy Projector
+//
+// Teacher notes: ask where the printer's protocol is written down (only in
+// its proxy: the client never had it); ask why the client checks a
+// signature when it got the proxy from "its own" lookup service (anybody
+// can register; the lookup service vouches for nothing); freeze a device
+// and ask when it will vanish (between two thirds of a lease and a lease
+// after the freeze, and from each lookup service on its own clock); kill
+// lookup-1 and ask who brings it back up to date (the devices, at their
+// next renewal; the lookup services never talk to each other).
 package rpc
