@@ -353,7 +353,7 @@ func (c *JiniClient) listen(ctx context.Context, d *DirectoryClient) {
 		if err != nil {
 			cancel()
 			c.node.Trace.State(key, fmt.Sprintf("none (%v): trying again", err))
-			c.pause(ctx, min(c.cfg.Lease/3, time.Second))
+			wallSleep(ctx, min(c.cfg.Lease/3, time.Second))
 			continue
 		}
 		c.say("subscribed to the lookup service at %s: %s", d.Addr(), g.Lease)
@@ -369,16 +369,15 @@ func (c *JiniClient) listen(ctx context.Context, d *DirectoryClient) {
 func (c *JiniClient) renewWhile(ctx context.Context, d *DirectoryClient, key string, g Grant, ended <-chan struct{}) {
 	for {
 		c.node.Trace.StartTimer(key, g.Lease, time.Duration(g.DurationMS)*time.Millisecond)
-		wctx, cancel := c.node.WithTimeout(ctx, time.Duration(g.DurationMS)*time.Millisecond/3)
+		t := time.NewTimer(time.Duration(g.DurationMS) * time.Millisecond / 3) // the wall clock, as the JoinManager's
 		select {
 		case <-ended:
-			cancel()
+			t.Stop()
 			return
-		case <-wctx.Done():
-		}
-		cancel()
-		if ctx.Err() != nil {
+		case <-ctx.Done():
+			t.Stop()
 			return
+		case <-t.C:
 		}
 		renewed, err := d.Renew(ctx, g)
 		var remote *wire.RemoteError
@@ -389,10 +388,4 @@ func (c *JiniClient) renewWhile(ctx context.Context, d *DirectoryClient, key str
 			g = renewed
 		}
 	}
-}
-
-func (c *JiniClient) pause(ctx context.Context, d time.Duration) {
-	wctx, cancel := c.node.WithTimeout(ctx, d)
-	defer cancel()
-	<-wctx.Done()
 }

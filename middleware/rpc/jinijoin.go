@@ -106,12 +106,24 @@ func (j *JoinManager) stayJoined(ctx context.Context, addr string) {
 	}
 }
 
-// sleep waits d of protocol time, or until ctx is done (false).
+// sleep waits d, or until ctx is done (false). It waits on the wall
+// clock, not in protocol time: a renewal that comes early is harmless
+// whichever clock the lookup service's leases run on, one that comes late
+// in slow motion would lose the lease.
 func (j *JoinManager) sleep(ctx context.Context, d time.Duration) bool {
-	wctx, cancel := j.node.WithTimeout(ctx, d)
-	defer cancel()
-	<-wctx.Done()
-	return ctx.Err() == nil
+	return wallSleep(ctx, d)
+}
+
+// wallSleep waits d on the wall clock, or until ctx is done (false).
+func wallSleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
 
 func (j *JoinManager) note(addr string, g Grant) {
