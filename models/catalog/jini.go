@@ -58,8 +58,8 @@ func jini() Model {
 		Programs: []Program{
 			{Node: "printer", Role: "device", Binary: "device", Listen: ListenAny, Args: args("--kind", "printer", "--lease", "6s")},
 			{Node: "projector", Role: "device", Binary: "device", Listen: ListenAny, Args: args("--kind", "projector", "--lease", "6s")},
-			{Node: "lookup-1", Role: "lookup", Binary: "directory", Listen: ListenAny},
-			{Node: "lookup-2", Role: "lookup", Binary: "directory", Listen: ListenAny},
+			{Node: "lookup-1", Role: "lookup", Binary: "directory", Listen: ListenAny, Args: []string{"--jini"}},
+			{Node: "lookup-2", Role: "lookup", Binary: "directory", Listen: ListenAny, Args: []string{"--jini"}},
 			{Node: "client-1", Role: "client", Binary: "jiniclient", Args: args()},
 			{Node: "listener", Role: "listener", Binary: "jiniclient", Args: args("--watch")},
 		},

@@ -19,6 +19,13 @@ func main() {
 	p.Flags.IntVar(&cfg.MaxRegistrations, "max-registrations", cfg.MaxRegistrations, "how many registrations the directory holds at most")
 	p.Flags.IntVar(&cfg.MaxSubscribers, "max-subscribers", cfg.MaxSubscribers, "how many subscriptions to changes it holds at most")
 	lan := p.Flags.Bool("lan", false, "also answer Jini's multicast discovery on the local network (with a --listen address the others can reach)")
+	jini := p.Flags.Bool("jini", false, "play Jini's lookup service: say so in the trace (model jini), so a recording replays as Jini")
+	p.ModelFor = func() string {
+		if *jini {
+			return "jini"
+		}
+		return ""
+	}
 	p.ClientRun = func() bool { return cfg.Check() != nil }
 	os.Exit(p.Main(func(ctx context.Context, env *program.Env) error {
 		if *lan {
