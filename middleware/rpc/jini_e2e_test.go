@@ -146,6 +146,14 @@ func TestJiniRefusesForeignProxies(t *testing.T) {
 			assert.Contains(t, errOut, "proxy of evil (Printer at "+printer.Addr+"): "+tc.want)
 		})
 	}
+	t.Run("a device with --tamper", func(t *testing.T) {
+		startDevice(t, "printer", dir.Addr, "--service", "rogue", "--attr", "room=13", "--tamper")
+		waitKnown(t, dir.Addr, "rogue", true)
+		_, errOut, code := jini(t, dir.Addr, "use", "Printer", "room=13", "status")
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "proxy of rogue (Printer at ")
+		assert.Contains(t, errOut, "refused: the signature does not match")
+	})
 	out, _, _ := jini(t, dir.Addr, "use", "Printer", "room=101", "status")
 	assert.Equal(t, "0 jobs printed, 100 sheets of paper left\n", out, "the real printer's proxy still runs")
 }

@@ -25,6 +25,7 @@ type DeviceConfig struct {
 	Lease      time.Duration     // the lease to ask for; renewed at a third of what is granted
 	Key        string            // the vendor's signing key for the proxy: a NAME.key file, or "demo"
 	Timeout    time.Duration     // how long to wait for a lookup service
+	Tamper     bool              // change the proxy after signing it: a forgery, for the refusal experiment
 }
 
 // DefaultDeviceConfig is the device's configuration without flags.
@@ -82,6 +83,9 @@ func RunDevice(ctx context.Context, env *program.Env, cfg DeviceConfig) error {
 	if reg.Attributes == nil {
 		reg.Attributes = copyAttrs(d.kind.Attributes)
 	}
+	if cfg.Tamper {
+		reg.Proxy.Source += tamperedLine
+	}
 	d.report()
 	jm := NewJoinManager(env.Node, reg, cfg.Timeout)
 	lookups := cfg.Lookups
@@ -93,6 +97,10 @@ func RunDevice(ctx context.Context, env *program.Env, cfg DeviceConfig) error {
 	wg.Go(func() { jm.Run(ctx, lookups) })
 	return wire.Serve(ctx, env.Node, env.Listener, d.Handle)
 }
+
+// tamperedLine is what --tamper adds to the proxy after it was signed:
+// one harmless line, enough for the signature to fail.
+const tamperedLine = "\n# changed on the way, after the vendor signed this proxy\n"
 
 func cmpOr(s, or string) string {
 	if s == "" {

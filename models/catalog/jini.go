@@ -22,7 +22,9 @@ func init() { register(78, jini) }
 // last, so on the screen the clients stand left, the lookup services in
 // the middle and the devices right. The devices ask for a lease of 6 s,
 // renewed every 2 s, so a frozen device is gone within seconds. The
-// proxies are signed with the classroom key, which the clients trust.
+// proxies are signed with the classroom key, which the clients trust;
+// rogue (started by an experiment) registers a printer whose proxy was
+// changed after signing.
 func jini() Model {
 	lookups := []string{"--lookup", "{addr:lookup-1},{addr:lookup-2}"}
 	args := func(more ...string) []string { return append(append([]string{}, lookups...), more...) }
@@ -58,6 +60,8 @@ func jini() Model {
 		Programs: []Program{
 			{Node: "printer", Role: "device", Binary: "device", Listen: ListenAny, Args: args("--kind", "printer", "--lease", "6s")},
 			{Node: "projector", Role: "device", Binary: "device", Listen: ListenAny, Args: args("--kind", "projector", "--lease", "6s")},
+			{Node: "rogue", Role: "device", Binary: "device", Listen: ListenAny, Later: true,
+				Args: args("--kind", "printer", "--service", "rogue", "--attr", "room=666", "--tamper", "--lease", "6s")},
 			{Node: "lookup-1", Role: "lookup", Binary: "directory", Listen: ListenAny, Args: []string{"--jini"}},
 			{Node: "lookup-2", Role: "lookup", Binary: "directory", Listen: ListenAny, Args: []string{"--jini"}},
 			{Node: "client-1", Role: "client", Binary: "jiniclient", Args: args()},

@@ -29,6 +29,7 @@ func main() {
 	p.Flags.DurationVar(&cfg.Lease, "lease", cfg.Lease, "the lease to ask each lookup service for; renewed at a third of what it grants")
 	p.Flags.StringVar(&cfg.Key, "key", cfg.Key, "the vendor's key that signs the proxy: a `NAME.key` file, or demo")
 	p.Flags.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "how long to wait for a lookup service")
+	p.Flags.BoolVar(&cfg.Tamper, "tamper", false, "change the proxy after signing it (a forgery clients must refuse)")
 	os.Exit(p.Main(func(ctx context.Context, env *program.Env) error {
 		return rpc.RunDevice(ctx, env, cfg)
 	}))
