@@ -36,6 +36,7 @@ bench: build
 	$(GO) test -v -run '^$$' -bench 'Ring|Survival' -benchtime 1x -timeout 60m ./p2p/
 	$(GO) test -v -run '^$$' -bench Bookings -benchtime 3x ./ntier/
 	$(GO) test -v -run '^$$' -bench VsNATS -benchtime 10000x -timeout 20m ./middleware/broker/
+	$(GO) test -run '^$$' -bench Jini -benchmem ./middleware/rpc/
 
 demo: build
 	bin/dsdemo
