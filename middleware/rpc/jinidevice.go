@@ -88,13 +88,12 @@ func RunDevice(ctx context.Context, env *program.Env, cfg DeviceConfig) error {
 	}
 	d.report()
 	jm := NewJoinManager(env.Node, reg, cfg.Timeout)
-	lookups := cfg.Lookups
-	if cfg.LAN {
-		lookups = append(lookups, DiscoverLAN(ctx, env.Node, cfg.Timeout)...)
-	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	wg.Go(func() { jm.Run(ctx, lookups) })
+	wg.Go(func() { jm.Run(ctx, cfg.Lookups) })
+	if cfg.LAN {
+		wg.Go(func() { discoverEvery(ctx, env.Node, jm, cfg.Timeout) })
+	}
 	return wire.Serve(ctx, env.Node, env.Listener, d.Handle)
 }
 

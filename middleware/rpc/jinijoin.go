@@ -29,25 +29,41 @@ type JoinManager struct {
 	reg     RegisterRequest
 	timeout time.Duration
 
-	mu     sync.Mutex       // guards joined
-	joined map[string]Grant // the current lease at each lookup service, by its address
+	mu      sync.Mutex       // guards joined and known
+	joined  map[string]Grant // the current lease at each lookup service, by its address
+	known   map[string]bool  // the lookup services it keeps joining, found or told of
+	running sync.WaitGroup   // one stayJoined for each known lookup service
 }
 
 // NewJoinManager returns a join manager for reg that waits timeout for
 // each answer of a lookup service.
 func NewJoinManager(n *wire.Node, reg RegisterRequest, timeout time.Duration) *JoinManager {
-	return &JoinManager{node: n, reg: reg, timeout: timeout, joined: map[string]Grant{}}
+	return &JoinManager{node: n, reg: reg, timeout: timeout, joined: map[string]Grant{}, known: map[string]bool{}}
 }
 
-// Run joins the lookup services at the given addresses and keeps the
-// service joined until ctx is done; then it cancels every lease it holds,
-// so the service leaves at once rather than when its leases run out.
+// Run joins the lookup services at the given addresses, and those Add
+// names later, and keeps the service joined until ctx is done; then it
+// cancels every lease it holds, so the service leaves at once rather
+// than when its leases run out.
 func (j *JoinManager) Run(ctx context.Context, lookups []string) {
-	var wg sync.WaitGroup
 	for _, addr := range lookups {
-		wg.Go(func() { j.stayJoined(ctx, addr) })
+		j.Add(ctx, addr)
 	}
-	wg.Wait()
+	<-ctx.Done()
+	j.running.Wait()
+}
+
+// Add starts joining the lookup service at addr, one that discovery
+// found, and reports whether it is new. ctx is Run's.
+func (j *JoinManager) Add(ctx context.Context, addr string) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.known[addr] || ctx.Err() != nil {
+		return false
+	}
+	j.known[addr] = true
+	j.running.Go(func() { j.stayJoined(ctx, addr) })
+	return true
 }
 
 // Joined returns the addresses of the lookup services the service is

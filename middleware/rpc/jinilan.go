@@ -23,6 +23,25 @@ import (
 //	directory --lan <-- joined the group
 //	device <--"dsdemo-jini lookup 192.168.1.7:7800"-- directory (UDP unicast)
 
+// lanEvery is how often a device asks the network again, so that a lookup
+// service started later is found too.
+const lanEvery = 10 * time.Second
+
+// discoverEvery asks the local network for lookup services now and every
+// lanEvery, and has jm join each new one, until ctx is done.
+func discoverEvery(ctx context.Context, n *wire.Node, jm *JoinManager, wait time.Duration) {
+	for {
+		for _, addr := range DiscoverLAN(ctx, n, wait) {
+			if jm.Add(ctx, addr) {
+				n.Trace.Logf("multicast discovery found the lookup service at %s: joining it", addr)
+			}
+		}
+		if !wallSleep(ctx, lanEvery) {
+			return
+		}
+	}
+}
+
 // LANGroup is the multicast group and port of discovery requests.
 const LANGroup = "239.255.41.60:4160"
 
