@@ -248,6 +248,11 @@
 //	bin/jiniclient --lookup 127.0.0.1:7800,127.0.0.1:7801 --watch
 //	bin/jiniclient --lookup 127.0.0.1:7800,127.0.0.1:7801 use Printer room=101 print_text hello
 //	bin/jiniclient --lookup 127.0.0.1:7800,127.0.0.1:7801 proxy Projector
+//	bin/device --kind printer --listen 127.0.0.1:7832 --service rogue --attr room=666 --tamper --lookup 127.0.0.1:7800
+//	bin/jiniclient --lookup 127.0.0.1:7800 use Printer room=666 status     # refused: changed after signing
+//
+// The launcher's lookup services run with --jini, which only makes them
+// say model jini in their trace hello, so a recording replays as Jini.
 //
 // Teacher notes: ask where the printer's protocol is written down (only in
 // its proxy: the client never had it); ask why the client checks a
