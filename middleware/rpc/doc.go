@@ -234,8 +234,9 @@
 //
 // bin/jiniclient --watch is a listener: it subscribes to the events of
 // every lookup service, renews the subscriptions, subscribes again after a
-// lookup service comes back, and prints registered, expired and cancelled
-// (renewals are no news and are only counted). A device that is frozen
+// lookup service comes back, and prints registered, expired and cancelled:
+// it subscribes to these kinds only (subscribe's kinds, Jini's
+// transitions), since a renewal is no news. A device that is frozen
 // stops renewing and is dropped by each lookup service once its lease
 // there runs out; thawed, it finds its leases gone and joins again.
 //

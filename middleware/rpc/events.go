@@ -20,6 +20,7 @@ import (
 type subscription struct {
 	id       string
 	template LookupRequest
+	kinds    map[string]bool // the kinds of change it wants; nil: every kind
 	lease    *lease
 	seq      uint64        // the last event's number; guarded by the directory's mu
 	queue    chan Event    // events for the writer
@@ -38,6 +39,10 @@ func (d *Directory) subscribe(ctx context.Context, c *wire.Conn, req wire.Envelo
 	if err := checkTemplate(r.LookupRequest); err != nil {
 		return Grant{}, nil, err
 	}
+	kinds, err := eventKinds(r.Kinds)
+	if err != nil {
+		return Grant{}, nil, err
+	}
 	dur, err := d.grantable(r.LeaseMS)
 	if err != nil {
 		return Grant{}, nil, err
@@ -49,7 +54,7 @@ func (d *Directory) subscribe(ctx context.Context, c *wire.Conn, req wire.Envelo
 	}
 	d.lastSub++
 	r.Attributes = copyAttrs(r.Attributes)
-	s := &subscription{id: "S" + strconv.FormatUint(d.lastSub, 10), template: r.LookupRequest,
+	s := &subscription{id: "S" + strconv.FormatUint(d.lastSub, 10), template: r.LookupRequest, kinds: kinds,
 		queue: make(chan Event, eventQueue), done: make(chan struct{})}
 	s.lease = d.newLeaseLocked(dur)
 	s.lease.sub = s
@@ -90,7 +95,7 @@ func (d *Directory) notifyLocked(kind string, e *entry) {
 		reg.LeftMS = 0
 	}
 	for _, s := range d.subs {
-		if !matches(s.template, e.req) {
+		if !matches(s.template, e.req) || s.kinds != nil && !s.kinds[kind] {
 			continue
 		}
 		s.seq++
@@ -122,4 +127,21 @@ func mustJSON(v any) json.RawMessage {
 		panic(err) // only our own bodies, which always marshal
 	}
 	return b
+}
+
+// eventKinds checks the kinds a subscription asks for; nil is every kind.
+func eventKinds(kinds []string) (map[string]bool, error) {
+	if len(kinds) == 0 {
+		return nil, nil
+	}
+	out := map[string]bool{}
+	for _, k := range kinds {
+		switch k {
+		case Registered, Renewed, Expired, Cancelled:
+			out[k] = true
+		default:
+			return nil, fmt.Errorf("kinds: %q is no kind of event; want registered, renewed, expired or cancelled", clip(k))
+		}
+	}
+	return out, nil
 }

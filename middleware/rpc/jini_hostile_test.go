@@ -44,6 +44,9 @@ func TestHostileProxyRegistrationRefused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) { c.refused(rpc.TypeRegister, reg(tc.proxy), tc.want) })
 	}
+	t.Run("a subscription to a kind of event there is not", func(t *testing.T) {
+		c.refused(rpc.TypeSubscribe, `{"kinds":["registered","exploded"]}`, `kinds: "exploded" is no kind of event`)
+	})
 	typ, _ := c.ask(rpc.TypeLookup, `{"interface":"Printer"}`)
 	assert.Equal(t, rpc.TypeLookupOK, typ, "the lookup service goes on")
 }

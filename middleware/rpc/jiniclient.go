@@ -342,12 +342,11 @@ func (c *JiniClient) listen(ctx context.Context, d *DirectoryClient) {
 	key := "subscription at " + d.Addr()
 	for ctx.Err() == nil {
 		sctx, cancel := context.WithCancel(ctx) // this subscription's: its connection closes with it
-		g, ended, err := d.Subscribe(sctx, SubscribeRequest{LeaseMS: c.cfg.Lease.Milliseconds()}, func(ev Event) {
+		// A renewal is no news (Jini sends no event for it): ask for the
+		// changes only.
+		req := SubscribeRequest{LeaseMS: c.cfg.Lease.Milliseconds(), Kinds: []string{Registered, Expired, Cancelled}}
+		g, ended, err := d.Subscribe(sctx, req, func(ev Event) {
 			r := ev.Registration
-			if ev.Kind == Renewed { // a service still there is no news; Jini sends no event for it
-				c.node.Trace.State("last renewal seen", fmt.Sprintf("event %d from %s: %s", ev.Seq, d.Addr(), r.Name))
-				return
-			}
 			c.say("event %d from %s: %s %s (%s at %s, lease %s)", ev.Seq, d.Addr(), r.Name, ev.Kind, r.Interface, r.Address, r.Lease)
 		})
 		if err != nil {

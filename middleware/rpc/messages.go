@@ -130,7 +130,8 @@ type Registration struct {
 // the subscriber's connection closes; events arrive on that connection.
 type SubscribeRequest struct {
 	LookupRequest
-	LeaseMS int64 `json:"lease_ms,omitempty"`
+	LeaseMS int64    `json:"lease_ms,omitempty"`
+	Kinds   []string `json:"kinds,omitempty"` // the kinds of change to hear of (Jini's transitions); empty: every kind
 }
 
 // Event is the body of event: one change to a registration that matches a
