@@ -43,7 +43,7 @@
 //	cancel        lease, key                                    cancel_ok {}           a lease's holder
 //	lookup        name | interface + attributes (a template)    lookup_ok {matches}    a client
 //	list          {}                                            list_ok {matches}      anyone
-//	subscribe     a template, lease_ms                          subscribe_ok Grant     a listener
+//	subscribe     a template, lease_ms, kinds                   subscribe_ok Grant     a listener
 //	event         subscription, seq, kind, registration         (none)                 the directory
 //	call          interface, method, codec, args,               call_ok {codec,        a client
 //	              caller, request, attempt                      results, replayed}
