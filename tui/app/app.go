@@ -38,6 +38,8 @@ const usage = `usage: dsdemo [flags]                                    the term
        dsdemo glossary [--lang de|en] [--format text|markdown] [TERM]   the lecture's terms (see glossary --help)
        dsdemo handout MODEL/EXPERIMENT [--lang de|en] [--out FILE] [--no-notes] | --all DIR   an experiment as Markdown (see handout --help)
        dsdemo notes MODEL/EXPERIMENT [--lang de|en]   the notes for instructors of an experiment
+       dsdemo serve --ssh ADDR [--authorized-keys FILE] [flags]   the terminal UI, watched by the class over SSH (see serve --help)
+       dsdemo report FILE                                the class's answers in a recorded run
 
 Recorded runs are in %s.
 
@@ -71,6 +73,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return exit(stderr, runGlossary(args[1:], stdout))
 		case "handout", "notes":
 			return exit(stderr, runHandout(args[1:], args[0] == "notes", stdout))
+		case "serve":
+			return exit(stderr, runServe(args[1:], stdout))
+		case "report":
+			return exit(stderr, runReport(args[1:], stdout))
 		case "replay":
 			opts, rest, err := parseOptions(args[1:], stdout)
 			if err != nil || rest == nil {
@@ -89,7 +95,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if len(rest) > 0 {
 		return exit(stderr, usageErr(fmt.Sprintf("unknown command %q (want replay, export, quiz, glossary, experiments, notes or handout)", rest[0])))
 	}
-	return exit(stderr, runUI(opts))
+	return exit(stderr, runUI(opts, nil))
 }
 
 // usageError is a mistake in the command line: exit code 2.
@@ -111,10 +117,14 @@ func exit(stderr io.Writer, err error) int {
 	return 1
 }
 
-// parseOptions parses the UI flags. It returns a nil rest after --help.
-func parseOptions(args []string, stdout io.Writer) (options, []string, error) {
+// parseOptions parses the UI flags, and those more adds to them. It
+// returns a nil rest after --help.
+func parseOptions(args []string, stdout io.Writer, more ...func(fs *flag.FlagSet)) (options, []string, error) {
 	var o options
 	fs := flag.NewFlagSet("dsdemo", flag.ContinueOnError)
+	for _, add := range more {
+		add(fs)
+	}
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.lang, "lang", i18n.FromEnv(), "language of the texts: `de` or en (default from $LANG)")
 	fs.StringVar(&o.theme, "theme", theme.Default, "colours: `default` or contrast (for projectors)")
@@ -282,7 +292,8 @@ func writeFile(path string, write func(io.Writer) error) error {
 
 // runUI runs the terminal UI. Every demo it starts is recorded in the state
 // directory, and every demo is stopped when the UI ends, however it ends.
-func runUI(o options) error {
+// class, if not nil, watches every run (dsdemo serve).
+func runUI(o options, class screen.Class) error {
 	dir, err := record.StateDir()
 	if err != nil {
 		return err
@@ -319,6 +330,7 @@ func runUI(o options) error {
 		return d, nil
 	}
 	opts := o.screenOptions(dir, start)
+	opts.Class = class
 	// A bad file of the instructor's own is named on the home page; the
 	// good ones and the built-in experiments are there all the same.
 	models, ownErr := withOwn(o.experiments)
@@ -365,6 +377,10 @@ type demo struct {
 func (d *demo) Play(e catalog.Experiment) screen.Player {
 	return d.recording.Narrate(e, launch.NewPlayer(d.Launcher, e))
 }
+
+// Record keeps an event of the UI's own in the recording: the class's
+// answers.
+func (d *demo) Record(ev trace.Event) { _ = d.recording.Write(ev) }
 
 func (d *demo) Close() error {
 	err := d.Launcher.Close()

@@ -154,11 +154,11 @@ func (w *Writer) Write(ev trace.Event) error {
 	if !w.cut && w.size.n >= w.limit {
 		w.cut = true
 		w.note(trace.Event{V: trace.Version, Kind: KindCut, Time: time.Now().UnixMicro(),
-			Text: fmt.Sprintf("the recording reached %d MiB: from here on it holds only hellos, byes, faults and steps", w.limit>>20)})
+			Text: fmt.Sprintf("the recording reached %d MiB: from here on it holds only hellos, byes, faults, answers and steps", w.limit>>20)})
 	}
 	// A fault (the launcher's action) is kept: a few lines that still
-	// explain why the run changed after the cut.
-	if w.cut && ev.Kind != trace.KindHello && ev.Kind != trace.KindBye && ev.Kind != trace.KindFault {
+	// explain why the run changed after the cut; so are the class's answers.
+	if w.cut && ev.Kind != trace.KindHello && ev.Kind != trace.KindBye && !trace.WrittenByCollector(ev.Kind) {
 		w.left++
 		return nil
 	}

@@ -13,6 +13,7 @@ import (
 	"dsdemo/models/catalog"
 	"dsdemo/models/i18n"
 	"dsdemo/models/trace"
+	"dsdemo/tui/history"
 	"dsdemo/tui/launch"
 )
 
@@ -40,6 +41,12 @@ type demo struct {
 	player  Player
 	lane    *lane  // the order in which controls reach the launcher
 	over    func() // called after the launcher closed (see startedMsg.over); may be nil
+
+	// The class watching (Options.Class); nil when nobody watches.
+	class   Class
+	outbox  []trace.Event // events not yet shown to the class
+	asked   string        // the id of the question being asked, for the class's answers
+	verdict *ClassVerdict // the last question judged
 }
 
 // Messages of a demo.
@@ -69,7 +76,7 @@ func newDemo(c *common, opts Options, ctl Controller, m catalog.Model, events <-
 		pace = DefaultPace
 	}
 	return &demo{c: c, ctl: ctl, model: m, events: events, auto: opts.Auto, pace: pace,
-		drop: map[string]int{}, cut: map[string]bool{}, way: map[string]int{}, lane: &lane{}}
+		drop: map[string]int{}, cut: map[string]bool{}, way: map[string]int{}, lane: &lane{}, class: opts.Class}
 }
 
 // choose makes e the experiment that x steps through.
@@ -143,15 +150,25 @@ func (d *demo) stop() tea.Cmd {
 func (d *demo) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case eventsMsg:
+		if d.class != nil {
+			d.outbox = append(d.outbox, msg...)
+			if over := len(d.outbox) - history.DefaultCapacity; over > 0 {
+				d.outbox = d.outbox[over:] // the class lost sight: it is told in a reset
+			}
+		}
 		return d.listen()
 	case stepMsg:
 		turn := d.session.Carried(msg.index, msg.step, msg.err)
+		if _, asking := d.session.Asking(); asking {
+			d.asked = questionID(d.session, d.model.ID, msg.index)
+		}
 		if _, asking := d.session.Asking(); (asking || !turn.Run && !d.session.Done()) && d.auto {
 			wait := d.readFor(time.Now())
 			return tea.Batch(d.turn(turn), tea.Tick(wait, func(time.Time) tea.Msg { return autoMsg{} }))
 		}
 		return d.turn(turn)
 	case predictMsg:
+		d.judgeClass(msg.outcome, msg.err)
 		return d.turn(d.session.Judged(msg.outcome, msg.err))
 	case autoMsg:
 		return d.next()
@@ -396,6 +413,10 @@ func (d *demo) caption() i18n.Text {
 	if d.session == nil {
 		return i18n.Text{}
 	}
+	if chart := d.classChart(); chart != "" {
+		c := d.session.Caption()
+		return i18n.Text{DE: c.DE + "\n" + chart, EN: c.EN + "\n" + chart}
+	}
 	return d.session.Caption()
 }
 
@@ -412,6 +433,9 @@ func (d *demo) badges(c *common) []string {
 	}
 	if d.session != nil {
 		out = append(out, c.t("Experiment: ", "experiment: ")+d.session.Experiment().Title.In(c.lang))
+	}
+	if d.class != nil {
+		out = append(out, d.class.Status(c.lang))
 	}
 	return out
 }

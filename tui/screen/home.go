@@ -16,6 +16,7 @@ type home struct {
 	cursor     int // the chosen model
 	experiment int // the chosen experiment of that model, -1 for none
 	err        string
+	class      Class // the class watching; nil: none
 }
 
 func (h *home) model() catalog.Model { return h.models[h.cursor] }
@@ -52,6 +53,9 @@ func (h *home) view(c *common, width, height int) string {
 	}
 	var list strings.Builder
 	list.WriteString(c.theme.Title.Render("dsdemo") + "\n\n")
+	if h.class != nil {
+		list.WriteString(c.theme.Faint.Render(wrap(h.class.Status(c.lang), listW)) + "\n\n")
+	}
 	for i, m := range h.models {
 		line := "  " + m.Title.In(c.lang)
 		if i == h.cursor {

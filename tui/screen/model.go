@@ -82,6 +82,10 @@ type Options struct {
 	Export func(events []trace.Event) (string, error)
 	// Quiz returns the quiz page the home page opens with Q; may be nil.
 	Quiz func() Page
+	// Class is the audience of the runs (dsdemo serve --ssh): it is shown
+	// every frame, and its answers to a question are counted in the
+	// caption. Nil: nobody watches.
+	Class Class
 }
 
 // Player plays a guided experiment step by step; *launch.Player is one.
@@ -123,6 +127,12 @@ type Model struct {
 	// standalone: there is no home page (a replay); when the live view
 	// ends, the program ends.
 	standalone bool
+	runs       int // the runs started, for the class
+	// viewer is the instructor's run for a viewer in the class (Watch);
+	// nil for the instructor. answers are the nodes the viewer chose, by
+	// question.
+	viewer  *Viewer
+	answers map[string]string
 }
 
 // Messages of the top model.
@@ -150,11 +160,16 @@ func New(opts Options) *Model {
 		homeKeys: newHomeKeys(), liveKeys: newLiveKeys(), help: help.New()}
 	c.help.Styles = help.Styles{ShortKey: c.theme.Key, FullKey: c.theme.Key, ShortSeparator: c.theme.Faint,
 		FullSeparator: c.theme.Faint, Ellipsis: c.theme.Faint}
-	return &Model{opts: opts, c: c, home: home{models: opts.Catalog, experiment: -1, err: opts.Warning}}
+	return &Model{opts: opts, c: c, home: home{models: opts.Catalog, experiment: -1, err: opts.Warning, class: opts.Class}}
 }
 
 // Init starts the redraw ticker.
-func (m *Model) Init() tea.Cmd { return tick() }
+func (m *Model) Init() tea.Cmd {
+	if m.viewer != nil {
+		return tea.Batch(tick(), listenScenes(m.viewer.Scenes))
+	}
+	return tick()
+}
 
 func tick() tea.Cmd { return tea.Tick(redraw, func(t time.Time) tea.Msg { return tickMsg(t) }) }
 
@@ -174,8 +189,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.live == nil {
 			return m, tick()
 		}
-		return m, tea.Batch(tick(), m.live.update(msg))
+		cmd := m.live.update(msg)
+		m.showClass()
+		return m, tea.Batch(tick(), cmd)
+	case sceneMsg:
+		m.takeScene(ClassScene(msg))
+		return m, listenScenes(m.viewer.Scenes)
+	case sceneEndMsg:
+		m.quit = true
+		return m, tea.Quit
 	case startedMsg:
+		m.runs++
 		d := newDemo(&m.c, m.opts, msg.ctl, msg.m, msg.events)
 		d.over = msg.over
 		if msg.exp >= 0 {
@@ -191,6 +215,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // the program ends; the last frame stays as it was
 		}
 		m.live = nil
+		m.showClass()
 		if m.standalone {
 			m.quit = true
 			return m, tea.Quit
@@ -229,6 +254,16 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.live.update(msg)
 	}
 	keys := m.c.homeKeys
+	if m.viewer != nil { // a viewer waiting for a run: only help and q
+		switch {
+		case pressed(msg, keys.Help):
+			m.help = true
+		case pressed(msg, keys.Quit), pressed(msg, m.c.liveKeys.Back):
+			m.quit = true
+			return tea.Quit
+		}
+		return nil
+	}
 	switch {
 	case pressed(msg, keys.Help):
 		m.help = true
@@ -287,6 +322,8 @@ func (m *Model) View() tea.View {
 		s = m.helpView()
 	case m.live != nil:
 		s = m.live.view()
+	case m.viewer != nil:
+		s = m.waitingView()
 	default:
 		s = m.home.view(&m.c, m.c.width, m.c.height)
 	}
