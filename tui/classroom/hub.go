@@ -170,8 +170,8 @@ func (h *Hub) SetJoin(how string) {
 	h.join = how
 }
 
-// Viewers is how many viewers watch now.
-func (h *Hub) Viewers() int {
+// Watching is how many viewers watch now.
+func (h *Hub) Watching() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.viewers)

@@ -117,18 +117,18 @@ func TestLeavingAndTheEndOfTheClass(t *testing.T) {
 	hub := classroom.NewHub()
 	v, cancel := hub.Subscribe("anna")
 	w, _ := hub.Subscribe("ben")
-	assert.Equal(t, 2, hub.Viewers())
+	assert.Equal(t, 2, hub.Watching())
 	cancel()
 	cancel() // twice is harmless
 	<-v.Scenes
 	_, open := <-v.Scenes
 	assert.False(t, open, "anna's scenes closed")
-	assert.Equal(t, 1, hub.Viewers())
+	assert.Equal(t, 1, hub.Watching())
 
 	hub.Close()
 	<-w.Scenes
 	_, open = <-w.Scenes
 	assert.False(t, open, "ben's scenes closed with the class")
-	assert.Equal(t, 0, hub.Viewers())
+	assert.Equal(t, 0, hub.Watching())
 	hub.Show(running(event(1))) // the UI may still show a frame: nothing happens
 }

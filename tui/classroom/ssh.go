@@ -109,7 +109,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // limit refuses a viewer over MaxViewers, with one sentence.
 func (s *Server) limit(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		if s.hub.Viewers() >= s.cfg.MaxViewers {
+		if s.hub.Watching() >= s.cfg.MaxViewers {
 			wish.Fatalln(sess, fmt.Sprintf("dsdemo: the class is full (%d viewers); try again later", s.cfg.MaxViewers))
 			return
 		}

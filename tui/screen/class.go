@@ -40,8 +40,11 @@ type Class interface {
 	// returns one trace.KindAnswer event per viewer who answered it, for
 	// the run's recording.
 	Judge(q, actual string) []trace.Event
-	// Status is one line for the instructor: how to join, who watches.
+	// Status is one line for the instructor's home page: how to join,
+	// who watches.
 	Status(lang string) string
+	// Watching is how many viewers watch now.
+	Watching() int
 }
 
 // Viewer is the instructor's run as one viewer receives it, from the

@@ -34,6 +34,7 @@ func (f *fakeClass) Judge(q, actual string) []trace.Event {
 	return []trace.Event{{V: trace.Version, Kind: trace.KindAnswer, Node: "anna@1", Key: q, Value: "client-2", Text: actual}}
 }
 func (f *fakeClass) Status(string) string { return "class: ssh -p 2222 127.0.0.1 · 3 watching" }
+func (f *fakeClass) Watching() int        { return 3 }
 
 // recordingDemo is a fake demo that keeps what the UI records.
 type recordingDemo struct {

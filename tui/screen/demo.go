@@ -431,11 +431,11 @@ func (d *demo) badges(c *common) []string {
 	if d.churn {
 		out = append(out, c.theme.Held.Render("Churn"))
 	}
+	if d.class != nil { // before the experiment's title, which may be cut off
+		out = append(out, fmt.Sprintf(c.t("%d sehen zu", "%d watching"), d.class.Watching()))
+	}
 	if d.session != nil {
 		out = append(out, c.t("Experiment: ", "experiment: ")+d.session.Experiment().Title.In(c.lang))
-	}
-	if d.class != nil {
-		out = append(out, d.class.Status(c.lang))
 	}
 	return out
 }
