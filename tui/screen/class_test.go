@@ -126,3 +126,20 @@ func TestTheClassWatchesAndAnswers(t *testing.T) {
 		assert.Contains(t, v.View().Content, "You are watching")
 	})
 }
+
+// A long caption on a small terminal leaves the picture no room at all:
+// the view then draws without it, and never fails (it did, for a viewer
+// at 80×24 while a message was on its way).
+func TestALongCaptionOnASmallScreen(t *testing.T) {
+	model, _ := catalog.ByID("clientserver")
+	for _, size := range [][2]int{{80, 24}, {60, 16}, {40, 12}, {30, 6}} {
+		v := Watch(Options{Lang: "en"}, Viewer{Scenes: make(chan ClassScene), Answer: func(string, int) {}})
+		resize(v, size[0], size[1])
+		v.Update(sceneMsg(ClassScene{Running: true, Run: 1, Model: model, Caption: model.Summary,
+			Procs: []launch.Proc{{Node: "server", State: launch.StateRunning}, {Node: "client-1", State: launch.StateRunning}},
+			Events: []trace.Event{hello("server", "127.0.0.1:7100"), hello("client-1", ""),
+				message(trace.KindSend, "client-1", "client-1", "server", "put", 1, 0, 1, "")}}))
+		v.Update(tickMsg(time.Now()))
+		assert.NotPanics(t, func() { v.View() }, "%d×%d", size[0], size[1])
+	}
+}

@@ -205,6 +205,9 @@ func (tp *topology) update(msg tea.Msg) tea.Cmd {
 // view draws the nodes, their edges and the recent messages.
 func (tp *topology) view() string {
 	t, sc, width, height := tp.c.theme, tp.sc, tp.width, tp.height
+	if width <= 0 || height <= 0 { // a long caption on a small screen leaves no room
+		return ""
+	}
 	if sc == nil || len(tp.boxes) == 0 {
 		return fit(t.Faint.Render(tp.c.t("(noch keine Knoten)", "(no nodes yet)")), width, height)
 	}
