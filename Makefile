@@ -28,8 +28,9 @@ test:
 	$(GO) test -race -count=1 ./...
 
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./models/... ./tui/... ./proxy/ ./mobilecode/ -skip 'Hits|LongRun'
+	$(GO) test -run '^$$' -bench . -benchmem ./models/... ./tui/... ./proxy/ ./mobilecode/ -skip 'Hits|LongRun|Classroom'
 	$(GO) test -v -run '^$$' -bench LongRun -benchtime 1x -timeout 20m ./tui/history/ ./tui/
+	$(GO) test -v -run '^$$' -bench Classroom -benchtime 1x ./tui/classroom/
 	$(GO) test -v -run '^$$' -bench Load -benchtime 1x ./clientserver/
 	DSDEMO_JEPSEN_ACTS=8 $(GO) test -v -count=1 -run 'ReplicateModeKeepsAcknowledgedWrites$$' -timeout 20m ./clientserver/
 	$(GO) test -v -run '^$$' -bench Hits -benchtime 1x ./proxy/

@@ -80,9 +80,11 @@ func TestClassroomOverSSH(t *testing.T) {
 	}
 	anna := student("anna", 80, 24, "de")
 	ben := student("ben", 120, 40, "en")
+	carl := student("carl", 120, 40, "en") // only watches and answers: he shares ben's frames until ben types
 	anna.waitText("Sie sehen zu")
 	ben.waitText("You are watching")
-	teacher.waitText("2 watching")
+	carl.waitText("You are watching")
+	teacher.waitText("3 watching")
 
 	t.Run("a wrong password is refused", func(t *testing.T) {
 		_, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{User: "mallory", Auth: []ssh.AuthMethod{ssh.Password("guess")},
@@ -122,16 +124,20 @@ func TestClassroomOverSSH(t *testing.T) {
 	anna.keys("2")
 	ben.waitText("Answer with 1–9")
 	ben.keys("1")
-	teacher.waitText("2 answers")
+	carl.waitText("Answer with 1–9")
+	carl.keys("3")
+	carl.waitText("Your answer: client-3")
+	teacher.waitText("3 answers")
 	teacher.keys("1")
 	teacher.waitText("Right: server")
 	anna.waitText("Ihre Antwort war client-2")
 	ben.waitText("Your answer server was right")
+	carl.waitText("You said client-3; the message went to server.")
 
 	// A student who leaves leaves nothing behind: the count drops, and
 	// ssh ends with the session.
 	ben.keys("q")
-	teacher.waitText("1 watching")
+	teacher.waitText("2 watching")
 	for exec.Command(ben.tmux, "has-session", "-t", ben.session).Run() == nil {
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -139,7 +145,7 @@ func TestClassroomOverSSH(t *testing.T) {
 	teacher.keys("q")
 	teacher.waitText("Cooperating servers")
 	teacher.keys("q")
-	for _, term := range []*terminal{teacher, anna} { // the class ends with the instructor's UI
+	for _, term := range []*terminal{teacher, anna, carl} { // the class ends with the instructor's UI
 		for exec.Command(term.tmux, "has-session", "-t", term.session).Run() == nil {
 			time.Sleep(50 * time.Millisecond)
 		}
@@ -149,5 +155,5 @@ func TestClassroomOverSSH(t *testing.T) {
 	require.Len(t, runs, 1)
 	report, err := exec.Command(filepath.Join(dir, "tui"), "report", runs[0]).CombinedOutput()
 	require.NoError(t, err, "%s", report)
-	assert.Contains(t, string(report), "clientserver/predict#3: 2 answered, 1 right (50%); the message went to server")
+	assert.Contains(t, string(report), "clientserver/predict#3: 3 answered, 1 right (33%); the message went to server")
 }

@@ -48,7 +48,8 @@ type Hub struct {
 	asked   string            // the id of the question being asked; "" when none
 	asks    []*question       // the questions not yet judged, oldest first, at most keepQuestions
 	closed  bool
-	join    string // how students join, for Status
+	join    string                  // how students join, for Status
+	shared  map[viewKey]*sharedView // the frames of the viewers who only watch
 }
 
 // question is a question to the class and its answers so far.
@@ -70,7 +71,7 @@ type viewer struct {
 
 // NewHub returns an empty class.
 func NewHub() *Hub {
-	return &Hub{viewers: map[*viewer]bool{}}
+	return &Hub{viewers: map[*viewer]bool{}, shared: map[viewKey]*sharedView{}}
 }
 
 // Show takes a scene of the instructor's live view and passes it on to
@@ -99,6 +100,9 @@ func (h *Hub) Show(s screen.ClassScene) {
 				h.asks = h.asks[1:]
 			}
 		}
+	}
+	for _, sv := range h.shared {
+		sv.add(s, h.resetLocked)
 	}
 	for v := range h.viewers {
 		out := s
@@ -157,8 +161,8 @@ func (h *Hub) Status(lang string) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return i18n.Text{
-		DE: fmt.Sprintf("Klasse: %s · %d sehen zu", h.join, len(h.viewers)),
-		EN: fmt.Sprintf("class: %s · %d watching", h.join, len(h.viewers)),
+		DE: fmt.Sprintf("Klasse: %s · %d sehen zu", h.join, h.watchingLocked()),
+		EN: fmt.Sprintf("class: %s · %d watching", h.join, h.watchingLocked()),
 	}.In(lang)
 }
 
@@ -174,7 +178,32 @@ func (h *Hub) SetJoin(how string) {
 func (h *Hub) Watching() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return len(h.viewers)
+	return h.watchingLocked()
+}
+
+func (h *Hub) watchingLocked() int {
+	n := len(h.viewers)
+	for _, sv := range h.shared {
+		n += sv.users
+	}
+	return n
+}
+
+// ended reports whether the class has ended.
+func (h *Hub) ended() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.closed
+}
+
+// asking is the question being asked; nil when none.
+func (h *Hub) asking() *screen.ClassQuestion {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if q := h.question(h.asked); q != nil && h.asked != "" {
+		return &q.ClassQuestion
+	}
+	return nil
 }
 
 // question returns the question with id q not yet judged; nil if none.

@@ -17,7 +17,6 @@ import (
 	bm "charm.land/wish/v2/bubbletea"
 
 	"dsdemo/models/i18n"
-	"dsdemo/tui/screen"
 	"dsdemo/tui/theme"
 )
 
@@ -114,6 +113,9 @@ func (s *Server) limit(next ssh.Handler) ssh.Handler {
 			return
 		}
 		next(sess)
+		if st, ok := sess.Context().Value(studentKey{}).(*student); ok {
+			st.leave() // the UI has stopped: nothing else uses st now
+		}
 	}
 }
 
@@ -136,11 +138,16 @@ func (s *Server) view(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 	s.count++
 	name := fmt.Sprintf("%s@%d", sess.User(), s.count)
 	s.mu.Unlock()
-	v, cancel := s.hub.Subscribe(name)
-	context.AfterFunc(sess.Context(), cancel)
 	lang, th := viewerChoice(sess.Command(), sess.Environ(), s.cfg.Lang, s.cfg.Theme)
-	return screen.Watch(screen.Options{Lang: lang, Theme: th}, v), nil
+	pty, _, _ := sess.Pty()
+	st := newStudent(s.hub, name, viewKey{width: pty.Window.Width, height: pty.Window.Height, lang: lang, theme: th})
+	sess.Context().SetValue(studentKey{}, st)
+	return st, nil
 }
+
+// studentKey is where a session keeps its viewer's UI, for limit to end
+// it once the UI has stopped.
+type studentKey struct{}
 
 // viewerChoice is the language and theme a viewer asked for: the words
 // after the host on ssh's command line ("en", "contrast"), else the

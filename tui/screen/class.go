@@ -56,6 +56,9 @@ type Viewer struct {
 	Scenes <-chan ClassScene
 	// Answer records this viewer's answer to question q: choice i, from 0.
 	Answer func(q string, i int)
+	// Answered are the nodes the viewer chose so far, by question; nil
+	// for none.
+	Answered map[string]string
 }
 
 // ClassScene is one frame of the instructor's live view, as a viewer
@@ -200,7 +203,22 @@ func Watch(opts Options, v Viewer) *Model {
 	m.standalone = true
 	m.viewer = &v
 	m.answers = map[string]string{}
+	for q, node := range v.Answered {
+		m.answers[q] = node
+	}
 	return m
+}
+
+// Take shows scene s in a viewer's UI made by Watch, as if it had come
+// from the viewer's scenes. With Frame, it lets tui/classroom draw one
+// frame for all the viewers who see the same, without a program of its
+// own: it calls them in turn, never at once.
+func (m *Model) Take(s ClassScene) { m.takeScene(s) }
+
+// Frame lays out a viewer's UI made by Watch at time now and draws it.
+func (m *Model) Frame(now time.Time) string {
+	m.Update(tickMsg(now))
+	return m.View().Content
 }
 
 // listenScenes waits for the next scene.
@@ -291,28 +309,42 @@ func (w *watching) key(msg tea.KeyPressMsg, _ selection) (tea.Cmd, bool) {
 
 func (w *watching) stop() tea.Cmd { return func() tea.Msg { return stoppedMsg{} } }
 
-// caption is the instructor's caption, and what this viewer answered and
-// whether it was right.
+// caption is the instructor's caption, and the viewer's own line.
 func (w *watching) caption() i18n.Text {
 	text := w.last.Caption
-	add := func(de, en string) { text = i18n.Text{DE: text.DE + "\n" + de, EN: text.EN + "\n" + en} }
+	chosen := ""
 	if q := w.last.Question; q != nil {
-		if chosen, ok := w.answers[q.ID]; ok {
-			add("Ihre Antwort: "+chosen+" (mit 1–9 ändern)", "Your answer: "+chosen+" (1–9 changes it)")
-		} else {
-			add("▶ Antworten Sie mit 1–9 auf Ihrer Tastatur.", "▶ Answer with 1–9 on your keyboard.")
-		}
+		chosen = w.answers[q.ID]
+	} else if v := w.last.Verdict; v != nil {
+		chosen = w.answers[v.ID]
 	}
-	if v := w.last.Verdict; v != nil && w.last.Question == nil {
-		if chosen, ok := w.answers[v.ID]; ok {
-			if chosen == v.Actual {
-				add("✓ Ihre Antwort "+chosen+" war richtig.", "✓ Your answer "+chosen+" was right.")
-			} else {
-				add("✗ Ihre Antwort war "+chosen+", die Nachricht ging an "+v.Actual+".", "✗ You said "+chosen+"; the message went to "+v.Actual+".")
-			}
-		}
+	if de, en := AnswerLine("de", w.last, chosen), AnswerLine("en", w.last, chosen); en != "" {
+		text = i18n.Text{DE: text.DE + "\n" + de, EN: text.EN + "\n" + en}
 	}
 	return text
+}
+
+// AnswerLine is the line of a viewer's caption that is theirs alone: the
+// prompt to answer the question of s, the answer they chose, or the
+// verdict on it; "" when there is none. chosen is "" for a viewer who has
+// not answered. tui/classroom draws one frame for many viewers with
+// chosen "", and puts each viewer's own line in its place.
+func AnswerLine(lang string, s ClassScene, chosen string) string {
+	t := func(de, en string) string { return i18n.Text{DE: de, EN: en}.In(lang) }
+	q, v := s.Question, s.Verdict
+	switch {
+	case q != nil && chosen == "":
+		return t("▶ Antworten Sie mit 1–9 auf Ihrer Tastatur.", "▶ Answer with 1–9 on your keyboard.")
+	case q != nil:
+		return t("Ihre Antwort: "+chosen+" (mit 1–9 ändern)", "Your answer: "+chosen+" (1–9 changes it)")
+	case v == nil:
+		return ""
+	case chosen == "":
+		return t("Die Nachricht ging an "+v.Actual+".", "The message went to "+v.Actual+".")
+	case chosen == v.Actual:
+		return t("✓ Ihre Antwort "+chosen+" war richtig.", "✓ Your answer "+chosen+" was right.")
+	}
+	return t("✗ Ihre Antwort war "+chosen+", die Nachricht ging an "+v.Actual+".", "✗ You said "+chosen+"; the message went to "+v.Actual+".")
 }
 
 func (w *watching) badges(c *common) []string {
