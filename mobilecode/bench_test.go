@@ -8,6 +8,7 @@ import (
 	"net"
 	"testing"
 
+	"dsdemo/models/sandbox"
 	"dsdemo/models/wire"
 )
 
@@ -34,7 +35,7 @@ func BenchmarkFetchVerifyRun(b *testing.B) {
 	defer c.Close()
 
 	for b.Loop() {
-		if _, err := c.FetchAndRun(ctx, "convert", pub, Limits{}, io.Discard); err != nil {
+		if _, err := c.FetchAndRun(ctx, "convert", pub, sandbox.Limits{}, io.Discard); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -46,7 +47,7 @@ func BenchmarkSandboxSteps(b *testing.B) {
 	src := []byte("n = 0\nfor i in range(20000):\n    n += i\n")
 	var steps uint64
 	for b.Loop() {
-		res, err := runScript(context.Background(), "steps", src, Limits{}, nil, io.Discard)
+		res, err := runScript(context.Background(), "steps", src, sandbox.Limits{}, nil, io.Discard)
 		if err != nil {
 			b.Fatal(err)
 		}

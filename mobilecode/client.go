@@ -13,20 +13,21 @@ import (
 	"go.starlark.net/starlark"
 
 	"dsdemo/models/program"
+	"dsdemo/models/sandbox"
 	"dsdemo/models/wire"
 )
 
 // SandboxConfig is what the sandbox program starts with: its flags. The
 // script to fetch and run is the program's one argument (env.Args).
 type SandboxConfig struct {
-	Server  string // the codeserver's address: the origin of the code
-	Trust   string // run only scripts signed by this public key: a NAME.pub file, or "demo"
-	Key     string // the client's own private key (NAME.key, or "demo"), to sign the scripts it sends; "" for none
-	Scripts string // the client's own NAME.star scripts to send are in this directory; "" for the built-in ones
-	Send    string // remote evaluation: send this script for the server to run, instead of fetching one
-	List    bool   // only list the scripts the server offers
-	Session bool   // an interactive sandbox: run scripts by name as they are typed or sent with do
-	Limits  Limits // of the sandbox's own runs; zero fields take the defaults
+	Server  string         // the codeserver's address: the origin of the code
+	Trust   string         // run only scripts signed by this public key: a NAME.pub file, or "demo"
+	Key     string         // the client's own private key (NAME.key, or "demo"), to sign the scripts it sends; "" for none
+	Scripts string         // the client's own NAME.star scripts to send are in this directory; "" for the built-in ones
+	Send    string         // remote evaluation: send this script for the server to run, instead of fetching one
+	List    bool           // only list the scripts the server offers
+	Session bool           // an interactive sandbox: run scripts by name as they are typed or sent with do
+	Limits  sandbox.Limits // of the sandbox's own runs; zero fields take the defaults
 }
 
 // check refuses a configuration that cannot work, before anything is read
@@ -64,7 +65,7 @@ func RunSandbox(ctx context.Context, env *program.Env, cfg SandboxConfig) error 
 	var own ed25519.PrivateKey
 	if cfg.Key != "" {
 		var err error
-		if own, err = readPrivateKey(cfg.Key); err != nil {
+		if own, err = sandbox.ReadPrivateKey(cfg.Key); err != nil {
 			return err
 		}
 	}
@@ -75,7 +76,7 @@ func RunSandbox(ctx context.Context, env *program.Env, cfg SandboxConfig) error 
 	if cfg.Send != "" {
 		return c.evaluateAndShow(ctx, env.Stdout, cfg.Send, own, mine)
 	}
-	trust, err := readPublicKey(cfg.Trust)
+	trust, err := sandbox.ReadPublicKey(cfg.Trust)
 	if err != nil {
 		return err
 	}
@@ -165,7 +166,7 @@ func (c *client) Fetch(ctx context.Context, name string) (script, error) {
 // reach this server and no other (same-origin).
 func (c *client) Origin() callFunc {
 	return func(ctx context.Context, op string, args starlark.Value) (starlark.Value, error) {
-		goArgs, err := goValue(args)
+		goArgs, err := sandbox.ToGo(args)
 		if err != nil {
 			return nil, err
 		}
@@ -177,7 +178,7 @@ func (c *client) Origin() callFunc {
 		if err := reply.UnmarshalBody(&r); err != nil {
 			return nil, err
 		}
-		return starlarkValue(r.Result)
+		return sandbox.FromGo(r.Result)
 	}
 }
 
@@ -228,7 +229,7 @@ func (c *client) evaluateAndShow(ctx context.Context, show io.Writer, name strin
 		return err
 	}
 	fmt.Fprint(show, r.Output)
-	if r.Verdict != verdictFinished {
+	if r.Verdict != sandbox.VerdictFinished {
 		return fmt.Errorf("on the server: %s", r.Verdict)
 	}
 	return nil
@@ -237,14 +238,14 @@ func (c *client) evaluateAndShow(ctx context.Context, show io.Writer, name strin
 // FetchAndRun is code on demand from the client's side: fetch the script,
 // refuse it unless trust signed it, then run it in the sandbox with
 // origin.call going home to this server and show writing to show.
-func (c *client) FetchAndRun(ctx context.Context, name string, trust ed25519.PublicKey, limits Limits, show io.Writer) (runResult, error) {
+func (c *client) FetchAndRun(ctx context.Context, name string, trust ed25519.PublicKey, limits sandbox.Limits, show io.Writer) (sandbox.Result, error) {
 	s, err := c.Fetch(ctx, name)
 	if err != nil {
-		return runResult{Verdict: err.Error()}, err
+		return sandbox.Result{Verdict: err.Error()}, err
 	}
 	if err := verifyScript(trust, s.Name, s.Src, s.Sig); err != nil {
-		return runResult{Verdict: err.Error()}, err
+		return sandbox.Result{Verdict: err.Error()}, err
 	}
-	limits.wait = c.node.WithTimeout // a wait for the origin counts protocol time
+	limits.WaitClock = c.node.WithTimeout // a wait for the origin counts protocol time
 	return runScript(ctx, s.Name, s.Src, limits, c.Origin(), show)
 }

@@ -11,9 +11,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.starlark.net/starlark"
+
+	"dsdemo/models/sandbox"
 )
 
-func run(t *testing.T, src string, limits Limits, call callFunc) (string, runResult, error) {
+func run(t *testing.T, src string, limits sandbox.Limits, call callFunc) (string, sandbox.Result, error) {
 	t.Helper()
 	var out strings.Builder
 	res, err := runScript(context.Background(), "test", []byte(src), limits, call, &out)
@@ -21,15 +23,15 @@ func run(t *testing.T, src string, limits Limits, call callFunc) (string, runRes
 }
 
 func TestRunFinishes(t *testing.T) {
-	out, res, err := run(t, `show("sum", 1 + 2, [3]); print("printed")`, Limits{}, nil)
+	out, res, err := run(t, `show("sum", 1 + 2, [3]); print("printed")`, sandbox.Limits{}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "sum 3 [3]\nprinted\n", out)
-	assert.Equal(t, verdictFinished, res.Verdict)
+	assert.Equal(t, sandbox.VerdictFinished, res.Verdict)
 	assert.Positive(t, res.Steps)
 }
 
 func TestRunOriginCall(t *testing.T) {
-	out, _, err := run(t, `r = origin.call("rates"); show(r["USD"])`, Limits{}, localCall)
+	out, _, err := run(t, `r = origin.call("rates"); show(r["USD"])`, sandbox.Limits{}, localCall)
 	require.NoError(t, err)
 	assert.Equal(t, "1.08\n", out)
 }
@@ -51,7 +53,7 @@ func TestRunWaitsForTheOriginOnItsOwnClock(t *testing.T) {
 			return nil, ctx.Err()
 		}
 	}
-	limits := Limits{Timeout: 50 * time.Millisecond, wait: standsStill}
+	limits := sandbox.Limits{Timeout: 50 * time.Millisecond, WaitClock: standsStill}
 	time.AfterFunc(4*limits.Timeout, func() { close(released) }) // the class answers late
 	out, res, err := run(t, `show(origin.call("echo"))`, limits, held)
 	require.NoError(t, err)
@@ -67,25 +69,25 @@ func TestRunStops(t *testing.T) {
 	tests := []struct {
 		name   string
 		src    string
-		limits Limits
+		limits sandbox.Limits
 		call   callFunc
 		target any
 		want   string
 	}{
-		{"endless loop", "while True:\n    pass\n", Limits{Steps: 1000}, nil,
-			new(*stepLimitError), "stopped: more than 1000 steps"},
-		{"slow call home", `origin.call("echo")`, Limits{Timeout: 50 * time.Millisecond}, blocking,
-			new(*timeoutError), "stopped: ran longer than 50ms"},
-		{"memory", "c = []\nwhile True:\n    c.append('x' * (1 << 20))\n", Limits{Heap: 16 << 20}, nil,
-			new(*allocLimitError), "stopped: operator * would go past the 16 MiB this run may allocate"},
-		{"recursion", "def f(n):\n    return f(n + 1)\nf(0)\n", Limits{}, nil,
-			new(*recursionError), "stopped: recursion is not allowed in the sandbox (function f called recursively)"},
-		{"load", `load("os.star", "open")`, Limits{}, nil,
-			new(*scriptError), "the script failed: cannot load os.star: " + errLoadRefused.Error()},
-		{"open", `open("/etc/passwd")`, Limits{}, nil,
-			new(*scriptError), "the script failed: test:1:1: undefined: open"},
-		{"no origin", `origin.call("rates")`, Limits{}, nil,
-			new(*scriptError), "the script failed: this sandbox has no origin to call"},
+		{"endless loop", "while True:\n    pass\n", sandbox.Limits{Steps: 1000}, nil,
+			new(*sandbox.StepLimitError), "stopped: more than 1000 steps"},
+		{"slow call home", `origin.call("echo")`, sandbox.Limits{Timeout: 50 * time.Millisecond}, blocking,
+			new(*sandbox.TimeoutError), "stopped: ran longer than 50ms"},
+		{"memory", "c = []\nwhile True:\n    c.append('x' * (1 << 20))\n", sandbox.Limits{Heap: 16 << 20}, nil,
+			new(*sandbox.AllocLimitError), "stopped: operator * would go past the 16 MiB this run may allocate"},
+		{"recursion", "def f(n):\n    return f(n + 1)\nf(0)\n", sandbox.Limits{}, nil,
+			new(*sandbox.RecursionError), "stopped: recursion is not allowed in the sandbox (function f called recursively)"},
+		{"load", `load("os.star", "open")`, sandbox.Limits{}, nil,
+			new(*sandbox.ScriptError), "the script failed: cannot load os.star: " + sandbox.ErrLoadRefused.Error()},
+		{"open", `open("/etc/passwd")`, sandbox.Limits{}, nil,
+			new(*sandbox.ScriptError), "the script failed: test:1:1: undefined: open"},
+		{"no origin", `origin.call("rates")`, sandbox.Limits{}, nil,
+			new(*sandbox.ScriptError), "the script failed: this sandbox has no origin to call"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,8 +105,8 @@ func TestRunStops(t *testing.T) {
 func TestRunLeavesNoGoroutine(t *testing.T) {
 	before := runtime.NumGoroutine()
 	for range 20 {
-		_, _, _ = run(t, "show(1)", Limits{}, nil)
-		_, _, _ = run(t, "while True:\n    pass\n", Limits{Steps: 100}, nil)
+		_, _, _ = run(t, "show(1)", sandbox.Limits{}, nil)
+		_, _, _ = run(t, "while True:\n    pass\n", sandbox.Limits{Steps: 100}, nil)
 	}
 	// A goroutine that has called wg.Done may need a moment to exit.
 	deadline := time.Now().Add(5 * time.Second)

@@ -65,10 +65,11 @@
 //     allocation budget, because a single step can ask for any amount of
 //     memory ('x' * (1 << 30)) or time (int() of four million digits).
 //     Before a script runs, every operation that can build a large value is
-//     rewritten into a checked one (instrument.go), which refuses before it
-//     allocates (budget.go); a heap watchdog (watchdog.go) is the last line.
+//     rewritten into a checked one, which refuses before it allocates; a
+//     heap watchdog is the last line (all of it in package models/sandbox,
+//     which other models share).
 //     Recursion and load are refused, and values leaving the sandbox are
-//     bounded in depth and size (convert.go).
+//     bounded in depth and size (sandbox.ToGo).
 //   - The code against tampering. The codeserver signs each script with
 //     its ed25519 private key; the sandbox runs one only when the signature
 //     checks out against the public key it trusts and belongs to the script
@@ -101,7 +102,8 @@
 //
 // server.go is the codeserver (RunCodeserver) and api.go its data API;
 // client.go and session.go are the sandbox program (RunSandbox);
-// confinement.go runs one script under its limits; keygen.go makes key
+// confinement.go grants a script its two names and runs it in
+// models/sandbox under its limits; sign.go says what a signature covers; keygen.go makes key
 // pairs (RunKeygen). The scripts the codeserver offers by default are in
 // scripts/: four useful ones and the hostile-* ones, each of which one of
 // the limits stops.
@@ -135,7 +137,7 @@
 //	{"from":"me","to":"codeserver","type":"fetch","id":2,"body":{"name":"convert"}}
 //
 // "--key demo" and "--trust demo" stand for the classroom key pair, whose
-// seed is in sign.go: the launcher uses it so that no key files are needed,
+// seed is in models/sandbox/sign.go: the launcher uses it so that no key files are needed,
 // and because anyone can sign with it, it protects nothing.
 //
 // # Teacher notes

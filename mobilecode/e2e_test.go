@@ -12,16 +12,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dsdemo/models/program/programtest"
+	"dsdemo/models/sandbox"
 	"dsdemo/models/wire"
 )
 
 // setup builds both programs, makes the server's key pair in a temporary
 // directory and returns the binaries and the key pair's base name.
-func setup(t *testing.T) (codeserver, sandbox, key string) {
+func setup(t *testing.T) (codeserver, sandboxBin, key string) {
 	dir := programtest.Build(t, "dsdemo/mobilecode/codeserver", "dsdemo/mobilecode/sandbox")
-	codeserver, sandbox = filepath.Join(dir, "codeserver"), filepath.Join(dir, "sandbox")
+	codeserver, sandboxBin = filepath.Join(dir, "codeserver"), filepath.Join(dir, "sandbox")
 	key = keygen(t, codeserver, "server")
-	return codeserver, sandbox, key
+	return codeserver, sandboxBin, key
 }
 
 func keygen(t *testing.T, codeserver, name string) string {
@@ -33,7 +34,7 @@ func keygen(t *testing.T, codeserver, name string) string {
 }
 
 func TestScripts(t *testing.T) {
-	codeserver, sandbox, key := setup(t)
+	codeserver, sandboxBin, key := setup(t)
 	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key")
 
 	useful := []struct{ script, want string }{
@@ -44,7 +45,7 @@ func TestScripts(t *testing.T) {
 	}
 	for _, u := range useful {
 		t.Run(u.script, func(t *testing.T) {
-			out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", key+".pub", u.script)
+			out, errOut, code := programtest.Run(t, sandboxBin, "--server", srv.Addr, "--trust", key+".pub", u.script)
 			assert.Equal(t, 0, code, "exit code; stderr %q", errOut)
 			assert.Contains(t, out, u.want)
 			assert.Empty(t, errOut)
@@ -60,13 +61,13 @@ func TestScripts(t *testing.T) {
 		{"hostile-cycle", "sandbox: the script failed: a list that contains itself cannot leave the sandbox\n"},
 		{"hostile-recursion", "sandbox: stopped: recursion is not allowed in the sandbox (function forever called recursively)\n"},
 		{"hostile-thirdhost", `sandbox: the script failed: codeserver: unknown op "fetch_url": the origin offers only echo, products, rates, and a script has no other way out of the sandbox` + "\n"},
-		{"hostile-file", "sandbox: the script failed: cannot load os.star: load is refused in the sandbox: a script may use only origin.call and show\n"},
+		{"hostile-file", "sandbox: the script failed: cannot load os.star: load is refused in the sandbox: a script may use only the names it was granted\n"},
 	}
 	for _, h := range hostile {
 		t.Run(h.script, func(t *testing.T) {
 			// A loaded machine is slow: the timeout must not stop a script
 			// before the limit it is meant to meet.
-			out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", key+".pub", "--timeout", "1m", h.script)
+			out, errOut, code := programtest.Run(t, sandboxBin, "--server", srv.Addr, "--trust", key+".pub", "--timeout", "1m", h.script)
 			assert.Equal(t, 1, code, "exit code")
 			assert.Equal(t, h.want, errOut)
 			assert.Empty(t, out)
@@ -74,46 +75,46 @@ func TestScripts(t *testing.T) {
 	}
 
 	t.Run("timeout flag", func(t *testing.T) {
-		_, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", key+".pub",
+		_, errOut, code := programtest.Run(t, sandboxBin, "--server", srv.Addr, "--trust", key+".pub",
 			"--steps", "1000000000", "--timeout", "100ms", "hostile-loop")
 		assert.Equal(t, 1, code)
 		assert.Equal(t, "sandbox: stopped: ran longer than 100ms\n", errOut)
 	})
 
 	t.Run("list", func(t *testing.T) {
-		out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--list")
+		out, errOut, code := programtest.Run(t, sandboxBin, "--server", srv.Addr, "--list")
 		assert.Equal(t, 0, code, errOut)
 		assert.Equal(t, "aggregate\ncalculator\nconvert\nhostile-bigint\nhostile-cycle\nhostile-file\nhostile-join\nhostile-loop\nhostile-memory\nhostile-recursion\nhostile-repeat\nhostile-thirdhost\nvalidate-form\n", out)
 	})
 
 	t.Run("untrusted key is refused", func(t *testing.T) {
 		other := keygen(t, codeserver, "other")
-		out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", other+".pub", "calculator")
+		out, errOut, code := programtest.Run(t, sandboxBin, "--server", srv.Addr, "--trust", other+".pub", "calculator")
 		assert.Equal(t, 1, code)
-		assert.Equal(t, "sandbox: "+errBadSignature.Error()+"\n", errOut)
+		assert.Equal(t, "sandbox: "+sandbox.ErrBadSignature.Error()+"\n", errOut)
 		assert.Empty(t, out, "a refused script must not run")
 	})
 }
 
 func TestTamperedScriptNeverRuns(t *testing.T) {
-	codeserver, sandbox, key := setup(t)
+	codeserver, sandboxBin, key := setup(t)
 	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--tamper", "calculator")
 
-	out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", key+".pub", "calculator")
+	out, errOut, code := programtest.Run(t, sandboxBin, "--server", srv.Addr, "--trust", key+".pub", "calculator")
 	assert.Equal(t, 1, code)
-	assert.Equal(t, "sandbox: "+errBadSignature.Error()+"\n", errOut)
+	assert.Equal(t, "sandbox: "+sandbox.ErrBadSignature.Error()+"\n", errOut)
 	assert.Empty(t, out, "a tampered script must not run")
 
-	out, _, code = programtest.Run(t, sandbox, "--server", srv.Addr, "--trust", key+".pub", "convert")
+	out, _, code = programtest.Run(t, sandboxBin, "--server", srv.Addr, "--trust", key+".pub", "convert")
 	assert.Equal(t, 0, code, "the other scripts are untouched")
 	assert.NotEmpty(t, out)
 }
 
 func TestRemoteEvaluation(t *testing.T) {
-	codeserver, sandbox, key := setup(t)
+	codeserver, sandboxBin, key := setup(t)
 	client := keygen(t, codeserver, "client")
 	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--trust", client+".pub", "--timeout", "1m")
-	priv, err := readPrivateKey(client + ".key")
+	priv, err := sandbox.ReadPrivateKey(client + ".key")
 	require.NoError(t, err)
 	c := newClient(wire.NewNode("client"), srv.Addr)
 	t.Cleanup(c.Close)
@@ -129,7 +130,7 @@ func TestRemoteEvaluation(t *testing.T) {
 		got, err := c.RunRemote(ctx, sign("rem", src))
 		require.NoError(t, err)
 		assert.Equal(t, "usd 1.08\n", got.Output)
-		assert.Equal(t, verdictFinished, got.Verdict)
+		assert.Equal(t, sandbox.VerdictFinished, got.Verdict)
 		assert.Positive(t, got.Steps)
 	})
 	t.Run("same limits as the client", func(t *testing.T) {
@@ -159,7 +160,7 @@ func TestRemoteEvaluation(t *testing.T) {
 			tamper(&req)
 			_, err := c.RunRemote(ctx, req)
 			require.Error(t, err)
-			assert.True(t, strings.HasSuffix(err.Error(), errBadSignature.Error()), err.Error())
+			assert.True(t, strings.HasSuffix(err.Error(), sandbox.ErrBadSignature.Error()), err.Error())
 		})
 	}
 	t.Run("unsigned is refused", func(t *testing.T) {
@@ -167,32 +168,32 @@ func TestRemoteEvaluation(t *testing.T) {
 		req.Sig = nil
 		_, err := c.RunRemote(ctx, req)
 		require.Error(t, err)
-		assert.True(t, strings.HasSuffix(err.Error(), errUnsigned.Error()), err.Error())
+		assert.True(t, strings.HasSuffix(err.Error(), sandbox.ErrUnsigned.Error()), err.Error())
 	})
 	t.Run("sandbox --send", func(t *testing.T) {
 		scripts := t.TempDir()
 		require.NoError(t, os.WriteFile(filepath.Join(scripts, "rem.star"), src, 0o644))
-		out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--key", client+".key", "--scripts", scripts, "--send", "rem")
+		out, errOut, code := programtest.Run(t, sandboxBin, "--server", srv.Addr, "--key", client+".key", "--scripts", scripts, "--send", "rem")
 		assert.Equal(t, 0, code, errOut)
 		assert.Equal(t, "usd 1.08\n", out, "what the script showed on the server")
 
 		other := keygen(t, codeserver, "stranger")
-		_, errOut, code = programtest.Run(t, sandbox, "--server", srv.Addr, "--key", other+".key", "--scripts", scripts, "--send", "rem")
+		_, errOut, code = programtest.Run(t, sandboxBin, "--server", srv.Addr, "--key", other+".key", "--scripts", scripts, "--send", "rem")
 		assert.Equal(t, 1, code)
 		assert.Contains(t, errOut, "signature", "a script signed by a key the server does not trust")
 
-		_, errOut, code = programtest.Run(t, sandbox, "--server", srv.Addr, "--key", client+".key", "--send", "hostile-loop")
+		_, errOut, code = programtest.Run(t, sandboxBin, "--server", srv.Addr, "--key", client+".key", "--send", "hostile-loop")
 		assert.Equal(t, 1, code)
 		assert.Equal(t, "sandbox: on the server: stopped: more than 1000000 steps\n", errOut)
 
-		_, errOut, code = programtest.Run(t, sandbox, "--server", srv.Addr, "--send", "rem")
+		_, errOut, code = programtest.Run(t, sandboxBin, "--server", srv.Addr, "--send", "rem")
 		assert.Equal(t, 2, code)
 		assert.Equal(t, "sandbox: --send needs --key, the key that signs the script\n", errOut)
 	})
 }
 
 func TestCommandLine(t *testing.T) {
-	codeserver, sandbox, _ := setup(t)
+	codeserver, sandboxBin, _ := setup(t)
 	t.Run("codeserver without key, exit 2", func(t *testing.T) {
 		_, errOut, code := programtest.Run(t, codeserver, "--listen", "127.0.0.1:0")
 		assert.Equal(t, 2, code)
@@ -202,12 +203,12 @@ func TestCommandLine(t *testing.T) {
 		_, errOut, code := programtest.Run(t, codeserver, "--listen", "127.0.0.1:0", "--key", "demo", "--heap", "0")
 		assert.Equal(t, 2, code)
 		assert.Equal(t, "codeserver: --heap must be 1 to 65536 MiB, not 0\n", errOut)
-		_, errOut, code = programtest.Run(t, sandbox, "--trust", "demo", "--timeout", "-1s", "aggregate")
+		_, errOut, code = programtest.Run(t, sandboxBin, "--trust", "demo", "--timeout", "-1s", "aggregate")
 		assert.Equal(t, 2, code)
 		assert.Equal(t, "sandbox: --timeout must be more than 0 and at most 1h, not -1s\n", errOut)
 	})
 	t.Run("sandbox without script, exit 2", func(t *testing.T) {
-		_, errOut, code := programtest.Run(t, sandbox, "--trust", "x.pub")
+		_, errOut, code := programtest.Run(t, sandboxBin, "--trust", "x.pub")
 		assert.Equal(t, 2, code)
 		assert.Equal(t, "sandbox: want --trust PUBKEY and one SCRIPT name (or --list, or --session)\n", errOut)
 	})

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"dsdemo/models/sandbox"
 	"dsdemo/models/wire"
 )
 
@@ -76,13 +77,13 @@ func FuzzCallReply(f *testing.F) {
 		if json.Unmarshal(raw, &r) != nil {
 			return
 		}
-		v, err := starlarkValue(r.Result)
-		if err != nil || len(raw) > maxCallSize/8 {
+		v, err := sandbox.FromGo(r.Result)
+		if err != nil || len(raw) > sandbox.MaxValueSize/8 {
 			return
 		}
-		// What a script was given, it can send home again (goValue counts at
+		// What a script was given, it can send home again (ToGo counts at
 		// most 8 bytes for each byte of JSON).
-		if _, err := goValue(v); err != nil {
+		if _, err := sandbox.ToGo(v); err != nil {
 			t.Fatalf("cannot send back what arrived: %v", err)
 		}
 	})
@@ -98,9 +99,9 @@ func FuzzServerHandle(f *testing.F) {
 	f.Add("call", []byte(`{"op":"products","args":{"category":7}}`))
 	f.Add("run", []byte(`{"name":"rem","src":"show(1)","nonce":"AAAAAAAAAAAAAAAAAAAAAA==","issued":1700000000000,"sig":"AAEC"}`))
 	f.Add("nope", []byte(`null`))
-	key, err := readPrivateKey(demoName)
+	key, err := sandbox.ReadPrivateKey(sandbox.DemoName)
 	require.NoError(f, err)
-	trust, err := readPublicKey(demoName)
+	trust, err := sandbox.ReadPublicKey(sandbox.DemoName)
 	require.NoError(f, err)
 	srv, err := newServer(wire.NewNode(serverName), serverConfig{Key: key, Trust: trust})
 	require.NoError(f, err)

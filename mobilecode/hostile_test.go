@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dsdemo/models/program/programtest"
+	"dsdemo/models/sandbox"
 	"dsdemo/models/wire"
 )
 
@@ -65,10 +66,10 @@ func joinLines(lines []string) string {
 // key, and returns the sandbox binary, the codeserver and the client key.
 // Its runs may take a minute: on a loaded machine the default timeout could
 // stop a script before the limit it is meant to meet.
-func remoteEvaluator(t *testing.T) (sandbox string, srv *programtest.Proc, clientKey string) {
-	codeserver, sandbox, key := setup(t)
+func remoteEvaluator(t *testing.T) (sandboxBin string, srv *programtest.Proc, clientKey string) {
+	codeserver, sandboxBin, key := setup(t)
 	clientKey = keygen(t, codeserver, "client")
-	return sandbox, programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key",
+	return sandboxBin, programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key",
 		"--trust", clientKey+".pub", "--timeout", "1m"), clientKey
 }
 
@@ -76,7 +77,7 @@ func remoteEvaluator(t *testing.T) (sandbox string, srv *programtest.Proc, clien
 const friendly = `show("usd", origin.call("rates")["USD"])`
 
 func TestHostileRemoteEvaluationOfCyclesAndHugeValuesKeepsTheServerServing(t *testing.T) {
-	sandbox, srv, client := remoteEvaluator(t)
+	sandboxBin, srv, client := remoteEvaluator(t)
 	dir := scriptDir(t, map[string]string{
 		"friendly":   friendly,
 		"cycle":      "l = []\nl.append(l)\norigin.call(\"echo\", l)\n",
@@ -94,12 +95,12 @@ func TestHostileRemoteEvaluationOfCyclesAndHugeValuesKeepsTheServerServing(t *te
 	}
 	for _, a := range attacks {
 		t.Run(a.script, func(t *testing.T) {
-			_, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--key", client+".key", "--scripts", dir, "--send", a.script)
+			_, errOut, code := programtest.Run(t, sandboxBin, "--server", srv.Addr, "--key", client+".key", "--scripts", dir, "--send", a.script)
 			assert.Equal(t, 1, code, "exit code; stderr %q", errOut)
 			assert.Contains(t, errOut, "sandbox: on the server: the script failed: ")
 			assert.Contains(t, errOut, a.want)
 
-			out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--key", client+".key", "--scripts", dir, "--send", "friendly")
+			out, errOut, code := programtest.Run(t, sandboxBin, "--server", srv.Addr, "--key", client+".key", "--scripts", dir, "--send", "friendly")
 			require.Equal(t, 0, code, "the server must go on serving after %s; stderr %q", a.script, errOut)
 			assert.Equal(t, "usd 1.08\n", out)
 		})
@@ -123,7 +124,7 @@ var hugeAllocations = []struct{ script, src, want string }{
 }
 
 func TestHostileAllocationsAreRefusedBeforeTheyHappen(t *testing.T) {
-	codeserver, sandbox, key := setup(t)
+	codeserver, sandboxBin, key := setup(t)
 	scripts := map[string]string{}
 	for _, h := range hugeAllocations {
 		scripts[h.script] = h.src
@@ -137,7 +138,7 @@ func TestHostileAllocationsAreRefusedBeforeTheyHappen(t *testing.T) {
 	const bound = 64<<20 + 2*heap
 	for _, h := range hugeAllocations {
 		t.Run(h.script, func(t *testing.T) {
-			out, errOut, code, peak := runMeasured(t, sandbox, "--server", srv.Addr, "--trust", key+".pub",
+			out, errOut, code, peak := runMeasured(t, sandboxBin, "--server", srv.Addr, "--trust", key+".pub",
 				"--heap", strconv.Itoa(heap>>20), "--timeout", "1m", h.script)
 			assert.Equal(t, 1, code, "exit code; stdout %q", out)
 			assert.Contains(t, errOut, "sandbox: stopped: ")
@@ -149,8 +150,8 @@ func TestHostileAllocationsAreRefusedBeforeTheyHappen(t *testing.T) {
 }
 
 func TestHostileConcurrentRemoteEvaluationsEachHaveTheirOwnBudget(t *testing.T) {
-	sandbox, srv, client := remoteEvaluator(t)
-	heap := defaultLimits.Heap
+	sandboxBin, srv, client := remoteEvaluator(t)
+	heap := sandbox.DefaultLimits.Heap
 	dir := scriptDir(t, map[string]string{
 		// Each takes 40 MiB of its own 64 MiB: three at once are 120 MiB.
 		"modest-1": "s = 'a' * (40 << 20)\nfor i in range(100000):\n    pass\nshow(len(s))\n",
@@ -165,7 +166,7 @@ func TestHostileConcurrentRemoteEvaluationsEachHaveTheirOwnBudget(t *testing.T) 
 		var wg sync.WaitGroup
 		for i, name := range names {
 			wg.Go(func() {
-				outs[i], errOuts[i], codes[i] = programtest.Run(t, sandbox, "--server", srv.Addr, "--key", client+".key", "--scripts", dir, "--send", name)
+				outs[i], errOuts[i], codes[i] = programtest.Run(t, sandboxBin, "--server", srv.Addr, "--key", client+".key", "--scripts", dir, "--send", name)
 			})
 		}
 		wg.Wait()
@@ -194,7 +195,7 @@ func TestHostileConcurrentRemoteEvaluationsEachHaveTheirOwnBudget(t *testing.T) 
 	assert.LessOrEqual(t, peak, bound, "codeserver peak RSS %d MiB", peak>>20)
 	t.Logf("codeserver peak RSS: %d MiB", peak>>20)
 
-	out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--key", client+".key", "--send", "aggregate")
+	out, errOut, code := programtest.Run(t, sandboxBin, "--server", srv.Addr, "--key", client+".key", "--send", "aggregate")
 	assert.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "total stock worth")
 }
@@ -202,8 +203,8 @@ func TestHostileConcurrentRemoteEvaluationsEachHaveTheirOwnBudget(t *testing.T) 
 // A server, or a man in the middle, that answers every fetch with another
 // script it holds a genuine signature for.
 func TestHostileSandboxRunsOnlyTheScriptItAskedFor(t *testing.T) {
-	_, sandbox, key := setup(t)
-	priv, err := readPrivateKey(key + ".key")
+	_, sandboxBin, key := setup(t)
+	priv, err := sandbox.ReadPrivateKey(key + ".key")
 	require.NoError(t, err)
 	loop := []byte("n = 0\nwhile True:\n    n += 1\n")
 	swapped := script{Name: "hostile-loop", Src: loop, Sig: signScript(priv, "hostile-loop", loop)}
@@ -222,7 +223,7 @@ func TestHostileSandboxRunsOnlyTheScriptItAskedFor(t *testing.T) {
 	}()
 	t.Cleanup(func() { cancel(); <-served })
 
-	out, errOut, code := programtest.Run(t, sandbox, "--server", ln.Addr().String(), "--trust", key+".pub", "aggregate")
+	out, errOut, code := programtest.Run(t, sandboxBin, "--server", ln.Addr().String(), "--trust", key+".pub", "aggregate")
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "sandbox: refused: asked for aggregate, but the server sent hostile-loop\n", errOut)
 	assert.Empty(t, out, "the swapped script must not run")
@@ -334,13 +335,13 @@ func reason(t *testing.T, e wire.Envelope) string {
 }
 
 func TestHostileReplayedRunIsRefused(t *testing.T) {
-	codeserver, sandbox, key := setup(t)
+	codeserver, sandboxBin, key := setup(t)
 	client := keygen(t, codeserver, "client")
 	started := time.Now() // before the server's process starts
 	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--trust", client+".pub")
 	mitm := startRecordingProxy(t, srv.Addr)
 
-	out, errOut, code := programtest.Run(t, sandbox, "--server", mitm.ln.Addr().String(), "--key", client+".key", "--send", "aggregate")
+	out, errOut, code := programtest.Run(t, sandboxBin, "--server", mitm.ln.Addr().String(), "--key", client+".key", "--send", "aggregate")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "total stock worth")
 
@@ -351,7 +352,7 @@ func TestHostileReplayedRunIsRefused(t *testing.T) {
 	}
 
 	// A request built with the client's own code, signed at another time.
-	priv, err := readPrivateKey(client + ".key")
+	priv, err := sandbox.ReadPrivateKey(client + ".key")
 	require.NoError(t, err)
 	c := newClient(wire.NewNode("mallory"), srv.Addr)
 	t.Cleanup(c.Close)
@@ -373,20 +374,20 @@ func TestHostileReplayedRunIsRefused(t *testing.T) {
 }
 
 func TestHostileOversizedScriptIsRefused(t *testing.T) {
-	codeserver, sandbox, key := setup(t)
+	codeserver, sandboxBin, key := setup(t)
 	big := strings.Repeat("x = 1\n", 200_000) // 1.2 MiB, more than a wire frame holds
 	dir := scriptDir(t, map[string]string{"big": big})
 
 	t.Run("sandbox --send", func(t *testing.T) {
 		srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--trust", key+".pub")
-		out, errOut, code := programtest.Run(t, sandbox, "--server", srv.Addr, "--key", key+".key", "--scripts", dir, "--send", "big")
+		out, errOut, code := programtest.Run(t, sandboxBin, "--server", srv.Addr, "--key", key+".key", "--scripts", dir, "--send", "big")
 		assert.Equal(t, 1, code)
 		assert.Equal(t, "sandbox: cannot send big: the script has 1171 KiB, and a script may have at most 128 KiB\n", errOut)
 		assert.Empty(t, out)
 	})
 	t.Run("run request", func(t *testing.T) {
 		srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key", "--trust", key+".pub")
-		priv, err := readPrivateKey(key + ".key")
+		priv, err := sandbox.ReadPrivateKey(key + ".key")
 		require.NoError(t, err)
 		req, err := newRunRequest(priv, "big", []byte(big[:200<<10]))
 		require.NoError(t, err)
@@ -421,7 +422,7 @@ func TestHostileConcurrentRunsAreBounded(t *testing.T) {
 	const timeout = 4 * time.Second
 	srv := programtest.StartServer(t, codeserver, "--listen", "127.0.0.1:0", "--key", key+".key",
 		"--trust", client+".pub", "--timeout", timeout.String(), "--steps", strconv.FormatUint(1<<62, 10))
-	priv, err := readPrivateKey(client + ".key")
+	priv, err := sandbox.ReadPrivateKey(client + ".key")
 	require.NoError(t, err)
 	ctx := programtest.Context(t)
 	run := func(who, name string, src []byte) (RunReply, error) {
@@ -451,7 +452,7 @@ func TestHostileConcurrentRunsAreBounded(t *testing.T) {
 				mu.Unlock()
 				reply, err := run(fmt.Sprintf("mallory-%d", i), "slow", slow)
 				if err == nil {
-					assert.Equal(t, (&timeoutError{Timeout: timeout}).Error(), reply.Verdict, "slow run of worker %d", i)
+					assert.Equal(t, (&sandbox.TimeoutError{Timeout: timeout}).Error(), reply.Verdict, "slow run of worker %d", i)
 				}
 			}
 		})
@@ -509,8 +510,8 @@ func TestHostileConcurrentRunsAreBounded(t *testing.T) {
 	// watchdog's ceiling: slack times their budgets; slow runs ending and
 	// starting again leave garbage the collector has not taken yet), and
 	// its own memory. Without the bound, 16 runs hold 768 MiB alive.
-	heap := defaultLimits.Heap
-	limit := watchdogSlack*bound*heap + 64<<20
+	heap := sandbox.DefaultLimits.Heap
+	limit := sandbox.WatchdogSlack*bound*heap + 64<<20
 	peak := programtest.PeakRSS(t, srv.Cmd.Process.Pid)
 	assert.LessOrEqual(t, peak, limit, "codeserver peak RSS %d MiB", peak>>20)
 	t.Logf("codeserver peak RSS: %d MiB", peak>>20)

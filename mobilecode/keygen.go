@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"dsdemo/models/program"
+	"dsdemo/models/sandbox"
 )
 
 // KeygenConfig is what "codeserver keygen" starts with: its flags.
@@ -20,7 +21,7 @@ func RunKeygen(_ context.Context, env *program.Env, cfg KeygenConfig) error {
 	if cfg.Out == "" || len(env.Args) > 0 {
 		return program.Usagef("usage: codeserver keygen --out NAME")
 	}
-	if err := generateKey(rand.Reader, cfg.Out); err != nil {
+	if err := sandbox.GenerateKey(rand.Reader, cfg.Out); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "wrote %s.key (private: keep it secret) and %s.pub (public: give it to clients)\n", cfg.Out, cfg.Out)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"dsdemo/models/sandbox"
 )
 
 // The message types of the mobile code protocol. Each request of type T is
@@ -87,10 +89,11 @@ type RunReply struct {
 // bodies: a decoder checks the form of what arrived, never whether it is
 // genuine, which is the signature's job (sign.go).
 
-// maxScriptSize is the largest script the programs accept, send or offer.
-// Useful scripts are a few KiB; the limit keeps every message that carries
-// a script well inside one wire frame, even when JSON escapes every byte.
-const maxScriptSize = 128 << 10
+// maxScriptSize is the largest script the programs accept, send or offer:
+// the largest the sandbox compiles. Useful scripts are a few KiB; the limit
+// keeps every message that carries a script well inside one wire frame,
+// even when JSON escapes every byte.
+const maxScriptSize = sandbox.MaxScriptSize
 
 // maxNameLen is the longest script name.
 const maxNameLen = 64
@@ -192,7 +195,7 @@ func checkScript(name string, src []byte) error {
 	if err := checkName(name); err != nil {
 		return err
 	}
-	return checkScriptSize(len(src))
+	return sandbox.CheckScriptSize(len(src))
 }
 
 // checkName accepts 1 to maxNameLen letters, digits, '-', '_' and '.', not
@@ -210,14 +213,6 @@ func checkName(name string) error {
 		return fmt.Errorf("a script name of %d bytes: want at most %d", len(name), maxNameLen)
 	}
 	return fmt.Errorf("bad script name %q: want 1 to %d letters, digits, '-', '_' or '.'", name, maxNameLen)
-}
-
-// checkScriptSize refuses a script larger than maxScriptSize.
-func checkScriptSize(size int) error {
-	if size > maxScriptSize {
-		return fmt.Errorf("the script has %d KiB, and a script may have at most %d KiB", size>>10, maxScriptSize>>10)
-	}
-	return nil
 }
 
 // scriptName is the name a request means: "aggregate.star" is "aggregate".

@@ -19,6 +19,7 @@ import (
 	"go.starlark.net/starlark"
 
 	"dsdemo/models/program"
+	"dsdemo/models/sandbox"
 	"dsdemo/models/wire"
 )
 
@@ -35,11 +36,11 @@ func embeddedScripts() fs.FS {
 
 // CodeserverConfig is what the codeserver program starts with: its flags.
 type CodeserverConfig struct {
-	Key     string // the private key that signs the scripts: a NAME.key file from keygen, or "demo" for the classroom key
-	Trust   string // run clients' scripts signed by this public key (a NAME.pub file, or "demo"); "" runs none
-	Scripts string // serve the NAME.star files of this directory; "" serves the built-in scripts
-	Tamper  string // serve this script changed after signing (tamperedLine appended), for the class; "" for none
-	Limits  Limits // of remote evaluations; zero fields take the defaults
+	Key     string         // the private key that signs the scripts: a NAME.key file from keygen, or "demo" for the classroom key
+	Trust   string         // run clients' scripts signed by this public key (a NAME.pub file, or "demo"); "" runs none
+	Scripts string         // serve the NAME.star files of this directory; "" serves the built-in scripts
+	Tamper  string         // serve this script changed after signing (tamperedLine appended), for the class; "" for none
+	Limits  sandbox.Limits // of remote evaluations; zero fields take the defaults
 }
 
 // RunCodeserver is the codeserver program: it signs its scripts with the
@@ -52,11 +53,11 @@ func RunCodeserver(ctx context.Context, env *program.Env, cfg CodeserverConfig) 
 	}
 	sc := serverConfig{Tamper: cfg.Tamper, Limits: cfg.Limits}
 	var err error
-	if sc.Key, err = readPrivateKey(cfg.Key); err != nil {
+	if sc.Key, err = sandbox.ReadPrivateKey(cfg.Key); err != nil {
 		return err
 	}
 	if cfg.Trust != "" {
-		if sc.Trust, err = readPublicKey(cfg.Trust); err != nil {
+		if sc.Trust, err = sandbox.ReadPublicKey(cfg.Trust); err != nil {
 			return err
 		}
 	}
@@ -77,7 +78,7 @@ type serverConfig struct {
 	Scripts fs.FS              // NAME.star files at its top; nil means embeddedScripts
 	Tamper  string             // a script served changed after signing, for the class; "" for none
 	Trust   ed25519.PublicKey  // whose scripts it runs for clients (remote evaluation); nil runs none
-	Limits  Limits             // for remote evaluation; zero fields take the defaults
+	Limits  sandbox.Limits     // for remote evaluation; zero fields take the defaults
 }
 
 // maxConcurrentRuns is how many remote evaluations a server runs at once.
@@ -89,7 +90,7 @@ type serverConfig struct {
 // would need a bound of its own, and the client's wait would run into its
 // reply timeout anyway. Four is enough for a class taking turns, and keeps
 // the server's memory at a few budgets.
-const maxConcurrentRuns = 4
+const maxConcurrentRuns = sandbox.MaxConcurrentRuns
 
 // errBusy: the server already runs maxConcurrentRuns remote evaluations.
 // The request was neither checked nor run, so the client may send it again.
@@ -101,7 +102,7 @@ type server struct {
 	node    *wire.Node
 	scripts map[string]script // by name; read-only after newServer
 	trust   ed25519.PublicKey
-	limits  Limits
+	limits  sandbox.Limits
 	replays *replayGuard
 	running chan struct{} // one token per remote evaluation in progress; capacity maxConcurrentRuns
 }
@@ -184,7 +185,7 @@ func readScript(fsys fs.FS, file string) ([]byte, error) {
 		if info, err := f.Stat(); err == nil {
 			size = max(size, info.Size())
 		}
-		return nil, checkScriptSize(int(min(size, 1<<40)))
+		return nil, sandbox.CheckScriptSize(int(min(size, 1<<40)))
 	}
 	return src, nil
 }
@@ -281,7 +282,7 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 // localCall is origin.call for code running on the server itself: the
 // origin is right here, so the call goes straight to the data API.
 func localCall(ctx context.Context, op string, args starlark.Value) (starlark.Value, error) {
-	goArgs, err := goValue(args)
+	goArgs, err := sandbox.ToGo(args)
 	if err != nil {
 		return nil, err
 	}
@@ -302,5 +303,5 @@ func viaJSON(x any) (starlark.Value, error) {
 	if err := json.Unmarshal(raw, &plain); err != nil {
 		return nil, fmt.Errorf("decode result: %w", err)
 	}
-	return starlarkValue(plain)
+	return sandbox.FromGo(plain)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"dsdemo/models/program"
+	"dsdemo/models/sandbox"
 )
 
 // Session is the sandbox as an interactive client: "run NAME" fetches,
@@ -21,7 +22,7 @@ import (
 // "list" asks what the server offers. The launcher drives it with do lines;
 // each run's steps, time and verdict are reported as the "last run" state,
 // which the launcher's inspector shows.
-func (c *client) Session(ctx context.Context, env *program.Env, trust ed25519.PublicKey, limits Limits, key ed25519.PrivateKey, scripts fs.FS) error {
+func (c *client) Session(ctx context.Context, env *program.Env, trust ed25519.PublicKey, limits sandbox.Limits, key ed25519.PrivateKey, scripts fs.FS) error {
 	var last *runRequest // the last run request sent; only the session's loop touches it
 	s := program.Session{
 		Prompt: "sandbox> ",
@@ -71,7 +72,7 @@ func (c *client) sendAndReport(ctx context.Context, env *program.Env, req runReq
 	return strings.TrimRight(r.Output, "\n") + fmt.Sprintf("\n(on the server: %s, %d steps)", r.Verdict, r.Steps), nil
 }
 
-func (c *client) runAndReport(ctx context.Context, env *program.Env, name string, trust ed25519.PublicKey, limits Limits) (string, error) {
+func (c *client) runAndReport(ctx context.Context, env *program.Env, name string, trust ed25519.PublicKey, limits sandbox.Limits) (string, error) {
 	var out bytes.Buffer
 	res, err := c.FetchAndRun(ctx, name, trust, limits, &out)
 	verdict := res.Verdict

@@ -9,6 +9,7 @@ import (
 
 	"dsdemo/mobilecode"
 	"dsdemo/models/program"
+	"dsdemo/models/sandbox"
 )
 
 func main() {
@@ -21,7 +22,7 @@ func main() {
 	p.Flags.StringVar(&cfg.Tamper, "tamper", "", "serve script `NAME` with a line added after signing, as an attacker on the way would change it")
 	p.Flags.StringVar(&cfg.Trust, "trust", "", "run clients' scripts signed by this public key (`PUBKEY` file)")
 	p.Flags.StringVar(&cfg.Scripts, "scripts", "", "serve the NAME.star files in `DIR` (default: the built-in scripts)")
-	limits := mobilecode.LimitFlags(p.Flags) // of remote evaluations
+	limits := sandbox.LimitFlags(p.Flags) // of remote evaluations
 	os.Exit(p.Main(func(ctx context.Context, env *program.Env) error {
 		var err error
 		if cfg.Limits, err = limits(); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"dsdemo/mobilecode"
 	"dsdemo/models/program"
+	"dsdemo/models/sandbox"
 )
 
 func main() {
@@ -22,7 +23,7 @@ func main() {
 	p.Flags.StringVar(&cfg.Key, "key", "", "the client's own private key (`FILE`, or demo), to sign scripts it sends to the server")
 	p.Flags.StringVar(&cfg.Send, "send", "", "remote evaluation: send script `NAME` for the server to run, signed with --key")
 	p.Flags.StringVar(&cfg.Scripts, "scripts", "", "the client's own NAME.star scripts to send are in `DIR` (default: the built-in ones)")
-	limits := mobilecode.LimitFlags(p.Flags)
+	limits := sandbox.LimitFlags(p.Flags)
 	os.Exit(p.Main(func(ctx context.Context, env *program.Env) error {
 		var err error
 		if cfg.Limits, err = limits(); err != nil {

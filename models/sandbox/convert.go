@@ -1,4 +1,4 @@
-package mobilecode
+package sandbox
 
 import (
 	"encoding/json"
@@ -10,21 +10,22 @@ import (
 	"go.starlark.net/starlark"
 )
 
-// Values that cross between a script and the network are bounded: a
-// script could otherwise hand origin.call a list that contains itself (the
+// Values that cross between a script and the world outside (the network,
+// a database, a file) are bounded: a script could otherwise hand a built-in
+// such as mobile code's origin.call a list that contains itself (the
 // conversion would never end, and the program would die when its stack
 // ran out) or range(1 << 40) (a trillion numbers).
 const (
 	maxValueDepth = 32        // levels of nesting: lists in dicts in lists...
-	maxCallSize   = 256 << 10 // bytes of data in one origin.call, as goValue counts them
+	MaxValueSize  = 256 << 10 // bytes of data in one value leaving the sandbox, as ToGo counts them
 )
 
-// goValue turns a Starlark value into plain data (nil, bool, int64, float64,
+// ToGo turns a Starlark value into plain data (nil, bool, int64, float64,
 // string, []any, map[string]any) that can travel as JSON. Functions and
 // other values that are not data cannot leave the sandbox, nor can values
-// nested deeper than maxValueDepth, larger than maxCallSize (a string
+// nested deeper than maxValueDepth, larger than MaxValueSize (a string
 // counts its bytes, anything else 8) or containing themselves.
-func goValue(v starlark.Value) (any, error) {
+func ToGo(v starlark.Value) (any, error) {
 	c := toGo{inside: map[starlark.Value]bool{}}
 	return c.convert(v, 0)
 }
@@ -34,10 +35,10 @@ type toGo struct {
 	inside map[starlark.Value]bool // the lists and dicts being converted
 }
 
-// count adds n bytes, or refuses when the value grows past maxCallSize.
+// count adds n bytes, or refuses when the value grows past MaxValueSize.
 func (c *toGo) count(n int) error {
-	if n > maxCallSize-c.size {
-		return fmt.Errorf("a value of more than %d KiB is too large to leave the sandbox", maxCallSize>>10)
+	if n > MaxValueSize-c.size {
+		return fmt.Errorf("a value of more than %d KiB is too large to leave the sandbox", MaxValueSize>>10)
 	}
 	c.size += n
 	return nil
@@ -120,11 +121,11 @@ func firstChars(s string) string {
 	return s
 }
 
-// starlarkValue turns JSON-decoded data into a Starlark value. Whole numbers become
+// FromGo turns JSON-decoded data into a Starlark value. Whole numbers become
 // ints, so a script can use them as counts and indexes. Data nested deeper
 // than maxValueDepth is refused; its size is bounded by the wire frame it
 // came in.
-func starlarkValue(x any) (starlark.Value, error) { return fromGo(x, 0) }
+func FromGo(x any) (starlark.Value, error) { return fromGo(x, 0) }
 
 func fromGo(x any, depth int) (starlark.Value, error) {
 	if depth > maxValueDepth {

@@ -1,4 +1,4 @@
-package mobilecode
+package sandbox
 
 import (
 	"context"
@@ -148,13 +148,13 @@ print(n)`,
 		t.Run(name, func(t *testing.T) {
 			wantOut, wantErr := plain(t, src)
 			var out strings.Builder
-			_, err := runScript(context.Background(), "test", []byte(src), Limits{}, nil, &out)
+			_, err := Run(context.Background(), "test", []byte(src), Limits{}, nil, &out)
 			assert.Equal(t, wantOut, out.String(), "what the script printed")
 			if wantErr == "" {
 				assert.NoError(t, err)
 				return
 			}
-			var se *scriptError
+			var se *ScriptError
 			require.True(t, errors.As(err, &se), "want a script error %q, got %v", wantErr, err)
 			assert.Equal(t, "the script failed: "+wantErr, err.Error())
 		})
@@ -162,15 +162,16 @@ print(n)`,
 }
 
 func TestRunTurnsAPanicIntoTheRunsError(t *testing.T) {
-	broken := func(context.Context, string, starlark.Value) (starlark.Value, error) {
+	broken := starlark.StringDict{"broken": starlark.NewBuiltin("broken", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
 		panic("a bug in a built-in")
-	}
-	_, res, err := run(t, `origin.call("rates")`, Limits{}, broken)
-	var p *panicError
+	})}
+	res, err := Run(context.Background(), "test", []byte(`broken()`), Limits{}, broken, nil)
+	var p *PanicError
 	require.True(t, errors.As(err, &p), "got %T: %v", err, err)
 	assert.Equal(t, "stopped: the sandbox failed inside (a bug in a built-in)", res.Verdict)
 
-	out, _, err := run(t, `show("still", "fine")`, Limits{}, nil)
+	var out strings.Builder
+	_, err = Run(context.Background(), "test", []byte(`print("still", "fine")`), Limits{}, nil, &out)
 	require.NoError(t, err)
-	assert.Equal(t, "still fine\n", out)
+	assert.Equal(t, "still fine\n", out.String())
 }

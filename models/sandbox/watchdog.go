@@ -1,4 +1,4 @@
-package mobilecode
+package sandbox
 
 import (
 	"context"
@@ -57,23 +57,29 @@ var (
 	budgetsStarted  atomic.Uint64 // the budgets of all runs ever started
 )
 
-// watchdogSlack is how many times those budgets the heap may grow by
+// MaxConcurrentRuns is how many runs a program should have under way at
+// once. Each run may allocate its whole budget (Limits.Heap), so a program
+// that lets any number run at once has no bound on its memory; the
+// watchdog's ceiling assumes no more than this many.
+const MaxConcurrentRuns = 4
+
+// WatchdogSlack is how many times those budgets the heap may grow by
 // before the watchdog stops a run. The budget counts only the large
 // allocations; the watchdog is the last line against many small ones (a
 // loop that appends a million numbers one by one), which the steps bound
 // too.
-const watchdogSlack = 2
+const WatchdogSlack = 2
 
 // watchdogCeiling is how far the heap may grow while a run lasts: the slack
 // times the budgets that overlapped it, but never more than the budgets of
-// maxConcurrentRuns runs, however many started since. A server runs no more
-// at once, and without the cap a stream of runs, each starting as another
+// MaxConcurrentRuns runs, however many started since. A program runs no
+// more at once, and without the cap a stream of runs, each starting as another
 // ends, would raise the ceiling of a long run without end.
 func watchdogCeiling(overlapping, heap uint64) uint64 {
-	if heap > math.MaxUint64/(watchdogSlack*maxConcurrentRuns) {
+	if heap > math.MaxUint64/(WatchdogSlack*MaxConcurrentRuns) {
 		return math.MaxUint64 // a budget this large leaves the watchdog nothing to bound
 	}
-	return watchdogSlack * min(overlapping, maxConcurrentRuns*heap)
+	return WatchdogSlack * min(overlapping, MaxConcurrentRuns*heap)
 }
 
 // watch is the watchdog: it cancels the thread when the run has run for
@@ -102,10 +108,10 @@ func watch(ctx context.Context, done <-chan struct{}, thread *starlark.Thread, s
 			return
 		case <-tick.C:
 			if clock.running() > limits.Timeout {
-				stop.stop(thread, &timeoutError{Timeout: limits.Timeout})
+				stop.stop(thread, &TimeoutError{Timeout: limits.Timeout})
 			}
 			if limit := watchdogCeiling(overlapping+budgetsStarted.Load()-started, limits.Heap); growth() > limit {
-				stop.stop(thread, &heapLimitError{Heap: limit})
+				stop.stop(thread, &HeapLimitError{Heap: limit})
 			}
 		}
 	}

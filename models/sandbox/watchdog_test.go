@@ -1,4 +1,4 @@
-package mobilecode
+package sandbox
 
 import (
 	"math"
@@ -13,9 +13,9 @@ func TestWatchdogCeilingIsCappedAtTheRunsAtOnce(t *testing.T) {
 		heap        uint64
 		want        uint64
 	}{
-		{"one run alone", heap, heap, watchdogSlack * heap},
-		{"the runs a server allows at once", maxConcurrentRuns * heap, heap, watchdogSlack * maxConcurrentRuns * heap},
-		{"a stream of 2048 runs", 2048 * heap, heap, watchdogSlack * maxConcurrentRuns * heap},
+		{"one run alone", heap, heap, WatchdogSlack * heap},
+		{"the runs a server allows at once", MaxConcurrentRuns * heap, heap, WatchdogSlack * MaxConcurrentRuns * heap},
+		{"a stream of 2048 runs", 2048 * heap, heap, WatchdogSlack * MaxConcurrentRuns * heap},
 		{"an absurd budget does not wrap", math.MaxUint64, math.MaxUint64 / 2, math.MaxUint64},
 	}
 	for _, tt := range tests {

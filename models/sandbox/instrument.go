@@ -1,4 +1,4 @@
-package mobilecode
+package sandbox
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package mobilecode
+package sandbox
 
 import (
 	"errors"
@@ -41,25 +41,25 @@ const (
 	pairSize  = 64 // a 2-tuple, as enumerate and items make them
 )
 
-// allocLimitError: an operation would have taken the run past its
+// AllocLimitError: an operation would have taken the run past its
 // allocation budget. It was refused before it allocated.
-type allocLimitError struct {
+type AllocLimitError struct {
 	Op    string // the refused operation: "operator *", "join", "slice"
 	Limit uint64 // the budget, Limits.Heap
 }
 
-func (e *allocLimitError) Error() string {
+func (e *AllocLimitError) Error() string {
 	return fmt.Sprintf("stopped: %s would go past the %d MiB this run may allocate", e.Op, e.Limit>>20)
 }
 
-// intLimitError: an operation would have made an integer larger than
+// IntLimitError: an operation would have made an integer larger than
 // maxIntBits, or int() was given a string longer than any such integer.
-type intLimitError struct {
+type IntLimitError struct {
 	Op   string // the refused operation
 	What string // what it would have made or was given
 }
 
-func (e *intLimitError) Error() string {
+func (e *IntLimitError) Error() string {
 	return fmt.Sprintf("stopped: %s %s: integers are limited to %d bits (%d digits)", e.Op, e.What, maxIntBits, maxIntDigits)
 }
 
@@ -75,7 +75,7 @@ func newBudget(limit uint64) *budget {
 }
 
 // budgetKey is the thread-local name of a run's budget.
-const budgetKey = "mobilecode.budget"
+const budgetKey = "sandbox.budget"
 
 func budgetOf(thread *starlark.Thread) *budget {
 	if b, ok := thread.Local(budgetKey).(*budget); ok {
@@ -87,7 +87,7 @@ func budgetOf(thread *starlark.Thread) *budget {
 // charge takes n bytes from the budget, or refuses op.
 func (b *budget) charge(op string, n int64) error {
 	if n < 0 || n > b.left {
-		return &allocLimitError{Op: op, Limit: b.limit}
+		return &AllocLimitError{Op: op, Limit: b.limit}
 	}
 	b.left -= n
 	return nil
@@ -339,7 +339,7 @@ var universeCosts = map[string]costFunc{
 	"int": func(_ *budget, _ starlark.Value, args starlark.Tuple, _ []starlark.Tuple) (int64, error) {
 		if len(args) > 0 {
 			if s, ok := starlark.AsString(args[0]); ok && len(s) > maxIntDigits {
-				return 0, &intLimitError{Op: "int()", What: fmt.Sprintf("of a string of %d characters", len(s))}
+				return 0, &IntLimitError{Op: "int()", What: fmt.Sprintf("of a string of %d characters", len(s))}
 			}
 		}
 		return 0, nil
@@ -484,7 +484,7 @@ func (b *budget) checkBinary(name string, op syntax.Token, x, y starlark.Value) 
 	if xInt && yInt {
 		bits := intResultBits(op, xi, yi)
 		if bits > maxIntBits {
-			return &intLimitError{Op: name, What: fmt.Sprintf("would make an integer of about %d bits", bits)}
+			return &IntLimitError{Op: name, What: fmt.Sprintf("would make an integer of about %d bits", bits)}
 		}
 		if bits <= 64 {
 			return nil // a small integer allocates nothing
