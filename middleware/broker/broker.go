@@ -2,6 +2,7 @@ package broker
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -106,7 +107,7 @@ type Broker struct {
 	queues       map[string]*buffer
 	topics       map[string]*topic
 	bytes        int64         // of every buffer's texts
-	room         chan struct{} // closed and replaced when a buffer gives up messages
+	room         chan struct{} // closed when a buffer gives up messages; nil while no send waits for room
 	deadlines    deadlineHeap  // unacknowledged deliveries by ack deadline
 	report       reportBoard
 	replaying    map[*buffer]map[uint64]*entry // the log's messages while it is read
@@ -125,7 +126,7 @@ func Open(n *wire.Node, cfg Config) (*Broker, error) {
 	}
 	b := &Broker{node: n, cfg: cfg, clock: newProtocolClock(n.Faults),
 		queues: map[string]*buffer{}, topics: map[string]*topic{},
-		room: make(chan struct{}), sweep: make(chan struct{}, 1)}
+		sweep: make(chan struct{}, 1)}
 	b.report.init(n)
 	j, err := openJournal(cfg.Data, cfg.CompactAt, b.replay, b.snapshot)
 	if err != nil {
@@ -178,7 +179,7 @@ func (b *Broker) Serve(ctx context.Context, ln net.Listener) error {
 			refuseConn(b.node, nc)
 			continue
 		}
-		c := wire.NewConn(b.node, nc)
+		c := wire.NewConn(b.node, newFlushConn(nc))
 		wg.Go(func() {
 			defer conns.Add(-1)
 			b.serveConn(ctx, c)
@@ -202,6 +203,21 @@ type client struct {
 	subs    map[uint64]*subscription        // guarded by the broker's mu
 	lastSub uint64                          // guarded by the broker's mu
 	spawn   func(func(ctx context.Context)) // runs work that ends with the connection
+
+	lastDest, lastKind string // the last destination sent to, checked: a producer names the same one again and again
+}
+
+// parseDest is ParseDest, remembering the last good destination of the
+// connection (only its reader calls it).
+func (cl *client) parseDest(dest string) (string, error) {
+	if dest == cl.lastDest && dest != "" {
+		return cl.lastKind, nil
+	}
+	kind, _, err := ParseDest(dest)
+	if err == nil {
+		cl.lastDest, cl.lastKind = dest, kind
+	}
+	return kind, err
 }
 
 // An answer is what a request gets: a body or an error now, or, for a
@@ -213,6 +229,8 @@ type answer struct {
 	err   error
 	wait  func(ctx context.Context) (any, error)
 	after func() // run once the answer has gone
+	quiet bool   // a publish: no answer, unless it is refused
+	dest  string // a publish's destination, for its refusal
 }
 
 func now(body any, err error) answer { return answer{body: body, err: err} }
@@ -240,6 +258,12 @@ func (b *Broker) serveConn(ctx context.Context, c *wire.Conn) {
 			continue // the client did not understand a reply; never argue
 		}
 		a := b.handle(ctx, cl, req)
+		if a.quiet {
+			if a.err != nil && !b.refusePublish(ctx, c, req, a) {
+				return
+			}
+			continue
+		}
 		if a.wait == nil {
 			if !b.reply(ctx, c, req, a.body, a.err) {
 				return
@@ -264,6 +288,18 @@ func (b *Broker) serveConn(ctx context.Context, c *wire.Conn) {
 	}
 }
 
+// refusePublish tells a producer that the broker did not take its
+// publish: an error line that answers nothing (reply_to 0, the producer
+// waits for no reply), naming the publish by its id.
+func (b *Broker) refusePublish(ctx context.Context, c *wire.Conn, req wire.Envelope, a answer) bool {
+	body, err := json.Marshal(PublishError{Reason: a.err.Error(), Publish: req.ID, Dest: cut(a.dest)})
+	if err != nil {
+		return false
+	}
+	_, err = c.Send(ctx, wire.Envelope{To: req.From, Type: wire.TypeError, Body: body})
+	return err == nil
+}
+
 func (b *Broker) reply(ctx context.Context, c *wire.Conn, req wire.Envelope, body any, err error) bool {
 	if err != nil {
 		return c.Reply(ctx, req, wire.TypeError, wire.ErrorBody{Reason: err.Error()}) == nil
@@ -273,12 +309,18 @@ func (b *Broker) reply(ctx context.Context, c *wire.Conn, req wire.Envelope, bod
 
 func (b *Broker) handle(ctx context.Context, cl *client, req wire.Envelope) answer {
 	switch req.Type {
-	case TypeSend:
+	case TypeSend, TypePublish:
 		var r SendRequest
-		if err := req.UnmarshalBody(&r); err != nil {
-			return now(nil, err)
+		err := req.UnmarshalBody(&r)
+		a := now(nil, err)
+		if err == nil {
+			a = b.send(ctx, cl, r)
 		}
-		return b.send(ctx, r)
+		// The sender goes on: a publish is answered only when refused. A
+		// persistent message always gets its receipt, publish_ok, once it
+		// is on disk.
+		a.quiet, a.dest = req.Type == TypePublish && !r.Persistent, r.Dest
+		return a
 	case TypeSubscribe:
 		var r SubscribeRequest
 		if err := req.UnmarshalBody(&r); err != nil {
@@ -314,7 +356,7 @@ func (b *Broker) handle(ctx context.Context, cl *client, req wire.Envelope) answ
 	case TypeDeliver:
 		return now(nil, errors.New("deliver goes from the broker to a consumer, not the other way"))
 	}
-	return now(nil, fmt.Errorf("unknown request type %q (want send, subscribe, pull, ack, nack, unsubscribe or status)", cut(req.Type)))
+	return now(nil, fmt.Errorf("unknown request type %q (want send, publish, subscribe, pull, ack, nack, unsubscribe or status)", cut(req.Type)))
 }
 
 // Status returns every destination with its depth and counts.

@@ -5,7 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"dsdemo/models/wire"
 )
@@ -26,17 +30,32 @@ type Client struct {
 	// deliveries come unasked, so MaxWindow of room is enough.
 	incoming chan wire.Envelope
 	ended    error // why incoming was closed; written before it is
+	// refused holds the broker's refusals of publishes, up to
+	// maxRefusals; more are counted in dropped, not kept.
+	refused chan PublishError
+	dropped atomic.Int64
+
+	mu      sync.Mutex // guards batched
+	batched []Delivery // the messages of a deliver_batch that Next has not returned yet
 }
+
+// maxRefusals is how many refused publishes a Client keeps for Refused.
+const maxRefusals = 256
 
 // Dial connects node n to the broker at addr.
 func Dial(ctx context.Context, n *wire.Node, addr string, timeout time.Duration) (*Client, error) {
 	dctx, cancel := n.WithTimeout(ctx, timeout)
 	defer cancel()
-	conn, err := wire.Dial(dctx, n, addr)
+	var d net.Dialer
+	nc, err := d.DialContext(dctx, "tcp", addr)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot reach %s: %w", addr, err)
 	}
-	c := &Client{node: n, conn: conn, timeout: timeout, incoming: make(chan wire.Envelope, MaxWindow+16)}
+	// The writes gather in a buffer while one is on its way: a producer
+	// that publishes fast sends many lines per system call.
+	conn := wire.NewConn(n, newFlushConn(nc))
+	c := &Client{node: n, conn: conn, timeout: timeout, incoming: make(chan wire.Envelope, MaxWindow+16),
+		refused: make(chan PublishError, maxRefusals)}
 	go c.receive()
 	return c, nil
 }
@@ -50,9 +69,35 @@ func (c *Client) receive() {
 			c.ended = err
 			return
 		}
+		if e.Type == wire.TypeError && c.takeRefusal(e) {
+			continue
+		}
 		c.incoming <- e
 	}
 }
+
+// takeRefusal keeps the broker's refusal of a publish for Refused, and
+// reports whether e was one.
+func (c *Client) takeRefusal(e wire.Envelope) bool {
+	var pe PublishError
+	if json.Unmarshal(e.Body, &pe) != nil || pe.Publish == 0 {
+		return false
+	}
+	select {
+	case c.refused <- pe:
+	default:
+		c.dropped.Add(1)
+	}
+	return true
+}
+
+// Refused returns the broker's refusals of this client's publishes, in
+// the order they came, each naming the publish by the id Publish
+// returned. It keeps maxRefusals of them; Dropped counts the others.
+func (c *Client) Refused() <-chan PublishError { return c.refused }
+
+// Dropped is how many refusals came while Refused held maxRefusals.
+func (c *Client) Dropped() int64 { return c.dropped.Load() }
 
 // Close closes the connection; the broker gives back what it had handed
 // over and was not acknowledged.
@@ -83,6 +128,22 @@ func (c *Client) Send(ctx context.Context, dest, text string, persistent bool) (
 	var res SendResult
 	err := c.call(ctx, 0, TypeSend, SendRequest{Dest: dest, Text: text, Persistent: persistent}, &res)
 	return res, err
+}
+
+// Publish hands a non-persistent message to the broker and goes on: the
+// broker does not answer, and the message is delivered at most once. It
+// returns the id of the publish envelope; should the broker refuse the
+// message (an unknown destination, a full queue), its PublishError with
+// that id comes later on Refused. An error here means the message did
+// not leave.
+func (c *Client) Publish(ctx context.Context, dest, text string) (uint64, error) {
+	if !utf8.ValidString(dest) || !utf8.ValidString(text) {
+		return 0, errors.New("publish: destination and text must be valid UTF-8")
+	}
+	body := append(appendJSONString(append(make([]byte, 0, 32+len(dest)+len(text)), `{"dest":`...), dest), `,"text":`...)
+	body = append(appendJSONString(body, text), '}')
+	e, err := c.conn.Send(ctx, wire.Envelope{Type: TypePublish, Body: body})
+	return e.ID, err
 }
 
 // Subscribe attaches this connection to a destination.
@@ -127,9 +188,28 @@ func (c *Client) Status(ctx context.Context) (Status, error) {
 	return res, err
 }
 
-// Next waits for the next message the broker pushes. An error line from
+// fromBatch takes the next message of a deliver_batch Next has read.
+func (c *Client) fromBatch() (Delivery, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.batched) == 0 {
+		return Delivery{}, false
+	}
+	d := c.batched[0]
+	c.batched = c.batched[1:]
+	if len(c.batched) == 0 {
+		c.batched = nil
+	}
+	return d, true
+}
+
+// Next waits for the next message the broker pushes, one at a time also
+// when they come in batches. An error line from
 // the broker comes back as a *wire.RemoteError.
 func (c *Client) Next(ctx context.Context) (Delivery, error) {
+	if d, ok := c.fromBatch(); ok {
+		return d, nil
+	}
 	for {
 		var e wire.Envelope
 		select {
@@ -148,6 +228,17 @@ func (c *Client) Next(ctx context.Context) (Delivery, error) {
 				return Delivery{}, fmt.Errorf("deliver message has a bad body: %w", err)
 			}
 			return d, nil
+		case TypeDeliverMany:
+			var batch DeliverBatch
+			if err := json.Unmarshal(e.Body, &batch); err != nil {
+				return Delivery{}, fmt.Errorf("deliver_batch message has a bad body: %w", err)
+			}
+			c.mu.Lock()
+			c.batched = append(c.batched, batch.Messages...)
+			c.mu.Unlock()
+			if d, ok := c.fromBatch(); ok {
+				return d, nil
+			}
 		case wire.TypeError:
 			var eb wire.ErrorBody
 			_ = json.Unmarshal(e.Body, &eb)

@@ -2,7 +2,6 @@ package broker
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -24,6 +23,7 @@ type subscription struct {
 	push       bool
 	ack        string
 	window     int
+	batch      int // push: messages per deliver_batch at most; 1: a deliver each
 	ackTimeout time.Duration
 
 	held    map[uint64]*delivery // handed over, not acknowledged, by message id
@@ -92,6 +92,10 @@ func (b *Broker) subscribe(cl *client, consumer string, r SubscribeRequest) answ
 		return now(nil, fmt.Errorf("ack must be auto, explicit or client, not %q", cut(r.Ack)))
 	case r.Window < 1 || r.Window > MaxWindow:
 		return now(nil, fmt.Errorf("window must be from 1 to %d, not %d", MaxWindow, r.Window))
+	case r.Batch < 0 || r.Batch > MaxWindow:
+		return now(nil, fmt.Errorf("batch must be from 0 to %d, not %d", MaxWindow, r.Batch))
+	case r.Batch > 1 && r.Mode != Push:
+		return now(nil, errors.New("batch applies to push: a pull gets its messages together anyway"))
 	case r.AckTimeoutMS < 0 || r.AckTimeoutMS > int64(time.Hour/time.Millisecond):
 		return now(nil, fmt.Errorf("ack_timeout_ms must be from 1 to 3600000, not %d", r.AckTimeoutMS))
 	case r.Durable != "" && kind != KindTopic:
@@ -121,7 +125,7 @@ func (b *Broker) subscribe(cl *client, consumer string, r SubscribeRequest) answ
 	}
 	cl.lastSub++
 	s := &subscription{id: cl.lastSub, cl: cl, consumer: consumer, buf: buf, topicSub: topicSub,
-		push: r.Mode == Push, ack: r.Ack, window: r.Window, ackTimeout: ackTimeout,
+		push: r.Mode == Push, ack: r.Ack, window: r.Window, batch: max(r.Batch, 1), ackTimeout: ackTimeout,
 		held: map[uint64]*delivery{}, wake: make(chan struct{}, 1), gone: make(chan struct{})}
 	cl.subs[s.id] = s
 	buf.consumers = append(buf.consumers, s)
@@ -145,6 +149,7 @@ func (b *Broker) queueLocked(dest string) (*buffer, error) {
 		return nil, err
 	}
 	q := &buffer{name: dest, dest: dest, durable: true, deadEnd: strings.HasSuffix(dest, DeadLetterSuffix)}
+	q.self = []*buffer{q}
 	b.queues[dest] = q
 	b.report.markBuf(q)
 	return q, nil
@@ -195,6 +200,7 @@ func (b *Broker) topicSubLocked(dest, durable string) (*buffer, string, error) {
 	}
 	buf := &buffer{name: dest + "#" + name, dest: dest, durable: durable != ""}
 	t.subs[name] = buf
+	t.sorted = nil
 	if buf.durable && b.journal != nil { // nil while the log is read: the record is there already
 		b.journal.append([]record{{Op: opSub, Buf: buf.name}}, false, nil)
 	}
@@ -280,8 +286,15 @@ func (b *Broker) releaseLocked(buf *buffer, size int64) {
 		buf.bytes -= size
 		b.bytes -= size
 	}
-	close(b.room)
-	b.room = make(chan struct{})
+	b.roomLocked()
+}
+
+// roomLocked wakes the sends that wait for room, if any.
+func (b *Broker) roomLocked() {
+	if b.room != nil {
+		close(b.room)
+		b.room = nil
+	}
 }
 
 // settleLocked ends delivery d: it is no longer held by its consumer.
@@ -342,8 +355,13 @@ func (b *Broker) deadLetterLocked(buf *buffer, e *entry) string {
 }
 
 // push writes the deliveries of a push subscription to its connection,
-// in order, until the subscription or the connection ends.
+// in order, until the subscription or the connection ends. It takes
+// what the outbox holds in one go, and the connection's writer sends the
+// lines it writes meanwhile together (flushConn): a busy consumer gets
+// many deliver messages per system call.
 func (b *Broker) push(ctx context.Context, s *subscription) {
+	var spare []*delivery
+	var scratch []byte // the body being written, reused while nobody watches (the trace keeps bodies)
 	for {
 		select {
 		case <-s.wake:
@@ -355,24 +373,31 @@ func (b *Broker) push(ctx context.Context, s *subscription) {
 		for {
 			b.mu.Lock()
 			batch := s.outbox
-			s.outbox = nil
+			s.outbox, spare = spare[:0], nil // the two slices take turns
 			if s.ack == AckAuto {
 				s.sending = len(batch)
 			}
 			b.mu.Unlock()
 			if len(batch) == 0 {
+				spare = batch
 				break
 			}
-			for _, d := range batch {
-				if s.ack != AckAuto && !b.stillHeld(d) {
-					continue // its ack deadline passed while it waited here
+			for rest := batch; len(rest) > 0; {
+				if b.node.Trace != nil {
+					scratch = nil
 				}
-				body, _ := json.Marshal(d.body)
-				if _, err := s.cl.conn.Send(ctx, wire.Envelope{Type: TypeDeliver, Body: body}); err != nil {
+				var typ string
+				typ, scratch, rest = b.nextDeliver(s, scratch[:0], rest)
+				if typ == "" {
+					continue // every one's ack deadline passed while it waited here
+				}
+				if _, err := s.cl.conn.Send(ctx, wire.Envelope{Type: typ, Body: scratch}); err != nil {
 					s.cl.conn.Close()
 					return
 				}
 			}
+			clear(batch)
+			spare = batch
 			if s.ack == AckAuto {
 				b.mu.Lock()
 				s.sending = 0
@@ -387,6 +412,106 @@ func (b *Broker) stillHeld(d *delivery) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return d.sub.held[d.e.msg.id] == d
+}
+
+// nextDeliver writes the body of the next message for a push consumer
+// into buf: a deliver with the first of the deliveries, or, when the
+// consumer asked for batches, a deliver_batch with as many as its batch
+// (and half a frame) allows. It returns the message type ("" when none
+// was still held), the body, and the deliveries left.
+func (b *Broker) nextDeliver(s *subscription, buf []byte, ds []*delivery) (string, []byte, []*delivery) {
+	if s.batch == 1 {
+		d := ds[0]
+		if s.ack != AckAuto && !b.stillHeld(d) {
+			return "", buf, ds[1:]
+		}
+		return TypeDeliver, appendDelivery(buf, &d.body), ds[1:]
+	}
+	buf = append(buf, `{"messages":[`...)
+	n, i := 0, 0
+	for ; i < len(ds) && n < s.batch && len(buf) < pullReplyBytes; i++ {
+		if s.ack != AckAuto && !b.stillHeld(ds[i]) {
+			continue
+		}
+		if n > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendDelivery(buf, &ds[i].body)
+		n++
+	}
+	if n == 0 {
+		return "", buf, ds[i:]
+	}
+	return TypeDeliverMany, append(buf, ']', '}'), ds[i:]
+}
+
+// appendDelivery appends d as JSON, as encoding/json writes it, without
+// its reflection: a deliver body is written for every message pushed.
+func appendDelivery(buf []byte, d *Delivery) []byte {
+	buf = append(buf, `{"sub":`...)
+	buf = strconv.AppendUint(buf, d.Sub, 10)
+	buf = append(buf, `,"msg":`...)
+	buf = strconv.AppendUint(buf, d.Msg, 10)
+	buf = append(buf, `,"dest":`...)
+	buf = appendJSONString(buf, d.Dest)
+	buf = append(buf, `,"text":`...)
+	buf = appendJSONString(buf, d.Text)
+	if d.Persistent {
+		buf = append(buf, `,"persistent":true`...)
+	}
+	if d.Redelivered {
+		buf = append(buf, `,"redelivered":true`...)
+	}
+	buf = append(buf, `,"count":`...)
+	buf = strconv.AppendInt(buf, int64(d.Count), 10)
+	return append(buf, '}')
+}
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json
+// escapes it (so the wire's encoder, which checks the body, does not
+// make it longer): the control characters, the quote, the backslash,
+// '<', '>' and '&', and U+2028 and U+2029. s is valid UTF-8: the wire
+// refuses lines that are not.
+func appendJSONString(buf []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	buf = append(buf, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' && c != 0xe2 {
+			continue
+		}
+		if c == 0xe2 { // U+2028 and U+2029 are e2 80 a8 and e2 80 a9
+			if i+2 >= len(s) || s[i+1] != 0x80 || s[i+2]&^1 != 0xa8 {
+				continue
+			}
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, '\\', 'u', '2', '0', '2', hex[s[i+2]&0xf])
+			i += 2
+			start = i + 1
+			continue
+		}
+		buf = append(buf, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			buf = append(buf, '\\', c)
+		case '\n':
+			buf = append(buf, '\\', 'n')
+		case '\r':
+			buf = append(buf, '\\', 'r')
+		case '\t':
+			buf = append(buf, '\\', 't')
+		case '\b':
+			buf = append(buf, '\\', 'b')
+		case '\f':
+			buf = append(buf, '\\', 'f')
+		default:
+			buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+		start = i + 1
+	}
+	buf = append(buf, s[start:]...)
+	return append(buf, '"')
 }
 
 // subOf returns the client's subscription number id.
@@ -604,12 +729,12 @@ func (b *Broker) detachLocked(s *subscription) {
 func (b *Broker) dropLocked(buf *buffer, name string) {
 	if t := b.topics[buf.dest]; t != nil && t.subs[name] == buf {
 		delete(t.subs, name)
+		t.sorted = nil
 	}
 	b.bytes -= buf.bytes
 	buf.gone = true
 	buf.ready = nil
-	close(b.room)
-	b.room = make(chan struct{})
+	b.roomLocked()
 	b.report.markBuf(buf)
 }
 

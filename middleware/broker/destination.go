@@ -106,7 +106,8 @@ type buffer struct {
 	reserved  int      // sends accepted and waiting for the log
 	bytes     int64    // of ready, unacked and reserved texts
 	consumers []*subscription
-	next      int // round robin: the consumer to try first
+	next      int       // round robin: the consumer to try first
+	self      []*buffer // a queue's targets of a send: itself, made once
 
 	redelivered  int64
 	deadLettered int64
@@ -167,4 +168,20 @@ func (b *buffer) removeConsumer(s *subscription) {
 type topic struct {
 	name string             // "topic:news"
 	subs map[string]*buffer // by subscription name: a durable name, or "~N" for a consumer's own
+	// sorted is subs by name, made on a send and kept until subs
+	// changes (set to nil then): the buffers a message to the topic goes
+	// to. It is replaced, never changed, so a send may keep it.
+	sorted []*buffer
+}
+
+// targets returns the topic's subscription buffers by name.
+func (t *topic) targets() []*buffer {
+	if t.sorted == nil {
+		t.sorted = make([]*buffer, 0, len(t.subs))
+		for _, buf := range t.subs {
+			t.sorted = append(t.sorted, buf)
+		}
+		slices.SortFunc(t.sorted, func(x, y *buffer) int { return strings.Compare(x.name, y.name) })
+	}
+	return t.sorted
 }

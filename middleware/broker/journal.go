@@ -330,6 +330,7 @@ func (b *Broker) replay(rec record) {
 		if t := b.topics[dest]; t != nil && t.subs[name] != nil {
 			delete(b.replaying, t.subs[name])
 			delete(t.subs, name)
+			t.sorted = nil
 		}
 	}
 }

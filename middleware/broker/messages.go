@@ -1,21 +1,27 @@
 package broker
 
+import "fmt"
+
 // The message types of the broker. A request of type T is answered by
-// T+"_ok" or by an error envelope ({"reason":"..."}). One message is not a
-// request: deliver, which the broker sends by itself to a push consumer;
-// the consumer answers it, when its acknowledgement mode asks for one,
-// with an ack request of its own.
+// T+"_ok" or by an error envelope ({"reason":"..."}). Two messages are not
+// requests: deliver, which the broker sends by itself to a push consumer
+// (the consumer answers it, when its acknowledgement mode asks for one,
+// with an ack request of its own), and publish, a send that the broker
+// does not answer when all goes well.
 const (
-	TypeSend        = "send"        // SendRequest -> send_ok SendResult: a producer hands over a message
-	TypeSubscribe   = "subscribe"   // SubscribeRequest -> subscribe_ok SubscribeResult: a consumer attaches to a destination
-	TypeDeliver     = "deliver"     // Delivery, from the broker to a push consumer; no reply
-	TypePull        = "pull"        // PullRequest -> pull_ok PullResult: a pull consumer asks for messages
-	TypeAck         = "ack"         // AckRequest -> ack_ok AckResult: the consumer is done with messages
-	TypeNack        = "nack"        // NackRequest -> nack_ok NackResult: the consumer gives a message back
-	TypeUnsubscribe = "unsubscribe" // UnsubscribeRequest -> unsubscribe_ok {}
-	TypeStatus      = "status"      // {} -> status_ok Status: the destinations and their depth
+	TypeSend        = "send"          // SendRequest -> send_ok SendResult: a producer hands over a message
+	TypePublish     = "publish"       // SendRequest, no reply (persistent: publish_ok SendResult); refused: an error line with PublishError
+	TypeSubscribe   = "subscribe"     // SubscribeRequest -> subscribe_ok SubscribeResult: a consumer attaches to a destination
+	TypeDeliver     = "deliver"       // Delivery, from the broker to a push consumer; no reply
+	TypeDeliverMany = "deliver_batch" // DeliverBatch, to a push consumer that asked for batches; no reply
+	TypePull        = "pull"          // PullRequest -> pull_ok PullResult: a pull consumer asks for messages
+	TypeAck         = "ack"           // AckRequest -> ack_ok AckResult: the consumer is done with messages
+	TypeNack        = "nack"          // NackRequest -> nack_ok NackResult: the consumer gives a message back
+	TypeUnsubscribe = "unsubscribe"   // UnsubscribeRequest -> unsubscribe_ok {}
+	TypeStatus      = "status"        // {} -> status_ok Status: the destinations and their depth
 
 	TypeSendOK        = TypeSend + "_ok"
+	TypePublishOK     = TypePublish + "_ok"
 	TypeSubscribeOK   = TypeSubscribe + "_ok"
 	TypePullOK        = TypePull + "_ok"
 	TypeAckOK         = TypeAck + "_ok"
@@ -28,9 +34,10 @@ const (
 // check names against the protocol (the catalogue's CheckProtocol).
 var Messages = map[string]any{
 	TypeSend: SendRequest{}, TypeSendOK: SendResult{},
+	TypePublish: SendRequest{}, TypePublishOK: SendResult{},
 	TypeSubscribe: SubscribeRequest{}, TypeSubscribeOK: SubscribeResult{},
-	TypeDeliver: Delivery{},
-	TypePull:    PullRequest{}, TypePullOK: PullResult{},
+	TypeDeliver: Delivery{}, TypeDeliverMany: DeliverBatch{},
+	TypePull: PullRequest{}, TypePullOK: PullResult{},
 	TypeAck: AckRequest{}, TypeAckOK: AckResult{},
 	TypeNack: NackRequest{}, TypeNackOK: NackResult{},
 	TypeUnsubscribe: UnsubscribeRequest{}, TypeUnsubscribeOK: struct{}{},
@@ -67,6 +74,20 @@ type SendResult struct {
 	Copies int    `json:"copies"`
 }
 
+// PublishError is the body of the error line the broker sends when it
+// refuses a publish (an unknown or malformed destination, a full queue, a
+// text too long): reply_to is 0, as the producer waits for no reply, and
+// Publish is the id of the publish envelope it refuses.
+type PublishError struct {
+	Reason  string `json:"reason"`
+	Publish uint64 `json:"publish"`
+	Dest    string `json:"dest"`
+}
+
+func (e PublishError) Error() string {
+	return fmt.Sprintf("publish %d to %s refused: %s", e.Publish, e.Dest, e.Reason)
+}
+
 // SubscribeRequest is the body of subscribe. Mode is push or pull, Ack
 // auto, explicit or client; empty fields take the defaults (push,
 // explicit). Window is how many unacknowledged messages a push consumer
@@ -74,7 +95,10 @@ type SendResult struct {
 // DefaultWindow. Durable names a durable subscription of a topic: it
 // keeps the messages sent while its consumer is away. AckTimeoutMS is how
 // long the consumer has to acknowledge a message before the broker gives
-// it to another consumer; 0 takes the broker's --ack-timeout.
+// it to another consumer; 0 takes the broker's --ack-timeout. Batch, for
+// push, lets the broker put up to Batch messages that are ready at once
+// into one deliver_batch message instead of one deliver each (0 or 1:
+// one deliver per message).
 type SubscribeRequest struct {
 	Dest         string `json:"dest"`
 	Mode         string `json:"mode,omitempty"`
@@ -82,6 +106,7 @@ type SubscribeRequest struct {
 	Window       int    `json:"window,omitempty"`
 	Durable      string `json:"durable,omitempty"`
 	AckTimeoutMS int64  `json:"ack_timeout_ms,omitempty"`
+	Batch        int    `json:"batch,omitempty"`
 }
 
 // SubscribeResult is the body of subscribe_ok: the subscription's number
@@ -106,6 +131,13 @@ type Delivery struct {
 	Persistent  bool   `json:"persistent,omitempty"`
 	Redelivered bool   `json:"redelivered,omitempty"`
 	Count       int    `json:"count"`
+}
+
+// DeliverBatch is the body of deliver_batch: messages pushed together to
+// a consumer that subscribed with a batch, in the order deliver messages
+// would have brought them.
+type DeliverBatch struct {
+	Messages []Delivery `json:"messages"`
 }
 
 // PullRequest is the body of pull: at most Max messages (0: the

@@ -25,7 +25,9 @@ import (
 // on loopback, with a store directory of its own), in one run:
 //
 //   - publish: fire-and-forget messages to one subscriber, a dsdemo topic
-//     (non-persistent, auto ack) against a NATS core subject.
+//     (publish: non-persistent, no receipt; auto ack; a deliver per
+//     message, or deliver_batch for dsdemo-batch) against a NATS core
+//     subject.
 //   - persistent: persistent messages through a queue, taken by one
 //     consumer that acknowledges each explicitly: dsdemo (fsync before
 //     send_ok, group commit) against JetStream with the same durability
@@ -33,8 +35,8 @@ import (
 //     explicit acks).
 //
 // Each reports msgs/s and the 99th percentile of the time from a
-// message's send to its consumer's receipt (p99-ms). Both producers keep
-// up to pipeline messages in flight. Run it with
+// message's send to its consumer's receipt (p99-ms). The persistent
+// producers keep up to pipeline messages in flight. Run it with
 //
 //	go test -run '^$' -bench VsNATS -benchtime 20000x ./middleware/broker/
 func BenchmarkVsNATS(b *testing.B) {
@@ -42,12 +44,16 @@ func BenchmarkVsNATS(b *testing.B) {
 	brokerArgs := []string{"--listen", "127.0.0.1:0", "--max-depth", "100000", "--max-bytes", "67108864", "--max-memory", "67108864"}
 	b.Run("publish/dsdemo", func(b *testing.B) {
 		brk := programtest.StartServer(b, bin(b, "broker"), append(brokerArgs, "--data", b.TempDir())...)
-		dsdemoFlow(b, brk.Addr, "topic:bench", false)
+		dsdemoFlow(b, brk.Addr, "topic:bench", false, 0)
+	})
+	b.Run("publish/dsdemo-batch", func(b *testing.B) {
+		brk := programtest.StartServer(b, bin(b, "broker"), append(brokerArgs, "--data", b.TempDir())...)
+		dsdemoFlow(b, brk.Addr, "topic:bench", false, broker.MaxWindow)
 	})
 	b.Run("publish/nats-core", func(b *testing.B) { natsCore(b, url) })
 	b.Run("persistent/dsdemo", func(b *testing.B) {
 		brk := programtest.StartServer(b, bin(b, "broker"), append(brokerArgs, "--data", b.TempDir())...)
-		dsdemoFlow(b, brk.Addr, "queue:bench", true)
+		dsdemoFlow(b, brk.Addr, "queue:bench", true, 0)
 	})
 	b.Run("persistent/jetstream", func(b *testing.B) { jetStream(b, url) })
 }
@@ -83,12 +89,14 @@ func (l *latencies) report(b *testing.B) {
 	}
 }
 
-// dsdemoFlow sends b.N stamped messages to dest, persistent or not, to
-// one push consumer: with auto acks for a topic, explicit ones (each
-// waiting for its ack_ok, up to the window at a time) for a queue.
-func dsdemoFlow(b *testing.B, addr, dest string, persistent bool) {
+// dsdemoFlow sends b.N stamped messages to dest to one push consumer:
+// published (no receipt) with auto acks for a topic, sent persistent with
+// explicit acks (each waiting for its ack_ok, up to the window at a time)
+// for a queue. batch above 1 lets the broker push that many messages in
+// one deliver_batch.
+func dsdemoFlow(b *testing.B, addr, dest string, persistent bool, batch int) {
 	p, c := benchDial(b, addr), benchDial(b, addr)
-	req := broker.SubscribeRequest{Dest: dest, Window: broker.MaxWindow}
+	req := broker.SubscribeRequest{Dest: dest, Window: broker.MaxWindow, Batch: batch}
 	if !persistent {
 		req.Ack = broker.AckAuto
 	}
@@ -119,6 +127,22 @@ func dsdemoFlow(b *testing.B, addr, dest string, persistent bool) {
 			}
 		}
 	}()
+	if !persistent {
+		// Fire and forget, as NATS core publishes: no receipt to wait for.
+		for range b.N {
+			if _, err := p.Publish(context.Background(), dest, string(stamp())); err != nil {
+				b.Fatal(err)
+			}
+		}
+		<-done
+		select {
+		case pe := <-p.Refused():
+			b.Fatal(pe)
+		default:
+		}
+		lat.report(b)
+		return
+	}
 	slots := make(chan struct{}, pipeline)
 	var sends sync.WaitGroup
 	for range b.N {

@@ -13,8 +13,8 @@ import (
 // and, for a persistent message, writes it to the log before anyone can
 // see it. The send_ok that follows is the broker's promise: the message
 // is in its hands.
-func (b *Broker) send(ctx context.Context, r SendRequest) answer {
-	kind, _, err := ParseDest(r.Dest)
+func (b *Broker) send(ctx context.Context, cl *client, r SendRequest) answer {
+	kind, err := cl.parseDest(r.Dest)
 	if err != nil {
 		return now(nil, err)
 	}
@@ -96,6 +96,9 @@ func (b *Broker) reserve(ctx context.Context, kind, dest string, msg *message) (
 			b.mu.Unlock()
 			return targets, nil
 		}
+		if b.room == nil {
+			b.room = make(chan struct{})
+		}
 		room := b.room
 		b.mu.Unlock()
 		if _, full := err.(*fullError); !full || b.cfg.WhenFull != "block" {
@@ -121,18 +124,13 @@ func (b *Broker) targetsLocked(kind, dest string) ([]*buffer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return []*buffer{q}, nil
+		return q.self, nil
 	}
 	t, err := b.topicLocked(dest)
 	if err != nil {
 		return nil, err
 	}
-	targets := make([]*buffer, 0, len(t.subs))
-	for _, buf := range t.subs {
-		targets = append(targets, buf)
-	}
-	sort.Slice(targets, func(i, j int) bool { return targets[i].name < targets[j].name })
-	return targets, nil
+	return t.targets(), nil
 }
 
 // fullError says that a destination, or the broker, has no room.
