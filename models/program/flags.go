@@ -16,6 +16,7 @@ const (
 	FlagListen            = "listen"              // HOST:PORT to listen on; only a program that serves has it
 	FlagTrace             = "trace"               // the collector's address (default $DSDEMO_TRACE)
 	FlagExitWithCollector = "exit-with-collector" // stop when the collector hangs up
+	FlagToken             = "token"               // the join token of a class's demo
 	FlagSeed              = "seed"                // the seed of random faults and choices, to repeat a run
 )
 
@@ -26,6 +27,7 @@ type Common struct {
 	Name              string // "" leaves out --name: the program calls itself by its role
 	Listen            string // "" leaves out --listen: the program's default, or it serves nobody
 	Trace             string // "" leaves out --trace: no collector
+	Token             string // never passed as an argument: the launcher passes it in $DSDEMO_TOKEN, out of sight
 	ExitWithCollector bool
 	Seed              uint64 // 0 leaves out --seed: the program takes one from the clock
 }
@@ -60,5 +62,6 @@ func (c *Common) define(fs *flag.FlagSet, role, listen string) {
 	}
 	fs.StringVar(&c.Trace, FlagTrace, os.Getenv(TraceEnv), "send trace events to the collector at `ADDR` (default $"+TraceEnv+")")
 	fs.BoolVar(&c.ExitWithCollector, FlagExitWithCollector, false, "stop when the trace collector goes away")
+	fs.StringVar(&c.Token, FlagToken, os.Getenv(TokenEnv), "the join token of the class's demo the collector belongs to (default $"+TokenEnv+")")
 	fs.Uint64Var(&c.Seed, FlagSeed, uint64(time.Now().UnixNano()), "seed for random faults, to repeat a run")
 }

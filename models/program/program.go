@@ -43,6 +43,10 @@ import (
 // TraceEnv is the environment variable that names a collector when --trace is not given.
 const TraceEnv = "DSDEMO_TRACE"
 
+// TokenEnv is the environment variable that holds the join token when
+// --token is not given.
+const TokenEnv = "DSDEMO_TOKEN"
+
 // Program describes one demo program: who it is in its model and which flags
 // it has beyond the common ones.
 type Program struct {
@@ -151,6 +155,7 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 			fmt.Fprintf(stderr, "%s: %v\n", p.Role, oneLine(err))
 			return 1
 		}
+		em.Token = common.Token
 		node.Trace = em
 		listenAddr := ""
 		if ln != nil {
@@ -168,7 +173,7 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 			select {
 			case <-em.HungUp():
 				node.Faults.Reset() // nobody is left to release a held message
-				if common.ExitWithCollector {
+				if common.ExitWithCollector || em.Refused() != "" {
 					cancel()
 				}
 			case <-ctx.Done():
@@ -194,6 +199,10 @@ func (p *Program) Run(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		reason = "stopped"
 	}
 	node.Trace.Close(reason)
+	if why := node.Trace.Refused(); why != "" {
+		fmt.Fprintf(stderr, "%s: the collector at %s refused this program: %s\n", p.Role, common.Trace, oneLine(errors.New(why)))
+		return 1
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %s\n", p.Role, oneLine(err))
 		var usage *UsageError

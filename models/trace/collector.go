@@ -56,6 +56,12 @@ type ListenConfig struct {
 	HelloTimeout time.Duration // how long a new connection may take to say hello; default 30 s
 	WriteTimeout time.Duration // how long a program may take to accept one control line; default 2 s
 	MaxPrograms  int           // connections open at once; default 256
+	// Admit decides on a program's hello whether the collector takes its
+	// events: an error is the reason it does not, sent to the program in
+	// a "refused" control line before its connection closes, and logged.
+	// The hello's Token is for Admit alone: it is cleared before the
+	// hello goes on. Nil admits every program.
+	Admit func(hello Event) error
 }
 
 // The defaults of ListenConfig. A program says hello when it is ready, so
@@ -259,6 +265,10 @@ func (c *Collector) serve(p *program) {
 			if ev.Kind != KindHello || ev.Node == "" {
 				continue // a program's first line is its hello
 			}
+			if err := c.refuse(p, ev); err != nil {
+				return
+			}
+			ev.Token = ""
 			if ok, why := c.claim(p, ev.Node, helloBy); !ok {
 				if why != "" {
 					c.report(Event{V: Version, Kind: KindLog, Node: ev.Node, Text: why})
@@ -278,6 +288,25 @@ func (c *Collector) serve(p *program) {
 			c.report(Event{V: Version, Kind: KindLog, Node: ev.Node, Time: ev.Time, Text: "typed state refused by the collector: " + refused.Error()})
 		}
 	}
+}
+
+// refuse asks Admit about a program's hello; when it refuses, it tells
+// the program why, logs it, and returns the reason.
+func (c *Collector) refuse(p *program, hello Event) error {
+	if c.cfg.Admit == nil {
+		return nil
+	}
+	err := c.cfg.Admit(hello)
+	if err == nil {
+		return nil
+	}
+	line, _ := json.Marshal(Control{V: Version, Op: OpRefused, Cmd: err.Error()})
+	p.writeMu.Lock()
+	_ = p.conn.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
+	_, _ = p.conn.Write(append(line, '\n'))
+	p.writeMu.Unlock()
+	c.report(Event{V: Version, Kind: KindLog, Node: "collector", Text: fmt.Sprintf("refused %q from %s: %v", hello.Node, p.conn.RemoteAddr(), err)})
+	return err
 }
 
 // claim gives node to p. While another open connection holds the name,

@@ -277,3 +277,31 @@ func TestHostileCollectorSkipsEventsOnlyItMayWrite(t *testing.T) {
 		assert.False(t, trace.WrittenByCollector(ev.Kind), "a program's %s event passed: %+v", ev.Kind, ev)
 	}
 }
+
+// Admit is the collector's door: a program it refuses is told why in a
+// "refused" control line, and its connection closes; a program it admits
+// goes on, and its join token goes no further than Admit.
+func TestCollectorAdmitsOnlyWhomAdmitTakes(t *testing.T) {
+	col, rec := collectWith(t, trace.ListenConfig{Admit: func(hello trace.Event) error {
+		if hello.Token != "tulip" {
+			return errors.New("this demo needs the class's join token")
+		}
+		return nil
+	}})
+	stranger := peer(t, col, hello("stranger", 1))
+	require.NoError(t, stranger.SetReadDeadline(time.Now().Add(programtest.Patience)))
+	line, err := io.ReadAll(stranger)
+	require.NoError(t, err, "the collector closes the connection")
+	c, err := trace.ParseControl([]byte(strings.TrimSpace(string(line))))
+	require.NoError(t, err)
+	assert.Equal(t, trace.OpRefused, c.Op)
+	assert.Equal(t, "this demo needs the class's join token", c.Cmd)
+
+	peer(t, col, `{"v":1,"ev":"hello","node":"student","seq":1,"t":1,"role":"peer","token":"tulip"}`)
+	admitted := rec.WaitN(t, 1, helloOf("student"))
+	assert.Empty(t, admitted[0].Token, "the token is not passed on")
+	assert.Empty(t, rec.Matching(helloOf("stranger")), "the refused program's hello is not passed on")
+	assert.NotEmpty(t, rec.Matching(func(ev trace.Event) bool {
+		return ev.Kind == trace.KindLog && strings.Contains(ev.Text, `refused "stranger"`)
+	}), "the refusal is logged")
+}

@@ -21,6 +21,7 @@ const (
 	OpRelease   Op = "release"   // ID: let held message ID go; All: let every held message go
 	OpPartition Op = "partition" // Peers: names or addresses this node cannot reach (empty heals)
 	OpDo        Op = "do"        // Cmd: run a command as if typed, e.g. "put a 1"
+	OpRefused   Op = "refused"   // Cmd: why the collector does not take this program's events; it closes the connection next
 )
 
 // Control is one line a collector writes to a program.
@@ -79,6 +80,10 @@ func ParseControl(line []byte) (Control, error) {
 	case OpRelease:
 		if c.ID == 0 && !c.All {
 			return Control{}, fmt.Errorf(`bad control line: release needs "id" or "all"`)
+		}
+	case OpRefused:
+		if len(c.Cmd) > MaxCmd || !printable(c.Cmd) {
+			return Control{}, fmt.Errorf("bad control line: refused %.40q is not a printable reason of at most %d bytes", c.Cmd, MaxCmd)
 		}
 	case OpDo:
 		if c.Cmd == "" {

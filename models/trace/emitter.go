@@ -41,6 +41,11 @@ type Emitter struct {
 	closing   chan struct{} // closed by Close: the writer drains, says bye and stops
 	written   chan struct{} // closed when the writer has stopped
 	hungUp    chan struct{} // closed when the collector's side is closed
+
+	// Token goes with the hello, for a collector that asks for one (a
+	// class's demo). Set it before Hello.
+	Token   string
+	refused atomic.Pointer[string] // why the collector refused this program; nil if it did not
 }
 
 // Dial connects to the collector at addr on behalf of node. Each control line
@@ -97,7 +102,7 @@ func (e *Emitter) Hello(role, model string, pid int, listen string) {
 	}
 	e.helloOnce.Do(func() {
 		e.hello = Event{V: Version, Kind: KindHello, Node: e.node, Time: time.Now().UnixMicro(),
-			Role: role, Model: model, PID: pid, Listen: listen}
+			Role: role, Model: model, PID: pid, Listen: listen, Token: e.Token}
 		close(e.helloed)
 	})
 }
@@ -255,6 +260,10 @@ func (e *Emitter) read() {
 			e.Logf("%v", err)
 			continue
 		}
+		if c.Op == OpRefused {
+			e.refused.Store(&c.Cmd)
+			continue
+		}
 		if e.onControl != nil {
 			e.onControl(c)
 		}
@@ -263,6 +272,18 @@ func (e *Emitter) read() {
 		// Control lines are short; a longer one means a broken collector.
 		e.Logf("trace connection closed: %v", sc.Err())
 	}
+}
+
+// Refused returns why the collector refused this program's events, once
+// it has hung up (HungUp); "" when it did not refuse it.
+func (e *Emitter) Refused() string {
+	if e == nil {
+		return ""
+	}
+	if why := e.refused.Load(); why != nil {
+		return *why
+	}
+	return ""
 }
 
 func (e *Emitter) hangUp() {

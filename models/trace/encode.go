@@ -29,6 +29,7 @@ func (ev *Event) AppendJSON(b []byte) []byte {
 		b = strconv.AppendInt(b, int64(ev.PID), 10)
 	}
 	b = appendField(b, `,"listen":`, ev.Listen)
+	b = appendField(b, `,"token":`, ev.Token)
 	if m := ev.Msg; m != nil {
 		b = append(b, `,"msg":{"from":`...)
 		b = appendString(b, m.From)

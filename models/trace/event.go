@@ -96,6 +96,9 @@ type Event struct {
 	Model  string `json:"model,omitempty"`  // hello
 	PID    int    `json:"pid,omitempty"`    // hello
 	Listen string `json:"listen,omitempty"` // hello: host:port, empty for a client
+	// Token is the join token a collector may ask for in a hello (a
+	// class's demo, dsdemo --class). A collector never passes it on.
+	Token string `json:"token,omitempty"`
 
 	Msg   *Message `json:"msg,omitempty"`   // send, recv, hold
 	Fault string   `json:"fault,omitempty"` // send: "drop", "partition", "abandoned" (never arrived) or "duplicate" (a second copy); fault: the action

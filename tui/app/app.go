@@ -6,10 +6,12 @@ package app
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -57,6 +59,9 @@ type options struct {
 	// experiments is the directory of the instructor's own experiments;
 	// "": catalog.OwnDir.
 	experiments string
+	// class opens each demo's collector on this address to programs from
+	// other machines with classToken; "": loopback only.
+	class, classToken string
 }
 
 // Main runs the dsdemo command with args and returns its exit code.
@@ -133,6 +138,7 @@ func parseOptions(args []string, stdout io.Writer, more ...func(fs *flag.FlagSet
 	fs.IntVar(&o.pace, "pace", screen.DefaultPace, "with --auto: read each caption aloud at `WORDS` a minute before the next step (20 to 600)")
 	fs.StringVar(&o.experiments, "experiments", "", "`DIR` of your own experiments, listed beside the built-in ones (default "+ownDirHint()+")")
 	fs.StringVar(&o.bin, "bin", "", "`DIR` with the demo programs, missing ones built there (default bin/ of the dsdemo module)")
+	fs.StringVar(&o.class, "class", "", "open each demo to programs from other machines at `ADDR` (host:port): they join with --trace ADDR --token TOKEN, the token shown on the home page")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			dir, _ := record.StateDir()
@@ -151,6 +157,12 @@ func parseOptions(args []string, stdout io.Writer, more ...func(fs *flag.FlagSet
 	}
 	if !theme.Known(o.theme) {
 		return o, nil, usageErr(fmt.Sprintf("--theme must be default or contrast, not %q", o.theme))
+	}
+	if o.class != "" {
+		if _, _, err := net.SplitHostPort(o.class); err != nil {
+			return o, nil, usageErr(fmt.Sprintf("--class must be HOST:PORT, not %q", o.class))
+		}
+		o.classToken = strings.ToLower(rand.Text()[:12])
 	}
 	return o, fs.Args(), nil
 }
@@ -315,7 +327,11 @@ func runUI(o options, class screen.Class) error {
 		if err != nil {
 			return nil, err
 		}
-		l, err := launch.Start(ctx, launch.Config{Model: m, BinDir: o.bin, OnEvent: func(ev trace.Event) {
+		var class *launch.Class
+		if o.class != "" {
+			class = &launch.Class{Addr: o.class, Token: o.classToken}
+		}
+		l, err := launch.Start(ctx, launch.Config{Model: m, BinDir: o.bin, Class: class, OnEvent: func(ev trace.Event) {
 			w.Write(ev)
 			onEvent(ev)
 		}})
@@ -331,6 +347,9 @@ func runUI(o options, class screen.Class) error {
 	}
 	opts := o.screenOptions(dir, start)
 	opts.Class = class
+	if o.class != "" {
+		opts.Notice = fmt.Sprintf("--trace %s --token %s", o.class, o.classToken)
+	}
 	// A bad file of the instructor's own is named on the home page; the
 	// good ones and the built-in experiments are there all the same.
 	models, ownErr := withOwn(o.experiments)

@@ -3,6 +3,8 @@ package launch
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net"
@@ -39,6 +41,21 @@ type Config struct {
 	// waits for it. Nil means the events are only used by the launcher
 	// itself.
 	OnEvent func(trace.Event)
+
+	// Class opens the demo to programs from other machines (dsdemo
+	// --class): the collector listens on Class.Addr, and a program that
+	// the launcher did not start joins only with Class.Token. Nil: the
+	// collector listens on 127.0.0.1:0, and admits any program of this
+	// machine. Either way, no program the launcher did not start may take
+	// the name of one it did, and control lines go only to the programs it
+	// started.
+	Class *Class
+}
+
+// Class is where a class's demo takes programs from other machines.
+type Class struct {
+	Addr  string // host:port of the collector
+	Token string // the join token a program passes with --token
 }
 
 // helloTimeout is how long a program may take to say hello after it
@@ -66,6 +83,7 @@ type Launcher struct {
 	tmp    string                       // the run's own temporary directory, the programs' TMPDIR; removed by Close
 	cut    map[string]map[string]bool   // node to the nodes it cannot reach (a two-way partition is in both lists)
 	shared map[trace.Op]trace.Control   // faults set on every node, for nodes that start later
+	token  string                       // the join token of the launcher's own programs, in their $DSDEMO_TOKEN
 }
 
 // Start starts a trace collector and the programs of cfg.Model that do not
@@ -135,7 +153,12 @@ func startAll(ctx context.Context, cfg Config, order []catalog.Program) (*Launch
 			}
 		}
 	}
-	if l.collector, err = trace.Listen("127.0.0.1:0", l.handle); err != nil {
+	l.token = rand.Text()
+	addr := "127.0.0.1:0"
+	if cfg.Class != nil {
+		addr = cfg.Class.Addr
+	}
+	if l.collector, err = (trace.ListenConfig{Admit: l.admit}).Listen(addr, l.handle); err != nil {
 		os.RemoveAll(l.tmp)
 		return nil, err
 	}
@@ -360,4 +383,26 @@ func reserveAddr() (string, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil
+}
+
+// admit is the collector's door (trace.ListenConfig.Admit): the
+// launcher's own programs come in with its token; any other program may
+// not take one of their names, and in a class's demo needs the class's
+// token.
+func (l *Launcher) admit(hello trace.Event) error {
+	same := func(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+	if same(hello.Token, l.token) {
+		return nil
+	}
+	l.mu.Lock()
+	_, taken := l.nodes[hello.Node]
+	l.mu.Unlock()
+	_, planned := l.cfg.Model.Program(hello.Node)
+	switch {
+	case taken || planned:
+		return fmt.Errorf("the name %s belongs to a program of the demo; choose another with --name", hello.Node)
+	case l.cfg.Class != nil && !same(hello.Token, l.cfg.Class.Token):
+		return errors.New("this demo takes programs from other machines only with the class's join token: start the program with --token TOKEN")
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"dsdemo/models/catalog"
+	"dsdemo/models/program"
 	"dsdemo/models/trace"
 )
 
@@ -116,7 +117,7 @@ func (l *Launcher) spawn(prog catalog.Program) (*node, *process, error) {
 		return nil, nil, fmt.Errorf("cannot start %s: %w", prog.Node, err)
 	}
 	cmd := exec.Command(filepath.Join(l.cfg.BinDir, prog.Binary), args...)
-	cmd.Env = append(os.Environ(), "TMPDIR="+l.tmp)
+	cmd.Env = append(os.Environ(), "TMPDIR="+l.tmp, program.TokenEnv+"="+l.token)
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Setpgid:   true,            // a group of its own: signals reach it and its children
 		Pdeathsig: syscall.SIGKILL, // the kernel kills it when the launcher dies

@@ -176,3 +176,41 @@ func TestReserveAddr(t *testing.T) {
 	require.NoError(t, err, "the reserved port must be free again for the program")
 	ln.Close()
 }
+
+// The collector's door: the launcher's own programs come in with its
+// token; nobody else may take one of their names; in a class's demo a
+// program from elsewhere needs the class's token, on the home machine
+// none.
+func TestAdmit(t *testing.T) {
+	m, _ := catalog.ByID("clientserver")
+	hello := func(node, token string) trace.Event {
+		return trace.Event{V: trace.Version, Kind: trace.KindHello, Node: node, Token: token}
+	}
+	for _, tc := range []struct {
+		name  string
+		class *Class
+		hello trace.Event
+		want  string // "" for admitted, else a piece of the reason
+	}{
+		{"the launcher's own program", nil, hello("server", "own"), ""},
+		{"own token, in a class too", &Class{Token: "class"}, hello("client-3", "own"), ""},
+		{"a program of this machine", nil, hello("laptop-1", ""), ""},
+		{"a student's program with the class's token", &Class{Token: "class"}, hello("laptop-1", "class"), ""},
+		{"without the class's token", &Class{Token: "class"}, hello("laptop-1", ""), "join token"},
+		{"with a wrong token", &Class{Token: "class"}, hello("laptop-1", "clasz"), "join token"},
+		{"taking a name of the demo's", nil, hello("server", ""), "belongs to a program of the demo"},
+		{"taking a name of the demo's, with the class's token", &Class{Token: "class"}, hello("client-1", "class"), "belongs to a program"},
+		{"taking the name of an added client", nil, hello("client-9", ""), "belongs to a program"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := &Launcher{cfg: Config{Model: m, Class: tc.class}, token: "own", nodes: map[string]*node{"client-9": {}}}
+			err := l.admit(tc.hello)
+			if tc.want == "" {
+				assert.NoError(t, err)
+			} else {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.want)
+			}
+		})
+	}
+}

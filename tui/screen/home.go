@@ -16,7 +16,8 @@ type home struct {
 	cursor     int // the chosen model
 	experiment int // the chosen experiment of that model, -1 for none
 	err        string
-	class      Class // the class watching; nil: none
+	class      Class  // the class watching; nil: none
+	notice     string // how programs of other machines join; "": they do not
 }
 
 func (h *home) model() catalog.Model { return h.models[h.cursor] }
@@ -47,19 +48,26 @@ func (h *home) view(c *common, width, height int) string {
 		foot.layout(c.homeKeys.list(), width)
 		return fit(c.t("Der Katalog ist leer.", "The catalogue is empty."), width, height-foot.height()) + "\n" + foot.view()
 	}
+	// The list is as wide as its longest title, but takes at most half
+	// the screen: a longer title wraps under itself.
 	listW := 0
 	for _, m := range h.models {
 		listW = max(listW, lipgloss.Width(m.Title.In(c.lang))+4)
 	}
+	listW = min(listW, max(width/2, 24))
 	var list strings.Builder
 	list.WriteString(c.theme.Title.Render("dsdemo") + "\n\n")
 	if h.class != nil {
 		list.WriteString(c.theme.Faint.Render(wrap(h.class.Status(c.lang), listW)) + "\n\n")
 	}
+	if h.notice != "" {
+		list.WriteString(c.theme.Faint.Render(wrap(c.t("Programme anderer Rechner: ", "programs of other machines: ")+h.notice, listW)) + "\n\n")
+	}
 	for i, m := range h.models {
-		line := "  " + m.Title.In(c.lang)
+		title := strings.ReplaceAll(wrap(m.Title.In(c.lang), listW-3), "\n", "\n  ")
+		line := "  " + title
 		if i == h.cursor {
-			line = c.theme.Selected.Render("▸ " + m.Title.In(c.lang))
+			line = c.theme.Selected.Render("▸ " + title)
 		}
 		list.WriteString(line + "\n")
 	}

@@ -82,6 +82,9 @@ type Options struct {
 	Export func(events []trace.Event) (string, error)
 	// Quiz returns the quiz page the home page opens with Q; may be nil.
 	Quiz func() Page
+	// Notice is shown on the home page under the title: how programs of
+	// other machines join (dsdemo --class). "": nothing.
+	Notice string
 	// Class is the audience of the runs (dsdemo serve --ssh): it is shown
 	// every frame, and its answers to a question are counted in the
 	// caption. Nil: nobody watches.
@@ -160,7 +163,7 @@ func New(opts Options) *Model {
 		homeKeys: newHomeKeys(), liveKeys: newLiveKeys(), help: help.New()}
 	c.help.Styles = help.Styles{ShortKey: c.theme.Key, FullKey: c.theme.Key, ShortSeparator: c.theme.Faint,
 		FullSeparator: c.theme.Faint, Ellipsis: c.theme.Faint}
-	return &Model{opts: opts, c: c, home: home{models: opts.Catalog, experiment: -1, err: opts.Warning, class: opts.Class}}
+	return &Model{opts: opts, c: c, home: home{models: opts.Catalog, experiment: -1, err: opts.Warning, class: opts.Class, notice: opts.Notice}}
 }
 
 // Init starts the redraw ticker.
