@@ -20,6 +20,7 @@ func TestPythonExample(t *testing.T) {
 	b := startBroker(t, "")
 	out, errOut, code := programtest.Run(t, python, filepath.Join("examples", "produce_consume.py"), b.Addr)
 	assert.Equal(t, 0, code, "stderr: %s", errOut)
-	assert.Regexp(t, `(?s)sent #\d+: one\nsent #\d+: two\nsent #\d+: three\n`+
-		`got #\d+ delivery 1: one -> acked\ngot #\d+ delivery 1: two -> acked\ngot #\d+ delivery 1: three -> acked\n`, out)
+	assert.Regexp(t, `(?s)sent #\d+: one\nsent #\d+: two\nsent #\d+: three\npublished: four\n`+
+		`got #\d+ delivery 1: one -> acked\ngot #\d+ delivery 1: two -> acked\ngot #\d+ delivery 1: three -> acked\n`+
+		`got #\d+ delivery 1: four -> acked\n`, out)
 }
