@@ -66,20 +66,15 @@ func (m *master) render(ctx context.Context, r *render) (string, error) {
 	m.reportPicture(r, by, perWorker)
 	tmpl := Entry{Type: TypeResult, Fields: map[string]any{"job": r.job}}
 	for len(by) < len(r.tiles) {
-		res, err := c.Take(ctx, MatchRequest{Template: tmpl, WaitMS: resultWait.Milliseconds()})
+		res, ok, err := m.takeResult(ctx, c, r, pic, tmpl)
 		if err != nil {
 			return "", err
 		}
-		if !res.Found {
-			fmt.Fprintf(m.env.Stdout, "still waiting for %d of %d tiles\n", len(r.tiles)-len(by), len(r.tiles))
+		if !ok {
 			continue
 		}
-		n, worker, err := m.place(r, pic, *res.Entry)
-		if err != nil {
-			fmt.Fprintln(m.env.Stdout, "bad result:", err)
-			continue
-		}
-		if first, ok := by[n]; ok {
+		n, worker := res.n, res.worker
+		if first, seen := by[n]; seen {
 			dups++
 			fmt.Fprintf(m.env.Stdout, "tile %d came twice: by %s and by %s\n", n, first, worker)
 			continue
@@ -88,7 +83,7 @@ func (m *master) render(ctx context.Context, r *render) (string, error) {
 		perWorker[worker]++
 		t := r.tiles[n]
 		fmt.Fprintf(m.env.Stdout, "tile %d (col %d, row %d) by %s: %d of %d\n", n, t.Col, t.Row, worker, len(by), len(r.tiles))
-		m.reportTile(t, worker, *res.Entry)
+		m.reportTile(t, worker, res.shade)
 		m.reportPicture(r, by, perWorker)
 	}
 	took := time.Since(start).Round(time.Millisecond)
@@ -103,6 +98,45 @@ func (m *master) render(ctx context.Context, r *render) (string, error) {
 		summary += "; written to " + m.cfg.Out
 	}
 	return summary, nil
+}
+
+type placed struct {
+	n      int
+	worker string
+	shade  float64
+}
+
+// takeResult takes one result under a transaction of its own, and commits
+// only once the tile is in the picture: a master that gave up waiting
+// for the space's answer (a frozen space) loses no result, since its
+// transaction's lease puts the result back.
+func (m *master) takeResult(ctx context.Context, c *Client, r *render, pic *Picture, tmpl Entry) (placed, bool, error) {
+	b, err := c.Begin(ctx, resultWait+2*m.cfg.Timeout)
+	if err != nil {
+		return placed{}, false, err
+	}
+	res, err := c.Take(ctx, MatchRequest{Template: tmpl, WaitMS: resultWait.Milliseconds(), Txn: b.Txn})
+	if err != nil {
+		return placed{}, false, err
+	}
+	if !res.Found {
+		if _, err := c.Abort(ctx, b.Txn); err != nil {
+			return placed{}, false, err
+		}
+		fmt.Fprintln(m.env.Stdout, "still waiting for tiles")
+		return placed{}, false, nil
+	}
+	n, worker, err := m.place(r, pic, *res.Entry)
+	if _, cerr := c.Commit(ctx, b.Txn); cerr != nil {
+		fmt.Fprintf(m.env.Stdout, "result of tile %d: the commit failed, it will come again: %v\n", n, cerr)
+		return placed{}, false, nil
+	}
+	if err != nil {
+		fmt.Fprintln(m.env.Stdout, "bad result, dropped:", err)
+		return placed{}, false, nil
+	}
+	shade, _ := res.Entry.Fields["shade"].(float64)
+	return placed{n: n, worker: worker, shade: shade}, true, nil
 }
 
 // place checks a result and copies its pixels into the picture.
@@ -141,7 +175,6 @@ func (m *master) reportPicture(r *render, by map[int]string, per map[string]int)
 
 // reportTile shows one tile as it arrives. (The live view's picture pane
 // draws these; see reportTileState.)
-func (m *master) reportTile(t Tile, worker string, e Entry) {
-	shade, _ := e.Fields["shade"].(float64)
+func (m *master) reportTile(t Tile, worker string, shade float64) {
 	reportTileState(m.node.Trace, t, worker, shade)
 }

@@ -19,7 +19,7 @@ import (
 //	waiting        a gauge: the reads and takes waiting for an entry, of --max-waiting
 //	transactions   a gauge: the open transactions, of --max-txns
 //	txn NODE       a timer: the lease of the transaction NODE began last; when it
-//	               ends, a text: "txn #7 committed", "aborted", "expired: 1 taken entry back"
+//	               ends, a text: "committed", "aborted", "expired: 1 taken entry back"
 //	notify NODE    a timer: the lease of NODE's notify registration
 //	next lease     a timer: the entry whose lease runs out first
 //
@@ -115,7 +115,7 @@ func (r *reportBoard) endTxn(t *txn, why string, taken int) {
 		return
 	}
 	delete(r.txns, t)
-	v := fmt.Sprintf("txn #%d %s", t.lease.id, why)
+	v := why
 	if why != "committed" && taken > 0 {
 		v += fmt.Sprintf(": %d taken %s back", taken, plural(taken, "entry", "entries"))
 	}
