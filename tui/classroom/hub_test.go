@@ -2,6 +2,8 @@ package classroom_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -131,4 +133,24 @@ func TestLeavingAndTheEndOfTheClass(t *testing.T) {
 	assert.False(t, open, "ben's scenes closed with the class")
 	assert.Equal(t, 0, hub.Watching())
 	hub.Show(running(event(1))) // the UI may still show a frame: nothing happens
+}
+
+// The host key is made on the first run and kept, so the students' ssh
+// recognises the classroom next week; a class without any access rule is
+// refused.
+func TestTheHostKeyIsKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "host_ed25519")
+	cfg := classroom.Config{Access: classroom.Access{Password: "tulip-42"}, HostKey: path}
+	_, err := classroom.NewServer(classroom.NewHub(), cfg)
+	require.NoError(t, err)
+	first, err := os.ReadFile(path)
+	require.NoError(t, err)
+	_, err = classroom.NewServer(classroom.NewHub(), cfg)
+	require.NoError(t, err)
+	again, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, first, again)
+
+	_, err = classroom.NewServer(classroom.NewHub(), classroom.Config{HostKey: path})
+	require.ErrorContains(t, err, "needs a password or an authorized keys file")
 }
