@@ -38,6 +38,7 @@ bench: build
 	$(GO) test -v -run '^$$' -bench Bookings -benchtime 3x ./ntier/
 	$(GO) test -v -run '^$$' -bench VsNATS -benchtime 10000x -timeout 20m ./middleware/broker/
 	$(GO) test -run '^$$' -bench Jini -benchmem ./middleware/rpc/
+	$(GO) test -v -run '^$$' -bench 'WriteTake|Farm' -benchtime 3x ./middleware/space/
 
 demo: build
 	bin/dsdemo

@@ -112,7 +112,7 @@
 // Build the programs (make build puts them in bin/), then each in its own
 // terminal:
 //
-//	bin/space                                # listening on 127.0.0.1:7800
+//	bin/space                                # listening on 127.0.0.1:7850
 //	bin/worker                               # waits in take for a task
 //	bin/worker --work 300ms                  # a slower one
 //	bin/master --out mandel.png render       # one line per tile: which worker did it
@@ -133,8 +133,8 @@
 //
 // The space reads JSON lines, so nc speaks to it too:
 //
-//	echo '{"from":"me","type":"write","id":1,"body":{"entry":{"type":"note","fields":{"n":1}}}}' | nc -q1 127.0.0.1 7800
-//	echo '{"from":"me","type":"take","id":1,"body":{"template":{"type":"note"}}}' | nc -q1 127.0.0.1 7800
+//	echo '{"from":"me","type":"write","id":1,"body":{"entry":{"type":"note","fields":{"n":1}}}}' | nc -q1 127.0.0.1 7850
+//	echo '{"from":"me","type":"take","id":1,"body":{"template":{"type":"note"}}}' | nc -q1 127.0.0.1 7850
 //
 // # Teacher notes
 //

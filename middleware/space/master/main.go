@@ -17,7 +17,7 @@ func main() {
 	p := program.New("master", "space", "", "[flags] [render [COLSxROWS] | write TYPE k=v.. | take TYPE k=v.. | ...]")
 	p.Commands = true
 	var cfg space.MasterConfig
-	p.Flags.StringVar(&cfg.Space, "space", "127.0.0.1:7800", "the space's `ADDR`")
+	p.Flags.StringVar(&cfg.Space, "space", "127.0.0.1:7850", "the space's `ADDR`")
 	p.Flags.StringVar(&cfg.Size, "size", "96x48", "the picture's size in pixels, `WxH`")
 	p.Flags.StringVar(&cfg.Grid, "grid", "8x4", "its tiles, `COLSxROWS`: one task each")
 	p.Flags.IntVar(&cfg.Iter, "iter", 500, "iterations per pixel at most")

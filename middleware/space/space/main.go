@@ -12,7 +12,7 @@ import (
 )
 
 func main() {
-	p := program.New("space", "space", "127.0.0.1:7800", "[--max-entries N --max-bytes N --max-waiting N --max-txns N --max-lease D]")
+	p := program.New("space", "space", "127.0.0.1:7850", "[--max-entries N --max-bytes N --max-waiting N --max-txns N --max-lease D]")
 	cfg := space.DefaultConfig()
 	p.Flags.IntVar(&cfg.MaxEntries, "max-entries", cfg.MaxEntries, "entries the space holds at most")
 	p.Flags.Int64Var(&cfg.MaxBytes, "max-bytes", cfg.MaxBytes, "bytes all entries together hold at most")

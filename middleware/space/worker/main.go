@@ -15,7 +15,7 @@ import (
 func main() {
 	p := program.New("worker", "space", "", "[flags]")
 	var cfg space.WorkerConfig
-	p.Flags.StringVar(&cfg.Space, "space", "127.0.0.1:7800", "the space's `ADDR`")
+	p.Flags.StringVar(&cfg.Space, "space", "127.0.0.1:7850", "the space's `ADDR`")
 	p.Flags.DurationVar(&cfg.TxnLease, "txn-lease", 3*time.Second, "the lease of each transaction; renewed while the worker lives")
 	p.Flags.DurationVar(&cfg.Wait, "wait", 30*time.Second, "how long one take waits for a task")
 	p.Flags.DurationVar(&cfg.Work, "work", 0, "extra time per tile, so the class can watch (protocol time)")
