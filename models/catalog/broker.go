@@ -67,6 +67,10 @@ func messageBroker() Model {
 				Args: args("--from", "topic:news", "--pull", "--wait", "3s")},
 			{Node: "reader-3", Role: "consumer", Binary: "consumer", Later: true,
 				Args: args("--from", "topic:news", "--durable", "audit")},
+			// The auditor shows JMS's client-acknowledge pitfall (experiment
+			// client-ack): one ack every second message covers all before it.
+			{Node: "auditor", Role: "consumer", Binary: "consumer", Later: true,
+				Args: args("--from", "queue:audit", "--ack", "client", "--ack-every", "2")},
 			{Node: "broker", Role: "broker", Binary: "broker", Listen: ListenAny},
 			{Node: "producer-1", Role: "producer", Binary: "producer", Args: args("--to", "queue:orders")},
 			{Node: "producer-2", Role: "producer", Binary: "producer", Later: true,
