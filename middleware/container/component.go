@@ -367,7 +367,7 @@ func (d *deployment) status() ComponentStatus {
 	defer d.mu.Unlock()
 	st := ComponentStatus{Name: d.desc.Component, Version: d.desc.Version, Kind: d.desc.Kind}
 	if d.desc.Kind == Stateless {
-		st.Instances, st.Pool = d.made, d.desc.Pool
+		st.Instances, st.Busy, st.Pool = d.made, d.busy, d.desc.Pool
 		return st
 	}
 	for _, s := range d.sessions {

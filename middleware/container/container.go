@@ -3,10 +3,13 @@ package container
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
+	pathpkg "path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -350,29 +353,48 @@ func (w *traceWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// examples are the components of examples/, which the programs carry
+// with them: "example:bank" names examples/bank.yaml, so the launcher and
+// a class need no files of their own.
+//
+//go:embed examples
+var examples embed.FS
+
+// examplePrefix marks a descriptor of examples/.
+const examplePrefix = "example:"
+
 // ReadDeployment reads a descriptor file and the script it names (beside
-// it), as the deploy command sends them.
+// it), as the deploy command sends them. "example:NAME" reads
+// examples/NAME.yaml from the program itself.
 func ReadDeployment(file string) (DeployRequest, error) {
-	desc, err := readSmall(file)
+	fsys, path := fs.FS(os.DirFS(".")), file
+	if name, ok := strings.CutPrefix(file, examplePrefix); ok {
+		fsys, path = examples, "examples/"+name+".yaml"
+	} else if filepath.IsAbs(file) {
+		fsys, path = os.DirFS("/"), strings.TrimPrefix(filepath.ToSlash(file), "/")
+	}
+	path = pathpkg.Clean(path)
+	desc, err := readSmall(fsys, path, file)
 	if err != nil {
 		return DeployRequest{}, err
 	}
-	d, err := ParseDescriptor(filepath.Base(file), desc)
+	d, err := ParseDescriptor(pathpkg.Base(path), desc)
 	if err != nil {
 		return DeployRequest{}, err
 	}
 	if d.Script == "" {
 		return DeployRequest{}, fmt.Errorf("%s: the descriptor names no script", file)
 	}
-	src, err := readSmall(filepath.Join(filepath.Dir(file), d.Script))
+	script := pathpkg.Join(pathpkg.Dir(path), d.Script)
+	src, err := readSmall(fsys, script, script)
 	if err != nil {
 		return DeployRequest{}, err
 	}
 	return DeployRequest{Descriptor: string(desc), Script: string(src)}, nil
 }
 
-func readSmall(file string) ([]byte, error) {
-	data, err := os.ReadFile(file)
+func readSmall(fsys fs.FS, path, file string) ([]byte, error) {
+	data, err := fs.ReadFile(fsys, path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w", file, err)
 	}

@@ -73,6 +73,9 @@ func ParseDescriptor(file string, data []byte) (Descriptor, error) {
 	if err != nil {
 		return Descriptor{}, err
 	}
+	if root == nil {
+		return Descriptor{}, fmt.Errorf("%s: the descriptor is empty", file)
+	}
 	d := Descriptor{Methods: map[string]Method{}, Users: map[string][]string{}, Pool: 1}
 	f := r.Fields(root, "a deployment descriptor", []string{"component", "version", "script", "kind", "pool", "resources", "methods", "users"})
 	if f == nil {

@@ -76,5 +76,6 @@ type ComponentStatus struct {
 	Version   int    `json:"version"`
 	Kind      string `json:"kind"`
 	Instances int    `json:"instances"` // alive now: pooled, or one per active session
+	Busy      int    `json:"busy"`      // serving a call now (stateless)
 	Pool      int    `json:"pool,omitempty"`
 }
