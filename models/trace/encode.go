@@ -54,15 +54,15 @@ func (ev *Event) AppendJSON(b []byte) []byte {
 	b = appendField(b, `,"fault":`, ev.Fault)
 	b = appendField(b, `,"key":`, ev.Key)
 	b = appendField(b, `,"value":`, ev.Value)
-	b = appendTyped(b, ev.Timer, ev.Gauge)
+	b = appendTyped(b, ev.Timer, ev.Gauge, ev.Tile)
 	b = appendField(b, `,"text":`, ev.Text)
 	b = appendUint(b, `,"count":`, ev.Count)
 	return append(b, "}\n"...)
 }
 
-// appendTyped appends a state's timer or gauge. They are rare, so
+// appendTyped appends a state's timer, gauge or tile. They are rare, so
 // encoding/json writes them (a float's format is its business).
-func appendTyped(b []byte, t *Timer, g *Gauge) []byte {
+func appendTyped(b []byte, t *Timer, g *Gauge, tl *Tile) []byte {
 	if t != nil {
 		q, _ := json.Marshal(t)
 		b = append(append(b, `,"timer":`...), q...)
@@ -70,6 +70,10 @@ func appendTyped(b []byte, t *Timer, g *Gauge) []byte {
 	if g != nil {
 		q, _ := json.Marshal(g)
 		b = append(append(b, `,"gauge":`...), q...)
+	}
+	if tl != nil {
+		q, _ := json.Marshal(tl)
+		b = append(append(b, `,"tile":`...), q...)
 	}
 	return b
 }

@@ -108,6 +108,7 @@ type Event struct {
 	Value string `json:"value,omitempty"` // state
 	Timer *Timer `json:"timer,omitempty"` // state: a countdown to draw as a bar (state.go)
 	Gauge *Gauge `json:"gauge,omitempty"` // state: an amount of a most to draw as a bar (state.go)
+	Tile  *Tile  `json:"tile,omitempty"`  // state: one cell of a picture that fills in (state.go)
 
 	Text  string `json:"text,omitempty"`  // log, bye
 	Count uint64 `json:"count,omitempty"` // overflow

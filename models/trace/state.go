@@ -38,6 +38,24 @@ type Timer struct {
 	Label     string  `json:"label,omitempty"`      // what it waits for, e.g. "reply to put a"
 }
 
+// Tile is one cell of a picture that fills in: a grid of W by H cells, of
+// which this state event fills the cell at column X, row Y (from 0), with
+// a shade from 0 (dark) to 1 (light), done by node By. Unlike a timer or
+// gauge, the tiles of one key add up: each fills its cell and keeps the
+// others, until a tile with Reset (the first of a new picture), a tile of
+// another grid size, or a state of the key without a tile. A compute farm
+// reports each finished piece of work this way, and a viewer draws the
+// picture, marking each cell with who did it.
+type Tile struct {
+	W     int     `json:"w"`
+	H     int     `json:"h"`
+	X     int     `json:"x"`
+	Y     int     `json:"y"`
+	Shade float64 `json:"shade"`
+	By    string  `json:"by,omitempty"`
+	Reset bool    `json:"reset,omitempty"`
+}
+
 // Gauge is an amount and the most it can be: a queue's depth, a cache's
 // fill.
 type Gauge struct {
@@ -52,6 +70,7 @@ const (
 	MaxGauge   = 1 << 53             // the largest integer every JSON reader holds exactly
 	MaxLabel   = 64                  // bytes of a timer's label; longer ones are cut
 	MaxUnit    = 16                  // bytes of a gauge's unit; longer ones are cut
+	MaxGrid    = 64                  // cells of a tile's grid across and down
 )
 
 // Bound applies the rules of typed state to an event that came from the
@@ -65,39 +84,66 @@ const (
 //   - a gauge's max is between 1 and MaxGauge and its value is not negative
 //     (refused otherwise); a value over max is clamped to max, while the
 //     value text still says the real amount;
-//   - only a state event with a key carries a timer or a gauge, and never
-//     both (refused otherwise);
-//   - a label over MaxLabel and a unit over MaxUnit bytes are cut.
+//   - a tile's grid is 1 to MaxGrid cells across and down, its cell lies
+//     in it and its shade is between 0 and 1 (refused otherwise);
+//   - only a state event with a key carries a timer, a gauge or a tile,
+//     and never two of them (refused otherwise);
+//   - a label over MaxLabel, a unit over MaxUnit and a tile's by over
+//     MaxLabel bytes are cut.
 //
 // The structs of ev are copied, never changed in place.
 func Bound(ev Event) (Event, error) {
-	if ev.Timer == nil && ev.Gauge == nil {
+	typed := 0
+	for _, set := range []bool{ev.Timer != nil, ev.Gauge != nil, ev.Tile != nil} {
+		if set {
+			typed++
+		}
+	}
+	if typed == 0 {
 		return ev, nil
 	}
 	var err error
 	switch {
 	case ev.Kind != KindState || ev.Key == "":
-		err = fmt.Errorf("%s event: only a state with a key carries a timer or gauge", ev.Kind)
-	case ev.Timer != nil && ev.Gauge != nil:
-		err = fmt.Errorf("state %q: a timer and a gauge at once", ev.Key)
+		err = fmt.Errorf("%s event: only a state with a key carries a timer, gauge or tile", ev.Kind)
+	case typed > 1:
+		err = fmt.Errorf("state %q: more than one of timer, gauge and tile at once", ev.Key)
 	case ev.Timer != nil:
 		var t Timer
 		if t, err = ev.Timer.bound(); err == nil {
 			ev.Timer = &t
 		}
-	default:
+	case ev.Gauge != nil:
 		var g Gauge
 		if g, err = ev.Gauge.bound(); err == nil {
 			ev.Gauge = &g
 		}
+	default:
+		var t Tile
+		if t, err = ev.Tile.bound(); err == nil {
+			ev.Tile = &t
+		}
 	}
 	if err != nil {
-		ev.Timer, ev.Gauge = nil, nil
+		ev.Timer, ev.Gauge, ev.Tile = nil, nil, nil
 		if ev.Kind == KindState {
 			err = fmt.Errorf("state %q: %w; shown as plain text", ev.Key, err)
 		}
 	}
 	return ev, err
+}
+
+func (t Tile) bound() (Tile, error) {
+	switch {
+	case t.W < 1 || t.W > MaxGrid || t.H < 1 || t.H > MaxGrid:
+		return t, fmt.Errorf("tile grid %dx%d is not between 1x1 and %dx%d", t.W, t.H, MaxGrid, MaxGrid)
+	case t.X < 0 || t.X >= t.W || t.Y < 0 || t.Y >= t.H:
+		return t, fmt.Errorf("tile cell %d,%d is outside its grid of %dx%d", t.X, t.Y, t.W, t.H)
+	case !(t.Shade >= 0 && t.Shade <= 1): // NaN too
+		return t, fmt.Errorf("tile shade %v is not between 0 and 1", t.Shade)
+	}
+	t.By = cutBytes(t.By, MaxLabel)
+	return t, nil
 }
 
 func (t Timer) bound() (Timer, error) {
