@@ -90,7 +90,8 @@ type Directory struct {
 	lastLease uint64                   // for lease ids
 	lastSub   uint64                   // for subscription ids
 
-	wake    chan struct{} // tells expire that the earliest deadline moved
+	clock   *protocolClock // what the leases count: protocol time
+	wake    chan struct{}  // tells expire that the earliest deadline moved
 	stop    context.CancelFunc
 	running sync.WaitGroup // expire and the subscribers' writers
 }
@@ -101,7 +102,7 @@ type entry struct {
 	lease *lease
 }
 
-func (e *entry) view(now time.Time) Registration {
+func (e *entry) view(now time.Duration) Registration {
 	return Registration{Name: e.req.Name, Interface: e.req.Interface, Address: e.req.Address,
 		Attributes: e.req.Attributes, Lease: e.lease.id, LeftMS: e.lease.left(now).Milliseconds()}
 }
@@ -111,7 +112,7 @@ func (e *entry) view(now time.Time) Registration {
 func NewDirectory(n *wire.Node, cfg DirectoryConfig) *Directory {
 	ctx, stop := context.WithCancel(context.Background())
 	d := &Directory{node: n, cfg: cfg, byName: map[string]*entry{}, leases: map[string]*lease{},
-		subs: map[string]*subscription{}, wake: make(chan struct{}, 1), stop: stop}
+		subs: map[string]*subscription{}, clock: newProtocolClock(n.Faults), wake: make(chan struct{}, 1), stop: stop}
 	d.running.Go(func() { d.expire(ctx) })
 	return d
 }
@@ -303,7 +304,7 @@ func (d *Directory) Renew(r LeaseRequest) (Grant, error) {
 		}
 		l.duration = dur
 	}
-	l.deadline = time.Now().Add(l.duration)
+	l.deadline = d.clock.Now() + l.duration
 	d.expiry.renew(l)
 	d.wakeExpire()
 	d.reportLeaseLocked(l)
@@ -329,7 +330,7 @@ func (d *Directory) Cancel(r LeaseRequest) error {
 // ownedLocked finds the lease r names and checks that r holds its key.
 func (d *Directory) ownedLocked(r LeaseRequest) (*lease, error) {
 	l := d.leases[r.Lease]
-	if l == nil || !l.deadline.After(time.Now()) {
+	if l == nil || l.deadline <= d.clock.Now() {
 		return nil, fmt.Errorf("no lease %q: it never existed, or it ran out or was cancelled", clip(r.Lease))
 	}
 	if !l.holds(r.Key) {
@@ -346,19 +347,19 @@ func (d *Directory) Lookup(r LookupRequest) (LookupResult, error) {
 	if err := checkTemplate(r); err != nil {
 		return LookupResult{}, err
 	}
-	now := time.Now()
+	now := d.clock.Now()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	res := LookupResult{Matches: []Registration{}}
 	budget := maxProxyReply
 	if r.Name != "" {
-		if e := d.byName[r.Name]; e != nil && e.lease.deadline.After(now) && matches(r, e.req) {
+		if e := d.byName[r.Name]; e != nil && e.lease.deadline > now && matches(r, e.req) {
 			res.Matches = append(res.Matches, e.withProxy(now, &budget))
 		}
 		return res, nil
 	}
 	for _, e := range d.byName {
-		if e.lease.deadline.After(now) && matches(r, e.req) {
+		if e.lease.deadline > now && matches(r, e.req) {
 			res.Matches = append(res.Matches, e.withProxy(now, &budget))
 		}
 	}
@@ -403,7 +404,7 @@ func (d *Directory) grantable(ms int64) (time.Duration, error) {
 func (d *Directory) newLeaseLocked(dur time.Duration) *lease {
 	d.lastLease++
 	l := &lease{id: "L" + strconv.FormatUint(d.lastLease, 10), key: newKey(), duration: dur,
-		deadline: time.Now().Add(dur)}
+		deadline: d.clock.Now() + dur}
 	d.leases[l.id] = l
 	d.expiry.add(l)
 	d.wakeExpire()
@@ -442,28 +443,50 @@ func (d *Directory) wakeExpire() {
 }
 
 // expire is the lease clock: it sleeps until the earliest deadline and
-// ends every lease that has run out, until ctx is done.
+// ends every lease that has run out, until ctx is done. Deadlines are in
+// protocol time, so the sleep is worked out again whenever the pace
+// changes, and in step mode there is none: no lease runs out while the
+// protocol stands still.
 func (d *Directory) expire(ctx context.Context) {
 	t := time.NewTimer(time.Hour)
 	defer t.Stop()
+	var reported uint64 // the pace the live view's timers run at
 	for {
+		changed := d.clock.Changed()
+		if paces := d.clock.Paces(); paces != reported {
+			reported = paces
+			d.reportAllLeases() // the live view's bars run at the new pace
+		}
 		d.mu.Lock()
-		now := time.Now()
-		for len(d.expiry) > 0 && !d.expiry[0].deadline.After(now) {
+		now := d.clock.Now()
+		for len(d.expiry) > 0 && d.expiry[0].deadline <= now {
 			d.endLocked(d.expiry[0], Expired)
 		}
-		next := time.Hour
+		var fire <-chan time.Time
 		if len(d.expiry) > 0 {
-			next = d.expiry[0].deadline.Sub(now)
+			if wall, ok := d.clock.until(d.expiry[0].deadline); ok {
+				t.Reset(wall)
+				fire = t.C
+			}
 		}
 		d.mu.Unlock()
-		t.Reset(next)
 		select {
 		case <-ctx.Done():
 			return
 		case <-d.wake:
-		case <-t.C:
+		case <-fire:
+		case <-changed: // the live view's bars run at the new pace
 		}
+		t.Stop()
+	}
+}
+
+// reportAllLeases reports every lease's timer again, at the pace in force.
+func (d *Directory) reportAllLeases() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, l := range d.expiry {
+		d.reportLeaseLocked(l)
 	}
 }
 
@@ -483,7 +506,7 @@ func (d *Directory) reportLeaseLocked(l *lease) {
 	if l.reg != nil {
 		label = l.id + " " + l.reg.req.Name + " at " + l.reg.req.Address
 	}
-	d.node.Trace.StartTimer(leaseKey(l), label, l.duration)
+	d.node.Trace.Timer(leaseKey(l), d.clock.timer(label, l.duration, l.deadline))
 }
 
 func (d *Directory) reportCountLocked() {

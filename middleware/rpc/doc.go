@@ -66,8 +66,12 @@
 // one goroutine, so 10,000 leases cost no timer or goroutine each. The
 // directory reports each lease as a timer ("lease bank") and the number
 // of registrations as a gauge; the server reports its own lease too.
-// Leases run in wall-clock time: hold a renewal in step mode and watch the
-// lease run out.
+// Leases count protocol time, as every timeout of the demos does
+// (wire.Node.WithTimeout): in slow motion they run slower, in step mode
+// not at all, so a lease lasts as many message legs at any pace, and the
+// server's renewals, which wait in protocol time too, keep it alive. The
+// timer's bar in the live view runs at the same pace. Freeze the server
+// (SIGSTOP) to watch a lease run out: a frozen process sends nothing.
 //
 // A server that registers a name already taken replaces the entry (the
 // grant names the lease it replaced): that is how a server that moved to
@@ -191,9 +195,9 @@
 //   - Leases: freeze the server. Nothing happens at once; its entry goes
 //     when the lease runs out, and the watching client sees "expired".
 //     Thawed, the server finds its lease gone and registers again.
-//   - Slow motion stretches the client's timeouts but not the leases
-//     (wall-clock time): at very slow paces start the server with a longer
-//     --lease.
+//   - Slow motion stretches the client's timeouts and the leases alike
+//     (protocol time), so no lease runs out only because the class
+//     watches slowly; step mode stops both.
 //
 // # Jini: lookup services, leases, events and downloaded proxies
 //

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"time"
 
 	"dsdemo/models/wire"
 )
@@ -90,7 +89,7 @@ func (d *Directory) notifyLocked(kind string, e *entry) {
 	if len(d.subs) == 0 {
 		return
 	}
-	reg := e.view(time.Now())
+	reg := e.view(d.clock.Now())
 	if kind == Expired || kind == Cancelled {
 		reg.LeftMS = 0
 	}

@@ -45,7 +45,7 @@ func checkProxy(p *Proxy) error {
 
 // withProxy is e as a lookup shows it: with its proxy, while the reply's
 // budget of proxy source lasts.
-func (e *entry) withProxy(now time.Time, budget *int) Registration {
+func (e *entry) withProxy(now time.Duration, budget *int) Registration {
 	r := e.view(now)
 	if p := e.req.Proxy; p != nil && len(p.Source) <= *budget {
 		*budget -= len(p.Source)

@@ -22,7 +22,7 @@ type lease struct {
 	id       string        // "L7": public, it appears in lists and events
 	key      string        // secret: only its holder may renew or cancel
 	duration time.Duration // granted, renewed for as long again
-	deadline time.Time     // when it runs out unless renewed
+	deadline time.Duration // when it runs out unless renewed, in protocol time (protocolclock.go)
 	index    int           // its place in the heap; -1 when not in it
 
 	reg *entry        // what it keeps alive: a registration,
@@ -43,13 +43,13 @@ func (l *lease) holds(key string) bool {
 }
 
 // left is how long the lease still runs at now.
-func (l *lease) left(now time.Time) time.Duration { return max(l.deadline.Sub(now), 0) }
+func (l *lease) left(now time.Duration) time.Duration { return max(l.deadline-now, 0) }
 
 // leaseHeap orders leases by deadline, the earliest first (container/heap).
 type leaseHeap []*lease
 
 func (h leaseHeap) Len() int           { return len(h) }
-func (h leaseHeap) Less(i, j int) bool { return h[i].deadline.Before(h[j].deadline) }
+func (h leaseHeap) Less(i, j int) bool { return h[i].deadline < h[j].deadline }
 func (h leaseHeap) Swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
 	h[i].index, h[j].index = i, j

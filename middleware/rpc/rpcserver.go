@@ -305,12 +305,13 @@ func KeepRegistered(ctx context.Context, n *wire.Node, dir *DirectoryClient, reg
 		} else {
 			n.Trace.StartTimer("lease", g.Lease+" "+reg.Name, time.Duration(g.DurationMS)*time.Millisecond)
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		// The wait counts protocol time, as the directory's leases do, so
+		// that slow motion stretches both alike.
+		wctx, cancel := n.WithTimeout(ctx, wait)
+		<-wctx.Done()
+		cancel()
+		if ctx.Err() != nil {
 			return
-		case <-t.C:
 		}
 	}
 }
