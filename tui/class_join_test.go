@@ -88,14 +88,14 @@ func TestClassJoinFromAnotherMachine(t *testing.T) {
 	teacher := startIn(t, "teacher", 110, 34, strings.Join([]string{"env", "XDG_STATE_HOME=" + state, "LANG=en_US.UTF-8",
 		filepath.Join(dir, "tui"), "--class", addr, "--lang", "en", "--bin", dir}, " "))
 	teacher.waitText("programs of other machines")
-	token := regexp.MustCompile(`--token ([a-z2-7]{12})`).FindStringSubmatch(teacher.screen())
+	token := regexp.MustCompile(`--join-token ([a-z2-7]{12})`).FindStringSubmatch(teacher.screen())
 	require.Len(t, token, 2, "the token on the home page:\n%s", teacher.screen())
 	teacher.keys("Enter")
 	teacher.waitText("⟦client-1 ●⟧")
 
 	ctx := programtest.Context(t)
 	server := filepath.Join(dir, "server")
-	joined := laptop.command(ctx, server, "--name", "laptop-1", "--listen", laptop.peer+":0", "--trace", addr, "--token", token[1])
+	joined := laptop.command(ctx, server, "--name", "laptop-1", "--listen", laptop.peer+":0", "--trace", addr, "--join-token", token[1])
 	require.NoError(t, joined.Start())
 	t.Cleanup(func() { joined.Process.Kill(); joined.Wait() })
 	teacher.waitText("laptop-1")
@@ -107,7 +107,7 @@ func TestClassJoinFromAnotherMachine(t *testing.T) {
 		{"laptop-3", "wrongtoken12", "this demo takes programs from other machines only with the class's join token"},
 		{"server", token[1], "the name server belongs to a program of the demo"},
 	} {
-		refused := laptop.command(ctx, server, "--name", tc.name, "--listen", laptop.peer+":0", "--trace", addr, "--token", tc.token)
+		refused := laptop.command(ctx, server, "--name", tc.name, "--listen", laptop.peer+":0", "--trace", addr, "--join-token", tc.token)
 		out, err := refused.CombinedOutput()
 		var exit *exec.ExitError
 		require.ErrorAs(t, err, &exit, "%s must be refused: %s", tc.name, out)

@@ -16,7 +16,7 @@ const (
 	FlagListen            = "listen"              // HOST:PORT to listen on; only a program that serves has it
 	FlagTrace             = "trace"               // the collector's address (default $DSDEMO_TRACE)
 	FlagExitWithCollector = "exit-with-collector" // stop when the collector hangs up
-	FlagToken             = "token"               // the join token of a class's demo
+	FlagJoinToken         = "join-token"          // the join token of a class's demo
 	FlagSeed              = "seed"                // the seed of random faults and choices, to repeat a run
 )
 
@@ -62,6 +62,6 @@ func (c *Common) define(fs *flag.FlagSet, role, listen string) {
 	}
 	fs.StringVar(&c.Trace, FlagTrace, os.Getenv(TraceEnv), "send trace events to the collector at `ADDR` (default $"+TraceEnv+")")
 	fs.BoolVar(&c.ExitWithCollector, FlagExitWithCollector, false, "stop when the trace collector goes away")
-	fs.StringVar(&c.Token, FlagToken, os.Getenv(TokenEnv), "the join token of the class's demo the collector belongs to (default $"+TokenEnv+")")
+	fs.StringVar(&c.Token, FlagJoinToken, os.Getenv(TokenEnv), "the join token of the class's demo the collector belongs to (default $"+TokenEnv+")")
 	fs.Uint64Var(&c.Seed, FlagSeed, uint64(time.Now().UnixNano()), "seed for random faults, to repeat a run")
 }

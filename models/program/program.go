@@ -44,7 +44,7 @@ import (
 const TraceEnv = "DSDEMO_TRACE"
 
 // TokenEnv is the environment variable that holds the join token when
-// --token is not given.
+// --join-token is not given.
 const TokenEnv = "DSDEMO_TOKEN"
 
 // Program describes one demo program: who it is in its model and which flags

@@ -138,7 +138,7 @@ func parseOptions(args []string, stdout io.Writer, more ...func(fs *flag.FlagSet
 	fs.IntVar(&o.pace, "pace", screen.DefaultPace, "with --auto: read each caption aloud at `WORDS` a minute before the next step (20 to 600)")
 	fs.StringVar(&o.experiments, "experiments", "", "`DIR` of your own experiments, listed beside the built-in ones (default "+ownDirHint()+")")
 	fs.StringVar(&o.bin, "bin", "", "`DIR` with the demo programs, missing ones built there (default bin/ of the dsdemo module)")
-	fs.StringVar(&o.class, "class", "", "open each demo to programs from other machines at `ADDR` (host:port): they join with --trace ADDR --token TOKEN, the token shown on the home page")
+	fs.StringVar(&o.class, "class", "", "open each demo to programs from other machines at `ADDR` (host:port): they join with --trace ADDR --join-token TOKEN, the token shown on the home page")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			dir, _ := record.StateDir()
@@ -348,7 +348,7 @@ func runUI(o options, class screen.Class) error {
 	opts := o.screenOptions(dir, start)
 	opts.Class = class
 	if o.class != "" {
-		opts.Notice = fmt.Sprintf("--trace %s --token %s", o.class, o.classToken)
+		opts.Notice = fmt.Sprintf("--trace %s --join-token %s", o.class, o.classToken)
 	}
 	// A bad file of the instructor's own is named on the home page; the
 	// good ones and the built-in experiments are there all the same.

@@ -55,7 +55,7 @@ type Config struct {
 // Class is where a class's demo takes programs from other machines.
 type Class struct {
 	Addr  string // host:port of the collector
-	Token string // the join token a program passes with --token
+	Token string // the join token a program passes with --join-token
 }
 
 // helloTimeout is how long a program may take to say hello after it
@@ -402,7 +402,7 @@ func (l *Launcher) admit(hello trace.Event) error {
 	case taken || planned:
 		return fmt.Errorf("the name %s belongs to a program of the demo; choose another with --name", hello.Node)
 	case l.cfg.Class != nil && !same(hello.Token, l.cfg.Class.Token):
-		return errors.New("this demo takes programs from other machines only with the class's join token: start the program with --token TOKEN")
+		return errors.New("this demo takes programs from other machines only with the class's join token: start the program with --join-token TOKEN")
 	}
 	return nil
 }
