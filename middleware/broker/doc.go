@@ -58,6 +58,21 @@
 //     a consumer that skips a message it failed on and acknowledges the
 //     next one has acknowledged the failed one too, and it is lost.
 //
+// Two ways to hand over a message:
+//
+//   - send: the broker answers send_ok once the message is in its hands
+//     (for a persistent one: on disk), or an error. The producer knows.
+//   - publish: the sender goes on. The broker sends nothing back when it
+//     takes the message, so a producer can publish as fast as the line
+//     carries, without a round trip per message. The price: a
+//     non-persistent message is delivered at most once, and the producer
+//     does not learn that it arrived. It does learn that it did not: a
+//     publish the broker refuses (an unknown or malformed destination, a
+//     full queue, a text too long) comes back later as an error line with
+//     reply_to 0 whose body names the publish's id ({"reason", "publish",
+//     "dest"}). A persistent message always gets a receipt, also when
+//     published: publish_ok, once it is on disk.
+//
 // Durability: a persistent message is a line in the log (journal.go) and
 // fsynced before its send_ok, so it survives a SIGKILL of the broker and a
 // power cut; the writer puts every send that waits into one fsync (group
@@ -90,8 +105,11 @@
 //
 //	type         body                                              reply                            sent by
 //	send         {dest,text,persistent}                            send_ok {msg,copies}             a producer
-//	subscribe    {dest,mode,ack,window,durable,ack_timeout_ms}     subscribe_ok {sub,dest,mode,ack,window}  a consumer
+//	publish      {dest,text}                                       none; refused: error {reason,publish,dest}, reply_to 0   a producer
+//	publish      {dest,text,persistent:true}                       publish_ok {msg,copies}          a producer
+//	subscribe    {dest,mode,ack,window,durable,ack_timeout_ms,batch}  subscribe_ok {sub,dest,mode,ack,window}  a consumer
 //	deliver      {sub,msg,dest,text,persistent,redelivered,count}  none (the consumer acks)         the broker, to a push consumer
+//	deliver_batch {messages:[Delivery]}                            none (the consumer acks)         the broker, to a push consumer with batch
 //	pull         {sub,max,wait_ms}                                 pull_ok {messages:[Delivery]}    a pull consumer
 //	ack          {sub,msg} or {sub,msgs:[...]}                     ack_ok {acked:[...]}             a consumer (not with auto)
 //	nack         {sub,msg}                                         nack_ok {dead_letter}            a consumer (not with auto)
@@ -114,8 +132,17 @@
 //     "body". "to", "reply_to" and "clock" may be left out.
 //   - Read lines: a line whose "reply_to" is your request's id is its
 //     answer (type T_ok or error). Lines with "reply_to":0 are deliver
-//     messages of your push subscriptions, or error lines about a line
-//     you sent that was not an envelope.
+//     (and deliver_batch) messages of your push subscriptions, refusals
+//     of your publishes (type error, the publish's id in the body's
+//     "publish"), or error lines about a line you sent that was not an
+//     envelope.
+//   - A publish has no answer: do not wait for one. To be sure every
+//     publish so far was taken, make any request (status) and wait for
+//     its answer: the broker handles a connection's lines in order, so a
+//     refusal of an earlier publish comes before it.
+//   - A push consumer that subscribes with "batch":N may get up to N
+//     messages in one deliver_batch, fewer lines for the same messages;
+//     each element is a deliver body, acknowledged as usual.
 //   - Subscriptions belong to the connection: when it closes, every message
 //     it had not acknowledged goes back to its queue, and a subscription
 //     of a topic that is not durable ends.
@@ -132,6 +159,7 @@
 // # Where to read
 //
 // broker.go is the broker role (RunBroker, connections, requests),
+// flush.go the connection's writer that sends many lines in one write,
 // send.go how a message comes in, delivery.go how it goes out (push,
 // pull, ack, nack, redelivery, dead letters), destination.go queues and
 // topics, journal.go the log, clock.go protocol time and ack deadlines,
@@ -146,6 +174,8 @@
 //	bin/broker                                   # listening on 127.0.0.1:7700
 //	bin/producer send hello                      # sent #1 to queue:orders (non-persistent): hello
 //	bin/producer --persistent --every 1s send order
+//	bin/producer --publish send quick            # published 2 to queue:orders (no receipt): quick
+//	                                             # a refused one prints "publish N to DEST refused: ..."
 //	bin/consumer                                 # push, explicit acks: one line per message
 //	bin/consumer --pull --wait 2s                # pull: "pulled nothing within 2s" when empty
 //	bin/consumer --from topic:news --durable audit
@@ -159,6 +189,7 @@
 // open a moment for the answer):
 //
 //	echo '{"from":"me","type":"send","id":1,"body":{"dest":"queue:orders","text":"hi"}}' | nc -q1 127.0.0.1 7700
+//	echo '{"from":"me","type":"publish","id":1,"body":{"dest":"queue:orders","text":"no receipt"}}' | nc -q1 127.0.0.1 7700
 //	echo '{"from":"me","type":"status","id":1}' | nc -q1 127.0.0.1 7700
 //	(echo '{"from":"me","type":"subscribe","id":1,"body":{"dest":"queue:orders","mode":"pull"}}';
 //	 echo '{"from":"me","type":"pull","id":2,"body":{"sub":1,"wait_ms":1000}}'; sleep 2) | nc 127.0.0.1 7700
@@ -179,6 +210,9 @@
 //   - Kill a consumer holding messages: they come back marked REDELIVERED
 //     with delivery 2, to another consumer. Anything it did before it died
 //     may happen twice: consumers must be idempotent.
+//   - send against publish: send_ok is a round trip per message; publish
+//     has none, which is why it is many times faster (BENCHMARKS.md), and
+//     why the producer learns only of failures.
 //   - Kill the broker: persistent messages come back, non-persistent ones
 //     do not; the price of persistence is an fsync per send_ok (shared by
 //     concurrent sends: group commit).

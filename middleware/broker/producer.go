@@ -17,9 +17,14 @@ type ProducerConfig struct {
 	Broker     string        // the broker's address
 	To         string        // the destination: queue:NAME or topic:NAME
 	Persistent bool          // send persistent messages
+	Publish    bool          // publish: hand over without waiting for a receipt (not for persistent messages, which always get one)
 	Every      time.Duration // repeat the command (or, in a session, send one of its own) this often
 	Timeout    time.Duration // how long to wait for the broker's answer
 }
+
+// refusalGrace is how long a publishing producer that ends waits for
+// its client to pass on refusals it has already read.
+const refusalGrace = 100 * time.Millisecond
 
 // maxBurst is the most messages one burst command sends.
 const maxBurst = 1000
@@ -55,7 +60,7 @@ func RunProducer(ctx context.Context, env *program.Env, cfg ProducerConfig) erro
 		}
 		fmt.Fprintln(env.Stdout, out)
 		if cfg.Every == 0 || !sleep(ctx, cfg.Every) {
-			return nil
+			return p.lastRefusals(ctx, env)
 		}
 	}
 }
@@ -184,6 +189,13 @@ func (p *producer) send(ctx context.Context, text string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if p.cfg.Publish && !p.cfg.Persistent {
+		id, err := cl.Publish(ctx, p.cfg.To, text)
+		if err != nil {
+			return "", err
+		}
+		return refusals(cl, fmt.Sprintf("published %d to %s (no receipt): %s", id, p.cfg.To, text)), nil
+	}
 	res, err := cl.Send(ctx, p.cfg.To, text, p.cfg.Persistent)
 	if err != nil {
 		return "", err
@@ -197,6 +209,38 @@ func (p *producer) send(ctx context.Context, text string) (string, error) {
 		copies = fmt.Sprintf(", %d copies", res.Copies)
 	}
 	return fmt.Sprintf("sent #%d to %s (%s%s): %s", res.Msg, p.cfg.To, kind, copies, text), nil
+}
+
+// refusals appends to out a line for each refused publish that has come
+// back so far.
+func refusals(cl *Client, out string) string {
+	for {
+		select {
+		case pe := <-cl.Refused():
+			out += "\n" + pe.Error()
+		default:
+			return out
+		}
+	}
+}
+
+// lastRefusals waits, before a publishing producer ends, for the broker
+// to have handled its publishes (a status round trip: the broker answers
+// a connection's lines in order) and prints the refusals among them.
+func (p *producer) lastRefusals(ctx context.Context, env *program.Env) error {
+	if !p.cfg.Publish || p.client == nil {
+		return nil
+	}
+	if _, err := p.client.Status(ctx); err != nil {
+		return err
+	}
+	// The refusals were read before status_ok, but reach Refused through
+	// the client's receiver, which may not have passed them on yet.
+	sleep(ctx, refusalGrace)
+	if out := refusals(p.client, ""); out != "" {
+		fmt.Fprintln(env.Stdout, strings.TrimPrefix(out, "\n"))
+	}
+	return nil
 }
 
 func (p *producer) status(ctx context.Context) (string, error) {
