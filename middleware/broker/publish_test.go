@@ -146,3 +146,13 @@ func TestHostilePublishFloodStaysBounded(t *testing.T) {
 	peak := programtest.PeakRSS(t, b.Cmd.Process.Pid)
 	assert.Less(t, peak, uint64(100<<20), "peak memory of the broker: %d MiB", peak>>20)
 }
+
+// TestProducerPublishes: the producer program with --publish prints a
+// line per message it hands over without a receipt, and the refusals that
+// came back before it ended.
+func TestProducerPublishes(t *testing.T) {
+	b := startBroker(t, "", "--max-depth", "2")
+	out, errOut, code := programtest.Run(t, bin(t, "producer"), "--broker", b.Addr, "--publish", "burst", "3", "x")
+	require.Equal(t, 0, code, "stderr: %s", errOut)
+	assert.Regexp(t, `(?s)published \d+ to queue:orders \(no receipt\): x-1\n.*x-3\npublish \d+ to queue:orders refused: queue:orders is full`, out)
+}
