@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"dsdemo/models/program"
@@ -51,43 +53,58 @@ func RunCaller(ctx context.Context, env *program.Env, cfg CallerConfig) error {
 	return nil
 }
 
-const callerHelp = "commands: call COMPONENT.METHOD ARGS... | deploy FILE | undeploy COMPONENT | status | user NAME | session ID | help | quit"
+const callerHelp = "commands: call COMPONENT.METHOD ARGS... | burst N COMPONENT.METHOD ARGS... | deploy FILE | undeploy COMPONENT | status | user NAME | session ID | help | quit"
 
 type caller struct {
 	node *wire.Node
 	cfg  CallerConfig
+
+	mu   sync.Mutex // guards conn: a burst calls from many goroutines
 	conn *wire.Conn // dialled on first use and again after it broke
 }
 
 func (c *caller) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.conn != nil {
 		c.conn.Close()
 	}
 }
 
 func (c *caller) ask(ctx context.Context, typ string, body, reply any) error {
+	ctx, cancel := c.node.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	conn, err := c.connected(ctx)
+	if err != nil {
+		return err
+	}
+	e, err := conn.Call(ctx, "container", typ, body)
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalBody(reply)
+}
+
+// connected returns the connection, dialling the container when there is
+// none or the last one broke.
+func (c *caller) connected(ctx context.Context) (*wire.Conn, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.conn != nil {
 		select {
 		case <-c.conn.Done():
 			c.conn.Close()
 			c.conn = nil
 		default:
+			return c.conn, nil
 		}
 	}
-	ctx, cancel := c.node.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	if c.conn == nil {
-		conn, err := wire.Dial(ctx, c.node, c.cfg.Container)
-		if err != nil {
-			return fmt.Errorf("cannot reach the container at %s: %w", c.cfg.Container, err)
-		}
-		c.conn = conn
-	}
-	e, err := c.conn.Call(ctx, "container", typ, body)
+	conn, err := wire.Dial(ctx, c.node, c.cfg.Container)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("cannot reach the container at %s: %w", c.cfg.Container, err)
 	}
-	return e.UnmarshalBody(reply)
+	c.conn = conn
+	return conn, nil
 }
 
 // command runs one command line and returns what to print.
@@ -106,6 +123,12 @@ func (c *caller) command(ctx context.Context, line string) (string, error) {
 		}
 		res, _ := json.Marshal(r.Result)
 		return fmt.Sprintf("%s = %s (v%d, instance %s, transaction %s)", fields[0], res, r.Version, r.Instance, r.Transaction), nil
+	case "burst":
+		n, err := strconv.Atoi(first(fields))
+		if err != nil || n < 1 || n > maxBurst || len(fields) < 2 {
+			return "", fmt.Errorf("burst needs a count from 1 to %d and COMPONENT.METHOD ARGS...", maxBurst)
+		}
+		return c.burst(ctx, n, CallRequest{Method: fields[1], Args: parseArgs(fields[2:]), User: c.cfg.User, Session: c.cfg.Session}), nil
 	case "deploy":
 		if len(fields) != 1 {
 			return "", errors.New("deploy needs a descriptor FILE")
@@ -150,6 +173,52 @@ func (c *caller) command(ctx context.Context, line string) (string, error) {
 		return "session " + rest, nil
 	}
 	return "", fmt.Errorf("unknown command %q (%s)", verb, callerHelp)
+}
+
+// maxBurst is the most calls one burst makes at once.
+const maxBurst = 100
+
+func first(fields []string) string {
+	if len(fields) == 0 {
+		return ""
+	}
+	return fields[0]
+}
+
+// burst makes n calls at once, each on a connection of its own (the
+// container answers the requests of one connection one after the other),
+// to load a pool, and tells which instances served them.
+func (c *caller) burst(ctx context.Context, n int, req CallRequest) string {
+	type result struct {
+		instance string
+		err      error
+	}
+	results := make(chan result, n)
+	for range n {
+		go func() {
+			var r CallReply
+			one := &caller{node: c.node, cfg: c.cfg}
+			defer one.close()
+			err := one.ask(ctx, TypeCall, req, &r)
+			results <- result{r.Instance, err}
+		}()
+	}
+	served := map[string]int{}
+	failed := 0
+	for range n {
+		r := <-results
+		if r.err != nil {
+			failed++
+			continue
+		}
+		served[r.instance]++
+	}
+	names := make([]string, 0, len(served))
+	for name, k := range served {
+		names = append(names, fmt.Sprintf("%s: %d", name, k))
+	}
+	sort.Strings(names)
+	return fmt.Sprintf("%d calls of %s: %d failed; served by %s", n, req.Method, failed, strings.Join(names, ", "))
 }
 
 // parseArgs reads each argument as a JSON number, true, false or null

@@ -151,7 +151,9 @@ func TestRoleIsCheckedBeforeTheComponentRuns(t *testing.T) {
 }
 
 // TestConcurrentTransfersKeepTheTotal: 200 transfers at once between three
-// accounts, some of them failing halfway, and not a cent appears or goes.
+// accounts, each from a client of its own (one connection's requests are
+// answered in turn), some of them failing halfway, and not a cent appears
+// or goes.
 func TestConcurrentTransfersKeepTheTotal(t *testing.T) {
 	p, _ := startContainer(t, "", "--deploy", "example:bank")
 	c := dial(t, p.Addr)
@@ -163,7 +165,7 @@ func TestConcurrentTransfersKeepTheTotal(t *testing.T) {
 	for i := range 200 {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(i), 7))
-			_, err := c.call("alice", "", "bank.transfer", accounts[r.IntN(3)], accounts[r.IntN(4)], 1+r.IntN(400))
+			_, err := dial(t, p.Addr).call("alice", "", "bank.transfer", accounts[r.IntN(3)], accounts[r.IntN(4)], 1+r.IntN(400))
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -189,7 +191,7 @@ func TestPoolUnderLoad(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 30 {
 		wg.Go(func() {
-			r, err := c.call("bob", "", "bank.total")
+			r, err := dial(t, p.Addr).call("bob", "", "bank.total")
 			if assert.NoError(t, err) {
 				mu.Lock()
 				seen[r.Instance] = true
@@ -199,6 +201,7 @@ func TestPoolUnderLoad(t *testing.T) {
 	}
 	wg.Wait()
 	assert.LessOrEqual(t, len(seen), 3, "instances seen: %v", seen)
+	assert.Greater(t, len(seen), 1, "calls at once are served by more than one instance: %v", seen)
 	assert.Equal(t, 3, c.status("bank").Pool)
 }
 

@@ -1,0 +1,18 @@
+package container
+
+import (
+	"testing"
+
+	"dsdemo/models/catalog"
+	"dsdemo/models/catalog/catalogtest"
+)
+
+// TestCatalogueSpeaksOurProtocol: the catalogue's protocol file of the
+// container model says what Messages says, and every message type and
+// body field its experiments wait for is one these programs send. After a
+// change to Messages, write the file anew with
+//
+//	go test ./middleware/container/ -run Catalogue -update-protocol
+func TestCatalogueSpeaksOurProtocol(t *testing.T) {
+	catalogtest.SpeaksProtocol(t, catalog.Protocol{Messages: Messages}, "container")
+}
