@@ -83,7 +83,7 @@ func (m *master) render(ctx context.Context, r *render) (string, error) {
 		perWorker[worker]++
 		t := r.tiles[n]
 		fmt.Fprintf(m.env.Stdout, "tile %d (col %d, row %d) by %s: %d of %d\n", n, t.Col, t.Row, worker, len(by), len(r.tiles))
-		m.reportTile(t, worker, res.shade)
+		reportTileState(m.node.Trace, t, worker, res.shade, len(by) == 1)
 		m.reportPicture(r, by, perWorker)
 	}
 	took := time.Since(start).Round(time.Millisecond)
@@ -171,10 +171,4 @@ func (m *master) reportPicture(r *render, by map[int]string, per map[string]int)
 	m.node.Trace.Emit(trace.Event{Kind: trace.KindState, Key: "picture",
 		Value: fmt.Sprintf("%d of %d tiles: %s", len(by), len(r.tiles), workers(per)),
 		Gauge: &trace.Gauge{Value: int64(len(by)), Max: int64(len(r.tiles)), Unit: "tiles"}})
-}
-
-// reportTile shows one tile as it arrives. (The live view's picture pane
-// draws these; see reportTileState.)
-func (m *master) reportTile(t Tile, worker string, shade float64) {
-	reportTileState(m.node.Trace, t, worker, shade)
 }

@@ -70,20 +70,21 @@ const (
 
 // Node is one program of the run as its events describe it.
 type Node struct {
-	Name    string
-	Role    string
-	Model   string
-	Listen  string
-	PID     int
-	State   map[string]string      // the latest value of each state key
-	Timers  map[string]Timer       // the state keys whose latest value is a timer
-	Gauges  map[string]trace.Gauge // the state keys whose latest value is a gauge
-	Keys    []string               // State's keys in the order they first appeared
-	Lost    uint64                 // trace events the program could not deliver (its latest overflow count)
-	Bye     string                 // why it stopped, once it said bye
-	Events  uint64                 // events received from it
-	LeftOut uint64                 // state events of keys beyond MaxStateKeys, not kept
-	Clock   uint64                 // the Lamport time of its latest event that had one
+	Name     string
+	Role     string
+	Model    string
+	Listen   string
+	PID      int
+	State    map[string]string      // the latest value of each state key
+	Timers   map[string]Timer       // the state keys whose latest value is a timer
+	Gauges   map[string]trace.Gauge // the state keys whose latest value is a gauge
+	Pictures map[string]*Picture    // the state keys whose tiles fill a picture (typed.go); nil until one does
+	Keys     []string               // State's keys in the order they first appeared
+	Lost     uint64                 // trace events the program could not deliver (its latest overflow count)
+	Bye      string                 // why it stopped, once it said bye
+	Events   uint64                 // events received from it
+	LeftOut  uint64                 // state events of keys beyond MaxStateKeys, not kept
+	Clock    uint64                 // the Lamport time of its latest event that had one
 }
 
 // Arrow is one message from its sender to its receiver.

@@ -67,6 +67,7 @@ type live struct {
 	title   string
 	caption captionBox
 	topo    topology
+	pic     picturePane // a picture of tiles beside the topology, when a node reports one
 	seq     sequence
 	log     eventLog
 	insp    inspector
@@ -294,7 +295,8 @@ func (l *live) layout() {
 		topoH = max(avail-3, 0)
 	}
 	lowerH := avail - topoH
-	l.topo.layout(&l.sc, w, topoH, 1+l.caption.height)
+	l.pic.layout(&l.sc, w, topoH)
+	l.topo.layout(&l.sc, w-l.pic.besides(), topoH, 1+l.caption.height)
 
 	l.wide = w >= 140
 	left, right := l.pane, -1
@@ -329,7 +331,7 @@ func (l *live) view() string {
 	if l.caption.height > 0 {
 		parts = append(parts, l.caption.view())
 	}
-	parts = append(parts, l.topo.view(), l.lower(), l.bar, l.foot.view())
+	parts = append(parts, l.pic.nextTo(l.topo.view(), l.topo.width), l.lower(), l.bar, l.foot.view())
 	return fit(strings.Join(parts, "\n"), c.width, c.height)
 }
 
