@@ -104,8 +104,10 @@
 // What the space shows the live view: "entries", "waiting" and
 // "transactions" as gauges, "txn NODE", "notify NODE" and "next lease" as
 // timers. The master shows "picture", a gauge of the tiles done that names
-// each worker's share, and one "tile N" state per tile as it arrives; a
-// worker shows "working" and "tiles done".
+// each worker's share, and "tiles": each result as a tile of the picture
+// (trace.Tile), which the launcher draws beside the topology, each cell
+// marked with the worker that computed it; a worker shows "working" and
+// "tiles done".
 //
 // # Try it
 //

@@ -17,6 +17,7 @@ import (
 
 	"dsdemo/middleware/space"
 	"dsdemo/models/program/programtest"
+	"dsdemo/models/trace"
 	"dsdemo/models/wire"
 )
 
@@ -428,4 +429,34 @@ func TestHostileFarmSurvivesWorkersKilledAtRandom(t *testing.T) {
 		assert.Equal(t, 1, n, "tile %s committed once", tile)
 	}
 	t.Logf("killed %d workers during the run", killed)
+}
+
+// TestMasterReportsTilesAndTheSpaceItsState: the master reports each
+// result as a tile of its picture (the first one starting it), and the
+// space reports its entries, transactions and their leases.
+func TestMasterReportsTilesAndTheSpaceItsState(t *testing.T) {
+	rec := programtest.NewRecorder(t)
+	s := startSpace(t, "--trace", rec.Addr())
+	startWorkers(t, s.Addr, 2, "--trace", rec.Addr())
+	_, stderr, code := programtest.Run(t, bin(t, "master"), "--space", s.Addr, "--trace", rec.Addr(), "--grid", "4x2", "render")
+	require.Equal(t, 0, code, stderr)
+	tiles := rec.WaitN(t, 8, func(ev trace.Event) bool { return ev.Node == "master" && ev.Tile != nil })
+	assert.True(t, tiles[0].Tile.Reset, "the first tile starts the picture")
+	cells := map[[2]int]bool{}
+	for _, ev := range tiles {
+		assert.Equal(t, 4, ev.Tile.W)
+		assert.Equal(t, 2, ev.Tile.H)
+		assert.Contains(t, ev.Tile.By, "worker-")
+		cells[[2]int{ev.Tile.X, ev.Tile.Y}] = true
+	}
+	assert.Len(t, cells, 8, "every cell once")
+	rec.WaitFor(t, "the space's gauges and a transaction's lease", programtest.Has(func(ev trace.Event) bool {
+		return ev.Node == "space" && ev.Key == "txn worker-1" && ev.Timer != nil
+	}))
+	rec.WaitFor(t, "the entries gauge", programtest.Has(func(ev trace.Event) bool {
+		return ev.Node == "space" && ev.Key == "entries" && ev.Gauge != nil
+	}))
+	rec.WaitFor(t, "a committed transaction", programtest.Has(func(ev trace.Event) bool {
+		return ev.Node == "space" && strings.HasPrefix(ev.Key, "txn worker-") && ev.Value == "committed"
+	}))
 }
