@@ -28,9 +28,10 @@
 //   - read returns a copy of a matching entry; take removes it. Both wait
 //     up to wait_ms for one to appear; the IfExists variants
 //     (if_exists) wait only while a matching entry exists that a
-//     transaction holds, and say "none" at once otherwise. Of several
-//     matching entries, the oldest is found; of several waiting requests,
-//     the one that waited longest is served first.
+//     transaction holds, and say "none" at once otherwise. JavaSpaces
+//     promises no order; this space finds the oldest of several matching
+//     entries and serves the request that waited longest first, so that
+//     the class can predict the flow.
 //   - notify asks for an event for every matching entry written from
 //     now on, under a lease of its own, for as long as the connection
 //     lives. Events the listener does not take fast enough are dropped;
