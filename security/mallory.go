@@ -491,9 +491,9 @@ func (m *mallory) replay(ctx context.Context) (string, error) {
 // for Bob's public key or with a stolen key.
 func (m *mallory) inject(ctx context.Context, text string) (string, error) {
 	m.mu.Lock()
-	l := Letter{From: "alice", To: "bob", Seq: 1000, Protect: Plain}
+	l := Letter{From: "alice", To: "bob", Seq: 200, Protect: Plain}
 	if m.last != nil {
-		l = Letter{From: m.last.From, To: m.last.To, Seq: m.last.Seq + 1000, Protect: m.last.Protect}
+		l = Letter{From: m.last.From, To: m.last.To, Seq: m.last.Seq + 200, Protect: m.last.Protect}
 	}
 	var sig []byte
 	if l.Protect == Signed || l.Protect == SignedSealed {

@@ -1,6 +1,7 @@
 package security
 
 import (
+	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"crypto/rand"
@@ -12,6 +13,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"dsdemo/models/program"
@@ -78,14 +80,19 @@ type person struct {
 	shared   []byte // the symmetric key sent to the peer, once sent
 	seq      uint64
 	protect  string
+	tls      bool // the next connection to the peer is TLS
 
 	rmu     sync.Mutex // guards the receiving side below
 	known   map[string]*x509.Certificate
-	lastSeq map[string]uint64
+	lastSeq map[string]*window // the sequence numbers seen from each sender
 	keys    map[string][]byte
 	waiting map[string]int // letters of each sender in the mailbox
 	require string
+	limit   int         // letters of one sender in the mailbox, at most; 0: no limit
 	mailbox chan Letter // the letters accepted, opened, waiting to be read
+
+	noVerify atomic.Bool  // take any certificate, unchecked
+	work     atomic.Int64 // how long reading one letter takes, in nanoseconds
 }
 
 // RunPerson is the person program: it gets a certificate from the CA,
@@ -99,10 +106,12 @@ func RunPerson(ctx context.Context, env *program.Env, cfg PersonConfig) error {
 	if err != nil {
 		return err
 	}
-	p := &person{node: env.Node, cfg: cfg, key: key, ca: wire.NewPool(env.Node, cfg.CA), protect: cfg.Protect, require: cfg.Require,
-		known: map[string]*x509.Certificate{}, lastSeq: map[string]uint64{}, keys: map[string][]byte{}, waiting: map[string]int{},
+	p := &person{node: env.Node, cfg: cfg, key: key, ca: wire.NewPool(env.Node, cfg.CA), protect: cfg.Protect, require: cfg.Require, tls: cfg.TLS, limit: cfg.PerSender,
+		known: map[string]*x509.Certificate{}, lastSeq: map[string]*window{}, keys: map[string][]byte{}, waiting: map[string]int{},
 		mailbox: make(chan Letter, cfg.Mailbox)}
 	p.out = func(format string, args ...any) { fmt.Fprintf(env.Stdout, format+"\n", args...) }
+	p.noVerify.Store(cfg.NoVerify)
+	p.work.Store(int64(cfg.Work))
 	defer p.ca.Close()
 	if err := p.certify(ctx); err != nil {
 		return err
@@ -125,7 +134,7 @@ func RunPerson(ctx context.Context, env *program.Env, cfg PersonConfig) error {
 	return err
 }
 
-const personHelp = "commands: send TEXT | protect plain|signed|encrypted|signed+encrypted|shared | hello | key | require MODE|any | help | quit"
+const personHelp = "commands: send TEXT | protect plain|signed|encrypted|signed+encrypted|shared | hello | key | require MODE|any | verify on|off | tls on|off | limit N | work D | help | quit"
 
 // certify asks the CA for its root certificate and for a certificate of
 // this person's public key: a signing request, signed with the private
@@ -170,7 +179,7 @@ func (p *person) report() {
 	t := p.node.Trace
 	t.State("certificate", fmt.Sprintf("serial %s from %s", p.cert.SerialNumber, p.root.Subject.CommonName))
 	t.State("protect", p.protect)
-	if p.cfg.TLS {
+	if p.tls {
 		t.State("protect", "tls")
 	}
 	t.Gauge("mailbox", 0, int64(p.cfg.Mailbox), "letters")
@@ -179,7 +188,7 @@ func (p *person) report() {
 // Verify checks a peer's certificate: signed by our CA, for name, and not
 // on the CA's revocation list. With --no-verify it checks nothing.
 func (p *person) verify(ctx context.Context, cert *x509.Certificate, name string) error {
-	if p.cfg.NoVerify {
+	if p.noVerify.Load() {
 		return nil
 	}
 	roots := x509.NewCertPool()
@@ -225,13 +234,13 @@ func (p *person) tlsConfig(ctx context.Context, server bool) *tls.Config {
 		ServerName:   p.cfg.PeerName,
 		ClientAuth:   tls.RequireAndVerifyClientCert,
 		VerifyConnection: func(cs tls.ConnectionState) error {
-			if p.cfg.NoVerify || len(cs.PeerCertificates) == 0 {
+			if p.noVerify.Load() || len(cs.PeerCertificates) == 0 {
 				return nil
 			}
 			return p.notRevoked(ctx, cs.PeerCertificates[0])
 		},
 	}
-	if p.cfg.NoVerify {
+	if p.noVerify.Load() {
 		c.InsecureSkipVerify, c.ClientAuth = true, tls.RequireAnyClientCert
 	}
 	return c
@@ -271,7 +280,18 @@ func (p *person) serve(ctx context.Context, ln net.Listener) {
 func (p *person) serveConn(ctx context.Context, nc net.Conn) {
 	defer nc.Close()
 	via := ""
-	if p.cfg.TLS {
+	r := bufio.NewReader(nc)
+	first, err := r.Peek(1)
+	if err != nil {
+		return
+	}
+	nc = peeked{Conn: nc, r: r}
+	tlsFirst := first[0] == 0x16 // a TLS record of the handshake
+	if p.cfg.TLS && !tlsFirst {
+		p.node.Trace.Logf("refused a connection from %s: not TLS, and %s speaks only TLS", nc.RemoteAddr(), p.cfg.Name)
+		return
+	}
+	if tlsFirst {
 		tc := tls.Server(nc, p.tlsConfig(ctx, true))
 		hctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
 		err := tc.HandshakeContext(hctx)
@@ -356,7 +376,7 @@ func (p *person) hello(ctx context.Context, h Hello) (Hello, error) {
 }
 
 func (p *person) trust() string {
-	if p.cfg.NoVerify {
+	if p.noVerify.Load() {
 		return "unchecked"
 	}
 	return "trusted"
@@ -389,10 +409,15 @@ func (p *person) receive(l Letter, via string) Receipt {
 			return refuse(WhyBadSignature, "the signature does not fit the text and the certificate of %s: changed on the way or not from %s", l.From, l.From)
 		}
 	}
-	if l.Seq <= p.lastSeq[l.From] {
-		return refuse(WhyReplay, "sequence number %d from %s seen before (last %d): a replay", l.Seq, l.From, p.lastSeq[l.From])
+	w := p.lastSeq[l.From]
+	if w == nil {
+		w = &window{seen: map[uint64]bool{}}
+		p.lastSeq[l.From] = w
 	}
-	if p.cfg.PerSender > 0 && p.waiting[l.From] >= p.cfg.PerSender {
+	if !w.fresh(l.Seq) {
+		return refuse(WhyReplay, "sequence number %d from %s seen before, or too old: a replay", l.Seq, l.From)
+	}
+	if p.limit > 0 && p.waiting[l.From] >= p.limit {
 		return refuse(WhyTooMany, "%s has %d letters waiting already, the most one sender may", l.From, p.waiting[l.From])
 	}
 	l.Text, l.Sig = text, sig
@@ -401,7 +426,7 @@ func (p *person) receive(l Letter, via string) Receipt {
 	default:
 		return refuse(WhyMailboxFull, "the mailbox of %s is full (%d letters)", p.cfg.Name, p.cfg.Mailbox)
 	}
-	p.lastSeq[l.From] = l.Seq
+	w.mark(l.Seq)
 	p.waiting[l.From]++
 	return Receipt{Seq: l.Seq, Status: StatusAccepted}
 }
@@ -449,8 +474,8 @@ func (p *person) read(ctx context.Context) {
 			return
 		case l = <-p.mailbox:
 		}
-		if p.cfg.Work > 0 {
-			t := time.NewTimer(p.cfg.Work)
+		if work := time.Duration(p.work.Load()); work > 0 {
+			t := time.NewTimer(work)
 			select {
 			case <-ctx.Done():
 				t.Stop()
@@ -465,5 +490,36 @@ func (p *person) read(ctx context.Context) {
 		p.node.Trace.State("read", l.Text)
 		p.node.Trace.Logf("read letter #%d from %s (%s): %s", l.Seq, l.From, l.Protect, l.Text)
 		p.node.Trace.Gauge("mailbox", int64(len(p.mailbox)), int64(p.cfg.Mailbox), "letters")
+	}
+}
+
+// replayWindow is how many sequence numbers below the highest one seen a
+// receiver remembers: letters may overtake each other a little, but a
+// number older than that is refused as a replay all the same.
+const replayWindow = 256
+
+// window is the sequence numbers seen from one sender.
+type window struct {
+	top  uint64
+	seen map[uint64]bool // the numbers seen in (top-replayWindow, top]
+}
+
+func (w *window) fresh(seq uint64) bool {
+	if w.top >= replayWindow && seq <= w.top-replayWindow {
+		return false
+	}
+	return !w.seen[seq]
+}
+
+func (w *window) mark(seq uint64) {
+	w.seen[seq] = true
+	if seq <= w.top {
+		return
+	}
+	w.top = seq
+	for s := range w.seen {
+		if w.top >= replayWindow && s <= w.top-replayWindow {
+			delete(w.seen, s)
+		}
 	}
 }

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
+	"time"
 
 	"dsdemo/models/wire"
 )
@@ -43,6 +45,29 @@ func (p *person) command(ctx context.Context, line string) (string, error) {
 		p.rmu.Unlock()
 		p.node.Trace.State("require", cmpOr(rest, "any"))
 		return "letters received must be at least " + cmpOr(rest, "any"), nil
+	case "verify", "tls":
+		if rest != "on" && rest != "off" {
+			return "", fmt.Errorf("%s on|off", verb)
+		}
+		return p.toggle(verb, rest == "on"), nil
+	case "limit":
+		n, err := strconv.Atoi(rest)
+		if err != nil || n < 0 {
+			return "", errors.New("limit needs a number of letters, 0 for none")
+		}
+		p.rmu.Lock()
+		p.limit = n
+		p.rmu.Unlock()
+		p.node.Trace.State("limit per sender", rest)
+		return fmt.Sprintf("at most %s letters of one sender wait in the mailbox (0: no limit)", rest), nil
+	case "work":
+		d, err := time.ParseDuration(rest)
+		if err != nil || d < 0 || d > time.Minute {
+			return "", errors.New("work needs a duration up to 1m, such as 1s")
+		}
+		p.work.Store(int64(d))
+		p.node.Trace.State("work per letter", d.String())
+		return "reading one letter takes " + d.String() + " now", nil
 	case "hello":
 		p.smu.Lock()
 		defer p.smu.Unlock()
@@ -61,6 +86,26 @@ func (p *person) command(ctx context.Context, line string) (string, error) {
 		return "sent a new shared key to " + p.cfg.PeerName + ", in the clear", nil
 	}
 	return "", fmt.Errorf("unknown command %q; %s", verb, personHelp)
+}
+
+// toggle turns certificate checks or TLS on or off. Either way the
+// connection to the peer starts anew, with a new exchange of certificates.
+func (p *person) toggle(what string, on bool) string {
+	p.smu.Lock()
+	defer p.smu.Unlock()
+	if p.conn != nil {
+		p.conn.Close()
+		p.conn, p.peerCert = nil, nil
+	}
+	state := map[bool]string{true: "on", false: "off"}[on]
+	if what == "verify" {
+		p.noVerify.Store(!on)
+		p.node.Trace.State("verify", state)
+		return "certificate checks " + state
+	}
+	p.tls = on
+	p.node.Trace.State("protect", map[bool]string{true: "tls", false: p.protect}[on])
+	return "TLS " + state
 }
 
 func cmpOr(s, or string) string {
@@ -92,7 +137,7 @@ func (p *person) connected(ctx context.Context) (*wire.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot reach %s at %s: %w", p.cfg.PeerName, p.cfg.Peer, err)
 	}
-	if p.cfg.TLS {
+	if p.tls {
 		tc := tls.Client(nc, p.tlsConfig(ctx, false))
 		if err := tc.HandshakeContext(ctx); err != nil {
 			nc.Close()
@@ -176,7 +221,7 @@ func (p *person) send(ctx context.Context, text string) (string, error) {
 		return "", err
 	}
 	protect := p.protect
-	if p.cfg.TLS {
+	if p.tls {
 		protect = Plain // the channel protects it
 	} else if err := p.greet(ctx); err != nil {
 		return "", err
