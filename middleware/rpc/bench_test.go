@@ -25,7 +25,9 @@ import (
 // BenchmarkCall compares the path of the model (stub, codec, wire,
 // skeleton) with Go's own net/rpc and its jsonrpc codec serving the same
 // Bank; both sequential (one caller, which shows the latency: p99 in µs)
-// and with parallel callers over one connection each side.
+// and with parallel callers over one connection each side, whose calls
+// are outstanding at once (Server.Serve answers each on its own
+// goroutine, as net/rpc does).
 
 // startBank serves an Accounts through the model's skeleton, registered
 // with an in-process directory, and returns a client that has looked it up.
@@ -39,7 +41,7 @@ func startBank(b *testing.B, codec string) *dsrpc.Client {
 	node := wire.NewNode("rpcserver")
 	srv := dsrpc.NewServer(node, dsrpc.BankSkeleton(dsrpc.NewAccounts(cfg.Accounts)), cfg)
 	var wg sync.WaitGroup
-	wg.Go(func() { wire.Serve(ctx, node, ln, srv.Handle) })
+	wg.Go(func() { srv.Serve(ctx, ln) })
 	_, err = dir.Register(ctx, dsrpc.RegisterRequest{Name: "bank", Interface: "Bank", Address: ln.Addr().String()})
 	require.NoError(b, err)
 	ccfg := dsrpc.DefaultClientConfig()

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -112,11 +113,40 @@ func (e *jsonEncoder) field(name string, v any) {
 	} else {
 		e.buf.WriteByte(',')
 	}
-	k, _ := json.Marshal(name)
-	val, _ := json.Marshal(v)
-	e.buf.Write(k)
-	e.buf.WriteByte(':')
-	e.buf.Write(val)
+	// The names are Go identifiers and need no escaping; a value takes the
+	// short way when it can, since this runs for every argument of every
+	// call.
+	e.buf.WriteByte('"')
+	e.buf.WriteString(name)
+	e.buf.WriteString(`":`)
+	switch v := v.(type) {
+	case int64:
+		e.buf.Write(strconv.AppendInt(e.buf.AvailableBuffer(), v, 10))
+	case string:
+		if plainJSON(v) {
+			e.buf.WriteByte('"')
+			e.buf.WriteString(v)
+			e.buf.WriteByte('"')
+			return
+		}
+		val, _ := json.Marshal(v)
+		e.buf.Write(val)
+	default:
+		val, _ := json.Marshal(v)
+		e.buf.Write(val)
+	}
+}
+
+// plainJSON reports whether s is written in JSON as it is, between quotes:
+// printable ASCII with nothing json.Marshal would escape.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }
 
 func (e *jsonEncoder) String(name, v string) {
@@ -145,7 +175,7 @@ type jsonDecoder struct {
 	fields map[string]json.RawMessage
 	used   int
 	err    error
-	layout []string
+	names  []string // the fields read, in order, for Layout
 }
 
 func newJSONDecoder(data json.RawMessage) (*jsonDecoder, error) {
@@ -170,7 +200,7 @@ func (d *jsonDecoder) read(name, want string, v any) {
 		d.err = fmt.Errorf("%s: want %s, got %s", name, want, clip(string(raw)))
 		return
 	}
-	d.layout = append(d.layout, fmt.Sprintf("%s=%s", name, raw))
+	d.names = append(d.names, name)
 }
 
 func (d *jsonDecoder) String(name string) string {
@@ -196,7 +226,15 @@ func (d *jsonDecoder) Err() error {
 	return d.err
 }
 
-func (d *jsonDecoder) Layout() string { return strings.Join(d.layout, " ") }
+// Layout lists the fields read as name=value; it is built only when asked
+// for (with tracing on), not for every call.
+func (d *jsonDecoder) Layout() string {
+	parts := make([]string, len(d.names))
+	for i, name := range d.names {
+		parts[i] = name + "=" + string(d.fields[name])
+	}
+	return strings.Join(parts, " ")
+}
 
 // byteEncoder writes the binary codec (big-endian, strings with a length)
 // or, when raw, a memory image in the machine's own byte order with

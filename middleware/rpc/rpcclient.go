@@ -164,7 +164,9 @@ func (c *Client) Invoke(ctx context.Context, iface, method string, args func(Enc
 	if c.cfg.Semantics == AtMostOnce {
 		call.Caller, call.Request = c.caller, c.requests.Add(1)
 	}
-	c.node.Trace.State("call", fmt.Sprintf("%s.%s (%s): %s", iface, method, c.codec.Name, enc.Layout()))
+	if c.node.Trace != nil { // the layout costs more than the call's bytes: only when someone watches
+		c.node.Trace.State("call", fmt.Sprintf("%s.%s (%s): %s", iface, method, c.codec.Name, enc.Layout()))
+	}
 	var lastErr error
 	for attempt := 1; attempt <= 1+c.cfg.Retries; attempt++ {
 		if attempt > 1 {
@@ -233,6 +235,9 @@ func (c *Client) decodeResult(res Result) (Decoder, error) {
 		note = " (from the server's reply cache: the call did not run again)"
 		c.say("the server answered from its reply cache: it did not run the call again")
 	}
+	if c.node.Trace == nil {
+		return dec, nil
+	}
 	// The stub reads the values after this returns; the layout is known
 	// only then, so report it from a decoder that reports as it reads.
 	return &reportingDecoder{Decoder: dec, report: func(layout string) {
@@ -261,19 +266,26 @@ func (c *Client) attempt(ctx context.Context, call Call) (Result, error) {
 	}
 	actx, cancel := c.node.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
+	traced := c.node.Trace != nil
 	what := "reply to " + call.Method
-	c.node.Trace.StartTimer("timeout", what, c.cfg.Timeout)
+	if traced {
+		c.node.Trace.StartTimer("timeout", what, c.cfg.Timeout)
+	}
 	start := time.Now()
 	reply, err := conn.Call(actx, c.cfg.Service, TypeCall, call)
 	if err != nil {
-		c.node.Trace.EndTimer("timeout", fmt.Sprintf("%s: %v", what, err))
+		if traced {
+			c.node.Trace.EndTimer("timeout", fmt.Sprintf("%s: %v", what, err))
+		}
 		var remote *wire.RemoteError
 		if !errors.As(err, &remote) {
 			c.dropConn(conn)
 		}
 		return Result{}, err
 	}
-	c.node.Trace.EndTimer("timeout", fmt.Sprintf("%s after %s", what, time.Since(start).Round(10*time.Microsecond)))
+	if traced {
+		c.node.Trace.EndTimer("timeout", fmt.Sprintf("%s after %s", what, time.Since(start).Round(10*time.Microsecond)))
+	}
 	var res Result
 	return res, reply.UnmarshalBody(&res)
 }

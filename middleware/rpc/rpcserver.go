@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"sort"
 	"strings"
 	"sync"
@@ -82,7 +83,7 @@ func RunServer(ctx context.Context, env *program.Env, cfg ServerConfig) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	wg.Go(func() { KeepRegistered(ctx, env.Node, dir, reg) })
-	return wire.Serve(ctx, env.Node, env.Listener, srv.Handle)
+	return srv.Serve(ctx, env.Listener)
 }
 
 // Server is the server's half of the middleware: it takes a call off the
@@ -111,6 +112,61 @@ func NewServer(n *wire.Node, skel Skeleton, cfg ServerConfig) *Server {
 	return s
 }
 
+// MaxInFlight bounds the calls one connection may have running at once;
+// a client that sends more waits until one of them is answered.
+const MaxInFlight = 16
+
+// Serve answers calls on ln until ctx is done. wire.Serve would answer a
+// connection's requests one after the other; Serve runs each call on a
+// goroutine of its own (at most MaxInFlight per connection), so a client
+// may have several calls outstanding on one connection, and a slow call
+// does not hold up the ones behind it. Each reply names its request
+// (reply_to), so the client's stub finds its caller in whatever order the
+// replies come. A connection may stay silent for as long as its client
+// likes (a session waits for its user), as with wire.ServeConns.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	return wire.ServeConns(ctx, s.node, ln, s.serveConn)
+}
+
+// serveConn takes one connection's calls off the wire and answers each
+// on its own goroutine, until the connection ends.
+func (s *Server) serveConn(ctx context.Context, c *wire.Conn) {
+	var running sync.WaitGroup
+	defer running.Wait()
+	slots := make(chan struct{}, MaxInFlight)
+	for {
+		req, err := c.Recv(ctx)
+		if err != nil {
+			return
+		}
+		if req.Type == wire.TypeError {
+			continue // the client did not understand a reply; never argue
+		}
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		running.Go(func() {
+			defer func() { <-slots }()
+			s.answer(ctx, c, req)
+		})
+	}
+}
+
+// answer runs one call and sends its reply, or an error reply.
+func (s *Server) answer(ctx context.Context, c *wire.Conn, req wire.Envelope) {
+	body, err := s.Handle(ctx, req)
+	if err != nil {
+		err = c.Reply(ctx, req, wire.TypeError, wire.ErrorBody{Reason: err.Error()})
+	} else {
+		err = c.Reply(ctx, req, req.Type+"_ok", body)
+	}
+	if err != nil {
+		c.Close() // the client is gone or takes nothing: end the connection
+	}
+}
+
 // Handle answers one request; it is a wire.Handler.
 func (s *Server) Handle(ctx context.Context, req wire.Envelope) (any, error) {
 	if req.Type != TypeCall {
@@ -135,7 +191,9 @@ func (s *Server) Handle(ctx context.Context, req wire.Envelope) (any, error) {
 	if first {
 		r.res, r.err = s.run(ctx, req.From, call, m, codec)
 		s.cache.finish(r)
-		s.node.Trace.Gauge("reply cache", int64(s.cache.size()), int64(s.cache.max), "")
+		if s.node.Trace != nil {
+			s.node.Trace.Gauge("reply cache", int64(s.cache.size()), int64(s.cache.max), "")
+		}
 		return r.res, r.err
 	}
 	select {
@@ -183,7 +241,10 @@ func (s *Server) run(ctx context.Context, from string, call Call, m Method, code
 	}
 	results := codec.NewEncoder()
 	err = m(ctx, args, results)
-	s.node.Trace.State("call", fmt.Sprintf("%s.%s from %s (%s): %s", call.Interface, call.Method, from, codec.Name, args.Layout()))
+	traced := s.node.Trace != nil // the layouts cost more than the call: only when someone watches
+	if traced {
+		s.node.Trace.State("call", fmt.Sprintf("%s.%s from %s (%s): %s", call.Interface, call.Method, from, codec.Name, args.Layout()))
+	}
 	if s.After != nil {
 		defer s.After()
 	}
@@ -195,7 +256,9 @@ func (s *Server) run(ctx context.Context, from string, call Call, m Method, code
 	if err != nil {
 		return Result{}, err
 	}
-	s.node.Trace.State("result", fmt.Sprintf("%s (%s): %s", call.Method, codec.Name, results.Layout()))
+	if traced {
+		s.node.Trace.State("result", fmt.Sprintf("%s (%s): %s", call.Method, codec.Name, results.Layout()))
+	}
 	return Result{Codec: codec.Name, Results: data}, nil
 }
 
