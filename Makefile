@@ -39,6 +39,7 @@ bench: build
 	$(GO) test -v -run '^$$' -bench VsNATS -benchtime 10000x -timeout 20m ./middleware/broker/
 	$(GO) test -run '^$$' -bench Jini -benchmem ./middleware/rpc/
 	$(GO) test -v -run '^$$' -bench 'WriteTake|Farm' -benchtime 3x ./middleware/space/
+	$(GO) test -run '^$$' -bench Container -benchmem ./middleware/container/
 
 demo: build
 	bin/dsdemo

@@ -126,7 +126,7 @@ func (c *caller) command(ctx context.Context, line string) (string, error) {
 	case "burst":
 		n, err := strconv.Atoi(first(fields))
 		if err != nil || n < 1 || n > maxBurst || len(fields) < 2 {
-			return "", fmt.Errorf("burst needs a count from 1 to %d and COMPONENT.METHOD ARGS...", maxBurst)
+			return "", fmt.Errorf("burst needs a count from 1 to %d, then COMPONENT.METHOD and its arguments", maxBurst)
 		}
 		return c.burst(ctx, n, CallRequest{Method: fields[1], Args: parseArgs(fields[2:]), User: c.cfg.User, Session: c.cfg.Session}), nil
 	case "deploy":

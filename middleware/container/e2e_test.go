@@ -337,3 +337,19 @@ func TestCallerCommandLine(t *testing.T) {
 	_, errOut, code = programtest.Run(t, caller, "--container", p.Addr, "--timeout", "0s", "status")
 	assert.Equal(t, 2, code, errOut)
 }
+
+// BenchmarkContainerOverTCP: the same stateless call from the caller's
+// side, through the real container program over TCP, one call at a time.
+func BenchmarkContainerOverTCP(b *testing.B) {
+	p := programtest.StartServer(b, bin(b, "container"), "--listen", "127.0.0.1:0", "--data", b.TempDir(), "--deploy", "example:bank")
+	conn, err := wire.Dial(context.Background(), wire.NewNode("bench"), p.Addr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	for b.Loop() {
+		if _, err := conn.Call(context.Background(), "container", container.TypeCall, container.CallRequest{Method: "bank.balance", Args: []any{"a"}, User: "bob"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
