@@ -40,6 +40,7 @@ bench: build
 	$(GO) test -run '^$$' -bench Jini -benchmem ./middleware/rpc/
 	$(GO) test -v -run '^$$' -bench 'WriteTake|Farm' -benchtime 3x ./middleware/space/
 	$(GO) test -run '^$$' -bench Container -benchmem ./middleware/container/
+	$(GO) test -run '^$$' -bench 'Letter|ThroughMallory' -benchtime 300x ./security/
 
 demo: build
 	bin/dsdemo

@@ -39,7 +39,7 @@ type scene struct {
 }
 
 // setup starts the four programs; extra arguments go to alice and bob.
-func setup(t *testing.T, alice, bob []string) *scene {
+func setup(t testing.TB, alice, bob []string) *scene {
 	t.Helper()
 	s := &scene{r: programtest.NewRecorder(t)}
 	common := func(name string) []string {
@@ -54,7 +54,7 @@ func setup(t *testing.T, alice, bob []string) *scene {
 }
 
 // do types a command at p and waits for a line of its answer.
-func do(t *testing.T, p *programtest.Proc, cmd, want string) string {
+func do(t testing.TB, p *programtest.Proc, cmd, want string) string {
 	t.Helper()
 	_, err := p.Stdin.Write([]byte(cmd + "\n"))
 	require.NoError(t, err)
