@@ -38,6 +38,7 @@ bench: build
 	$(GO) test -v -run '^$$' -bench Bookings -benchtime 3x ./ntier/
 	$(GO) test -v -run '^$$' -bench VsNATS -benchtime 10000x -timeout 20m ./middleware/broker/
 	$(GO) test -run '^$$' -bench Jini -benchmem ./middleware/rpc/
+	$(GO) test -run '^$$' -bench 'Call|Lookup' -benchtime 2s -benchmem ./middleware/rpc/
 	$(GO) test -v -run '^$$' -bench 'WriteTake|Farm' -benchtime 3x ./middleware/space/
 	$(GO) test -run '^$$' -bench Container -benchmem ./middleware/container/
 	$(GO) test -run '^$$' -bench 'Letter|ThroughMallory' -benchtime 300x ./security/
