@@ -15,8 +15,8 @@ import (
 // which every lease counts: at full speed it runs with the wall clock, in
 // slow motion slower, in step mode (and while the class answers a
 // prediction) not at all. So a lease of 3 s gives a worker the same
-// number of message legs at any pace, and a frozen space lets no lease
-// run out. One clock serves every lease of the space.
+// number of message legs at any pace, and a space in step mode lets no
+// lease run out. One clock serves every lease of the space.
 type protocolClock struct {
 	f       *faults.Injector
 	mu      sync.Mutex    // guards the fields below

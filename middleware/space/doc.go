@@ -51,8 +51,12 @@
 // and after at most the lease the task is back for another worker.
 //
 // Leases, waits and the live view's timers count protocol time
-// (clock.go, wire.Node.WithTimeout): slow motion stretches them, step mode
-// and a frozen space stop them, so nothing expires while the class looks.
+// (clock.go, wire.Node.WithTimeout): slow motion stretches them and step
+// mode stops them, so nothing expires while the class looks. A space
+// frozen from outside (SIGSTOP) cannot count that it stood still: when it
+// thaws, the wall clock has run on, and a transaction whose renewals were
+// stuck meanwhile may run out at once; its task goes to another worker,
+// and the late commit is refused, so the picture still has each tile once.
 //
 // Bounds: the space holds at most --max-entries entries and --max-bytes
 // of them (entries a transaction holds count too), --max-waiting waiting
