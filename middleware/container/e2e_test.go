@@ -211,7 +211,7 @@ func TestPoolUnderLoad(t *testing.T) {
 func TestPassivationAndActivation(t *testing.T) {
 	p, data := startContainer(t, "", "--deploy", "example:cart", "--idle", "300ms")
 	c := dial(t, p.Addr)
-	c.must("bob", "s1", "cart.add", "apple")
+	assert.Equal(t, "none", c.must("bob", "s1", "cart.add", "apple").Transaction, "Never: no transaction")
 	c.must("bob", "s1", "cart.add", "pear")
 	c.must("alice", "s2", "cart.add", "plum")
 	file := filepath.Join(data, "passivated", "cart-s1.json")
