@@ -63,7 +63,11 @@ func RunContainer(ctx context.Context, env *program.Env, cfg Config) error {
 			return err
 		}
 	}
-	go c.passivator(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait() // before c.Close: no sweep runs on a closed data source
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // first of all: ends the passivator, also when Serve fails
+	wg.Go(func() { c.passivator(ctx) })
 	return wire.Serve(ctx, env.Node, env.Listener, c.handle)
 }
 
