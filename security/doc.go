@@ -106,6 +106,9 @@
 //     Bob notice. Encryption alone does not stop her from writing a new
 //     letter in Alice's name for Bob's public key (inject): it gives
 //     confidentiality, not authenticity.
+//   - drop: Mallory keeps a letter and answers Alice with a receipt of
+//     her own. Receipts are not signed here, so no protection of the
+//     letter helps Alice notice; only a signed answer from Bob would.
 //   - The certificate check is what stops the man in the middle: without
 //     it, Alice encrypts for Mallory's key and Mallory reads, re-seals
 //     and passes on, and neither person notices anything.

@@ -245,3 +245,16 @@ func encodings(k *ecdsa.PrivateKey, der []byte) []string {
 	}
 	return out
 }
+
+// TestDropUnnoticed: Mallory drops a letter and answers Alice herself.
+// Receipts carry no signature, so no protection of the letter helps;
+// Alice believes it arrived, and Bob never sees it.
+func TestDropUnnoticed(t *testing.T) {
+	s := setup(t, []string{"--protect", "signed+encrypted"}, nil)
+	do(t, s.mallory, "drop", "the next letter will not arrive")
+	do(t, s.alice, "send lost on the way", "bob accepted letter #1")
+	do(t, s.alice, "send the next one", "bob accepted letter #2")
+	s.bob.WaitLine(t, "read letter #2 from alice (signed+encrypted): the next one")
+	out, _ := s.bob.Output()
+	require.NotContains(t, strings.Join(out, "\n"), "lost on the way")
+}

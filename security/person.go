@@ -91,8 +91,9 @@ type person struct {
 	limit   int         // letters of one sender in the mailbox, at most; 0: no limit
 	mailbox chan Letter // the letters accepted, opened, waiting to be read
 
-	noVerify atomic.Bool  // take any certificate, unchecked
-	work     atomic.Int64 // how long reading one letter takes, in nanoseconds
+	ready    chan struct{} // closed once the CA has certified our key
+	noVerify atomic.Bool   // take any certificate, unchecked
+	work     atomic.Int64  // how long reading one letter takes, in nanoseconds
 }
 
 // RunPerson is the person program: it gets a certificate from the CA,
@@ -108,19 +109,25 @@ func RunPerson(ctx context.Context, env *program.Env, cfg PersonConfig) error {
 	}
 	p := &person{node: env.Node, cfg: cfg, key: key, ca: wire.NewPool(env.Node, cfg.CA), protect: cfg.Protect, require: cfg.Require, tls: cfg.TLS, limit: cfg.PerSender,
 		known: map[string]*x509.Certificate{}, lastSeq: map[string]*window{}, keys: map[string][]byte{}, waiting: map[string]int{},
-		mailbox: make(chan Letter, cfg.Mailbox)}
+		mailbox: make(chan Letter, cfg.Mailbox), ready: make(chan struct{})}
 	p.out = func(format string, args ...any) { fmt.Fprintf(env.Stdout, format+"\n", args...) }
 	p.noVerify.Store(cfg.NoVerify)
 	p.work.Store(int64(cfg.Work))
 	defer p.ca.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// Accept at once, so that the hello (said on the first Accept) comes
+	// before the messages to the CA and the live view draws them; a
+	// connection waits in serveConn until the certificate is there.
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	wg.Go(func() { p.serve(ctx, env.Listener) })
 	if err := p.certify(ctx); err != nil {
 		return err
 	}
+	close(p.ready)
 	p.report()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	wg.Go(func() { p.serve(ctx, env.Listener) })
 	wg.Go(func() { p.read(ctx) })
 	s := program.Session{Prompt: cfg.Name + "> ", Help: personHelp, Run: p.command}
 	err = s.Loop(ctx, env)
@@ -279,6 +286,11 @@ func (p *person) serve(ctx context.Context, ln net.Listener) {
 
 func (p *person) serveConn(ctx context.Context, nc net.Conn) {
 	defer nc.Close()
+	select {
+	case <-p.ready:
+	case <-ctx.Done():
+		return
+	}
 	via := ""
 	r := bufio.NewReader(nc)
 	first, err := r.Peek(1)
