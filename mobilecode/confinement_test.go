@@ -78,7 +78,9 @@ func TestRunStops(t *testing.T) {
 			new(*sandbox.StepLimitError), "stopped: more than 1000 steps"},
 		{"slow call home", `origin.call("echo")`, sandbox.Limits{Timeout: 50 * time.Millisecond}, blocking,
 			new(*sandbox.TimeoutError), "stopped: ran longer than 50ms"},
-		{"memory", "c = []\nwhile True:\n    c.append('x' * (1 << 20))\n", sandbox.Limits{Heap: 16 << 20}, nil,
+		// A minute to run: only the allocation budget may stop it, even on
+		// a machine so busy that 16 allocations take seconds.
+		{"memory", "c = []\nwhile True:\n    c.append('x' * (1 << 20))\n", sandbox.Limits{Heap: 16 << 20, Timeout: time.Minute}, nil,
 			new(*sandbox.AllocLimitError), "stopped: operator * would go past the 16 MiB this run may allocate"},
 		{"recursion", "def f(n):\n    return f(n + 1)\nf(0)\n", sandbox.Limits{}, nil,
 			new(*sandbox.RecursionError), "stopped: recursion is not allowed in the sandbox (function f called recursively)"},
