@@ -94,8 +94,11 @@
 // (bob refuses: bad-signature), "protect encrypted" (mallory reads
 // nothing), "pose on" at mallory and "hello" at alice (refused; start
 // alice with --no-verify to see it taken), "replay" at mallory, "protect
-// shared", "flood 3s" at mallory while alice sends. With --tls at both
-// persons mallory sees only TLS records.
+// shared", "flood 3s" at mallory while alice sends. With "tls on" at
+// alice (or --tls) mallory sees only TLS records. Each switch is also a
+// command, so the launcher's experiments need no restart: at a person
+// "verify on|off" (--no-verify), "tls on|off", "require MODE|any"; at bob
+// "limit N" (--per-sender) and "work D" (--work).
 //
 // # Teacher notes
 //

@@ -41,11 +41,17 @@ type scene struct {
 // setup starts the four programs; extra arguments go to alice and bob.
 func setup(t testing.TB, alice, bob []string) *scene {
 	t.Helper()
+	return setupWithCA(t, nil, alice, bob)
+}
+
+// setupWithCA is setup with arguments for the CA too.
+func setupWithCA(t testing.TB, ca, alice, bob []string) *scene {
+	t.Helper()
 	s := &scene{r: programtest.NewRecorder(t)}
 	common := func(name string) []string {
 		return []string{"--name", name, "--listen", "127.0.0.1:0", "--trace", s.r.Addr()}
 	}
-	s.ca = programtest.StartServer(t, bin(t, "ca"), common("ca")...)
+	s.ca = programtest.StartServer(t, bin(t, "ca"), append(common("ca"), ca...)...)
 	s.bob = programtest.StartServer(t, bin(t, "person"), append(append(common("bob"), "--ca", s.ca.Addr), bob...)...)
 	s.mallory = programtest.StartServer(t, bin(t, "mallory"), append(common("mallory"), "--bob", s.bob.Addr)...)
 	s.alice = programtest.StartServer(t, bin(t, "person"),
@@ -208,13 +214,15 @@ func TestNoPrivateKeyLeaves(t *testing.T) {
 		secrets = append(secrets, encodings(k, der)...)
 		return path
 	}
-	alice, bob := keyFile("alice"), keyFile("bob")
-	s := setup(t, []string{"--key", alice}, []string{"--key", bob})
+	alice, bob, ca := keyFile("alice"), keyFile("bob"), keyFile("ca")
+	s := setupWithCA(t, []string{"--key", ca}, []string{"--key", alice}, []string{"--key", bob})
 	for i, p := range []string{"plain", "signed", "encrypted", "signed+encrypted", "shared"} {
 		do(t, s.alice, "protect "+p, "letters go "+p)
 		do(t, s.alice, "send text "+p, "letter #"+string(rune('1'+i)))
 	}
 	do(t, s.mallory, "replay", "replayed")
+	do(t, s.alice, "tls on", "TLS on")
+	do(t, s.alice, "send text over tls", "letter #6")
 	events := s.r.All()
 	require.NotEmpty(t, events)
 	var seen strings.Builder
