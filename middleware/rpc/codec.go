@@ -244,7 +244,7 @@ type byteEncoder struct {
 	order  binary.ByteOrder
 	buf    []byte
 	err    error
-	layout []string
+	layout []laidOut
 }
 
 func (e *byteEncoder) String(name, v string) {
@@ -263,7 +263,7 @@ func (e *byteEncoder) String(name, v string) {
 		e.buf = binary.BigEndian.AppendUint16(e.buf, uint16(len(v)))
 		e.buf = append(e.buf, v...)
 	}
-	e.note(name, start, fmt.Sprintf("%q", v))
+	e.layout = append(e.layout, laidOut{name: name, start: start, end: len(e.buf), text: v, isText: true})
 }
 
 func (e *byteEncoder) Int64(name string, v int64) {
@@ -271,7 +271,7 @@ func (e *byteEncoder) Int64(name string, v int64) {
 	var b [8]byte
 	e.order.PutUint64(b[:], uint64(v))
 	e.buf = append(e.buf, b[:]...)
-	e.note(name, start, fmt.Sprint(v))
+	e.layout = append(e.layout, laidOut{name: name, start: start, end: len(e.buf), num: v})
 }
 
 func (e *byteEncoder) fail(err error) {
@@ -280,16 +280,36 @@ func (e *byteEncoder) fail(err error) {
 	}
 }
 
-func (e *byteEncoder) note(name string, start int, value string) {
-	e.layout = append(e.layout, fmt.Sprintf("%s: %s = %s", name, spaced(e.buf[start:]), value))
-}
-
 func (e *byteEncoder) Marshal() (json.RawMessage, error) {
 	s, _ := json.Marshal(hex.EncodeToString(e.buf))
 	return s, e.err
 }
 
-func (e *byteEncoder) Layout() string { return strings.Join(e.layout, " | ") }
+func (e *byteEncoder) Layout() string { return layoutOf(e.buf, e.layout) }
+
+// laidOut is one value of the binary or raw codec as the trace shows it:
+// its bytes, buf[start:end], and what they mean. The text is built only
+// when Layout is asked for (with tracing on), not for every call.
+type laidOut struct {
+	name       string
+	start, end int
+	text       string // the value, when isText
+	isText     bool
+	num        int64 // the value, when not
+}
+
+// layoutOf writes values as "name: 00 05 61 ... = "alice" | ...".
+func layoutOf(buf []byte, values []laidOut) string {
+	parts := make([]string, len(values))
+	for i, v := range values {
+		val := strconv.FormatInt(v.num, 10)
+		if v.isText {
+			val = strconv.Quote(v.text)
+		}
+		parts[i] = fmt.Sprintf("%s: %s = %s", v.name, spaced(buf[v.start:v.end]), val)
+	}
+	return strings.Join(parts, " | ")
+}
 
 // byteDecoder reads what a byteEncoder of the same kind wrote.
 type byteDecoder struct {
@@ -298,7 +318,7 @@ type byteDecoder struct {
 	buf    []byte
 	off    int
 	err    error
-	layout []string
+	layout []laidOut
 }
 
 func newByteDecoder(data json.RawMessage, raw bool, order binary.ByteOrder) (*byteDecoder, error) {
@@ -353,7 +373,7 @@ func (d *byteDecoder) String(name string) string {
 		d.err = fmt.Errorf("%s: not UTF-8 text", name)
 		return ""
 	}
-	d.layout = append(d.layout, fmt.Sprintf("%s: %s = %q", name, spaced(d.buf[start:d.off]), s))
+	d.layout = append(d.layout, laidOut{name: name, start: start, end: d.off, text: s, isText: true})
 	return s
 }
 
@@ -363,7 +383,7 @@ func (d *byteDecoder) Int64(name string) int64 {
 		return 0
 	}
 	v := int64(d.order.Uint64(b))
-	d.layout = append(d.layout, fmt.Sprintf("%s: %s = %d", name, spaced(b), v))
+	d.layout = append(d.layout, laidOut{name: name, start: d.off - 8, end: d.off, num: v})
 	return v
 }
 
@@ -374,7 +394,7 @@ func (d *byteDecoder) Err() error {
 	return d.err
 }
 
-func (d *byteDecoder) Layout() string { return strings.Join(d.layout, " | ") }
+func (d *byteDecoder) Layout() string { return layoutOf(d.buf, d.layout) }
 
 // spaced writes bytes as hex with a space after every byte: "00 05 61".
 func spaced(b []byte) string {
