@@ -186,7 +186,9 @@ func TestNoLeakAfter10000Registrations(t *testing.T) {
 	defer d.Close()
 	before := runtime.NumGoroutine()
 	for i := range 10000 {
-		g, err := d.Register(bank(fmt.Sprintf("s%d", i), "127.0.0.1:1", map[string]string{"n": fmt.Sprint(i)}, 50*time.Millisecond))
+		// A second: long enough that a busy machine never lets a lease
+		// run out between its register and its cancel.
+		g, err := d.Register(bank(fmt.Sprintf("s%d", i), "127.0.0.1:1", map[string]string{"n": fmt.Sprint(i)}, time.Second))
 		require.NoError(t, err)
 		if i%2 == 0 {
 			require.NoError(t, d.Cancel(rpc.LeaseRequest{Lease: g.Lease, Key: g.Key}))
