@@ -198,7 +198,7 @@ func (u *upstream) close() {
 // handle passes one request on to Bob and his answer back, reading and
 // meddling on the way.
 func (m *mallory) handle(ctx context.Context, up *upstream, req wire.Envelope) (any, error) {
-	ctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
+	ctx, cancel := m.node.WithTimeout(ctx, m.cfg.Timeout)
 	defer cancel()
 	body := json.RawMessage(req.Body)
 	switch req.Type {
@@ -366,7 +366,7 @@ func (m *mallory) tlsConn(ctx context.Context, nc net.Conn) {
 	if pose {
 		tc := tls.Server(nc, &tls.Config{MinVersion: tls.VersionTLS13,
 			Certificates: []tls.Certificate{{Certificate: [][]byte{m.fake.Raw}, PrivateKey: m.key, Leaf: m.fake}}})
-		hctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
+		hctx, cancel := m.node.WithTimeout(ctx, m.cfg.Timeout)
 		defer cancel()
 		if err := tc.HandshakeContext(hctx); err != nil {
 			m.node.Trace.State("read", "nothing: my certificate was refused")
@@ -525,7 +525,7 @@ func (m *mallory) inject(ctx context.Context, text string) (string, error) {
 
 // post sends a letter of hers to Bob and says what he answered.
 func (m *mallory) post(ctx context.Context, l Letter, what string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
+	ctx, cancel := m.node.WithTimeout(ctx, m.cfg.Timeout)
 	defer cancel()
 	reply, err := m.bob.Call(ctx, "bob", TypeLetter, l)
 	if err != nil {

@@ -147,7 +147,7 @@ const personHelp = "commands: send TEXT | protect plain|signed|encrypted|signed+
 // this person's public key: a signing request, signed with the private
 // key, proves that we hold it without sending it.
 func (p *person) certify(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+	ctx, cancel := p.node.WithTimeout(ctx, p.cfg.Timeout)
 	defer cancel()
 	var root Cert
 	if err := p.call(ctx, TypeRoot, struct{}{}, &root); err != nil {
@@ -208,7 +208,7 @@ func (p *person) verify(ctx context.Context, cert *x509.Certificate, name string
 
 // notRevoked fetches the CA's revocation list and looks for cert's serial.
 func (p *person) notRevoked(ctx context.Context, cert *x509.Certificate) error {
-	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+	ctx, cancel := p.node.WithTimeout(ctx, p.cfg.Timeout)
 	defer cancel()
 	var crl CRL
 	if err := p.call(ctx, TypeCRL, struct{}{}, &crl); err != nil {
@@ -305,7 +305,7 @@ func (p *person) serveConn(ctx context.Context, nc net.Conn) {
 	}
 	if tlsFirst {
 		tc := tls.Server(nc, p.tlsConfig(ctx, true))
-		hctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+		hctx, cancel := p.node.WithTimeout(ctx, p.cfg.Timeout)
 		err := tc.HandshakeContext(hctx)
 		cancel()
 		if err != nil {

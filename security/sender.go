@@ -130,7 +130,7 @@ func (p *person) connected(ctx context.Context) (*wire.Conn, error) {
 			return p.conn, nil
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+	ctx, cancel := p.node.WithTimeout(ctx, p.cfg.Timeout)
 	defer cancel()
 	var d net.Dialer
 	nc, err := d.DialContext(ctx, "tcp", p.cfg.Peer)
@@ -201,7 +201,7 @@ func (p *person) shareKey(ctx context.Context) error {
 }
 
 func (p *person) ask(ctx context.Context, c *wire.Conn, typ string, body, into any) error {
-	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+	ctx, cancel := p.node.WithTimeout(ctx, p.cfg.Timeout)
 	defer cancel()
 	reply, err := c.Call(ctx, p.cfg.PeerName, typ, body)
 	if err != nil {

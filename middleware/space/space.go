@@ -211,6 +211,9 @@ func (s *Space) serveConn(ctx context.Context, c *wire.Conn) {
 		waiting.Go(func() {
 			defer func() { <-slots }()
 			body, err := a.wait(ctx)
+			if ctx.Err() != nil {
+				return // the connection has ended: nobody is left to take the answer
+			}
 			if !reply(ctx, c, req, body, err) {
 				c.Close()
 			}
