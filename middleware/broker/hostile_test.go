@@ -175,8 +175,12 @@ func TestHostileConsumerThatNeverReads(t *testing.T) {
 	for len(got) < sent {
 		d := next(t, reader)
 		got[d.Msg] = true
-		_, err := reader.Ack(programtest.Context(t), sub, d.Msg)
-		require.NoError(t, err)
+		// With an ack deadline of 300 ms, a busy machine may let a message
+		// go back to the queue before this reader's ack arrives: the
+		// broker says so, and the message comes round again.
+		if _, err := reader.Ack(programtest.Context(t), sub, d.Msg); err != nil {
+			require.ErrorContains(t, err, "is not held by subscription")
+		}
 	}
 	peak := programtest.PeakRSS(t, b.Cmd.Process.Pid)
 	assert.Less(t, peak, uint64(200<<20), "peak memory of the broker: %d MiB", peak>>20)
