@@ -100,7 +100,7 @@ type Broker struct {
 	node    *wire.Node
 	cfg     Config
 	journal *journal
-	clock   *protocolClock
+	clock   *wire.ProtocolClock
 	ids     idAllocator
 
 	mu           sync.Mutex // guards everything below, and every buffer and subscription
@@ -124,7 +124,7 @@ func Open(n *wire.Node, cfg Config) (*Broker, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
-	b := &Broker{node: n, cfg: cfg, clock: newProtocolClock(n.Faults),
+	b := &Broker{node: n, cfg: cfg, clock: wire.NewProtocolClock(n.Faults),
 		queues: map[string]*buffer{}, topics: map[string]*topic{},
 		sweep: make(chan struct{}, 1)}
 	b.report.init(n)

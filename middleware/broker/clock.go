@@ -3,86 +3,8 @@ package broker
 import (
 	"container/heap"
 	"context"
-	"math"
-	"sync"
 	"time"
-
-	"dsdemo/models/faults"
-	"dsdemo/models/wire"
 )
-
-// protocolClock measures protocol time (see wire.Node.WithTimeout): it
-// runs at the wall clock's pace at full speed, slower in slow motion, and
-// stands still in step mode, so an ack deadline gives a consumer the same
-// number of message legs at any pace. One clock serves every deadline of
-// the broker, where a wire.Node.WithTimeout per unacknowledged message
-// would cost two goroutines each.
-type protocolClock struct {
-	f       *faults.Injector
-	mu      sync.Mutex    // guards the fields below
-	base    time.Duration // protocol time at since
-	since   time.Time
-	pace    faults.Pace
-	changed <-chan struct{} // closed when the pace changes
-}
-
-func newProtocolClock(f *faults.Injector) *protocolClock {
-	c := &protocolClock{f: f, since: time.Now()}
-	c.pace, c.changed = f.Pace()
-	return c
-}
-
-// share is how much protocol time passes in one unit of wall-clock time.
-func share(p faults.Pace) float64 {
-	switch {
-	case p.Hold || p.Still:
-		return 0
-	case p.Delay <= 0:
-		return 1
-	}
-	return float64(wire.SlowHop) / float64(wire.SlowHop+p.Delay)
-}
-
-// Now is the protocol time since the clock started.
-func (c *protocolClock) Now() time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.base + time.Duration(float64(time.Since(c.since))*share(c.pace))
-}
-
-// Pace returns the pace in force and the channel closed when it changes.
-func (c *protocolClock) Pace() (faults.Pace, <-chan struct{}) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.pace, c.changed
-}
-
-// repace takes the new pace, counting the time before at the old one.
-func (c *protocolClock) repace() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t := time.Now()
-	c.base += time.Duration(float64(t.Sub(c.since)) * share(c.pace))
-	c.since = t
-	c.pace, c.changed = c.f.Pace()
-}
-
-// until is how long on the wall clock protocol time takes to reach at;
-// ok is false while the clock stands still.
-func (c *protocolClock) until(at time.Duration) (wall time.Duration, ok bool) {
-	left := at - c.Now()
-	c.mu.Lock()
-	s := share(c.pace)
-	c.mu.Unlock()
-	if s == 0 {
-		return 0, false
-	}
-	w := float64(max(left, 0)) / s
-	if w > math.MaxInt64/2 {
-		return math.MaxInt64 / 2, true
-	}
-	return time.Duration(w), true
-}
 
 // sweepDeadlines gives back the deliveries whose ack deadline passes, and
 // re-reports the timers of the live view when the pace changes.
@@ -97,10 +19,10 @@ func (b *Broker) sweepDeadlines(ctx context.Context) {
 			at = first.deadline
 		}
 		b.mu.Unlock()
-		_, changed := b.clock.Pace()
+		changed := b.clock.Changed()
 		var fire <-chan time.Time
 		if first != nil {
-			if wall, ok := b.clock.until(at); ok {
+			if wall, ok := b.clock.Until(at); ok {
 				timer.Reset(wall)
 				fire = timer.C
 			}
@@ -111,7 +33,6 @@ func (b *Broker) sweepDeadlines(ctx context.Context) {
 			b.expireLocked()
 			b.mu.Unlock()
 		case <-changed:
-			b.clock.repace()
 			b.mu.Lock()
 			b.report.markAllSubs(b)
 			b.mu.Unlock()

@@ -94,7 +94,7 @@
 // subscriptions and the broker MaxConns connections and MaxDestinations
 // destinations; windows are at most MaxWindow and pull waits MaxWait.
 // The ack deadlines, a pull's wait and a blocked send's wait count
-// protocol time (clock.go, wire.Node.WithTimeout): slow motion stretches
+// protocol time (wire.ProtocolClock, wire.Node.WithTimeout): slow motion stretches
 // them and step mode stops them.
 //
 // # The messages
@@ -162,7 +162,7 @@
 // flush.go the connection's writer that sends many lines in one write,
 // send.go how a message comes in, delivery.go how it goes out (push,
 // pull, ack, nack, redelivery, dead letters), destination.go queues and
-// topics, journal.go the log, clock.go protocol time and ack deadlines,
+// topics, journal.go the log, clock.go the ack deadlines in protocol time,
 // report.go the live view's state. client.go is the protocol as Go calls,
 // producer.go and consumer.go the two client programs.
 //

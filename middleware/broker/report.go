@@ -151,8 +151,7 @@ func (b *Broker) timerEvent(s *subscription) trace.Event {
 	}
 	t := trace.TimerFor(fmt.Sprintf("ack of #%d due (%d unacked)", oldest.e.msg.id, len(s.held)), s.ackTimeout)
 	t.ElapsedMS = min(max(b.clock.Now()-oldest.started, 0).Milliseconds(), t.MS)
-	pace, _ := b.clock.Pace()
-	switch sh := share(pace); {
+	switch sh := b.clock.Rate(); {
 	case sh == 0:
 		t.Still = true
 	case sh < 1:

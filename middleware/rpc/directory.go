@@ -90,8 +90,8 @@ type Directory struct {
 	lastLease uint64                   // for lease ids
 	lastSub   uint64                   // for subscription ids
 
-	clock   *protocolClock // what the leases count: protocol time
-	wake    chan struct{}  // tells expire that the earliest deadline moved
+	clock   *wire.ProtocolClock // what the leases count: protocol time
+	wake    chan struct{}       // tells expire that the earliest deadline moved
 	stop    context.CancelFunc
 	running sync.WaitGroup // expire and the subscribers' writers
 }
@@ -112,7 +112,7 @@ func (e *entry) view(now time.Duration) Registration {
 func NewDirectory(n *wire.Node, cfg DirectoryConfig) *Directory {
 	ctx, stop := context.WithCancel(context.Background())
 	d := &Directory{node: n, cfg: cfg, byName: map[string]*entry{}, leases: map[string]*lease{},
-		subs: map[string]*subscription{}, clock: newProtocolClock(n.Faults), wake: make(chan struct{}, 1), stop: stop}
+		subs: map[string]*subscription{}, clock: wire.NewProtocolClock(n.Faults), wake: make(chan struct{}, 1), stop: stop}
 	d.running.Go(func() { d.expire(ctx) })
 	return d
 }
@@ -464,7 +464,7 @@ func (d *Directory) expire(ctx context.Context) {
 		}
 		var fire <-chan time.Time
 		if len(d.expiry) > 0 {
-			if wall, ok := d.clock.until(d.expiry[0].deadline); ok {
+			if wall, ok := d.clock.Until(d.expiry[0].deadline); ok {
 				t.Reset(wall)
 				fire = t.C
 			}
@@ -506,7 +506,7 @@ func (d *Directory) reportLeaseLocked(l *lease) {
 	if l.reg != nil {
 		label = l.id + " " + l.reg.req.Name + " at " + l.reg.req.Address
 	}
-	d.node.Trace.Timer(leaseKey(l), d.clock.timer(label, l.duration, l.deadline))
+	d.node.Trace.Timer(leaseKey(l), d.clock.Timer(label, l.duration, l.deadline))
 }
 
 func (d *Directory) reportCountLocked() {

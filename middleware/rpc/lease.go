@@ -22,7 +22,7 @@ type lease struct {
 	id       string        // "L7": public, it appears in lists and events
 	key      string        // secret: only its holder may renew or cancel
 	duration time.Duration // granted, renewed for as long again
-	deadline time.Duration // when it runs out unless renewed, in protocol time (protocolclock.go)
+	deadline time.Duration // when it runs out unless renewed, in protocol time (wire.ProtocolClock)
 	index    int           // its place in the heap; -1 when not in it
 
 	reg *entry        // what it keeps alive: a registration,

@@ -51,7 +51,7 @@
 // and after at most the lease the task is back for another worker.
 //
 // Leases, waits and the live view's timers count protocol time
-// (clock.go, wire.Node.WithTimeout): slow motion stretches them and step
+// (wire.ProtocolClock, wire.Node.WithTimeout): slow motion stretches them and step
 // mode stops them, so nothing expires while the class looks. A space
 // frozen from outside (SIGSTOP) cannot count that it stood still: when it
 // thaws, the wall clock has run on, and a transaction whose renewals were
@@ -101,7 +101,7 @@
 //
 // space.go is the space role (RunSpace, connections, requests), ops.go
 // write, read, take and the waiting requests, txn.go transactions,
-// lease.go leases, notify.go events, clock.go protocol time and the lease
+// lease.go leases, notify.go events, clock.go the lease
 // sweeper, report.go the live view's state, entry.go entries and
 // templates. client.go is the protocol as Go calls; master.go and farm.go
 // the master, worker.go the worker, mandel.go the tiles and the picture.

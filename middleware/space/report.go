@@ -231,7 +231,7 @@ func (s *Space) nextLeaseEvent() trace.Event {
 func (s *Space) leaseTimer(key, label string, l *lease) trace.Event {
 	t := trace.TimerFor(label, l.length)
 	t.ElapsedMS = min(max(l.length-(l.deadline-s.clock.Now()), 0).Milliseconds(), t.MS)
-	switch r, _ := s.clock.Rate(); {
+	switch r := s.clock.Rate(); {
 	case r == 0:
 		t.Still = true
 	case r < 1:

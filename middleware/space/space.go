@@ -76,7 +76,7 @@ func RunSpace(ctx context.Context, env *program.Env, cfg Config) error {
 type Space struct {
 	node  *wire.Node
 	cfg   Config
-	clock *protocolClock
+	clock *wire.ProtocolClock
 
 	mu      sync.Mutex
 	lastID  uint64            // of entries, registrations and transactions alike: one lease number space
@@ -96,7 +96,7 @@ type Space struct {
 
 // New returns an empty space for node n. Close stops its background work.
 func New(n *wire.Node, cfg Config) *Space {
-	s := &Space{node: n, cfg: cfg, clock: newProtocolClock(n.Faults),
+	s := &Space{node: n, cfg: cfg, clock: wire.NewProtocolClock(n.Faults),
 		byLease: map[uint64]*lease{}, txns: map[uint64]*txn{}, regs: map[uint64]*registration{},
 		types: map[string]int{}, sweep: make(chan struct{}, 1)}
 	s.report.init(n)
