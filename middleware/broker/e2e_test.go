@@ -536,9 +536,19 @@ func TestKilledConsumersUnderLoad(t *testing.T) {
 			}
 		}
 	}
+	// The queue drained: the broker took an ack for every message. No
+	// message was acknowledged twice. (A consumer killed after the
+	// broker's ack_ok but before it printed "-> acked" leaves a message
+	// the broker has counted and the output has not, so the output may
+	// miss an ack, never add one.)
+	missed := 0
 	for _, id := range ids {
-		assert.Equal(t, 1, ackedBy[id], "message #%d acknowledged once", id)
+		assert.LessOrEqual(t, ackedBy[id], 1, "message #%d acknowledged once", id)
+		if ackedBy[id] == 0 {
+			missed++
+		}
 	}
+	assert.LessOrEqual(t, missed, len(procs), "at most one ack unprinted per killed consumer")
 	slices.Sort(ids)
 }
 
