@@ -27,7 +27,7 @@ func startIn(t *testing.T, name string, width, height int, command string) *term
 	}
 	term := &terminal{t: t, tmux: tmux, session: sessionName(t) + "-" + name, state: t.TempDir()}
 	term.run("new-session", "-d", "-s", term.session, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), command)
-	t.Cleanup(func() { exec.Command(tmux, "kill-session", "-t", term.session).Run() })
+	t.Cleanup(term.stop)
 	return term
 }
 
@@ -138,7 +138,7 @@ func TestClassroomOverSSH(t *testing.T) {
 	// ssh ends with the session.
 	ben.keys("q")
 	teacher.waitText("2 watching")
-	for exec.Command(ben.tmux, "has-session", "-t", ben.session).Run() == nil {
+	for ben.command("has-session", "-t", ben.session).Run() == nil {
 		time.Sleep(50 * time.Millisecond)
 	}
 
@@ -146,7 +146,7 @@ func TestClassroomOverSSH(t *testing.T) {
 	teacher.waitText("Cooperating servers")
 	teacher.keys("q")
 	for _, term := range []*terminal{teacher, anna, carl} { // the class ends with the instructor's UI
-		for exec.Command(term.tmux, "has-session", "-t", term.session).Run() == nil {
+		for term.command("has-session", "-t", term.session).Run() == nil {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}

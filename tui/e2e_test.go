@@ -1,6 +1,9 @@
 package main_test
 
 import (
+	"cmp"
+	"fmt"
+	"hash/fnv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,12 +20,35 @@ import (
 	"dsdemo/models/program/programtest"
 )
 
-// terminal is bin/dsdemo running in a tmux session of its own.
+// terminal is bin/dsdemo running in a tmux session of its own, on a tmux
+// server of its own: tests that share the default server race with its
+// exit when another test's last session ends ("server exited
+// unexpectedly").
 type terminal struct {
 	t       *testing.T
 	tmux    string
 	session string
 	state   string // XDG_STATE_HOME of the run
+}
+
+// command is a tmux command for the terminal's own server.
+func (term *terminal) command(args ...string) *exec.Cmd {
+	return exec.Command(term.tmux, append([]string{"-L", term.socket()}, args...)...)
+}
+
+// socket names the terminal's tmux server.
+func (term *terminal) socket() string {
+	h := fnv.New32a()
+	h.Write([]byte(term.session))
+	return fmt.Sprintf("dsdemo-%08x", h.Sum32())
+}
+
+// stop ends the terminal's tmux server, and with it the program in it,
+// and removes the server's socket.
+func (term *terminal) stop() {
+	term.command("kill-server").Run()
+	dir := cmp.Or(os.Getenv("TMUX_TMPDIR"), "/tmp")
+	os.Remove(filepath.Join(dir, fmt.Sprintf("tmux-%d", os.Getuid()), term.socket()))
 }
 
 // startDsdemo starts bin/dsdemo (built into dir with the demo programs) in
@@ -40,7 +66,7 @@ func startDsdemoIn(t *testing.T, dir string, width, height int, env ...string) *
 	cmd := strings.Join(append(append([]string{"env", "XDG_STATE_HOME=" + term.state, "LANG=en_US.UTF-8"}, env...),
 		filepath.Join(dir, "tui"), "--lang", "en", "--bin", dir), " ")
 	term.run("new-session", "-d", "-s", term.session, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), cmd)
-	t.Cleanup(func() { exec.Command(tmux, "kill-session", "-t", term.session).Run() })
+	t.Cleanup(term.stop)
 	return term
 }
 
@@ -58,13 +84,13 @@ func sessionName(t *testing.T) string {
 }
 
 func (term *terminal) run(args ...string) string {
-	out, err := exec.Command(term.tmux, args...).CombinedOutput()
+	out, err := term.command(args...).CombinedOutput()
 	require.NoError(term.t, err, "tmux %s: %s", strings.Join(args, " "), out)
 	return strings.TrimSpace(string(out))
 }
 
 func (term *terminal) screen() string {
-	out, _ := exec.Command(term.tmux, "capture-pane", "-p", "-t", term.session).CombinedOutput()
+	out, _ := term.command("capture-pane", "-p", "-t", term.session).CombinedOutput()
 	return string(out)
 }
 
@@ -172,7 +198,7 @@ func TestLauncherUnderTmux(t *testing.T) {
 		gone(t, dir)
 		term.keys("q")
 		deadline := time.Now().Add(programtest.Patience)
-		for exec.Command(term.tmux, "has-session", "-t", term.session).Run() == nil {
+		for term.command("has-session", "-t", term.session).Run() == nil {
 			require.True(t, time.Now().Before(deadline), "dsdemo did not quit")
 			time.Sleep(50 * time.Millisecond)
 		}
