@@ -1,132 +1,25 @@
 package proxy
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"net/netip"
 	"path"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
+
+	"dsdemo/models/guard"
 )
 
 // Access control and filter: who may ask the proxy at all, and which paths
 // nobody gets. Both are decided before the cache or the origin sees the
 // request, so a refused request costs the origin nothing.
 
-// The proxy token's defence against guessing: a client (one IPv4 address,
-// or one IPv6 /64, which one user usually has whole) may send tokenStrikes
-// wrong tokens within tokenWindow; after that it is answered 429 Too Many
-// Requests until the window is over, whatever token it sends. Guessing a
-// token then takes tokenWindow per tokenStrikes tries instead of thousands
-// of tries a second.
-const (
-	tokenStrikes = 10
-	tokenWindow  = time.Minute
-)
-
-// maxGuarded bounds the table of clients with wrong tokens: an attacker
-// with many addresses must not fill the proxy's memory with it. When it is
-// full, the client whose window began first is forgotten.
-const maxGuarded = 4096
-
-// tokenGuard counts wrong proxy tokens per client.
-type tokenGuard struct {
-	mu      sync.Mutex // guards strikes
-	strikes map[netip.Prefix]*strikes
-}
-
-// strikes are one client's wrong tokens in its current window.
-type strikes struct {
-	n     int
-	since time.Time // when the window began
-}
-
-// wait returns how long the client must wait before its tokens are checked
-// again; 0 means they are checked now.
-func (g *tokenGuard) wait(client netip.Prefix, now time.Time) time.Duration {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	s, ok := g.strikes[client]
-	if !ok || s.n < tokenStrikes {
-		return 0
-	}
-	left := s.since.Add(tokenWindow).Sub(now)
-	if left <= 0 {
-		delete(g.strikes, client)
-		return 0
-	}
-	return left
-}
-
-// strike counts one wrong token of the client.
-func (g *tokenGuard) strike(client netip.Prefix, now time.Time) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.strikes == nil {
-		g.strikes = map[netip.Prefix]*strikes{}
-	}
-	s, ok := g.strikes[client]
-	if ok && now.Sub(s.since) >= tokenWindow {
-		s.n, s.since = 0, now // an old window: start a new one
-	}
-	if !ok {
-		if len(g.strikes) >= maxGuarded {
-			g.forgetOldestLocked(now)
-		}
-		s = &strikes{since: now}
-		g.strikes[client] = s
-	}
-	s.n++
-}
-
-// forgetOldestLocked makes room in a full table: it drops every window that
-// is over, and if none is, the one that began first.
-func (g *tokenGuard) forgetOldestLocked(now time.Time) {
-	var oldest netip.Prefix
-	var oldestSince time.Time
-	for client, s := range g.strikes {
-		if now.Sub(s.since) >= tokenWindow {
-			delete(g.strikes, client)
-			continue
-		}
-		if oldestSince.IsZero() || s.since.Before(oldestSince) {
-			oldest, oldestSince = client, s.since
-		}
-	}
-	if len(g.strikes) >= maxGuarded {
-		delete(g.strikes, oldest)
-	}
-}
-
-// clientOf is who a request comes from, for counting wrong tokens: its
-// IPv4 address, or the /64 of its IPv6 address.
-func clientOf(remoteAddr string) netip.Prefix {
-	ap, err := netip.ParseAddrPort(remoteAddr)
-	if err != nil {
-		return netip.Prefix{} // cannot happen with net/http; all such share one count
-	}
-	addr := ap.Addr().Unmap()
-	bits := 32
-	if addr.Is6() {
-		bits = 64
-	}
-	prefix, _ := addr.Prefix(bits)
-	return prefix
-}
-
-// sameToken compares what the client sent with the token in constant time:
-// a comparison that stops at the first wrong byte would tell an attacker,
-// by its speed, how much of a guess was right. Hashing first hides the
-// token's length as well.
-func sameToken(got, want string) bool {
-	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
-	return subtle.ConstantTimeCompare(g[:], w[:]) == 1
-}
+// The proxy token's defence against guessing is a guard.Guard with its
+// defaults: after 10 wrong tokens within a minute a client is answered 429
+// Too Many Requests until the minute is over, whatever token it sends.
 
 // admit checks the client's address and token; code 0 lets it in. It sets
 // the headers a refusal needs on w.
@@ -149,14 +42,14 @@ func (p *cachingProxy) admit(w http.ResponseWriter, r *http.Request) (code int, 
 		w.Header().Set("Proxy-Authenticate", `Bearer realm="dsdemo"`)
 		return http.StatusProxyAuthRequired, "this proxy needs Proxy-Authorization: Bearer TOKEN"
 	}
-	client, now := clientOf(r.RemoteAddr), time.Now()
-	if wait := p.guard.wait(client, now); wait > 0 {
+	client, now := guard.ClientOf(r.RemoteAddr), time.Now()
+	if wait := p.guard.Wait(client, now); wait > 0 {
 		secs := int((wait + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		return http.StatusTooManyRequests, fmt.Sprintf("too many wrong proxy tokens: try again in %d s", secs)
 	}
-	if !sameToken(got, "Bearer "+p.cfg.Token) {
-		p.guard.strike(client, now)
+	if !guard.Same(got, "Bearer "+p.cfg.Token) {
+		p.guard.Strike(client, now)
 		return http.StatusForbidden, "access denied: wrong proxy token"
 	}
 	return 0, ""

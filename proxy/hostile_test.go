@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"dsdemo/models/guard"
 	"dsdemo/models/program/programtest"
 )
 
@@ -301,8 +302,8 @@ func TestHostileTokenGuessingIsThrottled(t *testing.T) {
 		statuses[resp.StatusCode]++
 		last = resp
 	}
-	assert.Equal(t, tokenStrikes, statuses[http.StatusForbidden], "wrong tokens answered 403 before the client is slowed down")
-	assert.Equal(t, 50-tokenStrikes, statuses[http.StatusTooManyRequests])
+	assert.Equal(t, guard.DefaultStrikes, statuses[http.StatusForbidden], "wrong tokens answered 403 before the client is slowed down")
+	assert.Equal(t, 50-guard.DefaultStrikes, statuses[http.StatusTooManyRequests])
 	retry, err := strconv.Atoi(last.Header.Get("Retry-After"))
 	require.NoError(t, err, "Retry-After")
 	assert.Positive(t, retry)

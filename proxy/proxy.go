@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"dsdemo/models/guard"
 	"dsdemo/models/httpwire"
 	"dsdemo/models/program"
 	"dsdemo/models/wire"
@@ -140,7 +141,7 @@ type cachingProxy struct {
 	cfg   ProxyConfig
 	block []string // cfg.Block in lower case, as they are matched
 	cache *sharedCache
-	guard tokenGuard
+	guard guard.Guard // counts wrong proxy tokens per client
 	rp    *httputil.ReverseProxy
 
 	hits, misses, revalidated, stale atomic.Int64

@@ -141,10 +141,13 @@ func firstLine(path string) (string, error) {
 }
 
 // madeUpPassword is a class password that is easy to read off a
-// projector: two short words and a number.
+// projector: three short words and a number, one of 32,768,000. With the
+// classroom's guard against guessing (10 wrong tries a minute from one
+// address) that is years of trying.
 func madeUpPassword() string {
 	words := []string{"amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "heron", "iris", "juniper",
-		"kite", "lotus", "maple", "north", "olive", "pearl", "quartz", "raven", "sable", "tulip"}
+		"kite", "lotus", "maple", "north", "olive", "pearl", "quartz", "raven", "sable", "tulip",
+		"umber", "violet", "willow", "yarrow", "zephyr", "acorn", "basil", "comet", "dune", "flint", "gale", "lark"}
 	pick := func(n int64) int64 {
 		v, err := rand.Int(rand.Reader, big.NewInt(n))
 		if err != nil {
@@ -152,7 +155,8 @@ func madeUpPassword() string {
 		}
 		return v.Int64()
 	}
-	return fmt.Sprintf("%s-%s-%02d", words[pick(int64(len(words)))], words[pick(int64(len(words)))], pick(100))
+	n := int64(len(words))
+	return fmt.Sprintf("%s-%s-%s-%03d", words[pick(n)], words[pick(n)], words[pick(n)], pick(1000))
 }
 
 // joinLine is how students join, for the instructor's screen.

@@ -2,7 +2,6 @@ package classroom
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net"
@@ -16,6 +15,7 @@ import (
 	"charm.land/wish/v2"
 	bm "charm.land/wish/v2/bubbletea"
 
+	"dsdemo/models/guard"
 	"dsdemo/models/i18n"
 	"dsdemo/tui/theme"
 )
@@ -45,11 +45,13 @@ const DefaultMaxViewers = 300
 
 // Server serves the views of a class over SSH.
 type Server struct {
-	hub   *Hub
-	cfg   Config
-	ssh   *ssh.Server
-	mu    sync.Mutex // guards count
-	count int        // viewers connected so far, for their names
+	hub     *Hub
+	cfg     Config
+	ssh     *ssh.Server
+	guesses guard.Guard // wrong class passwords per client: a guesser is slowed down to 10 a minute
+	mu      sync.Mutex  // guards count and seated
+	count   int         // viewers connected so far, for their names
+	seated  int         // viewers watching now, counted before their view starts
 }
 
 // NewServer returns the SSH server of the class hub; Serve starts it.
@@ -69,8 +71,8 @@ func NewServer(hub *Hub, cfg Config) (*Server, error) {
 		wish.WithIdleTimeout(0),
 	}
 	if cfg.Password != "" {
-		opts = append(opts, wish.WithPasswordAuth(func(_ ssh.Context, given string) bool {
-			return subtle.ConstantTimeCompare([]byte(given), []byte(cfg.Password)) == 1
+		opts = append(opts, wish.WithPasswordAuth(func(ctx ssh.Context, given string) bool {
+			return s.passwordOK(ctx.RemoteAddr(), given, time.Now())
 		}))
 	}
 	if cfg.AuthorizedKeys != "" {
@@ -105,13 +107,41 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
-// limit refuses a viewer over MaxViewers, with one sentence.
+// passwordOK checks a viewer's password. A client that guessed wrong
+// too often is refused for a while, even with the right password, so the
+// class password cannot be found by trying.
+func (s *Server) passwordOK(from net.Addr, given string, now time.Time) bool {
+	client := guard.ClientOfAddr(from)
+	if s.guesses.Wait(client, now) > 0 {
+		return false
+	}
+	if guard.Same(given, s.cfg.Password) {
+		return true
+	}
+	s.guesses.Strike(client, now)
+	return false
+}
+
+// limit refuses a viewer over MaxViewers, with one sentence. The seat is
+// taken before the view starts, so viewers who arrive together cannot
+// pass the limit between them.
 func (s *Server) limit(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		if s.hub.Watching() >= s.cfg.MaxViewers {
+		s.mu.Lock()
+		full := s.seated >= s.cfg.MaxViewers
+		if !full {
+			s.seated++
+		}
+		s.mu.Unlock()
+		if full {
 			wish.Fatalln(sess, fmt.Sprintf("dsdemo: the class is full (%d viewers); try again later", s.cfg.MaxViewers))
 			return
 		}
+		defer func() {
+			s.mu.Lock()
+			s.seated--
+			s.mu.Unlock()
+		}()
 		next(sess)
 		if st, ok := sess.Context().Value(studentKey{}).(*student); ok {
 			st.leave() // the UI has stopped: nothing else uses st now
