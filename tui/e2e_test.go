@@ -108,10 +108,38 @@ func (term *terminal) waitFor(what string, ok func(string) bool) {
 			return
 		}
 		if time.Now().After(deadline) {
-			term.t.Fatalf("waited %s for %s; the screen shows:\n%s", programtest.Patience, what, s)
+			term.t.Fatalf("waited %s for %s; the screen shows:\n%s\nthe programs' last log lines in the recording:\n%s",
+				programtest.Patience, what, s, term.recordedLogs(30))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// recordedLogs returns the last n log lines of the newest recorded run
+// in the terminal's state directory: what the programs said, to explain a
+// screen that did not come.
+func (term *terminal) recordedLogs(n int) string {
+	var newest string
+	var newestTime time.Time
+	filepath.WalkDir(term.state, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".jsonl") {
+			if info, err := d.Info(); err == nil && info.ModTime().After(newestTime) {
+				newest, newestTime = path, info.ModTime()
+			}
+		}
+		return nil
+	})
+	data, err := os.ReadFile(newest)
+	if err != nil {
+		return "(no recording)"
+	}
+	var logs []string
+	for line := range strings.Lines(string(data)) {
+		if strings.Contains(line, `"ev":"log"`) {
+			logs = append(logs, strings.TrimSpace(line))
+		}
+	}
+	return strings.Join(logs[max(len(logs)-n, 0):], "\n")
 }
 
 func (term *terminal) waitText(s string) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -23,10 +24,8 @@ type watch struct {
 
 	// Set once by the events hub, under its lock; matched is closed after.
 	// When it ends, after is let go: a watch that is over is never asked
-	// whether an event counts, and a holder that serves a predict step
-	// sets one watch after another for every message the node holds, so
-	// a chain kept through after would grow for as long as the class
-	// thinks (17 holds a second at a peer of the ring).
+	// whether an event counts, so a chain of waits set one after another
+	// does not keep every watch before it alive.
 	over    bool        // it matched or was given up
 	end     uint64      // the number of the event that ended it
 	event   trace.Event // the event that matched
@@ -34,11 +33,65 @@ type watch struct {
 }
 
 // events numbers the events the collector receives and hands each to the
-// watches that wait for it.
+// watches that wait for it and the feeds that follow them.
 type events struct {
-	mu      sync.Mutex // guards count, watches and the ending fields of each watch
+	mu      sync.Mutex // guards count, watches, feeds, the ending fields of each watch and each feed's queue
 	count   uint64     // events received so far; the latest has this number
 	watches []*watch   // waiting, in the order they were set
+	feeds   []*feed
+}
+
+// feed hands its reader every event its Match describes, in order, from
+// the moment it was set until it is dropped. A holder reads one: a node in
+// step mode may hold a burst of messages, and a chain of watches, each set
+// only after the one before it has matched, would miss the third of three
+// that come at once, leaving that message held with nobody to let it go.
+type feed struct {
+	match catalog.Match
+	queue []trace.Event // not yet read; guarded by the hub's mu
+	ready chan struct{} // has a value when queue may have grown
+}
+
+// follow sets a feed of the events m describes from now on.
+func (h *events) follow(m catalog.Match) *feed {
+	f := &feed{match: m, ready: make(chan struct{}, 1)}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.feeds = append(h.feeds, f)
+	return f
+}
+
+// unfollow drops f: it gets no more events.
+func (h *events) unfollow(f *feed) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if i := slices.Index(h.feeds, f); i >= 0 {
+		h.feeds = slices.Delete(h.feeds, i, i+1)
+	}
+	f.queue = nil
+}
+
+// next returns f's next event, waiting for it until ctx is done or closed
+// is closed.
+func (h *events) next(ctx context.Context, closed <-chan struct{}, f *feed) (trace.Event, error) {
+	for {
+		h.mu.Lock()
+		if len(f.queue) > 0 {
+			e := f.queue[0]
+			f.queue[0] = trace.Event{} // the body goes with it
+			f.queue = f.queue[1:]
+			h.mu.Unlock()
+			return e, nil
+		}
+		h.mu.Unlock()
+		select {
+		case <-f.ready:
+		case <-ctx.Done():
+			return trace.Event{}, ctx.Err()
+		case <-closed:
+			return trace.Event{}, errClosed
+		}
+	}
 }
 
 // watch sets a watch for the first event m describes from now on, other
@@ -94,6 +147,15 @@ func (h *events) publish(e trace.Event) {
 	}
 	clear(h.watches[len(waiting):])
 	h.watches = waiting
+	for _, f := range h.feeds {
+		if f.match.Matches(e) {
+			f.queue = append(f.queue, e)
+			select {
+			case f.ready <- struct{}{}:
+			default:
+			}
+		}
+	}
 }
 
 // counts reports whether event number n counts for w: any event but the

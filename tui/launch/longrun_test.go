@@ -13,11 +13,11 @@ import (
 	"dsdemo/models/trace"
 )
 
-// TestHoldChainIsNotKept plays what a predict step's holder does while the
-// class thinks about its question: for every message the node holds it sets
-// the next watch after the one that took the message (serveHolds). A class
-// may think for long, and a peer of the ring holds 17 messages a second, so
-// the watches that are over must not stay reachable through the chain.
+// TestHoldChainIsNotKept sets one watch after another, each following the
+// one before, for 20 minutes of a peer's held messages (17 a second at a
+// peer of the ring): the watches that are over must not stay reachable
+// through the chain. TestFeedMissesNoneOfABurst checks what a holder
+// reads instead.
 func TestHoldChainIsNotKept(t *testing.T) {
 	const holds = 20_000 // 20 minutes of one peer's messages
 	var h events
@@ -44,6 +44,28 @@ func TestHoldChainIsNotKept(t *testing.T) {
 	// Each kept watch would hold its event and body: about 1 KiB, 20 MiB in all.
 	assert.Less(t, grown, int64(2<<20), "the heap grew by %d bytes over %d holds", grown, holds)
 	runtime.KeepAlive(w)
+}
+
+// TestFeedMissesNoneOfABurst: a node in step mode may hold several
+// messages at once; the holder's feed hands over every one of them, in
+// order, however many come before it reads, and nothing after it is
+// dropped.
+func TestFeedMissesNoneOfABurst(t *testing.T) {
+	var h events
+	f := h.follow(catalog.Match{Kind: trace.KindHold, Node: "peer-1"})
+	for i := range uint64(5) {
+		h.publish(trace.Event{Kind: trace.KindHold, Node: "peer-1", Msg: &trace.Message{From: "peer-1", ID: i + 1}})
+		h.publish(trace.Event{Kind: trace.KindSend, Node: "peer-1", Msg: &trace.Message{From: "peer-1", ID: i + 1}})
+	}
+	for i := range uint64(5) {
+		e, err := h.next(t.Context(), nil, f)
+		require.NoError(t, err)
+		assert.Equal(t, i+1, e.Msg.ID)
+	}
+	h.unfollow(f)
+	h.publish(trace.Event{Kind: trace.KindHold, Node: "peer-1", Msg: &trace.Message{From: "peer-1", ID: 6}})
+	assert.Empty(t, h.feeds)
+	assert.Empty(t, f.queue)
 }
 
 // liveHeap is the live heap after a full collection, in bytes.

@@ -78,6 +78,9 @@ func (p *Player) Next(ctx context.Context) (catalog.Step, error) {
 		}
 		return step, nil
 	}
+	if step.Kind == catalog.StepFault && step.Fault.Op == trace.OpHold && step.Fault.On {
+		p.holdFrom(i)
+	}
 	if err := p.do(ctx, step, current); err != nil {
 		return step, fmt.Errorf("step %d (%s) of %s: %w", i+1, step.Kind, p.exp.ID, err)
 	}
@@ -115,15 +118,43 @@ func (p *Player) checkClaims(ctx context.Context, claims []catalog.Match) error 
 }
 
 // watchFrom sets the watches of the run of wait and predict steps that
-// starts at step i, if there is one and they are not set yet.
+// starts at step i, if there is one, where they are not set yet.
 func (p *Player) watchFrom(i int) {
-	for ; i < len(p.exp.Steps) && p.watches[i] == nil && p.holds[i] == nil; i++ {
+	for ; i < len(p.exp.Steps); i++ {
 		switch s := p.exp.Steps[i]; s.Kind {
 		case catalog.StepWait:
-			p.watches[i] = p.l.events.watch(s.Until, p.watches[i-1])
+			if p.watches[i] == nil {
+				p.watches[i] = p.l.events.watch(s.Until, p.watches[i-1])
+			}
 		case catalog.StepPredict:
-			p.holds[i] = p.startHolder(s)
+			if p.holds[i] == nil {
+				p.holds[i] = p.startHolder(s)
+			}
 		default:
+			return
+		}
+	}
+}
+
+// holdFrom starts, before step i puts a node into step mode, the holder
+// of the prediction that step mode is for: the node's next predict step,
+// unless a step ends step mode there first. From then on every message
+// the node holds is either the one the class will be asked about or let
+// go; a message held in between, before the holder started (a worker's
+// begin while the instructor reads the caption), would otherwise stay
+// held with nobody to release it, and could stall the very exchange the
+// class is to predict.
+func (p *Player) holdFrom(i int) {
+	node := p.exp.Steps[i].Node
+	for j := i + 1; j < len(p.exp.Steps); j++ {
+		s := p.exp.Steps[j]
+		switch {
+		case s.Kind == catalog.StepPredict && s.Node == node:
+			if p.holds[j] == nil {
+				p.holds[j] = p.startHolder(s)
+			}
+			return
+		case s.Kind == catalog.StepFault && s.Node == node && s.Fault.Op == trace.OpHold && !s.Fault.On:
 			return
 		}
 	}
@@ -182,21 +213,18 @@ type holder struct {
 func (p *Player) startHolder(s catalog.Step) *holder {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &holder{found: make(chan struct{}), stop: cancel}
-	allHeld := catalog.Match{Kind: trace.KindHold, Node: s.Node}
-	go p.serveHolds(ctx, s, h, p.l.events.watch(allHeld, nil))
+	held := p.l.events.follow(catalog.Match{Kind: trace.KindHold, Node: s.Node})
+	go p.serveHolds(ctx, s, h, held)
 	return h
 }
 
-func (p *Player) serveHolds(ctx context.Context, s catalog.Step, h *holder, w *watch) {
+func (p *Player) serveHolds(ctx context.Context, s catalog.Step, h *holder, held *feed) {
 	l := p.l
-	allHeld := catalog.Match{Kind: trace.KindHold, Node: s.Node}
+	defer l.events.unfollow(held)
 	found := false
 	for {
-		next := l.events.watch(allHeld, w) // set before waiting, so none slips through
-		ev, err := w.wait(ctx, l.closed, time.Hour)
+		ev, err := l.events.next(ctx, l.closed, held)
 		if err != nil {
-			l.events.drop(w)
-			l.events.drop(next)
 			return
 		}
 		if !found && s.Until.Matches(ev) {
@@ -205,7 +233,6 @@ func (p *Player) serveHolds(ctx context.Context, s catalog.Step, h *holder, w *w
 		} else if ev.Msg != nil {
 			l.Control(s.Node, trace.Control{Op: trace.OpRelease, ID: ev.Msg.ID})
 		}
-		w = next
 	}
 }
 

@@ -75,7 +75,9 @@ func testClaims(t *testing.T, bin string) {
 // testPredictKeepsTheNodeAlive plays the peer-to-peer prediction up to its
 // first question, slowly, and checks that the question still comes and
 // that, while the class thinks, the peer in step mode still talks to its
-// neighbours: only the message asked about waits.
+// neighbours: only the message asked about waits. The instructor is slow
+// from the moment step mode begins: the peer holds messages before the
+// step that sends the message asked about, and each of them is let go.
 func testPredictKeepsTheNodeAlive(t *testing.T, bin string) {
 	m, _ := catalog.ByID("p2p")
 	i := slices.IndexFunc(m.Experiments, func(e catalog.Experiment) bool { return e.ID == "predict" })
@@ -84,9 +86,9 @@ func testPredictKeepsTheNodeAlive(t *testing.T, bin string) {
 	exp := m.Experiments[i]
 	p := launch.NewPlayer(l, exp)
 	for i := 0; ; i++ {
-		if exp.Steps[i].Kind == catalog.StepPredict {
-			// A class is slow: before it moves on to the question, peer-1
-			// has held (and the player let go) several of its messages.
+		if i > 0 && (exp.Steps[i].Kind == catalog.StepPredict || exp.Steps[i-1].Kind == catalog.StepFault) {
+			// A class is slow: before it moves on, peer-1 has held
+			// several of its messages (and the player let them go).
 			since := mark(log)
 			log.WaitFor(t, "peer-1 to hold three messages", func(evs []trace.Event) bool {
 				n := 0
@@ -109,6 +111,24 @@ func testPredictKeepsTheNodeAlive(t *testing.T, bin string) {
 		return slices.ContainsFunc(evs[since:], func(e trace.Event) bool {
 			return e.Kind == trace.KindRecv && e.Msg != nil && e.Msg.From == "peer-1"
 		})
+	})
+	log.WaitFor(t, "every message peer-1 held but the one asked about let go", func(evs []trace.Event) bool {
+		held := map[uint64]string{}
+		for _, e := range evs {
+			switch {
+			case e.Node != "peer-1" || e.Msg == nil:
+			case e.Kind == trace.KindHold:
+				held[e.Msg.ID] = e.Msg.Type
+			case e.Kind == trace.KindSend:
+				delete(held, e.Msg.ID)
+			}
+		}
+		for _, typ := range held {
+			if typ != "store" {
+				return false
+			}
+		}
+		return len(held) == 1
 	})
 	o, err := p.Predict(t.Context(), "peer-5")
 	require.NoError(t, err)
