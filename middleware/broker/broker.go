@@ -106,14 +106,13 @@ type Broker struct {
 	mu           sync.Mutex // guards everything below, and every buffer and subscription
 	queues       map[string]*buffer
 	topics       map[string]*topic
-	bytes        int64         // of every buffer's texts
-	room         chan struct{} // closed when a buffer gives up messages; nil while no send waits for room
-	deadlines    deadlineHeap  // unacknowledged deliveries by ack deadline
+	bytes        int64                          // of every buffer's texts
+	room         chan struct{}                  // closed when a buffer gives up messages; nil while no send waits for room
+	deadlines    *wire.DeadlineQueue[*delivery] // unacknowledged deliveries by ack deadline
 	report       reportBoard
 	replaying    map[*buffer]map[uint64]*entry // the log's messages while it is read
 	lastTopicSub uint64                        // names the subscriptions that are not durable
 
-	sweep   chan struct{} // buffered 1: the earliest deadline changed
 	running sync.WaitGroup
 	stop    context.CancelFunc
 }
@@ -126,7 +125,7 @@ func Open(n *wire.Node, cfg Config) (*Broker, error) {
 	}
 	b := &Broker{node: n, cfg: cfg, clock: wire.NewProtocolClock(n.Faults),
 		queues: map[string]*buffer{}, topics: map[string]*topic{},
-		sweep: make(chan struct{}, 1)}
+		deadlines: wire.NewDeadlineQueue[*delivery]()}
 	b.report.init(n)
 	j, err := openJournal(cfg.Data, cfg.CompactAt, b.replay, b.snapshot)
 	if err != nil {
@@ -137,7 +136,11 @@ func Open(n *wire.Node, cfg Config) (*Broker, error) {
 	b.finishReplay()
 	ctx, cancel := context.WithCancel(context.Background())
 	b.stop = cancel
-	b.running.Go(func() { b.sweepDeadlines(ctx) })
+	// The ack deadlines: a delivery whose deadline passes goes back to its
+	// buffer; the live view's timers are reported again when the pace changes.
+	b.running.Go(func() {
+		b.deadlines.Sweep(ctx, b.clock, &b.mu, b.expireLocked, func() { b.report.markAllSubs(b) })
+	})
 	b.running.Go(func() { b.report.run(ctx, b) })
 	return b, nil
 }

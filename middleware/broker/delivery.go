@@ -42,9 +42,13 @@ type delivery struct {
 	seq      uint64        // the subscription's delivery number
 	started  time.Duration // protocol time it was handed over
 	deadline time.Duration // protocol time its ack is due
-	index    int           // in the broker's deadline heap; -1 when not there
 	body     Delivery
+
+	wire.DeadlineSlot // its place in the broker's deadline queue while its ack is due
 }
+
+// Deadline is when d's ack is due, in protocol time.
+func (d *delivery) Deadline() time.Duration { return d.deadline }
 
 // pullWait is a pull waiting for messages.
 type pullWait struct {
@@ -233,7 +237,7 @@ func (b *Broker) dispatchLocked(buf *buffer) {
 // giveLocked hands entry e to subscription s.
 func (b *Broker) giveLocked(s *subscription, e *entry) {
 	e.count++
-	d := &delivery{e: e, sub: s, index: -1, body: Delivery{Sub: s.id, Msg: e.msg.id, Dest: s.buf.dest, Text: e.msg.text,
+	d := &delivery{e: e, sub: s, body: Delivery{Sub: s.id, Msg: e.msg.id, Dest: s.buf.dest, Text: e.msg.text,
 		Persistent: e.msg.persistent, Redelivered: e.redelivered || e.count > 1, Count: e.count}}
 	if s.ack == AckAuto {
 		// At most once: the broker forgets the message now. Should the
@@ -246,10 +250,7 @@ func (b *Broker) giveLocked(s *subscription, e *entry) {
 		d.deadline = d.started + s.ackTimeout
 		s.held[e.msg.id] = d
 		s.buf.unacked++
-		b.deadlines.push(d)
-		if d.index == 0 {
-			wakeUp(b.sweep)
-		}
+		b.deadlines.Push(d)
 		b.report.markSub(s)
 	}
 	if s.push {
@@ -302,7 +303,7 @@ func (b *Broker) settleLocked(d *delivery) {
 	s := d.sub
 	delete(s.held, d.e.msg.id)
 	s.buf.unacked--
-	b.deadlines.remove(d)
+	b.deadlines.Remove(d)
 	b.report.markSub(s)
 }
 
@@ -738,16 +739,9 @@ func (b *Broker) dropLocked(buf *buffer, name string) {
 	b.report.markBuf(buf)
 }
 
-// expireLocked gives back every delivery whose ack deadline has passed.
-func (b *Broker) expireLocked() {
-	now := b.clock.Now()
-	for {
-		d := b.deadlines.first()
-		if d == nil || d.deadline > now {
-			return
-		}
-		b.settleLocked(d)
-		b.node.Trace.Logf("ack deadline of message #%d passed: %s did not acknowledge it within %s", d.e.msg.id, d.sub.consumer, d.sub.ackTimeout)
-		b.requeueLocked(d.sub.buf, d.e)
-	}
+// expireLocked gives back delivery d, whose ack deadline has passed.
+func (b *Broker) expireLocked(d *delivery) {
+	b.settleLocked(d)
+	b.node.Trace.Logf("ack deadline of message #%d passed: %s did not acknowledge it within %s", d.e.msg.id, d.sub.consumer, d.sub.ackTimeout)
+	b.requeueLocked(d.sub.buf, d.e)
 }

@@ -82,18 +82,17 @@ type Directory struct {
 	node *wire.Node
 	cfg  DirectoryConfig
 
-	mu        sync.Mutex               // guards everything below
-	byName    map[string]*entry        // the registrations
-	leases    map[string]*lease        // every lease by id, registrations' and subscriptions'
-	expiry    leaseHeap                // the same leases by deadline
-	subs      map[string]*subscription // by id
-	lastLease uint64                   // for lease ids
-	lastSub   uint64                   // for subscription ids
+	mu        sync.Mutex                  // guards everything below
+	byName    map[string]*entry           // the registrations
+	leases    map[string]*lease           // every lease by id, registrations' and subscriptions'
+	expiry    *wire.DeadlineQueue[*lease] // the same leases by deadline
+	subs      map[string]*subscription    // by id
+	lastLease uint64                      // for lease ids
+	lastSub   uint64                      // for subscription ids
 
 	clock   *wire.ProtocolClock // what the leases count: protocol time
-	wake    chan struct{}       // tells expire that the earliest deadline moved
 	stop    context.CancelFunc
-	running sync.WaitGroup // expire and the subscribers' writers
+	running sync.WaitGroup // the lease clock and the subscribers' writers
 }
 
 // entry is one registration inside the directory.
@@ -112,8 +111,13 @@ func (e *entry) view(now time.Duration) Registration {
 func NewDirectory(n *wire.Node, cfg DirectoryConfig) *Directory {
 	ctx, stop := context.WithCancel(context.Background())
 	d := &Directory{node: n, cfg: cfg, byName: map[string]*entry{}, leases: map[string]*lease{},
-		subs: map[string]*subscription{}, clock: wire.NewProtocolClock(n.Faults), wake: make(chan struct{}, 1), stop: stop}
-	d.running.Go(func() { d.expire(ctx) })
+		subs: map[string]*subscription{}, clock: wire.NewProtocolClock(n.Faults), expiry: wire.NewDeadlineQueue[*lease](), stop: stop}
+	// The lease clock ends every lease that has run out. Deadlines are in
+	// protocol time: in step mode no lease runs out, and when the pace
+	// changes the live view's bars are reported again at the new speed.
+	d.running.Go(func() {
+		d.expiry.Sweep(ctx, d.clock, &d.mu, func(l *lease) { d.endLocked(l, Expired) }, d.reportAllLeasesLocked)
+	})
 	return d
 }
 
@@ -305,8 +309,7 @@ func (d *Directory) Renew(r LeaseRequest) (Grant, error) {
 		l.duration = dur
 	}
 	l.deadline = d.clock.Now() + l.duration
-	d.expiry.renew(l)
-	d.wakeExpire()
+	d.expiry.Fix(l)
 	d.reportLeaseLocked(l)
 	if l.reg != nil {
 		d.notifyLocked(Renewed, l.reg)
@@ -406,17 +409,14 @@ func (d *Directory) newLeaseLocked(dur time.Duration) *lease {
 	l := &lease{id: "L" + strconv.FormatUint(d.lastLease, 10), key: newKey(), duration: dur,
 		deadline: d.clock.Now() + dur}
 	d.leases[l.id] = l
-	d.expiry.add(l)
-	d.wakeExpire()
+	d.expiry.Push(l)
 	return l
 }
 
 // dropLeaseLocked forgets a lease without telling anyone.
 func (d *Directory) dropLeaseLocked(l *lease) {
 	delete(d.leases, l.id)
-	if l.index >= 0 {
-		d.expiry.remove(l)
-	}
+	d.expiry.Remove(l)
 }
 
 // endLocked ends a lease that ran out or was cancelled, and what it kept.
@@ -434,58 +434,10 @@ func (d *Directory) endLocked(l *lease, how string) {
 	}
 }
 
-// wakeExpire tells the lease clock to look at the earliest deadline again.
-func (d *Directory) wakeExpire() {
-	select {
-	case d.wake <- struct{}{}:
-	default:
-	}
-}
-
-// expire is the lease clock: it sleeps until the earliest deadline and
-// ends every lease that has run out, until ctx is done. Deadlines are in
-// protocol time, so the sleep is worked out again whenever the pace
-// changes, and in step mode there is none: no lease runs out while the
-// protocol stands still.
-func (d *Directory) expire(ctx context.Context) {
-	t := time.NewTimer(time.Hour)
-	defer t.Stop()
-	var reported uint64 // the pace the live view's timers run at
-	for {
-		changed := d.clock.Changed()
-		if paces := d.clock.Paces(); paces != reported {
-			reported = paces
-			d.reportAllLeases() // the live view's bars run at the new pace
-		}
-		d.mu.Lock()
-		now := d.clock.Now()
-		for len(d.expiry) > 0 && d.expiry[0].deadline <= now {
-			d.endLocked(d.expiry[0], Expired)
-		}
-		var fire <-chan time.Time
-		if len(d.expiry) > 0 {
-			if wall, ok := d.clock.Until(d.expiry[0].deadline); ok {
-				t.Reset(wall)
-				fire = t.C
-			}
-		}
-		d.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return
-		case <-d.wake:
-		case <-fire:
-		case <-changed: // the live view's bars run at the new pace
-		}
-		t.Stop()
-	}
-}
-
-// reportAllLeases reports every lease's timer again, at the pace in force.
-func (d *Directory) reportAllLeases() {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, l := range d.expiry {
+// reportAllLeasesLocked reports every lease's timer again, at the pace
+// in force.
+func (d *Directory) reportAllLeasesLocked() {
+	for l := range d.expiry.All() {
 		d.reportLeaseLocked(l)
 	}
 }

@@ -114,7 +114,7 @@ func (d *Directory) dropSubLocked(s *subscription) {
 	}
 	s.ended = true
 	delete(d.subs, s.id)
-	if s.lease.index >= 0 {
+	if s.lease.Queued() {
 		d.dropLeaseLocked(s.lease)
 	}
 	close(s.done)

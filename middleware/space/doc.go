@@ -101,8 +101,8 @@
 //
 // space.go is the space role (RunSpace, connections, requests), ops.go
 // write, read, take and the waiting requests, txn.go transactions,
-// lease.go leases, notify.go events, clock.go the lease
-// sweeper, report.go the live view's state, entry.go entries and
+// lease.go leases (their sweeper is wire.DeadlineQueue's), notify.go
+// events, report.go the live view's state, entry.go entries and
 // templates. client.go is the protocol as Go calls; master.go and farm.go
 // the master, worker.go the worker, mandel.go the tiles and the picture.
 //

@@ -3,6 +3,8 @@ package space
 import (
 	"fmt"
 	"time"
+
+	"dsdemo/models/wire"
 )
 
 // A lease is how long something lives in the space unless its holder
@@ -13,12 +15,16 @@ type lease struct {
 	id       uint64
 	deadline time.Duration // protocol time at which it ends
 	length   time.Duration // as last granted, for the live view's timer
-	index    int           // in the space's leaseHeap; -1 once ended
 
 	entry *entry        // one of these three is set
 	reg   *registration //
 	txn   *txn          //
+
+	wire.DeadlineSlot // its place in the space's lease queue until it ends
 }
+
+// Deadline is when l ends, in protocol time.
+func (l *lease) Deadline() time.Duration { return l.deadline }
 
 // grant turns a requested lease into the one the space grants: 0 is the
 // longest it grants, anything longer is cut to that.
@@ -38,16 +44,8 @@ func (s *Space) newLeaseLocked(d time.Duration) *lease {
 	s.lastID++
 	l := &lease{id: s.lastID, length: d, deadline: s.clock.Now() + d}
 	s.byLease[l.id] = l
-	s.leases.push(l)
-	s.wakeSweep()
+	s.leases.Push(l)
 	return l
-}
-
-func (s *Space) wakeSweep() {
-	select {
-	case s.sweep <- struct{}{}:
-	default:
-	}
 }
 
 // Renew lets a lease run LeaseMS more from now.
@@ -67,8 +65,7 @@ func (s *Space) Renew(r RenewRequest) (LeaseResult, error) {
 		return LeaseResult{}, err
 	}
 	l.length, l.deadline = d, s.clock.Now()+d
-	s.leases.fix(l)
-	s.wakeSweep()
+	s.leases.Fix(l)
 	s.report.markLease(l)
 	return LeaseResult{LeaseMS: d.Milliseconds()}, nil
 }
@@ -93,10 +90,10 @@ func (s *Space) Cancel(id uint64) error {
 // ends either way), a registration sends no more events, a transaction
 // aborts.
 func (s *Space) endLeaseLocked(l *lease, why string) {
-	if l.index < 0 && s.byLease[l.id] == nil {
+	if !l.Queued() && s.byLease[l.id] == nil {
 		return
 	}
-	s.leases.remove(l)
+	s.leases.Remove(l)
 	delete(s.byLease, l.id)
 	switch {
 	case l.entry != nil:

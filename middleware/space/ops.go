@@ -99,7 +99,7 @@ func (s *Space) removeEntryLocked(e *entry) {
 	if s.types[e.e.Type]--; s.types[e.e.Type] == 0 {
 		delete(s.types, e.e.Type)
 	}
-	s.leases.remove(e.lease)
+	s.leases.Remove(e.lease)
 	delete(s.byLease, e.lease.id)
 	s.report.markEntries()
 }

@@ -217,7 +217,7 @@ func (s *Space) nextLeaseEvent() trace.Event {
 	var first *entry
 	for el := s.entries.Front(); el != nil; el = el.Next() {
 		e := el.Value.(*entry)
-		if e.lease.index >= 0 && (first == nil || e.lease.deadline < first.lease.deadline) {
+		if e.lease.Queued() && (first == nil || e.lease.deadline < first.lease.deadline) {
 			first = e
 		}
 	}

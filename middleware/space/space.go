@@ -79,17 +79,16 @@ type Space struct {
 	clock *wire.ProtocolClock
 
 	mu      sync.Mutex
-	lastID  uint64            // of entries, registrations and transactions alike: one lease number space
-	entries list.List         // of *entry, oldest first: a take takes the oldest match
-	bytes   int64             // of all entries
-	leases  leaseHeap         // every lease by deadline
-	byLease map[uint64]*lease // every lease by id
-	txns    map[uint64]*txn   // open transactions
-	waiting list.List         // of *waiter, in the order they came
+	lastID  uint64                      // of entries, registrations and transactions alike: one lease number space
+	entries list.List                   // of *entry, oldest first: a take takes the oldest match
+	bytes   int64                       // of all entries
+	leases  *wire.DeadlineQueue[*lease] // every lease by deadline
+	byLease map[uint64]*lease           // every lease by id
+	txns    map[uint64]*txn             // open transactions
+	waiting list.List                   // of *waiter, in the order they came
 	regs    map[uint64]*registration
 	types   map[string]int // entries by type, for the live view
 	report  reportBoard
-	sweep   chan struct{} // buffered 1: the earliest deadline changed
 	running sync.WaitGroup
 	stop    context.CancelFunc
 }
@@ -98,11 +97,16 @@ type Space struct {
 func New(n *wire.Node, cfg Config) *Space {
 	s := &Space{node: n, cfg: cfg, clock: wire.NewProtocolClock(n.Faults),
 		byLease: map[uint64]*lease{}, txns: map[uint64]*txn{}, regs: map[uint64]*registration{},
-		types: map[string]int{}, sweep: make(chan struct{}, 1)}
+		types: map[string]int{}, leases: wire.NewDeadlineQueue[*lease]()}
 	s.report.init(n)
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
-	s.running.Go(func() { s.sweepLeases(ctx) })
+	// The leases: one whose time is up ends; the live view's timers are
+	// reported again when the pace changes.
+	s.running.Go(func() {
+		s.leases.Sweep(ctx, s.clock, &s.mu, func(l *lease) { s.endLeaseLocked(l, "expired") },
+			func() { s.report.markTimers(s) })
+	})
 	s.running.Go(func() { s.report.run(ctx, s) })
 	return s
 }

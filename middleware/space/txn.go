@@ -69,7 +69,7 @@ func (s *Space) End(id uint64, commit bool) (TxnResult, error) {
 // ran out). Its waiting reads and takes get an error.
 func (s *Space) finishLocked(t *txn, commit bool, why string) {
 	delete(s.txns, t.lease.id)
-	s.leases.remove(t.lease)
+	s.leases.Remove(t.lease)
 	delete(s.byLease, t.lease.id)
 	var back []*entry // visible again: offer them once the transaction is gone
 	for _, e := range t.written {
