@@ -127,6 +127,11 @@ type Store struct {
 	arrows   ring[Arrow]
 	faults   ring[Fault]         // what the launcher did to the run
 	open     map[msgKey][]uint64 // message to the positions (see ring) of its arrows: two for a duplicated one
+	// retired holds the open arrows of a program's earlier life: a
+	// restarted program counts its ids from 1 again, so its new messages
+	// must not be taken for the old ones, but an old message that was on
+	// its way when the program died may still arrive.
+	retired map[msgKey][]uint64
 
 	nodes    map[string]*Node  // at most MaxNodes
 	order    []string          // node names in the order of their first event
@@ -146,6 +151,7 @@ func New(capacity int) *Store {
 		arrows:   newRing[Arrow](capacity),
 		faults:   newRing[Fault](capacity),
 		open:     map[msgKey][]uint64{},
+		retired:  map[msgKey][]uint64{},
 		nodes:    map[string]*Node{},
 		address:  map[string]string{},
 	}
@@ -174,11 +180,7 @@ func (s *Store) Add(ev trace.Event) {
 			s.learnAddress(ev.Listen, ev.Node)
 		}
 		// A restarted program counts its message ids from 1 again.
-		for k := range s.open {
-			if k.from == ev.Node {
-				delete(s.open, k)
-			}
-		}
+		s.retire(ev.Node)
 	case trace.KindState:
 		if _, ok := n.State[ev.Key]; !ok {
 			if len(n.Keys) >= MaxStateKeys {
@@ -249,7 +251,8 @@ func (s *Store) send(ev trace.Event) {
 	if ev.Kind == trace.KindSend {
 		// The send of one whose recv came first, or of a held message (whose
 		// duplicate copy is a new arrow).
-		if a := s.find(key, func(a *Arrow) bool { return a.unsent || (a.Held && ev.Fault != "duplicate") }); a != nil {
+		same := func(a *Arrow) bool { return a.Type == m.Type && a.SendClock == m.Clock }
+		if a := s.find(key, func(a *Arrow) bool { return same(a) && (a.unsent || (a.Held && ev.Fault != "duplicate")) }); a != nil {
 			a.Held, a.unsent = false, false
 			a.Fault = ev.Fault
 			a.Sent = time.UnixMicro(ev.Time)
@@ -269,7 +272,16 @@ func (s *Store) send(ev trace.Event) {
 func (s *Store) recv(ev trace.Event) {
 	m := ev.Msg
 	key := msgKey{m.From, m.ID}
-	if a := s.find(key, func(a *Arrow) bool { return !a.Delivered() && !a.Lost() }); a != nil {
+	open := func(a *Arrow) bool { return !a.Delivered() && !a.Lost() && a.Type == m.Type }
+	same := func(a *Arrow) bool { return open(a) && a.SendClock == m.Clock }
+	a := s.find(key, same)
+	if a == nil {
+		a = s.findIn(s.retired, key, same) // sent before its sender restarted
+	}
+	if a == nil {
+		a = s.find(key, open)
+	}
+	if a != nil {
 		a.To = ev.Node
 		a.RecvClock = ev.Clock
 		a.Received = time.UnixMicro(ev.Time)
@@ -282,9 +294,41 @@ func (s *Store) recv(ev trace.Event) {
 	})
 }
 
+// retire moves the open arrows node sent in an earlier life out of the
+// way of its new messages (those of a life before that are forgotten).
+// An arrow known only from its recv stays: that recv may have reached the
+// collector before the new life's hello, and the send that completes it
+// is still to come.
+func (s *Store) retire(node string) {
+	for k, positions := range s.open {
+		if k.from != node {
+			continue
+		}
+		var keep, old []uint64
+		for _, pos := range positions {
+			if a := s.arrows.at(pos); a != nil && a.unsent {
+				keep = append(keep, pos)
+			} else {
+				old = append(old, pos)
+			}
+		}
+		s.retired[k] = old
+		if len(keep) > 0 {
+			s.open[k] = keep
+		} else {
+			delete(s.open, k)
+		}
+	}
+}
+
 // find returns the oldest kept arrow of the message that satisfies ok.
 func (s *Store) find(key msgKey, ok func(*Arrow) bool) *Arrow {
-	for _, pos := range s.open[key] {
+	return s.findIn(s.open, key, ok)
+}
+
+// findIn is find in an index of its own.
+func (s *Store) findIn(index map[msgKey][]uint64, key msgKey, ok func(*Arrow) bool) *Arrow {
+	for _, pos := range index[key] {
 		if a := s.arrows.at(pos); a != nil && ok(a) {
 			return a
 		}
@@ -300,7 +344,7 @@ func (s *Store) push(key msgKey, a Arrow) {
 		positions = positions[1:] // overwritten by the ring
 	}
 	s.open[key] = append(positions, s.arrows.last())
-	if len(s.open) > 2*s.capacity {
+	if len(s.open)+len(s.retired) > 2*s.capacity {
 		s.forgetOld()
 	}
 }
@@ -308,9 +352,11 @@ func (s *Store) push(key msgKey, a Arrow) {
 // forgetOld drops the index entries of messages whose arrows the ring has
 // overwritten, so the index stays as bounded as the ring.
 func (s *Store) forgetOld() {
-	for k, positions := range s.open {
-		if s.arrows.at(positions[len(positions)-1]) == nil {
-			delete(s.open, k)
+	for _, index := range []map[msgKey][]uint64{s.open, s.retired} {
+		for k, positions := range index {
+			if s.arrows.at(positions[len(positions)-1]) == nil {
+				delete(index, k)
+			}
 		}
 	}
 }

@@ -110,6 +110,39 @@ func TestRestartedSenderStartsIDsAgain(t *testing.T) {
 	assert.True(t, arrows[1].Delivered(), "the new get did")
 }
 
+// A message sent just before its sender was killed may still arrive, after
+// the restarted sender has said hello and sent its own first messages with
+// the same ids: each recv completes the arrow of its own life, told apart
+// by the sender's clock, and nothing is drawn as never arrived.
+func TestMessageOfAKilledSenderStillArrives(t *testing.T) {
+	s := history.New(10)
+	s.Add(hello("w", ""))
+	s.Add(msg(trace.KindSend, "w", "w", "s", "take", 1, 0, 7, 7, ""))
+	s.Add(hello("w", "")) // killed and restarted: ids and clock from the start again
+	s.Add(msg(trace.KindSend, "w", "w", "s", "take", 1, 0, 1, 1, ""))
+	s.Add(msg(trace.KindRecv, "s", "w", "s", "take", 1, 0, 7, 8, "")) // the old one, late
+	s.Add(msg(trace.KindRecv, "s", "w", "s", "take", 1, 0, 1, 9, ""))
+	received := map[uint64]uint64{} // send clock to recv clock
+	for _, a := range s.Arrows() {
+		received[a.SendClock] = a.RecvClock
+	}
+	assert.Equal(t, map[uint64]uint64{7: 8, 1: 9}, received, "the old take and the new one each arrived")
+}
+
+// A program started later: the server's recv of its first message may
+// reach the collector before the program's own hello and send. The hello
+// does not part the recv from its send.
+func TestRecvBeforeTheSendersHello(t *testing.T) {
+	s := history.New(10)
+	s.Add(hello("broker", "127.0.0.1:7100"))
+	s.Add(msg(trace.KindRecv, "broker", "consumer-2", "broker", "subscribe", 1, 0, 1, 2, ""))
+	s.Add(hello("consumer-2", ""))
+	s.Add(msg(trace.KindSend, "consumer-2", "consumer-2", "127.0.0.1:7100", "subscribe", 1, 0, 1, 1, ""))
+	arrows := s.Arrows()
+	require.Len(t, arrows, 1, "one message, one arrow")
+	assert.True(t, arrows[0].Delivered())
+}
+
 // TestBounded feeds a million events and checks that the store keeps only
 // its capacity: the "memory stays bounded" requirement.
 func TestBounded(t *testing.T) {
