@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"dsdemo/models/program"
@@ -155,49 +154,16 @@ func (b *Broker) Close() {
 // Serve accepts producers and consumers on ln until ctx is done. It does
 // not use wire.Serve, whose handlers only answer: a broker also speaks
 // first, when it pushes a message to a consumer, so it keeps each
-// connection. It keeps no idle timeout either: a consumer waiting for
-// pushed messages may be silent for as long as no producer sends.
+// connection (wire.ServeConnsWith). It keeps no idle timeout either: a
+// consumer waiting for pushed messages may be silent for as long as no
+// producer sends. Each connection writes through its own buffer
+// (flush.go).
 func (b *Broker) Serve(ctx context.Context, ln net.Listener) error {
-	var (
-		wg    sync.WaitGroup
-		conns atomic.Int64
-	)
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
 	b.mu.Lock()
 	b.reportAllLocked()
 	b.mu.Unlock()
-	defer wg.Wait()
-	for {
-		nc, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
-				return nil
-			}
-			time.Sleep(10 * time.Millisecond) // out of file descriptors and the like
-			continue
-		}
-		if conns.Add(1) > MaxConns {
-			conns.Add(-1)
-			refuseConn(b.node, nc)
-			continue
-		}
-		c := wire.NewConn(b.node, newFlushConn(nc))
-		wg.Go(func() {
-			defer conns.Add(-1)
-			b.serveConn(ctx, c)
-		})
-	}
-}
-
-// refuseConn tells a client over MaxConns why, and closes its connection.
-func refuseConn(n *wire.Node, nc net.Conn) {
-	n.Trace.Logf("refused a connection from %s: already %d", nc.RemoteAddr(), MaxConns)
-	c := wire.NewConn(n, nc)
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	_ = c.Reply(ctx, wire.Envelope{}, wire.TypeError, wire.ErrorBody{Reason: fmt.Sprintf("busy: already %d connections, try again later", MaxConns)})
+	opts := wire.ServeOptions{MaxConns: MaxConns, Wrap: func(nc net.Conn) net.Conn { return newFlushConn(nc) }}
+	return wire.ServeConnsWith(ctx, b.node, ln, opts, b.serveConn)
 }
 
 // client is one connection of a producer or consumer.

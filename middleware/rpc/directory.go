@@ -3,13 +3,11 @@ package rpc
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"sort"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -134,44 +132,12 @@ func (d *Directory) Close() {
 
 // Serve accepts clients on ln until ctx is done. It does not use
 // wire.Serve, whose handlers only answer: the directory also speaks first,
-// when it sends a subscriber an event, so it keeps each connection.
+// when it sends a subscriber an event, so it keeps each connection
+// (wire.ServeConns, with no idle timeout: a subscriber may wait silently
+// for hours).
 func (d *Directory) Serve(ctx context.Context, ln net.Listener) error {
-	var (
-		wg    sync.WaitGroup
-		conns atomic.Int64
-	)
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-	defer wg.Wait()
 	d.node.Trace.Gauge(registrationsKey, 0, int64(d.cfg.MaxRegistrations), "")
-	for {
-		nc, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
-				return nil
-			}
-			time.Sleep(10 * time.Millisecond) // out of file descriptors and the like
-			continue
-		}
-		c := wire.NewConn(d.node, nc)
-		if conns.Add(1) > wire.MaxConns {
-			conns.Add(-1)
-			refuse(c, fmt.Sprintf("busy: already %d connections, try again later", wire.MaxConns))
-			continue
-		}
-		wg.Go(func() {
-			defer conns.Add(-1)
-			d.serveConn(ctx, c)
-		})
-	}
-}
-
-// refuse tells a peer why it is not served and closes its connection.
-func refuse(c *wire.Conn, reason string) {
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	_ = c.Reply(ctx, wire.Envelope{}, wire.TypeError, wire.ErrorBody{Reason: reason})
+	return wire.ServeConns(ctx, d.node, ln, d.serveConn)
 }
 
 // serveConn answers one client's requests in order until its connection

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"dsdemo/models/program"
@@ -118,49 +117,14 @@ func (s *Space) Close() {
 }
 
 // Serve accepts clients on ln until ctx is done. It keeps each connection
-// (not wire.Serve), since the space also speaks first when it sends a
-// notify's events, and it keeps no idle timeout: a worker waiting in take
-// may be silent for as long as no task comes.
+// (wire.ServeConnsWith, not wire.Serve), since the space also speaks first
+// when it sends a notify's events, and it keeps no idle timeout: a worker
+// waiting in take may be silent for as long as no task comes.
 func (s *Space) Serve(ctx context.Context, ln net.Listener) error {
-	var (
-		wg    sync.WaitGroup
-		conns atomic.Int64
-	)
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
 	s.mu.Lock()
 	s.report.markAll()
 	s.mu.Unlock()
-	defer wg.Wait()
-	for {
-		nc, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
-				return nil
-			}
-			time.Sleep(10 * time.Millisecond) // out of file descriptors and the like
-			continue
-		}
-		if conns.Add(1) > MaxConns {
-			conns.Add(-1)
-			refuseConn(s.node, nc)
-			continue
-		}
-		c := wire.NewConn(s.node, nc)
-		wg.Go(func() {
-			defer conns.Add(-1)
-			s.serveConn(ctx, c)
-		})
-	}
-}
-
-// refuseConn tells a client over MaxConns why, and closes its connection.
-func refuseConn(n *wire.Node, nc net.Conn) {
-	c := wire.NewConn(n, nc)
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	_ = c.Reply(ctx, wire.Envelope{}, wire.TypeError, wire.ErrorBody{Reason: fmt.Sprintf("busy: already %d connections, try again later", MaxConns)})
+	return wire.ServeConnsWith(ctx, s.node, ln, wire.ServeOptions{MaxConns: MaxConns}, s.serveConn)
 }
 
 // client is one connection.

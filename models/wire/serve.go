@@ -21,7 +21,7 @@ type Handler func(ctx context.Context, req Envelope) (any, error)
 // MaxConns connections; each closes when its peer is silent for
 // IdleTimeout (see Conn for the other limits).
 func Serve(ctx context.Context, n *Node, ln net.Listener, h Handler) error {
-	return accept(ctx, n, ln, IdleTimeout, func(ctx context.Context, c *Conn) { ServeConn(ctx, c, h) })
+	return accept(ctx, n, ln, IdleTimeout, ServeOptions{}, func(ctx context.Context, c *Conn) { ServeConn(ctx, c, h) })
 }
 
 // ServeConns accepts connections on ln for node n as Serve does, and hands
@@ -33,12 +33,35 @@ func Serve(ctx context.Context, n *Node, ln net.Listener, h Handler) error {
 // IdleTimeout; MaxConns, FrameTimeout and the other limits of Conn hold as
 // for Serve.
 func ServeConns(ctx context.Context, n *Node, ln net.Listener, serve func(ctx context.Context, c *Conn)) error {
-	return accept(ctx, n, ln, 0, serve)
+	return accept(ctx, n, ln, 0, ServeOptions{}, serve)
 }
 
-// accept is the loop of Serve and ServeConns. idle is how long a
-// connection may stay silent between frames; 0 means for ever.
-func accept(ctx context.Context, n *Node, ln net.Listener, idle time.Duration, serve func(ctx context.Context, c *Conn)) error {
+// ServeOptions are what a server of its own may choose about the accept
+// loop of ServeConnsWith; the zero value is ServeConns.
+type ServeOptions struct {
+	// MaxConns is how many connections the server keeps at once; one more
+	// is told why and closed. 0 means the wire's MaxConns.
+	MaxConns int
+	// Wrap, when not nil, wraps each accepted connection before its Conn
+	// reads and writes through it (the broker's buffered writer); nil
+	// means the connection as accepted.
+	Wrap func(nc net.Conn) net.Conn
+}
+
+// ServeConnsWith is ServeConns with a server's own options: the broker,
+// the tuple space and the directory keep their own bound of connections.
+func ServeConnsWith(ctx context.Context, n *Node, ln net.Listener, opts ServeOptions, serve func(ctx context.Context, c *Conn)) error {
+	return accept(ctx, n, ln, 0, opts, serve)
+}
+
+// accept is the loop of Serve and ServeConns, the one accept loop of
+// every server. idle is how long a connection may stay silent between
+// frames; 0 means for ever.
+func accept(ctx context.Context, n *Node, ln net.Listener, idle time.Duration, opts ServeOptions, serve func(ctx context.Context, c *Conn)) error {
+	limit := opts.MaxConns
+	if limit <= 0 {
+		limit = MaxConns
+	}
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex // guards conns
@@ -60,11 +83,14 @@ func accept(ctx context.Context, n *Node, ln net.Listener, idle time.Duration, s
 			continue
 		}
 		mu.Lock()
-		full := len(conns) >= MaxConns
+		full := len(conns) >= limit
 		mu.Unlock()
 		if full {
-			refuseConn(n, nc)
+			refuseConn(n, nc, limit)
 			continue
+		}
+		if opts.Wrap != nil {
+			nc = opts.Wrap(nc)
 		}
 		c := newConn(n, nc, &served{idle: idle})
 		mu.Lock()
@@ -117,10 +143,11 @@ func ServeConn(ctx context.Context, c *Conn, h Handler) {
 	}
 }
 
-// refuseConn tells a peer over MaxConns why, and closes its connection.
-func refuseConn(n *Node, nc net.Conn) {
-	n.Trace.Logf("refused a connection from %s: already %d", nc.RemoteAddr(), MaxConns)
-	body, _ := json.Marshal(ErrorBody{Reason: fmt.Sprintf("busy: already %d connections, try again later", MaxConns)})
+// refuseConn tells a peer over the server's limit of connections why,
+// and closes its connection.
+func refuseConn(n *Node, nc net.Conn, limit int) {
+	n.Trace.Logf("refused a connection from %s: already %d", nc.RemoteAddr(), limit)
+	body, _ := json.Marshal(ErrorBody{Reason: fmt.Sprintf("busy: already %d connections, try again later", limit)})
 	e := Envelope{From: n.Name, Type: TypeError, ID: n.NextID(), Clock: n.Clock.Tick(), Body: body}
 	if line, err := e.AppendLine(nil); err == nil {
 		_ = nc.SetWriteDeadline(time.Now().Add(time.Second))

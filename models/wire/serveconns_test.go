@@ -2,6 +2,8 @@ package wire_test
 
 import (
 	"context"
+	"net"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -45,4 +47,39 @@ func TestServeConnsLetsTheServerSpeakFirst(t *testing.T) {
 	case <-programtest.Context(t).Done():
 		t.Fatal("the connection stayed open after ServeConns returned")
 	}
+}
+
+// A server with a bound of its own: one connection over it is told why
+// and closed, and every kept connection goes through the server's Wrap.
+func TestServeConnsWithKeepsItsOwnBound(t *testing.T) {
+	server := wire.NewNode("space")
+	ln := listen(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wrapped atomic.Int64
+	opts := wire.ServeOptions{MaxConns: 2, Wrap: func(nc net.Conn) net.Conn {
+		wrapped.Add(1)
+		return nc
+	}}
+	served := make(chan error, 1)
+	go func() {
+		served <- wire.ServeConnsWith(ctx, server, ln, opts, func(ctx context.Context, c *wire.Conn) {
+			wire.ServeConn(ctx, c, echo)
+		})
+	}()
+	defer func() {
+		cancel()
+		require.NoError(t, <-served)
+	}()
+
+	for i := range 2 {
+		c := dial(t, wire.NewNode("client"), ln.Addr().String())
+		_, err := c.Call(programtest.Context(t), "space", "ping", i) // served, so counted
+		require.NoError(t, err)
+	}
+	third := dial(t, wire.NewNode("client"), ln.Addr().String())
+	refusal, err := third.Recv(programtest.Context(t))
+	require.NoError(t, err)
+	assert.Equal(t, wire.TypeError, refusal.Type)
+	assert.Contains(t, string(refusal.Body), "busy: already 2 connections")
+	assert.Equal(t, int64(2), wrapped.Load(), "the refused connection is not wrapped")
 }
