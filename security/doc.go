@@ -78,7 +78,8 @@
 //
 // crypto.go holds every cryptographic step and every decoder with its
 // bounds; ca.go the CA; person.go a person as receiver, sender.go as
-// sender; mallory.go the man in the middle.
+// sender; mallory.go the man in the middle; listen.go how a person and
+// Mallory accept connections, TLS or not.
 //
 // # Try it
 //

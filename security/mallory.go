@@ -1,7 +1,6 @@
 package security
 
 import (
-	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"crypto/rand"
@@ -82,7 +81,7 @@ func RunMallory(ctx context.Context, env *program.Env, cfg MalloryConfig) error 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	wg.Go(func() { m.serve(ctx, env.Listener) })
+	wg.Go(func() { serveSniffed(ctx, env.Listener, m.serveConn) })
 	s := program.Session{Prompt: "mallory> ", Help: malloryHelp, Run: m.command}
 	err = s.Loop(ctx, env)
 	cancel()
@@ -111,59 +110,14 @@ func selfSigned(key *ecdsa.PrivateKey, name string) (*x509.Certificate, error) {
 	return x509.ParseCertificate(der)
 }
 
-// serve accepts the persons' connections. The first byte tells what
-// comes: 0x16 starts a TLS handshake, anything else is an envelope.
-func (m *mallory) serve(ctx context.Context, ln net.Listener) {
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	slots := make(chan struct{}, 256)
-	for {
-		nc, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-			continue
-		}
-		select {
-		case slots <- struct{}{}:
-		default:
-			nc.Close()
-			continue
-		}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			defer nc.Close()
-			stop := context.AfterFunc(ctx, func() { nc.Close() })
-			defer stop()
-			m.serveConn(ctx, nc)
-		})
-	}
-}
-
-// peeked is a connection whose first bytes were read ahead.
-type peeked struct {
-	net.Conn
-	r *bufio.Reader
-}
-
-func (p peeked) Read(b []byte) (int, error) { return p.r.Read(b) }
-
-func (m *mallory) serveConn(ctx context.Context, nc net.Conn) {
-	r := bufio.NewReader(nc)
-	first, err := r.Peek(1)
-	if err != nil {
+// serveConn serves one person's connection: a TLS handshake goes to
+// tlsConn, envelopes pass on to Bob.
+func (m *mallory) serveConn(ctx context.Context, nc net.Conn, tlsFirst bool) {
+	if tlsFirst {
+		m.tlsConn(ctx, nc)
 		return
 	}
-	pc := peeked{Conn: nc, r: r}
-	if first[0] == 0x16 {
-		m.tlsConn(ctx, pc)
-		return
-	}
-	c := wire.NewConn(m.node, pc)
+	c := wire.NewConn(m.node, nc)
 	defer c.Close()
 	up := &upstream{node: m.node, addr: m.cfg.Bob}
 	defer up.close()

@@ -1,14 +1,12 @@
 package security
 
 import (
-	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -122,7 +120,7 @@ func RunPerson(ctx context.Context, env *program.Env, cfg PersonConfig) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
-	wg.Go(func() { p.serve(ctx, env.Listener) })
+	wg.Go(func() { serveSniffed(ctx, env.Listener, p.serveConn) })
 	if err := p.certify(ctx); err != nil {
 		return err
 	}
@@ -253,52 +251,16 @@ func (p *person) tlsConfig(ctx context.Context, server bool) *tls.Config {
 	return c
 }
 
-// serve accepts connections from other persons (or Mallory). Over TLS
-// the handshake comes first, and the name in the peer's certificate is
-// who may send letters on that connection.
-func (p *person) serve(ctx context.Context, ln net.Listener) {
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	slots := make(chan struct{}, 256) // connections at once
-	for {
-		nc, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-			continue
-		}
-		select {
-		case slots <- struct{}{}:
-		default:
-			nc.Close()
-			continue
-		}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			p.serveConn(ctx, nc)
-		})
-	}
-}
-
-func (p *person) serveConn(ctx context.Context, nc net.Conn) {
-	defer nc.Close()
+// serveConn serves a connection from another person (or Mallory). Over
+// TLS the handshake comes first, and the name in the peer's certificate
+// is who may send letters on that connection.
+func (p *person) serveConn(ctx context.Context, nc net.Conn, tlsFirst bool) {
 	select {
 	case <-p.ready:
 	case <-ctx.Done():
 		return
 	}
 	via := ""
-	r := bufio.NewReader(nc)
-	first, err := r.Peek(1)
-	if err != nil {
-		return
-	}
-	nc = peeked{Conn: nc, r: r}
-	tlsFirst := first[0] == 0x16 // a TLS record of the handshake
 	if p.cfg.TLS && !tlsFirst {
 		p.node.Trace.Logf("refused a connection from %s: not TLS, and %s speaks only TLS", nc.RemoteAddr(), p.cfg.Name)
 		return
@@ -318,8 +280,6 @@ func (p *person) serveConn(ctx context.Context, nc net.Conn) {
 	}
 	c := wire.NewConn(p.node, nc)
 	defer c.Close()
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer stop()
 	wire.ServeConn(ctx, c, func(ctx context.Context, req wire.Envelope) (any, error) { return p.handle(ctx, req, via) })
 }
 
