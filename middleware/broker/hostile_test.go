@@ -1,10 +1,7 @@
 package broker_test
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -17,49 +14,9 @@ import (
 	"dsdemo/models/wire"
 )
 
-// raw is a connection that speaks the wire by hand, as nc would.
-type raw struct {
-	t  *testing.T
-	nc net.Conn
-	r  *bufio.Reader
-}
-
-func dialRaw(t *testing.T, addr string) *raw {
-	nc, err := net.Dial("tcp", addr)
-	require.NoError(t, err)
-	t.Cleanup(func() { nc.Close() })
-	return &raw{t: t, nc: nc, r: bufio.NewReaderSize(nc, 2<<20)}
-}
-
-func (r *raw) line(s string) {
-	_, err := r.nc.Write([]byte(s + "\n"))
-	require.NoError(r.t, err)
-}
-
-// reply reads lines until one that is not a deliver, and returns it.
-func (r *raw) reply() wire.Envelope {
-	r.t.Helper()
-	_ = r.nc.SetReadDeadline(time.Now().Add(programtest.Patience))
-	for {
-		line, err := r.r.ReadBytes('\n')
-		require.NoError(r.t, err)
-		var e wire.Envelope
-		require.NoError(r.t, json.Unmarshal(line, &e))
-		if e.Type != broker.TypeDeliver {
-			return e
-		}
-	}
-}
-
-func reason(e wire.Envelope) string {
-	var eb wire.ErrorBody
-	_ = json.Unmarshal(e.Body, &eb)
-	return eb.Reason
-}
-
 func TestHostileInputGetsErrorReplies(t *testing.T) {
 	b := startBroker(t, "", "--max-depth", "2")
-	r := dialRaw(t, b.Addr)
+	r := programtest.DialRaw(t, b.Addr)
 	cases := []struct {
 		name, line, want string
 	}{
@@ -82,29 +39,29 @@ func TestHostileInputGetsErrorReplies(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r.line(c.line)
-			e := r.reply()
+			r.Line(c.line)
+			e := r.Reply(broker.TypeDeliver)
 			assert.Equal(t, wire.TypeError, e.Type)
-			assert.Contains(t, reason(e), c.want)
+			assert.Contains(t, programtest.Reason(e), c.want)
 		})
 	}
 	t.Run("full queue refuses clearly", func(t *testing.T) {
 		for i := range 2 {
-			r.line(fmt.Sprintf(`{"from":"x","type":"send","id":%d,"body":{"dest":"queue:full","text":"a"}}`, 100+i))
-			assert.Equal(t, broker.TypeSendOK, r.reply().Type)
+			r.Line(fmt.Sprintf(`{"from":"x","type":"send","id":%d,"body":{"dest":"queue:full","text":"a"}}`, 100+i))
+			assert.Equal(t, broker.TypeSendOK, r.Reply(broker.TypeDeliver).Type)
 		}
-		r.line(`{"from":"x","type":"send","id":102,"body":{"dest":"queue:full","text":"a"}}`)
-		e := r.reply()
+		r.Line(`{"from":"x","type":"send","id":102,"body":{"dest":"queue:full","text":"a"}}`)
+		e := r.Reply(broker.TypeDeliver)
 		assert.Equal(t, wire.TypeError, e.Type)
-		assert.Equal(t, "queue:full is full: it holds 2 messages, the most it may (--max-depth)", reason(e))
+		assert.Equal(t, "queue:full is full: it holds 2 messages, the most it may (--max-depth)", programtest.Reason(e))
 	})
 	t.Run("acks for messages the consumer does not hold", func(t *testing.T) {
-		r.line(`{"from":"x","type":"subscribe","id":200,"body":{"dest":"queue:full","mode":"pull"}}`)
-		require.Equal(t, broker.TypeSubscribeOK, r.reply().Type)
-		r.line(`{"from":"x","type":"ack","id":201,"body":{"sub":1,"msg":424242}}`)
-		assert.Contains(t, reason(r.reply()), "message #424242 is not held by subscription 1")
-		r.line(`{"from":"x","type":"nack","id":202,"body":{"sub":1,"msg":424242}}`)
-		assert.Contains(t, reason(r.reply()), "is not held")
+		r.Line(`{"from":"x","type":"subscribe","id":200,"body":{"dest":"queue:full","mode":"pull"}}`)
+		require.Equal(t, broker.TypeSubscribeOK, r.Reply(broker.TypeDeliver).Type)
+		r.Line(`{"from":"x","type":"ack","id":201,"body":{"sub":1,"msg":424242}}`)
+		assert.Contains(t, programtest.Reason(r.Reply(broker.TypeDeliver)), "message #424242 is not held by subscription 1")
+		r.Line(`{"from":"x","type":"nack","id":202,"body":{"sub":1,"msg":424242}}`)
+		assert.Contains(t, programtest.Reason(r.Reply(broker.TypeDeliver)), "is not held")
 	})
 	t.Run("the broker still serves", func(t *testing.T) {
 		c := dial(t, b.Addr)
@@ -151,9 +108,9 @@ func TestHostileFullQueueBlocksThenRefuses(t *testing.T) {
 // them all (--max-deliveries 0: none is dead-lettered on the way).
 func TestHostileConsumerThatNeverReads(t *testing.T) {
 	b := startBroker(t, "", "--ack-timeout", "300ms", "--max-deliveries", "0")
-	deaf := dialRaw(t, b.Addr)
-	deaf.line(`{"from":"deaf","type":"subscribe","id":1,"body":{"dest":"queue:big","window":1000}}`)
-	require.Equal(t, broker.TypeSubscribeOK, deaf.reply().Type)
+	deaf := programtest.DialRaw(t, b.Addr)
+	deaf.Line(`{"from":"deaf","type":"subscribe","id":1,"body":{"dest":"queue:big","window":1000}}`)
+	require.Equal(t, broker.TypeSubscribeOK, deaf.Reply(broker.TypeDeliver).Type)
 
 	p := dial(t, b.Addr)
 	big := strings.Repeat("x", broker.MaxText)

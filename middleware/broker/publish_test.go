@@ -51,18 +51,18 @@ func TestPublishWithoutReceipt(t *testing.T) {
 
 	// By hand: nothing comes back for a publish, and the next request's
 	// answer is the next line.
-	r := dialRaw(t, b.Addr)
-	r.line(`{"from":"nc","type":"publish","id":7,"body":{"dest":"queue:fast","text":"by hand"}}`)
-	r.line(`{"from":"nc","type":"status","id":8}`)
-	e := r.reply()
+	r := programtest.DialRaw(t, b.Addr)
+	r.Line(`{"from":"nc","type":"publish","id":7,"body":{"dest":"queue:fast","text":"by hand"}}`)
+	r.Line(`{"from":"nc","type":"status","id":8}`)
+	e := r.Reply(broker.TypeDeliver)
 	assert.Equal(t, broker.TypeStatusOK, e.Type)
 	assert.Equal(t, uint64(8), e.ReplyTo)
 	assert.Equal(t, "by hand", next(t, q).Text)
 
 	// A persistent message always gets its receipt, once it is on disk.
-	r.line(`{"from":"nc","type":"publish","id":9,"body":{"dest":"queue:fast","text":"kept","persistent":true}}`)
-	e = r.reply()
-	require.Equal(t, broker.TypePublishOK, e.Type, reason(e))
+	r.Line(`{"from":"nc","type":"publish","id":9,"body":{"dest":"queue:fast","text":"kept","persistent":true}}`)
+	e = r.Reply(broker.TypeDeliver)
+	require.Equal(t, broker.TypePublishOK, e.Type, programtest.Reason(e))
 	assert.Equal(t, uint64(9), e.ReplyTo)
 }
 
@@ -94,9 +94,9 @@ func TestPublishRefusedComesBackLater(t *testing.T) {
 	assert.Equal(t, 1, status(t, p, "queue:ok").Ready, "the good publish went through")
 
 	// On the wire, for a program in another language.
-	r := dialRaw(t, b.Addr)
-	r.line(`{"from":"nc","type":"publish","id":5,"body":{"dest":"queue:","text":"x"}}`)
-	e := r.reply()
+	r := programtest.DialRaw(t, b.Addr)
+	r.Line(`{"from":"nc","type":"publish","id":5,"body":{"dest":"queue:","text":"x"}}`)
+	e := r.Reply(broker.TypeDeliver)
 	require.Equal(t, wire.TypeError, e.Type)
 	assert.Equal(t, uint64(0), e.ReplyTo)
 	var pe broker.PublishError

@@ -1,12 +1,8 @@
 package space_test
 
 import (
-	"bufio"
-	"encoding/json"
-	"net"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,49 +12,9 @@ import (
 	"dsdemo/models/wire"
 )
 
-// raw is a connection that speaks the wire by hand, as nc would.
-type raw struct {
-	t  *testing.T
-	nc net.Conn
-	r  *bufio.Reader
-}
-
-func dialRaw(t *testing.T, addr string) *raw {
-	nc, err := net.Dial("tcp", addr)
-	require.NoError(t, err)
-	t.Cleanup(func() { nc.Close() })
-	return &raw{t: t, nc: nc, r: bufio.NewReaderSize(nc, 2<<20)}
-}
-
-func (r *raw) line(s string) {
-	_, err := r.nc.Write([]byte(s + "\n"))
-	require.NoError(r.t, err)
-}
-
-// reply reads lines until one that is not an event, and returns it.
-func (r *raw) reply() wire.Envelope {
-	r.t.Helper()
-	_ = r.nc.SetReadDeadline(time.Now().Add(programtest.Patience))
-	for {
-		line, err := r.r.ReadBytes('\n')
-		require.NoError(r.t, err)
-		var e wire.Envelope
-		require.NoError(r.t, json.Unmarshal(line, &e))
-		if e.Type != space.TypeEvent {
-			return e
-		}
-	}
-}
-
-func reason(e wire.Envelope) string {
-	var eb wire.ErrorBody
-	_ = json.Unmarshal(e.Body, &eb)
-	return eb.Reason
-}
-
 func TestHostileMalformedRequestsGetErrorReplies(t *testing.T) {
 	s := startSpace(t)
-	r := dialRaw(t, s.Addr)
+	r := programtest.DialRaw(t, s.Addr)
 	cases := []struct{ body, want string }{
 		{`{"from":"x","type":"write","id":1,"body":{"entry":{"type":"","fields":{}}}}`, "type must be 1 to"},
 		{`{"from":"x","type":"write","id":2,"body":{"entry":{"type":"a b"}}}`, "may hold only"},
@@ -80,15 +36,15 @@ func TestHostileMalformedRequestsGetErrorReplies(t *testing.T) {
 		{`{"from":"x","type":"begin","id":18,"body":{"lease_ms":-1}}`, "negative"},
 	}
 	for _, c := range cases {
-		r.line(c.body)
-		e := r.reply()
+		r.Line(c.body)
+		e := r.Reply(space.TypeEvent)
 		assert.Equal(t, wire.TypeError, e.Type, c.body)
-		assert.Contains(t, reason(e), c.want, c.body)
+		assert.Contains(t, programtest.Reason(e), c.want, c.body)
 	}
-	r.line(`this is not json`)
-	assert.Equal(t, wire.TypeError, r.reply().Type)
-	r.line(`{"from":"x","type":"status","id":20,"body":{}}`)
-	assert.Equal(t, space.TypeStatusOK, r.reply().Type, "the connection survives every bad line")
+	r.Line(`this is not json`)
+	assert.Equal(t, wire.TypeError, r.Reply(space.TypeEvent).Type)
+	r.Line(`{"from":"x","type":"status","id":20,"body":{}}`)
+	assert.Equal(t, space.TypeStatusOK, r.Reply(space.TypeEvent).Type, "the connection survives every bad line")
 }
 
 func TestHostileOversizeEntriesAreRefused(t *testing.T) {
@@ -106,9 +62,9 @@ func TestHostileOversizeEntriesAreRefused(t *testing.T) {
 	_, err = c.Write(ctx, entry(strings.Repeat("t", space.MaxName+1)), 0, 0)
 	assert.ErrorContains(t, err, "1 to")
 
-	r := dialRaw(t, s.Addr)
-	r.line(`{"from":"x","type":"write","id":1,"body":{"entry":{"type":"t","fields":{"s":"` + strings.Repeat("y", wire.MaxFrame) + `"}}}}`)
-	assert.Equal(t, wire.TypeError, r.reply().Type, "a frame over the wire's limit is refused")
+	r := programtest.DialRaw(t, s.Addr)
+	r.Line(`{"from":"x","type":"write","id":1,"body":{"entry":{"type":"t","fields":{"s":"` + strings.Repeat("y", wire.MaxFrame) + `"}}}}`)
+	assert.Equal(t, wire.TypeError, r.Reply(space.TypeEvent).Type, "a frame over the wire's limit is refused")
 	st, err := c.Status(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 0, st.Entries, "nothing oversize got in")
