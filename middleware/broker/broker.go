@@ -280,7 +280,11 @@ func (b *Broker) handle(ctx context.Context, cl *client, req wire.Envelope) answ
 	switch req.Type {
 	case TypeSend, TypePublish:
 		var r SendRequest
-		err := req.UnmarshalBody(&r)
+		var err error
+		if !readSendRequest(req.Body, &r) {
+			r = SendRequest{}
+			err = req.UnmarshalBody(&r)
+		}
 		a := now(nil, err)
 		if err == nil {
 			a = b.send(ctx, cl, r)

@@ -224,7 +224,7 @@ func (c *Client) Next(ctx context.Context) (Delivery, error) {
 		switch e.Type {
 		case TypeDeliver:
 			var d Delivery
-			if err := json.Unmarshal(e.Body, &d); err != nil {
+			if err := decodeDelivery(e.Body, &d); err != nil {
 				return Delivery{}, fmt.Errorf("deliver message has a bad body: %w", err)
 			}
 			return d, nil

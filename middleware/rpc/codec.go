@@ -179,7 +179,11 @@ type jsonDecoder struct {
 }
 
 func newJSONDecoder(data json.RawMessage) (*jsonDecoder, error) {
-	d := &jsonDecoder{}
+	d := &jsonDecoder{fields: make(map[string]json.RawMessage, 4)}
+	if readFields(data, d.fields) {
+		return d, nil
+	}
+	d.fields = nil
 	if err := json.Unmarshal(data, &d.fields); err != nil || d.fields == nil {
 		return nil, errors.New("json codec: the values must be a JSON object, one field per parameter")
 	}
@@ -196,6 +200,10 @@ func (d *jsonDecoder) read(name, want string, v any) {
 		return
 	}
 	d.used++
+	if readValue(raw, v) {
+		d.names = append(d.names, name)
+		return
+	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		d.err = fmt.Errorf("%s: want %s, got %s", name, want, clip(string(raw)))
 		return

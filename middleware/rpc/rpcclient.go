@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -272,7 +273,7 @@ func (c *Client) attempt(ctx context.Context, call Call) (Result, error) {
 		c.node.Trace.StartTimer("timeout", what, c.cfg.Timeout)
 	}
 	start := time.Now()
-	reply, err := conn.Call(actx, c.cfg.Service, TypeCall, call)
+	reply, err := conn.Call(actx, c.cfg.Service, TypeCall, json.RawMessage(call.appendJSON(nil)))
 	if err != nil {
 		if traced {
 			c.node.Trace.EndTimer("timeout", fmt.Sprintf("%s: %v", what, err))
@@ -287,6 +288,10 @@ func (c *Client) attempt(ctx context.Context, call Call) (Result, error) {
 		c.node.Trace.EndTimer("timeout", fmt.Sprintf("%s after %s", what, time.Since(start).Round(10*time.Microsecond)))
 	}
 	var res Result
+	if readResult(reply.Body, &res) {
+		return res, nil
+	}
+	res = Result{}
 	return res, reply.UnmarshalBody(&res)
 }
 

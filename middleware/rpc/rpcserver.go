@@ -157,6 +157,9 @@ func (s *Server) serveConn(ctx context.Context, c *wire.Conn) {
 // answer runs one call and sends its reply, or an error reply.
 func (s *Server) answer(ctx context.Context, c *wire.Conn, req wire.Envelope) {
 	body, err := s.Handle(ctx, req)
+	if res, ok := body.(Result); ok && err == nil {
+		body = json.RawMessage(res.appendJSON(nil))
+	}
 	if err != nil {
 		err = c.Reply(ctx, req, wire.TypeError, wire.ErrorBody{Reason: err.Error()})
 	} else {
@@ -173,8 +176,11 @@ func (s *Server) Handle(ctx context.Context, req wire.Envelope) (any, error) {
 		return nil, fmt.Errorf("unknown message type %q: this server takes call", req.Type)
 	}
 	var call Call
-	if err := json.Unmarshal(orEmpty(req.Body), &call); err != nil {
-		return nil, fmt.Errorf("call: the body is not a Call: %v", err)
+	if !readCall(req.Body, &call) {
+		call = Call{}
+		if err := json.Unmarshal(orEmpty(req.Body), &call); err != nil {
+			return nil, fmt.Errorf("call: the body is not a Call: %v", err)
+		}
 	}
 	m, codec, err := s.resolve(call)
 	if err != nil {

@@ -158,10 +158,20 @@ func (c *Conn) send(ctx context.Context, e Envelope, f *faults.Injector) (Envelo
 		e.ID = c.node.NextID()
 	}
 	e.Clock = c.node.Clock.Tick()
-	line, err := e.AppendLine(nil)
+	buf := linePool.Get().(*[]byte)
+	line, err := e.AppendLine((*buf)[:0])
 	if err != nil {
+		linePool.Put(buf)
 		return e, err
 	}
+	defer func() {
+		// Nothing keeps the line after the writes: the connection copies
+		// or sends it, faults and the trace take only its length.
+		if cap(line) <= maxPooledLine {
+			*buf = line[:0]
+			linePool.Put(buf)
+		}
+	}()
 	if len(line) > MaxFrame+1 {
 		// The peer would skip it and could not even say which request it
 		// refused; the sender is the one to know.
@@ -183,6 +193,14 @@ func (c *Conn) send(ctx context.Context, e Envelope, f *faults.Injector) (Envelo
 	return e, nil
 }
 
+// linePool holds the buffers Send encodes lines into, so that a busy
+// connection does not allocate one for every message.
+var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// maxPooledLine is the largest buffer that goes back to linePool: one
+// large message should not keep a large buffer alive.
+const maxPooledLine = 64 << 10
+
 // write writes one line, giving the peer WriteTimeout to take it. A peer
 // that does not is disconnected: it is not reading what it asked for.
 func (c *Conn) write(line []byte) error {
@@ -199,12 +217,26 @@ func (c *Conn) write(line []byte) error {
 
 // Reply answers req with a message of the given type and body.
 func (c *Conn) Reply(ctx context.Context, req Envelope, typ string, body any) error {
-	raw, err := json.Marshal(body)
+	raw, err := marshalBody(typ, body)
 	if err != nil {
-		return fmt.Errorf("encode %s body: %w", typ, err)
+		return err
 	}
 	_, err = c.Send(ctx, Envelope{To: req.From, Type: typ, ReplyTo: req.ID, Body: raw})
 	return err
+}
+
+// marshalBody encodes the body of a message of type typ. A body that is
+// JSON already (json.RawMessage) is taken as it is: AppendLine checks it,
+// so it is not marshalled twice.
+func marshalBody(typ string, body any) (json.RawMessage, error) {
+	if raw, ok := body.(json.RawMessage); ok && len(raw) > 0 {
+		return raw, nil
+	}
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s body: %w", typ, err)
+	}
+	return raw, nil
 }
 
 // Recv returns the next message that is not a reply to a Call.
@@ -240,9 +272,9 @@ func (c *Conn) take(m inboxed) Envelope {
 // returns ctx's error at once and a late reply is discarded by the reader, so
 // a caller that gives up leaves nothing behind.
 func (c *Conn) Call(ctx context.Context, to, typ string, body any) (Envelope, error) {
-	raw, err := json.Marshal(body)
+	raw, err := marshalBody(typ, body)
 	if err != nil {
-		return Envelope{}, fmt.Errorf("encode %s body: %w", typ, err)
+		return Envelope{}, err
 	}
 	id := c.node.NextID()
 	ch := make(chan Envelope, 1)
