@@ -19,7 +19,9 @@
 //
 // Serve is for a server that only answers. A server that also speaks
 // first, a broker pushing messages to its consumers or a directory sending
-// events, accepts with ServeConns, which hands it each connection.
+// events, accepts with ServeConns, which hands it each connection
+// (ServeConnsWith for its own bound of connections); the three share one
+// accept loop.
 //
 // Every Node (one process) carries a LamportClock: it ticks before each send,
 // and on each receive it jumps to max(local, received)+1. A reply's clock is
@@ -40,7 +42,9 @@
 // at full speed. So slow motion stretches every such timeout (a message
 // leg counts for at most SlowHop) and step mode stops it; a dead peer is
 // still noticed, only later. Nothing of this travels on the wire: each
-// node reads its own pace from its fault injector.
+// node reads its own pace from its fault injector. A server with many
+// deadlines (leases, ack deadlines) keeps them in a DeadlineQueue, whose
+// one goroutine sleeps until the earliest at the pace of a ProtocolClock.
 //
 // Bad input never crashes a peer: a line that is not JSON, not an envelope,
 // not UTF-8, longer than MaxFrame, or carrying a clock too far ahead to be

@@ -19,8 +19,8 @@ import (
 //
 // A server sleeps until the first deadline with Until, and wakes up
 // again when Changed closes: the pace changed, and with it how long the
-// sleep must be. The clock takes a new pace by itself the next time it is
-// read.
+// sleep must be; DeadlineQueue.Sweep is that sleep, for every server. The
+// clock takes a new pace by itself the next time it is read.
 type ProtocolClock struct {
 	f       *faults.Injector // nil: full speed for ever
 	mu      sync.Mutex       // guards the fields below

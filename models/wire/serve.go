@@ -54,9 +54,8 @@ func ServeConnsWith(ctx context.Context, n *Node, ln net.Listener, opts ServeOpt
 	return accept(ctx, n, ln, 0, opts, serve)
 }
 
-// accept is the loop of Serve and ServeConns, the one accept loop of
-// every server. idle is how long a connection may stay silent between
-// frames; 0 means for ever.
+// accept is the one loop of Serve, ServeConns and ServeConnsWith. idle is
+// how long a connection may stay silent between frames; 0 means for ever.
 func accept(ctx context.Context, n *Node, ln net.Listener, idle time.Duration, opts ServeOptions, serve func(ctx context.Context, c *Conn)) error {
 	limit := opts.MaxConns
 	if limit <= 0 {
