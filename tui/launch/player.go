@@ -41,15 +41,27 @@ type Player struct {
 	// (its own timeout ran out while the class thought): then it will
 	// never arrive, and the verdict says so at once.
 	gaveUp *watch
+
+	// life ends with Stop, and every holder of the player with it.
+	life context.Context
+	stop context.CancelFunc
 }
 
 // NewPlayer returns a player for exp on the model l runs; its first Next
 // carries out the first step.
 func NewPlayer(l *Launcher, exp catalog.Experiment) *Player {
 	p := &Player{l: l, exp: exp, watches: map[int]*watch{}, holds: map[int]*holder{}}
+	p.life, p.stop = context.WithCancel(context.Background())
 	p.watchFrom(0)
 	return p
 }
+
+// Stop ends the player's holders when the class leaves the experiment for
+// another: one left running would go on letting go every message its
+// node holds, the one the next experiment asks about included. It may be
+// called while Next or Predict runs; what the nodes do (step mode, say)
+// stays as it is.
+func (p *Player) Stop() { p.stop() }
 
 // Done reports whether every step has been carried out.
 func (p *Player) Done() bool { return p.next >= len(p.exp.Steps) }
@@ -211,7 +223,7 @@ type holder struct {
 
 // startHolder starts the holder for predict step s.
 func (p *Player) startHolder(s catalog.Step) *holder {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(p.life)
 	h := &holder{found: make(chan struct{}), stop: cancel}
 	held := p.l.events.follow(catalog.Match{Kind: trace.KindHold, Node: s.Node})
 	go p.serveHolds(ctx, s, h, held)

@@ -135,6 +135,45 @@ func testPredictKeepsTheNodeAlive(t *testing.T, bin string) {
 	assert.True(t, o.Right(), "the store went to %s", o.Actual)
 }
 
+// testStopEndsTheHolders: the class leaves the peer-to-peer prediction
+// once step mode is on; the player's holder stops letting peer-1's
+// messages go, so they stay held for a later step of the instructor's own
+// (with a holder left running, each would be let go within milliseconds,
+// long before peer-1 holds two more).
+func testStopEndsTheHolders(t *testing.T, bin string) {
+	m, _ := catalog.ByID("p2p")
+	i := slices.IndexFunc(m.Experiments, func(e catalog.Experiment) bool { return e.ID == "predict" })
+	require.GreaterOrEqual(t, i, 0)
+	l, log := start(t, bin, "p2p")
+	exp := m.Experiments[i]
+	p := launch.NewPlayer(l, exp)
+	for {
+		step, err := p.Next(t.Context())
+		require.NoError(t, err)
+		if step.Kind == catalog.StepFault {
+			break
+		}
+	}
+	p.Stop()
+	since := mark(log)
+	var first uint64
+	log.WaitFor(t, "peer-1 to hold three messages after the stop", func(evs []trace.Event) bool {
+		n := 0
+		for _, e := range evs[since:] {
+			if e.Kind == trace.KindHold && e.Node == "peer-1" {
+				if n++; n == 1 {
+					first = e.Msg.ID
+				}
+			}
+		}
+		return n >= 3
+	})
+	assert.False(t, slices.ContainsFunc(log.All()[since:], func(e trace.Event) bool {
+		return e.Kind == trace.KindSend && e.Node == "peer-1" && e.Msg != nil && e.Msg.ID == first
+	}), "the first message held after the stop is still held")
+	require.NoError(t, l.Control("peer-1", trace.Control{Op: trace.OpHold, On: false}))
+}
+
 // testPredictOutlastsTheSendersTimeout plays the client/server prediction
 // to its question and lets the class think longer than client-1's own
 // timeout (2 s): the held put waits for the class, since the sender counts

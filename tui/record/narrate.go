@@ -15,6 +15,7 @@ type Player interface {
 	Next(ctx context.Context) (catalog.Step, error)
 	Done() bool
 	Predict(ctx context.Context, choice string) (launch.Outcome, error)
+	Stop()
 }
 
 // Narrator is a Player that notes in a recording what the class read while
@@ -49,6 +50,9 @@ func (w *Writer) Narrate(exp catalog.Experiment, player Player) *Narrator {
 
 // Done reports whether every step has been carried out.
 func (n *Narrator) Done() bool { return n.player.Done() }
+
+// Stop stops the player.
+func (n *Narrator) Stop() { n.player.Stop() }
 
 // Next carries out the next step: the caption is noted when the step
 // starts, as the class reads it while it runs, and a question's choices

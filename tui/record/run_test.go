@@ -223,6 +223,7 @@ type fakePlayer struct {
 }
 
 func (p *fakePlayer) Done() bool { return p.next >= len(p.exp.Steps) }
+func (p *fakePlayer) Stop()      {}
 
 func (p *fakePlayer) Next(context.Context) (catalog.Step, error) {
 	if p.Done() {

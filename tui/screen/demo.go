@@ -85,6 +85,9 @@ func (d *demo) choose(e catalog.Experiment) {
 		return // a replay: nothing to play on
 	}
 	if p := d.ctl.Play(e); p != nil {
+		if d.player != nil {
+			d.player.Stop()
+		}
 		d.session, d.player = launch.NewSession(e), p
 	}
 }

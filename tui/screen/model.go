@@ -98,6 +98,9 @@ type Player interface {
 	// Predict answers the predict step just carried out with a node name
 	// and tells where the held message really went.
 	Predict(ctx context.Context, choice string) (launch.Outcome, error)
+	// Stop ends what the player still does in the background, when the
+	// class leaves its experiment for another.
+	Stop()
 }
 
 // common is what every page and component shares: the language, the

@@ -340,6 +340,7 @@ type fakePlayer struct {
 
 func (p *fakePlayer) Next(context.Context) (catalog.Step, error) { p.done = true; return p.step, nil }
 func (p *fakePlayer) Done() bool                                 { return p.done }
+func (p *fakePlayer) Stop()                                      {}
 func (p *fakePlayer) Predict(_ context.Context, choice string) (launch.Outcome, error) {
 	return launch.Outcome{Chosen: choice, Actual: p.actual}, nil
 }
