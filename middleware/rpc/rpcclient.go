@@ -273,7 +273,7 @@ func (c *Client) attempt(ctx context.Context, call Call) (Result, error) {
 		c.node.Trace.StartTimer("timeout", what, c.cfg.Timeout)
 	}
 	start := time.Now()
-	reply, err := conn.Call(actx, c.cfg.Service, TypeCall, json.RawMessage(call.appendJSON(nil)))
+	reply, err := conn.Call(actx, c.cfg.Service, TypeCall, json.RawMessage(call.appendJSON(make([]byte, 0, 128+len(call.Args)))))
 	if err != nil {
 		if traced {
 			c.node.Trace.EndTimer("timeout", fmt.Sprintf("%s: %v", what, err))
