@@ -312,7 +312,11 @@ func (s *Store) retire(node string) {
 				old = append(old, pos)
 			}
 		}
-		s.retired[k] = old
+		if len(old) > 0 {
+			s.retired[k] = old
+		} else {
+			delete(s.retired, k)
+		}
 		if len(keep) > 0 {
 			s.open[k] = keep
 		} else {
@@ -354,7 +358,7 @@ func (s *Store) push(key msgKey, a Arrow) {
 func (s *Store) forgetOld() {
 	for _, index := range []map[msgKey][]uint64{s.open, s.retired} {
 		for k, positions := range index {
-			if s.arrows.at(positions[len(positions)-1]) == nil {
+			if len(positions) == 0 || s.arrows.at(positions[len(positions)-1]) == nil {
 				delete(index, k)
 			}
 		}

@@ -141,6 +141,13 @@ func TestRecvBeforeTheSendersHello(t *testing.T) {
 	arrows := s.Arrows()
 	require.Len(t, arrows, 1, "one message, one arrow")
 	assert.True(t, arrows[0].Delivered())
+
+	// A long run after it: the store forgets old index entries, the
+	// retired ones included, and stays whole.
+	for i := range uint64(100) {
+		s.Add(msg(trace.KindSend, "consumer-2", "consumer-2", "127.0.0.1:7100", "ack", i+2, 0, i+2, i+2, ""))
+	}
+	assert.Len(t, s.Arrows(), 10)
 }
 
 // TestBounded feeds a million events and checks that the store keeps only
