@@ -3,13 +3,16 @@
 // attacker try thousands of guesses a second; with a Guard, a client (one
 // IPv4 address, or one IPv6 /64, which one user usually has whole) that
 // made Strikes wrong guesses within Window is refused until the window is
-// over, whatever it sends, even the right secret. A guess then costs a
-// Window per Strikes tries.
+// over, whatever it sends, even the right secret.
 //
-// The table of clients is bounded by Max, so an attacker with many
-// addresses cannot fill the server's memory with it: when it is full, the
-// windows that are over are forgotten, and if none is, the one that began
-// first.
+// An attacker with many addresses gets no more: the table of clients holds
+// at most Max of them, and while it is full of windows that are not over,
+// the guesses of every client not in it count together, as one client's.
+// So all clients together make at most (Max+1)×Strikes wrong guesses a
+// window. Total, when set, is a tighter bound on all wrong guesses of a
+// window together, for a secret that must hold out for long: once it is
+// reached, every guess is refused until the window is over (whoever got in
+// before stays in).
 package guard
 
 import (
@@ -29,20 +32,42 @@ const (
 )
 
 // Guard counts wrong guesses per client. The zero Guard uses the
-// defaults; it is safe for concurrent use.
+// defaults and no Total; it is safe for concurrent use.
 type Guard struct {
 	Strikes int           // wrong guesses a client may make in one window
 	Window  time.Duration // how long a window lasts
 	Max     int           // how many clients the table holds at most
+	Total   int           // wrong guesses all clients together may make in one window; 0: no such bound
 
-	mu      sync.Mutex // guards clients
-	clients map[netip.Prefix]*window
+	mu       sync.Mutex // guards the fields below
+	clients  map[netip.Prefix]*window
+	overflow window    // the guesses of clients that found the table full
+	all      window    // every wrong guess, for Total
+	nextScan time.Time // when the first window in the table is over
 }
 
-// window is one client's wrong guesses since it began.
+// window is wrong guesses since it began.
 type window struct {
 	n     int
 	since time.Time
+}
+
+// count adds one guess to the window, beginning a new one when the old
+// is over.
+func (w *window) count(now time.Time, length time.Duration) {
+	if w.n == 0 || now.Sub(w.since) >= length {
+		w.n, w.since = 0, now
+	}
+	w.n++
+}
+
+// left is how long the window still refuses guesses, having seen limit
+// of them; 0 when it does not.
+func (w *window) left(limit int, now time.Time, length time.Duration) time.Duration {
+	if w.n < limit {
+		return 0
+	}
+	return max(w.since.Add(length).Sub(now), 0)
 }
 
 func (g *Guard) limits() (strikes int, w time.Duration, maxClients int) {
@@ -65,16 +90,18 @@ func (g *Guard) Wait(client netip.Prefix, now time.Time) time.Duration {
 	strikes, w, _ := g.limits()
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	s, ok := g.clients[client]
-	if !ok || s.n < strikes {
-		return 0
+	var left time.Duration
+	if g.Total > 0 {
+		left = g.all.left(g.Total, now, w)
 	}
-	left := s.since.Add(w).Sub(now)
-	if left <= 0 {
-		delete(g.clients, client)
-		return 0
+	if s, ok := g.clients[client]; ok {
+		mine := s.left(strikes, now, w)
+		if mine == 0 && s.n >= strikes {
+			delete(g.clients, client) // its window is over
+		}
+		return max(left, mine)
 	}
-	return left
+	return max(left, g.overflow.left(strikes, now, w))
 }
 
 // Strike counts one wrong guess of client.
@@ -82,21 +109,23 @@ func (g *Guard) Strike(client netip.Prefix, now time.Time) {
 	_, w, maxClients := g.limits()
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.all.count(now, w)
 	if g.clients == nil {
 		g.clients = map[netip.Prefix]*window{}
 	}
 	s, ok := g.clients[client]
-	if ok && now.Sub(s.since) >= w {
-		s.n, s.since = 0, now // an old window: start a new one
-	}
 	if !ok {
-		if len(g.clients) >= maxClients {
-			g.forgetOldestLocked(now, w, maxClients)
+		if len(g.clients) >= maxClients && !now.Before(g.nextScan) {
+			g.forgetOverLocked(now, w)
 		}
-		s = &window{since: now}
+		if len(g.clients) >= maxClients {
+			g.overflow.count(now, w) // a full table: the newcomers count as one
+			return
+		}
+		s = &window{}
 		g.clients[client] = s
 	}
-	s.n++
+	s.count(now, w)
 }
 
 // Clients is how many clients the table holds.
@@ -106,22 +135,20 @@ func (g *Guard) Clients() int {
 	return len(g.clients)
 }
 
-// forgetOldestLocked makes room in a full table: it drops every window
-// that is over, and if none is, the one that began first.
-func (g *Guard) forgetOldestLocked(now time.Time, w time.Duration, maxClients int) {
-	var oldest netip.Prefix
-	var oldestSince time.Time
+// forgetOverLocked drops the windows that are over, and notes when the
+// first of the others will be, so a full table is not scanned again
+// before anything in it can have changed.
+func (g *Guard) forgetOverLocked(now time.Time, w time.Duration) {
+	g.nextScan = time.Time{}
 	for client, s := range g.clients {
-		if now.Sub(s.since) >= w {
+		end := s.since.Add(w)
+		if !now.Before(end) {
 			delete(g.clients, client)
 			continue
 		}
-		if oldestSince.IsZero() || s.since.Before(oldestSince) {
-			oldest, oldestSince = client, s.since
+		if g.nextScan.IsZero() || end.Before(g.nextScan) {
+			g.nextScan = end
 		}
-	}
-	if len(g.clients) >= maxClients {
-		delete(g.clients, oldest)
 	}
 }
 

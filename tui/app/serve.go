@@ -141,9 +141,9 @@ func firstLine(path string) (string, error) {
 }
 
 // madeUpPassword is a class password that is easy to read off a
-// projector: three short words and a number, one of 32,768,000. With the
-// classroom's guard against guessing (10 wrong tries a minute from one
-// address) that is years of trying.
+// projector: three short words and a number, one of 32,768,000. The
+// classroom's guard against guessing (classroom.Server) makes that months
+// of trying.
 func madeUpPassword() string {
 	words := []string{"amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "heron", "iris", "juniper",
 		"kite", "lotus", "maple", "north", "olive", "pearl", "quartz", "raven", "sable", "tulip",

@@ -48,10 +48,10 @@ type Server struct {
 	hub     *Hub
 	cfg     Config
 	ssh     *ssh.Server
-	guesses guard.Guard // wrong class passwords per client: a guesser is slowed down to 10 a minute
-	mu      sync.Mutex  // guards count and seated
-	count   int         // viewers connected so far, for their names
-	seated  int         // viewers watching now, counted before their view starts
+	guesses *guard.Guard // wrong class passwords: see passwordGuard
+	mu      sync.Mutex   // guards count and seated
+	count   int          // viewers connected so far, for their names
+	seated  int          // viewers watching now, counted before their view starts
 }
 
 // NewServer returns the SSH server of the class hub; Serve starts it.
@@ -62,7 +62,7 @@ func NewServer(hub *Hub, cfg Config) (*Server, error) {
 	if cfg.MaxViewers <= 0 {
 		cfg.MaxViewers = DefaultMaxViewers
 	}
-	s := &Server{hub: hub, cfg: cfg}
+	s := &Server{hub: hub, cfg: cfg, guesses: &guard.Guard{Total: passwordGuesses}}
 	opts := []ssh.Option{
 		wish.WithHostKeyPath(cfg.HostKey),
 		wish.WithMiddleware(bm.Middleware(s.view), needTerminal, s.limit),
@@ -106,6 +106,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	return err
 }
+
+// passwordGuesses is how many wrong class passwords all viewers together
+// may give in a minute; one address may give 10 (guard's default). More is
+// somebody trying: a made-up password (one of 32,768,000) then takes about
+// three months of trying on average, from any number of addresses. While
+// that goes on, new viewers are refused too; those watching stay.
+const passwordGuesses = 120
 
 // passwordOK checks a viewer's password. A client that guessed wrong
 // too often is refused for a while, even with the right password, so the
