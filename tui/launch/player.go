@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"sync"
 	"time"
 
 	"dsdemo/models/catalog"
@@ -45,6 +48,12 @@ type Player struct {
 	// life ends with Stop, and every holder of the player with it.
 	life context.Context
 	stop context.CancelFunc
+	// mu guards what Stop undoes, which Next sets in another goroutine:
+	// the nodes the player put into step mode, and whether it made
+	// protocol time stand still.
+	mu      sync.Mutex
+	holding map[string]bool
+	still   bool
 }
 
 // NewPlayer returns a player for exp on the model l runs; its first Next
@@ -56,12 +65,48 @@ func NewPlayer(l *Launcher, exp catalog.Experiment) *Player {
 	return p
 }
 
-// Stop ends the player's holders when the class leaves the experiment for
-// another: one left running would go on letting go every message its
-// node holds, the one the next experiment asks about included. It may be
-// called while Next or Predict runs; what the nodes do (step mode, say)
-// stays as it is.
-func (p *Player) Stop() { p.stop() }
+// Stop ends the player when the class leaves the experiment for another:
+// its holders stop (one left running would go on letting go every message
+// its node holds, the one the next experiment asks about included), step
+// mode ends at the nodes the experiment put into it, and protocol time runs
+// again if a question had stopped it. It returns at once and may be called
+// while Next or Predict runs.
+func (p *Player) Stop() {
+	p.stop()
+	p.mu.Lock()
+	nodes, still := slices.Collect(maps.Keys(p.holding)), p.still
+	p.holding, p.still = nil, false
+	p.mu.Unlock()
+	go func() {
+		for _, node := range nodes {
+			p.l.Control(node, trace.Control{Op: trace.OpHold, On: false})
+		}
+		if still {
+			p.l.Control("", trace.Control{Op: trace.OpStill, On: false})
+		}
+	}()
+}
+
+// noteHold notes that the player turned step mode on or off at node.
+func (p *Player) noteHold(node string, on bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.holding == nil {
+		p.holding = map[string]bool{}
+	}
+	if on {
+		p.holding[node] = true
+	} else {
+		delete(p.holding, node)
+	}
+}
+
+// noteStill notes that the player stopped protocol time or let it run.
+func (p *Player) noteStill(on bool) {
+	p.mu.Lock()
+	p.still = on
+	p.mu.Unlock()
+}
 
 // Done reports whether every step has been carried out.
 func (p *Player) Done() bool { return p.next >= len(p.exp.Steps) }
@@ -90,8 +135,11 @@ func (p *Player) Next(ctx context.Context) (catalog.Step, error) {
 		}
 		return step, nil
 	}
-	if step.Kind == catalog.StepFault && step.Fault.Op == trace.OpHold && step.Fault.On {
-		p.holdFrom(i)
+	if step.Kind == catalog.StepFault && step.Fault.Op == trace.OpHold {
+		if step.Fault.On {
+			p.holdFrom(i)
+		}
+		p.noteHold(step.Node, step.Fault.On)
 	}
 	if err := p.do(ctx, step, current); err != nil {
 		return step, fmt.Errorf("step %d (%s) of %s: %w", i+1, step.Kind, p.exp.ID, err)
@@ -262,6 +310,7 @@ func (p *Player) hold(ctx context.Context, h *holder) error {
 		// While the class thinks, protocol time stands still everywhere:
 		// a client that waits for a reply held at the server must not
 		// give up on it meanwhile (its own node is not in step mode).
+		p.noteStill(true)
 		p.l.Control("", trace.Control{Op: trace.OpStill, On: true})
 		if m := h.asked.Msg; m != nil {
 			p.gaveUp = p.l.events.watchMessage(catalog.Match{Kind: trace.KindSend, Fault: "abandoned"}, m.From, m.ID)
@@ -306,6 +355,8 @@ func (p *Player) Predict(ctx context.Context, choice string) (Outcome, error) {
 	defer p.l.events.drop(gaveUp)
 	err := p.l.Control(held.Node, trace.Control{Op: trace.OpHold, On: false})
 	p.l.Control("", trace.Control{Op: trace.OpStill, On: false}) // the class has answered: time runs again
+	p.noteHold(held.Node, false)
+	p.noteStill(false)
 	if err != nil {
 		p.l.events.drop(arrived)
 		return Outcome{}, err
@@ -342,6 +393,8 @@ func (p *Player) letGo() {
 		p.others()
 		p.l.Control(p.asked.Node, trace.Control{Op: trace.OpHold, On: false})
 		p.l.Control("", trace.Control{Op: trace.OpStill, On: false})
+		p.noteHold(p.asked.Node, false)
+		p.noteStill(false)
 		p.asked = nil
 		if p.gaveUp != nil {
 			p.l.events.drop(p.gaveUp)

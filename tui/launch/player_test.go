@@ -2,6 +2,7 @@ package launch_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,10 +137,10 @@ func testPredictKeepsTheNodeAlive(t *testing.T, bin string) {
 }
 
 // testStopEndsTheHolders: the class leaves the peer-to-peer prediction
-// once step mode is on; the player's holder stops letting peer-1's
-// messages go, so they stay held for a later step of the instructor's own
-// (with a holder left running, each would be let go within milliseconds,
-// long before peer-1 holds two more).
+// once step mode is on. Step mode at peer-1 ends, and the player's holder
+// stops letting peer-1's messages go: when the instructor turns step mode
+// on again by hand, they stay held (with a holder left running, each would
+// be let go within milliseconds, long before peer-1 holds two more).
 func testStopEndsTheHolders(t *testing.T, bin string) {
 	m, _ := catalog.ByID("p2p")
 	i := slices.IndexFunc(m.Experiments, func(e catalog.Experiment) bool { return e.ID == "predict" })
@@ -154,10 +155,17 @@ func testStopEndsTheHolders(t *testing.T, bin string) {
 			break
 		}
 	}
-	p.Stop()
 	since := mark(log)
+	p.Stop()
+	log.WaitFor(t, "step mode to end at peer-1", func(evs []trace.Event) bool {
+		return slices.ContainsFunc(evs[since:], func(e trace.Event) bool {
+			return e.Kind == trace.KindState && e.Node == "peer-1" && e.Key == "faults" && !strings.Contains(e.Value, "hold")
+		})
+	})
+	since = mark(log)
+	require.NoError(t, l.Control("peer-1", trace.Control{Op: trace.OpHold, On: true}))
 	var first uint64
-	log.WaitFor(t, "peer-1 to hold three messages after the stop", func(evs []trace.Event) bool {
+	log.WaitFor(t, "peer-1 to hold three messages in step mode of its own", func(evs []trace.Event) bool {
 		n := 0
 		for _, e := range evs[since:] {
 			if e.Kind == trace.KindHold && e.Node == "peer-1" {

@@ -58,11 +58,13 @@ type (
 		seq   uint64        // its ticket in the lane; 0 for a note that took no ticket
 	}
 	stepMsg struct { // the player carried out a step
-		index int
+		player Player // the one that did: a player the class has left behind is not listened to
+		index  int
 		step  catalog.Step
 		err   error
 	}
 	predictMsg struct {
+		player  Player
 		outcome launch.Outcome
 		err     error
 	}
@@ -161,6 +163,9 @@ func (d *demo) update(msg tea.Msg) tea.Cmd {
 		}
 		return d.listen()
 	case stepMsg:
+		if msg.player != d.player {
+			return nil // an experiment the class has left
+		}
 		turn := d.session.Carried(msg.index, msg.step, msg.err)
 		if _, asking := d.session.Asking(); asking {
 			d.asked = questionID(d.session, d.model.ID, msg.index)
@@ -171,6 +176,9 @@ func (d *demo) update(msg tea.Msg) tea.Cmd {
 		}
 		return d.turn(turn)
 	case predictMsg:
+		if msg.player != d.player {
+			return nil
+		}
 		d.judgeClass(msg.outcome, msg.err)
 		return d.turn(d.session.Judged(msg.outcome, msg.err))
 	case autoMsg:
@@ -250,7 +258,7 @@ func (d *demo) turn(t launch.Turn) tea.Cmd {
 		p, i := d.player, d.session.Index()
 		cmds = append(cmds, func() tea.Msg {
 			step, err := p.Next(context.Background())
-			return stepMsg{index: i, step: step, err: err}
+			return stepMsg{player: p, index: i, step: step, err: err}
 		})
 	}
 	return tea.Batch(cmds...)
@@ -269,7 +277,7 @@ func (d *demo) predict(i int) tea.Cmd {
 	p := d.player
 	return func() tea.Msg {
 		o, err := p.Predict(context.Background(), choice)
-		return predictMsg{outcome: o, err: err}
+		return predictMsg{player: p, outcome: o, err: err}
 	}
 }
 

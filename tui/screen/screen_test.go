@@ -384,6 +384,14 @@ func TestPrediction(t *testing.T) {
 		play(l, l.update(keyPress("1")))
 		assert.Equal(t, "✓ Right: client-1. Because.", d.caption().EN)
 	})
+	t.Run("the verdict of an experiment left behind is not shown", func(t *testing.T) {
+		l, d := ask(t)
+		answer := l.update(keyPress("1"))
+		require.NotNil(t, answer)
+		d.session, d.player = launch.NewSession(catalog.Experiment{Steps: []catalog.Step{step}}), &fakePlayer{step: step, actual: "client-2"}
+		assert.Nil(t, l.update(answer()), "the old player's verdict is dropped")
+		assert.NotContains(t, d.caption().EN, "Right", "the new experiment shows no verdict of the old")
+	})
 	t.Run("x while the answer is on its way waits for it", func(t *testing.T) {
 		l, d := ask(t)
 		answer := l.update(keyPress("1"))
