@@ -60,8 +60,8 @@ type (
 	stepMsg struct { // the player carried out a step
 		player Player // the one that did: a player the class has left behind is not listened to
 		index  int
-		step  catalog.Step
-		err   error
+		step   catalog.Step
+		err    error
 	}
 	predictMsg struct {
 		player  Player
