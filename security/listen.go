@@ -7,6 +7,8 @@ import (
 	"net"
 	"sync"
 	"time"
+
+	"dsdemo/models/wire"
 )
 
 // maxPeers is how many connections a person or Mallory serves at once;
@@ -19,7 +21,8 @@ const maxPeers = 256
 // so the first byte tells which comes: tlsFirst is true when it is 0x16,
 // the first byte of a TLS handshake record. serve gets the connection
 // with that byte still to be read; the connection closes when serve
-// returns or ctx is done.
+// returns or ctx is done, or when the first byte takes longer than
+// wire.FrameTimeout.
 func serveSniffed(ctx context.Context, ln net.Listener, serve func(ctx context.Context, nc net.Conn, tlsFirst bool)) {
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
@@ -47,10 +50,12 @@ func serveSniffed(ctx context.Context, ln net.Listener, serve func(ctx context.C
 			stop := context.AfterFunc(ctx, func() { nc.Close() })
 			defer stop()
 			r := bufio.NewReader(nc)
+			_ = nc.SetReadDeadline(time.Now().Add(wire.FrameTimeout)) // a peer that connects and says nothing gives its slot back
 			first, err := r.Peek(1)
 			if err != nil {
 				return
 			}
+			_ = nc.SetReadDeadline(time.Time{})
 			serve(ctx, peeked{Conn: nc, r: r}, first[0] == 0x16)
 		})
 	}

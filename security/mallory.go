@@ -117,7 +117,7 @@ func (m *mallory) serveConn(ctx context.Context, nc net.Conn, tlsFirst bool) {
 		m.tlsConn(ctx, nc)
 		return
 	}
-	c := wire.NewConn(m.node, nc)
+	c := wire.NewServedConn(m.node, nc, 0) // a person may be silent for long, but not half way through a letter
 	defer c.Close()
 	up := &upstream{node: m.node, addr: m.cfg.Bob}
 	defer up.close()

@@ -278,7 +278,7 @@ func (p *person) serveConn(ctx context.Context, nc net.Conn, tlsFirst bool) {
 		p.node.Trace.State("tls peer", via)
 		nc = tc
 	}
-	c := wire.NewConn(p.node, nc)
+	c := wire.NewServedConn(p.node, nc, 0) // a person may be silent for long, but not half way through a letter
 	defer c.Close()
 	wire.ServeConn(ctx, c, func(ctx context.Context, req wire.Envelope) (any, error) { return p.handle(ctx, req, via) })
 }

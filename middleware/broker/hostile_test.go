@@ -39,6 +39,7 @@ func TestHostileInputGetsErrorReplies(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			r := r.In(t)
 			r.Line(c.line)
 			e := r.Reply(broker.TypeDeliver)
 			assert.Equal(t, wire.TypeError, e.Type)
@@ -46,6 +47,7 @@ func TestHostileInputGetsErrorReplies(t *testing.T) {
 		})
 	}
 	t.Run("full queue refuses clearly", func(t *testing.T) {
+		r := r.In(t)
 		for i := range 2 {
 			r.Line(fmt.Sprintf(`{"from":"x","type":"send","id":%d,"body":{"dest":"queue:full","text":"a"}}`, 100+i))
 			assert.Equal(t, broker.TypeSendOK, r.Reply(broker.TypeDeliver).Type)
@@ -56,6 +58,7 @@ func TestHostileInputGetsErrorReplies(t *testing.T) {
 		assert.Equal(t, "queue:full is full: it holds 2 messages, the most it may (--max-depth)", programtest.Reason(e))
 	})
 	t.Run("acks for messages the consumer does not hold", func(t *testing.T) {
+		r := r.In(t)
 		r.Line(`{"from":"x","type":"subscribe","id":200,"body":{"dest":"queue:full","mode":"pull"}}`)
 		require.Equal(t, broker.TypeSubscribeOK, r.Reply(broker.TypeDeliver).Type)
 		r.Line(`{"from":"x","type":"ack","id":201,"body":{"sub":1,"msg":424242}}`)

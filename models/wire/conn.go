@@ -86,6 +86,14 @@ func Dial(ctx context.Context, n *Node, addr string) (*Conn, error) {
 // NewConn wraps an established connection and starts its reader.
 func NewConn(n *Node, nc net.Conn) *Conn { return newConn(n, nc, nil) }
 
+// NewServedConn is NewConn for a connection a server accepted by a loop
+// of its own (not Serve's): its peer has idle to begin each frame (0: for
+// ever) and FrameTimeout to finish it, so a peer that stops half way
+// through a frame does not hold the connection for ever.
+func NewServedConn(n *Node, nc net.Conn, idle time.Duration) *Conn {
+	return newConn(n, nc, &served{idle: idle})
+}
+
 // newConn is NewConn; s is non-nil for a connection a server accepted.
 func newConn(n *Node, nc net.Conn, s *served) *Conn {
 	ctx, cancel := context.WithCancel(context.Background())

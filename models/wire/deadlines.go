@@ -39,8 +39,10 @@ type DeadlineSlot struct {
 // DeadlineSlot has it.
 func (s *DeadlineSlot) Slot() *DeadlineSlot { return s }
 
-// Queued reports whether the item is in a queue: its deadline has not
-// been reached, nor has it been taken out.
+// Queued reports whether the item is in a queue: neither has it been
+// taken out nor has a sweep expired it yet (an item past its deadline
+// stays queued until the next sweep, and for as long as protocol time
+// stands still).
 func (s *DeadlineSlot) Queued() bool { return s.pos > 0 }
 
 // NewDeadlineQueue returns an empty queue.

@@ -48,8 +48,9 @@ type ServeOptions struct {
 	Wrap func(nc net.Conn) net.Conn
 }
 
-// ServeConnsWith is ServeConns with a server's own options: the broker,
-// the tuple space and the directory keep their own bound of connections.
+// ServeConnsWith is ServeConns with a server's own options: the broker
+// and the tuple space keep their own bound of connections, and the broker
+// wraps each in its buffered writer.
 func ServeConnsWith(ctx context.Context, n *Node, ln net.Listener, opts ServeOptions, serve func(ctx context.Context, c *Conn)) error {
 	return accept(ctx, n, ln, 0, opts, serve)
 }

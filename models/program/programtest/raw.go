@@ -20,6 +20,15 @@ type Raw struct {
 	r  *bufio.Reader
 }
 
+// In returns r for use in the subtest t: the same connection, whose
+// failures are t's. A Raw fails the test it was given to, and a subtest
+// may not fail its parent.
+func (r *Raw) In(t testing.TB) *Raw {
+	c := *r
+	c.t = t
+	return &c
+}
+
 // DialRaw connects to a program at addr; the connection closes when the
 // test ends.
 func DialRaw(t testing.TB, addr string) *Raw {
