@@ -53,6 +53,10 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible("#from", chromedp.ByID),
 		chromedp.SendKeys("#from", "Stuttgart", chromedp.ByID),
 		chromedp.Click("#search", chromedp.ByID),
+		// The home page lists every flight already: wait for the page of
+		// the search, whose form was written with the city (typing sets
+		// the field's value, never its attribute).
+		chromedp.WaitVisible(`#from[value="Stuttgart"]`, chromedp.ByQuery),
 		chromedp.WaitVisible("#flights a.book", chromedp.ByQuery),
 		chromedp.Text("#flights", &results, chromedp.ByID),
 		chromedp.Click("#flights a.book", chromedp.ByQuery),

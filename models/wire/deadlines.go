@@ -117,8 +117,21 @@ func (q *DeadlineQueue[T]) wakeIfFirst(x T) {
 func (q *DeadlineQueue[T]) Sweep(ctx context.Context, c *ProtocolClock, mu sync.Locker, expire func(x T), repace func()) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	var seen uint64 // the changes of pace repace has been told of
 	for {
+		// Any caller of the clock may be the one that notices a change
+		// of pace first, and Changed then hands out the next one's
+		// channel: so a change is known by the count, looked at after
+		// the channel is taken, never by the channel alone.
 		changed := c.Changed()
+		if paces := c.Paces(); paces != seen {
+			seen = paces
+			if repace != nil {
+				mu.Lock()
+				repace()
+				mu.Unlock()
+			}
+		}
 		mu.Lock()
 		first, ok := q.First()
 		var at time.Duration
@@ -138,12 +151,7 @@ func (q *DeadlineQueue[T]) Sweep(ctx context.Context, c *ProtocolClock, mu sync.
 			mu.Lock()
 			q.expireDue(c.Now(), expire)
 			mu.Unlock()
-		case <-changed:
-			if repace != nil {
-				mu.Lock()
-				repace()
-				mu.Unlock()
-			}
+		case <-changed: // repace is called at the top of the loop
 		case <-q.wake:
 		case <-ctx.Done():
 			return

@@ -100,3 +100,29 @@ func TestDeadlineQueueSweep(t *testing.T) {
 	f.SetHold(false)
 	require.Eventually(t, func() bool { got, _ := state(); return len(got) == 3 }, 5*time.Second, time.Millisecond)
 }
+
+// A change of pace that another caller of the clock noticed first (here
+// before Sweep even began, as when a server's handler reads the clock
+// while its sweeper is busy) still reaches repace: the live view's timers
+// are reported again at the new speed.
+func TestSweepHearsOfAChangeSomeoneElseNoticed(t *testing.T) {
+	f := faults.New(1)
+	clock := wire.NewProtocolClock(f)
+	q := wire.NewDeadlineQueue[*testLease]()
+	f.SetStill(true)
+	clock.Now() // notices the change first
+	var mu sync.Mutex
+	repaced := make(chan struct{}, 8)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		q.Sweep(ctx, clock, &mu, func(l *testLease) { q.Remove(l) }, func() { repaced <- struct{}{} })
+	}()
+	defer func() { cancel(); <-done }()
+	select {
+	case <-repaced:
+	case <-time.After(5 * time.Second):
+		t.Fatal("repace was never called for a change of pace")
+	}
+}

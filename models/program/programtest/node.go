@@ -50,9 +50,12 @@ func StartNode(t testing.TB, r *Recorder, name string) *wire.Node {
 
 // Steer sends the fault line c to the program named node and waits for
 // its answer, the "faults" state that says the line took effect, as the
-// launcher does before it goes on.
+// launcher does before it goes on. A program that is up may not have said
+// hello yet (its trace connection is its own): Steer waits for the hello
+// first.
 func (r *Recorder) Steer(t testing.TB, node string, c trace.Control) {
 	t.Helper()
+	r.WaitFor(t, "the hello of "+node, Has(func(ev trace.Event) bool { return ev.Kind == trace.KindHello && ev.Node == node }))
 	answer := func(ev trace.Event) bool {
 		return ev.Kind == trace.KindState && ev.Node == node && ev.Key == "faults"
 	}
