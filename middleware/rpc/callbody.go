@@ -3,6 +3,8 @@ package rpc
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"unicode/utf8"
@@ -16,8 +18,9 @@ import (
 // numbers as values, and report false for anything else, which the
 // callers then hand to json.Unmarshal: both read the same.
 
-// appendJSON appends the call as json.Marshal writes it.
-func (c *Call) appendJSON(buf []byte) []byte {
+// appendJSON appends the call as json.Marshal writes it, or says, as it
+// would, that the arguments are not one JSON value.
+func (c *Call) appendJSON(buf []byte) ([]byte, error) {
 	buf = append(buf, `{"interface":`...)
 	buf = appendText(buf, c.Interface)
 	buf = append(buf, `,"method":`...)
@@ -25,7 +28,10 @@ func (c *Call) appendJSON(buf []byte) []byte {
 	buf = append(buf, `,"codec":`...)
 	buf = appendText(buf, c.Codec)
 	buf = append(buf, `,"args":`...)
-	buf = appendRaw(buf, c.Args)
+	buf, err := appendRaw(buf, c.Args)
+	if err != nil {
+		return nil, fmt.Errorf("call %s: args: %w", c.Method, err)
+	}
 	if c.Caller != "" {
 		buf = append(buf, `,"caller":`...)
 		buf = appendText(buf, c.Caller)
@@ -38,7 +44,7 @@ func (c *Call) appendJSON(buf []byte) []byte {
 		buf = append(buf, `,"attempt":`...)
 		buf = strconv.AppendInt(buf, int64(c.Attempt), 10)
 	}
-	return append(buf, '}')
+	return append(buf, '}'), nil
 }
 
 // readCall reads what Call.appendJSON writes into c.
@@ -62,16 +68,20 @@ func readCall(body []byte, c *Call) bool {
 	return r.literal("}") && r.i == len(body)
 }
 
-// appendJSON appends the result as json.Marshal writes it.
-func (res *Result) appendJSON(buf []byte) []byte {
+// appendJSON appends the result as json.Marshal writes it, or says, as it
+// would, that the results are not one JSON value.
+func (res *Result) appendJSON(buf []byte) ([]byte, error) {
 	buf = append(buf, `{"codec":`...)
 	buf = appendText(buf, res.Codec)
 	buf = append(buf, `,"results":`...)
-	buf = appendRaw(buf, res.Results)
+	buf, err := appendRaw(buf, res.Results)
+	if err != nil {
+		return nil, fmt.Errorf("results: %w", err)
+	}
 	if res.Replayed {
 		buf = append(buf, `,"replayed":true`...)
 	}
-	return append(buf, '}')
+	return append(buf, '}'), nil
 }
 
 // readResult reads what Result.appendJSON writes into res.
@@ -157,13 +167,18 @@ func appendText(buf []byte, s string) []byte {
 	return append(buf, b...)
 }
 
-// appendRaw appends a json.RawMessage; the wire checks that the body it
-// ends up in is JSON, and compacts it if it needs it, as json.Marshal would.
-func appendRaw(buf []byte, raw json.RawMessage) []byte {
+// appendRaw appends a json.RawMessage, which must be one JSON value, as
+// json.Marshal insists: two values and a comma between them would make a
+// body that is JSON again, with fields of their own (a forged caller or
+// request id). The wire compacts the body if it needs it.
+func appendRaw(buf []byte, raw json.RawMessage) ([]byte, error) {
 	if raw == nil {
-		return append(buf, "null"...)
+		return append(buf, "null"...), nil
 	}
-	return append(buf, raw...)
+	if !json.Valid(raw) {
+		return nil, errors.New("not one JSON value")
+	}
+	return append(buf, raw...), nil
 }
 
 // layoutReader reads JSON of a known layout from data, starting at i.

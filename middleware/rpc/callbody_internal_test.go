@@ -20,7 +20,8 @@ func TestCallBodyIsJSON(t *testing.T) {
 	} {
 		want, err := json.Marshal(c)
 		require.NoError(t, err)
-		got := c.appendJSON(nil)
+		got, err := c.appendJSON(nil)
+		require.NoError(t, err)
 		assert.Equal(t, string(want), string(got))
 		var back, slow Call
 		require.NoError(t, json.Unmarshal(got, &slow))
@@ -28,6 +29,16 @@ func TestCallBodyIsJSON(t *testing.T) {
 			assert.Equal(t, slow, back)
 		}
 	}
+	// Arguments that are not one JSON value are refused, as json.Marshal
+	// refuses them: pasted in, they would add fields of their own.
+	forged := Call{Interface: "Bank", Method: "Transfer", Codec: "json", Args: json.RawMessage(`{"a":1},"caller":"x","z":{"b":2}`)}
+	_, err := json.Marshal(forged)
+	require.Error(t, err)
+	_, err = forged.appendJSON(nil)
+	assert.ErrorContains(t, err, "not one JSON value")
+	_, err = (&Result{Codec: "json", Results: json.RawMessage(`1,"replayed":true`)}).appendJSON(nil)
+	assert.ErrorContains(t, err, "not one JSON value")
+
 	var back Call
 	require.True(t, readCall([]byte(`{"interface":"Bank","method":"Transfer","codec":"json","args":{"from":"alice","cents":-5},"caller":"c","request":1,"attempt":1}`), &back),
 		"the fast reader takes what the stub sends")
@@ -39,7 +50,8 @@ func TestCallBodyIsJSON(t *testing.T) {
 	} {
 		want, err := json.Marshal(res)
 		require.NoError(t, err)
-		got := res.appendJSON(nil)
+		got, err := res.appendJSON(nil)
+		require.NoError(t, err)
 		assert.Equal(t, string(want), string(got))
 		var back, slow Result
 		require.NoError(t, json.Unmarshal(got, &slow))

@@ -261,6 +261,10 @@ func (d *reportingDecoder) Err() error {
 // attempt sends the call once to the server, looked up or cached, and
 // waits for the reply for at most the timeout.
 func (c *Client) attempt(ctx context.Context, call Call) (Result, error) {
+	body, err := call.appendJSON(make([]byte, 0, 128+len(call.Args)))
+	if err != nil {
+		return Result{}, err
+	}
 	conn, err := c.connect(ctx)
 	if err != nil {
 		return Result{}, err
@@ -273,7 +277,7 @@ func (c *Client) attempt(ctx context.Context, call Call) (Result, error) {
 		c.node.Trace.StartTimer("timeout", what, c.cfg.Timeout)
 	}
 	start := time.Now()
-	reply, err := conn.Call(actx, c.cfg.Service, TypeCall, json.RawMessage(call.appendJSON(make([]byte, 0, 128+len(call.Args)))))
+	reply, err := conn.Call(actx, c.cfg.Service, TypeCall, json.RawMessage(body))
 	if err != nil {
 		if traced {
 			c.node.Trace.EndTimer("timeout", fmt.Sprintf("%s: %v", what, err))

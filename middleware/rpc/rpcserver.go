@@ -158,7 +158,10 @@ func (s *Server) serveConn(ctx context.Context, c *wire.Conn) {
 func (s *Server) answer(ctx context.Context, c *wire.Conn, req wire.Envelope) {
 	body, err := s.Handle(ctx, req)
 	if res, ok := body.(Result); ok && err == nil {
-		body = json.RawMessage(res.appendJSON(make([]byte, 0, 64+len(res.Results))))
+		var raw []byte
+		if raw, err = res.appendJSON(make([]byte, 0, 64+len(res.Results))); err == nil {
+			body = json.RawMessage(raw)
+		}
 	}
 	if err != nil {
 		err = c.Reply(ctx, req, wire.TypeError, wire.ErrorBody{Reason: err.Error()})

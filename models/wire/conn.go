@@ -234,11 +234,16 @@ func (c *Conn) Reply(ctx context.Context, req Envelope, typ string, body any) er
 }
 
 // marshalBody encodes the body of a message of type typ. A body that is
-// JSON already (json.RawMessage) is taken as it is: AppendLine checks it,
-// so it is not marshalled twice.
+// JSON already (json.RawMessage) and one compact value is taken as it is,
+// not marshalled twice; anything else goes to json.Marshal, which compacts
+// it or says what is wrong, before the message takes an id or a tick of
+// the clock.
 func marshalBody(typ string, body any) (json.RawMessage, error) {
 	if raw, ok := body.(json.RawMessage); ok && len(raw) > 0 {
-		return raw, nil
+		s := jsonScanner{data: raw}
+		if s.value(0) && s.i == len(s.data) && !s.rewrite {
+			return raw, nil
+		}
 	}
 	raw, err := json.Marshal(body)
 	if err != nil {

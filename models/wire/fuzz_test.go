@@ -159,7 +159,7 @@ func FuzzAppendLine(f *testing.F) {
 
 		line := out[len(prefix) : len(out)-1]
 		got, err := wire.Decode(line)
-		if !utf8.Valid(line) || from == "" || typ == "" || id == 0 || !utf8.ValidString(from+to+typ) {
+		if !utf8.Valid(line) || from == "" || typ == "" || id == 0 || !utf8.ValidString(from) || !utf8.ValidString(to) || !utf8.ValidString(typ) {
 			return // refused or changed on the way, as before: the other fuzz target checks that
 		}
 		require.NoError(t, err, "Decode of %q", line)
