@@ -1,12 +1,10 @@
 package clientserver_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,42 +26,20 @@ import (
 // break: frozen and restarted replicas, forged clocks, clients posing as
 // servers. Each starts real server processes and talks to them over TCP.
 
-// rawPeer is a connection that writes JSON lines by hand, as a student with
-// nc (or an attacker) would.
-type rawPeer struct {
-	t     *testing.T
-	conn  net.Conn
-	lines *bufio.Reader
-}
-
-func dialRaw(t *testing.T, addr string) *rawPeer {
-	conn, err := net.Dial("tcp", addr)
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
-	return &rawPeer{t: t, conn: conn, lines: bufio.NewReaderSize(conn, 2*wire.MaxFrame)}
-}
-
-// call sends one line and returns the envelope that answers it, and the
-// answer's size in bytes.
-func (p *rawPeer) call(line string) (wire.Envelope, int) {
-	p.t.Helper()
-	require.NoError(p.t, p.conn.SetDeadline(time.Now().Add(programtest.Patience)))
-	_, err := p.conn.Write([]byte(line + "\n"))
-	require.NoError(p.t, err)
-	reply, err := p.lines.ReadBytes('\n')
-	require.NoError(p.t, err, "no reply to %.80q", line)
-	e, err := wire.Decode(reply[:len(reply)-1])
-	require.NoError(p.t, err)
-	return e, len(reply)
+// ask sends line, typed by hand as a student with nc (or an attacker)
+// would, on a new connection to addr and returns the reply.
+func ask(t *testing.T, addr, line string) wire.Envelope {
+	t.Helper()
+	r := programtest.DialRaw(t, addr)
+	r.Line(line)
+	return r.Reply()
 }
 
 // reason returns the reason of an error envelope, failing the test for any other.
 func reason(t *testing.T, e wire.Envelope) string {
 	t.Helper()
 	require.Equal(t, wire.TypeError, e.Type, "reply %s", e.Body)
-	var body wire.ErrorBody
-	require.NoError(t, e.UnmarshalBody(&body))
-	return body.Reason
+	return programtest.Reason(e)
 }
 
 // readAllKeys reads keys from each server alone: address to key to value,
@@ -179,7 +155,7 @@ func TestHostileLateWriteNeverBeatsAcknowledgedOne(t *testing.T) {
 	// The worst case on purpose: the late v1 arrives after server-2 has
 	// seen v2, carrying the clock its writer sent it with.
 	t.Run("a late request after the newer write", func(t *testing.T) {
-		e, _ := dialRaw(t, srvs[1].Addr).call(`{"from":"writer-0","type":"put","id":1,"clock":1,"body":{"key":"late-0","value":"v1"}}`)
+		e := ask(t, srvs[1].Addr, `{"from":"writer-0","type":"put","id":1,"clock":1,"body":{"key":"late-0","value":"v1"}}`)
 		assert.Contains(t, reason(t, e), "stale write")
 		assert.Equal(t, "v2", waitAgree(ctx, t, addrs, keys[:1])["late-0"])
 	})
@@ -203,7 +179,7 @@ func TestHostileForgedClockLosesNoWrite(t *testing.T) {
 	}
 
 	for _, addr := range addrs {
-		e, _ := dialRaw(t, addr).call(`{"from":"mallory","type":"get","id":1,"clock":18446744073709551614,"body":{"key":"clock-0"}}`)
+		e := ask(t, addr, `{"from":"mallory","type":"get","id":1,"clock":18446744073709551614,"body":{"key":"clock-0"}}`)
 		assert.Contains(t, reason(t, e), "clock too far ahead", "the forged clock at %s", addr)
 	}
 
@@ -254,7 +230,7 @@ func TestHostileRestartedReplicaCatchesUpAfterFrozenPeers(t *testing.T) {
 	rec.WaitN(t, failures+2, copyFailed)
 
 	t.Run("while the peers are frozen it refuses clients", func(t *testing.T) {
-		e, _ := dialRaw(t, addrs[0]).call(`{"from":"nc","type":"get","id":1,"body":{"key":"kept-0"}}`)
+		e := ask(t, addrs[0], `{"from":"nc","type":"get","id":1,"body":{"key":"kept-0"}}`)
 		assert.Contains(t, reason(t, e), "catching up")
 		assert.True(t, programtest.Has(func(e trace.Event) bool {
 			return e.Node == "server-1" && e.Kind == trace.KindState && e.Key == "sync" && e.Value == "catching up"
@@ -300,7 +276,7 @@ func TestHostileClientCannotPlantAShadowCopy(t *testing.T) {
 		}
 	}
 
-	mallory := dialRaw(t, srvs[0].Addr)
+	mallory := programtest.DialRaw(t, srvs[0].Addr)
 	forwarded := func(typ string, r clientserver.Request) string {
 		sealed, err := clientserver.SealRequest(testGroupKey, "server-2", typ, srvs[1].Addr, srvs[0].Addr, r)
 		require.NoError(t, err)
@@ -309,17 +285,20 @@ func TestHostileClientCannotPlantAShadowCopy(t *testing.T) {
 		return string(body)
 	}
 	t.Run("a forwarded put without the group key", func(t *testing.T) {
-		e, _ := mallory.call(`{"from":"server-2","type":"put","id":1,"body":{"msg":{"key":"` + key + `","value":"shadow"},"sender":"` +
+		mallory := mallory.In(t)
+		mallory.Line(`{"from":"server-2","type":"put","id":1,"body":{"msg":{"key":"` + key + `","value":"shadow"},"sender":"` +
 			srvs[1].Addr + `","receiver":"` + srvs[0].Addr + `","nonce":"n","mac":"` + strings.Repeat("ab", 32) + `"}}`)
-		assert.Contains(t, reason(t, e), "not from a member of the group")
+		assert.Contains(t, reason(t, mallory.Reply()), "not from a member of the group")
 	})
 	t.Run("a genuine forwarded put to a server that does not own the key", func(t *testing.T) {
-		e, _ := mallory.call(`{"from":"server-2","type":"put","id":2,"body":` + forwarded("put", clientserver.Request{Key: key, Value: "shadow"}) + `}`)
-		assert.Contains(t, reason(t, e), "not here")
+		mallory := mallory.In(t)
+		mallory.Line(`{"from":"server-2","type":"put","id":2,"body":` + forwarded("put", clientserver.Request{Key: key, Value: "shadow"}) + `}`)
+		assert.Contains(t, reason(t, mallory.Reply()), "not here")
 	})
 	t.Run("a genuine forwarded get there finds no copy", func(t *testing.T) {
-		e, _ := mallory.call(`{"from":"server-2","type":"get","id":3,"body":` + forwarded("get", clientserver.Request{Key: key}) + `}`)
-		assert.Contains(t, reason(t, e), "not here")
+		mallory := mallory.In(t)
+		mallory.Line(`{"from":"server-2","type":"get","id":3,"body":` + forwarded("get", clientserver.Request{Key: key}) + `}`)
+		assert.Contains(t, reason(t, mallory.Reply()), "not here")
 	})
 	t.Run("every server answers with the owner's value", func(t *testing.T) {
 		for _, s := range srvs {
@@ -331,13 +310,14 @@ func TestHostileClientCannotPlantAShadowCopy(t *testing.T) {
 		}
 	})
 	t.Run("messages between replicas are refused", func(t *testing.T) {
+		mallory := mallory.In(t)
 		for i, line := range []string{
 			`{"from":"mallory","type":"replicate","id":4,"body":{"key":"` + key + `","value":"shadow","version":{"clock":1,"node":"x"}}}`,
 			`{"from":"mallory","type":"sync","id":5,"body":{"after":""}}`,
 			`{"from":"mallory","type":"catch_up","id":6,"body":{}}`,
 		} {
-			e, _ := mallory.call(line)
-			assert.Contains(t, reason(t, e), "not one (--mode replicate)", "line %d", i)
+			mallory.Line(line)
+			assert.Contains(t, reason(t, mallory.Reply()), "not one (--mode replicate)", "line %d", i)
 		}
 	})
 }
@@ -413,14 +393,16 @@ func TestHostileSyncPagesFitInAFrame(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	p := dialRaw(t, srvs[0].Addr)
+	p := programtest.DialRaw(t, srvs[0].Addr)
 	t.Run("limits", func(t *testing.T) {
-		e, _ := p.call(`{"from":"nc","type":"put","id":1,"body":{"key":"` + strings.Repeat("k", clientserver.MaxKey+1) + `","value":"1"}}`)
-		assert.Contains(t, reason(t, e), "longer than the limit")
-		e, _ = p.call(`{"from":"nc","type":"put","id":2,"body":{"key":"k","value":"` + strings.Repeat("v", clientserver.MaxValue+1) + `"}}`)
-		assert.Contains(t, reason(t, e), "longer than the limit")
+		p := p.In(t)
+		p.Line(`{"from":"nc","type":"put","id":1,"body":{"key":"` + strings.Repeat("k", clientserver.MaxKey+1) + `","value":"1"}}`)
+		assert.Contains(t, reason(t, p.Reply()), "longer than the limit")
+		p.Line(`{"from":"nc","type":"put","id":2,"body":{"key":"k","value":"` + strings.Repeat("v", clientserver.MaxValue+1) + `"}}`)
+		assert.Contains(t, reason(t, p.Reply()), "longer than the limit")
 	})
 	t.Run("sync pages", func(t *testing.T) {
+		p := p.In(t)
 		after, entries, pages := "", 0, 0
 		for more := true; more; pages++ {
 			require.Less(t, pages, 100, "sync never ends")
@@ -428,9 +410,12 @@ func TestHostileSyncPagesFitInAFrame(t *testing.T) {
 			require.NoError(t, err)
 			body, err := json.Marshal(sealed)
 			require.NoError(t, err)
-			e, size := p.call(fmt.Sprintf(`{"from":"nc","type":"sync","id":%d,"body":%s}`, 10+pages, body))
+			p.Line(fmt.Sprintf(`{"from":"nc","type":"sync","id":%d,"body":%s}`, 10+pages, body))
+			line := p.ReadLine()
+			e, err := wire.Decode(line[:len(line)-1])
+			require.NoError(t, err)
 			require.Equal(t, "sync_ok", e.Type, "reply %.200s", e.Body)
-			assert.LessOrEqual(t, size, wire.MaxFrame, "page %d", pages)
+			assert.LessOrEqual(t, len(line), wire.MaxFrame, "page %d", pages)
 			var reply clientserver.Sealed
 			require.NoError(t, json.Unmarshal(e.Body, &reply))
 			var page clientserver.SyncPage
@@ -473,15 +458,15 @@ func TestHostileOnlyGroupMembersMayReplicate(t *testing.T) {
 		_, err := c.Put(ctx, "k", "real")
 		require.NoError(t, err)
 
-		mallory := dialRaw(t, srvs[1].Addr)
+		mallory := programtest.DialRaw(t, srvs[1].Addr)
 		for i, line := range []string{
 			`{"from":"mallory","type":"replicate","id":1,"clock":1000,"body":{"key":"k","value":"planted","version":{"clock":999,"node":"zz"}}}`,
 			`{"from":"mallory","type":"replicate","id":2,"clock":1000,"body":` + forged("k", "planted", addrs[1]) + `}`,
 			`{"from":"mallory","type":"sync","id":3,"body":{"after":""}}`,
 			`{"from":"mallory","type":"catch_up","id":4,"body":{}}`,
 		} {
-			e, _ := mallory.call(line)
-			assert.Contains(t, reason(t, e), "not from a member of the group", "line %d", i)
+			mallory.Line(line)
+			assert.Contains(t, reason(t, mallory.Reply()), "not from a member of the group", "line %d", i)
 		}
 
 		// A genuine replicate from server-1 to server-2, as the trace shows
@@ -493,11 +478,11 @@ func TestHostileOnlyGroupMembersMayReplicate(t *testing.T) {
 		genuine := wire.Envelope{From: sent.From, To: sent.To, Type: sent.Type, ID: sent.ID, Clock: sent.Clock, Body: sent.Body}
 		line, err := json.Marshal(genuine)
 		require.NoError(t, err)
-		e, _ := dialRaw(t, srvs[2].Addr).call(string(line))
+		e := ask(t, srvs[2].Addr, string(line))
 		assert.Contains(t, reason(t, e), "not for this server", "a message reflected to another replica")
 		// Sent again to server-2, it is harmless: server-2 holds that
 		// version already, and versions are compared.
-		e, _ = dialRaw(t, srvs[1].Addr).call(string(line))
+		e = ask(t, srvs[1].Addr, string(line))
 		assert.Equal(t, "replicate_ok", e.Type, "a replayed replicate: %s", e.Body)
 
 		_, err = c.Put(ctx, "after", "works")
@@ -523,7 +508,7 @@ func TestHostileOnlyGroupMembersMayReplicate(t *testing.T) {
 				}
 			}
 		}
-		e, _ := dialRaw(t, owner).call(`{"from":"server-1","type":"put","id":1,"body":` + forged(key, "planted", owner) + `}`)
+		e := ask(t, owner, `{"from":"server-1","type":"put","id":1,"body":`+forged(key, "planted", owner)+`}`)
 		assert.Contains(t, reason(t, e), "not from a member of the group", "a forged forwarded put to the owner")
 		for _, s := range srvs {
 			r := clientserver.NewClient(wire.NewNode("reader"), []string{s.Addr}, 0, programtest.Patience)
@@ -560,8 +545,7 @@ func TestHostileReplayedForwardedPutIsRefused(t *testing.T) {
 		require.NoError(t, err)
 		body, err := json.Marshal(sealed)
 		require.NoError(t, err)
-		e, _ := dialRaw(t, receiver).call(`{"from":"server-1","type":"put","id":1,"body":` + string(body) + `}`)
-		return e
+		return ask(t, receiver, `{"from":"server-1","type":"put","id":1,"body":`+string(body)+`}`)
 	}
 	// Sealed within the window, but before server-2 started: it cannot
 	// know whether it took it before a restart.
@@ -595,7 +579,7 @@ func TestHostileReplayedForwardedPutIsRefused(t *testing.T) {
 	require.NoError(t, err)
 
 	t.Run("the captured put sent again", func(t *testing.T) {
-		e, _ := dialRaw(t, sealed.Receiver).call(string(captured))
+		e := ask(t, sealed.Receiver, string(captured))
 		assert.Contains(t, reason(t, e), "a replay")
 	})
 	t.Run("a put sealed long ago, or in the future", func(t *testing.T) {
@@ -624,16 +608,19 @@ func TestHostileClocklessWriteInReplicateMode(t *testing.T) {
 	srvs := group(t, server, clientserver.Replicate, 3, func(int) []string { return nil })
 	addrs := []string{srvs[0].Addr, srvs[1].Addr, srvs[2].Addr}
 	ctx := programtest.Context(t)
-	nc := dialRaw(t, addrs[0])
+	nc := programtest.DialRaw(t, addrs[0])
 	for i, value := range []string{"1", "2", "3"} {
-		e, _ := nc.call(fmt.Sprintf(`{"from":"nc","type":"put","id":%d,"body":{"key":"a","value":"%s"}}`, i+1, value))
+		nc.Line(fmt.Sprintf(`{"from":"nc","type":"put","id":%d,"body":{"key":"a","value":"%s"}}`, i+1, value))
+		e := nc.Reply()
 		require.Equal(t, "put_ok", e.Type, "put a %s without a clock: %s", value, e.Body)
 	}
-	e, _ := dialRaw(t, addrs[1]).call(`{"from":"nc-2","type":"put","id":1,"body":{"key":"a","value":"4"}}`)
+	e := ask(t, addrs[1], `{"from":"nc-2","type":"put","id":1,"body":{"key":"a","value":"4"}}`)
 	require.Equal(t, "put_ok", e.Type, "put a 4 without a clock at another replica: %s", e.Body)
-	e, _ = nc.call(`{"from":"nc","type":"del","id":4,"body":{"key":"a"}}`)
+	nc.Line(`{"from":"nc","type":"del","id":4,"body":{"key":"a"}}`)
+	e = nc.Reply()
 	require.Equal(t, "del_ok", e.Type, "del a without a clock: %s", e.Body)
-	e, _ = nc.call(`{"from":"nc","type":"put","id":5,"body":{"key":"a","value":"5"}}`)
+	nc.Line(`{"from":"nc","type":"put","id":5,"body":{"key":"a","value":"5"}}`)
+	e = nc.Reply()
 	require.Equal(t, "put_ok", e.Type, "put a 5 after the delete: %s", e.Body)
 	assert.Equal(t, map[string]string{"a": "5"}, waitAgree(ctx, t, addrs, []string{"a"}))
 }

@@ -116,17 +116,9 @@ func TestHostileUnfinishedLargeFramesStayWithinTheBudget(t *testing.T) {
 	assert.GreaterOrEqual(t, busy.Load(), int64(peers-wire.MaxHeld/wire.MaxFrame), "frames past the budget are refused as busy")
 
 	// Honest clients are still served.
-	c, err := net.Dial("tcp", srv.Addr)
-	require.NoError(t, err)
-	defer c.Close()
-	require.NoError(t, c.SetDeadline(time.Now().Add(programtest.Patience)))
-	_, err = c.Write([]byte(`{"from":"alice","type":"put","id":1,"body":{"key":"a","value":"1"}}` + "\n"))
-	require.NoError(t, err)
-	line, err := bufio.NewReader(c).ReadBytes('\n')
-	require.NoError(t, err)
-	e, err := wire.Decode(line[:len(line)-1])
-	require.NoError(t, err)
-	assert.Equal(t, "put_ok", e.Type)
+	alice := programtest.DialRaw(t, srv.Addr)
+	alice.Line(`{"from":"alice","type":"put","id":1,"body":{"key":"a","value":"1"}}`)
+	assert.Equal(t, "put_ok", alice.Reply().Type)
 }
 
 // A peer that sends requests and never reads the replies cannot make the
@@ -138,16 +130,10 @@ func TestHostileClientThatDoesNotReadIsDisconnected(t *testing.T) {
 
 	// One large value, so that every reply is large and the socket
 	// buffers fill after a few of them.
-	c, err := net.Dial("tcp", srv.Addr)
-	require.NoError(t, err)
-	defer c.Close()
-	require.NoError(t, c.SetDeadline(time.Now().Add(programtest.Patience)))
+	alice := programtest.DialRaw(t, srv.Addr)
 	value := strings.Repeat("v", 512<<10)
-	_, err = fmt.Fprintf(c, `{"from":"alice","type":"put","id":1,"body":{"key":"big","value":"%s"}}`+"\n", value)
-	require.NoError(t, err)
-	_, err = bufio.NewReader(c).ReadBytes('\n')
-	require.NoError(t, err)
-	c.Close()
+	alice.Line(fmt.Sprintf(`{"from":"alice","type":"put","id":1,"body":{"key":"big","value":"%s"}}`, value))
+	alice.ReadLine()
 
 	greedy, err := net.Dial("tcp", srv.Addr)
 	require.NoError(t, err)
@@ -183,29 +169,18 @@ func TestHostileClientThatDoesNotReadIsDisconnected(t *testing.T) {
 func TestHostileInvalidUTF8KeysAreRefused(t *testing.T) {
 	server, _ := programs(t)
 	srv := programtest.StartServer(t, server, "--listen", "127.0.0.1:0")
-	c, err := net.Dial("tcp", srv.Addr)
-	require.NoError(t, err)
-	defer c.Close()
-	require.NoError(t, c.SetDeadline(time.Now().Add(programtest.Patience)))
-	replies := bufio.NewScanner(c)
-	ask := func(line string) wire.Envelope {
-		t.Helper()
-		_, err := c.Write([]byte(line + "\n"))
-		require.NoError(t, err)
-		require.True(t, replies.Scan(), "no reply: %v", replies.Err())
-		e, err := wire.Decode(replies.Bytes())
-		require.NoError(t, err)
-		return e
-	}
+	nc := programtest.DialRaw(t, srv.Addr)
 	for i, key := range []string{"k\xff", "k\xfe"} {
-		e := ask(fmt.Sprintf(`{"from":"nc","type":"put","id":%d,"body":{"key":"%s","value":"v%d"}}`, i+1, key, i))
+		nc.Line(fmt.Sprintf(`{"from":"nc","type":"put","id":%d,"body":{"key":"%s","value":"v%d"}}`, i+1, key, i))
+		e := nc.Reply()
 		require.Equal(t, wire.TypeError, e.Type, "put %q", key)
 		var body wire.ErrorBody
 		require.NoError(t, e.UnmarshalBody(&body))
 		assert.Contains(t, body.Reason, "UTF-8")
 		assert.Equal(t, uint64(i+1), e.ReplyTo, "the refusal answers the request")
 	}
-	e := ask(`{"from":"nc","type":"get","id":3,"body":{"key":"k\ufffd"}}`)
+	nc.Line(`{"from":"nc","type":"get","id":3,"body":{"key":"k\ufffd"}}`)
+	e := nc.Reply()
 	var res struct{ Found bool }
 	require.NoError(t, e.UnmarshalBody(&res))
 	assert.False(t, res.Found, "nothing was stored under the replacement character")
@@ -236,14 +211,9 @@ func TestHostileControlLinesAndPrintedTextAreBounded(t *testing.T) {
 	rec.WaitFor(t, "the escape in a do refused", logged("not a printable command"))
 
 	// A value with escape codes, stored by someone else over the wire.
-	c, err := net.Dial("tcp", srv.Addr)
-	require.NoError(t, err)
-	defer c.Close()
-	require.NoError(t, c.SetDeadline(time.Now().Add(programtest.Patience)))
-	_, err = c.Write([]byte(`{"from":"mallory","type":"put","id":1,"body":{"key":"k","value":"\u001b[2J\u001b]0;pwned\u0007"}}` + "\n"))
-	require.NoError(t, err)
-	_, err = bufio.NewReader(c).ReadBytes('\n')
-	require.NoError(t, err)
+	mallory := programtest.DialRaw(t, srv.Addr)
+	mallory.Line(`{"from":"mallory","type":"put","id":1,"body":{"key":"k","value":"\u001b[2J\u001b]0;pwned\u0007"}}`)
+	mallory.ReadLine()
 
 	// Not delayed: the refused delay changed nothing.
 	require.NoError(t, rec.Send("student", trace.Control{Op: trace.OpDo, Cmd: "get k"}))

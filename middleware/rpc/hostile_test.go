@@ -1,13 +1,11 @@
 package rpc_test
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
-	"net"
 	"strings"
+	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -17,55 +15,27 @@ import (
 	"dsdemo/models/wire"
 )
 
-// rawConn is a connection that writes lines as typed into nc, and reads
-// the answers, so the tests can send what no Go client would.
-type rawConn struct {
-	t  *testing.T
-	nc net.Conn
-	r  *bufio.Reader
-	id int
-}
+// requests numbers the requests the tests send by hand.
+var requests atomic.Uint64
 
-func dialRaw(t *testing.T, addr string) *rawConn {
-	nc, err := net.Dial("tcp", addr)
-	require.NoError(t, err)
-	t.Cleanup(func() { nc.Close() })
-	return &rawConn{t: t, nc: nc, r: bufio.NewReaderSize(nc, 2<<20)}
-}
-
-// ask sends one request with the given type and body (any JSON text) and
-// returns the reply's type and body.
-func (c *rawConn) ask(typ, body string) (string, string) {
-	c.id++
-	return c.line(fmt.Sprintf(`{"from":"mallory","type":%q,"id":%d,"clock":1,"body":%s}`, typ, c.id, body))
-}
-
-// line sends one raw line and returns the reply's type and body.
-func (c *rawConn) line(l string) (string, string) {
-	c.t.Helper()
-	require.NoError(c.t, c.nc.SetDeadline(time.Now().Add(programtest.Patience)))
-	_, err := c.nc.Write([]byte(l + "\n"))
-	require.NoError(c.t, err)
-	reply, err := c.r.ReadBytes('\n')
-	require.NoError(c.t, err)
-	e, err := wire.Decode(reply[:len(reply)-1])
-	require.NoError(c.t, err)
-	return e.Type, string(e.Body)
+// ask sends one request from mallory with the given type and body (any
+// JSON text) and returns the reply.
+func ask(r *programtest.Raw, typ, body string) wire.Envelope {
+	r.Line(fmt.Sprintf(`{"from":"mallory","type":%q,"id":%d,"clock":1,"body":%s}`, typ, requests.Add(1), body))
+	return r.Reply()
 }
 
 // refused asserts an error reply whose reason contains want.
-func (c *rawConn) refused(typ, body, want string) {
-	c.t.Helper()
-	gotType, gotBody := c.ask(typ, body)
-	var e wire.ErrorBody
-	assert.Equal(c.t, wire.TypeError, gotType, "reply to %s %s: %s", typ, body, gotBody)
-	assert.NoError(c.t, json.Unmarshal([]byte(gotBody), &e))
-	assert.Contains(c.t, e.Reason, want)
+func refused(t *testing.T, r *programtest.Raw, typ, body, want string) {
+	t.Helper()
+	e := ask(r, typ, body)
+	assert.Equal(t, wire.TypeError, e.Type, "reply to %s %s: %s", typ, body, e.Body)
+	assert.Contains(t, programtest.Reason(e), want)
 }
 
 func TestHostileDirectoryRefusesBadInput(t *testing.T) {
 	dir := startDirectory(t, "--max-registrations", "3")
-	c := dialRaw(t, dir.Addr)
+	c := programtest.DialRaw(t, dir.Addr)
 	long := strings.Repeat("x", rpc.MaxNameLen+1)
 	many := map[string]string{}
 	for i := range rpc.MaxAttributes + 1 {
@@ -87,42 +57,46 @@ func TestHostileDirectoryRefusesBadInput(t *testing.T) {
 		{"template too long", rpc.TypeLookup, `{"interface":"` + long + `"}`, "at most 64"},
 	}
 	for _, k := range cases {
-		t.Run(k.name, func(t *testing.T) { c.refused(k.typ, k.body, k.want) })
+		t.Run(k.name, func(t *testing.T) { refused(t, c.In(t), k.typ, k.body, k.want) })
 	}
 
 	t.Run("renewing someone else's lease", func(t *testing.T) {
-		typ, body := c.ask(rpc.TypeRegister, `{"name":"victim","interface":"Bank","address":"127.0.0.1:1"}`)
-		require.Equal(t, rpc.TypeRegisterOK, typ)
+		c := c.In(t)
+		e := ask(c, rpc.TypeRegister, `{"name":"victim","interface":"Bank","address":"127.0.0.1:1"}`)
+		require.Equal(t, rpc.TypeRegisterOK, e.Type)
 		var g rpc.Grant
-		require.NoError(t, json.Unmarshal([]byte(body), &g))
-		other := dialRaw(t, dir.Addr) // knows the lease's id from a list, not its key
-		other.refused(rpc.TypeRenew, fmt.Sprintf(`{"lease":%q,"key":"guess"}`, g.Lease), "is not yours")
-		other.refused(rpc.TypeCancel, fmt.Sprintf(`{"lease":%q,"key":%q}`, g.Lease, strings.Repeat("0", 32)), "is not yours")
-		typ, _ = c.ask(rpc.TypeRenew, fmt.Sprintf(`{"lease":%q,"key":%q}`, g.Lease, g.Key))
-		assert.Equal(t, rpc.TypeRenewOK, typ, "the owner still renews it")
+		require.NoError(t, json.Unmarshal(e.Body, &g))
+		other := programtest.DialRaw(t, dir.Addr) // knows the lease's id from a list, not its key
+		refused(t, other, rpc.TypeRenew, fmt.Sprintf(`{"lease":%q,"key":"guess"}`, g.Lease), "is not yours")
+		refused(t, other, rpc.TypeCancel, fmt.Sprintf(`{"lease":%q,"key":%q}`, g.Lease, strings.Repeat("0", 32)), "is not yours")
+		e = ask(c, rpc.TypeRenew, fmt.Sprintf(`{"lease":%q,"key":%q}`, g.Lease, g.Key))
+		assert.Equal(t, rpc.TypeRenewOK, e.Type, "the owner still renews it")
 	})
 	t.Run("full", func(t *testing.T) {
+		c := c.In(t)
 		for i := range 2 {
-			typ, body := c.ask(rpc.TypeRegister, fmt.Sprintf(`{"name":"s%d","interface":"Bank","address":"127.0.0.1:1"}`, i))
-			require.Equal(t, rpc.TypeRegisterOK, typ, body)
+			e := ask(c, rpc.TypeRegister, fmt.Sprintf(`{"name":"s%d","interface":"Bank","address":"127.0.0.1:1"}`, i))
+			require.Equal(t, rpc.TypeRegisterOK, e.Type, string(e.Body))
 		}
-		c.refused(rpc.TypeRegister, `{"name":"one-more","interface":"Bank","address":"127.0.0.1:1"}`, "directory full")
+		refused(t, c, rpc.TypeRegister, `{"name":"one-more","interface":"Bank","address":"127.0.0.1:1"}`, "directory full")
 	})
 	t.Run("not JSON, and oversized, and the connection goes on", func(t *testing.T) {
-		typ, body := c.line("this is not json")
-		assert.Equal(t, wire.TypeError, typ, body)
-		typ, body = c.line(`{"from":"m","type":"list","id":1,"clock":1,"body":"` + strings.Repeat("a", wire.MaxFrame) + `"}`)
-		assert.Equal(t, wire.TypeError, typ)
-		assert.Contains(t, body, "too large")
-		typ, _ = c.ask(rpc.TypeList, `{}`)
-		assert.Equal(t, rpc.TypeListOK, typ)
+		c := c.In(t)
+		c.Line("this is not json")
+		e := c.Reply()
+		assert.Equal(t, wire.TypeError, e.Type, string(e.Body))
+		c.Line(`{"from":"m","type":"list","id":1,"clock":1,"body":"` + strings.Repeat("a", wire.MaxFrame) + `"}`)
+		e = c.Reply()
+		assert.Equal(t, wire.TypeError, e.Type)
+		assert.Contains(t, programtest.Reason(e), "too large")
+		assert.Equal(t, rpc.TypeListOK, ask(c, rpc.TypeList, `{}`).Type)
 	})
 }
 
 func TestHostileServerRefusesBadCalls(t *testing.T) {
 	dir := startDirectory(t)
 	srv := startServer(t, dir.Addr)
-	c := dialRaw(t, srv.Addr)
+	c := programtest.DialRaw(t, srv.Addr)
 	call := func(iface, method, codec, args string) string {
 		return fmt.Sprintf(`{"interface":%q,"method":%q,"codec":%q,"args":%s}`, iface, method, codec, args)
 	}
@@ -147,14 +121,14 @@ func TestHostileServerRefusesBadCalls(t *testing.T) {
 		{"a request id without a caller", rpc.TypeCall, `{"interface":"Bank","method":"Balance","codec":"json","args":{"account":"alice"},"request":7}`, "caller"},
 	}
 	for _, k := range cases {
-		t.Run(k.name, func(t *testing.T) { c.refused(k.typ, k.body, k.want) })
+		t.Run(k.name, func(t *testing.T) { refused(t, c.In(t), k.typ, k.body, k.want) })
 	}
 	t.Run("oversized binary args", func(t *testing.T) {
-		c.refused(rpc.TypeCall, call("Bank", "Balance", "binary", `"`+strings.Repeat("00", rpc.MaxArgBytes+1)+`"`), "at most 65536")
+		refused(t, c.In(t), rpc.TypeCall, call("Bank", "Balance", "binary", `"`+strings.Repeat("00", rpc.MaxArgBytes+1)+`"`), "at most 65536")
 	})
 	t.Run("still serves", func(t *testing.T) {
-		typ, body := c.ask(rpc.TypeCall, call("Bank", "Balance", "json", `{"account":"alice"}`))
-		assert.Equal(t, rpc.TypeCallOK, typ)
-		assert.JSONEq(t, `{"codec":"json","results":{"cents":10000}}`, body)
+		e := ask(c.In(t), rpc.TypeCall, call("Bank", "Balance", "json", `{"account":"alice"}`))
+		assert.Equal(t, rpc.TypeCallOK, e.Type)
+		assert.JSONEq(t, `{"codec":"json","results":{"cents":10000}}`, string(e.Body))
 	})
 }

@@ -29,7 +29,7 @@ func registerProxy(t *testing.T, dir, name, room, addr string, p *rpc.Proxy) {
 
 func TestHostileProxyRegistrationRefused(t *testing.T) {
 	dir := startDirectory(t)
-	c := dialRaw(t, dir.Addr)
+	c := programtest.DialRaw(t, dir.Addr)
 	reg := func(proxy string) string {
 		return `{"name":"p","interface":"Printer","address":"127.0.0.1:1","proxy":` + proxy + `}`
 	}
@@ -42,13 +42,12 @@ func TestHostileProxyRegistrationRefused(t *testing.T) {
 		{"a signature that is not base64", `{"script":"Printer","source":"x = 1","sig":"!!"}`, "the body is not a"},
 		{"a proxy that is not an object", `"x = 1"`, "the body is not a"},
 	} {
-		t.Run(tc.name, func(t *testing.T) { c.refused(rpc.TypeRegister, reg(tc.proxy), tc.want) })
+		t.Run(tc.name, func(t *testing.T) { refused(t, c.In(t), rpc.TypeRegister, reg(tc.proxy), tc.want) })
 	}
 	t.Run("a subscription to a kind of event there is not", func(t *testing.T) {
-		c.refused(rpc.TypeSubscribe, `{"kinds":["registered","exploded"]}`, `kinds: "exploded" is no kind of event`)
+		refused(t, c.In(t), rpc.TypeSubscribe, `{"kinds":["registered","exploded"]}`, `kinds: "exploded" is no kind of event`)
 	})
-	typ, _ := c.ask(rpc.TypeLookup, `{"interface":"Printer"}`)
-	assert.Equal(t, rpc.TypeLookupOK, typ, "the lookup service goes on")
+	assert.Equal(t, rpc.TypeLookupOK, ask(c, rpc.TypeLookup, `{"interface":"Printer"}`).Type, "the lookup service goes on")
 }
 
 // TestHostileManyProxiesStayWithinAFrame: however many large proxies
@@ -86,21 +85,21 @@ func TestHostileManyProxiesStayWithinAFrame(t *testing.T) {
 func TestHostileDeviceRefusesBadInvokes(t *testing.T) {
 	dir := startDirectory(t)
 	printer := startDevice(t, "printer", dir.Addr)
-	c := dialRaw(t, printer.Addr)
-	c.refused("print", `{"text":"hi"}`, `unknown message type "print": this printer takes invoke`)
-	c.refused(rpc.TypeInvoke, `{"op":"shred"}`, `no op "shred": a printer does print, status`)
-	c.refused(rpc.TypeInvoke, `{"op":"print","args":{"text":5}}`, "print: bad arguments")
-	c.refused(rpc.TypeInvoke, `{"op":"print","args":{"text":"`+strings.Repeat("x", rpc.MaxString+1)+`"}}`, "at most 1024")
-	c.refused(rpc.TypeInvoke, `[1,2]`, "the body is not an Invoke")
+	c := programtest.DialRaw(t, printer.Addr)
+	refused(t, c, "print", `{"text":"hi"}`, `unknown message type "print": this printer takes invoke`)
+	refused(t, c, rpc.TypeInvoke, `{"op":"shred"}`, `no op "shred": a printer does print, status`)
+	refused(t, c, rpc.TypeInvoke, `{"op":"print","args":{"text":5}}`, "print: bad arguments")
+	refused(t, c, rpc.TypeInvoke, `{"op":"print","args":{"text":"`+strings.Repeat("x", rpc.MaxString+1)+`"}}`, "at most 1024")
+	refused(t, c, rpc.TypeInvoke, `[1,2]`, "the body is not an Invoke")
 	tenPages := `{"op":"print","args":{"text":"` + strings.Repeat("x", 799) + `"}}`
 	for range 10 {
-		typ, body := c.ask(rpc.TypeInvoke, tenPages)
-		require.Equal(t, rpc.TypeInvokeOK, typ, body)
+		e := ask(c, rpc.TypeInvoke, tenPages)
+		require.Equal(t, rpc.TypeInvokeOK, e.Type, string(e.Body))
 	}
-	c.refused(rpc.TypeInvoke, tenPages, "out of paper (0 sheets left, the job needs 10)")
-	typ, body := c.ask(rpc.TypeInvoke, `{"op":"status"}`)
-	assert.Equal(t, rpc.TypeInvokeOK, typ)
-	assert.JSONEq(t, `{"result":{"jobs":10,"paper":0}}`, body)
+	refused(t, c, rpc.TypeInvoke, tenPages, "out of paper (0 sheets left, the job needs 10)")
+	e := ask(c, rpc.TypeInvoke, `{"op":"status"}`)
+	assert.Equal(t, rpc.TypeInvokeOK, e.Type)
+	assert.JSONEq(t, `{"result":{"jobs":10,"paper":0}}`, string(e.Body))
 }
 
 // TestHostileProxyIsConfined: a proxy signed by the trusted vendor may

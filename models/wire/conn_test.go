@@ -90,37 +90,6 @@ func acceptConn(t *testing.T, ln net.Listener, n *wire.Node) *wire.Conn {
 	return c
 }
 
-// rawClient is a peer that types lines by hand, as a student with nc would.
-type rawClient struct {
-	t  *testing.T
-	nc net.Conn
-	r  *bufio.Reader
-}
-
-func dialRaw(t *testing.T, addr string) *rawClient {
-	t.Helper()
-	nc, err := net.Dial("tcp", addr)
-	require.NoError(t, err)
-	t.Cleanup(func() { nc.Close() })
-	require.NoError(t, nc.SetDeadline(time.Now().Add(programtest.Patience)))
-	return &rawClient{t: t, nc: nc, r: bufio.NewReader(nc)}
-}
-
-func (c *rawClient) send(line string) {
-	c.t.Helper()
-	_, err := io.WriteString(c.nc, line+"\n")
-	require.NoError(c.t, err)
-}
-
-func (c *rawClient) recv() wire.Envelope {
-	c.t.Helper()
-	line, err := c.r.ReadBytes('\n')
-	require.NoError(c.t, err)
-	e, err := wire.Decode(line[:len(line)-1])
-	require.NoError(c.t, err, "reply %q", line)
-	return e
-}
-
 // traceTo gives each node a trace emitter connected to one fresh collector
 // and returns what the collector receives.
 func traceTo(t *testing.T, nodes ...*wire.Node) *programtest.EventLog {
@@ -332,8 +301,8 @@ func TestCallOnClosedConn(t *testing.T) {
 
 func TestServeRefusesBadLines(t *testing.T) {
 	addr := startServer(t, wire.NewNode("server"), echo)
-	bad := dialRaw(t, addr)
-	other := dialRaw(t, addr)
+	bad := programtest.DialRaw(t, addr)
+	other := programtest.DialRaw(t, addr)
 
 	tests := []struct {
 		name        string
@@ -353,8 +322,9 @@ func TestServeRefusesBadLines(t *testing.T) {
 	next := uint64(100)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			bad.send(tt.line)
-			got := bad.recv()
+			bad := bad.In(t)
+			bad.Line(tt.line)
+			got := bad.Reply()
 			assert.Equal(t, wire.TypeError, got.Type)
 			assert.Equal(t, "server", got.From)
 			assert.Equal(t, tt.wantReplyTo, got.ReplyTo)
@@ -363,10 +333,10 @@ func TestServeRefusesBadLines(t *testing.T) {
 			assert.Contains(t, body.Reason, tt.wantReason)
 
 			// The same connection and every other one are still served.
-			for _, c := range []*rawClient{bad, other} {
+			for _, c := range []*programtest.Raw{bad, other.In(t)} {
 				next++
-				c.send(fmt.Sprintf(`{"from":"raw","type":"echo","id":%d,"clock":1,"body":"hi"}`, next))
-				reply := c.recv()
+				c.Line(fmt.Sprintf(`{"from":"raw","type":"echo","id":%d,"clock":1,"body":"hi"}`, next))
+				reply := c.Reply()
 				assert.Equal(t, "echo_ok", reply.Type)
 				assert.Equal(t, next, reply.ReplyTo)
 			}
@@ -374,10 +344,11 @@ func TestServeRefusesBadLines(t *testing.T) {
 	}
 
 	t.Run("an error envelope is not answered", func(t *testing.T) {
-		bad.send(`{"from":"raw","type":"error","id":300,"reply_to":1,"body":{"reason":"I did not understand"}}`)
-		bad.send(`{"from":"raw","type":"error","id":301,"body":{"reason":"nor this"}}`)
-		bad.send(`{"from":"raw","type":"echo","id":302,"body":"hi"}`)
-		reply := bad.recv()
+		bad := bad.In(t)
+		bad.Line(`{"from":"raw","type":"error","id":300,"reply_to":1,"body":{"reason":"I did not understand"}}`)
+		bad.Line(`{"from":"raw","type":"error","id":301,"body":{"reason":"nor this"}}`)
+		bad.Line(`{"from":"raw","type":"echo","id":302,"body":"hi"}`)
+		reply := bad.Reply()
 		assert.Equal(t, "echo_ok", reply.Type)
 		assert.Equal(t, uint64(302), reply.ReplyTo, "the first line back answers the echo")
 	})

@@ -41,33 +41,52 @@ func DialRaw(t testing.TB, addr string) *Raw {
 	return &Raw{t: t, nc: nc, r: bufio.NewReaderSize(nc, 2<<20)}
 }
 
-// Line writes s and a newline.
+// Line writes s and a newline. It waits at most Patience for the
+// program to take them.
 func (r *Raw) Line(s string) {
 	r.t.Helper()
+	_ = r.nc.SetWriteDeadline(time.Now().Add(Patience))
 	if _, err := r.nc.Write([]byte(s + "\n")); err != nil {
 		r.t.Fatalf("write %.80q: %v", s, err)
 	}
 }
 
+// ReadLine returns the next line that comes back as it came, newline
+// included, for a test that looks at the bytes (a reply's size). It
+// waits at most Patience.
+func (r *Raw) ReadLine() []byte {
+	r.t.Helper()
+	_ = r.nc.SetReadDeadline(time.Now().Add(Patience))
+	return r.next()
+}
+
 // Reply reads envelopes until one whose type is not among skip, and
 // returns it: skip names what a server pushes unasked (a broker's
-// deliveries, a space's events). It waits at most Patience.
+// deliveries, a space's events). Each must be an envelope as
+// wire.Decode reads one. It waits at most Patience.
 func (r *Raw) Reply(skip ...string) wire.Envelope {
 	r.t.Helper()
 	_ = r.nc.SetReadDeadline(time.Now().Add(Patience))
 	for {
-		line, err := r.r.ReadBytes('\n')
+		line := r.next()
+		e, err := wire.Decode(line[:len(line)-1])
 		if err != nil {
-			r.t.Fatalf("no reply: %v", err)
-		}
-		var e wire.Envelope
-		if err := json.Unmarshal(line, &e); err != nil {
 			r.t.Fatalf("reply %.80q is not an envelope: %v", line, err)
 		}
 		if !slices.Contains(skip, e.Type) {
 			return e
 		}
 	}
+}
+
+// next reads one line, within the deadline already set.
+func (r *Raw) next() []byte {
+	r.t.Helper()
+	line, err := r.r.ReadBytes('\n')
+	if err != nil {
+		r.t.Fatalf("no reply: %v", err)
+	}
+	return line
 }
 
 // Reason is the reason an error envelope gives; "" for any other.
