@@ -44,16 +44,7 @@ func RunClient(ctx context.Context, env *program.Env, cfg ClientConfig) error {
 	c.waits = TimeoutState // a load run does not: a timer per request would drown its trace
 	defer c.Close()
 	if len(env.Args) > 0 {
-		out, err := c.command(ctx, strings.Join(env.Args, " "))
-		var bad *commandError
-		if errors.As(err, &bad) {
-			return program.Usagef("%v", err)
-		}
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(env.Stdout, out)
-		return nil
+		return program.RunArgs(ctx, env, c.command)
 	}
 	return session(ctx, env, c, cfg.Every)
 }
@@ -297,12 +288,5 @@ func (c *Client) command(ctx context.Context, line string) (string, error) {
 		_, err := c.Del(ctx, key)
 		return "deleted", err
 	}
-	return "", &commandError{line: line}
-}
-
-// commandError is a command line the client does not understand.
-type commandError struct{ line string }
-
-func (e *commandError) Error() string {
-	return fmt.Sprintf("cannot do %q: want get KEY, put KEY VALUE or del KEY", e.line)
+	return "", &program.CommandError{Line: line, Why: "want get KEY, put KEY VALUE or del KEY"}
 }

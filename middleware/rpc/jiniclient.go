@@ -74,16 +74,7 @@ func RunJiniClient(ctx context.Context, env *program.Env, cfg JiniClientConfig) 
 		fmt.Fprintln(env.Stdout, c.Watch(ctx))
 	}
 	if len(env.Args) > 0 {
-		out, err := c.Command(ctx, strings.Join(env.Args, " "))
-		var bad *commandError
-		if errors.As(err, &bad) {
-			return program.Usagef("%v", err)
-		}
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(env.Stdout, out)
-		return nil
+		return program.RunArgs(ctx, env, c.Command)
 	}
 	s := program.Session{Prompt: "jini> ", Help: "commands: " + jiniCommands + " | help | quit", Run: c.Command}
 	if err := s.Loop(ctx, env); err != nil || !cfg.Watch {
@@ -144,19 +135,19 @@ func (c *JiniClient) say(format string, args ...any) {
 func (c *JiniClient) Command(ctx context.Context, line string) (string, error) {
 	f := strings.Fields(line)
 	if len(f) == 0 {
-		return "", &commandError{line: line, why: "want " + jiniCommands}
+		return "", &program.CommandError{Line: line, Why: "want " + jiniCommands}
 	}
 	switch f[0] {
 	case "lookup", "list":
 		t, rest, err := parseTemplate(f[1:])
 		if err != nil || len(rest) > 0 {
-			return "", &commandError{line: line, why: "want lookup [TYPE [K=V...]]"}
+			return "", &program.CommandError{Line: line, Why: "want lookup [TYPE [K=V...]]"}
 		}
 		return c.lookupAll(ctx, t)
 	case "proxy":
 		t, rest, err := parseTemplate(f[1:])
 		if err != nil || len(rest) > 0 || t.Interface == "" {
-			return "", &commandError{line: line, why: "want proxy TYPE [K=V...]"}
+			return "", &program.CommandError{Line: line, Why: "want proxy TYPE [K=V...]"}
 		}
 		lp, err := c.Download(ctx, t)
 		if err != nil {
@@ -168,7 +159,7 @@ func (c *JiniClient) Command(ctx context.Context, line string) (string, error) {
 	case "use":
 		t, rest, err := parseTemplate(f[1:])
 		if err != nil || len(rest) == 0 || t.Interface == "" {
-			return "", &commandError{line: line, why: "want use TYPE [K=V...] FUNCTION [TEXT]"}
+			return "", &program.CommandError{Line: line, Why: "want use TYPE [K=V...] FUNCTION [TEXT]"}
 		}
 		var args []string
 		if len(rest) > 1 {
@@ -180,7 +171,7 @@ func (c *JiniClient) Command(ctx context.Context, line string) (string, error) {
 			return c.Watch(ctx), nil
 		}
 	}
-	return "", &commandError{line: line, why: "want " + jiniCommands}
+	return "", &program.CommandError{Line: line, Why: "want " + jiniCommands}
 }
 
 // parseTemplate reads TYPE [K=V...] from the front of f and returns the

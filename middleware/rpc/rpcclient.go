@@ -71,16 +71,7 @@ func RunClient(ctx context.Context, env *program.Env, cfg ClientConfig) error {
 	c := NewClient(env.Node, cfg, env.Stdout)
 	defer c.Close()
 	if len(env.Args) > 0 {
-		out, err := c.Command(ctx, strings.Join(env.Args, " "))
-		var bad *commandError
-		if errors.As(err, &bad) {
-			return program.Usagef("%v", err)
-		}
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(env.Stdout, out)
-		return nil
+		return program.RunArgs(ctx, env, c.Command)
 	}
 	s := program.Session{
 		Prompt: "bank> ",
@@ -394,7 +385,7 @@ func attrString(m map[string]string) string {
 func (c *Client) Command(ctx context.Context, line string) (string, error) {
 	f := strings.Fields(line)
 	if len(f) == 0 {
-		return "", &commandError{line: line}
+		return "", &program.CommandError{Line: line, Why: "want " + commands}
 	}
 	switch {
 	case f[0] == "balance" && len(f) == 2:
@@ -406,7 +397,7 @@ func (c *Client) Command(ctx context.Context, line string) (string, error) {
 	case f[0] == "transfer" && len(f) == 4:
 		cents, err := ParseEUR(f[3])
 		if err != nil {
-			return "", &commandError{line: line, why: err.Error()}
+			return "", &program.CommandError{Line: line, Why: err.Error()}
 		}
 		balance, err := c.Bank.Transfer(ctx, f[1], f[2], cents)
 		if err != nil {
@@ -435,7 +426,7 @@ func (c *Client) Command(ctx context.Context, line string) (string, error) {
 	case f[0] == "watch" && len(f) == 1:
 		return c.watch(ctx)
 	}
-	return "", &commandError{line: line}
+	return "", &program.CommandError{Line: line, Why: "want " + commands}
 }
 
 // watch subscribes to every change in the directory and prints each
@@ -502,14 +493,4 @@ func ParseEUR(s string) (int64, error) {
 		}
 	}
 	return w*100 + f, nil
-}
-
-// commandError is a command line the client does not understand.
-type commandError struct{ line, why string }
-
-func (e *commandError) Error() string {
-	if e.why != "" {
-		return fmt.Sprintf("cannot do %q: %s", e.line, e.why)
-	}
-	return fmt.Sprintf("cannot do %q: want %s", e.line, commands)
 }

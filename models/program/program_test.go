@@ -61,6 +61,38 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
+// TestRunArgs: a client given a command as arguments runs it once; a
+// command it does not understand is a usage error.
+func TestRunArgs(t *testing.T) {
+	echo := func(_ context.Context, line string) (string, error) {
+		switch line {
+		case "say hi":
+			return "hi", nil
+		case "fail":
+			return "", errors.New("the server is gone")
+		}
+		return "", &program.CommandError{Line: line, Why: "want say TEXT or fail"}
+	}
+	client := func(ctx context.Context, env *program.Env) error { return program.RunArgs(ctx, env, echo) }
+	cases := []struct {
+		args             []string
+		wantCode         int
+		wantOut, wantErr string
+	}{
+		{[]string{"say", "hi"}, 0, "hi\n", ""},
+		{[]string{"fail"}, 1, "", "demo: the server is gone\n"},
+		{[]string{"frob", "a"}, 2, "", "demo: cannot do \"frob a\": want say TEXT or fail\n"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			code, out, errOut := run(t, program.New("demo", "test", "", "[flags] COMMAND"), c.args, client)
+			assert.Equal(t, c.wantCode, code, "exit code")
+			assert.Equal(t, c.wantOut, out, "stdout")
+			assert.Equal(t, c.wantErr, errOut, "stderr")
+		})
+	}
+}
+
 func TestHelp(t *testing.T) {
 	p := program.New("server", "test", "127.0.0.1:0", "[flags]")
 	p.Flags.String("peers", "", "the other servers")

@@ -3,6 +3,7 @@ package program
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,6 +25,34 @@ type Session struct {
 	Every  time.Duration                                          // 0: no automatic commands
 	Auto   func(i int) string                                     // the i-th automatic command
 	Run    func(ctx context.Context, line string) (string, error) // runs one command; an error is printed as such
+}
+
+// CommandError is a command line a client does not understand. In a
+// session it is printed like any other error; as the program's arguments
+// it is a usage error (see RunArgs).
+type CommandError struct {
+	Line string // the command as given
+	Why  string // what is wrong, e.g. "want get KEY, put KEY VALUE or del KEY"
+}
+
+func (e *CommandError) Error() string { return fmt.Sprintf("cannot do %q: %s", e.Line, e.Why) }
+
+// RunArgs runs the one command given as the program's arguments (env.Args,
+// joined by spaces) with run, and prints what it returns. A client runs
+// it when it has arguments and a Session otherwise. A *CommandError from
+// run becomes a *UsageError, so the program exits with code 2; any other
+// error is returned as it is (code 1).
+func RunArgs(ctx context.Context, env *Env, run func(ctx context.Context, line string) (string, error)) error {
+	out, err := run(ctx, strings.Join(env.Args, " "))
+	var bad *CommandError
+	if errors.As(err, &bad) {
+		return &UsageError{Msg: err.Error()}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, out)
+	return nil
 }
 
 // Loop runs the session until stdin ends, "quit" or "exit" is typed, or
