@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"dsdemo/models/wire"
 )
 
 // MaxString is the longest string argument or result, in bytes, any codec
@@ -123,30 +125,11 @@ func (e *jsonEncoder) field(name string, v any) {
 	case int64:
 		e.buf.Write(strconv.AppendInt(e.buf.AvailableBuffer(), v, 10))
 	case string:
-		if plainJSON(v) {
-			e.buf.WriteByte('"')
-			e.buf.WriteString(v)
-			e.buf.WriteByte('"')
-			return
-		}
-		val, _ := json.Marshal(v)
-		e.buf.Write(val)
+		e.buf.Write(wire.AppendText(e.buf.AvailableBuffer(), v))
 	default:
 		val, _ := json.Marshal(v)
 		e.buf.Write(val)
 	}
-}
-
-// plainJSON reports whether s is written in JSON as it is, between quotes:
-// printable ASCII with nothing json.Marshal would escape.
-func plainJSON(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 || c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
-			return false
-		}
-	}
-	return true
 }
 
 func (e *jsonEncoder) String(name, v string) {

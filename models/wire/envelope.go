@@ -145,11 +145,11 @@ func (e *RemoteError) Error() string { return fmt.Sprintf("%s: %s", e.From, e.Re
 func (e *Envelope) appendJSON(buf []byte) ([]byte, error) {
 	buf = growFor(buf, len(e.From)+len(e.To)+len(e.Type)+len(e.Body)+len(`{"from":"","to":"","type":"","id":,"reply_to":,"clock":,"body":}`)+3*20+1)
 	buf = append(buf, `{"from":`...)
-	buf = appendText(buf, e.From)
+	buf = AppendText(buf, e.From)
 	buf = append(buf, `,"to":`...)
-	buf = appendText(buf, e.To)
+	buf = AppendText(buf, e.To)
 	buf = append(buf, `,"type":`...)
-	buf = appendText(buf, e.Type)
+	buf = AppendText(buf, e.Type)
 	buf = append(buf, `,"id":`...)
 	buf = strconv.AppendUint(buf, e.ID, 10)
 	buf = append(buf, `,"reply_to":`...)
@@ -185,20 +185,6 @@ func growFor(buf []byte, n int) []byte {
 		buf = append(make([]byte, 0, len(buf)+n), buf...)
 	}
 	return buf
-}
-
-// appendText appends s as a JSON string. Names and types are plain ASCII
-// almost always; anything else json.Marshal escapes.
-func appendText(buf []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if textByte[s[i]] != plain {
-			b, _ := json.Marshal(s) // a string always encodes
-			return append(buf, b...)
-		}
-	}
-	buf = append(buf, '"')
-	buf = append(buf, s...)
-	return append(buf, '"')
 }
 
 // The kinds of byte inside a JSON string, as far as reading and writing
