@@ -140,8 +140,8 @@ func (c *Client) Publish(ctx context.Context, dest, text string) (uint64, error)
 	if !utf8.ValidString(dest) || !utf8.ValidString(text) {
 		return 0, errors.New("publish: destination and text must be valid UTF-8")
 	}
-	body := append(appendJSONString(append(make([]byte, 0, 32+len(dest)+len(text)), `{"dest":`...), dest), `,"text":`...)
-	body = append(appendJSONString(body, text), '}')
+	body := append(wire.AppendText(append(make([]byte, 0, 32+len(dest)+len(text)), `{"dest":`...), dest), `,"text":`...)
+	body = append(wire.AppendText(body, text), '}')
 	e, err := c.conn.Send(ctx, wire.Envelope{Type: TypePublish, Body: body})
 	return e.ID, err
 }

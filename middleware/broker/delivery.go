@@ -454,9 +454,9 @@ func appendDelivery(buf []byte, d *Delivery) []byte {
 	buf = append(buf, `,"msg":`...)
 	buf = strconv.AppendUint(buf, d.Msg, 10)
 	buf = append(buf, `,"dest":`...)
-	buf = appendJSONString(buf, d.Dest)
+	buf = wire.AppendText(buf, d.Dest)
 	buf = append(buf, `,"text":`...)
-	buf = appendJSONString(buf, d.Text)
+	buf = wire.AppendText(buf, d.Text)
 	if d.Persistent {
 		buf = append(buf, `,"persistent":true`...)
 	}
@@ -466,53 +466,6 @@ func appendDelivery(buf []byte, d *Delivery) []byte {
 	buf = append(buf, `,"count":`...)
 	buf = strconv.AppendInt(buf, int64(d.Count), 10)
 	return append(buf, '}')
-}
-
-// appendJSONString appends s as a JSON string, escaped as encoding/json
-// escapes it (so the wire's encoder, which checks the body, does not
-// make it longer): the control characters, the quote, the backslash,
-// '<', '>' and '&', and U+2028 and U+2029. s is valid UTF-8: the wire
-// refuses lines that are not.
-func appendJSONString(buf []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	buf = append(buf, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' && c != 0xe2 {
-			continue
-		}
-		if c == 0xe2 { // U+2028 and U+2029 are e2 80 a8 and e2 80 a9
-			if i+2 >= len(s) || s[i+1] != 0x80 || s[i+2]&^1 != 0xa8 {
-				continue
-			}
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, '\\', 'u', '2', '0', '2', hex[s[i+2]&0xf])
-			i += 2
-			start = i + 1
-			continue
-		}
-		buf = append(buf, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			buf = append(buf, '\\', c)
-		case '\n':
-			buf = append(buf, '\\', 'n')
-		case '\r':
-			buf = append(buf, '\\', 'r')
-		case '\t':
-			buf = append(buf, '\\', 't')
-		case '\b':
-			buf = append(buf, '\\', 'b')
-		case '\f':
-			buf = append(buf, '\\', 'f')
-		default:
-			buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
-		start = i + 1
-	}
-	buf = append(buf, s[start:]...)
-	return append(buf, '"')
 }
 
 // subOf returns the client's subscription number id.

@@ -27,17 +27,54 @@ import (
 // right for what it accepts, and encoding/json decides everything else.
 
 // AppendText appends s as a JSON string, the bytes json.Marshal writes for
-// it. Names and texts are plain ASCII almost always; anything else
-// json.Marshal escapes.
+// it: quotes, backslashes and control characters escaped, and, as
+// encoding/json does for a page's sake, <, >, & and the line separators
+// U+2028 and U+2029 too. Other text, accents and all, goes as it is. A
+// string that is not valid UTF-8 (json.Marshal writes U+FFFD for each bad
+// byte) is left to json.Marshal.
 func AppendText(buf []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if textByte[s[i]] != plain {
-			b, _ := json.Marshal(s) // a string always encodes
-			return append(buf, b...)
-		}
+	if !utf8.ValidString(s) {
+		b, _ := json.Marshal(s) // a string always encodes
+		return append(buf, b...)
 	}
+	const hex = "0123456789abcdef"
 	buf = append(buf, '"')
-	buf = append(buf, s...)
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' && c != 0xe2 {
+			continue
+		}
+		if c == 0xe2 { // U+2028 and U+2029 are e2 80 a8 and e2 80 a9
+			if i+2 >= len(s) || s[i+1] != 0x80 || s[i+2]&^1 != 0xa8 {
+				continue
+			}
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, '\\', 'u', '2', '0', '2', hex[s[i+2]&0xf])
+			i += 2
+			start = i + 1
+			continue
+		}
+		buf = append(buf, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			buf = append(buf, '\\', c)
+		case '\n':
+			buf = append(buf, '\\', 'n')
+		case '\r':
+			buf = append(buf, '\\', 'r')
+		case '\t':
+			buf = append(buf, '\\', 't')
+		case '\b':
+			buf = append(buf, '\\', 'b')
+		case '\f':
+			buf = append(buf, '\\', 'f')
+		default:
+			buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+		start = i + 1
+	}
+	buf = append(buf, s[start:]...)
 	return append(buf, '"')
 }
 

@@ -12,8 +12,21 @@ import (
 
 // TestAppendText: the hand-written string is the one json.Marshal writes,
 // plain or escaped.
+// FuzzAppendText: AppendText writes what json.Marshal writes, for any
+// string, valid UTF-8 or not.
+func FuzzAppendText(f *testing.F) {
+	for _, s := range []string{"", "Grüße", "<&>", "\u2028\u2029", "\xe2\x80\xa8", "\xff", "\x00\t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := json.Marshal(s)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(wire.AppendText(nil, s)))
+	})
+}
+
 func TestAppendText(t *testing.T) {
-	for _, s := range []string{"", "queue:orders", `a "quote" and a \`, "<b> & </b>", "tab\tline\n", "Grüße 雪", "\u2028", "bad \xff byte"} {
+	for _, s := range []string{"", "queue:orders", `a "quote" and a \`, "<b> & </b>", "tab\tline\n", "Grüße 雪", "\u2028", "a\u2029b", "\xe2\x80", "\x00\x1f\x7f", "bad \xff byte", "\xe2\x80\xa8\xff"} {
 		want, err := json.Marshal(s)
 		require.NoError(t, err)
 		assert.Equal(t, string(want), string(wire.AppendText([]byte("x"), s))[1:], "AppendText(%q)", s)
