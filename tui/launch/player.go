@@ -65,26 +65,30 @@ func NewPlayer(l *Launcher, exp catalog.Experiment) *Player {
 	return p
 }
 
+// errStopped is what a player says after Stop.
+var errStopped = errors.New("the experiment was left for another")
+
 // Stop ends the player when the class leaves the experiment for another:
 // its holders stop (one left running would go on letting go every message
 // its node holds, the one the next experiment asks about included), step
 // mode ends at the nodes the experiment put into it, and protocol time runs
-// again if a question had stopped it. It returns at once and may be called
-// while Next or Predict runs.
+// again if a question had stopped it. It may be called while Next or
+// Predict runs. The control lines are sent before it returns, so a next
+// experiment's own step mode, begun after Stop, is never undone by them
+// (a line takes a moment; one to a program that does not read gives up
+// after the collector's write timeout).
 func (p *Player) Stop() {
 	p.stop()
 	p.mu.Lock()
 	nodes, still := slices.Collect(maps.Keys(p.holding)), p.still
 	p.holding, p.still = nil, false
 	p.mu.Unlock()
-	go func() {
-		for _, node := range nodes {
-			p.l.Control(node, trace.Control{Op: trace.OpHold, On: false})
-		}
-		if still {
-			p.l.Control("", trace.Control{Op: trace.OpStill, On: false})
-		}
-	}()
+	for _, node := range nodes {
+		p.l.Control(node, trace.Control{Op: trace.OpHold, On: false})
+	}
+	if still {
+		p.l.Control("", trace.Control{Op: trace.OpStill, On: false})
+	}
 }
 
 // noteHold notes that the player turned step mode on or off at node.
@@ -121,6 +125,12 @@ func (p *Player) Next(ctx context.Context) (catalog.Step, error) {
 	if p.Done() {
 		return catalog.Step{}, fmt.Errorf("experiment %s has no more steps", p.exp.ID)
 	}
+	if p.life.Err() != nil {
+		return catalog.Step{}, errStopped
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(p.life, cancel)() // a step under way when Stop comes waits no longer
 	p.letGo()
 	i := p.next
 	step := p.exp.Steps[i]
@@ -341,6 +351,9 @@ func (o Outcome) Right() bool { return o.Chosen == o.Actual }
 // ends step mode at the node that holds the message, so the message goes
 // on, and waits until it arrives somewhere. The outcome says where.
 func (p *Player) Predict(ctx context.Context, choice string) (Outcome, error) {
+	if p.life.Err() != nil {
+		return Outcome{}, errStopped
+	}
 	held := p.asked
 	if held == nil || held.Msg == nil {
 		return Outcome{}, errors.New("no message waits for a prediction")
