@@ -58,6 +58,7 @@ func TestLauncher(t *testing.T) {
 	t.Run("predict keeps the node alive", func(t *testing.T) { testPredictKeepsTheNodeAlive(t, bin) })
 	t.Run("predict outlasts the sender's timeout", func(t *testing.T) { testPredictOutlastsTheSendersTimeout(t, bin) })
 	t.Run("stop ends the holders", func(t *testing.T) { testStopEndsTheHolders(t, bin) })
+	t.Run("stop lets the next experiment be", func(t *testing.T) { testStopLetsTheNextExperimentBe(t, bin) })
 	t.Run("no orphans", func(t *testing.T) { testNoOrphans(t, bin) })
 	t.Run("no run left behind", func(t *testing.T) { testNoRunLeftBehind(t, bin) })
 }

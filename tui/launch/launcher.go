@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -84,6 +85,42 @@ type Launcher struct {
 	cut    map[string]map[string]bool   // node to the nodes it cannot reach (a two-way partition is in both lists)
 	shared map[trace.Op]trace.Control   // faults set on every node, for nodes that start later
 	token  string                       // the join token of the launcher's own programs, in their $DSDEMO_TOKEN
+	// onEvent is cfg.OnEvent until Close lets go of it.
+	onEvent atomic.Pointer[func(trace.Event)]
+	// settling is closed once the player stopped last has sent the lines
+	// that end its step mode and standing still (Player.Stop); nil when
+	// no player was stopped.
+	settling <-chan struct{}
+}
+
+// settleAfter notes that a player is being stopped: it returns the channel
+// of the stop before (nil if none), whose lines go first, and the channel
+// this stop closes when its own lines are sent.
+func (l *Launcher) settleAfter() (prev <-chan struct{}, done chan struct{}) {
+	done = make(chan struct{})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	prev, l.settling = l.settling, done
+	return prev, done
+}
+
+// settled waits until the players stopped so far have sent their lines,
+// so that an experiment's steps never meet the end of an earlier one's.
+func (l *Launcher) settled(ctx context.Context) error {
+	l.mu.Lock()
+	ch := l.settling
+	l.mu.Unlock()
+	if ch == nil {
+		return nil
+	}
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-l.closed:
+		return errClosed
+	}
 }
 
 // Start starts a trace collector and the programs of cfg.Model that do not
@@ -131,6 +168,10 @@ func startAll(ctx context.Context, cfg Config, order []catalog.Program) (*Launch
 		states: map[string]map[string]string{},
 		cut:    map[string]map[string]bool{},
 		shared: map[trace.Op]trace.Control{},
+	}
+	if on := cfg.OnEvent; on != nil {
+		l.onEvent.Store(&on)
+		l.cfg.OnEvent = nil // kept in onEvent alone, which Close clears
 	}
 	// Files a program keeps in its temporary directory (the data tier's
 	// database) belong to this run: a restart finds them, the next run
@@ -205,8 +246,8 @@ func (l *Launcher) handle(e trace.Event) {
 	case trace.KindState:
 		l.noteState(e)
 	}
-	if l.cfg.OnEvent != nil {
-		l.cfg.OnEvent(e)
+	if on := l.onEvent.Load(); on != nil {
+		(*on)(e)
 	}
 	l.events.publish(e)
 }
@@ -358,10 +399,12 @@ func (l *Launcher) Close() error {
 		if l.collector != nil {
 			errs = append(errs, l.collector.Close())
 		}
-		// The collector is done, so no event comes any more: let go of
-		// whoever listened, so a launcher kept after its run (tui/app
-		// keeps every one it started) does not keep the run's events.
-		l.cfg.OnEvent = nil
+		// The collector is done, so no program's event comes any more
+		// (the launcher's own fault events may, from a stopped player's
+		// last lines): let go of whoever listened, so a launcher kept
+		// after its run (tui/app keeps every one it started) does not
+		// keep the run's events.
+		l.onEvent.Store(nil)
 		if l.tmp != "" {
 			errs = append(errs, os.RemoveAll(l.tmp))
 		}

@@ -54,6 +54,7 @@ type Player struct {
 	mu      sync.Mutex
 	holding map[string]bool
 	still   bool
+	stopped bool // Stop has begun: no more step mode, no more standing still
 }
 
 // NewPlayer returns a player for exp on the model l runs; its first Next
@@ -70,31 +71,45 @@ var errStopped = errors.New("the experiment was left for another")
 
 // Stop ends the player when the class leaves the experiment for another:
 // its holders stop (one left running would go on letting go every message
-// its node holds, the one the next experiment asks about included), step
-// mode ends at the nodes the experiment put into it, and protocol time runs
-// again if a question had stopped it. It may be called while Next or
-// Predict runs. The control lines are sent before it returns, so a next
-// experiment's own step mode, begun after Stop, is never undone by them
-// (a line takes a moment; one to a program that does not read gives up
-// after the collector's write timeout).
+// its node holds, the one the next experiment asks about included), a step
+// under way stops waiting, step mode ends at the nodes the experiment put
+// into it, and protocol time runs again if a question had stopped it.
+//
+// Stop returns at once, so the screen never waits for a node; the lines
+// that end step mode and standing still go out in the background. They
+// go after any such line of a step under way (see steerHold), and a new
+// experiment's first step waits for them (Launcher.settled), so they
+// never undo the next experiment's own step mode.
 func (p *Player) Stop() {
 	p.stop()
-	p.mu.Lock()
-	nodes, still := slices.Collect(maps.Keys(p.holding)), p.still
-	p.holding, p.still = nil, false
-	p.mu.Unlock()
-	for _, node := range nodes {
-		p.l.Control(node, trace.Control{Op: trace.OpHold, On: false})
-	}
-	if still {
-		p.l.Control("", trace.Control{Op: trace.OpStill, On: false})
-	}
+	prev, done := p.l.settleAfter()
+	go func() {
+		defer close(done)
+		if prev != nil {
+			<-prev // an earlier player's lines go first
+		}
+		p.mu.Lock()
+		p.stopped = true
+		nodes, still := slices.Collect(maps.Keys(p.holding)), p.still
+		p.holding, p.still = nil, false
+		p.mu.Unlock()
+		for _, node := range nodes {
+			p.l.Control(node, trace.Control{Op: trace.OpHold, On: false})
+		}
+		if still {
+			p.l.Control("", trace.Control{Op: trace.OpStill, On: false})
+		}
+	}()
 }
 
 // noteHold notes that the player turned step mode on or off at node.
 func (p *Player) noteHold(node string, on bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.noteHoldLocked(node, on)
+}
+
+func (p *Player) noteHoldLocked(node string, on bool) {
 	if p.holding == nil {
 		p.holding = map[string]bool{}
 	}
@@ -131,6 +146,9 @@ func (p *Player) Next(ctx context.Context) (catalog.Step, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer context.AfterFunc(p.life, cancel)() // a step under way when Stop comes waits no longer
+	if err := p.l.settled(ctx); err != nil {
+		return catalog.Step{}, err
+	}
 	p.letGo()
 	i := p.next
 	step := p.exp.Steps[i]
@@ -145,19 +163,33 @@ func (p *Player) Next(ctx context.Context) (catalog.Step, error) {
 		}
 		return step, nil
 	}
+	do := p.do
 	if step.Kind == catalog.StepFault && step.Fault.Op == trace.OpHold {
 		if step.Fault.On {
 			p.holdFrom(i)
 		}
-		p.noteHold(step.Node, step.Fault.On)
+		do = p.steerHold
 	}
-	if err := p.do(ctx, step, current); err != nil {
+	if err := do(ctx, step, current); err != nil {
 		return step, fmt.Errorf("step %d (%s) of %s: %w", i+1, step.Kind, p.exp.ID, err)
 	}
 	if err := p.checkClaims(ctx, step.Claims); err != nil {
 		return step, fmt.Errorf("step %d (%s) of %s: %w", i+1, step.Kind, p.exp.ID, err)
 	}
 	return step, nil
+}
+
+// steerHold carries out a step that turns step mode on or off. It notes
+// and sends the line under mu, so a Stop that comes meanwhile sends its
+// own after it, or finds the player stopped first and the line unsent.
+func (p *Player) steerHold(ctx context.Context, s catalog.Step, w *watch) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stopped {
+		return errStopped
+	}
+	p.noteHoldLocked(s.Node, s.Fault.On)
+	return p.do(ctx, s, w)
 }
 
 // checkClaims checks what a step's caption claims about the nodes' state
@@ -320,8 +352,16 @@ func (p *Player) hold(ctx context.Context, h *holder) error {
 		// While the class thinks, protocol time stands still everywhere:
 		// a client that waits for a reply held at the server must not
 		// give up on it meanwhile (its own node is not in step mode).
-		p.noteStill(true)
+		// As in steerHold, the line is sent under mu, before a Stop's.
+		p.mu.Lock()
+		if p.stopped {
+			p.mu.Unlock()
+			h.stop()
+			return errStopped
+		}
+		p.still = true
 		p.l.Control("", trace.Control{Op: trace.OpStill, On: true})
+		p.mu.Unlock()
 		if m := h.asked.Msg; m != nil {
 			p.gaveUp = p.l.events.watchMessage(catalog.Match{Kind: trace.KindSend, Fault: "abandoned"}, m.From, m.ID)
 		}

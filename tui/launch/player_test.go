@@ -182,6 +182,60 @@ func testStopEndsTheHolders(t *testing.T, bin string) {
 	require.NoError(t, l.Control("peer-1", trace.Control{Op: trace.OpHold, On: false}))
 }
 
+// testStopLetsTheNextExperimentBe: the lines that end the step mode of an
+// experiment the class left go out before the next experiment's first
+// step, so they never undo its own step mode; and a step under way when
+// Stop comes stops waiting.
+func testStopLetsTheNextExperimentBe(t *testing.T, bin string) {
+	m, _ := catalog.ByID("p2p")
+	i := slices.IndexFunc(m.Experiments, func(e catalog.Experiment) bool { return e.ID == "predict" })
+	require.GreaterOrEqual(t, i, 0)
+	l, log := start(t, bin, "p2p")
+	a := launch.NewPlayer(l, m.Experiments[i])
+	for {
+		step, err := a.Next(t.Context())
+		require.NoError(t, err)
+		if step.Kind == catalog.StepFault {
+			break
+		}
+	}
+	caption := i18n.Text{DE: "x", EN: "x"}
+	b := launch.NewPlayer(l, catalog.Experiment{ID: "own", Steps: []catalog.Step{
+		{Kind: catalog.StepFault, Node: "peer-1", Fault: trace.Control{Op: trace.OpHold, On: true}, Caption: caption},
+		{Kind: catalog.StepWait, Until: catalog.Match{Kind: trace.KindLog, Node: "peer-1", Text: "never said"}, Caption: caption},
+	}})
+	a.Stop()
+	_, err := b.Next(t.Context())
+	require.NoError(t, err)
+	faults := func(e trace.Event) bool { return e.Kind == trace.KindState && e.Node == "peer-1" && e.Key == "faults" }
+	log.WaitFor(t, "peer-1 in the new experiment's step mode", func(evs []trace.Event) bool {
+		for j := len(evs) - 1; j >= 0; j-- {
+			if faults(evs[j]) {
+				return strings.Contains(evs[j].Value, "hold")
+			}
+		}
+		return false
+	})
+
+	waited := make(chan error, 1)
+	go func() { _, err := b.Next(t.Context()); waited <- err }()
+	b.Stop()
+	select {
+	case err := <-waited:
+		assert.Error(t, err, "the wait ended by Stop")
+	case <-time.After(catalog.WaitLimit / 2):
+		t.Fatal("a wait step went on waiting after Stop")
+	}
+	log.WaitFor(t, "step mode ended at peer-1", func(evs []trace.Event) bool {
+		for j := len(evs) - 1; j >= 0; j-- {
+			if faults(evs[j]) {
+				return !strings.Contains(evs[j].Value, "hold")
+			}
+		}
+		return false
+	})
+}
+
 // testPredictOutlastsTheSendersTimeout plays the client/server prediction
 // to its question and lets the class think longer than client-1's own
 // timeout (2 s): the held put waits for the class, since the sender counts

@@ -68,7 +68,7 @@ type (
 		outcome launch.Outcome
 		err     error
 	}
-	autoMsg  struct{}
+	autoMsg  struct{ player Player } // --auto: time for the next step of this player's experiment
 	churnMsg struct{}
 )
 
@@ -172,7 +172,7 @@ func (d *demo) update(msg tea.Msg) tea.Cmd {
 		}
 		if _, asking := d.session.Asking(); (asking || !turn.Run && !d.session.Done()) && d.auto {
 			wait := d.readFor(time.Now())
-			return tea.Batch(d.turn(turn), tea.Tick(wait, func(time.Time) tea.Msg { return autoMsg{} }))
+			return tea.Batch(d.turn(turn), tea.Tick(wait, func(time.Time) tea.Msg { return autoMsg{player: msg.player} }))
 		}
 		return d.turn(turn)
 	case predictMsg:
@@ -182,6 +182,9 @@ func (d *demo) update(msg tea.Msg) tea.Cmd {
 		d.judgeClass(msg.outcome, msg.err)
 		return d.turn(d.session.Judged(msg.outcome, msg.err))
 	case autoMsg:
+		if msg.player != d.player {
+			return nil
+		}
 		return d.next()
 	case churnMsg:
 		if !d.churn {

@@ -392,6 +392,16 @@ func TestPrediction(t *testing.T) {
 		assert.Nil(t, l.update(answer()), "the old player's verdict is dropped")
 		assert.NotContains(t, d.caption().EN, "Right", "the new experiment shows no verdict of the old")
 	})
+	t.Run("a step or an auto tick of an experiment left behind is not applied", func(t *testing.T) {
+		l, d := ask(t)
+		old := d.player
+		d.session, d.player = launch.NewSession(catalog.Experiment{Steps: []catalog.Step{step}}), &fakePlayer{step: step, actual: "client-2"}
+		assert.Nil(t, l.update(stepMsg{player: old, index: 0, step: step}))
+		_, asking := d.session.Asking()
+		assert.False(t, asking, "the new experiment asks nothing it has not carried out")
+		assert.Equal(t, 0, d.session.Index(), "the new session has not moved on")
+		assert.Nil(t, l.update(autoMsg{player: old}), "the old experiment's --auto tick does nothing")
+	})
 	t.Run("x while the answer is on its way waits for it", func(t *testing.T) {
 		l, d := ask(t)
 		answer := l.update(keyPress("1"))
