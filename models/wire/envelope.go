@@ -370,18 +370,26 @@ func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// number reads a number as JSON spells it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-func (s *jsonScanner) number() bool {
-	d, i := s.data, s.i
+// wholeNumber reads the whole part of a JSON number, -?(0|[1-9][0-9]*),
+// from d[i:] and returns where it ends.
+func wholeNumber(d []byte, i int) (end int, ok bool) {
 	if i < len(d) && d[i] == '-' {
 		i++
 	}
 	switch {
 	case i < len(d) && d[i] == '0':
-		i++
+		return i + 1, true
 	case i < len(d) && '1' <= d[i] && d[i] <= '9':
-		i = digits(d, i)
-	default:
+		return digits(d, i), true
+	}
+	return i, false
+}
+
+// number reads a number as JSON spells it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func (s *jsonScanner) number() bool {
+	d := s.data
+	i, ok := wholeNumber(d, s.i)
+	if !ok {
 		return false
 	}
 	if i < len(d) && d[i] == '.' {

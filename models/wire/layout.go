@@ -213,15 +213,8 @@ func (r *LayoutReader) Scalar() bool {
 		_, ok := r.RawText()
 		return ok
 	}
-	if i < len(d) && d[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(d) && d[i] == '0':
-		i++
-	case i < len(d) && '1' <= d[i] && d[i] <= '9':
-		i = digits(d, i)
-	default:
+	i, ok := wholeNumber(d, i)
+	if !ok {
 		return false
 	}
 	if i < len(d) && (d[i] == '.' || d[i] == 'e' || d[i] == 'E' || isDigit(d[i])) {
