@@ -80,11 +80,8 @@ func testClaims(t *testing.T, bin string) {
 // from the moment step mode begins: the peer holds messages before the
 // step that sends the message asked about, and each of them is let go.
 func testPredictKeepsTheNodeAlive(t *testing.T, bin string) {
-	m, _ := catalog.ByID("p2p")
-	i := slices.IndexFunc(m.Experiments, func(e catalog.Experiment) bool { return e.ID == "predict" })
-	require.GreaterOrEqual(t, i, 0)
+	exp := predictOf(t, "p2p")
 	l, log := start(t, bin, "p2p")
-	exp := m.Experiments[i]
 	p := launch.NewPlayer(l, exp)
 	for i := 0; ; i++ {
 		if i > 0 && (exp.Steps[i].Kind == catalog.StepPredict || exp.Steps[i-1].Kind == catalog.StepFault) {
@@ -136,31 +133,53 @@ func testPredictKeepsTheNodeAlive(t *testing.T, bin string) {
 	assert.True(t, o.Right(), "the store went to %s", o.Actual)
 }
 
+// predictOf is the "predict the flow" experiment of model id.
+func predictOf(t *testing.T, id string) catalog.Experiment {
+	t.Helper()
+	m, _ := catalog.ByID(id)
+	i := slices.IndexFunc(m.Experiments, func(e catalog.Experiment) bool { return e.ID == "predict" })
+	require.GreaterOrEqual(t, i, 0, "%s has a predict experiment", id)
+	return m.Experiments[i]
+}
+
+// toStepMode starts the peer-to-peer model and plays its prediction up to
+// the step that puts peer-1 into step mode.
+func toStepMode(t *testing.T, bin string) (*launch.Launcher, *programtest.EventLog, *launch.Player) {
+	t.Helper()
+	l, log := start(t, bin, "p2p")
+	p := launch.NewPlayer(l, predictOf(t, "p2p"))
+	for {
+		step, err := p.Next(t.Context())
+		require.NoError(t, err)
+		if step.Kind == catalog.StepFault {
+			return l, log, p
+		}
+	}
+}
+
+// inStepMode reports whether the last faults peer-1 reported among evs
+// hold step mode, and whether it reported any.
+func inStepMode(evs []trace.Event) (on, reported bool) {
+	for j := len(evs) - 1; j >= 0; j-- {
+		if e := evs[j]; e.Kind == trace.KindState && e.Node == "peer-1" && e.Key == "faults" {
+			return strings.Contains(e.Value, "hold"), true
+		}
+	}
+	return false, false
+}
+
 // testStopEndsTheHolders: the class leaves the peer-to-peer prediction
 // once step mode is on. Step mode at peer-1 ends, and the player's holder
 // stops letting peer-1's messages go: when the instructor turns step mode
 // on again by hand, they stay held (with a holder left running, each would
 // be let go within milliseconds, long before peer-1 holds two more).
 func testStopEndsTheHolders(t *testing.T, bin string) {
-	m, _ := catalog.ByID("p2p")
-	i := slices.IndexFunc(m.Experiments, func(e catalog.Experiment) bool { return e.ID == "predict" })
-	require.GreaterOrEqual(t, i, 0)
-	l, log := start(t, bin, "p2p")
-	exp := m.Experiments[i]
-	p := launch.NewPlayer(l, exp)
-	for {
-		step, err := p.Next(t.Context())
-		require.NoError(t, err)
-		if step.Kind == catalog.StepFault {
-			break
-		}
-	}
+	l, log, p := toStepMode(t, bin)
 	since := mark(log)
 	p.Stop()
 	log.WaitFor(t, "step mode to end at peer-1", func(evs []trace.Event) bool {
-		return slices.ContainsFunc(evs[since:], func(e trace.Event) bool {
-			return e.Kind == trace.KindState && e.Node == "peer-1" && e.Key == "faults" && !strings.Contains(e.Value, "hold")
-		})
+		on, reported := inStepMode(evs[since:])
+		return reported && !on
 	})
 	since = mark(log)
 	require.NoError(t, l.Control("peer-1", trace.Control{Op: trace.OpHold, On: true}))
@@ -187,18 +206,7 @@ func testStopEndsTheHolders(t *testing.T, bin string) {
 // step, so they never undo its own step mode; and a step under way when
 // Stop comes stops waiting.
 func testStopLetsTheNextExperimentBe(t *testing.T, bin string) {
-	m, _ := catalog.ByID("p2p")
-	i := slices.IndexFunc(m.Experiments, func(e catalog.Experiment) bool { return e.ID == "predict" })
-	require.GreaterOrEqual(t, i, 0)
-	l, log := start(t, bin, "p2p")
-	a := launch.NewPlayer(l, m.Experiments[i])
-	for {
-		step, err := a.Next(t.Context())
-		require.NoError(t, err)
-		if step.Kind == catalog.StepFault {
-			break
-		}
-	}
+	l, log, a := toStepMode(t, bin)
 	caption := i18n.Text{DE: "x", EN: "x"}
 	b := launch.NewPlayer(l, catalog.Experiment{ID: "own", Steps: []catalog.Step{
 		{Kind: catalog.StepFault, Node: "peer-1", Fault: trace.Control{Op: trace.OpHold, On: true}, Caption: caption},
@@ -207,14 +215,9 @@ func testStopLetsTheNextExperimentBe(t *testing.T, bin string) {
 	a.Stop()
 	_, err := b.Next(t.Context())
 	require.NoError(t, err)
-	faults := func(e trace.Event) bool { return e.Kind == trace.KindState && e.Node == "peer-1" && e.Key == "faults" }
 	log.WaitFor(t, "peer-1 in the new experiment's step mode", func(evs []trace.Event) bool {
-		for j := len(evs) - 1; j >= 0; j-- {
-			if faults(evs[j]) {
-				return strings.Contains(evs[j].Value, "hold")
-			}
-		}
-		return false
+		on, _ := inStepMode(evs)
+		return on
 	})
 
 	waited := make(chan error, 1)
@@ -227,12 +230,8 @@ func testStopLetsTheNextExperimentBe(t *testing.T, bin string) {
 		t.Fatal("a wait step went on waiting after Stop")
 	}
 	log.WaitFor(t, "step mode ended at peer-1", func(evs []trace.Event) bool {
-		for j := len(evs) - 1; j >= 0; j-- {
-			if faults(evs[j]) {
-				return !strings.Contains(evs[j].Value, "hold")
-			}
-		}
-		return false
+		on, reported := inStepMode(evs)
+		return reported && !on
 	})
 }
 
@@ -242,11 +241,8 @@ func testStopLetsTheNextExperimentBe(t *testing.T, bin string) {
 // its timeout in protocol time, which stands still while the question is
 // open, and the answer gets its verdict.
 func testPredictOutlastsTheSendersTimeout(t *testing.T, bin string) {
-	m, _ := catalog.ByID("clientserver")
-	i := slices.IndexFunc(m.Experiments, func(e catalog.Experiment) bool { return e.ID == "predict" })
-	require.GreaterOrEqual(t, i, 0)
+	exp := predictOf(t, "clientserver")
 	l, log := start(t, bin, "clientserver")
-	exp := m.Experiments[i]
 	p := launch.NewPlayer(l, exp)
 	var asked catalog.Step
 	for {
