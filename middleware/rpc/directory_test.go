@@ -23,7 +23,14 @@ func serveDirectory(t testing.TB, cfg rpc.DirectoryConfig) (*rpc.Directory, *rpc
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	d := rpc.NewDirectory(wire.NewNode("directory"), cfg)
+	return serveDirectoryOn(t, wire.NewNode("directory"), ln, cfg)
+}
+
+// serveDirectoryOn is serveDirectory with the directory's own node and
+// listener.
+func serveDirectoryOn(t testing.TB, n *wire.Node, ln net.Listener, cfg rpc.DirectoryConfig) (*rpc.Directory, *rpc.DirectoryClient) {
+	t.Helper()
+	d := rpc.NewDirectory(n, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { d.Serve(ctx, ln) })

@@ -1,9 +1,7 @@
 package rpc_test
 
 import (
-	"context"
 	"net"
-	"sync"
 	"testing"
 	"time"
 
@@ -32,20 +30,12 @@ func pacedDirectory(t *testing.T) (*faults.Injector, *rpc.DirectoryClient, *prog
 	n := wire.NewNode("directory")
 	n.Faults = faults.New(1)
 	n.Trace = em
-	d := rpc.NewDirectory(n, rpc.DefaultDirectoryConfig())
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { d.Serve(ctx, ln) })
-	dc := rpc.NewDirectoryClient(wire.NewNode("test"), ln.Addr().String(), 10*time.Second)
-	t.Cleanup(func() {
-		dc.Close()
-		cancel()
-		wg.Wait()
-		d.Close()
+	t.Cleanup(func() { // after the directory's own cleanup
 		n.Faults.Reset()
 		em.Close("done")
 		c.Close()
 	})
+	_, dc := serveDirectoryOn(t, n, ln, rpc.DefaultDirectoryConfig())
 	return n.Faults, dc, log
 }
 
